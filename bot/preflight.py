@@ -1,0 +1,103 @@
+"""`python -m bot check`: stop a bad start with one clear line instead of a stack trace.
+
+Checks the active policy profile, that both databases answer, and that every YAML file of the
+training data, domain and config parses. Each problem is one line: what is wrong and where.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot import settings
+
+TRAINING_FILES = ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--skip-database", action="store_true", help="do not connect to the databases")
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine.url import make_url
+
+    try:
+        return make_url(url).__repr__()  # SQLAlchemy masks the password as ***
+    except Exception:
+        return url
+
+
+def check_policy() -> list[str]:
+    from bot.policy import PolicyError, load_profile
+
+    try:
+        load_profile(settings.policy_name())
+    except PolicyError as error:
+        return [f"policy: {error}"]
+    return []
+
+
+def check_database(setting: str, url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url, connect_args=_timeout_args(url))
+    except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as error:
+        return [f"{setting}: not a usable database URL ({_hide_password(url)}): {error}"]
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        return [f"{setting}: cannot connect to {_hide_password(url)}: {reason}"]
+    finally:
+        engine.dispose()
+    return []
+
+
+def _timeout_args(url: str) -> dict:
+    if url.startswith("postgresql"):
+        return {"connect_timeout": 5}
+    return {}
+
+
+def yaml_files(root: Path) -> list[Path]:
+    files = [root / name for name in TRAINING_FILES if (root / name).exists()]
+    files += sorted((root / "data").rglob("*.yml")) + sorted((root / "data").rglob("*.yaml"))
+    return files
+
+
+def check_yaml(root: Path) -> list[str]:
+    problems = []
+    for path in yaml_files(root):
+        try:
+            yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            where = ""
+            mark = getattr(error, "problem_mark", None)
+            if mark is not None:
+                where = f" line {mark.line + 1}, column {mark.column + 1}"
+            what = getattr(error, "problem", None) or str(error).splitlines()[0]
+            problems.append(f"{path.relative_to(root)}:{where}: malformed YAML: {what}")
+        except UnicodeDecodeError:
+            problems.append(f"{path.relative_to(root)}: not UTF-8 text")
+    return problems
+
+
+def problems(skip_database: bool = False) -> list[str]:
+    found = check_yaml(settings.PROJECT_ROOT) + check_policy()
+    if not skip_database:
+        found += check_database("INTAKE_DATABASE_URL", settings.database_url())
+        found += check_database("INTAKE_TRACKER_URL", settings.tracker_url())
+    return found
+
+
+def run(args) -> int:
+    found = problems(skip_database=args.skip_database)
+    for line in found:
+        print(f"error: {line}", file=sys.stderr)
+    return 1 if found else 0

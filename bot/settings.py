@@ -1,0 +1,87 @@
+"""Every setting, read from the environment with a sensible default.
+
+This module is the single place that names an environment variable. The README's settings table
+is checked against SETTINGS by a test, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INTAKE_POLICY", "housing-ombudsman-code",
+            "Active complaint-policy profile: a file name (without .yml) in policies/"),
+    Setting("INTAKE_DATABASE_URL", "sqlite:///var/intake.db",
+            "SQLAlchemy URL of the case store (PostgreSQL: postgresql://user@host/db)"),
+    Setting("INTAKE_TRACKER_URL", "sqlite:///var/tracker.db",
+            "SQLAlchemy URL of Rasa's tracker store (the conversation transcripts)"),
+    Setting("RASA_PORT", "5005", "Port of the Rasa server (REST webhook, socket.io, HTTP API)"),
+    Setting("ACTION_PORT", "5055", "Port of the Rasa action server"),
+    Setting("ACTION_SERVER_URL", "",
+            "Where the Rasa server finds the action server; empty means http://127.0.0.1:$ACTION_PORT/webhook"),
+    Setting("RASA_API_TOKEN", "",
+            "Token protecting Rasa's HTTP API; empty means one is generated into var/rasa-api-token"),
+    Setting("RASA_TELEMETRY_ENABLED", "false", "Rasa telemetry (off: this network refuses it)"),
+    Setting("INTAKE_CORS_ORIGINS", "*", "Origins allowed to call the Rasa server from a browser"),
+    Setting("INTAKE_LOG_LEVEL", "INFO", "Log level of our own code"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of a setting: the environment's, else its default."""
+    setting = _BY_NAME[name]
+    value = os.environ.get(name)
+    return setting.default if value is None or value == "" else value
+
+
+def resolve_sqlite_path(url: str) -> str:
+    """Make a relative SQLite URL absolute against the project root.
+
+    `sqlite:///var/intake.db` is relative to the current directory in SQLAlchemy; the servers and
+    commands may start elsewhere, so we anchor it to the project.
+    """
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith("sqlite:////"):
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:" and not rest.startswith("file:"):
+            return prefix + str(PROJECT_ROOT / rest)
+    return url
+
+
+def database_url() -> str:
+    return resolve_sqlite_path(get("INTAKE_DATABASE_URL"))
+
+
+def tracker_url() -> str:
+    return resolve_sqlite_path(get("INTAKE_TRACKER_URL"))
+
+
+def action_server_url() -> str:
+    return get("ACTION_SERVER_URL") or f"http://127.0.0.1:{get('ACTION_PORT')}/webhook"
+
+
+def policy_name() -> str:
+    return get("INTAKE_POLICY")
+
+
+def policies_dir() -> Path:
+    return PROJECT_ROOT / "policies"
+
+
+def var_dir() -> Path:
+    path = PROJECT_ROOT / "var"
+    path.mkdir(exist_ok=True)
+    return path

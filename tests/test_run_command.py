@@ -1,0 +1,62 @@
+"""The README's run command, on a copy of the project: starts, answers hello, stops on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import requests
+
+from bot.settings import PROJECT_ROOT
+from tests.support.servers import free_port, wait_until
+
+
+def project_files() -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+    return [p for p in listed.splitlines() if (PROJECT_ROOT / p).is_file()]
+
+
+def test_make_run_answers_hello_and_stops_cleanly_on_ctrl_c(trained_model, tmp_path):
+    copy = tmp_path / "intake"
+    for relative in project_files():
+        (copy / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT_ROOT / relative, copy / relative)
+    # Reuse the installed packages and the trained model: this test is about the run command.
+    (copy / "models").mkdir(exist_ok=True)
+    shutil.copy2(trained_model, copy / "models" / trained_model.name)
+    rasa_port, action_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "ACTION_", "RASA_"))}
+    env.update(UV_PROJECT_ENVIRONMENT=str(PROJECT_ROOT / ".venv"), RASA_PORT=str(rasa_port),
+               ACTION_PORT=str(action_port))
+    log_path = tmp_path / "run.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(["make", "run"], cwd=copy, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until(lambda: "Intake is ready" in log_path.read_text(errors="replace"), 300,
+                   "make run", process)
+        output = log_path.read_text()
+        assert "Model up to date" in output  # the model was not retrained: nothing changed
+        assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in output
+        assert (copy / "var" / "rasa-api-token").exists()  # a token was generated, not left empty
+        reply = requests.post(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+                              json={"sender": "run-test", "message": "hello"}, timeout=60).json()
+        assert "online assistant" in reply[0]["text"]
+        assert (copy / "var" / "tracker.db").exists()  # the embedded SQLite default under var/
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError("make run did not stop within 30 s of Ctrl-C")
+    time.sleep(1)
+    for port in (rasa_port, action_port):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+            raise AssertionError(f"something still answers on port {port} after Ctrl-C")
+        except requests.ConnectionError:
+            pass
