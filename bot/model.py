@@ -50,11 +50,20 @@ def prepare_training(root: Path) -> None:
         subprocess.run([sys.executable, "-m", "bot.nlp.build_pipeline"], cwd=root, check=True)
 
 
+def prepare_serving(root: Path) -> None:
+    """Build the spaCy pipeline a model loads from var/ at run time, if it is missing or stale."""
+    builder = root / "bot" / "nlp" / "build_pipeline.py"
+    if builder.exists():
+        subprocess.run([sys.executable, "-m", "bot.nlp.build_pipeline", "--if-needed",
+                        "--out", str(root / "var" / "spacy" / "intake_en")], cwd=root, check=True)
+
+
 def ensure_model(out: Path, force: bool = False, root: Path = settings.PROJECT_ROOT) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     fp = fingerprint(root)
     target = model_path(out, fp)
     if target.exists() and not force:
+        prepare_serving(root)
         print(f"Model up to date: {target.relative_to(root) if target.is_relative_to(root) else target}"
               " (training data and config unchanged; not retraining)")
         return target

@@ -1,0 +1,171 @@
+"""Ask, don't guess: decide when the assistant should ask which kind of feedback a message is.
+
+Filing a complaint as a repair request takes away the resident's right to the complaints process,
+so when the classifier cannot tell two kinds apart, or is unsure altogether, the assistant asks one
+short question with buttons. This module only decides (a pure function of the parsed message's
+intent ranking); the conversation sends the question and keeps the answer for the conversation.
+
+    from bot.nlp.clarify import needs_clarification
+    clarification = needs_clarification(tracker.latest_message["intent_ranking"])
+    if clarification:
+        dispatcher.utter_message(**clarification.as_message())
+
+Each button's payload is an intent payload (`/complaint`, `/service_request`, ...): pressing it
+sends that intent with confidence 1.0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from bot.nlp import FEEDBACK_KINDS
+
+# The top kind is "close" to the runner-up when their confidences differ by less than this.
+CLOSE_MARGIN = 0.30
+# Below this confidence for the top kind, the assistant is unsure whatever the runner-up.
+LOW_CONFIDENCE = 0.60
+# A kind is offered as an answer to an unsure question only above this confidence.
+OPTION_FLOOR = 0.05
+# Most buttons a question offers (plus none for "something else": the resident can type).
+MAX_OPTIONS = 3
+# The message is about feedback at all when the five kinds together carry at least this much
+# confidence, or one of them is the top intent. Otherwise (a greeting, an answer to a question,
+# "stop") there is nothing to clarify.
+KIND_MASS = 0.50
+# Never hold up an emergency or a safeguarding concern with a question: when either has at least
+# this confidence, the conversation must deal with it first.
+SAFETY_FLOOR = 0.20
+SAFETY_INTENTS: tuple[str, ...] = ("emergency", "safeguarding_concern")
+# Rasa's FallbackClassifier puts this at the top of the ranking; it says nothing about the kinds.
+FALLBACK_INTENT = "nlu_fallback"
+
+# Pairs of kinds that are easy to confuse and matter: a specific question for each.
+PAIR_QUESTIONS: dict[frozenset[str], str] = {
+    frozenset({"complaint", "service_request"}):
+        "Just to check: are you unhappy with how we've dealt with this and want to make a "
+        "complaint, or do you want us to get something done, like a repair?",
+    frozenset({"complaint", "asb_report"}):
+        "Just to check: do you want to complain about how we've handled things, or report "
+        "someone's behaviour, like a neighbour's?",
+    frozenset({"complaint", "comment"}):
+        "Just to check: do you want to make a complaint, or give us a suggestion or comment?",
+    frozenset({"service_request", "asb_report"}):
+        "Just to check: do you need something fixed or done, or are you reporting someone's "
+        "behaviour?",
+    frozenset({"comment", "compliment"}):
+        "Just to check: is this a suggestion for us, or would you like to pass on thanks?",
+    frozenset({"complaint", "compliment"}):
+        "Just to check: do you want to make a complaint, or pass on thanks?",
+    frozenset({"service_request", "comment"}):
+        "Just to check: do you need something done, or is this a suggestion for us?",
+    frozenset({"asb_report", "comment"}):
+        "Just to check: are you reporting someone's behaviour, or giving us a suggestion?",
+}
+GENERAL_QUESTION = "Just so I get this right, which of these is it?"
+
+BUTTON_TITLES: dict[str, str] = {
+    "complaint": "Make a complaint",
+    "service_request": "Request a repair or service",
+    "asb_report": "Report a neighbour or anti-social behaviour",
+    "comment": "Give a suggestion or comment",
+    "compliment": "Pass on thanks",
+}
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """One clarifying question: the text, and a button per kind it offers (best first)."""
+
+    question: str
+    intents: tuple[str, ...]
+    reason: str  # "close" (two kinds nearly tied) or "low_confidence"
+    confidences: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [{"title": BUTTON_TITLES[intent], "payload": f"/{intent}"} for intent in self.intents]
+
+    def as_message(self) -> dict[str, Any]:
+        """Keyword arguments for `dispatcher.utter_message` (text and buttons)."""
+        return {"text": self.question, "buttons": self.buttons}
+
+
+def _confidences(intent_ranking: Iterable[Mapping[str, Any]]) -> dict[str, float]:
+    """Intent name -> confidence, ignoring the fallback entry and malformed rows."""
+    out: dict[str, float] = {}
+    for row in intent_ranking or ():
+        name = row.get("name") if isinstance(row, Mapping) else None
+        if not name or name == FALLBACK_INTENT:
+            continue
+        try:
+            confidence = float(row.get("confidence") or 0.0)
+        except (TypeError, ValueError):
+            continue
+        out[name] = max(confidence, out.get(name, 0.0))
+    return out
+
+
+def needs_clarification(
+    intent_ranking: Sequence[Mapping[str, Any]],
+    *,
+    kinds: Sequence[str] = FEEDBACK_KINDS,
+    close_margin: float = CLOSE_MARGIN,
+    low_confidence: float = LOW_CONFIDENCE,
+) -> Clarification | None:
+    """The question to ask before acting on this message, or None when the kind is clear enough.
+
+    `intent_ranking` is Rasa's parse result `intent_ranking` (a list of {"name", "confidence"},
+    best first; an `nlu_fallback` row is ignored). Returns None when:
+    - an emergency or safeguarding concern is plausible (at least SAFETY_FLOOR): deal with it first;
+    - the message is not about feedback (no kind on top and the kinds' total below KIND_MASS);
+    - the top kind is confident (at least `low_confidence`) and ahead of every other kind by at
+      least `close_margin`.
+    Otherwise asks about the two close kinds (a specific question for a known pair) or, when the
+    top kind is simply unsure, offers up to MAX_OPTIONS likely kinds.
+    """
+    confidences = _confidences(intent_ranking)
+    if not confidences:
+        return None
+    if any(confidences.get(name, 0.0) >= SAFETY_FLOOR for name in SAFETY_INTENTS):
+        return None
+    top_intent = max(confidences, key=confidences.__getitem__)
+    ranked = sorted((k for k in kinds if k in confidences), key=lambda k: -confidences[k])
+    if not ranked:
+        return None
+    mass = sum(confidences[k] for k in ranked)
+    if top_intent not in kinds and mass < KIND_MASS:
+        return None
+
+    first = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    c1 = confidences[first]
+    c2 = confidences[second] if second else 0.0
+    shown = {k: round(confidences[k], 4) for k in ranked[:MAX_OPTIONS]}
+
+    if second and c1 - c2 < close_margin and c2 >= OPTION_FLOOR:
+        pair = frozenset({first, second})
+        question = PAIR_QUESTIONS.get(pair, GENERAL_QUESTION)
+        return Clarification(question, (first, second), "close", shown)
+
+    if c1 < low_confidence:
+        options = tuple(k for k in ranked[:MAX_OPTIONS] if confidences[k] >= OPTION_FLOOR)
+        if len(options) < 2:
+            # Unsure, but no other kind is plausible: offer the likely kind and its usual confusion.
+            partner = "service_request" if first == "complaint" else "complaint"
+            options = (first, partner)
+        if len(options) == 2:
+            question = PAIR_QUESTIONS.get(frozenset(options), GENERAL_QUESTION)
+        else:
+            question = GENERAL_QUESTION
+        return Clarification(question, options, "low_confidence", shown)
+    return None
+
+
+def answered_kind(text: str, kinds: Sequence[str] = FEEDBACK_KINDS) -> str | None:
+    """The kind a button payload such as "/complaint" names, or None."""
+    text = (text or "").strip()
+    if text.startswith("/"):
+        name = text[1:].split("{", 1)[0].split("@", 1)[0].strip()
+        if name in kinds:
+            return name
+    return None
