@@ -8,6 +8,7 @@ guesses. Text given to residents may use the placeholders {landlord} (the displa
 """
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Dict, List, Literal, Optional
@@ -22,7 +23,17 @@ Years = conint(strict=True, ge=1, le=100)
 Hours = conint(strict=True, ge=1, le=24 * 366)
 Text = constr(strict=True, strip_whitespace=True, min_length=1)
 Key = constr(strict=True, regex=r"^[a-z][a-z0-9_]*$")
-ServiceKey = constr(strict=True, regex=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_SERVICE_KEY = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def _check_mapping_keys(value, pattern: re.Pattern, example: str):
+    """Name a badly formed key of a mapping (pydantic v1 would only say "(key)")."""
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str) or not pattern.fullmatch(key):
+                raise ValueError(f"key {key!r} is not allowed: use lower-case words, e.g. {example}")
+    return value
 
 REGIONS = ("england-and-wales", "scotland", "northern-ireland")
 CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
@@ -314,15 +325,23 @@ class Profile(_Model):
     organisation: Optional[Organisation] = None
     bank_holiday_region: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
     who_can_complain: List[Text] = []
-    services: Dict[ServiceKey, Service]
+    services: Dict[str, Service]
     contact: Contact
     stage1: Stage1
     stage2: Stage2
     time_limits: TimeLimits
-    exclusions: Dict[Key, Exclusion]
+    exclusions: Dict[str, Exclusion]
     case_types: Dict[Literal["service_request", "asb_report", "comment", "compliment"], CaseType] = {}
     repairs: Repairs
     retention: Retention
+
+    @validator("services", pre=True)
+    def _service_keys(cls, v):
+        return _check_mapping_keys(v, _SERVICE_KEY, "housing, care, new-build")
+
+    @validator("exclusions", pre=True)
+    def _exclusion_keys(cls, v):
+        return _check_mapping_keys(v, _KEY, "too_old, legal_proceedings")
 
     @validator("services")
     def _has_housing(cls, v):
