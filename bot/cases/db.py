@@ -1,0 +1,139 @@
+"""Engines and schema migrations for the case store.
+
+SQLite (the default) runs in WAL mode with a busy timeout, and every writing transaction starts
+with `BEGIN IMMEDIATE`, so that concurrent filings queue for the write lock instead of failing
+with "database is locked" when a read transaction tries to become a write one. PostgreSQL needs
+nothing special: unique constraints and row locks do the work.
+
+The schema is made by Alembic only (`python -m bot db upgrade`); the migration environment lives
+in `bot/cases/migrations/` and is configured here in code, so no alembic.ini is needed.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine.url import make_url
+
+from bot import settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "cases_alembic_version"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option that asks for a writing transaction (BEGIN IMMEDIATE on SQLite).
+WRITE = {"intake_write": True}
+
+
+class SchemaError(RuntimeError):
+    """The database's schema is missing or older than this code."""
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    """An engine for the case store at `url` (default: the INTAKE_DATABASE_URL setting)."""
+    url = settings.resolve_sqlite_path(url or settings.database_url())
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        connect_args.update(kwargs.pop("connect_args", {}))
+        engine = sa.create_engine(url, future=True, connect_args=connect_args, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": 10}
+        connect_args.update(kwargs.pop("connect_args", {}))
+        kwargs.setdefault("pool_pre_ping", True)
+        return sa.create_engine(url, future=True, connect_args=connect_args, **kwargs)
+    return sa.create_engine(url, future=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below issue BEGIN, instead of the driver's own
+        # implicit (deferred) transactions, so savepoints and BEGIN IMMEDIATE both work.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode.lower() not in ("wal", "memory"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get("intake_write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+def alembic_config(connection=None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    config.attributes["version_table"] = VERSION_TABLE
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision` (default: the newest)."""
+    from alembic import command
+
+    with engine.connect() as connection:
+        connection.execution_options(**WRITE)
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    with engine.connect() as connection:
+        connection.execution_options(**WRITE)
+        with connection.begin():
+            command.downgrade(alembic_config(connection), revision)
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise SchemaError unless the database is at the newest migration."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        where = "empty" if current is None else f"at revision {current}"
+        raise SchemaError(f"the case store's schema is {where}, this code needs {head}: "
+                          f"run `python -m bot db upgrade`")
+
+
+def hide_password(url) -> str:
+    try:
+        return repr(make_url(str(url)))
+    except Exception:  # noqa: BLE001 - only for messages
+        return "<database URL>"

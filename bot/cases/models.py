@@ -1,0 +1,264 @@
+"""The case store's tables: cases, their append-only history, and the forwarding outbox.
+
+The schema is created and changed only by the Alembic migrations in `bot/cases/migrations/`
+(`python -m bot db upgrade`); a test checks that the migrations produce exactly these models.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import declarative_base, relationship
+
+from bot.cases.types import ExactText, UTCDateTime
+
+# Stable constraint names, so migrations can refer to them on both databases.
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+Base = declarative_base(metadata=metadata)
+
+CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
+SERVICES = ("housing", "care", "new_build")
+CONTACT_METHODS = ("email", "phone", "post", "text")
+AWAAB_CATEGORIES = ("emergency", "significant")
+
+# Status of a case (stage is separate: 1 or 2 for complaints, None for everything else).
+NEW = "new"                                   # received; awaiting acknowledgement at its stage
+ACKNOWLEDGED = "acknowledged"                 # acknowledged; being looked into
+RESPONDED = "responded"                       # the stage's response has been issued
+CLOSED = "closed"
+NOT_ACCEPTED_PENDING = "not accepted - pending review"  # an exclusion applies; a person decides
+NOT_ACCEPTED = "not accepted"                 # a person confirmed the exclusion, with reasons
+STAGE2_PENDING = "escalation requested - pending review"  # stage 2 asked outside the window
+STATUSES = (NEW, ACKNOWLEDGED, RESPONDED, CLOSED, NOT_ACCEPTED_PENDING, NOT_ACCEPTED,
+            STAGE2_PENDING)
+FINAL_STATUSES = (CLOSED, NOT_ACCEPTED)
+OPEN_STATUSES = tuple(s for s in STATUSES if s not in FINAL_STATUSES)
+STAGES = (1, 2)
+
+# History event kinds.
+FILED = "filed"
+EVENT_KINDS = (
+    FILED, "acknowledged", "extended", "responded", "stage2_requested", "escalated", "closed",
+    "not_accepted", "note_added", "information_added", "lessons_learned", "reassigned",
+    "subject_access_export", "erased", "anonymised",
+)
+
+# The resident's personal data: emptied by anonymisation and erasure. Everything else (type,
+# service, channel, status, stage, flags, dates, deadlines, policy) stays for the statistics.
+PERSONAL_FIELDS = (
+    "conversation_id", "submission_key", "description", "event_date_text", "affected",
+    "desired_outcome", "name", "address", "postcode", "email", "phone", "preferred_format",
+    "reasonable_adjustments", "representative_name", "representative_relationship", "location",
+    "access_availability", "evidence", "frequency", "complaint_choice", "exclusion_explanation",
+    "email_key", "phone_key", "postcode_key",
+)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    reference = sa.Column(sa.String(16), nullable=False, unique=True)
+    case_type = sa.Column(sa.String(20), nullable=False)
+    service = sa.Column(sa.String(20), nullable=False, default="housing")
+    status = sa.Column(sa.String(40), nullable=False, default=NEW)
+    stage = sa.Column(sa.Integer, nullable=True)
+    channel = sa.Column(sa.String(40), nullable=False)
+    conversation_id = sa.Column(ExactText, nullable=False)
+    # Identifies one form submission of one conversation: sha256 of (conversation id, key).
+    idempotency_key = sa.Column(sa.String(64), nullable=False, unique=True)
+    submission_key = sa.Column(ExactText, nullable=False)
+
+    # What happened
+    description = sa.Column(ExactText)
+    event_date_text = sa.Column(ExactText)
+    event_date = sa.Column(sa.Date)
+    affected = sa.Column(ExactText)
+    desired_outcome = sa.Column(ExactText)
+    location = sa.Column(ExactText)
+    access_availability = sa.Column(ExactText)
+    evidence = sa.Column(ExactText)
+    frequency = sa.Column(ExactText)
+
+    # Who: the resident, how to reach them, and what they need
+    name = sa.Column(ExactText)
+    address = sa.Column(ExactText)
+    postcode = sa.Column(ExactText)
+    email = sa.Column(ExactText)
+    phone = sa.Column(ExactText)
+    preferred_contact = sa.Column(sa.String(20))
+    preferred_format = sa.Column(ExactText)
+    reasonable_adjustments = sa.Column(ExactText)
+    representative_name = sa.Column(ExactText)
+    representative_relationship = sa.Column(ExactText)
+    representative_consent = sa.Column(sa.Boolean)
+    anonymous = sa.Column(sa.Boolean, nullable=False, default=False)
+    # Normalised contact details for verification and subject access (never shown).
+    email_key = sa.Column(sa.String(320), index=True)
+    phone_key = sa.Column(sa.String(32), index=True)
+    postcode_key = sa.Column(sa.String(16))
+
+    # Flags and triage
+    urgent = sa.Column(sa.Boolean, nullable=False, default=False)
+    safeguarding = sa.Column(sa.Boolean, nullable=False, default=False)
+    awaab_category = sa.Column(sa.String(20))
+    exclusion = sa.Column(sa.String(60))
+    exclusion_explanation = sa.Column(ExactText)
+    complaint_offered = sa.Column(sa.Boolean)
+    complaint_choice = sa.Column(ExactText)
+    extra = sa.Column(sa.JSON, nullable=False, default=dict)
+
+    # Policy and timescales
+    policy_profile = sa.Column(sa.String(100), nullable=False)
+    deadlines = sa.Column(sa.JSON, nullable=False, default=dict)   # name -> ISO date
+    next_deadline = sa.Column(sa.Date, index=True)                  # the one that matters now
+
+    # Handling
+    assigned_to = sa.Column(sa.String(200))
+    related_case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"))
+    version = sa.Column(sa.Integer, nullable=False, default=1)
+    created_at = sa.Column(UTCDateTime, nullable=False, index=True)
+    updated_at = sa.Column(UTCDateTime, nullable=False)
+    acknowledged_at = sa.Column(UTCDateTime)
+    responded_at = sa.Column(UTCDateTime)
+    stage2_requested_at = sa.Column(UTCDateTime)
+    stage2_acknowledged_at = sa.Column(UTCDateTime)
+    stage2_responded_at = sa.Column(UTCDateTime)
+    closed_at = sa.Column(UTCDateTime, index=True)
+    anonymised_at = sa.Column(UTCDateTime)
+
+    events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id",
+                          cascade="save-update, merge", passive_deletes="all")
+    related_case = relationship("Case", remote_side=[id], uselist=False)
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("case_type", CASE_TYPES), name="case_type"),
+        sa.CheckConstraint(_in("service", SERVICES), name="service"),
+        sa.CheckConstraint(_in("status", STATUSES), name="status"),
+        sa.CheckConstraint("stage IS NULL OR stage IN (1, 2)", name="stage"),
+        sa.CheckConstraint("preferred_contact IS NULL OR " + _in("preferred_contact", CONTACT_METHODS),
+                           name="preferred_contact"),
+        sa.CheckConstraint("awaab_category IS NULL OR " + _in("awaab_category", AWAAB_CATEGORIES),
+                           name="awaab_category"),
+        sa.Index("ix_cases_status_type", "status", "case_type"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_STATUSES
+
+    @property
+    def representative(self) -> dict[str, Any] | None:
+        if not (self.representative_name or self.representative_relationship
+                or self.representative_consent is not None):
+            return None
+        return {"name": self.representative_name,
+                "relationship": self.representative_relationship,
+                "consent": self.representative_consent}
+
+    def deadline(self, name: str) -> date | None:
+        value = (self.deadlines or {}).get(name)
+        return date.fromisoformat(value) if value else None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.next_deadline is not None and self.next_deadline < today
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.case_type} {self.status!r} stage={self.stage}>"
+
+
+class CaseEvent(Base):
+    """One entry of a case's history. Append-only: the ORM refuses to change or delete one
+    (only anonymisation and erasure redact personal text, with explicit statements)."""
+
+    __tablename__ = "case_events"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"), nullable=False)
+    kind = sa.Column(sa.String(40), nullable=False)
+    actor = sa.Column(ExactText, nullable=False)
+    at = sa.Column(UTCDateTime, nullable=False)
+    stage = sa.Column(sa.Integer)
+    status_before = sa.Column(sa.String(40))
+    status_after = sa.Column(sa.String(40))
+    details = sa.Column(sa.JSON, nullable=False, default=dict)
+
+    case = relationship("Case", back_populates="events")
+
+    __table_args__ = (
+        sa.Index("ix_case_events_case_id_id", "case_id", "id"),
+        sa.CheckConstraint(_in("kind", EVENT_KINDS), name="kind"),
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "actor": self.actor, "at": self.at.isoformat(),
+                "stage": self.stage, "status_before": self.status_before,
+                "status_after": self.status_after, "details": dict(self.details or {})}
+
+    def __repr__(self) -> str:
+        return f"<CaseEvent {self.kind} by {self.actor!r} at {self.at:%Y-%m-%d %H:%M}>"
+
+
+class AppendOnlyError(RuntimeError):
+    """Something tried to change or delete a history entry."""
+
+
+@event.listens_for(CaseEvent, "before_update")
+def _refuse_update(mapper, connection, target):  # pragma: no cover - a programming error
+    raise AppendOnlyError("case history is append-only")
+
+
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_delete(mapper, connection, target):  # pragma: no cover - a programming error
+    raise AppendOnlyError("case history is append-only")
+
+
+class OutboxMessage(Base):
+    """A change waiting to be forwarded to the landlord's own system, written in the same
+    transaction as the change itself."""
+
+    __tablename__ = "outbox"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    event_id = sa.Column(sa.String(36), nullable=False, unique=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"))
+    kind = sa.Column(sa.String(60), nullable=False)
+    payload = sa.Column(ExactText, nullable=False)      # the exact JSON body that is signed and sent
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    next_attempt_at = sa.Column(UTCDateTime, nullable=False)
+    last_attempt_at = sa.Column(UTCDateTime)
+    last_error = sa.Column(ExactText)
+    locked_until = sa.Column(UTCDateTime)               # a worker's lease while it sends
+    delivered_at = sa.Column(UTCDateTime)
+
+    case = relationship("Case")
+
+    __table_args__ = (
+        sa.Index("ix_outbox_pending", "delivered_at", "id"),
+        sa.Index("ix_outbox_case_id", "case_id"),
+    )
+
+    def __repr__(self) -> str:
+        state = "delivered" if self.delivered_at else f"pending, {self.attempts} attempts"
+        return f"<OutboxMessage {self.id} {self.kind} {state}>"
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value))

@@ -1,0 +1,900 @@
+"""The case store: file cases idempotently, find them, and record every staff action in the history.
+
+    store = CaseStore()                      # INTAKE_DATABASE_URL, schema made by `bot db upgrade`
+    case, created = store.file_case(submission, profile, submission_key="form-3")
+    store.acknowledge(case.reference, actor="staff:amy")
+
+Every change runs in one transaction with its history entry and, when forwarding is configured,
+its outbox message. Cases come back as detached ORM objects (read their fields freely; use
+`get(reference, with_history=True)` for the history).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.cases import contacts, references
+from bot.cases.db import WRITE, make_engine
+from bot.cases.export import case_to_dict
+from bot.cases.models import (
+    ACKNOWLEDGED, CLOSED, FILED, FINAL_STATUSES, NEW, NOT_ACCEPTED, NOT_ACCEPTED_PENDING,
+    OPEN_STATUSES, RESPONDED, STAGE2_PENDING, Case, CaseEvent, OutboxMessage,
+)
+from bot.cases.references import InvalidReference
+from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
+
+log = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+DeadlineFn = Callable[..., Mapping[str, Any]]
+
+
+class CaseStoreError(Exception):
+    """Base of the store's errors that callers are expected to handle."""
+
+
+class CaseNotFound(CaseStoreError):
+    """A well-formed reference that no case has."""
+
+
+class InvalidTransition(CaseStoreError):
+    """The action does not fit the case's type, status or stage."""
+
+
+class ConcurrentChange(CaseStoreError):
+    """The case changed since the caller read it (its version moved on)."""
+
+
+# --- deadlines: from the policy module, injectable for tests ----------------------------------
+
+def policy_case_deadlines(profile, case_type: str, filed_at: datetime,
+                          service: str = "housing") -> Mapping[str, date]:
+    """The default deadline function: the policy module's."""
+    from bot.policy.deadlines import case_deadlines
+
+    return case_deadlines(profile, case_type, filed_at, service=service)
+
+
+def _dates_to_iso(values: Mapping[str, Any] | None) -> dict[str, str]:
+    result = {}
+    for name, value in (values or {}).items():
+        if value is None:
+            continue
+        if isinstance(value, datetime):
+            value = value.date()
+        result[str(name)] = value.isoformat() if isinstance(value, date) else str(value)
+    return result
+
+
+def next_deadline_of(case: Case) -> date | None:
+    """The deadline the landlord has to meet next, given the case's status and stage.
+
+    Nothing is due once the stage's response is issued or the case is closed. Deadlines of the
+    other stage, the outer limit of an extension and the resident's own window to ask for stage 2
+    do not count; neither does acknowledgement once the case is acknowledged.
+    """
+    if case.status in (RESPONDED, CLOSED, NOT_ACCEPTED):
+        return None
+    best = None
+    for name, value in (case.deadlines or {}).items():
+        key = name.lower()
+        if "extended" in key or "request_by" in key or not value:
+            continue
+        if (case.stage == 2) != key.startswith("stage2"):
+            continue
+        if case.status == ACKNOWLEDGED and ("acknowledge" in key or "contact" in key):
+            continue
+        if "not_accepted" in key and case.status != NOT_ACCEPTED_PENDING:
+            continue
+        try:
+            day = date.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue
+        best = day if best is None or day < best else best
+    return best
+
+
+def idempotency_key(conversation_id: str, submission_key: str) -> str:
+    raw = json.dumps([conversation_id, submission_key], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def content_key(submission: CaseSubmission) -> str:
+    """A submission key made of the form's content, for callers that have none of their own."""
+    raw = json.dumps(submission.dict(), sort_keys=True, default=str, ensure_ascii=False)
+    return "content:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+SORTS = ("urgency", "newest", "oldest", "deadline")
+
+
+@dataclass
+class CaseQuery:
+    """Filters for the staff queue and the command line. Each list filter matches any value."""
+
+    case_type: str | Sequence[str] | None = None
+    status: str | Sequence[str] | None = None
+    stage: int | None = None
+    service: str | Sequence[str] | None = None
+    channel: str | Sequence[str] | None = None
+    created_from: date | None = None       # inclusive, UK local dates
+    created_to: date | None = None         # inclusive
+    search: str | None = None              # reference, name or description
+    overdue: bool = False
+    open_only: bool = False
+    assigned_to: str | None = None
+    include_anonymised: bool = True
+    sort: str = "urgency"
+    limit: int | None = None
+    offset: int = 0
+
+
+def _as_list(value) -> list | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, (str, int)) else list(value)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(timezone.utc)
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+class CaseStore:
+    def __init__(self, engine: Engine | str | None = None, *, deadline_fn: DeadlineFn | None = None,
+                 forward: bool | None = None, clock: Callable[[], datetime] | None = None,
+                 profile_loader: Callable[[str], Any] | None = None) -> None:
+        """`engine`: an Engine or URL (default INTAKE_DATABASE_URL). `deadline_fn(profile,
+        case_type, filed_at, service=...)` computes a new case's deadlines (default: the policy
+        module's). `forward`: write outbox messages (default: when INTAKE_FORWARD_URL is set).
+        `clock`: returns the current aware datetime (tests move it)."""
+        self.engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        self.Session = sessionmaker(self.engine, future=True, expire_on_commit=False)
+        self.deadline_fn = deadline_fn or policy_case_deadlines
+        if forward is None:
+            from bot import settings
+
+            forward = bool(settings.get("INTAKE_FORWARD_URL"))
+        self.forward = forward
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._profile_loader = profile_loader
+        self._profiles: dict[str, Any] = {}
+
+    # -- plumbing --
+
+    def now(self) -> datetime:
+        value = self._clock()
+        if value.tzinfo is None:
+            raise ValueError("the store's clock must return an aware datetime")
+        return value.astimezone(timezone.utc)
+
+    def today(self) -> date:
+        """Today in the UK, where deadlines are counted."""
+        return self.now().astimezone(LONDON).date()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in a writing transaction (BEGIN IMMEDIATE on SQLite), committed at the end."""
+        with self.Session() as session:
+            with session.begin():
+                session.connection(execution_options=WRITE)
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.Session() as session:
+            with session.begin():
+                yield session
+
+    def _retrying(self, work: Callable[[], Any], attempts: int = 5) -> Any:
+        """Run an idempotent unit of work again after a transient database error."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return work()
+            except OperationalError as error:
+                if attempt == attempts or not _is_transient(error):
+                    raise
+                delay = min(0.05 * 2 ** attempt, 2.0)
+                log.warning("case store: transient database error (%s); retrying in %.2f s",
+                            str(error.orig).strip().splitlines()[0] if error.orig else error, delay)
+                time.sleep(delay)
+                # A dropped PostgreSQL connection leaves dead ones in the pool.
+                if not self.engine.dialect.name == "sqlite":
+                    self.engine.dispose()
+
+    def profile(self, profile: Any = None) -> Any:
+        """A policy profile object from an object, a name, or None (the active profile)."""
+        if profile is not None and not isinstance(profile, str):
+            return profile
+        if profile is None:
+            from bot.policy import active_profile
+
+            return active_profile()
+        if profile not in self._profiles:
+            if self._profile_loader is not None:
+                self._profiles[profile] = self._profile_loader(profile)
+            else:
+                from bot.policy import load_profile
+
+                self._profiles[profile] = load_profile(profile)
+        return self._profiles[profile]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- filing --
+
+    def file_case(self, submission: CaseSubmission | Mapping[str, Any], profile: Any = None,
+                  submission_key: str | None = None, *, actor: str = "assistant"
+                  ) -> tuple[Case, bool]:
+        """File a case once: (case, True) the first time, (the same case, False) for a retry of the
+        same submission (same conversation id and submission key)."""
+        submission = _submission(submission)
+        profile_obj = self.profile(profile)
+
+        def work():
+            with self.write() as session:
+                return self.file_in_session(session, submission, profile_obj, submission_key,
+                                            actor=actor)
+
+        return self._retrying(work)
+
+    def file_in_session(self, session: Session, submission: CaseSubmission, profile: Any,
+                        submission_key: str | None, *, actor: str = "assistant",
+                        related_case: Case | None = None) -> tuple[Case, bool]:
+        """File within the caller's transaction (the caller commits)."""
+        submission = _submission(submission)
+        key = submission_key or content_key(submission)
+        ikey = idempotency_key(submission.conversation_id, key)
+        existing = _by_idempotency_key(session, ikey)
+        if existing is not None:
+            return existing, False
+        profile = self.profile(profile)
+        now = self.now()
+        deadlines, deadline_error = self._filing_deadlines(profile, submission, now)
+        for _ in range(20):
+            case = self._new_case(submission, profile, key, ikey, deadlines, now)
+            if related_case is not None:
+                case.related_case_id = related_case.id
+            try:
+                with session.begin_nested():
+                    session.add(case)
+                    session.flush()
+            except IntegrityError:
+                existing = _by_idempotency_key(session, ikey)
+                if existing is not None:
+                    return existing, False
+                continue  # the random reference is taken: draw another
+            details: dict[str, Any] = {"policy_profile": case.policy_profile,
+                                       "deadlines": dict(case.deadlines)}
+            if deadline_error:
+                details["deadline_error"] = deadline_error
+            if related_case is not None:
+                details["related_reference"] = related_case.reference
+            self._record(session, case, FILED, actor, details, status_before=None, at=now)
+            return case, True
+        raise RuntimeError("could not draw a free case reference in 20 attempts")
+
+    def _filing_deadlines(self, profile, submission: CaseSubmission, now: datetime):
+        local = now.astimezone(LONDON)
+        try:
+            values = dict(self.deadline_fn(profile, submission.case_type, local,
+                                           service=submission.service))
+        except Exception as error:  # noqa: BLE001 - a case is never lost for want of a date
+            log.exception("case store: deadlines could not be computed; filing without them")
+            return {}, f"{type(error).__name__}: {error}"
+        if submission.exclusion or submission.awaab_category:
+            try:
+                values.update(extra_filing_deadlines(profile, submission, local))
+            except Exception as error:  # noqa: BLE001
+                log.exception("case store: exclusion or Awaab's Law deadlines not computed")
+                return _dates_to_iso(values), f"{type(error).__name__}: {error}"
+        return _dates_to_iso(values), None
+
+    def _new_case(self, submission: CaseSubmission, profile, key: str, ikey: str,
+                  deadlines: dict[str, str], now: datetime) -> Case:
+        data = submission.dict()
+        status = NOT_ACCEPTED_PENDING if submission.exclusion else NEW
+        explanation = submission.exclusion_explanation
+        if submission.exclusion and not explanation:
+            explanation = exclusion_explanation(profile, submission.exclusion, submission.service)
+        case = Case(
+            reference=references.new_reference(submission.case_type),
+            case_type=submission.case_type, service=submission.service, status=status,
+            stage=1 if submission.case_type == "complaint" else None,
+            channel=submission.channel, conversation_id=submission.conversation_id,
+            idempotency_key=ikey, submission_key=key,
+            event_date=submission.event_date,
+            preferred_contact=submission.preferred_contact,
+            representative_consent=submission.representative_consent,
+            anonymous=submission.anonymous, urgent=submission.urgent,
+            safeguarding=submission.safeguarding, awaab_category=submission.awaab_category,
+            exclusion=submission.exclusion, complaint_offered=submission.complaint_offered,
+            extra=data["extra"] or {}, policy_profile=_profile_name(profile),
+            deadlines=deadlines, version=1, created_at=now, updated_at=now,
+        )
+        for name in TEXT_FIELDS:
+            setattr(case, name, data[name])
+        case.exclusion_explanation = explanation
+        case.email_key = contacts.email_key(submission.email)
+        case.phone_key = contacts.phone_key(submission.phone)
+        case.postcode_key = contacts.postcode_key(submission.postcode)
+        case.next_deadline = next_deadline_of(case)
+        return case
+
+    # -- history and outbox --
+
+    def _record(self, session: Session, case: Case, kind: str, actor: str,
+                details: Mapping[str, Any] | None = None, *, status_before: str | None,
+                at: datetime | None = None) -> CaseEvent:
+        at = at or self.now()
+        if kind != FILED:
+            case.version = (case.version or 0) + 1
+            case.updated_at = at
+            case.next_deadline = next_deadline_of(case)
+        event = CaseEvent(case_id=case.id, kind=kind, actor=_actor(actor), at=at, stage=case.stage,
+                          status_before=status_before, status_after=case.status,
+                          details=_json_safe(details or {}))
+        session.add(event)
+        if self.forward:
+            self._enqueue(session, case, event)
+        session.flush()
+        return event
+
+    def _enqueue(self, session: Session, case: Case, event: CaseEvent) -> None:
+        event_id = str(uuid4())
+        related = None
+        if case.related_case_id:
+            related = session.execute(select(Case.reference).where(
+                Case.id == case.related_case_id)).scalar_one_or_none()
+        payload = {
+            "event_id": event_id,
+            "type": f"case.{event.kind}",
+            "occurred_at": event.at.isoformat(),
+            "event": {"kind": event.kind, "actor": event.actor, "at": event.at.isoformat(),
+                      "stage": event.stage, "status_before": event.status_before,
+                      "status_after": event.status_after, "details": event.details},
+            "case": case_to_dict(case, related_reference=related),
+        }
+        session.add(OutboxMessage(
+            event_id=event_id, case_id=case.id, kind=f"case.{event.kind}",
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+            created_at=event.at, attempts=0, next_attempt_at=event.at))
+
+    # -- finding --
+
+    def find_by_reference(self, reference: str, *, with_history: bool = False) -> Case:
+        """The case with this reference. InvalidReference (before any query) for a malformed or
+        mistyped one; CaseNotFound for a well-formed one that no case has."""
+        canonical = references.parse(reference)
+        with self.read() as session:
+            query = select(Case).where(Case.reference == canonical)
+            if with_history:
+                query = query.options(selectinload(Case.events))
+            case = session.execute(query).scalar_one_or_none()
+            if case is None:
+                raise CaseNotFound(f"no case has the reference {canonical}")
+            if case.related_case_id:
+                case.related_case  # load it while the session is open
+            return case
+
+    get = find_by_reference
+
+    def history(self, reference: str) -> list[CaseEvent]:
+        return list(self.find_by_reference(reference, with_history=True).events)
+
+    def verify_resident(self, reference: str, postcode_or_email: str) -> Case | None:
+        """The case, if `postcode_or_email` matches the one it holds; otherwise None, the same for
+        a wrong pair as for an unknown reference. Raises InvalidReference for a mistyped one."""
+        import hmac
+
+        canonical = references.parse(reference)
+        given_postcode, given_email = contacts.match_key(postcode_or_email or "")
+        with self.read() as session:
+            case = session.execute(select(Case).where(
+                Case.reference == canonical, Case.anonymised_at.is_(None))).scalar_one_or_none()
+        held_postcode = case.postcode_key if case is not None else None
+        held_email = case.email_key if case is not None else None
+        matched = False
+        # Compare both, always, in constant time, so that timing tells nothing either.
+        for held, given in ((held_postcode, given_postcode), (held_email, given_email)):
+            same = hmac.compare_digest((held or "\x00held").encode(),
+                                       (given or "\x00given").encode())
+            matched = matched or (same and held is not None)
+        return case if matched else None
+
+    def query(self, q: CaseQuery | None = None, **filters) -> list[Case]:
+        """Cases matching the filters, sorted (default: by urgency)."""
+        q = q or CaseQuery(**filters)
+        statement = self._filtered(select(Case), q)
+        statement = statement.order_by(*self._order(q.sort))
+        if q.offset:
+            statement = statement.offset(q.offset)
+        if q.limit is not None:
+            statement = statement.limit(q.limit)
+        with self.read() as session:
+            return list(session.execute(statement).scalars())
+
+    def count(self, q: CaseQuery | None = None, **filters) -> int:
+        q = q or CaseQuery(**filters)
+        statement = self._filtered(select(sa.func.count(Case.id)), q)
+        with self.read() as session:
+            return session.execute(statement).scalar_one()
+
+    def _filtered(self, statement, q: CaseQuery):
+        conditions = []
+        for column, value in ((Case.case_type, q.case_type), (Case.status, q.status),
+                              (Case.service, q.service), (Case.channel, q.channel)):
+            values = _as_list(value)
+            if values:
+                conditions.append(column.in_(values))
+        if q.stage is not None:
+            conditions.append(Case.stage == int(q.stage))
+        if q.created_from is not None:
+            conditions.append(Case.created_at >= _local_midnight(q.created_from))
+        if q.created_to is not None:
+            conditions.append(Case.created_at < _local_midnight(q.created_to + timedelta(days=1)))
+        if q.overdue:
+            conditions += [Case.next_deadline < self.today(), Case.status.in_(OPEN_STATUSES)]
+        if q.open_only:
+            conditions.append(Case.status.in_(OPEN_STATUSES))
+        if q.assigned_to is not None:
+            conditions.append(Case.assigned_to == q.assigned_to)
+        if not q.include_anonymised:
+            conditions.append(Case.anonymised_at.is_(None))
+        if q.search:
+            text = clean_text(q.search.strip())
+            pattern = f"%{_like_escape(text)}%"
+            matches = [Case.reference.ilike(pattern, escape="\\"),
+                       Case.name.ilike(pattern, escape="\\"),
+                       Case.description.ilike(pattern, escape="\\")]
+            if references.is_valid(text):
+                matches.append(Case.reference == references.parse(text))
+            conditions.append(sa.or_(*matches))
+        return statement.where(*conditions) if conditions else statement
+
+    def _order(self, sort: str):
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        if sort == "newest":
+            return [Case.created_at.desc(), Case.id.desc()]
+        if sort == "oldest":
+            return [Case.created_at.asc(), Case.id.asc()]
+        no_deadline = sa.case((Case.next_deadline.is_(None), 1), else_=0)
+        by_deadline = [no_deadline, Case.next_deadline.asc(), Case.created_at.asc(), Case.id.asc()]
+        if sort == "deadline":
+            return by_deadline
+        closed = sa.case((Case.status.in_(FINAL_STATUSES), 1), else_=0)
+        emergency = sa.case((Case.awaab_category == "emergency", 0), else_=1)
+        # Open before closed; safeguarding, urgent and Awaab emergencies first; then by the next
+        # deadline, so overdue cases come before those due soonest; then the oldest.
+        return [closed, Case.safeguarding.desc(), Case.urgent.desc(), emergency, *by_deadline]
+
+    # -- staff and resident actions --
+
+    @contextmanager
+    def _acting(self, reference: str, expected_version: int | None = None) -> Iterator[tuple]:
+        canonical = references.parse(reference)
+        with self.write() as session:
+            case = session.execute(select(Case).where(Case.reference == canonical)
+                                   .with_for_update()).scalar_one_or_none()
+            if case is None:
+                raise CaseNotFound(f"no case has the reference {canonical}")
+            if expected_version is not None and case.version != expected_version:
+                raise ConcurrentChange(f"{canonical} was changed by someone else meanwhile "
+                                       f"(version {case.version}, not {expected_version})")
+            yield session, case
+
+    def acknowledge(self, reference: str, actor: str, *, note: str | None = None,
+                    at: datetime | None = None, expected_version: int | None = None) -> Case:
+        """Acknowledge a new case at its stage. For a case flagged "not accepted - pending review"
+        this accepts it after all (the landlord's discretion)."""
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, statuses=(NEW, NOT_ACCEPTED_PENDING), action="acknowledge")
+            before, at = case.status, _aware(at) or self.now()
+            details: dict[str, Any] = {}
+            if before == NOT_ACCEPTED_PENDING:
+                details["accepted_despite_exclusion"] = case.exclusion
+            if note:
+                details["note"] = clean_text(note)
+            case.status = ACKNOWLEDGED
+            if case.stage == 2:
+                case.stage2_acknowledged_at = at
+            else:
+                case.acknowledged_at = at
+            self._update_deadlines(case, "acknowledged", at)
+            self._record(session, case, "acknowledged", actor, details, status_before=before)
+        return case
+
+    def extend(self, reference: str, actor: str, reason: str, new_date: date | None = None, *,
+               working_days: int | None = None, expected_version: int | None = None) -> Case:
+        """Extend the response deadline of an acknowledged complaint's current stage.
+
+        `reason` is one of the profile's extension reasons (its key), or a reason in words.
+        `new_date` None: computed by the policy (`working_days`, default the longest extension
+        allowed), which then requires a reason key of the profile. A given date must be later
+        than the current deadline and not in the past."""
+        if not reason or not reason.strip():
+            raise InvalidTransition("an extension needs a reason")
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, types=("complaint",), statuses=(ACKNOWLEDGED,), action="extend")
+            key = "stage2_response_by" if case.stage == 2 else "stage1_response_by"
+            previous = case.deadline(key)
+            profile = self.profile(case.policy_profile)
+            reason_text = None
+            try:
+                reason_text = {r.key: r.text for r in profile.extension_reasons(case.stage)
+                               }.get(reason)
+            except Exception:  # noqa: BLE001 - a profile without reasons: free text it is
+                reason_text = None
+            if new_date is None:
+                if previous is None:
+                    raise InvalidTransition(f"{case.reference} has no {key} to extend: give the date")
+                from bot.policy import PolicyError
+                from bot.policy.deadlines import extend as policy_extend
+
+                try:
+                    new_date = policy_extend(profile, case.stage, previous, reason, working_days,
+                                             service=case.service)
+                except PolicyError as error:
+                    raise InvalidTransition(str(error)) from None
+            new_date = _as_day(new_date)
+            if previous is not None and new_date <= previous:
+                raise InvalidTransition(f"the new date {new_date} is not after the current one, "
+                                        f"{previous}")
+            if new_date < self.today():
+                raise InvalidTransition(f"the new date {new_date} is in the past")
+            case.deadlines = {**(case.deadlines or {}), key: new_date.isoformat()}
+            self._record(session, case, "extended", actor,
+                         {"reason": clean_text(reason), "reason_text": reason_text,
+                          "deadline": key,
+                          "previous_date": previous.isoformat() if previous else None,
+                          "new_date": new_date.isoformat()}, status_before=case.status)
+        return case
+
+    def record_response(self, reference: str, actor: str, summary: str, *,
+                        decision: str | None = None, at: datetime | None = None,
+                        expected_version: int | None = None) -> Case:
+        """Record that the current stage's response was issued (e.g. decision: upheld)."""
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, statuses=(NEW, ACKNOWLEDGED), action="record a response to")
+            before, at = case.status, _aware(at) or self.now()
+            case.status = RESPONDED
+            if case.stage == 2:
+                case.stage2_responded_at = at
+            else:
+                case.responded_at = at
+            self._update_deadlines(case, "responded", at)
+            self._record(session, case, "responded", actor,
+                         {"summary": clean_text(summary or ""), "decision": decision},
+                         status_before=before)
+        return case
+
+    def escalate(self, reference: str, actor: str, *, reason: str | None = None,
+                 expected_version: int | None = None) -> Case:
+        """Escalate a complaint to stage 2 (a staff decision, or accepting a late request)."""
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, types=("complaint",), stages=(1,),
+                     statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING),
+                     action="escalate")
+            before = case.status
+            self._to_stage2(case)
+            self._record(session, case, "escalated", actor,
+                         {"reason": clean_text(reason) if reason else None}, status_before=before)
+        return case
+
+    def request_stage2(self, reference: str, reasons: str | None = None,
+                       within_window: bool | None = None, *, actor: str = "resident") -> Case:
+        """The resident asks for stage 2. Reasons are invited, never required. Inside the window
+        the complaint moves to stage 2; outside it, it waits for a person to decide
+        ("escalation requested - pending review"). `within_window` None: judged from the case's
+        `stage2_request_by` deadline, when it has one."""
+        with self._acting(reference) as (session, case):
+            _require(case, types=("complaint",), stages=(1,),
+                     statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED), action="take to stage 2")
+            before, now = case.status, self.now()
+            if within_window is None:
+                limit = case.deadline("stage2_request_by")
+                within_window = limit is None or self.today() <= limit
+            case.stage2_requested_at = now
+            if within_window:
+                self._to_stage2(case)
+            else:
+                case.status = STAGE2_PENDING
+                case.closed_at = None
+            self._record(session, case, "stage2_requested", actor,
+                         {"reasons": clean_text(reasons) if reasons else None,
+                          "within_window": bool(within_window)}, status_before=before)
+        return case
+
+    def _to_stage2(self, case: Case) -> None:
+        now = self.now()
+        case.stage = 2
+        case.status = NEW
+        case.closed_at = None
+        case.stage2_requested_at = case.stage2_requested_at or now
+        self._update_deadlines(case, "stage2", case.stage2_requested_at)
+
+    def close(self, reference: str, actor: str, *, outcome: str | None = None,
+              expected_version: int | None = None) -> Case:
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, statuses=OPEN_STATUSES, action="close")
+            before = case.status
+            case.status = CLOSED
+            case.closed_at = self.now()
+            self._record(session, case, "closed", actor,
+                         {"outcome": clean_text(outcome) if outcome else None},
+                         status_before=before)
+        return case
+
+    def mark_not_accepted(self, reference: str, actor: str, exclusion: str, explanation: str, *,
+                          expected_version: int | None = None) -> Case:
+        """A person decides that an exclusion applies. The explanation is what the resident is
+        told (with their right to take the decision to the Ombudsman)."""
+        if not exclusion or not explanation or not explanation.strip():
+            raise InvalidTransition("not accepting a complaint needs the exclusion and an explanation")
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, types=("complaint",),
+                     statuses=(NEW, NOT_ACCEPTED_PENDING, ACKNOWLEDGED, STAGE2_PENDING),
+                     action="mark as not accepted")
+            before = case.status
+            case.status = NOT_ACCEPTED
+            case.exclusion = exclusion
+            case.exclusion_explanation = clean_text(explanation)
+            case.closed_at = self.now()
+            self._record(session, case, "not_accepted", actor,
+                         {"exclusion": exclusion, "explanation": clean_text(explanation)},
+                         status_before=before)
+        return case
+
+    def add_note(self, reference: str, text: str, actor: str, *,
+                 expected_version: int | None = None) -> Case:
+        if not text or not text.strip():
+            raise InvalidTransition("a note needs some text")
+        with self._acting(reference, expected_version) as (session, case):
+            self._record(session, case, "note_added", actor, {"text": clean_text(text)},
+                         status_before=case.status)
+        return case
+
+    def add_information(self, reference: str, text: str, actor: str = "resident", *,
+                        submission_key: str | None = None, channel: str | None = None,
+                        conversation_id: str | None = None, as_new_case: bool = False
+                        ) -> tuple[Case, bool]:
+        """More information from the resident about an existing case.
+
+        While the stage 1 response has not been issued (and the case is open), it is merged into
+        the case: (the case, True). Afterwards it starts a new case linked to the first, with the
+        resident's details copied: (the new case, False). Staff may ask for a new case anyway
+        (`as_new_case`, e.g. when merging would unreasonably delay the response, as seed 004's
+        policy allows). Idempotent per `submission_key`
+        (default: the text), so a retried message is added once.
+        """
+        if not text or not text.strip():
+            raise InvalidTransition("there is no information to add")
+        text = clean_text(text)
+        key = submission_key or "information:" + hashlib.sha256(
+            text.encode("utf-8", "surrogatepass")).hexdigest()
+
+        def work():
+            with self._acting(reference) as (session, case):
+                if case.anonymised_at is not None:
+                    raise InvalidTransition(f"{case.reference}: its personal data was removed")
+                merge = (not as_new_case and case.status not in FINAL_STATUSES
+                         and case.responded_at is None and case.stage != 2)
+                if merge:
+                    seen = session.execute(select(CaseEvent.details).where(
+                        CaseEvent.case_id == case.id, CaseEvent.kind == "information_added"))
+                    if any((d or {}).get("key") == key for (d,) in seen):
+                        return case, True
+                    self._record(session, case, "information_added", actor,
+                                 {"text": text, "merged": True, "key": key},
+                                 status_before=case.status)
+                    return case, True
+                new_case, created = self.file_in_session(
+                    session, _follow_up(case, text, channel, conversation_id),
+                    case.policy_profile, f"{case.reference}:{key}", actor=actor,
+                    related_case=case)
+                if created:
+                    self._record(session, case, "information_added", actor,
+                                 {"text": text, "merged": False, "key": key,
+                                  "linked_reference": new_case.reference},
+                                 status_before=case.status)
+                return new_case, False
+
+        return self._retrying(work)
+
+    def record_lessons(self, reference: str, actor: str, what_went_wrong: str, action: str, *,
+                       target_date: date | None = None, done_date: date | None = None,
+                       expected_version: int | None = None) -> Case:
+        """Lessons learned: what went wrong, what will change, when it is due and when done."""
+        if not (what_went_wrong or "").strip() or not (action or "").strip():
+            raise InvalidTransition("lessons learned need what went wrong and the action")
+        with self._acting(reference, expected_version) as (session, case):
+            self._record(session, case, "lessons_learned", actor, {
+                "what_went_wrong": clean_text(what_went_wrong), "action": clean_text(action),
+                "target_date": _as_day(target_date).isoformat() if target_date else None,
+                "done_date": _as_day(done_date).isoformat() if done_date else None,
+            }, status_before=case.status)
+        return case
+
+    def reassign(self, reference: str, actor: str, assignee: str | None, *,
+                 expected_version: int | None = None) -> Case:
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, statuses=OPEN_STATUSES, action="reassign")
+            previous = case.assigned_to
+            case.assigned_to = assignee or None
+            self._record(session, case, "reassigned", actor,
+                         {"from": previous, "to": case.assigned_to}, status_before=case.status)
+        return case
+
+    # -- deadlines after filing --
+
+    def _update_deadlines(self, case: Case, moment: str, at: datetime) -> None:
+        """Recompute the deadlines that count from a later moment (acknowledgement, the stage 1
+        response, a stage 2 request), when the policy module offers it."""
+        try:
+            profile = self.profile(case.policy_profile)
+            values = stage_deadlines(profile, case, moment, at.astimezone(LONDON))
+        except Exception:  # noqa: BLE001 - the action itself must not fail for a date
+            log.exception("case store: could not recompute deadlines of %s after %s",
+                          case.reference, moment)
+            return
+        if values:
+            case.deadlines = {**(case.deadlines or {}), **_dates_to_iso(values)}
+
+
+def stage_deadlines(profile, case: Case, moment: str, at: datetime) -> Mapping[str, Any]:
+    """Deadlines that count from a later moment of a complaint, from the policy module:
+    "acknowledged" (the response counts from the acknowledgement), "responded" (the window to ask
+    for stage 2 opens) and "stage2" (a stage 2 request). Empty for other kinds of case, and for a
+    service that follows a consumer code (it has no stage 2)."""
+    if case.case_type != "complaint":
+        return {}
+    from bot.policy import deadlines as policy
+
+    if profile.service(case.service).consumer_code is not None:
+        return {}
+    if moment == "acknowledged" and case.stage == 2:
+        values = policy.stage2_deadlines(profile, case.stage2_requested_at, acknowledged=at,
+                                         service=case.service)
+        return {f"stage2_{k}": v for k, v in values.items() if k != "acknowledge_by"}
+    if moment == "acknowledged":
+        values = policy.complaint_deadlines(profile, case.created_at, acknowledged=at,
+                                            service=case.service)
+        return {k: v for k, v in values.items() if k != "acknowledge_by"}
+    if moment == "responded" and case.stage == 1:
+        return {"stage2_request_by": policy.stage2_request_by(profile, at, service=case.service)}
+    if moment == "stage2":
+        values = policy.stage2_deadlines(profile, at, service=case.service)
+        return {f"stage2_{k}": v for k, v in values.items()}
+    return {}
+
+
+def extra_filing_deadlines(profile, submission: CaseSubmission, filed_at: datetime
+                           ) -> dict[str, Any]:
+    """Deadlines beyond the policy's case deadlines that some cases carry: the reply to a
+    complaint that may not be accepted, and Awaab's Law for a flagged hazard."""
+    from bot.policy import deadlines as policy
+
+    result: dict[str, Any] = {}
+    if submission.exclusion and submission.case_type == "complaint":
+        result["not_accepted_reply_by"] = policy.not_accepted_reply_by(profile, filed_at)
+    if submission.awaab_category and profile.repairs.awaabs_law is not None:
+        values = policy.awaab_deadlines(profile, filed_at, submission.awaab_category)
+        for key, value in values.items():
+            result[f"awaab_{key}"] = policy.uk_date(value)
+    return result
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+def _is_transient(error: OperationalError) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    code = getattr(getattr(error, "orig", None), "pgcode", None)
+    return (code in ("40001", "40P01", "57P01", "57P02", "57P03")
+            or "database is locked" in text or "deadlock" in text
+            or "server closed the connection" in text or "connection refused" in text
+            or "terminating connection" in text or "could not connect" in text
+            or getattr(error, "connection_invalidated", False))
+
+
+def _by_idempotency_key(session: Session, key: str) -> Case | None:
+    return session.execute(select(Case).where(Case.idempotency_key == key)).scalar_one_or_none()
+
+
+def _submission(value) -> CaseSubmission:
+    if isinstance(value, CaseSubmission):
+        return value
+    return CaseSubmission(**dict(value))
+
+
+def _profile_name(profile) -> str:
+    name = getattr(profile, "name", None) or (profile if isinstance(profile, str) else None)
+    if not name:
+        raise ValueError(f"not a policy profile: {profile!r}")
+    return str(name)
+
+
+def exclusion_explanation(profile, key: str, service: str = "housing") -> str | None:
+    """The profile's resident-facing explanation of an exclusion (None if it has no such key)."""
+    exclusions = getattr(profile, "exclusions", None) or {}
+    entry = exclusions.get(key) if isinstance(exclusions, Mapping) else None
+    text = getattr(entry, "explanation", None) or (entry if isinstance(entry, str) else None)
+    if text and hasattr(profile, "fill"):
+        try:
+            return profile.fill(text, service)
+        except Exception:  # noqa: BLE001 - the raw text is better than nothing
+            return text
+    return text
+
+
+def _require(case: Case, *, action: str, statuses: Iterable[str] | None = None,
+             types: Iterable[str] | None = None, stages: Iterable[int | None] | None = None) -> None:
+    if types is not None and case.case_type not in types:
+        raise InvalidTransition(f"cannot {action} {case.reference}: it is a "
+                                f"{case.case_type.replace('_', ' ')}")
+    if stages is not None and case.stage not in stages:
+        raise InvalidTransition(f"cannot {action} {case.reference}: it is at stage {case.stage}")
+    if statuses is not None and case.status not in statuses:
+        raise InvalidTransition(f"cannot {action} {case.reference}: its status is "
+                                f"{case.status!r}")
+
+
+def _actor(actor: str) -> str:
+    if not isinstance(actor, str) or not actor.strip():
+        raise ValueError("every action needs an actor (who did it)")
+    return clean_text(actor)
+
+
+def _aware(at: datetime | None) -> datetime | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        raise ValueError("give times with a timezone")
+    return at.astimezone(timezone.utc)
+
+
+def _as_day(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _json_safe(details: Mapping[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(dict(details), default=str, ensure_ascii=False))
+
+
+def _follow_up(case: Case, text: str, channel: str | None,
+               conversation_id: str | None) -> CaseSubmission:
+    """A new case for information that arrived after the stage 1 response: the same resident."""
+    copied = {name: getattr(case, name) for name in (
+        "name", "address", "postcode", "email", "phone", "preferred_contact", "preferred_format",
+        "reasonable_adjustments", "representative_name", "representative_relationship",
+        "representative_consent", "anonymous", "urgent", "safeguarding")}
+    return CaseSubmission(case_type=case.case_type, service=case.service,
+                          channel=channel or case.channel,
+                          conversation_id=conversation_id or case.conversation_id or case.reference,
+                          description=text, extra={"follows_up": case.reference}, **copied)
