@@ -35,6 +35,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RASA_TELEMETRY_ENABLED", "false", "Rasa telemetry (off: this network refuses it)"),
     Setting("INTAKE_CORS_ORIGINS", "*", "Origins allowed to call the Rasa server from a browser"),
     Setting("INTAKE_LOG_LEVEL", "INFO", "Log level of our own code"),
+    Setting("INTAKE_FORWARD_URL", "",
+            "Where new cases and their changes are forwarded as signed JSON; empty: not forwarded"),
+    Setting("INTAKE_FORWARD_SECRET", "",
+            "Key of the HMAC-SHA256 signature of forwarded JSON (needed with INTAKE_FORWARD_URL)"),
+    Setting("INTAKE_WEBCHAT_ORIGINS", "",
+            "Web pages (origins, comma-separated) allowed to use the chat widget besides the Rasa "
+            "server's own demo page; * allows any"),
+    Setting("FACEBOOK_VERIFY_TOKEN", "",
+            "Messenger webhook verify token (chosen by you, entered in the Meta app); empty refuses the handshake"),
+    Setting("FACEBOOK_APP_SECRET", "",
+            "Meta app secret that signs Messenger webhooks (X-Hub-Signature-256); empty refuses every event"),
+    Setting("FACEBOOK_PAGE_ACCESS_TOKEN", "", "Facebook Page access token used to send the replies"),
+    Setting("FACEBOOK_GRAPH_API_URL", "https://graph.facebook.com/v21.0",
+            "Graph API base URL the Messenger replies are sent to (tests point it at a fake)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,17 +1,22 @@
 """Start the real Rasa server and action server for end-to-end tests, once per test session."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from bot import settings
 from bot.settings import PROJECT_ROOT
 
 
@@ -45,6 +50,76 @@ def stop(process: subprocess.Popen, timeout: float = 15) -> None:
             process.wait()
 
 
+class FakeGraphAPI:
+    """A local stand-in for Meta's Graph API: records every Send API call the assistant makes.
+
+    The Rasa server's FACEBOOK_GRAPH_API_URL points here, so Messenger replies land in `calls`
+    (each: path, query and JSON body) instead of going to Facebook.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw or b"null")
+                except ValueError:
+                    body = raw.decode("utf-8", "replace")
+                split = urlsplit(self.path)
+                call = {"path": split.path, "query": {k: v[-1] for k, v in
+                                                      parse_qs(split.query).items()},
+                        "body": body}
+                with fake._lock:
+                    fake.calls.append(call)
+                reply = json.dumps({"recipient_id": (body or {}).get("recipient", {}).get("id")
+                                    if isinstance(body, dict) else None,
+                                    "message_id": f"m_{len(fake.calls)}"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args) -> None:  # keep the test output quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v21.0"
+
+    def start(self) -> "FakeGraphAPI":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread = None
+        self._server.server_close()
+
+    def sent_to(self, recipient_id: str) -> list[dict]:
+        """The Send API bodies addressed to one resident, in order."""
+        with self._lock:
+            calls = list(self.calls)
+        return [c["body"] for c in calls if isinstance(c["body"], dict)
+                and c["body"].get("recipient", {}).get("id") == recipient_id]
+
+    def messages_to(self, recipient_id: str) -> list[dict]:
+        """Only the `message` objects (not typing indicators) sent to one resident."""
+        return [b["message"] for b in self.sent_to(recipient_id) if "message" in b]
+
+
 @dataclass
 class RasaStack:
     """A Rasa server and an action server on free loopback ports, with their own databases."""
@@ -58,8 +133,13 @@ class RasaStack:
     def __post_init__(self) -> None:
         self.rasa_port = free_port()
         self.action_port = free_port()
-        self.env = dict(
-            os.environ,
+        # Messenger replies go to a fake Graph API; the channel secrets are fixed test values.
+        self.graph_api = FakeGraphAPI()
+        # Every setting has a value (Rasa's ${VAR} substitution fails on an unset variable), as
+        # `python -m bot env` gives the run command; the environment and the values below win.
+        self.env = {s.name: s.default for s in settings.SETTINGS}
+        self.env.update(os.environ)
+        self.env.update(
             RASA_TELEMETRY_ENABLED="false",
             INTAKE_DATABASE_URL=f"sqlite:///{self.workdir / 'intake.db'}",
             INTAKE_TRACKER_URL=f"sqlite:///{self.workdir / 'tracker.db'}",
@@ -67,12 +147,24 @@ class RasaStack:
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             RASA_PORT=str(self.rasa_port),
             RASA_API_TOKEN=self.token,
+            FACEBOOK_APP_SECRET="test-app-secret",
+            FACEBOOK_VERIFY_TOKEN="test-verify-token",
+            FACEBOOK_PAGE_ACCESS_TOKEN="test-page-access-token",
+            FACEBOOK_GRAPH_API_URL=self.graph_api.url,
         )
         self.env.update(self.extra_env)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def facebook_app_secret(self) -> str:
+        return self.env["FACEBOOK_APP_SECRET"]
+
+    @property
+    def facebook_verify_token(self) -> str:
+        return self.env["FACEBOOK_VERIFY_TOKEN"]
 
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "wb")
@@ -99,6 +191,7 @@ class RasaStack:
         return process
 
     def start(self) -> "RasaStack":
+        self.graph_api.start()
         self.start_actions()
         self.start_rasa()
         return self
@@ -107,6 +200,7 @@ class RasaStack:
         for process in reversed(self.processes):
             stop(process)
         self.processes.clear()
+        self.graph_api.stop()
 
     def log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")

@@ -1,0 +1,11 @@
+"""Where residents reach the assistant: Rasa input channels of our own.
+
+- `webchat.WebChatInput`: Rasa's socket.io channel (channel name "socketio") made safe for a
+  landlord's website, plus the chat widget (`/webhooks/webchat/widget.js`) and a demo page
+  (`/webhooks/webchat/demo`) served by the Rasa server itself.
+- `facebook.FacebookInput`: Facebook Messenger (channel name "facebook"), with signed webhooks
+  (`X-Hub-Signature-256`), whole batches, quick replies and a configurable Graph API address.
+
+Both are named in `credentials.yml`. The channel name is stored with every user message, so
+`tracker.get_latest_input_channel()` tells the conversation layer where a case came from.
+"""

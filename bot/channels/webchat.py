@@ -1,0 +1,349 @@
+"""The website chat: Rasa's socket.io channel made safe, plus the widget and a demo page.
+
+One `<script>` tag on the landlord's site loads the widget from the Rasa server:
+
+    <script src="https://RASA-HOST/webhooks/webchat/widget.js" defer></script>
+
+Routes (the blueprint's prefix is /webhooks/webchat; socket.io sits at /socket.io/):
+
+- GET  /webhooks/webchat/            health
+- GET  /webhooks/webchat/widget.js   the widget (web/dist/intake-chat.js), with an ETag
+- GET  /webhooks/webchat/demo        a demo page that loads the widget
+- GET/POST /socket.io/               socket.io, long-polling only (see ../shared/STACK.md)
+
+What this adds to Rasa's `SocketIOInput` (whose channel name, "socketio", it keeps):
+
+- Origins: socket.io answers only pages of the Rasa server itself and the origins in
+  INTAKE_WEBCHAT_ORIGINS (Rasa's own channel switches the check off). The socket.io route writes
+  its own CORS headers, so Rasa's `--cors` does not add a second, conflicting set.
+- Sessions: a socket speaks only for the session it joined with `session_request`; a session id
+  the client brings back must look like one this server hands out (32 hex digits), so a page
+  cannot take over a conversation of another channel. `enter_room` is awaited when it is a
+  coroutine (python-socketio 5.10+, RasaHQ/rasa#13027).
+- History: the `history_request` event answers (as a socket.io acknowledgement) with the latest
+  conversation session of the joined session, so a reloaded page shows the conversation so far,
+  including replies that arrived while it was reloading.
+- Metadata sent by the page is not stored with the conversation (it cannot be trusted).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import inspect
+import logging
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Iterable
+from urllib.parse import urlsplit
+
+import rasa.core.channels.channel
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.settings import PROJECT_ROOT
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = PROJECT_ROOT / "web"
+WIDGET_FILE = WEB_DIR / "dist" / "intake-chat.js"
+DEMO_FILE = WEB_DIR / "demo.html"
+
+CHANNEL_NAME = "socketio"
+URL_PREFIX = "webchat"
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_MESSAGE_CHARS = 4000  # the widget allows 2000; anything longer is not a resident typing
+HISTORY_EVENT = "history_request"
+
+# sanic-cors marks a request whose CORS headers are already written with this attribute of
+# request.ctx; its response middleware then leaves the response alone.
+try:
+    from sanic_cors.core import SANIC_CORS_EVALUATED
+except ImportError:  # pragma: no cover - sanic-cors is a dependency of Rasa
+    SANIC_CORS_EVALUATED = "_sanic_cors_e"
+
+
+def parse_origins(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """`https://a.example, https://b.example/` -> ("https://a.example", "https://b.example")."""
+    if value is None:
+        return ()
+    items = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)
+    return tuple(item.strip().rstrip("/").lower() for item in items if item and item.strip())
+
+
+def origin_allowed(origin: str, host: str, allowed: Iterable[str]) -> bool:
+    """Whether a page at `origin` may use the socket.io endpoint served at `host`.
+
+    Pages of the server itself (same host name and port, whichever scheme a proxy in front
+    uses) always may; others only when listed, or when the list holds "*".
+    """
+    allowed = tuple(allowed)
+    origin = origin.strip().rstrip("/").lower()
+    if "*" in allowed or origin in allowed:
+        return True
+    netloc = urlsplit(origin).netloc
+    return bool(netloc) and netloc == host.strip().lower()
+
+
+def valid_session_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(SESSION_ID.match(value))
+
+
+def _button(button: dict) -> dict:
+    return {"content_type": "text", "title": button.get("title", ""),
+            "payload": button.get("payload", "")}
+
+
+def transcript(events: Iterable[Event]) -> list[dict[str, Any]]:
+    """The conversation as the widget shows it, in the shape of its live messages.
+
+    Bot messages are split at blank lines and carry their buttons as `quick_replies` on the last
+    part, exactly as Rasa's socket.io output sends them. A button the resident clicked shows as
+    its title; a bare payload nobody clicked (such as the widget's opening "/greet") is left out.
+    """
+    items: list[dict[str, Any]] = []
+    offered: list[dict] = []
+    for event in events:
+        if isinstance(event, UserUttered):
+            text = (event.text or "").strip()
+            title = next((b.get("title") for b in offered if b.get("payload") == text), None)
+            if title:
+                items.append({"sender": "user", "text": title})
+            elif text and not text.startswith("/"):
+                items.append({"sender": "user", "text": text})
+            offered = []
+        elif isinstance(event, BotUttered):
+            data = event.data or {}
+            buttons = [b for b in (data.get("buttons") or data.get("quick_replies") or [])
+                       if isinstance(b, dict)]
+            parts = (event.text or "").strip().split("\n\n") if event.text else []
+            parts = [part for part in parts if part.strip()] or ([""] if buttons else [])
+            for index, part in enumerate(parts):
+                item: dict[str, Any] = {"sender": "bot", "text": part}
+                if buttons and index == len(parts) - 1:
+                    item["quick_replies"] = [_button(b) for b in buttons]
+                items.append(item)
+            if data.get("image"):
+                items.append({"sender": "bot", "attachment": {
+                    "type": "image", "payload": {"src": data["image"]}}})
+            offered = buttons
+    return items
+
+
+class _Asset:
+    """A file served with an ETag, read once (and again when it changes on disk)."""
+
+    def __init__(self, path: Path, content_type: str) -> None:
+        self.path, self.content_type = path, content_type
+        self._mtime: float | None = None
+        self.body, self.etag = b"", ""
+
+    def load(self) -> bool:
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        if mtime != self._mtime:
+            self.body = self.path.read_bytes()
+            self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+            self._mtime = mtime
+        return True
+
+
+class WebChatBlueprint(Blueprint):
+    """Mounts the socket.io endpoint on the app itself (its path has no /webhooks prefix)."""
+
+    def __init__(self, channel: "WebChatInput", endpoint: Callable, *args: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ctx.channel = channel
+        self.ctx.endpoint = endpoint
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        channel: WebChatInput = self.ctx.channel
+        channel.app = app
+        path = "/{}/".format(channel.socketio_path.strip("/"))
+        app.add_route(self.ctx.endpoint, path, methods=["GET", "POST", "OPTIONS"],
+                      name="intake_webchat_socketio")
+        super().register(app, options)
+
+
+class WebChatInput(SocketIOInput):
+    """Rasa's socket.io channel for the website widget; see the module's docstring."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    def url_prefix(self) -> str:
+        return URL_PREFIX
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(
+            credentials.get("user_message_evt", "user_uttered"),
+            credentials.get("bot_message_evt", "bot_uttered"),
+            credentials.get("namespace"),
+            bool(credentials.get("session_persistence", True)),
+            credentials.get("socketio_path", "/socket.io"),
+            credentials.get("jwt_key"),
+            credentials.get("jwt_method", "HS256"),
+            credentials.get("metadata_key", "metadata"),
+            allowed_origins=credentials.get("allowed_origins"),
+        )
+
+    def __init__(self, *args: Any, allowed_origins: str | Iterable[str] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.socketio_path = self.socketio_path or "/socket.io"
+        self.allowed_origins = parse_origins(allowed_origins)
+        self.app: Sanic | None = None
+        self._sessions: dict[str, str] = {}  # socket id -> the session (Rasa sender id) it joined
+        self._widget = _Asset(WIDGET_FILE, "application/javascript; charset=utf-8")
+        self._demo = _Asset(DEMO_FILE, "text/html; charset=utf-8")
+        if not self.session_persistence:
+            logger.warning("socket.io session_persistence is off: the widget cannot keep a "
+                           "conversation across page loads")
+
+    # --- HTTP: socket.io endpoint, widget and demo page ------------------------------------------
+
+    async def _socketio_endpoint(self, request: Request) -> HTTPResponse:
+        origin = request.headers.get("origin")
+        if origin and not origin_allowed(origin, request.headers.get("host", ""),
+                                         self.allowed_origins):
+            logger.warning("socket.io: a page at %s was refused (not in INTAKE_WEBCHAT_ORIGINS)",
+                           origin)
+            return response.text(f"{origin} may not use this chat (INTAKE_WEBCHAT_ORIGINS)",
+                                 status=403)
+        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")  # engine.io writes the CORS headers
+        assert self.sio is not None
+        return await self.sio.handle_request(request)
+
+    def _serve(self, request: Request, asset: _Asset, body: bytes | None = None,
+               headers: dict[str, str] | None = None) -> HTTPResponse:
+        if not asset.load():
+            return response.text(f"{asset.path.relative_to(PROJECT_ROOT)} is missing: build the "
+                                 "widget with web/build.sh", status=404)
+        common = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+                  **(headers or {})}
+        if body is None:
+            common["ETag"] = asset.etag
+            if request.headers.get("if-none-match") == asset.etag:
+                return response.empty(status=304, headers=common)
+        return response.raw(asset.body if body is None else body,
+                            content_type=asset.content_type, headers=common)
+
+    def _demo_page(self, request: Request) -> HTTPResponse:
+        if not self._demo.load():
+            return self._serve(request, self._demo)
+        widget_url = f"{request.scheme}://{request.host}/webhooks/{URL_PREFIX}/widget.js"
+        page = self._demo.body.decode("utf-8").replace("{{WIDGET_URL}}", html.escape(widget_url))
+        csp = ("default-src 'none'; script-src 'self'; connect-src 'self'; "
+               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+               "form-action 'none'; frame-ancestors 'none'")
+        return self._serve(request, self._demo, page.encode("utf-8"),
+                           {"Content-Security-Policy": csp, "Referrer-Policy": "no-referrer"})
+
+    # --- socket.io -------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Origins are checked in _socketio_endpoint; "*" here makes engine.io echo the (allowed)
+        # origin in its CORS headers. WebSocket does not work on Python 3.11 with sanic 21.12,
+        # so polling is the only transport offered.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins="*", cors_credentials=False,
+                          transports=["polling"], allow_upgrades=False,
+                          ping_interval=15, ping_timeout=10, max_http_buffer_size=64 * 1024)
+        self.sio = sio
+        webchat = WebChatBlueprint(self, self._socketio_endpoint, "intake_webchat", __name__)
+
+        @webchat.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webchat.route("/widget.js", methods=["GET", "HEAD"])
+        async def widget(request: Request) -> HTTPResponse:
+            return self._serve(request, self._widget)
+
+        @webchat.route("/demo", methods=["GET"])
+        async def demo(request: Request) -> HTTPResponse:
+            return self._demo_page(request)
+
+        namespace = self.namespace
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+            if self.jwt_key:
+                token = (auth or {}).get("token")
+                if not token or not rasa.core.channels.channel.decode_bearer_token(
+                        token, self.jwt_key, self.jwt_algorithm):
+                    return False
+            return True
+
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: str) -> None:
+            self._sessions.pop(sid, None)
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if valid_session_id(requested) else uuid.uuid4().hex
+            previous = self._sessions.get(sid)
+            if self.session_persistence:
+                if previous and previous != session_id:
+                    await _maybe_await(sio.leave_room(sid, previous, namespace=namespace))
+                await _maybe_await(sio.enter_room(sid, session_id, namespace=namespace))
+            self._sessions[sid] = session_id
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                sender_id = self._sessions.get(sid)
+                if not sender_id or data.get("session_id", sender_id) != sender_id:
+                    logger.warning("socket.io: a message for a session this socket has not "
+                                   "joined was ignored")
+                    return
+            else:
+                sender_id = sid
+            text = str(data.get("message") or "").strip()
+            if not text or len(text) > MAX_MESSAGE_CHARS:
+                return
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(UserMessage(text, output, sender_id,
+                                             input_channel=self.name()))
+
+        @sio.on(HISTORY_EVENT, namespace=namespace)
+        async def history(sid: str, data: Any = None) -> dict[str, Any]:
+            session_id = self._sessions.get(sid)
+            if not session_id:
+                return {"session_id": None, "messages": []}
+            return {"session_id": session_id, "messages": await self.history(session_id)}
+
+        return webchat
+
+    async def history(self, session_id: str) -> list[dict[str, Any]]:
+        """The latest conversation session of `session_id`, if it was held on this channel."""
+        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        if agent is None or agent.tracker_store is None:
+            return []
+        tracker = await agent.tracker_store.retrieve(session_id)
+        if tracker is None:
+            return []
+        events = list(tracker.events)
+        channels = {e.input_channel for e in events if isinstance(e, UserUttered)}
+        if channels - {self.name(), None}:
+            return []  # never show a conversation held on another channel
+        return transcript(events)
+
+
+async def _maybe_await(result: Any) -> None:
+    if inspect.isawaitable(result):
+        await result

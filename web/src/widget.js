@@ -1,0 +1,471 @@
+// Intake's website chat widget. A landlord adds it with one tag:
+//
+//   <script src="https://RASA-HOST/webhooks/webchat/widget.js" defer></script>
+//
+// Optional attributes on that tag:
+//   data-title="Chat with us"        the launcher's and the panel's title
+//   data-init-payload="/greet"       sent when a new conversation opens, so the assistant speaks
+//                                    first ("" to wait for the resident)
+//   data-open="true"                 open the chat when the page loads
+//   data-server="https://..."        the Rasa server, if not the one the script came from
+//   data-socket-path="/socket.io/"   Rasa's socket.io path
+//   data-session-ttl-minutes="60"    forget the conversation on this device after this long idle
+//
+// It talks to Rasa's socket.io channel with long polling (WebSocket does not work with the Rasa
+// server's Python 3.11 + sanic 21.12, see shared/STACK.md). The session id is kept in
+// localStorage, so a reload, or the next page of the site, continues the same conversation; the
+// conversation so far is fetched from the server (`history_request`). Everything the resident
+// or the assistant writes is put on the page as text (textContent), never as HTML.
+import { io } from "socket.io-client";
+import { CSS } from "./styles.js";
+
+const MAX_LENGTH = 2000;
+const ACK_TIMEOUT_MS = 60000;
+
+function readConfig(script) {
+  const data = (script && script.dataset) || {};
+  const base = script && script.src ? new URL(script.src, location.href) : new URL(location.href);
+  const server = (data.server || base.origin).replace(/\/+$/, "");
+  const ttl = Number(data.sessionTtlMinutes);
+  return {
+    server,
+    path: data.socketPath || "/socket.io/",
+    title: data.title || "Chat with us",
+    initPayload: data.initPayload === undefined ? "/greet" : data.initPayload,
+    open: data.open === "true",
+    ttlMs: (Number.isFinite(ttl) && ttl > 0 ? ttl : 60) * 60000,
+    key: "intake-chat:" + server,
+  };
+}
+
+// Storage can be missing or refuse (private browsing, blocked cookies): the chat still works,
+// it just does not survive a reload.
+function storage(kind) {
+  try {
+    const area = window[kind];
+    const probe = "intake-chat:probe";
+    area.setItem(probe, "1");
+    area.removeItem(probe);
+    return area;
+  } catch (error) {
+    return null;
+  }
+}
+
+function readJSON(area, key) {
+  try {
+    return area ? JSON.parse(area.getItem(key)) : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+function writeJSON(area, key, value) {
+  try {
+    if (area) area.setItem(key, JSON.stringify(value));
+  } catch (error) {
+    /* full or refused: not fatal */
+  }
+}
+
+function element(tag, attributes = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === true) node.setAttribute(name, "");
+    else if (value !== false && value != null) node.setAttribute(name, String(value));
+  }
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function chatIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z");
+  svg.appendChild(path);
+  return svg;
+}
+
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]/g;
+
+// Text with its web addresses as links; built from text nodes and <a> elements only.
+function linkified(text) {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    let url;
+    try {
+      url = new URL(match[0]);
+    } catch (error) {
+      continue;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") continue;
+    fragment.appendChild(document.createTextNode(text.slice(last, match.index)));
+    const link = element("a", { href: url.href, target: "_blank", rel: "noopener noreferrer" }, match[0]);
+    link.appendChild(element("span", { class: "ic-sr" }, " (opens in a new tab)"));
+    fragment.appendChild(link);
+    last = match.index + match[0].length;
+  }
+  fragment.appendChild(document.createTextNode(text.slice(last)));
+  return fragment;
+}
+
+function sameMessage(a, b) {
+  return a.sender === b.sender && (a.text || "") === (b.text || "");
+}
+
+class IntakeChat {
+  constructor(config) {
+    this.config = config;
+    this.local = storage("localStorage");
+    this.session = storage("sessionStorage");
+    this.socket = null;
+    this.sessionId = null;
+    this.ready = false; // connected and joined to the session
+    this.lost = false; // the connection dropped (or never came): a message is showing
+    this.waiting = 0; // messages sent and not yet answered
+    this.items = []; // {sender, text, quick_replies, node, pending}
+    this.greeted = false;
+    this.build();
+    if (config.open || readJSON(this.session, config.key + ":open")) this.open({ focus: false });
+  }
+
+  // --- the page ----------------------------------------------------------------------------------
+
+  build() {
+    const host = element("div", { id: "intake-chat" });
+    const root = host.attachShadow({ mode: "open" });
+    if (root.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.appendChild(element("style", {}, CSS));
+    }
+    const wrap = element("div", { class: "ic" });
+    const title = this.config.title;
+
+    this.launcher = element("button", {
+      type: "button", class: "ic-launcher", "aria-expanded": "false", "aria-controls": "ic-panel",
+    });
+    this.launcher.appendChild(chatIcon());
+    this.launcher.appendChild(element("span", {}, title));
+    this.launcher.addEventListener("click", () => this.open());
+
+    this.panel = element("section", { id: "ic-panel", class: "ic-panel", "aria-labelledby": "ic-title", hidden: true });
+    const header = element("div", { class: "ic-header" });
+    header.appendChild(element("h2", { id: "ic-title", class: "ic-title" }, title));
+    this.endButton = element("button", { type: "button", class: "ic-end" }, "End chat");
+    this.endButton.addEventListener("click", () => this.endChat());
+    const minimise = element("button", { type: "button", class: "ic-min", "aria-label": "Minimise chat", title: "Minimise chat" }, "\u2212");
+    minimise.addEventListener("click", () => this.close());
+    header.append(this.endButton, minimise);
+
+    // Live regions exist from the start (an announcement needs a region that was already there).
+    this.connection = element("div", { class: "ic-conn", role: "status", "aria-live": "assertive" });
+    this.log = element("div", { class: "ic-log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
+    this.typing = element("div", { class: "ic-typing", role: "status", "aria-live": "polite" });
+
+    const form = element("form", { class: "ic-form", novalidate: true });
+    form.appendChild(element("label", { for: "ic-input" }, "Your message"));
+    form.appendChild(element("p", { id: "ic-hint", class: "ic-hint" }, "Press Enter to send. Shift and Enter starts a new line."));
+    const row = element("div", { class: "ic-row" });
+    this.input = element("textarea", {
+      id: "ic-input", class: "ic-input", rows: "2", maxlength: String(MAX_LENGTH),
+      "aria-describedby": "ic-hint", autocomplete: "off", spellcheck: "true",
+    });
+    this.sendButton = element("button", { type: "submit", class: "ic-send" }, "Send");
+    row.append(this.input, this.sendButton);
+    form.appendChild(row);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        this.close();
+      }
+    });
+
+    this.panel.append(header, this.connection, this.log, this.typing, form);
+    wrap.append(this.launcher, this.panel);
+    root.appendChild(wrap);
+    document.body.appendChild(host);
+  }
+
+  open({ focus = true } = {}) {
+    this.panel.hidden = false;
+    this.launcher.hidden = true;
+    this.launcher.setAttribute("aria-expanded", "true");
+    writeJSON(this.session, this.config.key + ":open", true);
+    this.connect();
+    if (focus) this.input.focus();
+    this.scrollToEnd();
+  }
+
+  close() {
+    this.panel.hidden = true;
+    this.launcher.hidden = false;
+    this.launcher.setAttribute("aria-expanded", "false");
+    writeJSON(this.session, this.config.key + ":open", false);
+    this.launcher.focus();
+  }
+
+  scrollToEnd() {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  showConnection(text, ok = false) {
+    clearTimeout(this.connectionTimer);
+    this.connection.textContent = text || "";
+    this.connection.classList.toggle("ic-ok", ok);
+    if (ok) this.connectionTimer = setTimeout(() => this.showConnection(""), 5000);
+  }
+
+  setTyping(on) {
+    if (on === !!this.typing.firstChild) return;
+    this.typing.replaceChildren();
+    if (on) {
+      const dots = element("span", { class: "ic-dots", "aria-hidden": "true" });
+      dots.append(element("span"), element("span"), element("span"));
+      this.typing.append(dots, element("span", {}, "The assistant is typing\u2026"));
+    }
+  }
+
+  // --- the conversation on the page --------------------------------------------------------------
+
+  render(item) {
+    const bot = item.sender === "bot";
+    const node = element("div", { class: "ic-msg " + (bot ? "ic-bot" : "ic-user") });
+    node.appendChild(element("span", { class: "ic-sr" }, bot ? "Assistant: " : "You: "));
+    let text = item.text || "";
+    const attachment = item.attachment;
+    if (!text && attachment && attachment.payload) text = attachment.payload.src || attachment.payload.url || "";
+    if (bot) node.appendChild(linkified(text));
+    else node.appendChild(document.createTextNode(text));
+    if (item.pending) {
+      node.classList.add("ic-pending");
+      node.appendChild(element("span", { class: "ic-sr ic-pending-note" }, " (waiting to send)"));
+    }
+    item.node = node;
+    return node;
+  }
+
+  confirmed() {
+    return this.items.filter((item) => !item.pending);
+  }
+
+  // Add a message before any message still waiting to be sent.
+  add(item) {
+    const firstPending = this.items.find((other) => other.pending);
+    const node = this.render(item);
+    if (firstPending && !item.pending) {
+      this.log.insertBefore(node, firstPending.node);
+      this.items.splice(this.items.indexOf(firstPending), 0, item);
+    } else {
+      this.log.appendChild(node);
+      this.items.push(item);
+    }
+    return item;
+  }
+
+  // Buttons are offered under the assistant's last message, while the resident has not answered.
+  showChoices() {
+    for (const group of this.log.querySelectorAll(".ic-choices")) group.remove();
+    const last = this.items[this.items.length - 1];
+    if (!last || last.sender !== "bot" || !(last.quick_replies || []).length) return;
+    const group = element("div", { class: "ic-choices", role: "group", "aria-label": "Suggested replies" });
+    for (const reply of last.quick_replies) {
+      if (!reply || !reply.title) continue;
+      const button = element("button", { type: "button", class: "ic-choice" }, reply.title);
+      button.addEventListener("click", () => {
+        this.send(reply.payload || reply.title, reply.title);
+        this.input.focus();
+      });
+      group.appendChild(button);
+    }
+    last.node.after(group);
+  }
+
+  // The server's record of the conversation: add what this page has not shown yet, or, when the
+  // two differ, show the server's (quietly: aria-busy keeps screen readers from reading it all).
+  applyHistory(messages) {
+    const shown = this.confirmed();
+    const extends_ = shown.length <= messages.length && shown.every((item, i) => sameMessage(item, messages[i]));
+    const quiet = !extends_ || shown.length === 0;
+    if (quiet) this.log.setAttribute("aria-busy", "true");
+    if (!extends_) {
+      for (const item of shown) item.node.remove();
+      this.items = this.items.filter((item) => item.pending);
+    }
+    for (const message of messages.slice(extends_ ? shown.length : 0)) this.add({ ...message });
+    this.showChoices();
+    if (quiet) this.log.setAttribute("aria-busy", "false");
+    this.scrollToEnd();
+  }
+
+  // --- talking to the server ---------------------------------------------------------------------
+
+  storedSession() {
+    const saved = readJSON(this.local, this.config.key);
+    if (!saved || typeof saved.id !== "string") return null;
+    if (Date.now() - (saved.at || 0) > this.config.ttlMs) {
+      this.forgetSession();
+      return null;
+    }
+    return saved.id;
+  }
+
+  touch() {
+    if (this.sessionId) writeJSON(this.local, this.config.key, { id: this.sessionId, at: Date.now() });
+  }
+
+  forgetSession() {
+    try {
+      if (this.local) this.local.removeItem(this.config.key);
+    } catch (error) {
+      /* ignore */
+    }
+  }
+
+  connect() {
+    if (this.socket) return;
+    const socket = io(this.config.server, {
+      path: this.config.path,
+      transports: ["polling"],
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 8000,
+      timeout: 15000,
+    });
+    this.socket = socket;
+    socket.on("connect", () => socket.emit("session_request", { session_id: this.storedSession() }));
+    socket.on("session_confirm", (id) => this.joined(id));
+    socket.on("bot_uttered", (message) => this.received(message));
+    socket.on("disconnect", (reason) => {
+      this.ready = false;
+      this.waiting = 0;
+      this.setTyping(false);
+      if (reason === "io client disconnect") return;
+      this.lost = true;
+      this.showConnection("Connection lost. Trying to reconnect\u2026 Your conversation is kept.");
+      if (reason === "io server disconnect") socket.connect(); // the server will not retry for us
+    });
+    socket.on("connect_error", () => {
+      if (this.lost) return;
+      this.lost = true;
+      this.showConnection("Cannot reach the assistant at the moment. Trying again\u2026");
+    });
+  }
+
+  joined(id) {
+    const changed = this.sessionId !== null && this.sessionId !== id;
+    this.sessionId = id;
+    this.ready = true;
+    this.touch();
+    if (this.lost) {
+      this.lost = false;
+      this.showConnection("Connected again.", true);
+    }
+    if (changed) this.greeted = false;
+    this.socket.timeout(15000).emit("history_request", { session_id: id }, (error, answer) => {
+      if (!error && answer && answer.session_id === this.sessionId) this.applyHistory(answer.messages || []);
+      this.flush();
+      if (!this.items.length && !this.greeted && this.config.initPayload) {
+        this.greeted = true;
+        this.emit(this.config.initPayload);
+      }
+    });
+  }
+
+  received(message) {
+    if (!message || typeof message !== "object") return;
+    this.touch();
+    const item = { sender: "bot", text: typeof message.text === "string" ? message.text : "" };
+    if (Array.isArray(message.quick_replies)) item.quick_replies = message.quick_replies;
+    if (message.attachment && typeof message.attachment === "object") item.attachment = message.attachment;
+    if (!item.text && !item.attachment) return;
+    this.add(item);
+    this.showChoices();
+    this.scrollToEnd();
+  }
+
+  emit(text) {
+    this.waiting += 1;
+    this.setTyping(true);
+    this.touch();
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", { message: text, session_id: this.sessionId }, () => {
+      this.waiting = Math.max(0, this.waiting - 1);
+      if (!this.waiting) this.setTyping(false);
+    });
+  }
+
+  // Send what waited for the connection, in order.
+  flush() {
+    for (const item of this.items.filter((other) => other.pending)) {
+      if (!this.ready) return;
+      item.pending = false;
+      item.node.classList.remove("ic-pending");
+      const note = item.node.querySelector(".ic-pending-note");
+      if (note) note.remove();
+      this.emit(item.payload);
+    }
+  }
+
+  send(payload, display) {
+    const text = String(payload).trim().slice(0, MAX_LENGTH);
+    if (!text) return;
+    const item = { sender: "user", text: display || text, payload: text, pending: !this.ready };
+    this.add(item);
+    this.showChoices(); // the resident answered: the old buttons go
+    this.scrollToEnd();
+    if (this.ready) this.emit(text);
+    else {
+      this.showConnection("Not connected. Your message will be sent when the connection is back.");
+      this.connect();
+    }
+  }
+
+  submit() {
+    const text = this.input.value.trim();
+    if (!text) {
+      this.input.focus();
+      return;
+    }
+    this.input.value = "";
+    this.send(text);
+  }
+
+  endChat() {
+    this.forgetSession();
+    this.log.replaceChildren();
+    this.items = [];
+    this.greeted = false;
+    this.waiting = 0;
+    this.setTyping(false);
+    this.log.appendChild(element("p", { class: "ic-note" }, "You ended the chat. It is no longer shown on this device."));
+    if (this.socket && this.socket.connected) this.socket.emit("session_request", { session_id: null });
+    this.input.focus();
+  }
+}
+
+function start() {
+  if (window.IntakeChat) return; // loaded twice
+  const chat = new IntakeChat(readConfig(currentScript));
+  window.IntakeChat = { open: () => chat.open(), close: () => chat.close() };
+}
+
+const currentScript = document.currentScript || document.querySelector('script[src*="/webhooks/webchat/widget.js"]');
+if (document.body) start();
+else document.addEventListener("DOMContentLoaded", start);
