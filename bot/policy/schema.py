@@ -15,6 +15,10 @@ from typing import Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field, StrictBool, conint, constr, root_validator, validator
 
+REGIONS = ("england-and-wales", "scotland", "northern-ireland")   # as bot.workdays.REGIONS
+CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
+PLACEHOLDERS = frozenset({"landlord", "months"})
+
 # A count of days or hours: a whole number, written as one (not "5", not 5.0, not true).
 Days = conint(strict=True, ge=0, le=366)
 PositiveDays = conint(strict=True, ge=1, le=366)
@@ -35,10 +39,6 @@ def _check_mapping_keys(value, pattern: re.Pattern, example: str):
                 raise ValueError(f"key {key!r} is not allowed: use lower-case words, e.g. {example}")
     return value
 
-REGIONS = ("england-and-wales", "scotland", "northern-ireland")
-CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
-PLACEHOLDERS = frozenset({"landlord", "months"})
-
 
 def _check_placeholders(text: Optional[str]) -> Optional[str]:
     if text is None:
@@ -46,7 +46,7 @@ def _check_placeholders(text: Optional[str]) -> Optional[str]:
     try:
         names = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
     except ValueError as error:
-        raise ValueError(f"badly formed placeholder ({error}); write {{{{ and }}}} for braces")
+        raise ValueError(f"badly formed placeholder ({error}); write {{{{ and }}}} for braces") from None
     unknown = sorted(n for n in names if n not in PLACEHOLDERS)
     if unknown:
         allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))
@@ -101,7 +101,9 @@ class ConsumerCode(_Model):
 
     @root_validator(skip_on_failure=True)
     def _in_order(cls, values):
-        if not values["acknowledge_calendar_days"] <= values["response_calendar_days"] <= values["final_calendar_days"]:
+        ack, response, final = (values["acknowledge_calendar_days"], values["response_calendar_days"],
+                                values["final_calendar_days"])
+        if not ack <= response <= final:
             raise ValueError("expected acknowledge_calendar_days <= response_calendar_days <= final_calendar_days")
         return values
 
@@ -323,7 +325,7 @@ class Profile(_Model):
     description: Optional[Text] = None
     sources: List[Text] = Field([], description="the documents the numbers come from")
     organisation: Optional[Organisation] = None
-    bank_holiday_region: Literal["england-and-wales", "scotland", "northern-ireland"] = "england-and-wales"
+    bank_holiday_region: Literal[REGIONS] = "england-and-wales"
     who_can_complain: List[Text] = []
     services: Dict[str, Service]
     contact: Contact

@@ -156,7 +156,8 @@ def stage2_window_text(profile: Profile, stage1_response: date | None = None,
                        service: str = "housing") -> str:
     """How and until when a resident can ask for stage 2, and whether reasons are needed."""
     window, unit = profile.stage2.request_window
-    text = f"You can ask for your complaint to go to stage 2 within {days_text(window, unit)} of our stage 1 response"
+    text = (f"You can ask for your complaint to go to stage 2 within {days_text(window, unit)} of "
+            f"our stage 1 response")
     if stage1_response is not None:
         text += f", that is by {format_date(dl.stage2_request_by(profile, stage1_response, service))}"
     sentences = [text + "."]

@@ -41,6 +41,14 @@ def test_every_profile_loads_with_what_others_rely_on(name):
     hash(profile)  # usable as a cache key
 
 
+def test_profile_regions_are_the_calendars_regions():
+    from bot import workdays
+    from bot.policy import schema
+
+    assert schema.REGIONS == tuple(workdays.REGIONS)
+    assert Profile.__fields__["bank_holiday_region"].type_.__args__ == schema.REGIONS
+
+
 def test_every_profile_in_the_folder_loads():
     for name in available_profiles():
         load_profile(name)
@@ -169,7 +177,8 @@ def test_a_fraction_or_a_boolean_is_not_a_number_of_days(tmp_path):
 def test_a_negative_or_zero_number_of_days(tmp_path):
     def change(d):
         d["stage1"]["acknowledge_working_days"] = 0
-    assert "stage1.acknowledge_working_days: ensure this value is greater than or equal to 1" in broken(tmp_path, change)
+    message = broken(tmp_path, change)
+    assert "stage1.acknowledge_working_days: ensure this value is greater than or equal to 1" in message
 
 
 def test_a_misspelt_key_is_an_unknown_key(tmp_path):

@@ -262,7 +262,7 @@ def test_housing_plus_group_extension_reasons_are_the_policys_list(source):
     bullets = [b.strip() for b in section.split("•")[1:]]
     reasons = load_profile("housing-plus-group").extension_reasons(1)
     assert len(reasons) == len(bullets) == 9
-    for reason, bullet in zip(reasons, bullets):
+    for reason, bullet in zip(reasons, bullets, strict=True):
         # the first few words of each reason are the policy's
         first = " ".join(re.findall(r"[a-z]+", reason.text.lower())[:2])
         assert first in bullet.lower(), (reason.text, bullet)
