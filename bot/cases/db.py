@@ -40,6 +40,10 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         connect_args.update(kwargs.pop("connect_args", {}))
+        if database and database != ":memory:":
+            # SQLAlchemy 1.4 opens a new SQLite connection per use (NullPool) for files; keep a
+            # pool instead, as 2.0 does (connections are safe across threads with WAL).
+            kwargs.setdefault("poolclass", sa.pool.QueuePool)
         engine = sa.create_engine(url, future=True, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
         return engine

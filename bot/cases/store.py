@@ -240,7 +240,8 @@ class CaseStore:
                 self._profiles[profile] = load_profile(profile)
         return self._profiles[profile]
 
-    def close(self) -> None:
+    def dispose(self) -> None:
+        """Close the store's database connections."""
         self.engine.dispose()
 
     # -- filing --

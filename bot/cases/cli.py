@@ -1,0 +1,248 @@
+"""`python -m bot cases ...`: the case store on the command line, for staff and scripts.
+
+    cases list [--type T] [--status S] [--overdue] [--search TEXT] ...   a table, most urgent first
+    cases show REFERENCE [--json]                                        one case and its history
+    cases export --format json|csv [filters] [--output FILE]             every field of every case
+    cases anonymise [--years N] [--dry-run]                              apply the retention period
+    cases subject-access --email E | --phone P | --reference R           everything about a resident
+    cases erase --email E | --phone P | --reference R --yes              erase it
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from bot.cli import UserError
+
+COMMANDS = ("list", "show", "export", "anonymise", "subject-access", "erase")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _default_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        return "cli"
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    from bot.cases.models import CASE_TYPES, SERVICES, STATUSES
+
+    group = parser.add_argument_group("filters")
+    group.add_argument("--type", dest="case_type", action="append", choices=CASE_TYPES,
+                       help="only this type (repeatable)")
+    group.add_argument("--status", action="append", choices=STATUSES, metavar="STATUS",
+                       help=f"only this status (repeatable): {', '.join(STATUSES)}")
+    group.add_argument("--stage", type=int, choices=(1, 2), help="only complaints at this stage")
+    group.add_argument("--service", action="append", choices=SERVICES, help="only this service")
+    group.add_argument("--channel", action="append", help="only this channel (rest, socketio, ...)")
+    group.add_argument("--from", dest="created_from", type=_day, metavar="YYYY-MM-DD",
+                       help="filed on or after this day")
+    group.add_argument("--to", dest="created_to", type=_day, metavar="YYYY-MM-DD",
+                       help="filed on or before this day")
+    group.add_argument("--search", help="text in the reference, name or description")
+    group.add_argument("--overdue", action="store_true", help="only open cases past a deadline")
+    group.add_argument("--open", dest="open_only", action="store_true", help="only open cases")
+    group.add_argument("--sort", choices=("urgency", "newest", "oldest", "deadline"),
+                       default="urgency")
+
+
+def _subject(parser: argparse.ArgumentParser) -> None:
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--email", help="the resident's e-mail address")
+    who.add_argument("--phone", help="the resident's phone number")
+    who.add_argument("--reference", help="one of the resident's case references")
+    parser.add_argument("--actor", default=_default_actor(),
+                        help="who is doing this, for the history (default: %(default)s)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    p = sub.add_parser("list", help="list cases, most urgent first")
+    _filters(p)
+    p.add_argument("--limit", type=int, default=50, help="at most this many (0: all)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("show", help="one case with its history")
+    p.add_argument("reference")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("export", help="every field of every (matching) case, as JSON or CSV")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--raw", action="store_true",
+                   help="CSV: do not defuse cells that a spreadsheet would run as formulas")
+    p.add_argument("--history", action="store_true", help="JSON: include each case's history")
+    _filters(p)
+
+    p = sub.add_parser("anonymise", help="anonymise closed cases older than the retention period")
+    p.add_argument("--years", type=int, help="retention in years (default: the policy profile's)")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be anonymised")
+    p.add_argument("--actor", default="system:retention", help="for the history")
+
+    p = sub.add_parser("subject-access", help="export everything held about one resident (JSON)")
+    _subject(p)
+    p.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+    p = sub.add_parser("erase", help="erase (anonymise) everything held about one resident")
+    _subject(p)
+    p.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
+
+
+def open_store():
+    """The store of INTAKE_DATABASE_URL, after checking its schema is current."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.cases.db import SchemaError, check_schema, hide_password
+    from bot.cases.store import CaseStore
+
+    try:
+        store = CaseStore()
+        check_schema(store.engine)
+    except SchemaError as error:
+        raise UserError(str(error)) from None
+    except SQLAlchemyError as error:
+        from bot import settings
+
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise UserError(f"INTAKE_DATABASE_URL: cannot use "
+                        f"{hide_password(settings.database_url())}: {reason}") from None
+    return store
+
+
+def _query(args):
+    from bot.cases.store import CaseQuery
+
+    return CaseQuery(case_type=args.case_type, status=args.status, stage=args.stage,
+                     service=args.service, channel=args.channel, created_from=args.created_from,
+                     created_to=args.created_to, search=args.search, overdue=args.overdue,
+                     open_only=args.open_only, sort=args.sort,
+                     limit=(args.limit or None) if hasattr(args, "limit") else None)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def _one_line(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())
+    text = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
+def run(args) -> int:
+    from bot.cases.references import InvalidReference
+    from bot.cases.store import CaseStoreError
+
+    try:
+        return _run(args)
+    except (InvalidReference, CaseStoreError) as error:
+        raise UserError(str(error)) from None
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
+def _run(args) -> int:
+    from bot.cases import privacy
+    from bot.cases.export import case_to_dict, to_csv, to_json
+    from bot.cases.store import LONDON
+
+    store = open_store()
+    if args.action == "list":
+        cases = store.query(_query(args))
+        if args.json:
+            _write(to_json([case_to_dict(c) for c in cases]), None)
+            return 0
+        today = store.today()
+        print(f"{'reference':<12} {'type':<16} {'status':<38} {'stage':<5} {'service':<9} "
+              f"{'channel':<9} {'filed':<10} {'due':<10} {'':<4} name")
+        for case in cases:
+            due = case.next_deadline.isoformat() if case.next_deadline else "-"
+            flags = "".join(f for f, on in (("!", case.is_overdue(today)),
+                                           ("S", case.safeguarding), ("U", case.urgent)) if on)
+            who = "(anonymous)" if case.anonymous else _one_line(case.name, 30)
+            print(f"{case.reference:<12} {case.case_type:<16} {case.status:<38} "
+                  f"{case.stage or '-':<5} {case.service:<9} {_one_line(case.channel, 9):<9} "
+                  f"{case.created_at.astimezone(LONDON):%Y-%m-%d} {due:<10} {flags:<4} {who}")
+        print(f"{len(cases)} case(s); flags: ! overdue, S safeguarding, U urgent", file=sys.stderr)
+        return 0
+
+    if args.action == "show":
+        case = store.find_by_reference(args.reference, with_history=True)
+        related = case.related_case.reference if case.related_case_id else None
+        data = case_to_dict(case, related_reference=related, history=case.events)
+        if args.json:
+            _write(json.dumps(data, ensure_ascii=False, indent=2), None)
+            return 0
+        history = data.pop("history")
+        width = max(len(k) for k in data)
+        for key, value in data.items():
+            if value in (None, "", {}, []):
+                continue
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) \
+                else str(value)
+            print(f"{key:<{width}}  {_one_line(shown, 200)}")
+        print("\nhistory:")
+        for event in history:
+            details = json.dumps(event["details"], ensure_ascii=False) if event["details"] else ""
+            status = f"{event['status_before'] or '-'} -> {event['status_after']}" \
+                if event["status_before"] != event["status_after"] else ""
+            print(f"  {event['at'][:19].replace('T', ' ')}  {event['kind']:<22} "
+                  f"by {_one_line(event['actor'], 40)}  {status}  {_one_line(details, 200)}")
+        return 0
+
+    if args.action == "export":
+        query = _query(args)
+        cases = store.query(query)
+        if args.format == "csv":
+            _write(to_csv([case_to_dict(c) for c in cases], spreadsheet_safe=not args.raw),
+                   args.output)
+        else:
+            if args.history:
+                cases = [store.find_by_reference(c.reference, with_history=True) for c in cases]
+            _write(to_json([case_to_dict(c, history=c.events if args.history else None)
+                            for c in cases]), args.output)
+        return 0
+
+    if args.action == "anonymise":
+        result = privacy.apply_retention(store, years=args.years, dry_run=args.dry_run,
+                                         actor=args.actor)
+        verb = "would anonymise" if result.dry_run else "anonymised"
+        for reference in result.references:
+            print(reference)
+        print(f"{verb} {len(result.references)} case(s) closed before "
+              f"{result.closed_before.isoformat()} (retention {result.years} years)",
+              file=sys.stderr)
+        return 0
+
+    subject = privacy.Subject(email=args.email, phone=args.phone, reference=args.reference)
+    if args.action == "subject-access":
+        data = privacy.subject_access_export(store, subject, actor=args.actor)
+        _write(json.dumps(data, ensure_ascii=False, indent=2), args.output)
+        print(f"{len(data['cases'])} case(s) found", file=sys.stderr)
+        return 0
+
+    if args.action == "erase":
+        if not args.yes:
+            raise UserError("erasing cannot be undone: add --yes to go ahead")
+        erased = privacy.erase_subject(store, subject, actor=args.actor)
+        for reference in erased:
+            print(reference)
+        print(f"erased the personal data of {len(erased)} case(s)", file=sys.stderr)
+        return 0
+    raise UserError(f"unknown action {args.action!r}")
