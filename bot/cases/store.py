@@ -467,9 +467,10 @@ class CaseStore:
         if q.search:
             text = clean_text(q.search.strip())
             pattern = f"%{_like_escape(text)}%"
-            matches = [Case.reference.ilike(pattern, escape="\\"),
-                       Case.name.ilike(pattern, escape="\\"),
+            matches = [Case.name.ilike(pattern, escape="\\"),
                        Case.description.ilike(pattern, escape="\\")]
+            if text.isprintable():  # a reference is plain characters (and NUL is no text to PG)
+                matches.append(Case.reference.ilike(pattern, escape="\\"))
             if references.is_valid(text):
                 matches.append(Case.reference == references.parse(text))
             conditions.append(sa.or_(*matches))

@@ -261,3 +261,34 @@ def test_verify_resident_gives_the_same_answer_for_a_wrong_pair_and_an_unknown_r
     anonymous, _ = store.file_case(submission(anonymous=True, email=None, postcode=None), profile,
                                    "g")
     assert store.verify_resident(anonymous.reference, "") is None
+
+
+def test_losing_the_race_to_another_filing_of_the_same_form_returns_its_case(
+        store, profile, monkeypatch):
+    """The unique constraint is the last word: a filing that saw no case, then found one inserted
+    meanwhile, answers with that case (this is the path concurrent PostgreSQL filings take)."""
+    import bot.cases.store as store_module
+
+    first, _ = store.file_case(submission(), profile, "form-1")
+    real = store_module._by_idempotency_key
+    calls = []
+
+    def blind_first_time(session, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real(session, key)
+
+    monkeypatch.setattr(store_module, "_by_idempotency_key", blind_first_time)
+    again, created = store.file_case(submission(), profile, "form-1")
+    assert (again.reference, created) == (first.reference, False)
+    assert len(calls) == 2
+    assert _count(store, Case) == 1
+
+
+def test_a_reference_already_taken_is_drawn_again(store, profile, monkeypatch):
+    first, _ = store.file_case(submission(), profile, "form-1")
+    drawn = iter([first.reference, first.reference])
+    real = references.new_reference
+    monkeypatch.setattr(references, "new_reference",
+                        lambda case_type: next(drawn, None) or real(case_type))
+    second, created = store.file_case(submission(), profile, "form-2")
+    assert created and second.reference != first.reference
