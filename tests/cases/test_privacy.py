@@ -1,0 +1,132 @@
+"""Personal data: anonymised after the retention period, exported and erased on request, each
+step in the history, with the statistics kept."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from bot.cases import CaseNotFound, CaseQuery
+from bot.cases.models import OutboxMessage, PERSONAL_FIELDS
+from bot.cases.privacy import (
+    REMOVED, Subject, apply_retention, erase_subject, retention_years, subject_access_export,
+    years_before,
+)
+from tests.cases.conftest import submission
+
+SECRET_TEXT = "Ada's flat 3, her diagnosis, her son Sam"
+
+
+def _closed_case(store, profile, key, **fields):
+    case, _ = store.file_case(submission(description=SECRET_TEXT, **fields), profile, key)
+    store.add_note(case.reference, "Spoke to Ada about " + SECRET_TEXT, "staff:amy")
+    store.add_information(case.reference, "More: " + SECRET_TEXT, "resident")
+    store.acknowledge(case.reference, "staff:amy")
+    store.extend(case.reference, "staff:amy", "Waiting for " + SECRET_TEXT,
+                 store.today() + timedelta(days=60))
+    return store.close(case.reference, "staff:amy", outcome="fixed for " + SECRET_TEXT)
+
+
+def _no_personal_text(store, reference):
+    case = store.find_by_reference(reference, with_history=True)
+    for name in PERSONAL_FIELDS:
+        assert getattr(case, name) in (None, ""), name
+    assert case.extra == {}
+    dump = json.dumps([e.as_dict() for e in case.events])
+    assert "Ada" not in dump and "diagnosis" not in dump
+    return case
+
+
+def test_the_retention_period_comes_from_the_policy_profile(profile):
+    assert retention_years(profile) == profile.retention.case_records_years_after_closure == 6
+    assert years_before(date(2032, 2, 29), 6) == date(2026, 2, 28)
+
+
+def test_closed_cases_older_than_the_retention_period_are_anonymised(make_store, profile, clock):
+    store = make_store(forward=True)
+    old = _closed_case(store, profile, "old", extra={"said": SECRET_TEXT})
+    still_open, _ = store.file_case(submission(description=SECRET_TEXT), profile, "open")
+    clock.advance(days=365 * 3)
+    recent = _closed_case(store, profile, "recent")
+    clock.set(datetime(2032, 3, 10, 9, 0, tzinfo=timezone.utc))   # six years and a week later
+
+    preview = apply_retention(store, dry_run=True)
+    assert preview.references == [old.reference] and preview.years == 6
+    assert store.find_by_reference(old.reference).name == "Ada Resident"
+
+    result = apply_retention(store)
+    assert result.references == [old.reference]
+    assert result.closed_before == date(2026, 3, 10)
+    case = _no_personal_text(store, old.reference)
+    # The statistics stay.
+    assert (case.case_type, case.service, case.channel, case.status, case.stage) == (
+        "complaint", "housing", "rest", "closed", 1)
+    assert case.created_at == old.created_at and case.closed_at == old.closed_at
+    assert case.deadlines == old.deadlines and case.policy_profile == old.policy_profile
+    assert case.anonymised_at is not None
+    kinds = [e.kind for e in case.events]
+    assert kinds[-1] == "anonymised" and kinds[:2] == ["filed", "note_added"]
+    assert case.events[-1].details == {"retention_years": 6, "closed_before": "2026-03-10"}
+    extended = next(e for e in case.events if e.kind == "extended")
+    assert extended.details["reason"] == REMOVED and extended.details["new_date"] == "2026-05-01"
+    assert store.find_by_reference(recent.reference).description == SECRET_TEXT
+    assert store.find_by_reference(still_open.reference).description == SECRET_TEXT
+    assert apply_retention(store).references == []                    # done once
+    assert old.reference not in {c.reference for c in store.query(CaseQuery(search="diagnosis"))}
+
+    # The outbox keeps no copy of the personal data either, and tells the landlord's system.
+    with store.read() as session:
+        messages = session.execute(select(OutboxMessage).where(
+            OutboxMessage.case_id == case.id).order_by(OutboxMessage.id)).scalars().all()
+    assert "Ada" not in "".join(m.payload for m in messages)
+    assert messages[-1].kind == "case.anonymised"
+
+
+def test_subject_access_exports_everything_about_one_resident(store, profile):
+    mine, _ = store.file_case(submission(), profile, "a")
+    store.add_note(mine.reference, "note about Ada", "staff:amy")
+    by_phone, _ = store.file_case(submission(email=None, phone="+44 7700 900123"), profile, "b")
+    other, _ = store.file_case(submission(email="bob@example.org", phone=None, name="Bob"),
+                               profile, "c")
+
+    export = subject_access_export(store, Subject(email="ADA@example.org"), actor="staff:dpo")
+    assert [c["reference"] for c in export["cases"]] == [mine.reference]
+    assert export["cases"][0]["history"][1]["details"]["text"] == "note about Ada"
+    assert export["requested_by"] == "staff:dpo"
+
+    by_reference = subject_access_export(store, Subject(reference=mine.reference.lower()),
+                                         actor="staff:dpo")
+    assert {c["reference"] for c in by_reference["cases"]} == {mine.reference, by_phone.reference}
+    assert other.reference not in json.dumps(by_reference)
+    assert store.history(mine.reference)[-1].kind == "subject_access_export"
+    assert store.history(mine.reference)[-1].actor == "staff:dpo"
+    with pytest.raises(CaseNotFound):
+        subject_access_export(store, Subject(reference=_unknown()), actor="staff:dpo")
+    with pytest.raises(ValueError):
+        subject_access_export(store, Subject(), actor="staff:dpo")
+    assert subject_access_export(store, Subject(email="nobody@example.org"),
+                                 actor="staff:dpo")["cases"] == []
+
+
+def test_erasure_removes_one_residents_data_and_keeps_the_statistics(store, profile):
+    mine, _ = store.file_case(submission(), profile, "a")
+    second = _closed_case(store, profile, "b")
+    other, _ = store.file_case(submission(email="bob@example.org", phone="020 7946 0000",
+                                          name="Bob"), profile, "c")
+    erased = erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo")
+    assert sorted(erased) == sorted([mine.reference, second.reference])
+    for reference in erased:
+        case = _no_personal_text(store, reference)
+        assert case.events[-1].kind == "erased" and case.events[-1].actor == "staff:dpo"
+        assert case.case_type == "complaint"
+    assert store.find_by_reference(other.reference).name == "Bob"
+    assert erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo") == []
+    assert store.verify_resident(mine.reference, "SW1A 1AA") is None
+
+
+def _unknown():
+    from bot.cases.references import new_reference
+
+    return new_reference("complaint")
