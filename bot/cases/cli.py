@@ -158,11 +158,18 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
+    store = open_store()
+    try:
+        return _act(args, store)
+    finally:
+        store.dispose()
+
+
+def _act(args, store) -> int:
     from bot.cases import privacy
     from bot.cases.export import case_to_dict, to_csv, to_json
     from bot.cases.store import LONDON
 
-    store = open_store()
     if args.action == "list":
         cases = store.query(_query(args))
         if args.json:

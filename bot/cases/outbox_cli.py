@@ -43,6 +43,15 @@ def run(args) -> int:
     from bot.cases.cli import open_store
 
     store = open_store()
+    try:
+        return _run(args, store)
+    finally:
+        store.dispose()
+
+
+def _run(args, store) -> int:
+    from bot.cases import outbox
+
     if args.action == "show":
         rows = outbox.waiting(store, include_delivered=args.all, limit=args.limit or None)
         if args.json:
