@@ -39,7 +39,6 @@ def _age(moment: datetime, now: datetime) -> str:
 
 
 def run(args) -> int:
-    from bot.cases import outbox
     from bot.cases.cli import open_store
 
     store = open_store()
