@@ -128,6 +128,9 @@ class RasaStack:
     workdir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     token: str = "test-token"
+    # A website that may embed the chat widget: the browser tests serve a page as this origin
+    # (a loopback one: Chromium keeps pages on public origins from loading localhost scripts).
+    webchat_test_origin: str = "http://localhost:8765"
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -151,6 +154,7 @@ class RasaStack:
             FACEBOOK_VERIFY_TOKEN="test-verify-token",
             FACEBOOK_PAGE_ACCESS_TOKEN="test-page-access-token",
             FACEBOOK_GRAPH_API_URL=self.graph_api.url,
+            INTAKE_WEBCHAT_ORIGINS=self.webchat_test_origin,
         )
         self.env.update(self.extra_env)
 

@@ -13,16 +13,21 @@
   clip: rect(0 0 0 0) !important; clip-path: inset(50%) !important;
   white-space: nowrap !important; border: 0 !important;
 }
-.ic button, .ic textarea { font: inherit; color: inherit; }
-.ic button { cursor: pointer; }
+:where(.ic) button, :where(.ic) textarea { font: inherit; color: inherit; }
+:where(.ic) button { cursor: pointer; }
 
 /* Focus: GOV.UK style, yellow with a black edge, visible on white and on the dark header. */
-.ic button:focus-visible, .ic a:focus-visible, .ic-log:focus-visible {
+.ic button:focus-visible, .ic a:focus-visible {
   outline: 3px solid transparent;
   background-color: #ffdd00 !important;
   color: #0b0c0c !important;
   box-shadow: 0 0 0 3px #ffdd00, 0 0 0 6px #0b0c0c;
   text-decoration: none;
+}
+.ic-log:focus-visible {
+  outline: 3px solid #0b0c0c;
+  outline-offset: -3px;
+  box-shadow: inset 0 0 0 6px #ffdd00;
 }
 .ic textarea:focus-visible {
   outline: 3px solid #ffdd00;
