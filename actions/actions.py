@@ -1,4 +1,8 @@
-"""Custom actions served by the Rasa action server. Kept thin: the logic lives in `bot/`."""
+"""The greeting. The action server (`rasa run actions --actions actions`) loads every module of
+this package: flow.py, intake_form.py, help.py and existing.py hold the other actions.
+
+Kept thin: each action reads the tracker, calls into `bot/`, and says what `bot/` wrote.
+"""
 from __future__ import annotations
 
 from typing import Any

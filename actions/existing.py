@@ -1,0 +1,122 @@
+"""A resident's existing case: status, stage 2 request, more information (logic: bot.intake.existing)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.context import channel_of, now
+from bot.intake import existing
+from bot.intake.filing import case_store
+from bot.policy import active_profile, wording
+
+CASE_SLOTS = ("case_task", "case_reference", "verification", "review_reasons", "additional_information")
+
+
+class ActionStartCaseTask(Action):
+    def name(self) -> str:
+        return "action_start_case_task"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        events: list[EventType] = [SlotSet(name, None) for name in CASE_SLOTS]
+        events.append(SlotSet("case_task", existing.TASKS.get(intent, "status")))
+        reference, _ = existing.find_reference((tracker.latest_message or {}).get("text") or "")
+        if reference:
+            events.append(SlotSet("case_reference", reference))
+        return events
+
+
+class ValidateExistingCaseForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_existing_case_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+        return existing.required_slots(tracker.slots, active_profile().stage2.reasons)
+
+    def validate_case_reference(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return self._apply(existing.check_reference(value), dispatcher)
+
+    def validate_verification(self, value: Any, dispatcher: CollectingDispatcher,
+                              tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        return self._apply(existing.check_verification(case_store(), tracker.slots, value), dispatcher)
+
+    def validate_review_reasons(self, value: Any, dispatcher: CollectingDispatcher,
+                                tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        # Reasons are invited, never required (Complaint Handling Code 6.12): "no" is an answer.
+        return {"review_reasons": "" if existing.no_reasons(value) else value.strip()}
+
+    @staticmethod
+    def _apply(check: existing.Check, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        for text in check.messages:
+            dispatcher.utter_message(text=text)
+        return check.slots
+
+
+class ActionRunCaseTask(Action):
+    def name(self) -> str:
+        return "action_run_case_task"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        slots = tracker.slots
+        clear = [SlotSet(name, None) for name in CASE_SLOTS]
+        if existing.is_locked(slots):
+            dispatcher.utter_message(text=existing.locked_message())
+            return clear
+        store = case_store()
+        case = store.verify_resident(slots.get("case_reference") or "", slots.get("verification") or "") \
+            if slots.get("case_reference") else None
+        if case is None:
+            return clear
+        profile = active_profile()
+        task = slots.get("case_task")
+        try:
+            if task == "review":
+                self._review(dispatcher, store, case, slots, profile)
+            elif task == "add_information":
+                self._add(dispatcher, store, case, slots, tracker)
+            else:
+                dispatcher.utter_message(text=existing.status_text(case, wording.format_date))
+        except Exception as error:  # noqa: BLE001 - the resident must hear, whatever broke
+            from bot.cases.store import InvalidTransition
+
+            if isinstance(error, InvalidTransition):
+                dispatcher.utter_message(text=existing.cannot_do_text(task, case))
+            else:
+                dispatcher.utter_message(text=existing.not_saved_text(profile))
+            return clear
+        return clear
+
+    @staticmethod
+    def _review(dispatcher, store, case, slots, profile) -> None:
+        updated = store.request_stage2(case.reference, reasons=slots.get("review_reasons") or None)
+        if updated.stage == 2:
+            dispatcher.utter_message(text=(
+                f"I've asked for your complaint {updated.reference} to go to stage 2. "
+                + wording.stage2_next_steps(profile, now(), updated.service)))
+        else:
+            late = profile.fill(profile.stage2.late_requests) or ""
+            dispatcher.utter_message(text=(
+                f"Your request for stage 2 of {updated.reference} is outside the time our policy "
+                f"gives for asking. I've recorded it, and a member of staff will decide and contact "
+                f"you. {late}").strip())
+        dispatcher.utter_message(text=wording.ombudsman_text(profile, updated.service))
+
+    @staticmethod
+    def _add(dispatcher, store, case, slots, tracker) -> None:
+        result, merged = store.add_information(
+            case.reference, slots.get("additional_information") or "", actor="resident",
+            channel=channel_of(tracker), conversation_id=tracker.sender_id)
+        if merged:
+            dispatcher.utter_message(text=f"Thank you. I've added that to your case {case.reference}.")
+        else:
+            dispatcher.utter_message(text=(
+                f"Thank you. As we've already responded on {case.reference}, I've opened a new case "
+                f"for it, linked to the first: your new reference is {result.reference}."))

@@ -1,0 +1,167 @@
+"""Starting, summarising, correcting, cancelling and filing a piece of feedback."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import channel_of, say_all, services
+from bot.intake import filing, fields, replies, summary
+from bot.nlp.clarify import needs_clarification
+from bot.policy import active_profile
+
+# Everything the intake form gathers; cleared when a case is filed or the form is cancelled.
+INTAKE_SLOTS = (
+    "feedback_kind", "description", "event_date_text", "event_date", "affected", "desired_outcome",
+    "subject", "person_praised", "location", "access_availability", "frequency", "evidence",
+    "representative_relationship", "represented_name", "name", "address", "postcode",
+    "contact_details", "email", "phone", "reasonable_adjustments", "service", "urgency",
+    "preferred_contact", "preferred_format", "legal_proceedings", "already_investigated",
+    "on_behalf", "representative_consent", "share_details", "in_danger", "complaint_choice",
+    "complaint_offered", "awaab_category", "exclusion", "submission_id", "awaiting_confirmation",
+    "choosing_correction", "field_to_change",
+)
+# A first message this long is taken as the description, so the resident is not asked again.
+DESCRIPTION_MIN_WORDS = 6
+
+
+def clear_intake(keep: tuple[str, ...] = ()) -> list[EventType]:
+    return [SlotSet(name, None) for name in INTAKE_SLOTS if name not in keep]
+
+
+class ActionStartFeedback(Action):
+    """Start the intake form for the kind of feedback the resident's message is."""
+
+    def name(self) -> str:
+        return "action_start_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        latest = tracker.latest_message or {}
+        intent = (latest.get("intent") or {}).get("name")
+        text = (latest.get("text") or "").strip()
+        ranking = latest.get("intent_ranking") or []
+        # Flags raised earlier in the conversation (an emergency, a safeguarding concern) stay.
+        events = clear_intake()
+        events.append(SlotSet("submission_id", uuid.uuid4().hex))
+        kind = intent if intent in fields.KINDS else None
+        if kind and needs_clarification(ranking) is not None and not text.startswith("/"):
+            kind = None  # the form asks which kind it is (action_ask_feedback_kind)
+        if kind:
+            events.append(SlotSet("feedback_kind", kind))
+            say_all(dispatcher, replies.kind_introduction(active_profile(), kind))
+        if not text.startswith("/") and len(text.split()) >= DESCRIPTION_MIN_WORDS:
+            events.append(SlotSet("description", text))
+        return events
+
+
+class ActionAskFeedbackKind(Action):
+    """The clarifying question when the kind of feedback is not clear."""
+
+    def name(self) -> str:
+        return "action_ask_feedback_kind"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        question = needs_clarification(ranking)
+        if question is not None:
+            dispatcher.utter_message(**question.as_message())
+        else:
+            dispatcher.utter_message(**replies.which_kind_question())
+        return []
+
+
+class ActionAskService(Action):
+    def name(self) -> str:
+        return "action_ask_service"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(**replies.which_service_question(active_profile()))
+        return []
+
+
+class ActionShowSummary(Action):
+    def name(self) -> str:
+        return "action_show_summary"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(
+            text=summary.summary_text(tracker.slots, services()),
+            buttons=[{"title": "Yes, send it", "payload": "/affirm"},
+                     {"title": "Change something", "payload": "/deny"}])
+        return [SlotSet("awaiting_confirmation", True), SlotSet("choosing_correction", None)]
+
+
+class ActionAskFieldToChange(Action):
+    def name(self) -> str:
+        return "action_ask_field_to_change"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text="Which answer would you like to change?",
+                                 buttons=summary.change_buttons(tracker.slots, services()))
+        return [SlotSet("awaiting_confirmation", False), SlotSet("choosing_correction", True)]
+
+
+class ActionResetField(Action):
+    """Clear the chosen answer; the intake form then asks that question again."""
+
+    def name(self) -> str:
+        return "action_reset_field"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        chosen = next(tracker.get_latest_entity_values("choice"), None)
+        events: list[EventType] = [SlotSet("choosing_correction", False),
+                                   SlotSet("awaiting_confirmation", False)]
+        if chosen in summary.changeable_fields(tracker.slots, services()):
+            events += [SlotSet(name, None) for name in summary.fields_to_clear(chosen)]
+            events.append(SlotSet("field_to_change", chosen))
+        else:
+            dispatcher.utter_message(text="Sorry, I couldn't tell which answer you meant, so here it is again.")
+        return events
+
+
+class ActionCancelForm(Action):
+    """"Stop" or "cancel": end the form without filing, and say so."""
+
+    def name(self) -> str:
+        return "action_cancel_form"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(response="utter_stopped")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_intake(),
+                SlotSet("case_task", None), SlotSet("case_reference", None),
+                SlotSet("verification", None)]
+
+
+class ActionFileCase(Action):
+    """File the confirmed feedback, then give the reference and what happens next, with dates.
+
+    If the case store cannot take it, the answers stay in the conversation and the resident is
+    told plainly, with another way to reach us; saying "yes" again retries.
+    """
+
+    def name(self) -> str:
+        return "action_file_case"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        profile = active_profile()
+        try:
+            case = filing.file_from_slots(tracker.slots, profile=profile,
+                                          channel=channel_of(tracker),
+                                          conversation_id=tracker.sender_id)
+        except filing.FilingFailed:
+            say_all(dispatcher, replies.filing_failed(profile))
+            return [SlotSet("awaiting_confirmation", True)]
+        say_all(dispatcher, replies.after_filing(profile, case, tracker.slots))
+        return [*clear_intake(), SlotSet("urgent", None), SlotSet("safeguarding", None),
+                SlotSet("last_reference", case.reference)]

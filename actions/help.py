@@ -1,0 +1,82 @@
+"""Answers a resident can ask for at any point, even in the middle of a form."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import now, say_all
+from bot.intake import replies
+from bot.policy import active_profile
+
+
+def _service(tracker: Tracker) -> str:
+    return tracker.get_slot("service") or "housing"
+
+
+class ActionExplainTimescales(Action):
+    def name(self) -> str:
+        return "action_explain_timescales"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        say_all(dispatcher, replies.timescales(active_profile(), now(),
+                                               tracker.get_slot("feedback_kind"), _service(tracker)))
+        return []
+
+
+class ActionExplainOmbudsman(Action):
+    def name(self) -> str:
+        return "action_explain_ombudsman"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        say_all(dispatcher, replies.ombudsman(active_profile(), _service(tracker)))
+        return []
+
+
+class ActionExplainWhatCounts(Action):
+    def name(self) -> str:
+        return "action_explain_what_counts"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        say_all(dispatcher, replies.what_counts(active_profile()))
+        return []
+
+
+class ActionOfferHuman(Action):
+    def name(self) -> str:
+        return "action_offer_human"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        say_all(dispatcher, replies.speak_to_a_person(active_profile(),
+                                                      in_form=bool(tracker.active_loop_name)))
+        return []
+
+
+class ActionEmergencyAdvice(Action):
+    """Emergency advice first, at any point; the case is flagged urgent and the conversation goes on."""
+
+    def name(self) -> str:
+        return "action_emergency_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text=replies.emergency_advice(active_profile()))
+        dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
+        return [SlotSet("urgent", True)]
+
+
+class ActionSafeguardingAdvice(Action):
+    def name(self) -> str:
+        return "action_safeguarding_advice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(text=replies.safeguarding_advice(active_profile()))
+        dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
+        return [SlotSet("safeguarding", True), SlotSet("urgent", True)]

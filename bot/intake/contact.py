@@ -1,0 +1,49 @@
+"""Find and check contact details in what a resident typed: e-mail, UK phone numbers, postcodes."""
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+# The UK postcode format (outward code, then inward code), spaced or not, any case.
+POSTCODE = re.compile(
+    r"\b(GIR ?0AA|[A-PR-UWYZ](?:[0-9][0-9A-HJKPS-UW]?|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)\s?[0-9][ABD-HJLNP-UW-Z]{2})\b",
+    re.I)
+_EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def find_postcode(text: str) -> str | None:
+    match = POSTCODE.search(text or "")
+    if not match:
+        return None
+    raw = re.sub(r"\s", "", match.group(1)).upper()
+    return f"{raw[:-3]} {raw[-3:]}"
+
+
+def find_email(text: str) -> str | None:
+    for candidate in _EMAIL_CANDIDATE.findall(text or ""):
+        candidate = candidate.rstrip(".")
+        try:
+            return validate_email(candidate, check_deliverability=False).normalized
+        except EmailNotValidError:
+            continue
+    return None
+
+
+def find_phone(text: str) -> str | None:
+    """The first UK phone number, in international format (+44 ...).
+
+    Numbers of a possible UK length are accepted even where the numbering plan has no such range
+    (e.g. Ofcom's 07700 900xxx, reserved for drama): refusing a resident's real number is worse.
+    """
+    for match in phonenumbers.PhoneNumberMatcher(text or "", "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        if phonenumbers.is_valid_number(match.number) or (
+                match.number.country_code == 44 and len(str(match.number.national_number)) >= 9
+                and phonenumbers.is_possible_number(match.number)):
+            return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def normalise_postcode(text: str) -> str | None:
+    return find_postcode(text)

@@ -1,0 +1,140 @@
+"""A resident's existing case: find it safely, then check its status, ask for stage 2 or add to it.
+
+A reference alone never opens a case: it must come with the postcode or e-mail it holds, and a
+wrong pair gets the same answer as an unknown reference. Repeated failures lock the conversation
+out for a while.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from bot.cases import references
+from bot.intake.fields import KIND_LABELS
+
+MAX_FAILURES = 3
+LOCK_SECONDS = 15 * 60
+TASKS = {"check_case_status": "status", "request_review": "review", "add_information": "add_information"}
+_CANDIDATE = re.compile(r"\b[A-Za-z]{3}[\s-]*[A-Za-z0-9]{4,5}[\s-]*[A-Za-z0-9]\b")
+NOT_FOUND = ("I couldn't find a case with that reference and those details. Please check both "
+             "and try again.")
+
+STATUS_WORDS = {
+    "new": "received, and waiting to be acknowledged",
+    "acknowledged": "being looked into",
+    "responded": "answered: we have sent our response",
+    "closed": "closed",
+    "not accepted - pending review": "with a member of staff, who is deciding whether our complaints policy covers it",
+    "not accepted": "not accepted under our complaints policy",
+    "escalation requested - pending review": "with a member of staff, who is deciding on your request for stage 2",
+}
+DEADLINE_WORDS = {
+    "acknowledge_by": "We will acknowledge it by",
+    "stage1_response_by": "We will respond by",
+    "stage1_extended_response_by": "We will respond by",
+    "stage2_acknowledge_by": "We will acknowledge your stage 2 request by",
+    "stage2_response_by": "We will send our stage 2 response by",
+}
+
+
+@dataclass
+class Check:
+    slots: dict[str, Any] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+
+def find_reference(text: str) -> tuple[str | None, str | None]:
+    """(canonical reference, None) or (None, why it is not one)."""
+    text = (text or "").strip()
+    candidates = [text, *_CANDIDATE.findall(text)]
+    reason = None
+    for candidate in candidates:
+        try:
+            return references.parse(candidate), None
+        except references.InvalidReference as error:
+            reason = reason or str(error)
+    return None, reason
+
+
+def is_locked(slots: Mapping[str, Any], now: float | None = None) -> bool:
+    until = slots.get("verification_locked_until")
+    return bool(until) and (now or time.time()) < float(until)
+
+
+def locked_message() -> str:
+    return ("For your security, I can't look up a case from this conversation for a while, after "
+            "several attempts that didn't match. Please try again later, or contact us directly.")
+
+
+def check_reference(value: Any) -> Check:
+    reference, reason = find_reference(value if isinstance(value, str) else "")
+    if reference is None:
+        return Check({"case_reference": None},
+                     [f"That doesn't look like one of our case references ({reason}). Please check it; "
+                      "it looks like CMP-7KQ4M-X."])
+    return Check({"case_reference": reference})
+
+
+def check_verification(store: Any, slots: Mapping[str, Any], value: Any, now: float | None = None) -> Check:
+    now = now or time.time()
+    case = store.verify_resident(slots.get("case_reference") or "", value or "") \
+        if slots.get("case_reference") else None
+    if case is not None:
+        return Check({"verification": value, "verification_failures": 0.0})
+    failures = float(slots.get("verification_failures") or 0) + 1
+    result = Check({"verification": None, "case_reference": None, "verification_failures": failures},
+                   [NOT_FOUND])
+    if failures >= MAX_FAILURES:
+        result.slots["verification_locked_until"] = now + LOCK_SECONDS
+        result.slots["verification_failures"] = 0.0
+        result.messages = [locked_message()]
+    return result
+
+
+def required_slots(slots: Mapping[str, Any], stage2_reasons: str = "invited") -> list[str]:
+    if is_locked(slots):
+        return []
+    asked = ["case_reference", "verification"]
+    task = slots.get("case_task")
+    if task == "review" and stage2_reasons != "not_asked":
+        asked.append("review_reasons")
+    elif task == "add_information":
+        asked.append("additional_information")
+    return asked
+
+
+def status_text(case: Any, format_date) -> str:
+    kind = KIND_LABELS.get(case.case_type, "case")
+    stage = f" at stage {case.stage}" if case.stage else ""
+    text = f"Your {kind} {case.reference}{stage} is {STATUS_WORDS.get(case.status, case.status)}."
+    deadlines = case.deadlines or {}
+    upcoming = [(name, value) for name, value in deadlines.items() if name in DEADLINE_WORDS]
+    next_due = getattr(case, "next_deadline", None)
+    for name, value in upcoming:
+        if next_due is not None and value == next_due.isoformat():
+            text += f" {DEADLINE_WORDS[name]} {format_date(next_due)}."
+            break
+    return text
+
+
+def no_reasons(text: Any) -> bool:
+    return not isinstance(text, str) or bool(re.match(r"^\s*(no|nope|none|skip|no thanks?|n/?a|nah)\W*$", text, re.I))
+
+
+def cannot_do_text(task: str | None, case: Any) -> str:
+    if task == "review":
+        if case.case_type != "complaint":
+            return (f"{case.reference} is not a complaint, so it has no stage 2. If you're unhappy "
+                    "with how it was handled, you can make a complaint about that.")
+        return f"Your complaint {case.reference} is already at stage 2, or can't be moved to it now."
+    return f"I can't add information to {case.reference} now. Please contact us directly."
+
+
+def not_saved_text(profile: Any) -> str:
+    from bot.policy import wording
+
+    return ("I'm sorry, I couldn't save that just now because of a problem on our side. Please "
+            "try again in a few minutes, or contact us directly: "
+            + wording.contact_channels_text(profile))

@@ -1,0 +1,99 @@
+"""Turn the intake form's answers into a case submission, and file it in the case store."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from bot.intake import answers, contact
+
+log = logging.getLogger(__name__)
+
+
+class FilingFailed(RuntimeError):
+    """The case store could not take the case; the answers are still in the conversation."""
+
+
+def _exclusion(slots: Mapping[str, Any]) -> str | None:
+    """Worked out again from the final answers: a corrected date or answer can remove it."""
+    if slots.get("feedback_kind") != "complaint":
+        return None
+    if slots.get("already_investigated"):
+        return "already_investigated"
+    if slots.get("legal_proceedings"):
+        return "legal_proceedings"
+    return "too_old" if slots.get("exclusion") == "too_old" and slots.get("event_date") else None
+
+
+def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: str) -> dict[str, Any]:
+    """The case store's submission fields from the slots (see bot.cases CaseSubmission)."""
+    kind = slots.get("feedback_kind")
+    anonymous = slots.get("share_details") is False
+    on_behalf = bool(slots.get("on_behalf"))
+    name = None if anonymous else slots.get("name")
+    extra = {key: slots.get(key) for key in ("subject", "person_praised", "in_danger", "urgency")
+             if slots.get(key) is not None}
+    return {
+        "case_type": kind,
+        "service": slots.get("service") or "housing",
+        "channel": channel,
+        "conversation_id": conversation_id,
+        "description": slots.get("description"),
+        "event_date_text": slots.get("event_date_text"),
+        "event_date": answers.event_date(slots),
+        "affected": slots.get("affected"),
+        "desired_outcome": slots.get("desired_outcome"),
+        # When complaining for someone else, the case is theirs and the resident is the representative.
+        "name": slots.get("represented_name") if on_behalf else name,
+        "address": None if anonymous else slots.get("address") or (slots.get("location") if kind == "service_request" else None),
+        "postcode": None if anonymous else (slots.get("postcode") or contact.find_postcode(slots.get("location") or "")),
+        "email": None if anonymous else slots.get("email"),
+        "phone": None if anonymous else slots.get("phone"),
+        "preferred_contact": None if anonymous else slots.get("preferred_contact"),
+        "preferred_format": None if anonymous else slots.get("preferred_format"),
+        "reasonable_adjustments": slots.get("reasonable_adjustments"),
+        "representative_name": name if on_behalf else None,
+        "representative_relationship": slots.get("representative_relationship") if on_behalf else None,
+        "representative_consent": slots.get("representative_consent") if on_behalf else None,
+        "anonymous": anonymous,
+        "urgent": bool(slots.get("urgent") or slots.get("in_danger") or slots.get("urgency") == "emergency"),
+        "safeguarding": bool(slots.get("safeguarding")),
+        "awaab_category": slots.get("awaab_category") if kind == "service_request" else None,
+        "exclusion": _exclusion(slots),
+        "location": slots.get("location"),
+        "access_availability": slots.get("access_availability"),
+        "evidence": slots.get("evidence"),
+        "frequency": slots.get("frequency"),
+        "complaint_offered": slots.get("complaint_offered"),
+        "complaint_choice": slots.get("complaint_choice"),
+        "extra": extra,
+    }
+
+
+_store = None
+
+
+def case_store():
+    """One store (and connection pool) per action-server process."""
+    global _store
+    if _store is None:
+        from bot.cases.store import CaseStore
+
+        _store = CaseStore()
+    return _store
+
+
+def file_from_slots(slots: Mapping[str, Any], *, profile: Any, channel: str,
+                    conversation_id: str) -> Any:
+    """File the form's answers once per submission (a retry returns the same case).
+
+    Any failure becomes FilingFailed, so the resident is always told plainly; the answers stay in
+    the conversation's slots for the retry.
+    """
+    submission = submission_fields(slots, channel, conversation_id)
+    try:
+        case, _created = case_store().file_case(submission, profile,
+                                                submission_key=slots.get("submission_id") or None)
+    except Exception as error:  # noqa: BLE001 - whatever broke, the resident must hear of it
+        log.exception("filing failed for conversation %s", conversation_id)
+        raise FilingFailed(str(error)) from error
+    return case

@@ -1,0 +1,158 @@
+"""What the assistant tells residents, from the active policy profile: nothing here hard-codes a
+timescale, a phone number or an ombudsman. Each function returns messages for the dispatcher
+(dicts with `text` and optional `buttons`)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+
+from bot.intake.fields import KIND_LABELS, KINDS
+from bot.policy import deadlines, wording
+from bot.policy.schema import Profile
+
+Message = dict[str, Any]
+
+
+def service_keys(profile: Profile) -> tuple[str, ...]:
+    return tuple(profile.services)
+
+
+def complaint_time_limit_months(profile: Profile, service: str = "housing") -> int:
+    return profile.raise_within_months(service)
+
+
+def _what_happens(profile: Profile, kind: str) -> str | None:
+    case_type = profile.case_types.get(kind)
+    return profile.fill(case_type.what_happens) if case_type and case_type.what_happens else None
+
+
+def kind_introduction(profile: Profile, kind: str) -> list[Message]:
+    """Said when a flow starts: a service request or ASB report is told what it is and is not."""
+    if kind == "complaint":
+        return [{"text": "I can help you make a complaint. I'll ask a few questions, then show you "
+                         "a summary to check before anything is sent."}]
+    text = _what_happens(profile, kind) if kind in ("service_request", "asb_report") else None
+    opening = {"service_request": "I can log that for you.",
+               "asb_report": "I'm sorry you're dealing with this. I can pass it to the right team.",
+               "comment": "Thank you, we welcome suggestions.",
+               "compliment": "Thank you for taking the time to tell us."}[kind]
+    return [{"text": f"{opening} {text}" if text else opening}]
+
+
+def which_kind_question() -> Message:
+    return {"text": "So I can help in the right way, which of these is closest?",
+            "buttons": [{"title": KIND_LABELS[k].capitalize(), "payload": f"/{k}"} for k in KINDS]}
+
+
+def which_service_question(profile: Profile) -> Message:
+    return {"text": "Which of our services is this about?",
+            "buttons": [{"title": service.name[:1].upper() + service.name[1:],
+                         "payload": f'/inform{{"choice": "{key}"}}'}
+                        for key, service in profile.services.items()]}
+
+
+def exclusion_message(profile: Profile, key: str) -> str:
+    explanation = profile.fill(profile.exclusion(key).explanation)
+    return (f"I need to let you know what our policy says: {explanation} I'll still record "
+            "everything you tell me, and a member of staff will decide whether we can take it as "
+            "a complaint. They will tell you what they decide, and why.")
+
+
+def emergency_advice(profile: Profile) -> str:
+    emergency = profile.contact.emergency
+    lines = [f"If anyone is in danger, call {emergency.services_phone} now.",
+             f"If you smell gas, open windows, don't use switches or flames, leave the property and "
+             f"call the {emergency.gas_service_name} on {emergency.gas_phone}."]
+    if emergency.repairs_phone:
+        hours = f" ({emergency.repairs_hours})" if emergency.repairs_hours else ""
+        lines.append(f"For an emergency repair, call our emergency repairs line on "
+                     f"{emergency.repairs_phone}{hours}.")
+    else:
+        lines.append("For an emergency repair, phone us straight away on our emergency repairs line.")
+    return " ".join(lines)
+
+
+def safeguarding_advice(profile: Profile) -> str:
+    emergency = profile.contact.emergency
+    return (f"Thank you for telling me. If someone is in immediate danger, call "
+            f"{emergency.services_phone} now. I've flagged this conversation as a safeguarding "
+            "concern so that a member of staff sees it as a priority. You can also contact your "
+            "local council's adult or children's social care team, who deal with abuse and neglect.")
+
+
+def after_advice(in_form: bool) -> str:
+    if in_form:
+        return "When you're ready, we can carry on where we were."
+    return "When you're ready, tell me what has happened and I'll record it for you."
+
+
+def what_counts(profile: Profile) -> list[Message]:
+    return [{"text": (
+        "A complaint is when you tell us you're unhappy with our service, with something we did, "
+        "or with something we didn't do, whoever did it for us. You don't have to use the word "
+        "\"complaint\". Asking us to do something for the first time, like a repair, is a service "
+        "request. If you're unhappy with how a request or a report about a neighbour was handled, "
+        "that is a complaint, and you can make one at any time.")}]
+
+
+def ombudsman(profile: Profile, service: str = "housing") -> list[Message]:
+    return [{"text": wording.ombudsman_text(profile, service)}]
+
+
+def speak_to_a_person(profile: Profile, in_form: bool) -> list[Message]:
+    text = f"You can speak to a person at {profile.display_name}: {wording.contact_channels_text(profile)}"
+    messages: list[Message] = [{"text": text}]
+    if in_form:
+        messages.append({"text": "Or we can carry on here, and a member of staff will pick it up."})
+    return messages
+
+
+def timescales(profile: Profile, now: datetime, kind: str | None, service: str = "housing") -> list[Message]:
+    if kind in ("service_request", "asb_report", "comment", "compliment"):
+        text = _what_happens(profile, kind)
+        if text:
+            return [{"text": text}]
+    return [{"text": "If you make a complaint today: " + wording.complaint_next_steps(profile, now, service)}]
+
+
+def filing_failed(profile: Profile) -> list[Message]:
+    return [{"text": (
+        "I'm sorry, I couldn't save this just now because of a problem on our side. Nothing you've "
+        "told me is lost: it is kept in this conversation. Please say \"yes\" to try again in a "
+        f"minute, or contact {profile.display_name} directly: "
+        f"{wording.contact_channels_text(profile)}")}]
+
+
+def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[Message]:
+    """The reference, what happens next with real dates, and (complaints) the right to the Ombudsman."""
+    kind = case.case_type
+    label = KIND_LABELS.get(kind, "feedback")
+    messages: list[Message] = [{"text": f"Thank you. Your {label} has been sent. Your reference is "
+                                        f"{case.reference}. Please keep it: you'll need it to check "
+                                        "on it or add information."}]
+    filed_at = case.created_at
+    if kind == "complaint":
+        if case.exclusion:
+            messages.append({"text": "Because of what our policy says, a member of staff will first "
+                                     "decide whether we can take this as a complaint, and tell you "
+                                     "within the time our policy sets."})
+        else:
+            messages.append({"text": wording.complaint_next_steps(profile, filed_at, case.service)})
+        messages.append({"text": wording.ombudsman_text(profile, case.service)})
+        if case.anonymous:
+            messages.append({"text": "As you chose to stay anonymous, we won't be able to tell you "
+                                     "the outcome."})
+        if case.representative_name and not case.representative_consent:
+            messages.append({"text": "Remember we'll need the written agreement of the person you "
+                                     "are complaining for before we can discuss it with you."})
+        return messages
+    text = _what_happens(profile, kind)
+    if kind == "service_request" and case.awaab_category:
+        messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
+    elif text and kind != "service_request":
+        messages.append({"text": text})
+    if kind == "service_request" and text:
+        messages.append({"text": text})
+    if kind == "asb_report" and getattr(case, "urgent", False):
+        messages.append({"text": "If anyone is in danger, always call 999 first."})
+    return messages

@@ -1,0 +1,52 @@
+"""The summary a resident confirms before anything is filed, and the buttons to change an answer."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from bot.intake.fields import FIELD_LABELS, KIND_LABELS, answered_fields
+
+_SHOWN_LIMIT = 300  # long answers are shortened in the summary only; the whole text is filed
+
+
+def _shown(name: str, value: Any, slots: Mapping[str, Any]) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    if name == "event_date_text" and slots.get("event_date"):
+        text = f"{text} ({slots['event_date']})"
+    if len(text) > _SHOWN_LIMIT:
+        text = text[:_SHOWN_LIMIT].rstrip() + "..."
+    return text
+
+
+def summary_text(slots: Mapping[str, Any], services: Sequence[str] = ("housing",)) -> str:
+    kind = KIND_LABELS.get(slots.get("feedback_kind"), "feedback")
+    lines = [f"Here is your {kind} as I have it:"]
+    for name in answered_fields(slots, services):
+        if name == "complaint_choice":
+            continue
+        lines.append(f"- {FIELD_LABELS.get(name, name)}: {_shown(name, slots.get(name), slots)}")
+    lines.append("Is that right? If so I'll send it now; otherwise choose what to change.")
+    return "\n".join(lines)
+
+
+def changeable_fields(slots: Mapping[str, Any], services: Sequence[str] = ("housing",)) -> list[str]:
+    return [name for name in answered_fields(slots, services) if name != "complaint_choice"]
+
+
+def change_buttons(slots: Mapping[str, Any], services: Sequence[str] = ("housing",)) -> list[dict[str, str]]:
+    return [{"title": FIELD_LABELS.get(name, name), "payload": f'/inform{{"choice": "{name}"}}'}
+            for name in changeable_fields(slots, services)]
+
+
+def fields_to_clear(field: str) -> list[str]:
+    """Changing an answer clears it and what was derived from it, so the form asks again."""
+    derived = {
+        "event_date_text": ["event_date"],
+        "address": ["postcode"],
+        "contact_details": ["email", "phone"],
+        "on_behalf": ["represented_name", "representative_relationship", "representative_consent"],
+        "share_details": ["name", "address", "postcode", "contact_details", "email", "phone",
+                          "preferred_contact", "preferred_format", "reasonable_adjustments"],
+    }
+    return [field, *derived.get(field, [])]

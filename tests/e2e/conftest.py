@@ -1,0 +1,27 @@
+import pytest
+
+from tests.e2e.resident import Resident
+
+
+@pytest.fixture
+def resident(rasa_stack):
+    return Resident(rasa_stack)
+
+
+@pytest.fixture(scope="session")
+def case_store(rasa_stack):
+    from bot.cases.store import CaseStore
+
+    store = CaseStore(rasa_stack.env["INTAKE_DATABASE_URL"])
+    yield store
+    store.dispose()
+
+
+def cases_of(store, conversation_id: str) -> list:
+    """Every case a conversation filed."""
+    from sqlalchemy import select
+
+    from bot.cases.models import Case
+
+    with store.read() as session:
+        return list(session.execute(select(Case).where(Case.conversation_id == conversation_id)).scalars())
