@@ -39,6 +39,7 @@ def run(args) -> int:
     print(f"Intake is ready after {time.monotonic() - started:.0f} s of server start-up.\n"
           f"  Talk to the assistant (REST): curl -s -X POST {rasa}/webhooks/rest/webhook "
           "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hello\"}'\n"
+          f"  Website chat demo (open it in a browser): {rasa}/webhooks/webchat/demo\n"
           "  Press Ctrl-C to stop everything.", flush=True)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # honcho's stop: end quietly
     try:

@@ -3,4 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here). Install
+# it when it is missing and we may; without it those tests are skipped (and fail under CI).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian's chromium for the browser tests (first run only)..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; then
+    echo "warning: could not install chromium; the browser tests will not run" >&2
+  fi
+fi
 exec uv run --no-sync pytest "$@"

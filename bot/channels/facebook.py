@@ -21,6 +21,7 @@ the tracker is "facebook".
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from collections import OrderedDict
@@ -238,8 +239,7 @@ class FacebookInput(InputChannel):
 
     def verification_answer(self, mode: str | None, token: str | None,
                             challenge: str | None) -> HTTPResponse:
-        import hmac
-
+        """The answer to Meta's subscription handshake: the challenge, for the right token only."""
         if not self.verify_token:
             logger.warning("FACEBOOK_VERIFY_TOKEN is not set: Messenger webhook handshake refused")
             return response.text("verification is not configured", status=403)
