@@ -17,13 +17,15 @@ What this adds to Rasa's `SocketIOInput` (whose channel name, "socketio", it kee
   INTAKE_WEBCHAT_ORIGINS (Rasa's own channel switches the check off). The socket.io route writes
   its own CORS headers, so Rasa's `--cors` does not add a second, conflicting set.
 - Sessions: a socket speaks only for the session it joined with `session_request`; a session id
-  the client brings back must look like one this server hands out (32 hex digits), so a page
-  cannot take over a conversation of another channel. `enter_room` is awaited when it is a
-  coroutine (python-socketio 5.10+, RasaHQ/rasa#13027).
+  the client brings back must look like one this server hands out (32 hex digits) and must not
+  belong to a conversation of another channel, so a page cannot take one over. `enter_room` is
+  awaited when it is a coroutine (python-socketio 5.10+, RasaHQ/rasa#13027).
 - History: the `history_request` event answers (as a socket.io acknowledgement) with the latest
   conversation session of the joined session, so a reloaded page shows the conversation so far,
   including replies that arrived while it was reloading.
-- Metadata sent by the page is not stored with the conversation (it cannot be trusted).
+- Metadata sent by the page is not stored with the conversation (it cannot be trusted); only
+  the widget's opening message (`"opening": true`, the `/greet` that makes the assistant speak
+  first) is marked, as `{"webchat": {"opening": true}}`, so the transcript can leave it out.
 """
 from __future__ import annotations
 
@@ -104,7 +106,7 @@ def transcript(events: Iterable[Event]) -> list[dict[str, Any]]:
 
     Bot messages are split at blank lines and carry their buttons as `quick_replies` on the last
     part, exactly as Rasa's socket.io output sends them. A button the resident clicked shows as
-    its title; a bare payload nobody clicked (such as the widget's opening "/greet") is left out.
+    its title; the widget's opening message (such as "/greet") is left out.
     """
     items: list[dict[str, Any]] = []
     offered: list[dict] = []
@@ -112,10 +114,9 @@ def transcript(events: Iterable[Event]) -> list[dict[str, Any]]:
         if isinstance(event, UserUttered):
             text = (event.text or "").strip()
             title = next((b.get("title") for b in offered if b.get("payload") == text), None)
-            if title:
-                items.append({"sender": "user", "text": title})
-            elif text and not text.startswith("/"):
-                items.append({"sender": "user", "text": text})
+            opening = ((event.metadata or {}).get("webchat") or {}).get("opening")
+            if text and not opening:
+                items.append({"sender": "user", "text": title or text})
             offered = []
         elif isinstance(event, BotUttered):
             data = event.data or {}
@@ -292,7 +293,10 @@ class WebChatInput(SocketIOInput):
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
-            session_id = requested if valid_session_id(requested) else uuid.uuid4().hex
+            if valid_session_id(requested) and await self.held_here(requested):
+                session_id = requested
+            else:
+                session_id = uuid.uuid4().hex
             previous = self._sessions.get(sid)
             if self.session_persistence:
                 if previous and previous != session_id:
@@ -317,8 +321,9 @@ class WebChatInput(SocketIOInput):
             if not text or len(text) > MAX_MESSAGE_CHARS:
                 return
             output = SocketIOOutput(sio, self.bot_message_evt)
+            metadata = {"webchat": {"opening": True}} if data.get("opening") is True else None
             await on_new_message(UserMessage(text, output, sender_id,
-                                             input_channel=self.name()))
+                                             input_channel=self.name(), metadata=metadata))
 
         @sio.on(HISTORY_EVENT, namespace=namespace)
         async def history(sid: str, data: Any = None) -> dict[str, Any]:
@@ -329,17 +334,26 @@ class WebChatInput(SocketIOInput):
 
         return webchat
 
-    async def history(self, session_id: str) -> list[dict[str, Any]]:
-        """The latest conversation session of `session_id`, if it was held on this channel."""
+    async def _events(self, session_id: str) -> list[Event] | None:
+        """The latest conversation session's events, or None when there is no such conversation."""
         agent = getattr(getattr(self.app, "ctx", None), "agent", None)
         if agent is None or agent.tracker_store is None:
-            return []
+            return None
         tracker = await agent.tracker_store.retrieve(session_id)
-        if tracker is None:
-            return []
-        events = list(tracker.events)
-        channels = {e.input_channel for e in events if isinstance(e, UserUttered)}
-        if channels - {self.name(), None}:
+        return None if tracker is None else list(tracker.events)
+
+    def _other_channels(self, events: list[Event]) -> set:
+        return {e.input_channel for e in events if isinstance(e, UserUttered)} - {self.name(), None}
+
+    async def held_here(self, session_id: str) -> bool:
+        """Whether a page may join `session_id`: a new conversation, or one held on this channel."""
+        events = await self._events(session_id)
+        return events is None or not self._other_channels(events)
+
+    async def history(self, session_id: str) -> list[dict[str, Any]]:
+        """The latest conversation session of `session_id`, if it was held on this channel."""
+        events = await self._events(session_id)
+        if not events or self._other_channels(events):
             return []  # never show a conversation held on another channel
         return transcript(events)
 

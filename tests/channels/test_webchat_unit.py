@@ -58,13 +58,14 @@ def test_the_transcript_shows_the_conversation_as_the_widget_received_it():
                {"title": "No, for myself", "payload": "/deny"}]
     events = [
         ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
-        UserUttered("/greet", input_channel="socketio"),  # the widget's opening, not shown
+        UserUttered("/greet", input_channel="socketio",  # the widget's opening, not shown
+                    metadata={"webchat": {"opening": True}}),
         BotUttered("Hello.\n\nWhat would you like to tell us?"),
         UserUttered("I want to complain", input_channel="socketio"),
         BotUttered("Are you making this complaint for someone else?", data={"buttons": buttons}),
         UserUttered("/deny", input_channel="socketio"),  # a click: shown as the button's title
         BotUttered("Thank you.", data={"image": "https://cdn.example/x.png"}),
-        UserUttered("/affirm", input_channel="socketio"),  # typed, no button offered: hidden
+        UserUttered("/affirm", input_channel="socketio"),  # typed, no button offered: as typed
     ]
     assert transcript(events) == [
         {"sender": "bot", "text": "Hello."},
@@ -76,6 +77,7 @@ def test_the_transcript_shows_the_conversation_as_the_widget_received_it():
         {"sender": "bot", "text": "Thank you."},
         {"sender": "bot", "attachment": {"type": "image",
                                          "payload": {"src": "https://cdn.example/x.png"}}},
+        {"sender": "user", "text": "/affirm"},
     ]
 
 

@@ -380,11 +380,13 @@ class IntakeChat {
     }
     if (changed) this.greeted = false;
     this.socket.timeout(15000).emit("history_request", { session_id: id }, (error, answer) => {
-      if (!error && answer && answer.session_id === this.sessionId) this.applyHistory(answer.messages || []);
+      const known = !error && answer && answer.session_id === this.sessionId;
+      if (known) this.applyHistory(answer.messages || []);
       this.flush();
-      if (!this.items.length && !this.greeted && this.config.initPayload) {
+      // Greet only a conversation known to be new (never on a failed history request).
+      if (known && !this.items.length && !this.greeted && this.config.initPayload) {
         this.greeted = true;
-        this.emit(this.config.initPayload);
+        this.emit(this.config.initPayload, { opening: true });
       }
     });
   }
@@ -401,11 +403,12 @@ class IntakeChat {
     this.scrollToEnd();
   }
 
-  emit(text) {
+  emit(text, extra = {}) {
     this.waiting += 1;
     this.setTyping(true);
     this.touch();
-    this.socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", { message: text, session_id: this.sessionId }, () => {
+    const data = { message: text, session_id: this.sessionId, ...extra };
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", data, () => {
       this.waiting = Math.max(0, this.waiting - 1);
       if (!this.waiting) this.setTyping(false);
     });
@@ -431,10 +434,11 @@ class IntakeChat {
     this.showChoices(); // the resident answered: the old buttons go
     this.scrollToEnd();
     if (this.ready) this.emit(text);
-    else {
+    else if (!this.socket || !this.socket.connected) {
       this.showConnection("Not connected. Your message will be sent when the connection is back.");
       this.connect();
-    }
+    } // else: joining a session; the message is sent as soon as it is joined
+
   }
 
   submit() {
@@ -455,7 +459,10 @@ class IntakeChat {
     this.waiting = 0;
     this.setTyping(false);
     this.log.appendChild(element("p", { class: "ic-note" }, "You ended the chat. It is no longer shown on this device."));
-    if (this.socket && this.socket.connected) this.socket.emit("session_request", { session_id: null });
+    if (this.socket && this.socket.connected) {
+      this.ready = false; // until the new session is joined; messages wait for it
+      this.socket.emit("session_request", { session_id: null });
+    }
     this.input.focus();
   }
 }
