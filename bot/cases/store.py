@@ -543,16 +543,16 @@ class CaseStore:
             _require(case, types=("complaint",), statuses=(ACKNOWLEDGED,), action="extend")
             key = "stage2_response_by" if case.stage == 2 else "stage1_response_by"
             previous = case.deadline(key)
-            profile = self.profile(case.policy_profile)
-            reason_text = None
             try:
+                profile = self.profile(case.policy_profile)
                 reason_text = {r.key: r.text for r in profile.extension_reasons(case.stage)
                                }.get(reason)
-            except Exception:  # noqa: BLE001 - a profile without reasons: free text it is
-                reason_text = None
+            except Exception:  # noqa: BLE001 - e.g. a profile since removed: a given date will do
+                profile, reason_text = None, None
             if new_date is None:
-                if previous is None:
-                    raise InvalidTransition(f"{case.reference} has no {key} to extend: give the date")
+                if previous is None or profile is None:
+                    raise InvalidTransition(f"{case.reference}: the new {key} cannot be computed "
+                                            f"from the policy: give the date")
                 from bot.policy import PolicyError
                 from bot.policy.deadlines import extend as policy_extend
 

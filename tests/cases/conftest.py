@@ -16,7 +16,7 @@ from bot.cases.db import make_engine, upgrade
 from bot.cases.store import CaseStore
 from bot.policy import load_profile
 
-BACKENDS = ("sqlite", "postgresql")
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 PROFILE = "housing-ombudsman-code"
 
 

@@ -292,3 +292,28 @@ def test_a_reference_already_taken_is_drawn_again(store, profile, monkeypatch):
                         lambda case_type: next(drawn, None) or real(case_type))
     second, created = store.file_case(submission(), profile, "form-2")
     assert created and second.reference != first.reference
+
+
+def test_the_module_level_helpers_use_the_store_of_the_settings(database_url, profile,
+                                                                monkeypatch):
+    import bot.cases as cases
+
+    monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
+    monkeypatch.setenv("INTAKE_FORWARD_URL", "")
+    monkeypatch.setattr(cases, "_default", None)
+    try:
+        case, created = cases.file_case(None, submission(), profile, "form-1")
+        assert created
+        assert cases.find_by_reference(case.reference.lower()).reference == case.reference
+        assert cases.verify_resident(case.reference, "ada@example.org").reference == case.reference
+        merged_into, merged = cases.add_information(case.reference, "and the window")
+        assert merged and merged_into.reference == case.reference
+        store = cases.default_store()
+        store.acknowledge(case.reference, "staff:a")
+        store.record_response(case.reference, "staff:a", "answer")
+        assert cases.request_stage2(case.reference, "not happy", True).stage == 2
+        with pytest.raises(InvalidReference):
+            cases.find_by_reference("CMP-22222-2")
+    finally:
+        if cases._default is not None:
+            cases._default.dispose()

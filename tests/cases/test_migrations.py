@@ -16,9 +16,10 @@ from bot.cases.db import (
 )
 from bot.cases.models import metadata
 from bot.settings import PROJECT_ROOT
+from tests.cases.conftest import BACKENDS
 
 
-@pytest.fixture(params=("sqlite", "postgresql"))
+@pytest.fixture(params=BACKENDS)
 def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.db'}"

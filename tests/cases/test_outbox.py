@@ -212,3 +212,25 @@ def test_the_commands_show_what_waits_and_deliver_it(forwarding_store, profile, 
     assert unset.returncode == 1
     assert unset.stderr.strip().splitlines() == [
         "error: INTAKE_FORWARD_SECRET is not set: forwarded cases must be signed"]
+
+
+def test_the_worker_keeps_going_through_a_failed_round(forwarding_store, profile, receiver):
+    store = forwarding_store
+    store.file_case(submission(), profile, "f")
+    receiver.start()
+    forwarder = Forwarder(store, receiver.url, SECRET, jitter=0)
+    real = forwarder.deliver_due
+    rounds, sleeps, reports = [], [], []
+
+    def flaky():
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("database restarting")
+        return real()
+
+    forwarder.deliver_due = flaky
+    outbox.run_worker(forwarder, interval=7, stop=lambda: len(rounds) >= 3,
+                      sleep=sleeps.append, on_report=reports.append)
+    assert [len(r.delivered) for r in reports] == [1, 0]
+    assert sleeps == [7, 7]                  # after the failed round and after the idle one
+    assert outbox.waiting(store) == [] and len(receiver.accepted) == 1
