@@ -12,7 +12,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bot.channels.messenger import expected_signature
+from bot.channels.messenger import expected_signature, shorten_title
 from tests.channels.helpers import bot_offers, tracker, user_events
 
 pytestmark = pytest.mark.e2e
@@ -194,64 +194,125 @@ def test_buttons_become_quick_replies_and_long_replies_are_split(rasa_stack):
                           "payload": '/inform{"choice": "emergency"}'}
 
 
-# --- a whole conversation, turn by turn ----------------------------------------------------------
+# --- whole conversations, turn by turn ----------------------------------------------------------
 
 @dataclass(frozen=True)
 class Turn:
     """One thing the resident does on Messenger, and what the assistant's answer must contain.
 
-    say: type words; tap: tap the quick reply with this title from the assistant's last message;
-    postback: press a persistent-menu / template button with this payload; offer: (test scaffold)
-    make the assistant offer these buttons through Rasa's HTTP API.
+    say: type words; tap: tap the quick reply with this title (as the domain writes it; Messenger
+    shows it shortened to 20 characters) from the assistant's last message; postback: press a
+    menu or template button with this payload; choose: with `say`, the quick reply to tap when the
+    assistant asks which kind of feedback it is; offer: (test scaffold) make the assistant offer
+    these buttons through Rasa's HTTP API.
     """
 
     say: str = ""
     tap: str = ""
     postback: str = ""
+    choose: str = ""
     offer: tuple[tuple[str, str], ...] = ()
-    expect: str = ""  # text the replies must contain
+    expect: str = ""  # words the replies must contain (any case)
     expect_pattern: str = ""  # a regular expression the replies must match (a case reference)
 
 
-# The service request, as the resident would do it on Messenger. While the conversation flows are
-# being built (issue 6), this is the greeting and a quick reply; the `offer` turn is scaffolding
-# that stands in for a question with buttons. See the report of issue 7 for the full version.
-SERVICE_REQUEST: tuple[Turn, ...] = (
+# Greeting, quick reply and postback; the `offer` turn is scaffolding, so this conversation does
+# not depend on the conversation flows or the NLU data.
+BASICS: tuple[Turn, ...] = (
     Turn(say="hello", expect="online assistant"),
     Turn(offer=(("Say hello again", "/greet"), ("Are you a robot?", "/bot_challenge"))),
     Turn(tap="Are you a robot?", expect="automated assistant"),
     Turn(postback="/greet", expect="online assistant"),
 )
 
+CASE_REFERENCE = r"\bSRQ-[A-Z0-9]{5}-[A-Z0-9]\b"
 
-def test_a_service_request_over_messenger(rasa_stack):
-    resident = psid("service")
-    answered = 0
-    last_quick_replies: list[dict] = []
-    for number, turn in enumerate(SERVICE_REQUEST, 1):
-        if turn.offer:
-            bot_offers(rasa_stack, resident, "Can I help with anything else?", turn.offer,
-                       channel="facebook")
-            last_quick_replies = rasa_stack.graph_api.messages_to(resident)[-1]["quick_replies"]
-            continue
-        if turn.tap:
-            chosen = [r for r in last_quick_replies if r.get("title") == turn.tap]
-            assert chosen, f"turn {number}: no quick reply {turn.tap!r} in {last_quick_replies}"
-            event = tap(resident, turn.tap, chosen[0]["payload"])
-        elif turn.postback:
-            event = postback(resident, turn.postback, turn.postback)
-        else:
-            event = text(resident, turn.say)
-        assert post(rasa_stack, batch([event])).status_code == 200
-        answered += 1
-        reply = wait_for_turns(rasa_stack, resident, answered)[answered - 1]
-        said = words(reply)
-        if turn.expect:
-            assert turn.expect in said, f"turn {number} ({turn}): the assistant said {said!r}"
-        if turn.expect_pattern:
-            assert re.search(turn.expect_pattern, said), f"turn {number}: {said!r}"
+# A repair request about damp and mould, as a resident makes it on Messenger.
+SERVICE_REQUEST: tuple[Turn, ...] = (
+    Turn(say="There is black mould all over my bedroom wall and ceiling",
+         choose="Service request", expect="where is it"),
+    Turn(say="Bedroom, 4 Elm Court, Leeds LS1 4AP", expect="how urgent"),
+    Turn(tap="Urgent, in the next few days", expect="when could we get in"),
+    Turn(say="weekday mornings, there's a dog", expect="your name"),
+    Turn(say="Sam Patel", expect="e-mail address or phone"),
+    Turn(say="07700 900123", expect="how would you like us to contact you"),
+    Turn(tap="Phone call", expect="easier for you"),
+    Turn(say="I'm hard of hearing so please text first", expect="is that right"),
+    Turn(tap="Yes, send it", expect="reference", expect_pattern=CASE_REFERENCE),
+)
+
+
+class MessengerResident:
+    """A resident on Messenger: posts signed webhooks, reads the replies at the fake Graph API."""
+
+    def __init__(self, stack, name: str) -> None:
+        self.stack, self.id = stack, psid(name)
+        self.answered = 0
+        self.quick_replies: list[dict] = []
+        self.last_said = ""
+
+    def send(self, event: dict) -> str:
+        assert post(self.stack, batch([event])).status_code == 200
+        self.answered += 1
+        reply = wait_for_turns(self.stack, self.id, self.answered)[self.answered - 1]
         with_buttons = [m for m in reply if m.get("quick_replies")]
-        last_quick_replies = with_buttons[-1]["quick_replies"] if with_buttons else []
-    said = user_events(rasa_stack, resident)
+        self.quick_replies = with_buttons[-1]["quick_replies"] if with_buttons else []
+        self.last_said = words(reply)
+        return self.last_said
+
+    def tap(self, title: str) -> str:
+        shown = shorten_title(title)
+        chosen = [r for r in self.quick_replies if r.get("title") == shown]
+        assert chosen, (f"no quick reply {shown!r} in {self.quick_replies}; the assistant said "
+                        f"{self.last_said!r}")
+        return self.send(tap(self.id, shown, chosen[0]["payload"]))
+
+    def turn(self, turn: Turn, number: int) -> str:
+        if turn.offer:
+            bot_offers(self.stack, self.id, "Can I help with anything else?", turn.offer,
+                       channel="facebook")
+            self.quick_replies = self.stack.graph_api.messages_to(self.id)[-1]["quick_replies"]
+            return ""
+        if turn.tap:
+            said = self.tap(turn.tap)
+        elif turn.postback:
+            said = self.send(postback(self.id, turn.postback, turn.postback))
+        else:
+            said = self.send(text(self.id, turn.say))
+            if turn.choose and turn.expect.lower() not in said.lower():
+                said = self.tap(turn.choose)  # "which of these is closest?"
+        where = f"turn {number} ({turn}): the assistant said {said!r}"
+        assert turn.expect.lower() in said.lower(), where
+        if turn.expect_pattern:
+            assert re.search(turn.expect_pattern, said), where
+        return said
+
+
+def test_greeting_quick_reply_and_postback_over_messenger(rasa_stack):
+    resident = MessengerResident(rasa_stack, "basics")
+    for number, turn in enumerate(BASICS, 1):
+        resident.turn(turn, number)
+    said = user_events(rasa_stack, resident.id)
+    assert [e["text"] for e in said] == ["hello", "/bot_challenge", "/greet"]
     assert {e["input_channel"] for e in said} == {"facebook"}
-    assert tracker(rasa_stack, resident)["latest_input_channel"] == "facebook"
+    assert tracker(rasa_stack, resident.id)["latest_input_channel"] == "facebook"
+
+
+@pytest.mark.skip(reason="waits for the conversation flows and NLU data of issue 6 to settle (tests/e2e/test_conversations.py passing); then remove this mark and check the steps' wording")
+def test_a_service_request_over_messenger_is_filed_with_its_channel(rasa_stack):
+    resident = MessengerResident(rasa_stack, "service")
+    said = ""
+    for number, turn in enumerate(SERVICE_REQUEST, 1):
+        said = resident.turn(turn, number)
+    reference = re.search(CASE_REFERENCE, said).group(0)
+    from bot.cases.store import CaseStore
+
+    store = CaseStore(rasa_stack.env["INTAKE_DATABASE_URL"])
+    try:
+        case = store.find_by_reference(reference)
+    finally:
+        store.dispose()
+    assert case is not None, reference
+    assert case.case_type == "service_request" and case.channel == "facebook"
+    assert case.conversation_id == resident.id
+    assert (case.name, case.postcode) == ("Sam Patel", "LS1 4AP")

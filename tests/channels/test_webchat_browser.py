@@ -60,32 +60,104 @@ def axe_violations(page: Page) -> list[dict]:
 
 def wait_for_reply(page: Page, containing: str, seen: int) -> None:
     """Wait for a new assistant message containing `containing` (`seen` of them were there)."""
-    expect(bot_messages(page).filter(has_text=containing)).to_have_count(seen + 1)
+    expect(bot_messages(page).filter(has_text=containing).nth(seen)).to_be_attached()
 
 
-# --- the conversation, step by step --------------------------------------------------------------
+TURN_DONE = """seen => {
+    const root = document.querySelector('#intake-chat').shadowRoot;
+    return root.querySelectorAll('.ic-bot').length > seen && !root.querySelector('.ic-typing').firstChild;
+}"""
+
+
+def wait_for_turn(page: Page, seen: int) -> str:
+    """Wait until the assistant has answered (new messages, and no longer typing); their text."""
+    page.wait_for_function(TURN_DONE, arg=seen, timeout=REPLY_TIMEOUT)
+    return "\n".join(bot_messages(page).all_inner_texts()[seen:])
+
+
+def dump(page: Page) -> str:
+    return "\n".join(m.strip() for m in page.locator(".ic-msg").all_inner_texts()[-8:])
+
+
+# --- a visit, step by step -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Step:
-    """One thing the resident does in the widget, and what the assistant must answer.
+    """One thing the resident does in the widget, and what the assistant's answer must contain.
 
-    open: click the launcher; type: type `text` and press Enter; click: click the button titled
-    `text`; reload: reload the page (the conversation must come back and carry on); offer: (test
-    scaffold) make the assistant offer `buttons` with the words `text` through Rasa's HTTP API.
+    open: click the launcher (the widget says "/greet" for a new conversation); type: type `text`
+    and press Enter; click: click the assistant's button titled `text`; start: type `text`, and if
+    the assistant asks which kind of feedback it is, click `choose`; reload: reload the page (the
+    conversation must come back, with the same session); offer: (test scaffold) make the assistant
+    offer `buttons` with the words `text`, through Rasa's HTTP API.
     """
 
     action: str
     text: str = ""
-    expect: str = ""  # words the assistant's new message must contain
-    expect_pattern: str = ""  # a regular expression the conversation must then match
+    expect: str = ""  # words the assistant's answer must contain (any case)
+    expect_pattern: str = ""  # a regular expression the answer must match (a case reference)
+    choose: str = ""
     buttons: tuple[tuple[str, str], ...] = ()
 
 
-# A resident's visit. While the complaint flow is being built (issue 6) this is the greeting, a
-# typed question, a button click and a reload; the `offer` step is scaffolding standing in for a
-# question with buttons. See the report of issue 7 for the complaint version.
+def click_choice(page: Page, title: str) -> None:
+    button = page.get_by_role("group", name="Suggested replies").get_by_role(
+        "button", name=title, exact=True)
+    assert button.evaluate("b => b.tagName") == "BUTTON"
+    button.click()
+    expect(page.locator(".ic-user").last).to_have_text(re.compile(re.escape(title)))
+    expect(page.get_by_role("textbox", name="Your message")).to_be_focused()
+
+
+def type_message(page: Page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill(text)
+    box.press("Enter")
+    expect(page.locator(".ic-user").last).to_have_text(re.compile(re.escape(text)))
+    expect(box).to_have_value("")
+
+
+def run_visit(page: Page, stack, steps: tuple[Step, ...]) -> None:
+    page.goto(demo_url(stack))
+    for number, step in enumerate(steps, 1):
+        seen = bot_messages(page).count()
+        if step.action == "open":
+            page.get_by_role("button", name="Chat with us").click()
+        elif step.action in ("type", "start"):
+            type_message(page, step.text)
+        elif step.action == "click":
+            click_choice(page, step.text)
+        elif step.action == "offer":
+            bot_offers(stack, session_id(page, stack), step.text, step.buttons, channel="socketio")
+            for title, _payload in step.buttons:
+                expect(page.get_by_role("button", name=title, exact=True)).to_be_visible()
+            continue
+        elif step.action == "reload":
+            before = [m.strip() for m in page.locator(".ic-msg").all_inner_texts()]
+            sender = session_id(page, stack)
+            page.reload()
+            expect(page.locator(".ic-msg")).to_have_count(len(before))
+            assert [m.strip() for m in page.locator(".ic-msg").all_inner_texts()] == before
+            assert session_id(page, stack) == sender  # the same conversation carries on
+            continue
+        else:
+            raise ValueError(f"step {number}: unknown action {step.action!r}")
+        said = wait_for_turn(page, seen)
+        if step.action == "start" and step.expect.lower() not in said.lower() and step.choose:
+            seen = bot_messages(page).count()
+            click_choice(page, step.choose)  # "Is this a complaint, a repair ...?"
+            said = wait_for_turn(page, seen)
+        where = f"step {number} {step}: the assistant said:\n{said}\n--- last messages:\n{dump(page)}"
+        assert step.expect.lower() in said.lower(), where
+        if step.expect_pattern:
+            assert re.search(step.expect_pattern, said), where
+
+
+# Greeting, a typed question, a button click, a reload, and on. The `offer` step is scaffolding:
+# the assistant offers buttons through Rasa's HTTP API, so this visit does not depend on the
+# conversation flows or the NLU data.
 VISIT: tuple[Step, ...] = (
-    Step("open", expect="online assistant"),  # the widget says "/greet" for a new conversation
+    Step("open", expect="online assistant"),
     Step("type", "are you a bot", expect="automated assistant"),
     Step("offer", "Can I help with anything else?",
          buttons=(("Say hello again", "/greet"), ("Are you a robot?", "/bot_challenge"))),
@@ -94,64 +166,78 @@ VISIT: tuple[Step, ...] = (
     Step("type", "hello", expect="online assistant"),
 )
 
+CASE_REFERENCE = r"\bCMP-[A-Z0-9]{5}-[A-Z0-9]\b"
 
-def run_step(page: Page, stack, step: Step, number: int) -> None:
-    if step.action == "open":
-        page.get_by_role("button", name="Chat with us").click()
-    elif step.action == "type":
-        box = page.get_by_role("textbox", name="Your message")
-        box.fill(step.text)
-        box.press("Enter")
-        expect(page.locator(".ic-user").last).to_have_text(re.compile(re.escape(step.text)))
-    elif step.action == "click":
-        button = page.get_by_role("group", name="Suggested replies").get_by_role(
-            "button", name=step.text, exact=True)
-        assert button.evaluate("b => b.tagName") == "BUTTON"
-        button.click()
-        expect(page.locator(".ic-user").last).to_have_text(re.compile(re.escape(step.text)))
-        expect(page.get_by_role("group", name="Suggested replies")).to_have_count(0)
-        expect(page.get_by_role("textbox", name="Your message")).to_be_focused()
-    elif step.action == "offer":
-        bot_offers(stack, session_id(page, stack), step.text, step.buttons, channel="socketio")
-        expect(page.get_by_role("group", name="Suggested replies")).to_be_visible()
-        for title, _payload in step.buttons:
-            expect(page.get_by_role("button", name=title, exact=True)).to_be_visible()
-    elif step.action == "reload":
-        before = [m.strip() for m in page.locator(".ic-msg").all_inner_texts()]
-        sender = session_id(page, stack)
-        page.reload()
-        expect(page.locator(".ic-msg")).to_have_count(len(before))
-        assert [m.strip() for m in page.locator(".ic-msg").all_inner_texts()] == before
-        assert session_id(page, stack) == sender  # the same conversation carries on
-    else:
-        raise ValueError(f"step {number}: unknown action {step.action!r}")
+# A complaint, as a resident makes it: typing the answers and clicking the assistant's buttons,
+# with a reload in the middle and one after the case is filed (the conversation carries on).
+COMPLAINT: tuple[Step, ...] = (
+    Step("open", expect="online assistant"),
+    Step("start", "I want to make a complaint", choose="Complaint", expect="what went wrong"),
+    Step("type", "The repairs team didn't turn up to fix my leaking roof and nobody called me",
+         expect="when did this happen"),
+    Step("type", "last Tuesday", expect="who has been affected"),
+    Step("type", "me and my two children", expect="put things right"),
+    Step("type", "I want the roof fixed and an apology", expect="already investigated"),
+    Step("click", "No", expect="legal action"),
+    Step("click", "No", expect="for someone else"),
+    Step("click", "No, for myself", expect="contact details"),
+    Step("click", "Give my details", expect="your name"),
+    Step("type", "Jo Bloggs", expect="postcode"),
+    Step("reload"),
+    Step("type", "12 Acacia Avenue, Manchester M1 1AE", expect="e-mail address or phone"),
+    Step("type", "jo.bloggs@example.com", expect="how would you like us to contact you"),
+    Step("click", "E-mail", expect="format"),
+    Step("click", "Large print", expect="easier for you"),
+    Step("type", "no thanks", expect="is that right"),
+    Step("click", "Yes, send it", expect="reference", expect_pattern=CASE_REFERENCE),
+    Step("reload"),
+    Step("type", "are you a bot", expect="automated assistant"),
+)
 
 
 def test_a_resident_talks_by_typing_and_clicking_reloads_and_carries_on(page, rasa_stack,
                                                                         artifacts):
-    page.goto(demo_url(rasa_stack))
-    for number, step in enumerate(VISIT, 1):
-        seen = bot_messages(page).filter(has_text=step.expect).count() if step.expect else 0
-        run_step(page, rasa_stack, step, number)
-        if step.expect:
-            wait_for_reply(page, step.expect, seen)
-        if step.expect_pattern:
-            expect(conversation(page)).to_contain_text(re.compile(step.expect_pattern))
-    expect(page.get_by_text("The assistant is typing")).to_have_count(0)
+    run_visit(page, rasa_stack, VISIT)
     page.screenshot(path=str(artifacts / "webchat-conversation.png"))
-
     violations = axe_violations(page)
     assert violations == [], violations
-
     # One conversation, on the socket.io channel, with the click stored as its payload.
     sender = session_id(page, rasa_stack)
     said = user_events(rasa_stack, sender)
     assert {e["input_channel"] for e in said} == {"socketio"}
     assert [e["text"] for e in said] == ["/greet", "are you a bot", "/bot_challenge", "hello"]
+    assert said[0]["metadata"]["webchat"] == {"opening": True}  # the widget's "/greet"
+    assert all("webchat" not in (e.get("metadata") or {}) for e in said[1:])
     assert tracker(rasa_stack, sender)["latest_input_channel"] == "socketio"
     user_bubbles = page.locator(".ic-user").all_inner_texts()
     assert [t.replace("You:", "").strip() for t in user_bubbles] == [
         "are you a bot", "Are you a robot?", "hello"]
+
+
+@pytest.mark.skip(reason="waits for the conversation flows and NLU data of issue 6 to settle (tests/e2e/test_conversations.py passing); then remove this mark and check the steps' wording")
+def test_a_resident_completes_a_complaint_and_it_is_filed_with_its_channel(page, rasa_stack,
+                                                                           artifacts):
+    run_visit(page, rasa_stack, COMPLAINT)
+    expect(conversation(page)).to_contain_text(re.compile(CASE_REFERENCE))
+    page.screenshot(path=str(artifacts / "webchat-complaint.png"))
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+    reference = re.search(CASE_REFERENCE, conversation(page).inner_text()).group(0)
+    sender = session_id(page, rasa_stack)
+    assert {e["input_channel"] for e in user_events(rasa_stack, sender)} == {"socketio"}
+    from bot.cases.store import CaseStore
+
+    store = CaseStore(rasa_stack.env["INTAKE_DATABASE_URL"])
+    try:
+        case = store.find_by_reference(reference)
+    finally:
+        store.dispose()
+    assert case is not None, reference
+    assert case.case_type == "complaint" and case.channel == "socketio"
+    assert case.conversation_id == sender
+    assert (case.name, case.postcode, case.preferred_format) == ("Jo Bloggs", "M1 1AE",
+                                                                 "large print")
 
 
 def test_keyboard_only_on_a_phone_sized_screen(browser, rasa_stack, artifacts):
@@ -251,3 +337,21 @@ def test_the_widget_works_on_an_allowed_website_and_not_on_another(browser, rasa
                 expect(bot_messages(page)).to_have_count(0)
         finally:
             context.close()
+
+
+def test_end_chat_forgets_the_conversation_on_this_device(page, rasa_stack):
+    page.goto(demo_url(rasa_stack))
+    page.get_by_role("button", name="Chat with us").click()
+    wait_for_reply(page, "online assistant", 0)
+    type_message(page, "are you a bot")
+    wait_for_reply(page, "automated assistant", 0)
+    first = session_id(page, rasa_stack)
+
+    page.get_by_role("button", name="End chat").click()
+    expect(conversation(page)).to_contain_text("You ended the chat")
+    wait_for_reply(page, "online assistant", 0)  # a new conversation, greeted afresh
+    second = session_id(page, rasa_stack)
+    assert second and second != first
+    page.reload()
+    expect(bot_messages(page)).to_have_count(1)
+    expect(conversation(page)).not_to_contain_text("automated assistant")
