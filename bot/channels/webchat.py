@@ -215,6 +215,7 @@ class WebChatInput(SocketIOInput):
     # --- HTTP: socket.io endpoint, widget and demo page ------------------------------------------
 
     async def _socketio_endpoint(self, request: Request) -> HTTPResponse:
+        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")  # engine.io writes the CORS headers
         origin = request.headers.get("origin")
         if origin and not origin_allowed(origin, request.headers.get("host", ""),
                                          self.allowed_origins):
@@ -222,7 +223,6 @@ class WebChatInput(SocketIOInput):
                            origin)
             return response.text(f"{origin} may not use this chat (INTAKE_WEBCHAT_ORIGINS)",
                                  status=403)
-        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")  # engine.io writes the CORS headers
         assert self.sio is not None
         return await self.sio.handle_request(request)
 

@@ -107,6 +107,7 @@ def test_pages_of_other_websites_are_refused(rasa_stack):
     handshake = f"{rasa_stack.url}/socket.io/?EIO=4&transport=polling"
     refused = requests.get(handshake, headers={"Origin": "https://evil.example"}, timeout=10)
     assert refused.status_code == 403
+    assert "Access-Control-Allow-Origin" not in refused.headers  # nor Rasa's --cors "*"
     allowed = requests.get(handshake, headers={"Origin": rasa_stack.webchat_test_origin},
                            timeout=10)
     assert allowed.status_code == 200

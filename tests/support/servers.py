@@ -187,6 +187,7 @@ class RasaStack:
     def start_rasa(self) -> subprocess.Popen:
         process = self._spawn("rasa", [
             sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", self.token,
+            "--cors", self.env["INTAKE_CORS_ORIGINS"],  # as the Procfile runs it
             "--port", str(self.rasa_port), "--model", str(self.model),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"])
         wait_until(lambda: requests.get(f"{self.url}/status", params={"token": self.token},
