@@ -49,6 +49,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FACEBOOK_PAGE_ACCESS_TOKEN", "", "Facebook Page access token used to send the replies"),
     Setting("FACEBOOK_GRAPH_API_URL", "https://graph.facebook.com/v21.0",
             "Graph API base URL the Messenger replies are sent to (tests point it at a fake)"),
+    Setting("STAFF_HOST", "127.0.0.1",
+            "Address the staff workspace listens on (0.0.0.0: every interface; serve it over HTTPS)"),
+    Setting("STAFF_PORT", "8000", "Port of the staff workspace"),
+    Setting("STAFF_SECRET_KEY", "",
+            "Key signing the staff workspace's session cookies; empty means one is generated into "
+            "var/staff-secret-key"),
+    Setting("STAFF_SECURE_COOKIES", "false",
+            "true: the staff session cookie is sent over HTTPS only (set it when served over HTTPS)"),
+    Setting("STAFF_HOMES", "1000",
+            "Number of homes the landlord manages, for TSM CH01 (until an admin sets it in the workspace)"),
+    Setting("STAFF_TRUSTED_PROXIES", "0",
+            "Number of reverse proxies in front of the staff workspace whose X-Forwarded-For and "
+            "X-Forwarded-Proto headers are trusted"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
