@@ -13,6 +13,7 @@ from alembic import context
 
 from bot.cases.db import VERSION_TABLE, make_engine
 from bot.cases.models import metadata
+import bot.staff.models  # noqa: F401,E402 - the staff workspace's tables, on the same metadata
 
 config = context.config
 
