@@ -1,0 +1,466 @@
+"""Report figures, computed from plain facts about cases: no database, no web, no clock.
+
+Everything here is a pure function of its arguments (case facts, policy profiles, a period and
+"today"), so the figures can be checked against cases built with known dates. The staff pages
+turn ORM cases into `CaseFacts` with `CaseFacts.from_case` and render what these functions return.
+
+Definitions (also on the Reports page and in the README):
+
+* A case's **received** date is the UK date it was filed; a stage 2 complaint's is the date
+  stage 2 was asked for (`stage2_requested_at`).
+* **Counts** (by type, service, channel and month): the cases received in the period.
+* **Policy timeliness**, for complaints received in the period (stage 1) or that reached stage 2
+  in the period (stage 2), under each case's own policy profile: acknowledged within the
+  profile's time from receipt; responded within the profile's time, counted from the
+  acknowledgement (or from receipt, if the profile says so), or by the extended date when the
+  deadline was extended, up to the longest extension the profile allows. A response without an
+  acknowledgement acknowledges too. A stage that ended without the action (closed, escalated,
+  not accepted) counts as late only if it ended after the deadline. A case still waiting whose
+  deadline has not passed yet is "not yet due" and left out of the share.
+* **TSM CH01** (Regulator of Social Housing): stage 1 complaints received in the period, and
+  complaints that reached stage 2 in the period, per 1,000 homes. Complaints not accepted (or
+  still awaiting that decision) are not counted.
+* **TSM CH02**: of the stage 1 (stage 2) responses issued in the period, the share issued within
+  the Complaint Handling Code's timescales (the `housing-ombudsman-code` profile, whatever the
+  landlord's own), an extension counting up to the Code's permitted length.
+* CH01 and CH02 count complaints about the `housing` service: complaints about care or new-build
+  sales go to other ombudsmen and codes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from bot.policy.deadlines import (
+    complaint_deadlines, max_extension_working_days, stage2_deadlines, uk_date,
+)
+from bot.workdays import add_working_days
+
+CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
+TSM_SERVICES = ("housing",)
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+# Outcomes of one timeliness measure for one case.
+MET, LATE, OVERDUE, NOT_YET_DUE, NOT_COUNTED = "met", "late", "overdue", "not yet due", "not counted"
+
+
+# --- the facts ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Extension:
+    stage: int
+    new_date: date
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the reports need to know about one case."""
+
+    reference: str
+    case_type: str
+    received_at: datetime | date
+    service: str = "housing"
+    channel: str = "rest"
+    status: str = "new"
+    stage: int | None = None
+    policy_profile: str = "housing-ombudsman-code"
+    acknowledged_at: datetime | date | None = None
+    responded_at: datetime | date | None = None
+    stage2_requested_at: datetime | date | None = None
+    stage2_acknowledged_at: datetime | date | None = None
+    stage2_responded_at: datetime | date | None = None
+    closed_at: datetime | date | None = None
+    extensions: tuple[Extension, ...] = ()
+
+    @classmethod
+    def from_case(cls, case: Any, events: Iterable[Any] = ()) -> "CaseFacts":
+        """From a case store `Case` (and its history, for the extensions)."""
+        extensions = []
+        for event in events:
+            if getattr(event, "kind", None) != "extended":
+                continue
+            details = event.details or {}
+            new_date = details.get("new_date")
+            stage = event.stage or (2 if str(details.get("deadline", "")).startswith("stage2")
+                                    else 1)
+            if new_date:
+                extensions.append(Extension(stage=int(stage),
+                                            new_date=date.fromisoformat(str(new_date))))
+        return cls(
+            reference=case.reference, case_type=case.case_type, received_at=case.created_at,
+            service=case.service, channel=case.channel, status=case.status, stage=case.stage,
+            policy_profile=case.policy_profile, acknowledged_at=case.acknowledged_at,
+            responded_at=case.responded_at, stage2_requested_at=case.stage2_requested_at,
+            stage2_acknowledged_at=case.stage2_acknowledged_at,
+            stage2_responded_at=case.stage2_responded_at, closed_at=case.closed_at,
+            extensions=tuple(extensions),
+        )
+
+    # UK calendar dates of the moments
+    @property
+    def received(self) -> date:
+        return uk_date(self.received_at)
+
+    def day(self, name: str) -> date | None:
+        value = getattr(self, name)
+        return None if value is None else uk_date(value)
+
+    @property
+    def not_accepted(self) -> bool:
+        """Not accepted as a complaint, or still awaiting that decision."""
+        return self.status in ("not accepted", "not accepted - pending review")
+
+    @property
+    def reached_stage2(self) -> bool:
+        return self.stage == 2 and self.stage2_requested_at is not None
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both included (UK dates)."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    def __contains__(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    def months(self) -> list[tuple[int, int]]:
+        """(year, month) of every month the period touches, in order."""
+        months, (year, month) = [], (self.start.year, self.start.month)
+        while (year, month) <= (self.end.year, self.end.month):
+            months.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return months
+
+    @classmethod
+    def financial_year(cls, today: date) -> "Period":
+        """The reporting year of the TSMs (1 April to 31 March) that contains `today`, to date."""
+        first = today.year if today.month >= 4 else today.year - 1
+        return cls(date(first, 4, 1), min(today, date(first + 1, 3, 31)))
+
+
+def month_label(year: int, month: int) -> str:
+    return f"{MONTH_NAMES[month - 1]} {year}"
+
+
+def share(numerator: int, denominator: int) -> Fraction | None:
+    return None if denominator == 0 else Fraction(numerator, denominator)
+
+
+def percent(value: Fraction | None, places: int = 1) -> str:
+    """'87.5%' ('-' when there is nothing to divide)."""
+    return "-" if value is None else f"{float(value) * 100:.{places}f}%"
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+def received_in(cases: Iterable[CaseFacts], period: Period) -> list[CaseFacts]:
+    return [c for c in cases if c.received in period]
+
+
+def counts_by(cases: Iterable[CaseFacts], period: Period, attribute: str,
+              keys: Sequence[str] = ()) -> dict[str, int]:
+    """Cases received in the period by `attribute` (case_type, service or channel). The `keys`
+    come first, in their order, also when nothing has them; any others follow, sorted."""
+    counts: dict[str, int] = {key: 0 for key in keys}
+    for case in received_in(cases, period):
+        value = getattr(case, attribute) or ""
+        counts[value] = counts.get(value, 0) + 1
+    extra = sorted(k for k in counts if k not in keys)
+    return {k: counts[k] for k in (*keys, *extra)}
+
+
+def monthly_volumes(cases: Iterable[CaseFacts], period: Period,
+                    types: Sequence[str] = CASE_TYPES) -> list[dict[str, Any]]:
+    """One row per month of the period: year, month, label, count per type and total."""
+    rows = {ym: {t: 0 for t in types} for ym in period.months()}
+    for case in received_in(cases, period):
+        row = rows[(case.received.year, case.received.month)]
+        row[case.case_type] = row.get(case.case_type, 0) + 1
+    return [{"year": y, "month": m, "label": month_label(y, m), "counts": counts,
+             "total": sum(counts.values())} for (y, m), counts in rows.items()]
+
+
+# --- timeliness -----------------------------------------------------------------------------------
+
+@dataclass
+class Tally:
+    """How many cases met a measure, missed it (late, or overdue and still waiting), and how many
+    are not yet due."""
+
+    met: int = 0
+    late: int = 0
+    overdue: int = 0
+    not_yet_due: int = 0
+    references: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, outcome: str, reference: str) -> None:
+        if outcome == NOT_COUNTED:
+            return
+        attribute = {MET: "met", LATE: "late", OVERDUE: "overdue", NOT_YET_DUE: "not_yet_due"}[outcome]
+        setattr(self, attribute, getattr(self, attribute) + 1)
+        self.references.setdefault(outcome, []).append(reference)
+
+    @property
+    def missed(self) -> int:
+        return self.late + self.overdue
+
+    @property
+    def counted(self) -> int:
+        return self.met + self.missed
+
+    @property
+    def share(self) -> Fraction | None:
+        return share(self.met, self.counted)
+
+
+def _outcome(deadline: date | None, done: date | None, ended: date | None, today: date) -> str:
+    """`done`: when the action happened; `ended`: when the stage ended without it."""
+    if deadline is None:
+        return NOT_COUNTED
+    if done is not None:
+        return MET if done <= deadline else LATE
+    if ended is not None:
+        return LATE if ended > deadline else NOT_COUNTED
+    return OVERDUE if today > deadline else NOT_YET_DUE
+
+
+def _permitted(profile, stage: int, due: date, extensions: Iterable[Extension]) -> date:
+    """The response deadline with the case's extensions of `stage`, at most the longest
+    extension the profile allows after `due`."""
+    dates = [e.new_date for e in extensions if e.stage == stage]
+    if not dates:
+        return due
+    limit = add_working_days(due, max_extension_working_days(profile, stage), profile.region)
+    return min(max(max(dates), due), limit)
+
+
+def _follows_code_stages(profile, service: str) -> bool:
+    try:
+        return profile.service(service).consumer_code is None
+    except Exception:  # noqa: BLE001 - a service the profile does not have
+        return False
+
+
+@dataclass(frozen=True)
+class StageDeadlines:
+    acknowledge_by: date | None
+    response_by: date | None       # with permitted extensions
+
+
+def stage1_deadlines(case: CaseFacts, profile) -> StageDeadlines:
+    received = case.received
+    acknowledged = case.day("acknowledged_at") or case.day("responded_at")
+    if acknowledged is not None and acknowledged < received:
+        acknowledged = received
+    values = complaint_deadlines(profile, received, acknowledged=acknowledged, service=case.service)
+    response_by = values["stage1_response_by"]
+    if _follows_code_stages(profile, case.service):
+        response_by = _permitted(profile, 1, response_by, case.extensions)
+    return StageDeadlines(values["acknowledge_by"], response_by)
+
+
+def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
+    if not case.reached_stage2 or not _follows_code_stages(profile, case.service):
+        return None
+    requested = case.day("stage2_requested_at")
+    acknowledged = case.day("stage2_acknowledged_at") or case.day("stage2_responded_at")
+    if acknowledged is not None and acknowledged < requested:
+        acknowledged = requested
+    values = stage2_deadlines(profile, requested, acknowledged=acknowledged, service=case.service)
+    return StageDeadlines(values["acknowledge_by"],
+                          _permitted(profile, 2, values["response_by"], case.extensions))
+
+
+def _stage1_end(case: CaseFacts) -> date | None:
+    """When stage 1 ended without a response (escalated, closed or not accepted)."""
+    if case.stage == 2 and case.stage2_requested_at is not None:
+        return case.day("stage2_requested_at")
+    if case.status in ("closed", "not accepted"):
+        return case.day("closed_at")
+    return None
+
+
+def _stage2_end(case: CaseFacts) -> date | None:
+    return case.day("closed_at") if case.status in ("closed", "not accepted") else None
+
+
+def stage_outcomes(case: CaseFacts, profile, today: date) -> dict[str, str]:
+    """The outcome of each measure for one complaint: stage1_acknowledged, stage1_responded,
+    and, once it reached stage 2, stage2_acknowledged and stage2_responded."""
+    result: dict[str, str] = {}
+    if case.case_type != "complaint":
+        return result
+    if case.not_accepted and case.acknowledged_at is None and case.responded_at is None:
+        return result  # refused (or awaiting the decision): neither acknowledged nor answered
+    one = stage1_deadlines(case, profile)
+    acknowledged = case.day("acknowledged_at") or case.day("responded_at")
+    end1 = _stage1_end(case)
+    result["stage1_acknowledged"] = _outcome(one.acknowledge_by, acknowledged, end1, today)
+    result["stage1_responded"] = _outcome(one.response_by, case.day("responded_at"), end1, today)
+    two = stage2_deadlines_of(case, profile)
+    if two is not None:
+        acknowledged2 = case.day("stage2_acknowledged_at") or case.day("stage2_responded_at")
+        end2 = _stage2_end(case)
+        result["stage2_acknowledged"] = _outcome(two.acknowledge_by, acknowledged2, end2, today)
+        result["stage2_responded"] = _outcome(two.response_by, case.day("stage2_responded_at"),
+                                              end2, today)
+    return result
+
+
+MEASURES = ("stage1_acknowledged", "stage1_responded", "stage2_acknowledged", "stage2_responded")
+MEASURE_LABELS = {
+    "stage1_acknowledged": "Stage 1 acknowledged in time",
+    "stage1_responded": "Stage 1 responded to in time",
+    "stage2_acknowledged": "Stage 2 acknowledged in time",
+    "stage2_responded": "Stage 2 responded to in time",
+}
+
+
+def timeliness(cases: Iterable[CaseFacts], profiles: Callable[[str], Any], period: Period,
+               today: date) -> dict[str, Tally]:
+    """Policy timeliness of complaints: stage 1 measures for complaints received in the period,
+    stage 2 measures for complaints that reached stage 2 in the period, each under the case's
+    own policy profile (`profiles(name)` gives it)."""
+    tallies = {measure: Tally() for measure in MEASURES}
+    for case in cases:
+        if case.case_type != "complaint":
+            continue
+        in_stage1 = case.received in period
+        in_stage2 = case.reached_stage2 and case.day("stage2_requested_at") in period
+        if not (in_stage1 or in_stage2):
+            continue
+        outcomes = stage_outcomes(case, profiles(case.policy_profile), today)
+        for measure, outcome in outcomes.items():
+            if (measure.startswith("stage1") and in_stage1) or (
+                    measure.startswith("stage2") and in_stage2):
+                tallies[measure].add(outcome, case.reference)
+    return tallies
+
+
+# --- Tenant Satisfaction Measures -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TSM:
+    homes: int
+    stage1_received: int
+    stage2_received: int
+    stage1_responded: int
+    stage1_responded_in_time: int
+    stage2_responded: int
+    stage2_responded_in_time: int
+    not_counted: int            # complaints received in the period but not (yet) accepted
+
+    @property
+    def ch01_stage1(self) -> Fraction | None:
+        return None if self.homes <= 0 else Fraction(self.stage1_received * 1000, self.homes)
+
+    @property
+    def ch01_stage2(self) -> Fraction | None:
+        return None if self.homes <= 0 else Fraction(self.stage2_received * 1000, self.homes)
+
+    @property
+    def ch02_stage1(self) -> Fraction | None:
+        return share(self.stage1_responded_in_time, self.stage1_responded)
+
+    @property
+    def ch02_stage2(self) -> Fraction | None:
+        return share(self.stage2_responded_in_time, self.stage2_responded)
+
+
+def per_thousand(value: Fraction | None, places: int = 1) -> str:
+    return "-" if value is None else f"{float(value):.{places}f}"
+
+
+def tsm(cases: Iterable[CaseFacts], code_profile, homes: int, period: Period,
+        services: Sequence[str] = TSM_SERVICES) -> TSM:
+    """CH01 and CH02 for the period (see the module's docstring for the definitions)."""
+    stage1 = stage2 = not_counted = 0
+    responded1 = in_time1 = responded2 = in_time2 = 0
+    for case in cases:
+        if case.case_type != "complaint" or case.service not in services:
+            continue
+        if case.received in period:
+            if case.not_accepted:
+                not_counted += 1
+            else:
+                stage1 += 1
+        if case.reached_stage2 and case.day("stage2_requested_at") in period:
+            stage2 += 1
+        if case.day("responded_at") in period:
+            responded1 += 1
+            if case.day("responded_at") <= stage1_deadlines(case, code_profile).response_by:
+                in_time1 += 1
+        if case.reached_stage2 and case.day("stage2_responded_at") in period:
+            two = stage2_deadlines_of(case, code_profile)
+            if two is not None:
+                responded2 += 1
+                if case.day("stage2_responded_at") <= two.response_by:
+                    in_time2 += 1
+    return TSM(homes=homes, stage1_received=stage1, stage2_received=stage2,
+               stage1_responded=responded1, stage1_responded_in_time=in_time1,
+               stage2_responded=responded2, stage2_responded_in_time=in_time2,
+               not_counted=not_counted)
+
+
+# --- tables, for the page and the CSV downloads ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    """A report table: its name (for the CSV file), title, column headings and rows of cells."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def count_table(name: str, title: str, heading: str, counts: Mapping[str, int],
+                labels: Mapping[str, str] | None = None) -> Table:
+    labels = labels or {}
+    total = sum(counts.values())
+    rows = [(labels.get(k, k or "(none)"), n, percent(share(n, total))) for k, n in counts.items()]
+    rows.append(("Total", total, percent(share(total, total)) if total else "-"))
+    return Table(name, title, (heading, "Cases", "Share"), tuple(rows))
+
+
+def monthly_table(volumes: list[dict[str, Any]], types: Sequence[str],
+                  labels: Mapping[str, str] | None = None) -> Table:
+    labels = labels or {}
+    columns = ("Month", *(labels.get(t, t) for t in types), "Total")
+    rows = tuple((row["label"], *(row["counts"].get(t, 0) for t in types), row["total"])
+                 for row in volumes)
+    return Table("by-month", "Cases received by month", columns, rows)
+
+
+def timeliness_table(tallies: Mapping[str, Tally]) -> Table:
+    rows = tuple((MEASURE_LABELS[m], t.met, t.late, t.overdue, t.not_yet_due, percent(t.share))
+                 for m, t in tallies.items())
+    return Table("timeliness", "Complaints within the policy's timescales",
+                 ("Measure", "In time", "Late", "Overdue (still waiting)", "Not yet due",
+                  "Share in time"), rows)
+
+
+def tsm_table(figures: TSM) -> Table:
+    rows = (
+        ("CH01 (stage 1)", "Stage 1 complaints received per 1,000 homes",
+         f"{figures.stage1_received} / {figures.homes:,} homes", per_thousand(figures.ch01_stage1)),
+        ("CH01 (stage 2)", "Stage 2 complaints received per 1,000 homes",
+         f"{figures.stage2_received} / {figures.homes:,} homes", per_thousand(figures.ch01_stage2)),
+        ("CH02 (stage 1)", "Stage 1 complaints responded to within the Code's timescales",
+         f"{figures.stage1_responded_in_time} of {figures.stage1_responded}",
+         percent(figures.ch02_stage1)),
+        ("CH02 (stage 2)", "Stage 2 complaints responded to within the Code's timescales",
+         f"{figures.stage2_responded_in_time} of {figures.stage2_responded}",
+         percent(figures.ch02_stage2)),
+    )
+    return Table("tsm", "Tenant Satisfaction Measures", ("Measure", "What", "Figures", "Result"),
+                 rows)
