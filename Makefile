@@ -12,3 +12,6 @@ train:
 
 check:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python -m bot check'
+
+bench-nlu:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_nlu.py'
