@@ -1,0 +1,228 @@
+"""Words and formats the staff pages show: labels for codes, dates in UK time, ages."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+TYPE_LABELS = {
+    "complaint": "Complaint", "service_request": "Service request", "asb_report": "ASB report",
+    "comment": "Comment", "compliment": "Compliment",
+}
+SERVICE_LABELS = {"housing": "Housing", "care": "Care", "new_build": "New-build sales"}
+CHANNEL_LABELS = {
+    "rest": "REST API", "socketio": "Website chat", "facebook": "Facebook Messenger",
+    "webchat": "Website chat", "cmdline": "Command line",
+}
+STATUS_LABELS = {
+    "new": "New", "acknowledged": "Acknowledged", "responded": "Responded", "closed": "Closed",
+    "not accepted - pending review": "Not accepted? (a person decides)",
+    "not accepted": "Not accepted",
+    "escalation requested - pending review": "Stage 2 asked late (a manager decides)",
+}
+EVENT_LABELS = {
+    "filed": "Filed", "acknowledged": "Acknowledged", "extended": "Deadline extended",
+    "responded": "Response recorded", "stage2_requested": "Stage 2 requested",
+    "escalated": "Escalated to stage 2", "closed": "Closed", "not_accepted": "Not accepted",
+    "note_added": "Note", "information_added": "More information",
+    "lessons_learned": "Lessons learned", "reassigned": "Reassigned",
+    "subject_access_export": "Subject access export", "erased": "Personal data erased",
+    "anonymised": "Anonymised",
+}
+DEADLINE_LABELS = {
+    "acknowledge_by": "Acknowledge by", "stage1_response_by": "Stage 1 response by",
+    "stage1_extended_response_by": "Stage 1 response at the latest (with an extension)",
+    "stage2_request_by": "Resident may ask for stage 2 until",
+    "stage2_contact_by": "Stage 2 contact by", "stage2_acknowledge_by": "Stage 2 acknowledge by",
+    "stage2_response_by": "Stage 2 response by",
+    "stage2_extended_response_by": "Stage 2 response at the latest (with an extension)",
+    "respond_by": "Respond by", "not_accepted_reply_by": "Decide on acceptance by",
+    "awaab_investigate_by": "Awaab's Law: investigate by",
+    "awaab_make_safe_by": "Awaab's Law: make safe by",
+    "awaab_summary_by": "Awaab's Law: written summary by",
+    "awaab_safety_work_by": "Awaab's Law: safety work by",
+}
+DECISIONS = (("upheld", "Upheld"), ("partly_upheld", "Partly upheld"),
+             ("not_upheld", "Not upheld"), ("resolved", "Resolved"))
+DECISION_LABELS = dict(DECISIONS)
+# The fields of a case page, in groups (the name in the case store -> the label).
+FIELD_GROUPS = (
+    ("What happened", (
+        ("description", "Description"), ("event_date_text", "When (as told)"),
+        ("event_date", "When (date)"), ("affected", "Who is affected"),
+        ("desired_outcome", "What would put it right"), ("location", "Where"),
+        ("access_availability", "Access and availability"), ("evidence", "Evidence"),
+        ("frequency", "How often"))),
+    ("Resident", (
+        ("name", "Name"), ("address", "Address"), ("postcode", "Postcode"), ("email", "E-mail"),
+        ("phone", "Phone"), ("preferred_contact", "Preferred contact"),
+        ("preferred_format", "Preferred format"),
+        ("reasonable_adjustments", "Reasonable adjustments"), ("anonymous", "Anonymous"),
+        ("representative_name", "Representative"),
+        ("representative_relationship", "Representative's relationship"),
+        ("representative_consent", "Resident's consent to the representative"))),
+    ("Triage", (
+        ("urgent", "Urgent"), ("safeguarding", "Safeguarding"),
+        ("awaab_category", "Awaab's Law hazard"), ("exclusion", "Exclusion"),
+        ("exclusion_explanation", "Exclusion explained to the resident"),
+        ("complaint_offered", "Offered a complaint"), ("complaint_choice", "Resident's choice"))),
+    ("Handling", (
+        ("assigned_to", "Assigned to"), ("policy_profile", "Policy profile"),
+        ("channel", "Channel"), ("conversation_id", "Conversation"),
+        ("created_at", "Received"), ("updated_at", "Last changed"),
+        ("acknowledged_at", "Acknowledged"), ("responded_at", "Stage 1 response"),
+        ("stage2_requested_at", "Stage 2 requested"),
+        ("stage2_acknowledged_at", "Stage 2 acknowledged"),
+        ("stage2_responded_at", "Stage 2 response"), ("closed_at", "Closed"),
+        ("anonymised_at", "Anonymised"), ("version", "Version"))),
+)
+
+
+def label(mapping: dict[str, str], key) -> str:
+    if key is None:
+        return ""
+    return mapping.get(key, str(key).replace("_", " ").capitalize())
+
+
+def uk(moment: datetime) -> datetime:
+    return moment.astimezone(LONDON) if moment.tzinfo else moment
+
+
+def fmt_date(value) -> str:
+    """'Mon 4 Jan 2027'."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = uk(value).date()
+    return value.strftime("%a ") + f"{value.day} " + value.strftime("%b %Y")
+
+
+def fmt_long_date(value) -> str:
+    from bot.policy.wording import format_date
+
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value)
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """'Mon 4 Jan 2027, 14:05' in UK time."""
+    if value is None:
+        return ""
+    moment = uk(value)
+    return f"{fmt_date(moment.date())}, {moment:%H:%M}"
+
+
+def fmt_time(value: datetime | None) -> str:
+    return "" if value is None else f"{uk(value):%H:%M:%S}"
+
+
+def days_text(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def age_text(created_at: datetime, today: date) -> str:
+    days = (today - uk(created_at).date()).days
+    return "today" if days <= 0 else days_text(days)
+
+
+def due_text(deadline: date | None, today: date, is_open: bool = True) -> tuple[str, str]:
+    """('overdue by 3 days', 'overdue') and the like: the words and a CSS class."""
+    if deadline is None or not is_open:
+        return "", ""
+    days = (deadline - today).days
+    if days < 0:
+        return f"overdue by {days_text(-days)}", "overdue"
+    if days == 0:
+        return "due today", "due-soon"
+    return f"due in {days_text(days)}", "due-soon" if days <= 2 else "due"
+
+
+def next_deadline_name(case) -> str | None:
+    """Which of the case's deadlines its next deadline is (for the label)."""
+    if case.next_deadline is None:
+        return None
+    wanted = case.next_deadline.isoformat()
+    names = [n for n, v in (case.deadlines or {}).items()
+             if v == wanted and "extended" not in n and "request_by" not in n]
+    preferred = [n for n in names if (case.stage == 2) == n.startswith("stage2")]
+    return (preferred or names or [None])[0]
+
+
+def yes_no(value) -> str:
+    if value is None:
+        return ""
+    return "Yes" if value else "No"
+
+
+def field_text(value) -> str:
+    """A case field as text for the case page."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return fmt_datetime(value)
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {field_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(field_text(v) for v in value)
+    return str(value)
+
+
+DETAIL_LABELS = {
+    "reason": "Reason", "reason_text": "Reason (policy)", "deadline": "Deadline",
+    "previous_date": "Was due", "new_date": "Now due", "summary": "Summary",
+    "decision": "Decision", "outcome": "Outcome", "exclusion": "Exclusion",
+    "explanation": "Explanation", "text": "Text", "what_went_wrong": "What went wrong",
+    "action": "Action", "target_date": "Target date", "done_date": "Done", "from": "From",
+    "to": "To", "note": "Note", "reasons": "Reasons", "within_window": "Within the window",
+    "policy_profile": "Policy profile", "deadlines": "Deadlines", "merged": "Merged into the case",
+    "linked_reference": "New linked case", "related_reference": "Follows up",
+    "accepted_despite_exclusion": "Accepted despite the exclusion",
+    "deadline_error": "Deadlines not computed",
+}
+HIDDEN_DETAILS = ("key",)
+
+
+def detail_items(details: dict | None) -> list[tuple[str, str]]:
+    """A history entry's details as (label, text) pairs."""
+    items = []
+    for key, value in (details or {}).items():
+        if key in HIDDEN_DETAILS or value is None or value == "":
+            continue
+        if key == "deadline":
+            value = label(DEADLINE_LABELS, value)
+        elif key == "decision":
+            value = label(DECISION_LABELS, value)
+        elif key in ("previous_date", "new_date", "target_date", "done_date") and isinstance(value, str):
+            try:
+                value = fmt_date(value)
+            except ValueError:
+                pass
+        elif key == "deadlines" and isinstance(value, dict):
+            value = "; ".join(f"{label(DEADLINE_LABELS, k)} {fmt_date(v) if len(str(v)) == 10 else v}"
+                              for k, v in sorted(value.items(), key=lambda kv: str(kv[1])))
+        items.append((DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()), field_text(value)))
+    return items
+
+
+def is_figure(value) -> bool:
+    """A number, a share or "-": right-aligned in tables."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    text = str(value).replace(",", "").rstrip("%")
+    if text == "-":
+        return True
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,125 @@
+"""Administration (admins): staff accounts and the workspace settings."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from bot import settings
+from bot.staff import auth, config
+from bot.staff.app import ADMIN, requires, workspace
+from bot.staff.models import ROLE_DESCRIPTIONS, ROLES, StaffAudit, StaffUser
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+SECRET_SETTINGS = ("SECRET", "TOKEN", "PASSWORD")
+
+
+def _users_page(error: str | None = None, values: dict | None = None, status: int = 200):
+    ws = workspace()
+    with ws.store.read() as db:
+        users = db.execute(sa.select(StaffUser).order_by(StaffUser.active.desc(),
+                                                         StaffUser.username)).scalars().all()
+        activity = db.execute(sa.select(StaffAudit).order_by(StaffAudit.id.desc())
+                              .limit(30)).scalars().all()
+    return render_template("users.html", users=users, roles=ROLES,
+                           role_descriptions=ROLE_DESCRIPTIONS, activity=activity, error=error,
+                           values=values or {}), status
+
+
+@bp.route("/users")
+@requires(ADMIN)
+def users():
+    return _users_page()
+
+
+@bp.route("/users", methods=["POST"])
+@requires(ADMIN)
+def create_user():
+    ws = workspace()
+    form = request.form
+    try:
+        with ws.store.write() as db:
+            auth.create_user(db, form.get("username", ""), form.get("display_name", ""),
+                             form.get("role", ""), form.get("password", ""),
+                             actor=g.user.actor, now=ws.now())
+    except auth.AccountError as error:
+        values = {k: v for k, v in form.items() if k != "password"}
+        return _users_page(str(error).capitalize() + ".", values, 400)
+    flash(f"Account {auth.normalise_username(form.get('username', ''))} created. Give the person "
+          "their password in a safe way; they can change it on their Account page.", "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+@requires(ADMIN)
+def update_user(user_id: int):
+    ws = workspace()
+    form = request.form
+    try:
+        with ws.store.write() as db:
+            user = db.get(StaffUser, user_id)
+            if user is None:
+                abort(404)
+            if form.get("password"):
+                auth.set_password(db, user, form["password"], actor=g.user.actor, now=ws.now())
+                message = f"New password set for {user.username}; their sessions have ended."
+            else:
+                active = {"1": True, "0": False}.get(form.get("active", ""))
+                changes = auth.update_user(db, user, actor=g.user.actor, now=ws.now(),
+                                           role=form.get("role") or None, active=active,
+                                           display_name=form.get("display_name") or None)
+                message = (f"{user.username}: {', '.join(changes)}." if changes
+                           else f"{user.username}: nothing changed.")
+    except auth.AccountError as error:
+        return _users_page(str(error).capitalize() + ".", status=400)
+    flash(message, "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
+def _without_credentials(url: str) -> str:
+    """A URL without its user name and password (they are nobody's business here)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(set)"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires(ADMIN)
+def settings_page():
+    ws = workspace()
+    error = None
+    if request.method == "POST":
+        try:
+            with ws.store.write() as db:
+                for key in config.EDITABLE:
+                    if key in request.form:
+                        before = config.get_editable(db, key)
+                        after = config.set_editable(db, key, request.form[key],
+                                                    actor=g.user.actor, now=ws.now())
+                        if before != after:
+                            auth.audit(db, g.user.actor, "setting_changed",
+                                       {"key": key, "from": before, "to": after}, ws.now())
+        except config.ConfigError as problem:
+            error = str(problem).capitalize() + "."
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("admin.settings_page"), code=303)
+    with ws.store.read() as db:
+        editable = [(item, config.get_editable(db, key), config.is_overridden(db, key))
+                    for key, item in config.EDITABLE.items()]
+    environment = []
+    for setting in settings.SETTINGS:
+        value = settings.get(setting.name)
+        if any(word in setting.name for word in SECRET_SETTINGS):
+            value = "(set)" if value else "(empty)"
+        elif setting.name.endswith("_URL") and value:
+            value = _without_credentials(value)
+        environment.append((setting, value))
+    profile = ws.profile(None)
+    return render_template("settings.html", editable=editable, environment=environment,
+                           profile=profile, error=error), 400 if error else 200

@@ -1,0 +1,446 @@
+"""The case queue, its CSV download, the case page and the staff actions on a case."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+
+from bot.cases.export import case_to_dict, to_csv
+from bot.cases.models import (
+    ACKNOWLEDGED, CASE_TYPES, NEW, NOT_ACCEPTED_PENDING, OPEN_STATUSES, RESPONDED, SERVICES,
+    STAGE2_PENDING, STATUSES, CLOSED, Case,
+)
+from bot.cases.references import InvalidReference
+from bot.cases.store import CaseNotFound, CaseQuery, ConcurrentChange, InvalidTransition
+from bot.staff import corrections, display
+from bot.staff.app import MANAGER, Page, workspace
+from bot.staff.models import StaffUser
+
+bp = Blueprint("cases", __name__)
+PAGE_SIZE = 50
+VIEWS = {"open": "Open", "overdue": "Overdue", "all": "All cases"}
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _filters() -> dict[str, Any]:
+    args = request.args
+    stage = args.get("stage", "")
+    return {
+        "view": args.get("view") if args.get("view") in VIEWS else "open",
+        "type": args.get("type") if args.get("type") in CASE_TYPES else "",
+        "status": args.get("status") if args.get("status") in STATUSES else "",
+        "stage": int(stage) if stage in ("1", "2") else None,
+        "service": args.get("service") if args.get("service") in SERVICES else "",
+        "channel": args.get("channel", "")[:40],
+        "from": _day(args.get("from")),
+        "to": _day(args.get("to")),
+        "q": args.get("q", "").strip()[:200],
+        "mine": args.get("mine") == "1",
+    }
+
+
+def _query(filters: dict[str, Any], **extra) -> CaseQuery:
+    return CaseQuery(
+        case_type=filters["type"] or None, status=filters["status"] or None,
+        stage=filters["stage"], service=filters["service"] or None,
+        channel=filters["channel"] or None, created_from=filters["from"],
+        created_to=filters["to"], search=filters["q"] or None,
+        open_only=filters["view"] in ("open", "overdue"), overdue=filters["view"] == "overdue",
+        assigned_to=g.user.username if filters["mine"] else None, **extra)
+
+
+def _filter_args(filters: dict[str, Any], **changes) -> dict[str, str]:
+    """The query string of the current filters (for links), with `changes`."""
+    values = {"view": filters["view"], "type": filters["type"], "status": filters["status"],
+              "stage": filters["stage"] or "", "service": filters["service"],
+              "channel": filters["channel"], "from": filters["from"] or "",
+              "to": filters["to"] or "", "q": filters["q"], "mine": "1" if filters["mine"] else ""}
+    values.update(changes)
+    return {k: str(v) for k, v in values.items() if v not in ("", None)}
+
+
+def _channels() -> list[str]:
+    ws = workspace()
+    with ws.store.read() as db:
+        found = db.execute(sa.select(Case.channel).distinct()).scalars().all()
+    return sorted(set(found) | {"rest", "socketio", "facebook"})
+
+
+@bp.route("/")
+def queue():
+    ws = workspace()
+    filters = _filters()
+    store = ws.store
+    total = store.count(_query(filters))
+    page = Page.from_request(total, PAGE_SIZE)
+    cases = store.query(_query(filters, limit=PAGE_SIZE, offset=page.offset))
+    counts = {view: store.count(_query({**filters, "view": view})) for view in VIEWS}
+    today = ws.today()
+    rows = []
+    for case in cases:
+        due, due_class = display.due_text(case.next_deadline, today, case.is_open)
+        rows.append({"case": case, "age": display.age_text(case.created_at, today),
+                     "due": due, "due_class": due_class,
+                     "deadline_name": display.next_deadline_name(case)})
+    return render_template("queue.html", rows=rows, filters=filters, page=page, counts=counts,
+                           views=VIEWS, filter_args=_filter_args, channels=_channels(),
+                           case_types=CASE_TYPES, statuses=STATUSES, services=SERVICES)
+
+
+@bp.route("/cases.csv")
+def queue_csv():
+    ws = workspace()
+    filters = _filters()
+    cases = ws.store.query(_query(filters))
+    related_ids = {c.related_case_id for c in cases if c.related_case_id}
+    related = {}
+    if related_ids:
+        with ws.store.read() as db:
+            related = dict(db.execute(sa.select(Case.id, Case.reference)
+                                      .where(Case.id.in_(related_ids))).all())
+    rows = [case_to_dict(c, related_reference=related.get(c.related_case_id)) for c in cases]
+    name = f"cases-{ws.today().isoformat()}.csv"
+    return Response(to_csv(rows, spreadsheet_safe=True), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- a case -------------------------------------------------------------------------------------
+
+@dataclass
+class ActionForms:
+    """Which actions the case page offers, and what they need."""
+
+    available: dict[str, bool] = field(default_factory=dict)
+    needs_manager: dict[str, bool] = field(default_factory=dict)
+    extension: dict[str, Any] | None = None
+    exclusions: list[tuple[str, str]] = field(default_factory=list)
+    staff: list[StaffUser] = field(default_factory=list)
+
+
+def _actions(case: Case, profile) -> ActionForms:
+    forms = ActionForms()
+    complaint = case.case_type == "complaint"
+    is_open = case.status in OPEN_STATUSES
+    forms.available = {
+        "acknowledge": case.status in (NEW, NOT_ACCEPTED_PENDING),
+        "extend": complaint and case.status == ACKNOWLEDGED,
+        "respond": case.status in (NEW, ACKNOWLEDGED),
+        "escalate": complaint and case.stage == 1 and case.status in (
+            NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING),
+        "not_accepted": complaint and case.status in (
+            NEW, NOT_ACCEPTED_PENDING, ACKNOWLEDGED, STAGE2_PENDING),
+        "close": is_open,
+        "reassign": is_open,
+        "note": True,
+        "lessons": True,
+    }
+    forms.needs_manager = {"respond": case.stage == 2,
+                           "escalate": case.status == STAGE2_PENDING}
+    if forms.available["extend"]:
+        forms.extension = _extension_options(case, profile)
+    if forms.available["not_accepted"] and profile is not None:
+        forms.exclusions = [(key, item.title) for key, item in profile.exclusions.items()]
+    ws = workspace()
+    with ws.store.read() as db:
+        forms.staff = list(db.execute(sa.select(StaffUser).where(StaffUser.active.is_(True))
+                                      .order_by(StaffUser.display_name)).scalars())
+    return forms
+
+
+def _extension_options(case: Case, profile) -> dict[str, Any]:
+    """The extension form: the allowed reasons and, for each possible length, the new date."""
+    from bot.policy import PolicyError
+    from bot.policy.deadlines import extend, max_extension_working_days
+
+    stage = case.stage or 1
+    key = "stage2_response_by" if stage == 2 else "stage1_response_by"
+    due = case.deadline(key)
+    result: dict[str, Any] = {"stage": stage, "due": due, "reasons": [], "options": [],
+                              "problem": None}
+    if profile is None:
+        result["problem"] = (f"The policy profile {case.policy_profile!r} cannot be loaded, so "
+                             "the new date cannot be computed.")
+        return result
+    if due is None:
+        result["problem"] = "This case has no response deadline to extend."
+        return result
+    try:
+        reasons = [(r.key, r.text) for r in profile.extension_reasons(stage)]
+        limit = max_extension_working_days(profile, stage)
+    except (PolicyError, ValueError) as error:
+        result["problem"] = str(error)
+        return result
+    result["reasons"] = reasons
+    outer = case.deadline("stage2_extended_response_by" if stage == 2
+                          else "stage1_extended_response_by")
+    today = workspace().today()
+    for days in range(limit, 0, -1):
+        try:
+            new_date = extend(profile, stage, due, reasons[0][0], days, service=case.service)
+        except (PolicyError, IndexError) as error:
+            result["problem"] = str(error) if isinstance(error, PolicyError) else \
+                "The policy profile lists no reasons for an extension."
+            return result
+        if outer is not None and new_date > outer:
+            continue
+        if new_date < today:
+            continue
+        result["options"].append((days, new_date))
+    if not result["options"]:
+        result["problem"] = (
+            f"The response is already due on the latest date the policy allows "
+            f"({display.fmt_long_date(outer or due)}); a further extension needs the resident's "
+            "agreement: record it as a note.")
+    return result
+
+
+def _load(reference: str) -> Case:
+    ws = workspace()
+    try:
+        return ws.store.find_by_reference(reference, with_history=True)
+    except InvalidReference as error:
+        g.specific_404 = True
+        abort(404, f"{reference!r} is not a case reference: {error}")
+    except CaseNotFound as error:
+        g.specific_404 = True
+        abort(404, str(error).capitalize() + ".")
+
+
+def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int = 200,
+                values: dict[str, str] | None = None):
+    ws = workspace()
+    try:
+        profile = ws.profile(case.policy_profile)
+    except Exception:  # noqa: BLE001 - a profile since removed: the page still shows the case
+        profile = None
+    transcript, transcript_error = [], None
+    try:
+        transcript = ws.tracker.transcript(case.conversation_id) if case.conversation_id else []
+    except Exception as error:  # noqa: BLE001 - the case page must not fail for the tracker
+        transcript_error = f"The conversation could not be read from the tracker store: {error}"
+    with ws.store.read() as db:
+        corrected = corrections.of_conversation(db, case.conversation_id or "")
+        follow_ups = db.execute(sa.select(Case.reference).where(
+            Case.related_case_id == case.id).order_by(Case.id)).scalars().all()
+        names = dict(db.execute(sa.select(StaffUser.username, StaffUser.display_name)).all())
+    fields = case_to_dict(case)
+    deadlines = []
+    today = ws.today()
+    for name, value in sorted((case.deadlines or {}).items(), key=lambda item: item[1]):
+        day = date.fromisoformat(value) if len(value) == 10 else None
+        due, due_class = display.due_text(day, today, case.is_open) if day else ("", "")
+        deadlines.append({"name": name, "value": value, "day": day, "due": due,
+                          "due_class": due_class, "next": day == case.next_deadline})
+    try:
+        intents = corrections.domain_intents()
+    except OSError:
+        intents = []
+    return render_template(
+        "case.html", case=case, fields=fields, field_groups=display.FIELD_GROUPS,
+        deadlines=deadlines, history=list(case.events), actions=_actions(case, profile),
+        profile=profile, transcript=transcript, transcript_error=transcript_error,
+        corrected=corrected, intents=intents, follow_ups=follow_ups,
+        staff_names=names, errors=errors or {}, values=values or {},
+        decisions=display.DECISIONS, low_confidence=ws.setting("low_confidence"),
+        next_deadline_name=display.next_deadline_name(case),
+        due=display.due_text(case.next_deadline, today, case.is_open)), status
+
+
+@bp.route("/cases/<reference>")
+def case_page(reference: str):
+    case = _load(reference)
+    if case.reference != reference:
+        return redirect(url_for("cases.case_page", reference=case.reference))
+    return render_case(case)
+
+
+# --- actions ----------------------------------------------------------------------------------------
+
+class FormProblem(ValueError):
+    """A form filled in wrongly: shown next to it."""
+
+
+def _text(name: str, required: str | None = None, limit: int = 20000) -> str | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise FormProblem(required)
+        return None
+    if len(value) > limit:
+        raise FormProblem(f"at most {limit:,} characters, please")
+    return value
+
+
+def _form_date(name: str, what: str) -> date | None:
+    value = (request.form.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FormProblem(f"the {what} is not a date (YYYY-MM-DD)") from None
+
+
+def _version() -> int | None:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _require_manager(what: str) -> None:
+    if not g.user.can(MANAGER):
+        g.required_role = MANAGER
+        abort(403, what)
+
+
+@bp.route("/cases/<reference>/<action>", methods=["POST"])
+def act(reference: str, action: str):
+    ws = workspace()
+    case = _load(reference)
+    handlers = {
+        "acknowledge": _acknowledge, "extend": _extend, "respond": _respond,
+        "escalate": _escalate, "close": _close, "not_accepted": _not_accepted,
+        "note": _note, "lessons": _lessons, "reassign": _reassign,
+    }
+    if action not in handlers:
+        abort(404)
+    actor = g.user.actor
+    version = _version()
+    try:
+        message = handlers[action](ws, case, actor, version)
+    except FormProblem as problem:
+        return render_case(case, errors={action: str(problem).capitalize() + "."}, status=400,
+                           values=dict(request.form))
+    except ConcurrentChange:
+        fresh = _load(case.reference)
+        return render_case(fresh, errors={action: (
+            "Someone else changed this case while you were looking at it. Check its history "
+            "below, then do this again if it is still needed.")}, status=409,
+            values=dict(request.form))
+    except InvalidTransition as error:
+        return render_case(case, errors={action: str(error).capitalize() + "."}, status=400,
+                           values=dict(request.form))
+    flash(message, "success")
+    return redirect(url_for("cases.case_page", reference=case.reference), code=303)
+
+
+def _acknowledge(ws, case, actor, version):
+    updated = ws.store.acknowledge(case.reference, actor, note=_text("note", limit=5000),
+                                   expected_version=version)
+    due = updated.deadline("stage2_response_by" if updated.stage == 2 else "stage1_response_by")
+    if updated.case_type == "complaint" and due:
+        return (f"Acknowledged. The response is due by {display.fmt_long_date(due)}.")
+    return "Acknowledged."
+
+
+def _extend(ws, case, actor, version):
+    reason = _text("reason", "choose the reason for the extension")
+    try:
+        days = int(request.form.get("working_days", ""))
+    except ValueError:
+        raise FormProblem("choose how many working days to extend by") from None
+    try:
+        profile = ws.profile(case.policy_profile)
+        allowed = [r.key for r in profile.extension_reasons(case.stage or 1)]
+    except Exception:  # noqa: BLE001
+        allowed = []
+    if reason not in allowed:
+        raise FormProblem("choose one of the reasons the policy allows")
+    updated = ws.store.extend(case.reference, actor, reason, working_days=days,
+                              expected_version=version)
+    key = "stage2_response_by" if updated.stage == 2 else "stage1_response_by"
+    return (f"Extended: the stage {updated.stage or 1} response is now due by "
+            f"{display.fmt_long_date(updated.deadline(key))}. Tell the resident why, with the new "
+            "date and the Ombudsman's contact details.")
+
+
+def _respond(ws, case, actor, version):
+    if case.stage == 2:
+        _require_manager("Recording the stage 2 response is a manager's sign-off.")
+    summary = _text("summary", "summarise the response")
+    decision = request.form.get("decision") or None
+    if decision is not None and decision not in display.DECISION_LABELS:
+        raise FormProblem("choose a decision from the list")
+    ws.store.record_response(case.reference, actor, summary, decision=decision,
+                             expected_version=version)
+    return f"Response recorded (stage {case.stage})." if case.stage else "Response recorded."
+
+
+def _escalate(ws, case, actor, version):
+    if case.status == STAGE2_PENDING:
+        _require_manager("Accepting a late request for stage 2 is a manager's decision.")
+    updated = ws.store.escalate(case.reference, actor, reason=_text("reason", limit=5000),
+                                expected_version=version)
+    due = updated.deadline("stage2_acknowledge_by")
+    extra = f" Acknowledge it by {display.fmt_long_date(due)}." if due else ""
+    return "Escalated to stage 2." + extra
+
+
+def _close(ws, case, actor, version):
+    ws.store.close(case.reference, actor, outcome=_text("outcome", limit=5000),
+                   expected_version=version)
+    return "Closed."
+
+
+def _not_accepted(ws, case, actor, version):
+    exclusion = _text("exclusion", "choose which exclusion applies")
+    profile = None
+    try:
+        profile = ws.profile(case.policy_profile)
+    except Exception:  # noqa: BLE001
+        pass
+    if profile is not None and exclusion not in profile.exclusions:
+        raise FormProblem("choose one of the policy's exclusions")
+    explanation = _text("explanation", limit=5000)
+    if explanation is None and profile is not None:
+        from bot.cases.store import exclusion_explanation
+
+        explanation = exclusion_explanation(profile, exclusion, case.service)
+    if not explanation:
+        raise FormProblem("explain to the resident why it is not accepted")
+    ws.store.mark_not_accepted(case.reference, actor, exclusion, explanation,
+                               expected_version=version)
+    return ("Marked as not accepted. Tell the resident why, and that they can take this "
+            "decision to the Ombudsman.")
+
+
+def _note(ws, case, actor, version):
+    ws.store.add_note(case.reference, _text("text", "write the note"), actor)
+    return "Note added."
+
+
+def _lessons(ws, case, actor, version):
+    went_wrong = _text("what_went_wrong", "say what went wrong", limit=5000)
+    action = _text("action", "say what will change", limit=5000)
+    target = _form_date("target_date", "target date")
+    done = _form_date("done_date", "date done")
+    ws.store.record_lessons(case.reference, actor, went_wrong, action, target_date=target,
+                            done_date=done)
+    return "Lessons learned recorded."
+
+
+def _reassign(ws, case, actor, version):
+    assignee = (request.form.get("assignee") or "").strip() or None
+    if assignee is not None:
+        with ws.store.read() as db:
+            known = db.execute(sa.select(StaffUser.username).where(
+                StaffUser.username == assignee, StaffUser.active.is_(True))).scalar_one_or_none()
+        if known is None:
+            raise FormProblem("choose a member of staff from the list")
+    if assignee == case.assigned_to:
+        raise FormProblem("the case is already assigned to them" if assignee else
+                          "the case is not assigned to anyone")
+    ws.store.reassign(case.reference, actor, assignee, expected_version=version)
+    return f"Assigned to {assignee}." if assignee else "No longer assigned to anyone."
