@@ -7,7 +7,8 @@ how often the clarifying question would be asked, and the parse latency; writes 
 
     uv run --no-sync python scripts/bench_nlu.py [--model PATH] [--heldout FILE] [--json FILE]
 
-The held-out set (tests/nlu/heldout.yml) is never trained on. Targets: macro-F1 >= 0.95, complaint
+The held-out set (tests/nlu/heldout.yml, and later batches tests/nlu/heldout_*.yml) is never
+trained on; the figures are given for all of it and for each file. Targets: macro-F1 >= 0.95, complaint
 misfile share < 3 %, median parse < 30 ms.
 """
 from __future__ import annotations
@@ -60,10 +61,11 @@ def train(out_dir: Path, config: Path) -> tuple[Path, float]:
     return model, elapsed
 
 
-def load_heldout(path: Path) -> list[tuple[str, str]]:
+def load_heldout(paths: list[Path]) -> list[tuple[str, str, str]]:
+    """(text, intent, file name) of every held-out message."""
     from tests.nlu.nludata import read_examples
 
-    return [(e.text, e.intent) for e in read_examples(path)]
+    return [(e.text, e.intent, e.source) for path in paths for e in read_examples(path)]
 
 
 def evaluate(model: Path, examples: list[tuple[str, str]]) -> list[ev.Prediction]:
@@ -75,8 +77,14 @@ def evaluate(model: Path, examples: list[tuple[str, str]]) -> list[ev.Prediction
     return asyncio.run(ev.predict(agent, examples))
 
 
-def report(predictions: list[ev.Prediction], train_seconds: float | None, model: Path) -> dict:
+def report(predictions: list[ev.Prediction], train_seconds: float | None, model: Path,
+           sources: list[str]) -> dict:
     intents = sorted({p.expected for p in predictions})
+    by_source = {}
+    for source in dict.fromkeys(sources):
+        subset = [p for p, s in zip(predictions, sources) if s == source]
+        by_source[source] = {"messages": len(subset), "macro_f1_five_kinds": ev.macro_f1(subset),
+                             "complaint_misfile_share": ev.misfile_share(subset)}
     scores = ev.per_intent_scores(predictions, intents)
     kind_predictions = [p for p in predictions if p.expected in FEEDBACK_KINDS]
     clarify = []
@@ -94,6 +102,7 @@ def report(predictions: list[ev.Prediction], train_seconds: float | None, model:
         "train_seconds": round(train_seconds, 1) if train_seconds is not None else None,
         "heldout_messages": len(predictions),
         "macro_f1_five_kinds": ev.macro_f1(predictions),
+        "by_file": by_source,
         "accuracy_all_intents": sum(p.correct for p in predictions) / len(predictions),
         "per_intent": scores,
         "confusion_matrix": ev.confusion_matrix(predictions),
@@ -142,6 +151,9 @@ def print_report(data: dict) -> None:
     ok = lambda good: "ok" if good else "BELOW TARGET"  # noqa: E731
     print(f"Macro-F1 over the five kinds: {data['macro_f1_five_kinds']:.3f} "
           f"(target >= {TARGET_MACRO_F1}: {ok(data['macro_f1_five_kinds'] >= TARGET_MACRO_F1)})")
+    for source, part in data["by_file"].items():
+        print(f"  {source}: macro-F1 {part['macro_f1_five_kinds']:.3f}, complaints misfiled "
+              f"{part['complaint_misfile_share']:.1%} ({part['messages']} messages)")
     print(f"Complaints filed as service_request or asb_report: "
           f"{data['complaint_misfile_share']:.1%} (target < {TARGET_MISFILE:.0%}: "
           f"{ok(data['complaint_misfile_share'] < TARGET_MISFILE)}); "
@@ -160,19 +172,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="evaluate this model instead of training one")
     parser.add_argument("--config", type=Path, default=ROOT / "config.yml",
                         help="Rasa config to train with (default: config.yml)")
-    parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
+    parser.add_argument("--heldout", type=Path, nargs="+", default=None,
+                        help="held-out files (default: tests/nlu/heldout.yml and heldout_*.yml)")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "nlu-benchmark.json")
     args = parser.parse_args(argv)
 
-    examples = load_heldout(args.heldout)
+    from tests.nlu.nludata import HELDOUT_FILES
+
+    examples = load_heldout(args.heldout or list(HELDOUT_FILES))
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         if args.model:
             model, seconds = args.model, None
         else:
             print("Training an NLU-only model on data/ (about a minute)...", flush=True)
             model, seconds = train(Path(tmp), args.config.resolve())
-        predictions = evaluate(model, examples)
-        data = report(predictions, seconds, model)
+        predictions = evaluate(model, [(text, intent) for text, intent, _ in examples])
+        data = report(predictions, seconds, model, [source for _, _, source in examples])
     print_report(data)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(data, indent=2))

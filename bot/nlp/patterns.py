@@ -210,20 +210,19 @@ def email_patterns() -> list[list[Token]]:
 def case_reference_patterns() -> list[list[Token]]:
     dash = orth("-", "?")
     check = regex(r"(?i)^[a-z0-9]\.?$")  # "x." at the end of a sentence is one token
-    out: list[list[Token]] = [[regex(CASE_REFERENCE_RE)]]
-    # Written in pieces ("CMP 7KQ4M X", "srq-7kq4m x"). "asb" is also an ordinary word ("asb twice
-    # a week"), so after it the body must hold a digit; the other prefixes are not words.
-    for prefixes, body in (((p.lower() for p in CASE_PREFIXES if p != "ASB"), _BODY),
-                           (("asb",), rf"(?=[a-z]*\d){_BODY}")):
-        names = sorted(prefixes)
-        prefix = {"LOWER": {"IN": names}}
-        alternation = "(?:" + "|".join(names) + ")"
-        out += [
-            [prefix, dash, regex(rf"(?i)^{body}$"), dash, check],
-            [prefix, dash, regex(rf"(?i)^{body}-?[a-z0-9]$")],
-            [regex(rf"(?i)^{alternation}-?{body}$"), dash, check],
-        ]
-    return out
+    prefix = {"LOWER": {"IN": [p.lower() for p in CASE_PREFIXES]}}
+    # Written in pieces ("CMP 7KQ4M X", "srq-7kq4m x"), the body must hold a digit or be written
+    # in capitals, so ordinary words after a prefix ("asb twice a week", "cmp please") are not
+    # taken for a reference.
+    body = r"(?:(?=[a-zA-Z]*\d)[a-zA-Z0-9]{4,5}|[A-Z0-9]{4,5})"
+    body_check = r"(?:(?=[a-zA-Z]*\d)[a-zA-Z0-9]{4,5}-?[a-zA-Z0-9]|[A-Z0-9]{4,5}-?[A-Z0-9])"
+    return [
+        [regex(CASE_REFERENCE_RE)],
+        [prefix, dash, regex(rf"^{body}$"), dash, check],
+        [prefix, dash, regex(rf"^{body_check}$")],
+        [regex(rf"(?i)^{_PREFIX}-?(?=[a-z]*\d)[a-z0-9]{{4,5}}$"), dash, check],
+        [regex(rf"^(?:{'|'.join(CASE_PREFIXES)})-?[A-Z0-9]{{4,5}}$"), dash, check],
+    ]
 
 
 # --- dates ---------------------------------------------------------------------------------------

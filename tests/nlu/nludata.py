@@ -13,6 +13,8 @@ from bot.settings import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 HELDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+# Every held-out file: heldout.yml and later batches (heldout_*.yml), never trained on.
+HELDOUT_FILES = tuple([HELDOUT_FILE] + sorted(HELDOUT_FILE.parent.glob("heldout_*.yml")))
 NEAR_DUPLICATE_JACCARD = 0.85
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
@@ -47,8 +49,8 @@ def training_examples(nlu_dir: Path = NLU_DIR) -> list[Example]:
     return [e for path in sorted(nlu_dir.rglob("*.yml")) for e in read_examples(path)]
 
 
-def heldout_examples(path: Path = HELDOUT_FILE) -> list[Example]:
-    return read_examples(path)
+def heldout_examples(paths: tuple[Path, ...] = HELDOUT_FILES) -> list[Example]:
+    return [e for path in paths for e in read_examples(path)]
 
 
 def tokens(text: str) -> frozenset[str]:

@@ -1,0 +1,101 @@
+"""The clarifying-question decision (pure function; no model)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp import clarify
+from bot.nlp.clarify import Clarification, answered_kind, needs_clarification
+
+
+def ranking(**confidences: float) -> list[dict]:
+    rows = [{"name": name, "confidence": c} for name, c in confidences.items()]
+    return sorted(rows, key=lambda r: -r["confidence"])
+
+
+def test_confident_kind_needs_no_question():
+    assert needs_clarification(ranking(complaint=0.93, service_request=0.04, asb_report=0.02)) is None
+
+
+def test_complaint_close_to_service_request_asks_about_those_two():
+    result = needs_clarification(ranking(complaint=0.52, service_request=0.41, comment=0.04))
+    assert isinstance(result, Clarification)
+    assert result.reason == "close"
+    assert result.intents == ("complaint", "service_request")
+    assert result.question == clarify.PAIR_QUESTIONS[frozenset({"complaint", "service_request"})]
+    assert [b["payload"] for b in result.buttons] == ["/complaint", "/service_request"]
+    assert all(b["title"] for b in result.buttons)
+
+
+def test_service_request_close_to_complaint_puts_the_likelier_first():
+    result = needs_clarification(ranking(service_request=0.55, complaint=0.40))
+    assert result.intents == ("service_request", "complaint")
+
+
+def test_complaint_close_to_asb_report_has_its_own_question():
+    result = needs_clarification(ranking(asb_report=0.5, complaint=0.45))
+    assert result.intents == ("asb_report", "complaint")
+    assert "behaviour" in result.question
+    assert result.as_message() == {"text": result.question, "buttons": result.buttons}
+
+
+def test_margin_is_a_module_constant_and_an_argument():
+    rows = ranking(complaint=0.75, service_request=0.22)
+    gap = 0.75 - 0.22
+    assert (needs_clarification(rows, close_margin=gap + 0.01) is not None) is True
+    assert needs_clarification(rows, close_margin=gap - 0.01) is None
+    assert 0 < clarify.CLOSE_MARGIN < 1 and 0 < clarify.LOW_CONFIDENCE < 1
+
+
+def test_low_confidence_offers_the_likely_kinds():
+    result = needs_clarification(ranking(comment=0.45, complaint=0.1, compliment=0.08,
+                                         inform=0.3, greet=0.07))
+    assert result.reason == "low_confidence"
+    assert result.intents[0] == "comment"
+    assert 2 <= len(result.intents) <= clarify.MAX_OPTIONS
+    assert set(result.intents) <= set(clarify.FEEDBACK_KINDS)
+
+
+def test_low_confidence_with_one_plausible_kind_still_offers_two_buttons():
+    result = needs_clarification(ranking(complaint=0.5, inform=0.48, affirm=0.02))
+    assert result is not None and result.intents == ("complaint", "service_request")
+
+
+def test_not_about_feedback_needs_no_question():
+    assert needs_clarification(ranking(greet=0.9, complaint=0.05, comment=0.05)) is None
+    assert needs_clarification(ranking(inform=0.6, complaint=0.2, service_request=0.15)) is None
+    assert needs_clarification(ranking(affirm=0.99)) is None
+
+
+def test_feedback_mass_without_a_kind_on_top_can_still_ask():
+    result = needs_clarification(ranking(inform=0.4, complaint=0.32, service_request=0.28))
+    assert result is not None and result.intents == ("complaint", "service_request")
+
+
+@pytest.mark.parametrize("safety", ["emergency", "safeguarding_concern"])
+def test_never_delays_an_emergency_or_safeguarding_concern(safety):
+    rows = ranking(complaint=0.4, service_request=0.35, **{safety: clarify.SAFETY_FLOOR + 0.01})
+    assert needs_clarification(rows) is None
+
+
+def test_fallback_row_is_ignored():
+    rows = [{"name": "nlu_fallback", "confidence": 0.3}] + ranking(complaint=0.5, asb_report=0.45)
+    result = needs_clarification(rows)
+    assert result is not None and result.intents == ("complaint", "asb_report")
+
+
+@pytest.mark.parametrize("rows", [[], None, [{"name": None}], [{"confidence": "x", "name": "a"}]])
+def test_empty_or_malformed_ranking_needs_no_question(rows):
+    assert needs_clarification(rows) is None
+
+
+def test_every_pair_question_names_known_kinds():
+    for pair in clarify.PAIR_QUESTIONS:
+        assert pair <= set(clarify.FEEDBACK_KINDS) and len(pair) == 2
+    assert set(clarify.BUTTON_TITLES) == set(clarify.FEEDBACK_KINDS)
+
+
+@pytest.mark.parametrize("payload, kind", [("/complaint", "complaint"), (" /asb_report ", "asb_report"),
+                                           ('/comment{"x": 1}', "comment"), ("/greet", None),
+                                           ("complaint", None), ("", None), (None, None)])
+def test_answered_kind_reads_button_payloads(payload, kind):
+    assert answered_kind(payload) == kind
