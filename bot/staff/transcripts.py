@@ -123,7 +123,10 @@ class TrackerReader:
             for key in path[:-1]:
                 expression = expression[key]
             return expression[path[-1]].astext
-        return sa.func.json_extract(EVENTS.c.data, "$." + ".".join(path))
+        # SQLite: a row that is not JSON gives NULL rather than an error. (Rasa writes JSON;
+        # PostgreSQL before 16 has no way to test text for it without raising.)
+        return sa.case((sa.func.json_valid(EVENTS.c.data) == 1,
+                        sa.func.json_extract(EVENTS.c.data, "$." + ".".join(path))), else_=None)
 
     def conversations(self, *, only: str = "all", threshold: float = DEFAULT_LOW_CONFIDENCE,
                       date_from: date | None = None, date_to: date | None = None,
