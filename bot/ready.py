@@ -28,6 +28,21 @@ def wait_for(url: str, deadline: float) -> bool:
     return False
 
 
+def staff_line() -> str:
+    """Where the staff workspace is (it starts in a few seconds, long before Rasa is ready, so
+    it is checked once, not waited for)."""
+    host = settings.get("STAFF_HOST")
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{settings.get('STAFF_PORT')}/"
+    try:
+        answering = requests.get(f"{url}healthz", timeout=2).ok
+    except requests.RequestException:
+        answering = False
+    line = f"Staff workspace (open it in a browser): {url}"
+    if not answering:
+        line += " (not answering yet: see the staff lines of the log)"
+    return line + "\n    First time: uv run python -m bot staff create-admin"
+
+
 def run(args) -> int:
     started = time.monotonic()
     deadline = started + args.timeout
@@ -40,6 +55,7 @@ def run(args) -> int:
           f"  Talk to the assistant (REST): curl -s -X POST {rasa}/webhooks/rest/webhook "
           "-H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hello\"}'\n"
           f"  Website chat demo (open it in a browser): {rasa}/webhooks/webchat/demo\n"
+          f"  {staff_line()}\n"
           "  Press Ctrl-C to stop everything.", flush=True)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # honcho's stop: end quietly
     try:
