@@ -32,7 +32,8 @@ def staff_line() -> str:
     """Where the staff workspace is (it starts in a few seconds, long before Rasa is ready, so
     it is checked once, not waited for)."""
     host = settings.get("STAFF_HOST")
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{settings.get('STAFF_PORT')}/"
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{host}:{settings.get('STAFF_PORT')}/"
     try:
         answering = requests.get(f"{url}healthz", timeout=2).ok
     except requests.RequestException:

@@ -101,7 +101,7 @@ def username_problem(username: str) -> str | None:
     return None
 
 
-# --- the rate limit ---------------------------------------------------------------------------------
+# --- the rate limit -------------------------------------------------------------------------------
 
 def _client(ip: str | None) -> str:
     return (ip or "unknown")[:64]
@@ -187,7 +187,8 @@ def start_session(session: Session, user: StaffUser, *, ip: str | None, user_age
                              last_seen_at=now, expires_at=now + SESSION_LIFETIME,
                              ip=_client(ip), user_agent=(user_agent or "")[:300]))
     # Sessions that ended long ago are of no use to anyone.
-    session.execute(sa.delete(StaffSession).where(StaffSession.expires_at < now - timedelta(days=1)))
+    session.execute(sa.delete(StaffSession).where(
+        StaffSession.expires_at < now - timedelta(days=1)))
     return token
 
 

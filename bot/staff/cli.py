@@ -131,7 +131,8 @@ def _address() -> str:
     from bot import settings
 
     host = settings.get("STAFF_HOST")
-    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{settings.get('STAFF_PORT')}"
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{host}:{settings.get('STAFF_PORT')}"
 
 
 def _set_password(args) -> int:
@@ -161,9 +162,11 @@ def _users(args) -> int:
         print("No staff accounts yet: create the first with `python -m bot staff create-admin`.")
         return 0
     for user in users:
-        last = user.last_sign_in_at.isoformat(timespec="minutes") if user.last_sign_in_at else "never"
+        last = (user.last_sign_in_at.isoformat(timespec="minutes") if user.last_sign_in_at
+                else "never")
         state = "" if user.active else "  (deactivated)"
-        print(f"{user.username:<24} {user.role:<9} {user.display_name}  last sign-in: {last}{state}")
+        print(f"{user.username:<24} {user.role:<9} {user.display_name}  "
+              f"last sign-in: {last}{state}")
     return 0
 
 

@@ -57,7 +57,7 @@ def integer(name: str, minimum: int = 0, maximum: int = 10**9) -> int:
     return number
 
 
-# --- settings an admin changes in the workspace --------------------------------------------------------
+# --- settings an admin changes in the workspace ---------------------------------------------------
 
 @dataclass(frozen=True)
 class Editable:
@@ -79,8 +79,9 @@ def _homes(text: str) -> int:
 
 
 def _threshold(text: str) -> float:
+    text = str(text).strip()
     try:
-        value = float(str(text).strip().rstrip("%")) / (100 if str(text).strip().endswith("%") else 1)
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except ValueError:
         raise ConfigError("the confidence threshold must be a number from 0 to 1") from None
     if not 0 < value <= 1:

@@ -36,7 +36,7 @@ class CorrectionError(ValueError):
     """A correction that cannot be made; the message says why."""
 
 
-# --- the intents a message may be given -------------------------------------------------------------
+# --- the intents a message may be given -----------------------------------------------------------
 
 def domain_intents(domain_path: Path | None = None) -> list[str]:
     """The intents of the assistant's domain (domain.yml), in its order."""
@@ -56,7 +56,7 @@ def _domain_intents(path: str, _mtime: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-# --- recording --------------------------------------------------------------------------------------
+# --- recording ------------------------------------------------------------------------------------
 
 def correct(session: Session, *, sender_id: str, event_id: int, text: str,
             predicted_intent: str | None, predicted_confidence: float | None, intent: str,
@@ -101,7 +101,7 @@ def remove(session: Session, correction_id: int) -> bool:
     return True
 
 
-# --- exporting ----------------------------------------------------------------------------------------
+# --- exporting ------------------------------------------------------------------------------------
 
 def example_text(text: str) -> str:
     """A message as one line of training data: line breaks and tabs become spaces, control and
@@ -195,8 +195,9 @@ def _comment(text: str) -> str:
 def _render(examples: Mapping[str, list[str]], skipped: list[tuple[str, str, str]],
             generated: str) -> str:
     lines = [f'version: "{EXPORT_VERSION}"',
-             "# Intent corrections made in the staff workspace" + (f", {generated}" if generated else "")
-             + ".", "# Review them, then add this file to data/nlu/ and retrain."]
+             "# Intent corrections made in the staff workspace"
+             + (f", {generated}" if generated else "") + ".",
+             "# Review them, then add this file to data/nlu/ and retrain."]
     for text, intent, why in skipped:
         lines.append(_comment(f"left out ({why}): {intent}: {text}"))
     if not examples:

@@ -200,15 +200,18 @@ def detail_items(details: dict | None) -> list[tuple[str, str]]:
             value = label(DEADLINE_LABELS, value)
         elif key == "decision":
             value = label(DECISION_LABELS, value)
-        elif key in ("previous_date", "new_date", "target_date", "done_date") and isinstance(value, str):
+        elif key in ("previous_date", "new_date", "target_date", "done_date") and \
+                isinstance(value, str):
             try:
                 value = fmt_date(value)
             except ValueError:
                 pass
         elif key == "deadlines" and isinstance(value, dict):
-            value = "; ".join(f"{label(DEADLINE_LABELS, k)} {fmt_date(v) if len(str(v)) == 10 else v}"
-                              for k, v in sorted(value.items(), key=lambda kv: str(kv[1])))
-        items.append((DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()), field_text(value)))
+            value = "; ".join(
+                f"{label(DEADLINE_LABELS, k)} {fmt_date(v) if len(str(v)) == 10 else v}"
+                for k, v in sorted(value.items(), key=lambda kv: str(kv[1])))
+        name = DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
+        items.append((name, field_text(value)))
     return items
 
 

@@ -44,7 +44,8 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
                "September", "October", "November", "December")
 
 # Outcomes of one timeliness measure for one case.
-MET, LATE, OVERDUE, NOT_YET_DUE, NOT_COUNTED = "met", "late", "overdue", "not yet due", "not counted"
+MET, LATE, OVERDUE = "met", "late", "overdue"
+NOT_YET_DUE, NOT_COUNTED = "not yet due", "not counted"
 
 
 # --- the facts ------------------------------------------------------------------------------------
@@ -205,7 +206,8 @@ class Tally:
     def add(self, outcome: str, reference: str) -> None:
         if outcome == NOT_COUNTED:
             return
-        attribute = {MET: "met", LATE: "late", OVERDUE: "overdue", NOT_YET_DUE: "not_yet_due"}[outcome]
+        attribute = {MET: "met", LATE: "late", OVERDUE: "overdue",
+                     NOT_YET_DUE: "not_yet_due"}[outcome]
         setattr(self, attribute, getattr(self, attribute) + 1)
         self.references.setdefault(outcome, []).append(reference)
 
@@ -346,7 +348,7 @@ def timeliness(cases: Iterable[CaseFacts], profiles: Callable[[str], Any], perio
     return tallies
 
 
-# --- Tenant Satisfaction Measures -------------------------------------------------------------------
+# --- Tenant Satisfaction Measures -----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class TSM:
@@ -411,7 +413,7 @@ def tsm(cases: Iterable[CaseFacts], code_profile, homes: int, period: Period,
                not_counted=not_counted)
 
 
-# --- tables, for the page and the CSV downloads ------------------------------------------------------
+# --- tables, for the page and the CSV downloads ---------------------------------------------------
 
 @dataclass(frozen=True)
 class Table:

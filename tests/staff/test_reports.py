@@ -83,7 +83,7 @@ OTHERS = [
     CaseFacts("CPL-33333-3", "compliment", at("2027-01-05", hour=23), channel="socketio"),
     CaseFacts("ASB-44444-4", "asb_report", at("2027-02-14"), service="housing"),
 ]
-I = complaint("CMP-IIIII-I", "2027-01-07", service="care", policy_profile="housing-ombudsman-code")
+CARE = complaint("CMP-IIIII-I", "2027-01-07", service="care", policy_profile="housing-ombudsman-code")
 COMPLAINTS = [A, B, C, D, E, F, G, H]
 ALL = COMPLAINTS + OTHERS
 
@@ -147,8 +147,8 @@ def test_policy_timeliness_uses_each_case_s_own_profile():
 
 def test_tsm_ch01_and_ch02():
     period = Period(d("2026-12-01"), d("2027-02-28"))
-    figures = reports.tsm(ALL + [I], CODE, homes=2500, period=period)
-    # CH01: A B C D E F G received at stage 1 (H not accepted, I is about care); F reached stage 2.
+    figures = reports.tsm(ALL + [CARE], CODE, homes=2500, period=period)
+    # CH01: A B C D E F G received at stage 1 (H not accepted, CARE is about care); F reached stage 2.
     assert (figures.stage1_received, figures.stage2_received, figures.not_counted) == (7, 1, 1)
     assert figures.ch01_stage1 == Fraction(7 * 1000, 2500)
     assert reports.per_thousand(figures.ch01_stage1) == "2.8"
@@ -174,14 +174,14 @@ def test_no_homes_and_no_responses_give_no_figure_rather_than_a_division_by_zero
 
 def test_counts_by_type_service_channel_and_month():
     period = Period(d("2026-12-01"), d("2027-01-31"))
-    by_type = reports.counts_by(ALL + [I], period, "case_type", reports.CASE_TYPES)
+    by_type = reports.counts_by(ALL + [CARE], period, "case_type", reports.CASE_TYPES)
     # The ASB report of 14 Feb is outside the period; the compliment at 11pm on 5 Jan is in it.
     assert by_type == {"complaint": 9, "service_request": 2, "asb_report": 0, "comment": 0,
                        "compliment": 1}
-    assert reports.counts_by(ALL + [I], period, "service", ("housing", "care")) == {
+    assert reports.counts_by(ALL + [CARE], period, "service", ("housing", "care")) == {
         "housing": 11, "care": 1}
     assert reports.counts_by(ALL, period, "channel") == {"facebook": 1, "rest": 8, "socketio": 2}
-    months = reports.monthly_volumes(ALL + [I], period)
+    months = reports.monthly_volumes(ALL + [CARE], period)
     assert [m["label"] for m in months] == ["December 2026", "January 2027"]
     assert months[0]["counts"]["complaint"] == 8 and months[0]["counts"]["service_request"] == 1
     assert months[1]["counts"] == {"complaint": 1, "service_request": 1, "asb_report": 0,

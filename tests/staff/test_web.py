@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.staff.models import StaffSession
-from tests.staff.conftest import PASSWORD, Staff, file, uk
+from tests.staff.conftest import PASSWORD, Staff, file
 
 HOSTILE = "<script>alert(1)</script>"
 PAGES = ["/", "/cases.csv", "/conversations", "/corrections", "/corrections/export.yml",

@@ -265,7 +265,7 @@ def case_page(reference: str):
     return render_case(case)
 
 
-# --- actions ----------------------------------------------------------------------------------------
+# --- actions --------------------------------------------------------------------------------------
 
 class FormProblem(ValueError):
     """A form filled in wrongly: shown next to it."""

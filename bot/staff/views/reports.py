@@ -1,5 +1,5 @@
-"""Reports (managers): counts, timeliness under the policy, the Tenant Satisfaction Measures, a chart
-of volumes over time, and a CSV download of every table. The figures come from
+"""Reports (managers): counts, timeliness under the policy, the Tenant Satisfaction Measures, a
+chart of volumes over time, and a CSV download of every table. The figures come from
 `bot.staff.reports`; this module only fetches the cases and renders."""
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _period(today: date) -> tuple[Period, str | None]:
     default = Period.financial_year(today)
+    given_from, given_to = request.args.get("from"), request.args.get("to")
     try:
-        start = date.fromisoformat(request.args["from"]) if request.args.get("from") else default.start
-        end = date.fromisoformat(request.args["to"]) if request.args.get("to") else default.end
+        start = date.fromisoformat(given_from) if given_from else default.start
+        end = date.fromisoformat(given_to) if given_to else default.end
         return Period(start, end), None
     except ValueError:
         return default, "That period is not valid (the dates must be YYYY-MM-DD, the end after " \
