@@ -118,6 +118,7 @@ def report(predictions: list[ev.Prediction], train_seconds: float | None, model:
         "fallbacks": sum(1 for p in predictions if p.predicted == ev.FALLBACK_INTENT),
         "latency": ev.latency_summary([p.parse_ms for p in predictions]),
         "misses": [p.as_dict() for p in predictions if not p.correct],
+        "predictions": [p.as_dict() for p in predictions],
     }
 
 

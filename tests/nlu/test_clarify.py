@@ -39,11 +39,21 @@ def test_complaint_close_to_asb_report_has_its_own_question():
 
 
 def test_margin_is_a_module_constant_and_an_argument():
-    rows = ranking(complaint=0.75, service_request=0.22)
+    rows = ranking(comment=0.75, compliment=0.22)
     gap = 0.75 - 0.22
-    assert (needs_clarification(rows, close_margin=gap + 0.01) is not None) is True
+    assert needs_clarification(rows, close_margin=gap + 0.01) is not None
     assert needs_clarification(rows, close_margin=gap - 0.01) is None
-    assert 0 < clarify.CLOSE_MARGIN < 1 and 0 < clarify.LOW_CONFIDENCE < 1
+    assert 0 < clarify.CLOSE_MARGIN <= clarify.COMPLAINT_MARGIN < 1
+    assert 0 < clarify.LOW_CONFIDENCE < 1
+
+
+def test_complaint_pairs_are_close_over_a_wider_margin():
+    gap = (clarify.CLOSE_MARGIN + clarify.COMPLAINT_MARGIN) / 2
+    top = 0.5 + gap / 2 + 0.2
+    rows = ranking(complaint=top, service_request=top - gap)
+    assert needs_clarification(rows).intents == ("complaint", "service_request")
+    rows = ranking(comment=top, compliment=top - gap)
+    assert needs_clarification(rows) is None  # an ordinary pair at the same gap
 
 
 def test_low_confidence_offers_the_likely_kinds():
@@ -99,3 +109,13 @@ def test_every_pair_question_names_known_kinds():
                                            ("complaint", None), ("", None), (None, None)])
 def test_answered_kind_reads_button_payloads(payload, kind):
     assert answered_kind(payload) == kind
+
+
+def test_safety_concern_is_found_below_the_top():
+    from bot.nlp.clarify import safety_concern
+
+    assert safety_concern(ranking(service_request=0.69, emergency=0.31)) == "emergency"
+    assert safety_concern(ranking(asb_report=0.5, safeguarding_concern=0.3, emergency=0.2)) == \
+        "safeguarding_concern"
+    assert safety_concern(ranking(complaint=0.9, emergency=0.05)) is None
+    assert safety_concern([]) is None
