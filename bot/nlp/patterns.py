@@ -249,6 +249,9 @@ def date_patterns() -> list[list[Token]]:
     out.append([regex(NUMERIC_DATE_RE)])
     # yesterday, today, tonight (optionally "yesterday morning"); "the day before yesterday"
     add(sequences([words(*DATE_WORDS)], _optional(part_of_day)))
+    # since yesterday, from this morning, until tonight
+    add(sequences(phrases(("since", "from", "until", "till", "before", "after")),
+                  [words(*DATE_WORDS)], _optional(part_of_day)))
     add(phrases(("the day before yesterday", "the other day", "the other night", "earlier today",
                  "earlier this week", "earlier this month", "earlier this year", "this time last year",
                  "at the weekend", "over the weekend", "last weekend", "this weekend", "the weekend",

@@ -81,6 +81,7 @@ def test_entities_come_from_the_spacy_rules(parse):
 def test_date_spellings_are_mapped_by_the_synonyms(parse):
     result = parse("it happened yday")
     assert [(e["entity"], e["value"]) for e in result["entities"]] == [("date", "yesterday")]
+    assert "EntitySynonymMapper" in result["entities"][0].get("processors", [])
 
 
 def test_heldout_macro_f1_floor(parse):

@@ -136,6 +136,7 @@ def test_words_are_not_case_references(nlp, text):
     ("last night", "last night"),
     ("14th June 2025", "14th June 2025"),
     ("since christmas", "since christmas"),
+    ("it's been leaking since yesterday", "since yesterday"),
 ])
 def test_dates(nlp, text, expected):
     assert ents(nlp, text, "date") == [expected]
