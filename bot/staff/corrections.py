@@ -62,6 +62,8 @@ def correct(session: Session, *, sender_id: str, event_id: int, text: str,
             predicted_intent: str | None, predicted_confidence: float | None, intent: str,
             actor: str, now: datetime, intents: Iterable[str]) -> IntentCorrection:
     """Record (or change) the intent of one resident message. The caller commits."""
+    if not intent:
+        raise CorrectionError("choose what the message means")
     if intent not in set(intents):
         raise CorrectionError(f"{intent!r} is not an intent of the assistant's domain")
     if not example_text(text):

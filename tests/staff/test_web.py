@@ -456,6 +456,11 @@ def test_correcting_an_intent_and_exporting_nlu_yaml(signed_in, tracker):
     assert response.status_code == 303
     assert response.headers["Location"] == f"/conversations/unsure#turn-{unsure}"
     assert "Corrected to <span class=\"intent\">complaint</span>" in text(staff.get("/conversations/unsure"))
+    # The classifier fell back on this one: no intent is chosen for the person in advance.
+    assert '<option value="" selected disabled>Choose...</option>' in text(
+        staff.get("/conversations/lost"))
+    staff.post("/corrections", {"sender_id": "lost", "event_id": lost, "intent": ""})
+    assert "choose what the message means" in text(staff.get("/conversations/lost"))
     assert staff.post("/corrections", {"sender_id": "lost", "event_id": lost,
                                        "intent": "out_of_scope"}).status_code == 303
     # Not an intent of the domain; a button press; a message of another conversation.
