@@ -33,10 +33,17 @@ def secret_key() -> str:
         return key
     path = settings.var_dir() / SECRET_KEY_FILE
     if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass        # another process made it meanwhile
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError(f"{path}: the generated key is damaged: delete the file to make a new one")
+    return key
 
 
 def flag(name: str) -> bool:

@@ -68,7 +68,8 @@ FIELD_GROUPS = (
         ("exclusion_explanation", "Exclusion explained to the resident"),
         ("complaint_offered", "Offered a complaint"), ("complaint_choice", "Resident's choice"))),
     ("Handling", (
-        ("assigned_to", "Assigned to"), ("policy_profile", "Policy profile"),
+        ("service", "Service"), ("assigned_to", "Assigned to"),
+        ("policy_profile", "Policy profile"),
         ("channel", "Channel"), ("conversation_id", "Conversation"),
         ("created_at", "Received"), ("updated_at", "Last changed"),
         ("acknowledged_at", "Acknowledged"), ("responded_at", "Stage 1 response"),

@@ -432,17 +432,34 @@ def test_conversations_list_filters_fallbacks_and_low_confidence(signed_in, stor
     case = file(store, conversation_id="calm")
     staff = signed_in("ada")
     page = text(staff.get("/conversations"))
-    assert [s for s in re.findall(r'href="/conversations/([^"?]+)"', page)] == ["calm", "lost", "unsure"]
+    assert [s for s in re.findall(r'href="/conversation\?id=([^"&]+)"', page)] == ["calm", "lost", "unsure"]
     assert case.reference in page and "none" in page
     low = text(staff.get("/conversations?show=low"))
-    assert set(re.findall(r'href="/conversations/([^"?]+)"', low)) == {"lost", "unsure"}
+    assert set(re.findall(r'href="/conversation\?id=([^"&]+)"', low)) == {"lost", "unsure"}
     fallback = text(staff.get("/conversations?show=fallback"))
-    assert re.findall(r'href="/conversations/([^"?]+)"', fallback) == ["lost"]
-    assert re.findall(r'href="/conversations/([^"?]+)"', text(staff.get("/conversations?q=uns"))) == ["unsure"]
+    assert re.findall(r'href="/conversation\?id=([^"&]+)"', fallback) == ["lost"]
+    assert re.findall(r'href="/conversation\?id=([^"&]+)"', text(staff.get("/conversations?q=uns"))) == ["unsure"]
     # A conversation that filed no case has its own page; an unknown one is not found.
-    page = text(staff.get("/conversations/unsure"))
+    page = text(staff.get("/conversation?id=unsure"))
     assert "This conversation filed no case." in page and "41%" in page
-    assert staff.get("/conversations/nobody").status_code == 404
+    assert staff.get("/conversation?id=nobody").status_code == 404
+
+
+def test_any_conversation_id_works_slashes_markup_and_all(signed_in, store, tracker):
+    """The REST webhook takes any sender id from anyone: none may break a page."""
+    import html
+
+    weird = "/../x/<b>id</b>?a=1&b=%2F#top\u00e9"
+    tracker.user(weird, "hello there", "greet", 0.9)
+    case = file(store, conversation_id=weird)
+    staff = signed_in("ada")
+    listing = text(staff.get("/conversations"))
+    assert "<b>id</b>" not in listing
+    link = html.unescape(re.search(r'href="(/conversation\?id=[^"]+)"', listing).group(1))
+    page = text(staff.get(link))
+    assert "hello there" in page and case.reference in page
+    assert "hello there" in text(staff.get(f"/cases/{case.reference}"))
+    assert staff.get("/conversation").status_code == 404
 
 
 def test_correcting_an_intent_and_exporting_nlu_yaml(signed_in, tracker):
@@ -450,22 +467,22 @@ def test_correcting_an_intent_and_exporting_nlu_yaml(signed_in, tracker):
 
     lost, button = _conversations(tracker)
     staff = signed_in("ada")
-    unsure = re.search(r'name="event_id" value="(\d+)"', text(staff.get("/conversations/unsure"))).group(1)
+    unsure = re.search(r'name="event_id" value="(\d+)"', text(staff.get("/conversation?id=unsure"))).group(1)
     response = staff.post("/corrections", {"sender_id": "unsure", "event_id": unsure,
-                                           "intent": "complaint", "back": "/conversations/unsure"})
+                                           "intent": "complaint", "back": "/conversation?id=unsure"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/conversations/unsure#turn-{unsure}"
-    assert "Corrected to <span class=\"intent\">complaint</span>" in text(staff.get("/conversations/unsure"))
+    assert response.headers["Location"] == f"/conversation?id=unsure#turn-{unsure}"
+    assert "Corrected to <span class=\"intent\">complaint</span>" in text(staff.get("/conversation?id=unsure"))
     # The classifier fell back on this one: no intent is chosen for the person in advance.
     assert '<option value="" selected disabled>Choose...</option>' in text(
-        staff.get("/conversations/lost"))
+        staff.get("/conversation?id=lost"))
     staff.post("/corrections", {"sender_id": "lost", "event_id": lost, "intent": ""})
-    assert "choose what the message means" in text(staff.get("/conversations/lost"))
+    assert "choose what the message means" in text(staff.get("/conversation?id=lost"))
     assert staff.post("/corrections", {"sender_id": "lost", "event_id": lost,
                                        "intent": "out_of_scope"}).status_code == 303
     # Not an intent of the domain; a button press; a message of another conversation.
     staff.post("/corrections", {"sender_id": "lost", "event_id": lost, "intent": "hack"})
-    assert "not an intent of the assistant" in text(staff.get("/conversations/lost"))
+    assert "not an intent of the assistant" in text(staff.get("/conversation?id=lost"))
     assert staff.post("/corrections", {"sender_id": "calm", "event_id": button,
                                        "intent": "deny"}).status_code == 400
     assert staff.post("/corrections", {"sender_id": "calm", "event_id": lost,

@@ -55,8 +55,13 @@ def conversations():
                            shows=SHOW, threshold=threshold, available=available, args=args)
 
 
-@bp.route("/conversations/<path:sender_id>")
-def conversation(sender_id: str):
+@bp.route("/conversation")
+def conversation():
+    # The id is in the query string: a conversation id is whatever the channel sent (the REST
+    # webhook takes any text from anyone), slashes included.
+    sender_id = request.args.get("id", "")
+    if not sender_id:
+        abort(404)
     ws = workspace()
     with_actions = request.args.get("actions") == "1"
     transcript = ws.tracker.transcript(sender_id, with_actions=with_actions)
@@ -87,9 +92,9 @@ def corrections_page():
 def correct():
     ws = workspace()
     sender_id = request.form.get("sender_id", "")
-    back = request.form.get("back") or url_for("conversations.conversation", sender_id=sender_id)
+    back = request.form.get("back") or url_for("conversations.conversation", id=sender_id)
     if not back.startswith("/") or back.startswith("//"):
-        back = url_for("conversations.conversation", sender_id=sender_id)
+        back = url_for("conversations.conversation", id=sender_id)
     try:
         event_id = int(request.form.get("event_id", ""))
     except ValueError:
