@@ -163,7 +163,7 @@ def sign_in(session: Session, username: str, password: str, *, ip: str | None,
     matched = verify_password(user.password_hash if user else None, password or "")
     if not (matched and user is not None and user.active):
         record_failure(session, username or "(empty)", ip, now)
-        audit(session, username or "(empty)", "sign_in_failed", {"ip": _client(ip)}, now)
+        audit(session, username[:64] or "(empty)", "sign_in_failed", {"ip": _client(ip)}, now)
         return SignInResult()
     clear_failures(session, username, ip)
     if _hasher.check_needs_rehash(user.password_hash):
