@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from bot.intake import answers, replies
+from bot.intake import answers, interruptions, replies
 from bot.policy import active_profile
 
 
@@ -40,3 +40,28 @@ def channel_of(tracker: Tracker) -> str:
 def say_all(dispatcher: Any, messages: list[dict[str, Any]]) -> None:
     for message in messages:
         dispatcher.utter_message(**message)
+
+
+def free_text_slots(domain: dict[str, Any]) -> list[str]:
+    """The slots whose answers are taken as typed (a `from_text` mapping in the domain)."""
+    return [name for name, slot in (domain.get("slots") or {}).items()
+            if any(m.get("type") == "from_text" for m in slot.get("mappings") or [])]
+
+
+class KeepsDoubtfulAnswers:
+    """Mixin for form validation: an answer the classifier only doubtfully read as an interruption
+    ("send someone back" as asking for a person) is kept as the answer (bot.intake.interruptions)."""
+
+    async def get_extraction_events(self, dispatcher: Any, tracker: Tracker,
+                                    domain: dict[str, Any]) -> list[Any]:
+        from rasa_sdk.events import SlotSet
+
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        latest = tracker.latest_message or {}
+        intent, confidence = interruptions.top_intent(latest.get("intent_ranking"), latest.get("intent"))
+        text = interruptions.answer_to_keep(requested, free_text_slots(domain), latest.get("text") or "",
+                                            intent, confidence)
+        if text is not None and requested not in tracker.slots_to_validate():
+            events.append(SlotSet(requested, text))
+        return events

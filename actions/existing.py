@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import channel_of, now
+from actions.context import KeepsDoubtfulAnswers, channel_of, now
 from bot.intake import existing
 from bot.intake.filing import case_store
 from bot.policy import active_profile, wording
@@ -31,7 +31,7 @@ class ActionStartCaseTask(Action):
         return events
 
 
-class ValidateExistingCaseForm(FormValidationAction):
+class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
     def name(self) -> str:
         return "validate_existing_case_form"
 

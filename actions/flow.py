@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import channel_of, say_all, services
-from bot.intake import filing, fields, replies, summary
+from bot.intake import fields, filing, opening, replies, summary
 from bot.nlp.clarify import needs_clarification
 from bot.policy import active_profile
 
@@ -24,8 +24,6 @@ INTAKE_SLOTS = (
     "complaint_offered", "awaab_category", "exclusion", "submission_id", "awaiting_confirmation",
     "choosing_correction", "field_to_change",
 )
-# A first message this long is taken as the description, so the resident is not asked again.
-DESCRIPTION_MIN_WORDS = 6
 
 
 def clear_intake(keep: tuple[str, ...] = ()) -> list[EventType]:
@@ -53,7 +51,7 @@ class ActionStartFeedback(Action):
         if kind:
             events.append(SlotSet("feedback_kind", kind))
             say_all(dispatcher, replies.kind_introduction(active_profile(), kind))
-        if not text.startswith("/") and len(text.split()) >= DESCRIPTION_MIN_WORDS:
+        if opening.describes_the_matter(text):  # not asked "what went wrong?" again
             events.append(SlotSet("description", text))
         return events
 

@@ -11,11 +11,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import answer_context, services
+from actions.context import KeepsDoubtfulAnswers, answer_context, services
 from bot.intake import answers, fields
 
 
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(KeepsDoubtfulAnswers, FormValidationAction):
     def name(self) -> str:
         return "validate_intake_form"
 

@@ -195,7 +195,13 @@ class RasaStack:
                    300, "Rasa server", process)
         return process
 
+    def migrate(self) -> None:
+        """Create the case store's schema, as the run command does before starting the servers."""
+        subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=PROJECT_ROOT, env=self.env,
+                       check=True, capture_output=True)
+
     def start(self) -> "RasaStack":
+        self.migrate()
         self.graph_api.start()
         self.start_actions()
         self.start_rasa()
