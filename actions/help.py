@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import now, say_all
 from bot.intake import replies
+from bot.nlp import screen
 from bot.policy import active_profile
 
 
@@ -80,3 +81,20 @@ class ActionSafeguardingAdvice(Action):
         dispatcher.utter_message(text=replies.safeguarding_advice(active_profile()))
         dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
         return [SlotSet("safeguarding", True), SlotSet("urgent", True)]
+
+
+class ActionScreenedMessage(Action):
+    """An empty message, code or markup, or another language: a kind reply, never a guess."""
+
+    def name(self) -> str:
+        return "action_screened_message"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        latest = tracker.latest_message or {}
+        verdict = (latest.get("intent") or {}).get("name") or screen.EMPTY
+        found = screen.language_of(latest.get("text") or "") if verdict == screen.OTHER_LANGUAGE else None
+        say_all(dispatcher, replies.screened_message(active_profile(), verdict,
+                                                     in_form=bool(tracker.active_loop_name),
+                                                     language=screen.language_name(found[0]) if found else None))
+        return []

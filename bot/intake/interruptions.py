@@ -12,14 +12,19 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from bot.intake import triage
+
 # The intents that interrupt a form (domain.yml's x-interruptions list).
 INTERRUPTIONS = frozenset({"stop", "ask_timescales", "ask_ombudsman", "ask_what_counts_as_complaint",
-                           "request_human", "emergency", "safeguarding_concern", "bot_challenge"})
+                           "request_human", "emergency", "safeguarding_concern", "bot_challenge",
+                           "empty_message", "markup_message", "other_language"})
 SAFETY = frozenset({"emergency", "safeguarding_concern"})
 # Confidence needed before an answer is taken as an interruption. Safety is taken at a lower
-# confidence: a missed emergency costs more than a question asked twice.
+# confidence when the message speaks of harm or a hazard (a missed emergency costs more than a
+# question asked twice); without such words, only at a very high one.
 INTERRUPTION_CONFIDENCE = 0.90
 SAFETY_CONFIDENCE = 0.60
+SAFETY_WITHOUT_DANGER_WORDS = 0.97
 
 
 def top_intent(ranking: Sequence[Mapping[str, Any]] | None, latest_intent: Mapping[str, Any] | None = None
@@ -39,7 +44,10 @@ def is_interruption(intent: str | None, confidence: float, text: str = "") -> bo
         return False
     if (text or "").strip().startswith("/"):
         return True  # a button press (such as "Stop"): the resident chose it
-    threshold = SAFETY_CONFIDENCE if intent in SAFETY else INTERRUPTION_CONFIDENCE
+    if intent in SAFETY:
+        threshold = SAFETY_CONFIDENCE if triage.mentions_danger(text) else SAFETY_WITHOUT_DANGER_WORDS
+    else:
+        threshold = INTERRUPTION_CONFIDENCE
     return confidence >= threshold
 
 

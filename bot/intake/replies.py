@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from bot.intake.fields import KIND_LABELS, KINDS
+from bot.nlp import screen
 from bot.policy import deadlines, wording
 from bot.policy.schema import Profile
 
@@ -100,10 +101,31 @@ def ombudsman(profile: Profile, service: str = "housing") -> list[Message]:
 
 
 def speak_to_a_person(profile: Profile, in_form: bool) -> list[Message]:
-    text = f"You can speak to a person at {profile.display_name}: {wording.contact_channels_text(profile)}"
+    text = f"You can speak to a person. {wording.contact_channels_text(profile)}"
     messages: list[Message] = [{"text": text}]
     if in_form:
         messages.append({"text": "Or we can carry on here, and a member of staff will pick it up."})
+    return messages
+
+
+def screened_message(profile: Profile, verdict: str, in_form: bool,
+                     language: str | None = None) -> list[Message]:
+    """The reply to a message the assistant does not try to understand (bot.nlp.screen)."""
+    carry_on = " Please answer in your own words:" if in_form else ""
+    if verdict == screen.EMPTY:
+        return [{"text": "I didn't get any words in that message." +
+                         (carry_on or " What would you like to tell us?")}]
+    if verdict == screen.MARKUP:
+        return [{"text": "That looks like computer code or part of a web page, so I haven't acted on "
+                         "it. It is kept in this conversation." +
+                         (carry_on or " Please tell me in your own words what has happened.")}]
+    which = f" (your message looks like {language})" if language else ""
+    text = (f"I'm sorry, I can only understand English at the moment{which}. If you'd like help in "
+            f"another language, please contact {profile.display_name} and say which language you "
+            f"need. {wording.contact_channels_text(profile)}")
+    messages: list[Message] = [{"text": text}]
+    if in_form:
+        messages.append({"text": "Or, if you can, we can carry on here in English."})
     return messages
 
 

@@ -23,6 +23,19 @@ _EMERGENCY_HAZARD = re.compile(
     r"flood(ed|ing)?|sewage|fire)\b", re.I)
 
 
+_DANGER = re.compile(
+    r"\b(danger|dangerous|unsafe|999|ambulance|police|emergency|hurt|hurting|injur\w*|bleeding|"
+    r"unconscious|collapsed|can'?t breathe|suicid\w*|kill\w*|self[- ]harm\w*|abus\w*|neglect\w*|"
+    r"hit|hits|hitting|beat|beats|beating|beaten|harm\w*|scared|afraid|frightened|threat\w*|"
+    r"exploit\w*|groom\w*|violen\w*|bruis\w*|locked in|starv\w*|domestic|controlling|attack\w*|"
+    r"weapon|knife|gun)\b", re.I)
+
+
+def mentions_danger(text: str) -> bool:
+    """Words of harm, danger or abuse, or of a hazard such as gas, fire or flooding."""
+    return bool(_DANGER.search(text or "") or _EMERGENCY_HAZARD.search(text or ""))
+
+
 def expresses_dissatisfaction(text: str, intent_ranking: list[dict] | None = None) -> bool:
     """True when the message shows the resident is unhappy with what we did or did not do."""
     for entry in (intent_ranking or [])[:2]:

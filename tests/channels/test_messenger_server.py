@@ -298,7 +298,6 @@ def test_greeting_quick_reply_and_postback_over_messenger(rasa_stack):
     assert tracker(rasa_stack, resident.id)["latest_input_channel"] == "facebook"
 
 
-@pytest.mark.skip(reason="waits for the conversation flows and NLU data of issue 6 to settle (tests/e2e/test_conversations.py passing); then remove this mark and check the steps' wording")
 def test_a_service_request_over_messenger_is_filed_with_its_channel(rasa_stack):
     resident = MessengerResident(rasa_stack, "service")
     said = ""

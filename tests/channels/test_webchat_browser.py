@@ -214,7 +214,6 @@ def test_a_resident_talks_by_typing_and_clicking_reloads_and_carries_on(page, ra
         "are you a bot", "Are you a robot?", "hello"]
 
 
-@pytest.mark.skip(reason="waits for the conversation flows and NLU data of issue 6 to settle (tests/e2e/test_conversations.py passing); then remove this mark and check the steps' wording")
 def test_a_resident_completes_a_complaint_and_it_is_filed_with_its_channel(page, rasa_stack,
                                                                            artifacts):
     run_visit(page, rasa_stack, COMPLAINT)

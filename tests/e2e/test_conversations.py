@@ -241,3 +241,35 @@ def test_filing_twice_gives_the_same_reference(resident, case_store):
     again = resident.text("/affirm")
     assert len(cases_of(case_store, resident.sender)) == 1, again
     assert first.startswith("CMT-")
+
+
+def test_bad_input_gets_a_kind_reply_and_nothing_the_resident_said_is_lost(resident, case_store):
+    import requests
+
+    assert "didn't get any words" in resident.text("   ")
+    assert "computer code" in resident.text("<script>alert(1)</script>")
+    said = resident.text("Bonjour, je voudrais faire une réclamation au sujet de mon logement")
+    assert "only understand English" in said and "French" in said
+
+    resident.start("I want to make a complaint", "complaint", "what went wrong")
+    letter = ("Dear Sir or Madam, the repairs team have not fixed the damp in my flat. " * 1400)[:100_000]
+    said = resident.answer(letter, "when did this happen")
+    assert "long message" in said and "kept all of it" in said
+    resident.answer("about three weeks ago", "who has been affected")
+    resident.answer("just me", "put things right")
+    # Read by the classifier as asking for a person, but it answers the question: kept as the answer.
+    resident.answer("send someone back", "already investigated")
+    resident.answer("/deny", "legal action")
+    resident.answer("/deny", "for someone else")
+    resident.answer("/deny", "contact details")
+    resident.answer("/deny", "is that right")
+    case = case_store.find_by_reference(reference_in(resident.answer("/affirm", "reference")))
+    assert case.description == letter.strip()
+    assert case.desired_outcome == "send someone back"
+
+    # Every message is in the conversation, word for word, for staff to read.
+    events = requests.get(f"{resident.stack.url}/conversations/{resident.sender}/tracker",
+                          params={"token": resident.stack.token}, timeout=30).json()["events"]
+    texts = [e.get("text") for e in events if e["event"] == "user"]
+    assert "<script>alert(1)</script>" in texts and letter in texts
+    assert "Bonjour, je voudrais faire une réclamation au sujet de mon logement" in texts
