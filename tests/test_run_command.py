@@ -40,6 +40,7 @@ def test_make_run_answers_hello_and_stops_cleanly_on_ctrl_c(trained_model, tmp_p
                    "make run", process)
         output = log_path.read_text()
         assert "Model up to date" in output  # the model was not retrained: nothing changed
+        assert "forwarding is off" in output  # the outbox forwarder runs, idle without a URL
         assert f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook" in output
         assert (copy / "var" / "rasa-api-token").exists()  # a token was generated, not left empty
         reply = requests.post(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",

@@ -25,7 +25,7 @@ metadata = sa.MetaData(naming_convention={
 Base = declarative_base(metadata=metadata)
 
 CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
-SERVICES = ("housing", "care", "new_build")
+SERVICES = ("housing", "care", "new-build")  # the policy profiles' service keys
 CONTACT_METHODS = ("email", "phone", "post", "text")
 AWAAB_CATEGORIES = ("emergency", "significant")
 

@@ -25,6 +25,9 @@ def add_arguments(parser) -> None:
     p.add_argument("--interval", type=float, default=5.0,
                    help="seconds between rounds when there is nothing to do (default 5)")
     p.add_argument("--batch", type=int, default=100, help="messages per round (default 100)")
+    p.add_argument("--idle-if-unset", action="store_true",
+                   help="with --loop: when INTAKE_FORWARD_URL is not set, say so and wait to be "
+                        "stopped instead of failing (the run command's forwarder process)")
 
 
 def _age(moment: datetime, now: datetime) -> str:
@@ -75,6 +78,9 @@ def _run(args, store) -> int:
     try:
         forwarder = outbox.Forwarder.from_settings(store)
     except outbox.ForwardingNotConfigured as error:
+        if args.loop and args.idle_if_unset:
+            print(f"forwarding is off: {error}", file=sys.stderr, flush=True)
+            return _wait_until_stopped()
         raise UserError(str(error)) from None
     if not store.forward:
         print("note: INTAKE_FORWARD_URL was not set when cases were stored, so only what was "
@@ -97,6 +103,17 @@ def _run(args, store) -> int:
     print(f"delivering to {forwarder.url} every {args.interval:g} s; Ctrl-C stops", file=sys.stderr)
     try:
         outbox.run_worker(forwarder, interval=args.interval, stop=lambda: bool(stopping))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _wait_until_stopped() -> int:
+    """Idle until SIGTERM or Ctrl-C (honcho stops every process when one of them exits)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while True:
+            signal.pause()
     except KeyboardInterrupt:
         pass
     return 0

@@ -95,6 +95,8 @@ class CaseSubmission(BaseModel):
     @validator("service", pre=True, always=True)
     def _service(cls, value: Any) -> str:
         value = "housing" if value in (None, "") else value
+        if isinstance(value, str):
+            value = value.strip().lower().replace("_", "-")  # "new_build" was the old key
         if value not in SERVICES:
             raise ValueError(f"must be one of {', '.join(SERVICES)}")
         return value

@@ -3,7 +3,7 @@ timescale, a phone number or an ombudsman. Each function returns messages for th
 (dicts with `text` and optional `buttons`)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Mapping
 
 from bot.intake.fields import KIND_LABELS, KINDS
@@ -134,7 +134,10 @@ def timescales(profile: Profile, now: datetime, kind: str | None, service: str =
         text = _what_happens(profile, kind)
         if text:
             return [{"text": text}]
-    return [{"text": "If you make a complaint today: " + wording.complaint_next_steps(profile, now, service)}]
+    steps = wording.complaint_next_steps(profile, now, service)
+    if steps.startswith("We "):
+        steps = "w" + steps[1:]
+    return [{"text": "If you make a complaint today, " + steps}]
 
 
 def filing_failed(profile: Profile) -> list[Message]:
@@ -155,9 +158,10 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
     filed_at = case.created_at
     if kind == "complaint":
         if case.exclusion:
+            decide_by = deadlines.not_accepted_reply_by(profile, filed_at)
             messages.append({"text": "Because of what our policy says, a member of staff will first "
                                      "decide whether we can take this as a complaint, and tell you "
-                                     "within the time our policy sets."})
+                                     f"what they decide, and why, by {wording.format_date(decide_by)}."})
         else:
             messages.append({"text": wording.complaint_next_steps(profile, filed_at, case.service)})
         messages.append({"text": wording.ombudsman_text(profile, case.service)})
@@ -175,6 +179,21 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
         messages.append({"text": text})
     if kind == "service_request" and text:
         messages.append({"text": text})
+    contact_by = _contact_dates(case)
+    if contact_by and not case.anonymous:
+        messages.append({"text": contact_by})
     if kind == "asb_report" and getattr(case, "urgent", False):
         messages.append({"text": "If anyone is in danger, always call 999 first."})
     return messages
+
+
+def _contact_dates(case: Any) -> str | None:
+    """'We will contact you by ... and respond by ...' where the profile sets targets for the kind."""
+    dates = {key: value for key, value in (getattr(case, "deadlines", None) or {}).items() if value}
+    acknowledge, respond = dates.get("acknowledge_by"), dates.get("respond_by")
+    as_date = lambda value: wording.format_date(value if not isinstance(value, str) else date.fromisoformat(value))
+    if acknowledge and respond:
+        return f"We will contact you by {as_date(acknowledge)}, and respond by {as_date(respond)}."
+    if acknowledge or respond:
+        return f"We will contact you by {as_date(acknowledge or respond)}."
+    return None

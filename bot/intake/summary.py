@@ -1,9 +1,11 @@
 """The summary a resident confirms before anything is filed, and the buttons to change an answer."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Mapping, Sequence
 
 from bot.intake.fields import FIELD_LABELS, KIND_LABELS, answered_fields
+from bot.policy import wording
 
 _SHOWN_LIMIT = 300  # long answers are shortened in the summary only; the whole text is filed
 
@@ -13,7 +15,7 @@ def _shown(name: str, value: Any, slots: Mapping[str, Any]) -> str:
         return "yes" if value else "no"
     text = str(value)
     if name == "event_date_text" and slots.get("event_date"):
-        text = f"{text} ({slots['event_date']})"
+        text = f"{text} ({wording.format_date(date.fromisoformat(slots['event_date']))})"
     if len(text) > _SHOWN_LIMIT:
         text = text[:_SHOWN_LIMIT].rstrip() + "..."
     return text

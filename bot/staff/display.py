@@ -10,7 +10,7 @@ TYPE_LABELS = {
     "complaint": "Complaint", "service_request": "Service request", "asb_report": "ASB report",
     "comment": "Comment", "compliment": "Compliment",
 }
-SERVICE_LABELS = {"housing": "Housing", "care": "Care", "new_build": "New-build sales"}
+SERVICE_LABELS = {"housing": "Housing", "care": "Care", "new-build": "New-build sales"}
 CHANNEL_LABELS = {
     "rest": "REST API", "socketio": "Website chat", "facebook": "Facebook Messenger",
     "webchat": "Website chat", "cmdline": "Command line",

@@ -200,7 +200,7 @@ def test_the_queue_filters_and_sorts_by_urgency(store, profile, clock):
     safeguarding, _ = store.file_case(submission(safeguarding=True, case_type="asb_report",
                                                  name="Zed Neighbour"), profile, "c")
     clock.advance(days=1)
-    newer, _ = store.file_case(submission(service="new_build", description="snagging list"),
+    newer, _ = store.file_case(submission(service="new-build", description="snagging list"),
                                profile, "d")
     done, _ = store.file_case(submission(case_type="compliment"), profile, "e")
     store.close(done.reference, "staff:a")
@@ -217,7 +217,7 @@ def test_the_queue_filters_and_sorts_by_urgency(store, profile, clock):
     assert refs(case_type=["asb_report", "compliment"]) == {safeguarding.reference, done.reference}
     assert refs(status=CLOSED) == {done.reference}
     assert refs(stage=1) == {plain.reference, newer.reference}
-    assert refs(service="new_build") == {newer.reference}
+    assert refs(service="new-build") == {newer.reference}
     assert refs(channel="socketio") == {urgent.reference}
     assert refs(search="zed neigh") == {safeguarding.reference}
     assert refs(search="SNAGGING") == {newer.reference}

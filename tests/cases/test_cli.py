@@ -136,3 +136,35 @@ def test_retention_subject_access_and_erasure_commands(bot, cases, store):
     assert store.history(complaint.reference)[-1].kind == "erased"
     bad = bot("cases", "subject-access", "--email", "not an address", expect=1)
     assert bad.stderr.startswith("error: not an e-mail address")
+
+
+def test_the_run_commands_forwarder_idles_without_a_forwarding_address(tmp_path):
+    """Under honcho one process ending stops them all, so without INTAKE_FORWARD_URL the
+    forwarder says forwarding is off and waits, and stops cleanly when told to."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from bot.settings import PROJECT_ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_FORWARD")}
+    env["INTAKE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'idle.db'}"
+    subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], cwd=PROJECT_ROOT, env=env,
+                   check=True, capture_output=True)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "outbox", "deliver", "--loop",
+                                "--idle-if-unset"], cwd=PROJECT_ROOT, env=env,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)
+        assert process.poll() is None, process.stderr.read()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 0
+    assert "forwarding is off" in err and "INTAKE_FORWARD_URL" in err
+    # Without the flag, the missing address is an error, as before.
+    plain = subprocess.run([sys.executable, "-m", "bot", "outbox", "deliver", "--loop"],
+                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert plain.returncode != 0 and "INTAKE_FORWARD_URL" in plain.stderr

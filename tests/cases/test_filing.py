@@ -81,9 +81,9 @@ def test_the_deadline_function_is_injectable(make_store, profile):
         return {"acknowledge_by": date(2030, 1, 2)}
 
     store = make_store(deadline_fn=fake)
-    case, _ = store.file_case(submission(service="new_build"), profile, "f")
+    case, _ = store.file_case(submission(service="new-build"), profile, "f")
     assert case.deadlines == {"acknowledge_by": "2030-01-02"}
-    assert calls[0][0] == PROFILE and calls[0][1:2] == ("complaint",) and calls[0][3] == "new_build"
+    assert calls[0][0] == PROFILE and calls[0][1:2] == ("complaint",) and calls[0][3] == "new-build"
     assert calls[0][2].utcoffset() is not None
 
 

@@ -89,3 +89,31 @@ def test_the_db_command_upgrades_and_reports(tmp_path):
     assert refused.returncode == 1 and "--yes" in refused.stderr
     unknown = bot("db", "upgrade", "nope")
     assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
+
+
+def test_a_new_build_case_filed_under_the_old_key_is_carried_over_and_back(empty_database_url):
+    """0003 renames the service key new_build to the profiles' new-build, keeping every case."""
+    engine = make_engine(empty_database_url)
+    try:
+        upgrade(engine, "0002_staff")
+        row = {"reference": "CMP-7KQ4M-X", "case_type": "complaint", "service": "new_build",
+               "status": "new", "stage": 1, "channel": "rest", "conversation_id": "c1",
+               "idempotency_key": "k", "submission_key": "s", "anonymous": False, "urgent": False,
+               "safeguarding": False, "extra": "{}", "policy_profile": "housing-plus-group",
+               "deadlines": "{}", "version": 1, "created_at": "2026-12-01 10:00:00",
+               "updated_at": "2026-12-01 10:00:00"}
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"INSERT INTO cases ({', '.join(row)}) VALUES "
+                                       f"({', '.join(':' + k for k in row)})"), row)
+        upgrade(engine)
+        service = "SELECT service FROM cases WHERE reference = 'CMP-7KQ4M-X'"
+        with engine.connect() as connection:
+            assert connection.execute(sa.text(service)).scalar() == "new-build"
+        with pytest.raises(sa.exc.IntegrityError):  # the old key is refused now
+            with engine.begin() as connection:
+                connection.execute(sa.text("UPDATE cases SET service = 'new_build'"))
+        downgrade(engine, "0002_staff")
+        with engine.connect() as connection:
+            assert connection.execute(sa.text(service)).scalar() == "new_build"
+    finally:
+        engine.dispose()

@@ -25,3 +25,19 @@ def cases_of(store, conversation_id: str) -> list:
 
     with store.read() as session:
         return list(session.execute(select(Case).where(Case.conversation_id == conversation_id)).scalars())
+
+
+@pytest.fixture(scope="session")
+def hpg_stack(trained_model, tmp_path_factory):
+    """A second stack under the Housing Plus Group profile: housing, care and new-build sales."""
+    from tests.support.servers import RasaStack
+
+    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp("hpg-stack"),
+                      extra_env={"INTAKE_POLICY": "housing-plus-group"})
+    try:
+        stack.start()
+    except Exception:
+        stack.stop()
+        raise
+    yield stack
+    stack.stop()

@@ -116,7 +116,7 @@ def test_summary_lists_the_answers_and_offers_each_for_change():
              "share_details": False}
     text = summary.summary_text(slots)
     assert "- What happened: <b>no heat</b>" in text
-    assert "- When: last Tuesday (2026-11-17)" in text
+    assert "- When: last Tuesday (Tuesday 17 November 2026)" in text
     assert "- Giving your contact details: no" in text
     payloads = [b["payload"] for b in summary.change_buttons(slots)]
     assert payloads[0] == '/inform{"choice": "description"}' and len(payloads) == 8

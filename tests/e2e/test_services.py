@@ -1,0 +1,50 @@
+"""Under a profile with several services (Housing Plus Group: housing, care, new-build sales) the
+service is asked when it is not obvious, and each complaint is told its own ombudsman or code."""
+from __future__ import annotations
+
+import pytest
+
+from bot.cases.store import CaseStore
+from tests.e2e.resident import Resident
+from tests.e2e.test_conversations import reference_in
+
+pytestmark = pytest.mark.e2e
+
+
+def file_complaint(resident: Resident, description: str, service_choice: str | None) -> str:
+    resident.start("I want to make a complaint", "complaint", "what went wrong")
+    resident.answer(description, "when did this happen")
+    resident.answer("last week", "who has been affected")
+    if service_choice:
+        resident.answer("my dad", "which of our services")
+        resident.choose(service_choice, "put things right")
+    else:
+        resident.answer("my dad", "put things right")
+    resident.answer("an apology", "already investigated")
+    resident.answer("/deny", "legal action")
+    resident.answer("/deny", "for someone else")
+    resident.answer("/deny", "contact details")
+    resident.answer("/deny", "is that right")
+    return resident.answer("/affirm", "reference")
+
+
+def test_a_care_complaint_is_told_about_the_lgsco_and_a_new_build_one_about_its_code(hpg_stack):
+    store = CaseStore(hpg_stack.env["INTAKE_DATABASE_URL"])
+    try:
+        # "carer" makes the service obvious: not asked.
+        done = file_complaint(Resident(hpg_stack),
+                              "The carer who visits my dad every morning keeps missing his medication",
+                              None)
+        assert "Local Government and Social Care Ombudsman" in done
+        care = store.find_by_reference(reference_in(done))
+        assert care.service == "care" and care.policy_profile == "housing-plus-group"
+
+        # Not obvious: the resident is asked, and chooses new-build sales.
+        done = file_complaint(Resident(hpg_stack),
+                              "Nobody has answered my emails for a month and I keep being passed around",
+                              "new-build")
+        assert "New Homes" in done
+        new_build = store.find_by_reference(reference_in(done))
+        assert new_build.service == "new-build" and new_build.deadlines
+    finally:
+        store.dispose()
