@@ -1,6 +1,6 @@
 """`python -m bot check`: stop a bad start with one clear line instead of a stack trace.
 
-Checks the active policy profile, that both databases answer, and that every YAML file of the
+Checks the active policy profile, that both databases (and a Redis lock store) answer, and that every YAML file of the
 training data, domain and config parses. Each problem is one line: what is wrong and where.
 """
 from __future__ import annotations
@@ -59,6 +59,52 @@ def check_database(setting: str, url: str) -> list[str]:
     return []
 
 
+LOCK_STORES = ("in_memory", "redis")
+
+
+def check_lock_store() -> list[str]:
+    """INTAKE_LOCK_STORE is one Rasa knows, and with redis the Redis server answers."""
+    kind = settings.get("INTAKE_LOCK_STORE")
+    if kind not in LOCK_STORES:
+        return [f"INTAKE_LOCK_STORE: {kind!r} is not a lock store; use {' or '.join(LOCK_STORES)}"]
+    if kind != "redis":
+        return []
+    import redis
+
+    host, port = settings.get("INTAKE_REDIS_HOST"), settings.get("INTAKE_REDIS_PORT")
+    try:
+        client = redis.Redis(host=host, port=int(port), db=int(settings.get("INTAKE_REDIS_DB")),
+                             password=settings.get("INTAKE_REDIS_PASSWORD") or None,
+                             socket_connect_timeout=5, socket_timeout=5)
+        client.ping()
+    except ValueError:
+        return [f"INTAKE_REDIS_PORT / INTAKE_REDIS_DB: not numbers ({port!r}, "
+                f"{settings.get('INTAKE_REDIS_DB')!r})"]
+    except redis.RedisError as error:
+        return [f"INTAKE_REDIS_HOST: cannot connect to the lock store's Redis at {host}:{port}: {error}"]
+    return []
+
+
+def check_limits() -> list[str]:
+    """The channels' size and rate limits are numbers and rates they can use."""
+    from bot.channels.limits import Rate, SettingError, max_message_chars
+
+    problems = []
+    for name in ("INTAKE_RATE_LIMIT_CONVERSATION", "INTAKE_RATE_LIMIT_ADDRESS"):
+        try:
+            Rate.parse(settings.get(name), name)
+        except SettingError as error:
+            problems.append(str(error))
+    try:
+        max_message_chars()
+    except SettingError as error:
+        problems.append(str(error))
+    if not settings.get("INTAKE_TRUSTED_PROXIES").isdigit():
+        problems.append(f"INTAKE_TRUSTED_PROXIES: {settings.get('INTAKE_TRUSTED_PROXIES')!r} "
+                        "is not a number of proxies")
+    return problems
+
+
 def _timeout_args(url: str) -> dict:
     if url.startswith("postgresql"):
         return {"connect_timeout": 5}
@@ -89,10 +135,11 @@ def check_yaml(root: Path) -> list[str]:
 
 
 def problems(skip_database: bool = False) -> list[str]:
-    found = check_yaml(settings.PROJECT_ROOT) + check_policy()
+    found = check_yaml(settings.PROJECT_ROOT) + check_policy() + check_limits()
     if not skip_database:
         found += check_database("INTAKE_DATABASE_URL", settings.database_url())
         found += check_database("INTAKE_TRACKER_URL", settings.tracker_url())
+        found += check_lock_store()
     return found
 
 

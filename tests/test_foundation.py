@@ -139,3 +139,17 @@ def test_a_trained_model_is_never_committed():
                              text=True).stdout.split()
     assert [p for p in tracked if p.endswith(".tar.gz")] == []
     assert "/models/*" in (PROJECT_ROOT / ".gitignore").read_text()
+
+
+def test_a_bad_lock_store_setting_stops_the_start_with_one_line(tmp_path):
+    base = dict(INTAKE_DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+                INTAKE_TRACKER_URL=f"sqlite:///{tmp_path / 't.db'}")
+    unknown = run_bot("check", INTAKE_LOCK_STORE="memcached", **base)
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == ("error: INTAKE_LOCK_STORE: 'memcached' is not a lock store; "
+                                      "use in_memory or redis")
+    unreachable = run_bot("check", INTAKE_LOCK_STORE="redis", INTAKE_REDIS_PORT="1", **base)
+    assert unreachable.returncode == 1
+    lines = unreachable.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "error: INTAKE_REDIS_HOST: cannot connect to the lock store's Redis at 127.0.0.1:1")

@@ -5,7 +5,11 @@
   (`/webhooks/webchat/demo`) served by the Rasa server itself.
 - `facebook.FacebookInput`: Facebook Messenger (channel name "facebook"), with signed webhooks
   (`X-Hub-Signature-256`), whole batches, quick replies and a configurable Graph API address.
+- `rest.RestInput`: Rasa's REST channel (channel name "rest") with input checks and limits.
+- `limits`: the size and rate limits every channel applies.
 
-Both are named in `credentials.yml`. The channel name is stored with every user message, so
-`tracker.get_latest_input_channel()` tells the conversation layer where a case came from.
+All three channels are named in `credentials.yml`; each installs `bot.rasa_guard` (a plain reply
+when the action server cannot be reached) when the Rasa server loads it. The channel name is
+stored with every user message, so `tracker.get_latest_input_channel()` tells the conversation
+layer where a case came from.
 """

@@ -33,6 +33,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_guard
+from bot.channels.limits import MessageLimits
 from bot.channels.messenger import (
     SIGNATURE_HEADER,
     InboundMessage,
@@ -203,6 +205,7 @@ class FacebookInput(InputChannel):
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.graph = GraphAPI(graph_api_url, page_access_token, app_secret)
+        self.limits = MessageLimits()
         self._tails: dict[str, asyncio.Task] = {}  # per resident: the task handling their events
         self._seen: OrderedDict[str, None] = OrderedDict()
         if not app_secret:
@@ -317,6 +320,11 @@ class FacebookInput(InputChannel):
 
     async def handle(self, message: InboundMessage, on_new_message: OnNewMessage) -> None:
         output = MessengerOutput(self.graph)
+        # Per conversation only: every Messenger post comes from Meta's servers, not the resident.
+        refusal = self.limits.check(message.text, message.sender_id, None)
+        if refusal is not None:
+            await output.send_text_message(message.sender_id, refusal.text)
+            return
         await output.send_action(message.sender_id, "mark_seen")
         await output.send_action(message.sender_id, "typing_on")
         try:
@@ -329,3 +337,6 @@ class FacebookInput(InputChannel):
                              message.sender_id)
         finally:
             await output.send_action(message.sender_id, "typing_off")
+
+
+rasa_guard.install()  # loaded by the Rasa server: tell residents when actions fail

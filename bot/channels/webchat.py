@@ -48,6 +48,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot import rasa_guard
+from bot.channels.limits import MessageLimits, client_address
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -59,7 +61,6 @@ DEMO_FILE = WEB_DIR / "demo.html"
 CHANNEL_NAME = "socketio"
 URL_PREFIX = "webchat"
 SESSION_ID = re.compile(r"[0-9a-f]{32}")
-MAX_MESSAGE_CHARS = 4000  # the widget allows 2000; anything longer is not a resident typing
 HISTORY_EVENT = "history_request"
 
 # sanic-cors marks a request whose CORS headers are already written with this attribute of
@@ -206,6 +207,8 @@ class WebChatInput(SocketIOInput):
         self.allowed_origins = parse_origins(allowed_origins)
         self.app: Sanic | None = None
         self._sessions: dict[str, str] = {}  # socket id -> the session (Rasa sender id) it joined
+        self._addresses: dict[str, str] = {}  # socket id -> the resident's network address
+        self.limits = MessageLimits()
         self._widget = _Asset(WIDGET_FILE, "application/javascript; charset=utf-8")
         self._demo = _Asset(DEMO_FILE, "text/html; charset=utf-8")
         if not self.session_persistence:
@@ -284,11 +287,14 @@ class WebChatInput(SocketIOInput):
                 if not token or not rasa.core.channels.channel.decode_bearer_token(
                         token, self.jwt_key, self.jwt_algorithm):
                     return False
+            self._addresses[sid] = client_address(environ.get("REMOTE_ADDR"),
+                                                  environ.get("HTTP_X_FORWARDED_FOR"))
             return True
 
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: str) -> None:
             self._sessions.pop(sid, None)
+            self._addresses.pop(sid, None)
 
         @sio.on("session_request", namespace=namespace)
         async def session_request(sid: str, data: Any = None) -> None:
@@ -318,7 +324,10 @@ class WebChatInput(SocketIOInput):
             else:
                 sender_id = sid
             text = str(data.get("message") or "").strip()
-            if not text or len(text) > MAX_MESSAGE_CHARS:
+            refusal = self.limits.check(text, sender_id, self._addresses.get(sid))
+            if refusal is not None:  # told plainly, on this socket only
+                await sio.emit(self.bot_message_evt, {"text": refusal.text}, room=sid,
+                               namespace=namespace)
                 return
             output = SocketIOOutput(sio, self.bot_message_evt)
             metadata = {"webchat": {"opening": True}} if data.get("opening") is True else None
@@ -361,3 +370,6 @@ class WebChatInput(SocketIOInput):
 async def _maybe_await(result: Any) -> None:
     if inspect.isawaitable(result):
         await result
+
+
+rasa_guard.install()  # loaded by the Rasa server: tell residents when actions fail

@@ -273,3 +273,18 @@ def test_bad_input_gets_a_kind_reply_and_nothing_the_resident_said_is_lost(resid
     texts = [e.get("text") for e in events if e["event"] == "user"]
     assert "<script>alert(1)</script>" in texts and letter in texts
     assert "Bonjour, je voudrais faire une réclamation au sujet de mon logement" in texts
+
+
+def test_the_conversation_is_written_to_the_sql_tracker_store(resident):
+    """Rasa falls back to an in-memory store, silently, if the configured one cannot be loaded."""
+    import sqlalchemy as sa
+
+    resident.text("hello")
+    engine = sa.create_engine(resident.stack.env["INTAKE_TRACKER_URL"])
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT type_name FROM events WHERE sender_id = :s "
+                                              "ORDER BY id"), {"s": resident.sender}).scalars().all()
+    finally:
+        engine.dispose()
+    assert "user" in rows and "bot" in rows

@@ -1,0 +1,107 @@
+"""Rasa's REST channel (`/webhooks/rest/webhook`, channel name "rest"), made safe to expose.
+
+Rasa's own answers a malformed body with a 500 (or processes a non-text "message"), lets the
+client name any input channel (so a case could claim to come from Messenger), and has no size or
+rate limit. This one:
+- answers 400 with a clear error to a body that is not a JSON object with a text `sender` and a
+  text `message` (and, optionally, an object `metadata` of at most 8 kB);
+- always records the channel as "rest";
+- refuses a message over INTAKE_MAX_MESSAGE_CHARS (413) or beyond the per-conversation or
+  per-address rate (429, with Retry-After), with a reply in the usual shape saying what to do.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.limits import MessageLimits, Refusal, client_address
+from bot import rasa_guard
+from bot.rasa_guard import apology
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_CHARS = 255  # Rasa's tracker store column
+MAX_METADATA_BYTES = 8192
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def parse_body(raw: bytes) -> tuple[str, str, Optional[dict]]:
+    """(sender, message, metadata) of a webhook body, or BadRequest saying what is wrong."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, RecursionError):
+        raise BadRequest("the body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object with sender and message")
+    sender, message, metadata = body.get("sender"), body.get("message"), body.get("metadata")
+    if not isinstance(sender, str) or not sender.strip():
+        raise BadRequest("sender must be a non-empty string (the conversation id)")
+    if len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
+        raise BadRequest(f"sender must be printable text of at most {MAX_SENDER_CHARS} characters")
+    if not isinstance(message, str):
+        raise BadRequest("message must be a string")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise BadRequest("metadata must be a JSON object")
+        try:
+            size = len(json.dumps(metadata))
+        except (ValueError, RecursionError):
+            raise BadRequest("metadata is too deeply nested") from None
+        if size > MAX_METADATA_BYTES:
+            raise BadRequest(f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON")
+    return sender, message, metadata
+
+
+class RestInput(RasaRestInput):
+    def __init__(self, limits: MessageLimits | None = None) -> None:
+        self.limits = limits or MessageLimits()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[Text, Any]]) -> "RestInput":
+        return cls()
+
+    def refusal_response(self, sender: str, refusal: Refusal) -> HTTPResponse:
+        return response.json([{"recipient_id": sender, "text": refusal.text}],
+                             status=refusal.status, headers=refusal.headers)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text, metadata = parse_body(request.body)
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            address = client_address(request.ip, request.headers.get("x-forwarded-for"))
+            refusal = self.limits.check(text, sender, address)
+            if refusal is not None:
+                return self.refusal_response(sender, refusal)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:  # noqa: BLE001 - the resident must hear that it failed
+                logger.exception("REST: the assistant failed on a message from %s", sender)
+                return response.json([*collector.messages, {"recipient_id": sender, "text": apology()}],
+                                     status=500)
+            return response.json(collector.messages)
+
+        return webhook
+
+
+rasa_guard.install()  # loaded by the Rasa server: tell residents when actions fail

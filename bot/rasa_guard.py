@@ -1,0 +1,97 @@
+"""When the action server cannot be reached, tell the resident plainly and keep their place.
+
+Rasa 3.6 logs a failed custom action and carries on with no reply at all: the resident's answer
+seems to vanish, and a slot it filled is never checked. This guard wraps Rasa's
+`MessageProcessor._run_action` (Rasa has no hook for it): when a custom action or form fails
+because the action server is down or broken, the resident is told that what they told us is kept
+and to send it again in a minute; the slots their message filled are set back to what they were
+before it (the message itself stays in the transcript), and the assistant listens, so the
+repeated answer is checked as new and a case is filed once. (Rasa's `UserUtteranceReverted`
+cannot be used: inside a form Rasa folds the turns together, and reverting one empties the
+conversation.) Installed when the Rasa server loads our channels (bot/channels).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.loops import LoopAction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.exceptions import RasaException
+
+log = logging.getLogger(__name__)
+_INSTALLED = "_intake_guarded"
+
+
+def apology() -> str:
+    """The message, with the landlord's other contact routes from the active policy profile."""
+    text = ("I'm sorry, something went wrong on our side and I couldn't take in your last message. "
+            "Everything you told me before it is kept. Please send it again in a minute.")
+    try:
+        from bot.policy import active_profile, wording
+
+        other_ways = wording.contact_channels_text(active_profile())
+        return f"{text} If it keeps happening, {other_ways[:1].lower()}{other_ways[1:]}"
+    except Exception:  # noqa: BLE001 - the apology must never fail
+        return text
+
+
+def _is_action_server_failure(action: Any, error: BaseException) -> bool:
+    return (isinstance(error, RasaException) and not isinstance(error, ActionExecutionRejection)
+            and isinstance(action, (RemoteAction, LoopAction)))
+
+
+def slots_before_last_message(tracker: Any) -> list[SlotSet]:
+    """SlotSet events putting back every slot changed since the resident's last message."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=None)
+    if last_user is None:
+        return []
+    before: dict[str, Any] = {}
+    for event in events[:last_user]:
+        if isinstance(event, SlotSet):
+            before[event.key] = event.value
+    changed = {e.key for e in events[last_user:] if isinstance(e, SlotSet)}
+    return [SlotSet(name, before.get(name)) for name in sorted(changed)
+            if tracker.get_slot(name) != before.get(name)]
+
+
+def install() -> None:
+    if getattr(MessageProcessor, _INSTALLED, False):
+        return
+    original = MessageProcessor._run_action
+
+    async def _run_action(self, action, tracker, output_channel, nlg, prediction) -> bool:
+        failed: list[BaseException] = []
+        run = action.run
+
+        async def guarded_run(*args: Any, **kwargs: Any):
+            try:
+                return await run(*args, **kwargs)
+            except Exception as error:  # noqa: BLE001 - re-raised unless it is the action server
+                if not _is_action_server_failure(action, error):
+                    raise
+                failed.append(error)
+                return []
+
+        action.run = guarded_run  # this action object serves this one prediction only
+        try:
+            result = await original(self, action, tracker, output_channel, nlg, prediction)
+        finally:
+            action.run = run
+        if not failed:
+            return result
+        log.error("action server failure in %r for conversation %s: %s; the resident was asked to "
+                  "send the message again", action.name(), tracker.sender_id, failed[0])
+        text = apology()
+        tracker.update_with_events([BotUttered(text, metadata={"intake": "action_server_down"}),
+                                    *slots_before_last_message(tracker),
+                                    ActionExecuted(ACTION_LISTEN_NAME)], self.domain)
+        await output_channel.send_response(tracker.sender_id, {"text": text})
+        return False  # nothing more to predict: wait for the resident
+
+    MessageProcessor._run_action = _run_action
+    setattr(MessageProcessor, _INSTALLED, True)

@@ -1,0 +1,75 @@
+"""Rasa's SQL tracker store, made to ride out a database restart.
+
+Rasa's own `SQLTrackerStore` reuses pooled connections that a restarted PostgreSQL has closed,
+and Rasa wraps every tracker store in a `FailSafeTrackerStore` that, on any error, carries on with
+an in-memory store: the conversation's events of that moment are then never written. This store
+checks a pooled connection before using it (`pool_pre_ping`) and retries a failed read or write,
+with back-off, while the database comes back, so a restart costs the resident a few seconds,
+not their conversation. endpoints.yml names it as the tracker store type; the table and its
+rows are Rasa's own (`events`), so everything that reads them (the staff workspace) is unchanged.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Awaitable, Callable, Iterable, Optional, Text, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, OperationalError
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# How long a read or write keeps trying while the database is away (a restart takes seconds).
+RETRY_FOR_SECONDS = float(os.environ.get("INTAKE_TRACKER_RETRY_SECONDS", "60"))
+FIRST_DELAY, MAX_DELAY = 0.2, 5.0
+
+
+def _is_transient(error: Exception) -> bool:
+    return isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and bool(getattr(error, "connection_invalidated", False)))
+
+
+class ResilientSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _retrying(self, what: str, work: Callable[[], Awaitable[T]]) -> T:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RETRY_FOR_SECONDS
+        delay = FIRST_DELAY
+        while True:
+            try:
+                return await work()
+            except Exception as error:  # noqa: BLE001 - only transient errors are retried
+                if not _is_transient(error) or loop.time() + delay > deadline:
+                    raise
+                log.warning("tracker store: %s failed (%s); retrying in %.1f s", what,
+                            str(error).splitlines()[0], delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_DELAY)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._retrying(f"reading conversation {sender_id}",
+                                    lambda: super(ResilientSQLTrackerStore, self).retrieve(sender_id))
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._retrying(
+            f"reading conversation {conversation_id}",
+            lambda: super(ResilientSQLTrackerStore, self).retrieve_full_tracker(conversation_id))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        # Safe to repeat: Rasa writes only the events the database does not have yet.
+        await self._retrying(f"saving conversation {tracker.sender_id}",
+                             lambda: super(ResilientSQLTrackerStore, self).save(tracker))
+
+    async def keys(self) -> Iterable[Text]:
+        return await self._retrying("listing conversations",
+                                    lambda: super(ResilientSQLTrackerStore, self).keys())
