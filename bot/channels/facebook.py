@@ -264,11 +264,16 @@ class FacebookInput(InputChannel):
             return response.text("invalid signature", status=403)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return response.text("body is not JSON", status=400)
         if not isinstance(payload, dict) or payload.get("object") != "page":
             return response.text("not a page subscription", status=404)
-        self.schedule(inbound_messages(payload), on_new_message)
+        try:
+            messages = inbound_messages(payload)
+        except (TypeError, AttributeError, KeyError, ValueError, RecursionError):
+            logger.warning("Messenger webhook with malformed events refused")
+            return response.text("malformed events", status=400)
+        self.schedule(messages, on_new_message)
         return response.text("EVENT_RECEIVED")
 
     # --- handling the messages -------------------------------------------------------------------

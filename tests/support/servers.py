@@ -155,6 +155,9 @@ class RasaStack:
             FACEBOOK_PAGE_ACCESS_TOKEN="test-page-access-token",
             FACEBOOK_GRAPH_API_URL=self.graph_api.url,
             INTAKE_WEBCHAT_ORIGINS=self.webchat_test_origin,
+            # Every test resident shares 127.0.0.1: no per-address limit (the tests of the limit
+            # set their own); the per-conversation limit stays as configured.
+            INTAKE_RATE_LIMIT_ADDRESS="0",
         )
         self.env.update(self.extra_env)
 
