@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cases": ("bot.cases.cli", "list, show and export cases; retention and subject access"),
     "outbox": ("bot.cases.outbox_cli", "show and deliver what waits to be forwarded"),
     "db": ("bot.cases.db_cli", "create or upgrade the case store's schema"),
+    "nginx-config": ("bot.loadbalancer", "print the nginx load balancer config of the scaled-out layout"),
     "staff": ("bot.staff.cli", "the staff workspace: serve it, create accounts, export corrections"),
 }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ from bot.cases.references import InvalidReference
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
 
 log = logging.getLogger(__name__)
+# How long a filing keeps trying while the database is away (INTAKE_DB_RETRY_SECONDS).
+RETRY_SECONDS = float(os.environ.get("INTAKE_DB_RETRY_SECONDS", "30"))
 
 LONDON = ZoneInfo("Europe/London")
 DeadlineFn = Callable[..., Mapping[str, Any]]
@@ -207,15 +210,19 @@ class CaseStore:
             with session.begin():
                 yield session
 
-    def _retrying(self, work: Callable[[], Any], attempts: int = 5) -> Any:
-        """Run an idempotent unit of work again after a transient database error."""
-        for attempt in range(1, attempts + 1):
+    def _retrying(self, work: Callable[[], Any], within_seconds: float | None = None) -> Any:
+        """Run an idempotent unit of work again after a transient database error, for up to
+        RETRY_SECONDS (a PostgreSQL restart takes a few seconds; the resident waits meanwhile)."""
+        deadline = time.monotonic() + (RETRY_SECONDS if within_seconds is None else within_seconds)
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return work()
             except OperationalError as error:
-                if attempt == attempts or not _is_transient(error):
-                    raise
                 delay = min(0.05 * 2 ** attempt, 2.0)
+                if not _is_transient(error) or time.monotonic() + delay > deadline:
+                    raise
                 log.warning("case store: transient database error (%s); retrying in %.2f s",
                             str(error.orig).strip().splitlines()[0] if error.orig else error, delay)
                 time.sleep(delay)
