@@ -11,4 +11,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
     echo "warning: could not install chromium; the browser tests will not run" >&2
   fi
 fi
+# The scaled-out tests put Debian's nginx in front of two Rasa servers; install it the same way.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Debian's nginx for the scaled-out tests (first run only)..."
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; then
+    echo "warning: could not install nginx; the scaled-out tests will not run" >&2
+  fi
+fi
 exec uv run --no-sync pytest "$@"

@@ -73,3 +73,28 @@ class Receiver:
             self.server.shutdown()
             self.server.server_close()
             self.server = None
+
+
+def main() -> None:
+    """Run as a process of its own (the fault tests kill it): `python -m tests.cases.receiver
+    PORT SECRET FILE`; every signed event is appended to FILE as a JSON line."""
+    import signal
+    import sys
+
+    port, secret, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+    receiver = Receiver(port, secret)
+
+    def _store(event_id: str, body: bytes) -> None:
+        with receiver.lock, open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"event_id": event_id, "payload": json.loads(body)}) + "\n")
+            out.flush()
+
+    receiver._store = _store
+    receiver.start()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
