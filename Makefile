@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test train check bench-nlu
+.PHONY: run test train check bench-nlu bench-load
 
 run:
 	@bash scripts/run.sh
@@ -15,3 +15,6 @@ check:
 
 bench-nlu:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_nlu.py'
+
+bench-load:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_load.py'

@@ -1,0 +1,272 @@
+"""Load benchmark (measures and prints; not a test): simulated residents complete whole
+conversations over the REST channel at 1, 10 and 50 at once, against
+  - Intake on one machine, as `make run` starts it (one Rasa server, one action server, SQLite),
+  - Intake scaled out (two Rasa servers and two action servers behind nginx, PostgreSQL, Redis),
+  - Rasa's own starter bot (`rasa init`), the floor our extra work is measured against,
+and prints per-turn latency p50/p95/p99, conversations and messages per second, errors and
+resident-visible failures, the ratios to the starter bot, the servers' memory and start time,
+and writes it all as JSON.
+
+    uv run --no-sync python scripts/bench_load.py [--levels 1 10 50] [--conversations-per-resident 2]
+        [--json results/load-benchmark.json] [--skip-scaled]
+
+The scaled layout needs PostgreSQL and Redis (INTAKE_TEST_POSTGRES_URL, INTAKE_TEST_REDIS_URL,
+default the local servers) and Debian's nginx. The starter bot is trained once into
+var/bench/starter and reused.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from bot.model import ensure_model  # noqa: E402
+from tests.resilience.scripts import ASB_REPORT, COMPLAINT, SERVICE_REQUEST, reference_in  # noqa: E402
+from tests.support.servers import RasaStack, free_port, stop, wait_until  # noqa: E402
+
+OURS = (COMPLAINT, SERVICE_REQUEST, ASB_REPORT)
+# The starter bot's stories: greet, mood, the cheer-up and "did that help?", goodbye.
+STARTER = (("hello there", "I am feeling very sad", "yes", "bye"),
+           ("hi", "I am great", "are you a bot?", "goodbye"),
+           ("hey", "super sad", "no", "see you later"))
+FAILURE_WORDS = ("something went wrong on our side", "couldn't save", "faster than I can read")
+TURN_TIMEOUT = 120
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (from /proc)."""
+    total = 0
+    pids = [pid]
+    try:
+        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+async def run_resident(session: aiohttp.ClientSession, url: str, scripts, count: int, ours: bool,
+                       results: dict) -> None:
+    for _ in range(count):
+        script = random.choice(scripts)
+        sender = f"load-{uuid.uuid4().hex[:12]}"
+        replies: list[dict] = []
+        failed = False
+        started = time.perf_counter()
+        for message in script:
+            t0 = time.perf_counter()
+            try:
+                async with session.post(url, json={"sender": sender, "message": message},
+                                        timeout=aiohttp.ClientTimeout(total=TURN_TIMEOUT)) as answer:
+                    body = await answer.json(content_type=None)
+                    status = answer.status
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                results["errors"].append(f"{type(error).__name__}: {error}"[:200])
+                failed = True
+                break
+            results["latencies"].append((time.perf_counter() - t0) * 1000)
+            results["messages"] += 1
+            if status != 200 or not isinstance(body, list):
+                results["errors"].append(f"HTTP {status}")
+                failed = True
+                break
+            replies = body
+            said = " ".join(r.get("text") or "" for r in body)
+            if not body or any(w in said for w in FAILURE_WORDS):
+                failed = True  # the resident got no answer, or was told something failed
+        if ours and not reference_in(replies):
+            failed = True  # the conversation did not end with a case reference
+        results["conversations"] += 1
+        results["failures"] += int(failed)
+        results["conversation_seconds"].append(time.perf_counter() - started)
+
+
+async def load(url: str, concurrency: int, per_resident: int, ours: bool) -> dict:
+    results = {"latencies": [], "messages": 0, "conversations": 0, "failures": 0, "errors": [],
+               "conversation_seconds": []}
+    scripts = OURS if ours else STARTER
+    connector = aiohttp.TCPConnector(limit=concurrency * 2)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(run_resident(session, url, scripts, per_resident, ours, results)
+                               for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    lat = results["latencies"]
+    return {
+        "concurrency": concurrency, "seconds": round(elapsed, 2),
+        "conversations": results["conversations"], "messages": results["messages"],
+        "conversations_per_s": round(results["conversations"] / elapsed, 2),
+        "messages_per_s": round(results["messages"] / elapsed, 2),
+        "latency_ms": {"p50": round(percentile(lat, 0.5), 1), "p95": round(percentile(lat, 0.95), 1),
+                       "p99": round(percentile(lat, 0.99), 1),
+                       "mean": round(statistics.fmean(lat), 1) if lat else None},
+        "errors": len(results["errors"]), "error_samples": results["errors"][:5],
+        "resident_visible_failures": results["failures"],
+    }
+
+
+def measure(name: str, url: str, levels: list[int], per_resident: int, ours: bool,
+            memory_pids: dict[str, int]) -> dict:
+    print(f"\n== {name} ==", flush=True)
+    asyncio.run(load(url, 2, 1, ours))  # warm up (first predictions are slower)
+    rows = []
+    for concurrency in levels:
+        row = asyncio.run(load(url, concurrency, max(1, per_resident if concurrency > 1 else 3), ours))
+        rows.append(row)
+        lat = row["latency_ms"]
+        print(f"  {concurrency:>3} at once: {row['messages_per_s']:6.1f} msg/s, "
+              f"{row['conversations_per_s']:5.2f} conv/s, p50 {lat['p50']:7.1f} ms, "
+              f"p95 {lat['p95']:7.1f} ms, p99 {lat['p99']:7.1f} ms, errors {row['errors']}, "
+              f"resident-visible failures {row['resident_visible_failures']}", flush=True)
+    memory = {process: rss_mb(pid) for process, pid in memory_pids.items()}
+    print(f"  memory after the load (MB): {memory}", flush=True)
+    return {"levels": rows, "memory_mb": memory}
+
+
+# --- the three set-ups ---------------------------------------------------------------------------
+
+def single_stack(model: Path, workdir: Path) -> tuple[RasaStack, float]:
+    stack = RasaStack(model=model, workdir=workdir,
+                      extra_env={"INTAKE_RATE_LIMIT_CONVERSATION": "0", "INTAKE_RATE_LIMIT_ADDRESS": "0"})
+    stack.migrate()
+    stack.graph_api.start()
+    stack.start_actions()
+    t0 = time.monotonic()
+    stack.start_rasa()
+    return stack, time.monotonic() - t0
+
+
+def starter_bot(workdir: Path) -> tuple[subprocess.Popen, int, float]:
+    home = ROOT / "var" / "bench" / "starter"
+    models = home / "models"
+    if not models.is_dir() or not list(models.glob("*.tar.gz")):
+        print("Training Rasa's starter bot (rasa init; once, kept in var/bench/starter)...", flush=True)
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(home)],
+                       cwd=home, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    log = open(workdir / "starter.log", "wb")
+    t0 = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "rasa", "run", "--enable-api", "--port", str(port),
+                                "--model", "models"], cwd=home, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True,
+                               env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/status", timeout=2).json().get("model_file"),
+               300, "starter bot", process)
+    return process, port, time.monotonic() - t0
+
+
+def ratios(ours: dict, starter: dict, levels: list[int]) -> dict:
+    out = {}
+    for level in levels:
+        a = next(r for r in ours["levels"] if r["concurrency"] == level)
+        b = next(r for r in starter["levels"] if r["concurrency"] == level)
+        out[str(level)] = {
+            "p95_ratio": round(a["latency_ms"]["p95"] / b["latency_ms"]["p95"], 2),
+            "throughput_ratio": round(a["messages_per_s"] / b["messages_per_s"], 2),
+        }
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--conversations-per-resident", type=int, default=2)
+    parser.add_argument("--json", type=Path, default=ROOT / "results" / "load-benchmark.json")
+    parser.add_argument("--skip-scaled", action="store_true")
+    args = parser.parse_args()
+    model = ensure_model(ROOT / "models")
+    report: dict = {"machine": {"cpus": os.cpu_count()}, "levels": args.levels}
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        tmp = Path(tmp)
+        starter, port, starter_start = starter_bot(tmp)
+        try:
+            report["starter"] = measure("Rasa starter bot (rasa init), one server",
+                                        f"http://127.0.0.1:{port}/webhooks/rest/webhook", args.levels,
+                                        args.conversations_per_resident, False, {"rasa": starter.pid})
+            report["starter"]["start_seconds"] = round(starter_start, 1)
+        finally:
+            stop(starter)
+
+        (tmp / "single").mkdir()
+        stack, start_seconds = single_stack(model, tmp / "single")
+        try:
+            pids = {"rasa": stack.processes[1].pid, "actions": stack.processes[0].pid}
+            report["single"] = measure("Intake, one machine (one Rasa server, SQLite)",
+                                       f"{stack.url}/webhooks/rest/webhook", args.levels,
+                                       args.conversations_per_resident, True, pids)
+            report["single"]["start_seconds"] = round(start_seconds, 1)
+        finally:
+            stack.stop()
+        report["single_vs_starter"] = ratios(report["single"], report["starter"], args.levels)
+
+        if not args.skip_scaled:
+            from tests.support.scaled import ScaledStack
+
+            (tmp / "scaled").mkdir()
+            scaled = ScaledStack(model=model, workdir=tmp / "scaled",
+                                 postgres_admin_url=os.environ.get("INTAKE_TEST_POSTGRES_URL",
+                                                                   "postgresql://postgres@127.0.0.1:5432/test"),
+                                 redis_url=os.environ.get("INTAKE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
+            t0 = time.monotonic()
+            scaled.start()
+            try:
+                pids = {name: p.popen.pid for name, p in scaled.processes.items()}
+                report["scaled"] = measure("Intake scaled out (2 Rasa + 2 action servers, nginx, "
+                                           "PostgreSQL, Redis)", f"{scaled.url}/webhooks/rest/webhook",
+                                           args.levels, args.conversations_per_resident, True, pids)
+                report["scaled"]["start_seconds"] = round(time.monotonic() - t0, 1)
+            finally:
+                scaled.stop()
+            report["scaled_vs_starter_single"] = ratios(report["scaled"], report["starter"], args.levels)
+
+    print("\n== Ratios to the starter bot (p95 latency: lower is better; throughput: higher) ==")
+    for key in ("single_vs_starter", "scaled_vs_starter_single"):
+        if key in report:
+            for level, r in report[key].items():
+                print(f"  {key:<26} {level:>3} at once: p95 x{r['p95_ratio']}, throughput x{r['throughput_ratio']}")
+    print("  targets: one server p95 <= x2 and throughput >= x0.5 at 10 and 50; scaled throughput >= x1.6")
+    print(f"\nStart with a trained model: starter {report['starter']['start_seconds']} s, "
+          f"Intake Rasa server {report['single']['start_seconds']} s")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2))
+    print(f"Written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
