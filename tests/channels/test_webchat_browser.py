@@ -354,3 +354,17 @@ def test_end_chat_forgets_the_conversation_on_this_device(page, rasa_stack):
     page.reload()
     expect(bot_messages(page)).to_have_count(1)
     expect(conversation(page)).not_to_contain_text("automated assistant")
+
+
+def test_a_long_pasted_message_reaches_the_assistant_whole(page, rasa_stack):
+    """A browser's maxlength would cut a paste short without a word: the widget sends it all."""
+    page.goto(demo_url(rasa_stack))
+    page.get_by_role("button", name="Chat with us").click()
+    wait_for_reply(page, "online assistant", 0)
+    letter = ("Dear Sir or Madam, I am writing about the damp in my flat, which is getting worse. " * 60).strip()
+    assert len(letter) > 4000
+    seen = bot_messages(page).count()
+    type_message(page, letter)
+    wait_for_turn(page, seen)
+    said = [e["text"] for e in user_events(rasa_stack, session_id(page, rasa_stack))]
+    assert said[-1] == letter

@@ -19,7 +19,9 @@
 import { io } from "socket.io-client";
 import { CSS } from "./styles.js";
 
-const MAX_LENGTH = 2000;
+// The server's INTAKE_MAX_MESSAGE_CHARS default. No maxlength on the box: a browser cuts a paste
+// short without a word, and the resident would lose the rest.
+const MAX_LENGTH = 100000;
 const ACK_TIMEOUT_MS = 60000;
 
 function readConfig(script) {
@@ -176,7 +178,7 @@ class IntakeChat {
     form.appendChild(element("p", { id: "ic-hint", class: "ic-hint" }, "Press Enter to send. Shift and Enter starts a new line."));
     const row = element("div", { class: "ic-row" });
     this.input = element("textarea", {
-      id: "ic-input", class: "ic-input", rows: "2", maxlength: String(MAX_LENGTH),
+      id: "ic-input", class: "ic-input", rows: "2",
       "aria-describedby": "ic-hint", autocomplete: "off", spellcheck: "true",
     });
     this.sendButton = element("button", { type: "submit", class: "ic-send" }, "Send");
@@ -427,7 +429,7 @@ class IntakeChat {
   }
 
   send(payload, display) {
-    const text = String(payload).trim().slice(0, MAX_LENGTH);
+    const text = String(payload).trim();
     if (!text) return;
     const item = { sender: "user", text: display || text, payload: text, pending: !this.ready };
     this.add(item);
@@ -444,6 +446,11 @@ class IntakeChat {
   submit() {
     const text = this.input.value.trim();
     if (!text) {
+      this.input.focus();
+      return;
+    }
+    if (text.length > MAX_LENGTH) { // kept in the box, so nothing is lost
+      this.showConnection(`That message is too long to send in one go (${text.length.toLocaleString("en-GB")} characters; the most is ${MAX_LENGTH.toLocaleString("en-GB")}). Please send it in parts.`);
       this.input.focus();
       return;
     }
