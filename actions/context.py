@@ -28,6 +28,7 @@ def answer_context(tracker: Tracker) -> answers.Context:
         complaint_time_limit_months=replies.complaint_time_limit_months(profile),
         exclusion_message=lambda key: replies.exclusion_message(profile, key),
         emergency_advice=lambda: replies.emergency_advice(profile),
+        kind_introduction=lambda kind: replies.kind_introduction(profile, kind),
         latest_text=latest.get("text") or "",
         intent_ranking=latest.get("intent_ranking") or [],
     )

@@ -26,8 +26,11 @@ INTAKE_SLOTS = (
 )
 
 
-def clear_intake(keep: tuple[str, ...] = ()) -> list[EventType]:
-    return [SlotSet(name, None) for name in INTAKE_SLOTS if name not in keep]
+def clear_intake(slots: dict[str, Any], keep: tuple[str, ...] = ()) -> list[EventType]:
+    """Empty the answers that have a value (only those: every event is stored and read back on
+    each of the conversation's later messages)."""
+    return [SlotSet(name, None) for name in INTAKE_SLOTS
+            if name not in keep and slots.get(name) is not None]
 
 
 class ActionStartFeedback(Action):
@@ -43,14 +46,13 @@ class ActionStartFeedback(Action):
         text = (latest.get("text") or "").strip()
         ranking = latest.get("intent_ranking") or []
         # Flags raised earlier in the conversation (an emergency, a safeguarding concern) stay.
-        events = clear_intake()
+        events = clear_intake(tracker.slots)
         events.append(SlotSet("submission_id", uuid.uuid4().hex))
         kind = intent if intent in fields.KINDS else None
         if kind and needs_clarification(ranking) is not None and not text.startswith("/"):
             kind = None  # the form asks which kind it is (action_ask_feedback_kind)
-        if kind:
+        if kind:  # the form's check of feedback_kind says what this kind is and what happens next
             events.append(SlotSet("feedback_kind", kind))
-            say_all(dispatcher, replies.kind_introduction(active_profile(), kind))
         if opening.describes_the_matter(text):  # not asked "what went wrong?" again
             events.append(SlotSet("description", text))
         return events
@@ -135,7 +137,7 @@ class ActionCancelForm(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_stopped")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_intake(),
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_intake(tracker.slots),
                 SlotSet("case_task", None), SlotSet("case_reference", None),
                 SlotSet("verification", None)]
 
@@ -161,5 +163,5 @@ class ActionFileCase(Action):
             say_all(dispatcher, replies.filing_failed(profile))
             return [SlotSet("awaiting_confirmation", True)]
         say_all(dispatcher, replies.after_filing(profile, case, tracker.slots))
-        return [*clear_intake(), SlotSet("urgent", None), SlotSet("safeguarding", None),
+        return [*clear_intake(tracker.slots), SlotSet("urgent", None), SlotSet("safeguarding", None),
                 SlotSet("last_reference", case.reference)]

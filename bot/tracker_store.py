@@ -33,12 +33,25 @@ def _is_transient(error: Exception) -> bool:
         isinstance(error, DBAPIError) and bool(getattr(error, "connection_invalidated", False)))
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """The one-machine default: write-ahead logging (the staff workspace reads while Rasa writes)
+    and one sync per checkpoint rather than per message (safe against a crash of the process; a
+    power cut can lose the last moments, as with the case store's SQLite file)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
 class ResilientSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def _retrying(self, what: str, work: Callable[[], Awaitable[T]]) -> T:

@@ -8,8 +8,9 @@
 - `rest.RestInput`: Rasa's REST channel (channel name "rest") with input checks and limits.
 - `limits`: the size and rate limits every channel applies.
 
-All three channels are named in `credentials.yml`; each installs `bot.rasa_guard` (a plain reply
-when the action server cannot be reached) when the Rasa server loads it. The channel name is
+All three channels are named in `credentials.yml`; each installs `bot.rasa_hooks` (a plain reply
+when the action server cannot be reached; faster action-response checks) when the Rasa server
+loads it. The channel name is
 stored with every user message, so `tracker.get_latest_input_channel()` tells the conversation
 layer where a case came from.
 """

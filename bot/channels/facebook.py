@@ -33,7 +33,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_guard
+from bot import rasa_hooks
 from bot.channels.limits import MessageLimits
 from bot.channels.messenger import (
     SIGNATURE_HEADER,
@@ -344,4 +344,4 @@ class FacebookInput(InputChannel):
             await output.send_action(message.sender_id, "typing_off")
 
 
-rasa_guard.install()  # loaded by the Rasa server: tell residents when actions fail
+rasa_hooks.install()  # loaded by the Rasa server: see bot/rasa_hooks.py

@@ -22,7 +22,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.limits import MessageLimits, Refusal, client_address
-from bot import rasa_guard
+from bot import rasa_hooks
 from bot.rasa_guard import apology
 
 logger = logging.getLogger(__name__)
@@ -104,4 +104,4 @@ class RestInput(RasaRestInput):
         return webhook
 
 
-rasa_guard.install()  # loaded by the Rasa server: tell residents when actions fail
+rasa_hooks.install()  # loaded by the Rasa server: see bot/rasa_hooks.py

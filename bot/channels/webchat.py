@@ -48,7 +48,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import rasa_guard
+from bot import rasa_hooks
 from bot.channels.limits import MessageLimits, client_address
 from bot.settings import PROJECT_ROOT
 
@@ -372,4 +372,4 @@ async def _maybe_await(result: Any) -> None:
         await result
 
 
-rasa_guard.install()  # loaded by the Rasa server: tell residents when actions fail
+rasa_hooks.install()  # loaded by the Rasa server: see bot/rasa_hooks.py

@@ -37,6 +37,7 @@ class Context:
     complaint_time_limit_months: int = 12
     exclusion_message: Callable[[str], str] = lambda key: ""
     emergency_advice: Callable[[], str] = lambda: ""
+    kind_introduction: Callable[[str], list] = lambda kind: []
     latest_text: str = ""
     intent_ranking: list[dict] = field(default_factory=list)
 
@@ -90,6 +91,18 @@ def check_description(value: Any, ctx: Context) -> Outcome:
         category = triage.awaab_category(text)
         if category:
             outcome.slots["awaab_category"] = category
+    return outcome
+
+
+def check_feedback_kind(value: Any, ctx: Context) -> Outcome:
+    """The kind is known (from the first message or the clarifying question): say what it is and
+    what happens to it (a service request is not a complaint ...), once, whichever way it came."""
+    from bot.intake.fields import KINDS
+
+    if value not in KINDS:
+        return Outcome({"feedback_kind": None})
+    outcome = Outcome({"feedback_kind": value})
+    outcome.messages.extend(ctx.kind_introduction(value))
     return outcome
 
 
@@ -261,6 +274,7 @@ def check_verification(value: Any, ctx: Context) -> Outcome:
 
 
 CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {
+    "feedback_kind": check_feedback_kind,
     "description": check_description,
     "complaint_choice": check_complaint_choice,
     "event_date_text": check_event_date_text,

@@ -1,0 +1,12 @@
+"""What the project adds to the Rasa server process, installed when Rasa loads our channels
+(credentials.yml names them): `rasa_guard` (a plain reply when the action server cannot be
+reached) and `rasa_speed` (action responses validated without re-checking the schema each time).
+Rasa 3.6 has no plugin hook for either."""
+from __future__ import annotations
+
+
+def install() -> None:
+    from bot import rasa_guard, rasa_speed
+
+    rasa_guard.install()
+    rasa_speed.install()
