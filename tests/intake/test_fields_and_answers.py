@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from bot.intake import answers, fields, filing, summary
 
@@ -138,3 +138,17 @@ def test_submission_for_a_representative_and_an_anonymous_resident():
                                          "facebook", "c2")
     assert anonymous["anonymous"] is True and anonymous["name"] is None and anonymous["email"] is None
     assert anonymous["urgent"] is True and anonymous["channel"] == "facebook"
+
+
+def test_the_kind_is_introduced_once_it_is_known_whichever_way():
+    from bot.intake import answers
+    from bot.intake.replies import kind_introduction
+    from bot.policy import load_profile
+
+    profile = load_profile("housing-ombudsman-code")
+    ctx = answers.Context(slots={}, now=datetime(2026, 12, 1, tzinfo=timezone.utc),
+                          kind_introduction=lambda kind: kind_introduction(profile, kind))
+    outcome = answers.check("feedback_kind", "service_request", ctx)
+    assert outcome.slots == {"feedback_kind": "service_request"}
+    assert "not a complaint" in outcome.messages[0]["text"]
+    assert answers.check("feedback_kind", "nonsense", ctx).slots == {"feedback_kind": None}
