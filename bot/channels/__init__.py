@@ -9,8 +9,7 @@
 - `limits`: the size and rate limits every channel applies.
 
 All three channels are named in `credentials.yml`; each installs `bot.rasa_hooks` (a plain reply
-when the action server cannot be reached; faster action-response checks) when the Rasa server
-loads it. The channel name is
-stored with every user message, so `tracker.get_latest_input_channel()` tells the conversation
-layer where a case came from.
+when the action server cannot be reached, and faster checks of the action server's answers) when
+the Rasa server loads it. The channel name is stored with every user message, so
+`tracker.get_latest_input_channel()` tells the conversation layer where a case came from.
 """
