@@ -18,4 +18,11 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && [ "$(id -u)
     echo "warning: could not install nginx; the scaled-out tests will not run" >&2
   fi
 fi
+# One test rebuilds the committed widget bundle to prove it matches its source; it needs the
+# widget's npm packages (from the npm registry, pinned by web/package-lock.json).
+if [ ! -x web/node_modules/.bin/esbuild ] && command -v npm >/dev/null 2>&1; then
+  echo "Installing the chat widget's npm packages for the bundle check (first run only)..."
+  (cd web && npm ci --no-audit --no-fund --loglevel=error) \
+    || echo "warning: could not install the widget's npm packages; the bundle check will not run" >&2
+fi
 exec uv run --no-sync pytest "$@"

@@ -57,7 +57,10 @@ class PostgresDatabases:
 
     def __init__(self, server_url: str):
         self.server_url = server_url
-        self.admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+        # pool_pre_ping: the resilience tests restart the server mid-session, which would leave
+        # this pool holding dead connections for the drop at the end.
+        self.admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT", future=True,
+                                      pool_pre_ping=True)
         self.created: list[str] = []
 
     def create(self) -> str:

@@ -202,8 +202,9 @@ class Turn:
 
     say: type words; tap: tap the quick reply with this title (as the domain writes it; Messenger
     shows it shortened to 20 characters) from the assistant's last message; postback: press a
-    menu or template button with this payload; choose: with `say`, the quick reply to tap when the
-    assistant asks which kind of feedback it is; offer: (test scaffold) make the assistant offer
+    menu or template button with this payload; choose: with `say`, the payload of the quick reply
+    to tap when the assistant asks which kind of feedback it is (its title depends on which kinds
+    it is choosing between); offer: (test scaffold) make the assistant offer
     these buttons through Rasa's HTTP API.
     """
 
@@ -230,7 +231,7 @@ CASE_REFERENCE = r"\bSRQ-[A-Z0-9]{5}-[A-Z0-9]\b"
 # A repair request about damp and mould, as a resident makes it on Messenger.
 SERVICE_REQUEST: tuple[Turn, ...] = (
     Turn(say="There is black mould all over my bedroom wall and ceiling",
-         choose="Service request", expect="where is it"),
+         choose="/service_request", expect="where is it"),
     Turn(say="Bedroom, 4 Elm Court, Leeds LS1 4AP", expect="how urgent"),
     Turn(tap="Urgent, in the next few days", expect="when could we get in"),
     Turn(say="weekday mornings, there's a dog", expect="your name"),
@@ -267,6 +268,12 @@ class MessengerResident:
                         f"{self.last_said!r}")
         return self.send(tap(self.id, shown, chosen[0]["payload"]))
 
+    def tap_payload(self, payload: str) -> str:
+        chosen = [r for r in self.quick_replies if r.get("payload") == payload]
+        assert chosen, (f"no quick reply for {payload!r} in {self.quick_replies}; the assistant "
+                        f"said {self.last_said!r}")
+        return self.send(tap(self.id, chosen[0]["title"], payload))
+
     def turn(self, turn: Turn, number: int) -> str:
         if turn.offer:
             bot_offers(self.stack, self.id, "Can I help with anything else?", turn.offer,
@@ -280,7 +287,7 @@ class MessengerResident:
         else:
             said = self.send(text(self.id, turn.say))
             if turn.choose and turn.expect.lower() not in said.lower():
-                said = self.tap(turn.choose)  # "which of these is closest?"
+                said = self.tap_payload(turn.choose)  # "which of these is closest?"
         where = f"turn {number} ({turn}): the assistant said {said!r}"
         assert turn.expect.lower() in said.lower(), where
         if turn.expect_pattern:
