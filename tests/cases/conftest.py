@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -15,26 +15,10 @@ from sqlalchemy.engine.url import make_url
 from bot.cases.db import make_engine, upgrade
 from bot.cases.store import CaseStore
 from bot.policy import load_profile
+from tests.support.clock import Clock
 
 BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 PROFILE = "housing-ombudsman-code"
-
-
-class Clock:
-    """A clock the tests move by hand (timezone-aware, UTC)."""
-
-    def __init__(self, start: datetime):
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta) -> datetime:
-        self.moment += timedelta(**delta)
-        return self.moment
-
-    def set(self, moment: datetime) -> None:
-        self.moment = moment
 
 
 def _require_services() -> bool:

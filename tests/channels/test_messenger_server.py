@@ -311,13 +311,7 @@ def test_a_service_request_over_messenger_is_filed_with_its_channel(rasa_stack):
     for number, turn in enumerate(SERVICE_REQUEST, 1):
         said = resident.turn(turn, number)
     reference = re.search(CASE_REFERENCE, said).group(0)
-    from bot.cases.store import CaseStore
-
-    store = CaseStore(rasa_stack.env["INTAKE_DATABASE_URL"])
-    try:
-        case = store.find_by_reference(reference)
-    finally:
-        store.dispose()
+    case = rasa_stack.filed_case(reference)
     assert case is not None, reference
     assert case.case_type == "service_request" and case.channel == "facebook"
     assert case.conversation_id == resident.id

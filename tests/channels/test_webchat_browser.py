@@ -225,13 +225,7 @@ def test_a_resident_completes_a_complaint_and_it_is_filed_with_its_channel(page,
     reference = re.search(CASE_REFERENCE, conversation(page).inner_text()).group(0)
     sender = session_id(page, rasa_stack)
     assert {e["input_channel"] for e in user_events(rasa_stack, sender)} == {"socketio"}
-    from bot.cases.store import CaseStore
-
-    store = CaseStore(rasa_stack.env["INTAKE_DATABASE_URL"])
-    try:
-        case = store.find_by_reference(reference)
-    finally:
-        store.dispose()
+    case = rasa_stack.filed_case(reference)
     assert case is not None, reference
     assert case.case_type == "complaint" and case.channel == "socketio"
     assert case.conversation_id == sender

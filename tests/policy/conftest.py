@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.policy import load_profile
 from bot.settings import PROJECT_ROOT
 
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -30,3 +31,15 @@ def domain_text() -> str:
     if not DOMAIN.is_file():
         pytest.skip(f"DOMAIN.md is not here ({DOMAIN}); it lives in ../shared/")
     return normalise(DOMAIN.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def code():
+    """The Housing Ombudsman's Code profile."""
+    return load_profile("housing-ombudsman-code")
+
+
+@pytest.fixture(scope="session")
+def hpg():
+    """Housing Plus Group's profile (housing, care and new-build sales)."""
+    return load_profile("housing-plus-group")

@@ -15,16 +15,6 @@ from bot.policy.deadlines import (
 
 
 @pytest.fixture(scope="module")
-def code():
-    return load_profile("housing-ombudsman-code")
-
-
-@pytest.fixture(scope="module")
-def hpg():
-    return load_profile("housing-plus-group")
-
-
-@pytest.fixture(scope="module")
 def seed3():
     return load_profile("seed-003-landlord")
 

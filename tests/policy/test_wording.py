@@ -13,16 +13,6 @@ from bot.policy.wording import (
 )
 
 
-@pytest.fixture(scope="module")
-def code():
-    return load_profile("housing-ombudsman-code")
-
-
-@pytest.fixture(scope="module")
-def hpg():
-    return load_profile("housing-plus-group")
-
-
 def test_format_date_has_no_leading_zero():
     assert format_date(date(2027, 1, 4)) == "Monday 4 January 2027"
     assert format_date(date(2028, 2, 29)) == "Tuesday 29 February 2028"

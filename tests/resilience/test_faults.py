@@ -29,8 +29,6 @@ def texts(replies: list[dict]) -> str:
 
 
 def test_the_action_server_dying_mid_form_keeps_the_residents_details(rasa_stack):
-    from bot.cases.store import CaseStore
-
     sender = f"actions-down-{uuid.uuid4().hex[:8]}"
     for message in COMPLAINT[:3]:
         rasa_stack.say(sender, message)
@@ -48,13 +46,9 @@ def test_the_action_server_dying_mid_form_keeps_the_residents_details(rasa_stack
         replies = rasa_stack.say(sender, message)
     reference = reference_in(replies)
     assert reference, texts(replies)
-    store = CaseStore(rasa_stack.env["INTAKE_DATABASE_URL"])
-    try:
-        case = store.find_by_reference(reference)
-        assert case.affected == COMPLAINT[3] and case.description == COMPLAINT[1]
-        assert case.event_date_text == COMPLAINT[2] and case.event_date is not None
-    finally:
-        store.dispose()
+    case = rasa_stack.filed_case(reference)
+    assert case.affected == COMPLAINT[3] and case.description == COMPLAINT[1]
+    assert case.event_date_text == COMPLAINT[2] and case.event_date is not None
     users = [e["text"] for e in requests.get(
         f"{rasa_stack.url}/conversations/{sender}/tracker", params={"token": rasa_stack.token},
         timeout=30).json()["events"] if e["event"] == "user"]

@@ -7,8 +7,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, timezone
 
 import pytest
 from argon2 import PasswordHasher, profiles
@@ -17,8 +16,8 @@ from bot.cases.db import make_engine, upgrade
 from bot.cases.store import CaseStore
 from bot.cases.submission import CaseSubmission
 from bot.staff import auth
+from tests.support.clock import LONDON, Clock
 
-LONDON = ZoneInfo("Europe/London")
 PASSWORD = "correct horse battery staple"
 USERS = {"ada": ("Ada Advocate", "advocate"), "max": ("Max Manager", "manager"),
          "ann": ("Ann Admin", "admin")}
@@ -31,23 +30,6 @@ def cheap_password_hashes():
     auth.set_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
     yield
     auth.set_hasher(PasswordHasher())
-
-
-class Clock:
-    """A clock the tests move (aware, UTC)."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta) -> datetime:
-        self.moment += timedelta(**delta)
-        return self.moment
-
-    def set_uk(self, text: str) -> None:
-        self.moment = datetime.fromisoformat(text).replace(tzinfo=LONDON).astimezone(timezone.utc)
 
 
 def uk(text: str) -> datetime:

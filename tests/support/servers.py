@@ -219,6 +219,16 @@ class RasaStack:
     def log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")
 
+    def filed_case(self, reference: str):
+        """The case filed under `reference` in this stack's case store (None when there is none)."""
+        from bot.cases.store import CaseStore
+
+        store = CaseStore(self.env["INTAKE_DATABASE_URL"])
+        try:
+            return store.find_by_reference(reference)
+        finally:
+            store.dispose()
+
     def say(self, sender: str, message: str) -> list[dict]:
         """Send one message as a resident over the REST channel; the assistant's replies."""
         response = requests.post(f"{self.url}/webhooks/rest/webhook",
