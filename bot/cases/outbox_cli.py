@@ -79,6 +79,8 @@ def _run(args, store) -> int:
         forwarder = outbox.Forwarder.from_settings(store)
     except outbox.ForwardingNotConfigured as error:
         if args.loop and args.idle_if_unset:
+            # Ready for SIGTERM before saying so: whoever reads the line may stop us at once.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
             print(f"forwarding is off: {error}", file=sys.stderr, flush=True)
             return _wait_until_stopped()
         raise UserError(str(error)) from None
@@ -110,7 +112,6 @@ def _run(args, store) -> int:
 
 def _wait_until_stopped() -> int:
     """Idle until SIGTERM or Ctrl-C (honcho stops every process when one of them exits)."""
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while True:
             signal.pause()
