@@ -86,7 +86,7 @@ def check_lock_store() -> list[str]:
 
 
 def check_limits() -> list[str]:
-    """The channels' size and rate limits are numbers and rates they can use."""
+    """The channels' size and rate limits, the ports and the retry times are numbers they can use."""
     from bot.channels.limits import Rate, SettingError, max_message_chars
 
     problems = []
@@ -99,6 +99,16 @@ def check_limits() -> list[str]:
         max_message_chars()
     except SettingError as error:
         problems.append(str(error))
+    for name in settings.PORTS:
+        try:
+            settings.integer(name, 1, 65535)
+        except settings.SettingError as error:
+            problems.append(str(error))
+    for name in settings.DURATIONS:
+        try:
+            settings.seconds(name)
+        except settings.SettingError as error:
+            problems.append(str(error))
     if not settings.get("INTAKE_TRUSTED_PROXIES").isdigit():
         problems.append(f"INTAKE_TRUSTED_PROXIES: {settings.get('INTAKE_TRUSTED_PROXIES')!r} "
                         "is not a number of proxies")

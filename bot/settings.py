@@ -93,6 +93,39 @@ def get(name: str) -> str:
     return setting.default if value is None or value == "" else value
 
 
+class SettingError(ValueError):
+    """A setting whose value cannot be used; the message names it and says what is expected."""
+
+
+def integer(name: str, minimum: int = 0, maximum: int = 10**9) -> int:
+    """A whole-number setting within [minimum, maximum] (ports, counts)."""
+    value = get(name).strip()
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingError(f"{name}: expected a whole number, not {value!r}") from None
+    if not minimum <= number <= maximum:
+        raise SettingError(f"{name}: expected a number from {minimum} to {maximum}, not {number}")
+    return number
+
+
+def seconds(name: str) -> float:
+    """A duration setting in seconds (zero or more)."""
+    value = get(name).strip()
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingError(f"{name}: expected a number of seconds, not {value!r}") from None
+    if not 0 <= number < float("inf"):
+        raise SettingError(f"{name}: expected zero or more seconds, not {value!r}")
+    return number
+
+
+# Settings that must parse as numbers; `python -m bot check` tries each before anything starts.
+PORTS = ("RASA_PORT", "ACTION_PORT", "STAFF_PORT", "INTAKE_REDIS_PORT")
+DURATIONS = ("INTAKE_DB_RETRY_SECONDS", "INTAKE_TRACKER_RETRY_SECONDS")
+
+
 def resolve_sqlite_path(url: str) -> str:
     """Make a relative SQLite URL absolute against the project root.
 

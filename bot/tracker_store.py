@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any, Awaitable, Callable, Iterable, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -20,11 +19,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import settings
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# How long a read or write keeps trying while the database is away (a restart takes seconds).
-RETRY_FOR_SECONDS = float(os.environ.get("INTAKE_TRACKER_RETRY_SECONDS", "60"))
 FIRST_DELAY, MAX_DELAY = 0.2, 5.0
 
 
@@ -56,7 +55,8 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
 
     async def _retrying(self, what: str, work: Callable[[], Awaitable[T]]) -> T:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + RETRY_FOR_SECONDS
+        # How long to keep trying while the database is away (a restart takes seconds).
+        deadline = loop.time() + settings.seconds("INTAKE_TRACKER_RETRY_SECONDS")
         delay = FIRST_DELAY
         while True:
             try:

@@ -104,6 +104,21 @@ def test_malformed_training_data_is_one_clear_line_naming_the_file(tmp_path):
     assert "malformed YAML" in lines[0]
 
 
+@pytest.mark.parametrize("name, value, expected", [
+    ("RASA_PORT", "abc", "error: RASA_PORT: expected a whole number, not 'abc'"),
+    ("ACTION_PORT", "99999", "error: ACTION_PORT: expected a number from 1 to 65535, not 99999"),
+    ("STAFF_PORT", "x", "error: STAFF_PORT: expected a whole number, not 'x'"),
+    ("INTAKE_DB_RETRY_SECONDS", "soon",
+     "error: INTAKE_DB_RETRY_SECONDS: expected a number of seconds, not 'soon'"),
+    ("INTAKE_TRACKER_RETRY_SECONDS", "-5",
+     "error: INTAKE_TRACKER_RETRY_SECONDS: expected zero or more seconds, not '-5'"),
+])
+def test_a_setting_that_is_not_a_number_is_one_clear_line(name, value, expected):
+    result = run_bot("check", "--skip-database", **{name: value})
+    assert result.returncode == 1
+    assert result.stderr.strip() == expected
+
+
 def test_good_settings_pass_the_check(tmp_path):
     result = run_bot("check", INTAKE_DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
                      INTAKE_TRACKER_URL=f"sqlite:///{tmp_path / 't.db'}")

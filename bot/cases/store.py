@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from bot import settings
 from bot.cases import contacts, references
 from bot.cases.db import WRITE, make_engine
 from bot.cases.export import case_to_dict
@@ -39,8 +39,6 @@ from bot.cases.references import InvalidReference
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
 
 log = logging.getLogger(__name__)
-# How long a filing keeps trying while the database is away (INTAKE_DB_RETRY_SECONDS).
-RETRY_SECONDS = float(os.environ.get("INTAKE_DB_RETRY_SECONDS", "30"))
 
 LONDON = ZoneInfo("Europe/London")
 DeadlineFn = Callable[..., Mapping[str, Any]]
@@ -212,8 +210,10 @@ class CaseStore:
 
     def _retrying(self, work: Callable[[], Any], within_seconds: float | None = None) -> Any:
         """Run an idempotent unit of work again after a transient database error, for up to
-        RETRY_SECONDS (a PostgreSQL restart takes a few seconds; the resident waits meanwhile)."""
-        deadline = time.monotonic() + (RETRY_SECONDS if within_seconds is None else within_seconds)
+        INTAKE_DB_RETRY_SECONDS (a PostgreSQL restart takes a few seconds; the resident waits meanwhile)."""
+        if within_seconds is None:
+            within_seconds = settings.seconds("INTAKE_DB_RETRY_SECONDS")
+        deadline = time.monotonic() + within_seconds
         attempt = 0
         while True:
             attempt += 1
