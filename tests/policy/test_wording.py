@@ -107,7 +107,7 @@ def test_ombudsman_text_per_service(hpg):
     assert "regulatory issue" in care
     assert "Housing Ombudsman" not in care
     new_build = ombudsman_text(hpg, "new-build")
-    assert "New Homes Ombudsman Service" in new_build and "www.newhomesombudsman.co.uk" in new_build
+    assert "New Homes Ombudsman Service" in new_build and "www.nhos.org.uk" in new_build and "customer.services@nhos.org.uk" in new_build
 
 
 def test_contact_channels_from_the_profile(hpg, code):
