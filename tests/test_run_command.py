@@ -27,10 +27,11 @@ def test_make_run_answers_hello_and_stops_cleanly_on_ctrl_c(trained_model, tmp_p
     # Reuse the installed packages and the trained model: this test is about the run command.
     (copy / "models").mkdir(exist_ok=True)
     shutil.copy2(trained_model, copy / "models" / trained_model.name)
-    rasa_port, action_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "ACTION_", "RASA_"))}
+    rasa_port, action_port, staff_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("INTAKE_", "ACTION_", "RASA_", "STAFF_"))}
     env.update(UV_PROJECT_ENVIRONMENT=str(PROJECT_ROOT / ".venv"), RASA_PORT=str(rasa_port),
-               ACTION_PORT=str(action_port))
+               ACTION_PORT=str(action_port), STAFF_PORT=str(staff_port))
     log_path = tmp_path / "run.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(["make", "run"], cwd=copy, env=env, stdout=log,
@@ -47,6 +48,8 @@ def test_make_run_answers_hello_and_stops_cleanly_on_ctrl_c(trained_model, tmp_p
                               json={"sender": "run-test", "message": "hello"}, timeout=60).json()
         assert "online assistant" in reply[0]["text"]
         assert (copy / "var" / "tracker.db").exists()  # the embedded SQLite default under var/
+        assert f"http://127.0.0.1:{staff_port}/" in output  # the staff workspace, said and served
+        assert requests.get(f"http://127.0.0.1:{staff_port}/healthz", timeout=10).text.strip() == "ok"
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal sends
         try:
@@ -55,7 +58,12 @@ def test_make_run_answers_hello_and_stops_cleanly_on_ctrl_c(trained_model, tmp_p
             os.killpg(process.pid, signal.SIGKILL)
             raise AssertionError("make run did not stop within 30 s of Ctrl-C")
     time.sleep(1)
-    for port in (rasa_port, action_port):
+    try:  # every process it started (Rasa, actions, staff, forwarder) has ended
+        os.killpg(process.pid, 0)
+        raise AssertionError("processes of make run are still running after Ctrl-C")
+    except ProcessLookupError:
+        pass
+    for port in (rasa_port, action_port, staff_port):
         try:
             requests.get(f"http://127.0.0.1:{port}/", timeout=2)
             raise AssertionError(f"something still answers on port {port} after Ctrl-C")
