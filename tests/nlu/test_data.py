@@ -10,7 +10,7 @@ import yaml
 from bot.nlp import FEEDBACK_KINDS
 from bot.nlp.screen import SCREEN_INTENTS
 from bot.settings import PROJECT_ROOT
-from tests.nlu.nludata import (HELDOUT_FILE, NLU_DIR, heldout_examples, near_duplicates, tokens,
+from tests.nlu.nludata import (HELDOUT_FILE, HELDOUT_LEAK_JACCARD, NLU_DIR, heldout_examples, near_duplicates, tokens,
                                training_examples)
 
 MIN_PER_KIND = 80
@@ -106,7 +106,7 @@ def test_heldout_shares_no_message_with_training(training, heldout):
 
 
 def test_heldout_has_no_near_duplicate_in_training(training, heldout):
-    pairs = near_duplicates(heldout, training)
+    pairs = near_duplicates(heldout, training, threshold=HELDOUT_LEAK_JACCARD)
     listing = [f"held-out {a.text!r} ~ training {b.text!r} ({score:.2f})" for a, b, score in pairs]
     assert not pairs, "\n".join(listing)
 
