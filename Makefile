@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test train check bench-nlu bench-load
+.PHONY: run test train check bench-nlu bench-load bench-cases
 
 run:
 	@bash scripts/run.sh
@@ -18,3 +18,8 @@ bench-nlu:
 
 bench-load:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_load.py'
+
+# The case store's filing rate on SQLite and on PostgreSQL (the local server unless
+# INTAKE_TEST_POSTGRES_URL names another).
+bench-cases:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_cases.py --postgres "$${INTAKE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"'
