@@ -1,21 +1,31 @@
 """Abuse limits shared by the channels: message size, and message rate per conversation and per
 address, each refused with a polite reply that says what to do instead.
 
-The rate limiter is a sliding window kept in the server's memory (per Rasa server: behind a load
-balancer each server counts its own share; nginx adds a per-address limit in front, see
-`bot/deploy/nginx.py`). Written here rather than taken from the `limits` package, whose releases
-need packaging >= 21 while Rasa 3.6 pins packaging < 21.
+The rate limiter is a sliding window. With one Rasa server (INTAKE_LOCK_STORE=in_memory) it is
+kept in the server's memory. With several servers sharing the conversations
+(INTAKE_LOCK_STORE=redis) it is kept in the lock store's Redis, so that the servers count
+together and a conversation gets INTAKE_RATE_LIMIT_CONVERSATION messages in all, not that many
+per server: each message is one Lua script (drop the hits older than the window, count, add), so
+two servers cannot both let the last one through. Should Redis not answer, each server counts in
+its own memory meanwhile (and says so in its log) rather than refuse the residents. nginx adds a
+per-address limit in front (`bot/loadbalancer.py`). Written here rather than taken from the
+`limits` package, whose releases need packaging >= 21 while Rasa 3.6 pins packaging < 21.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
 import threading
 import time
+import uuid
 from collections import OrderedDict, deque
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from bot import settings
+
+log = logging.getLogger(__name__)
 
 
 class SettingError(ValueError):
@@ -78,6 +88,94 @@ class SlidingWindowLimiter:
             return None
 
 
+# KEYS[1]: the key's sorted set of hits (score: the time in microseconds). ARGV: the count, the
+# window in microseconds, a unique member for this hit, and "now" in microseconds ('' for Redis's
+# own clock, the same for every server). Returns -1 when allowed, else the microseconds to wait.
+_WINDOW_SCRIPT = """
+local now
+if ARGV[4] ~= '' then
+  now = tonumber(ARGV[4])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local wait = tonumber(oldest[2]) + window - now
+  if wait < 0 then wait = 0 end
+  return wait
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+return -1
+"""
+REDIS_PREFIX = "intake:rate:"
+REDIS_RETRY_SECONDS = 10.0  # after Redis failed, count in memory this long before trying again
+
+
+class RedisWindowLimiter:
+    """The sliding window of `SlidingWindowLimiter`, kept in Redis and shared by every server
+    that uses the same Redis and `name`. While Redis cannot be reached it counts in `fallback`."""
+
+    def __init__(self, rate: Rate, client: Any, name: str,
+                 clock: Optional[Callable[[], float]] = None,
+                 fallback: Optional[SlidingWindowLimiter] = None) -> None:
+        self.rate, self.client, self.clock = rate, client, clock
+        self.prefix = f"{REDIS_PREFIX}{name}:"
+        self.fallback = fallback or SlidingWindowLimiter(rate)
+        self._script = client.register_script(_WINDOW_SCRIPT)
+        self._down_until = 0.0
+
+    def key(self, key: str) -> str:
+        # Conversation ids and addresses come from outside: a fixed-size key whatever they are.
+        return self.prefix + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+    def hit(self, key: str) -> Optional[float]:
+        """Record a message for `key`: None when allowed, else the seconds until it would be."""
+        if self.rate.unlimited:
+            return None
+        if time.monotonic() < self._down_until:
+            return self.fallback.hit(key)
+        import redis
+
+        now = "" if self.clock is None else str(int(self.clock() * 1_000_000))
+        try:
+            wait = self._script(keys=[self.key(key)], args=[
+                self.rate.count, int(self.rate.seconds * 1_000_000), uuid.uuid4().hex, now])
+        except redis.RedisError as error:
+            self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+            log.warning("rate limits: Redis does not answer (%s); counting in this server's memory "
+                        "for %.0f s", str(error).splitlines()[0] if str(error) else type(error).__name__,
+                        REDIS_RETRY_SECONDS)
+            return self.fallback.hit(key)
+        wait = int(wait)
+        return None if wait < 0 else wait / 1_000_000
+
+
+_clients: dict[tuple, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def shared_redis() -> Any:
+    """The lock store's Redis when INTAKE_LOCK_STORE=redis (several servers), else None. One
+    client per process; it connects on first use, so a Redis that is slow to start does not stop
+    the server (the limiter counts in memory until it answers)."""
+    if settings.get("INTAKE_LOCK_STORE") != "redis":
+        return None
+    import redis
+
+    options = (settings.get("INTAKE_REDIS_HOST"), int(settings.get("INTAKE_REDIS_PORT")),
+               int(settings.get("INTAKE_REDIS_DB")), settings.get("INTAKE_REDIS_PASSWORD") or None)
+    with _clients_lock:
+        if options not in _clients:
+            host, port, db, password = options
+            _clients[options] = redis.Redis(host=host, port=port, db=db, password=password,
+                                            socket_timeout=1, socket_connect_timeout=1)
+        return _clients[options]
+
+
 @dataclass(frozen=True)
 class Refusal:
     status: int
@@ -127,14 +225,28 @@ class MessageLimits:
     """The checks a channel makes before a message reaches the assistant."""
 
     def __init__(self, per_conversation: Rate | None = None, per_address: Rate | None = None,
-                 max_chars: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 max_chars: int | None = None, clock: Optional[Callable[[], float]] = None,
+                 redis_client: Any = None) -> None:
+        """The counters are in `redis_client` if given, else in the lock store's Redis with
+        INTAKE_LOCK_STORE=redis, else in memory. `clock` is for tests (Redis: its own clock)."""
         per_conversation = per_conversation or Rate.parse(
             settings.get("INTAKE_RATE_LIMIT_CONVERSATION"), "INTAKE_RATE_LIMIT_CONVERSATION")
         per_address = per_address or Rate.parse(
             settings.get("INTAKE_RATE_LIMIT_ADDRESS"), "INTAKE_RATE_LIMIT_ADDRESS")
         self.max_chars = max_chars or max_message_chars()
-        self.conversations = SlidingWindowLimiter(per_conversation, clock)
-        self.addresses = SlidingWindowLimiter(per_address, clock)
+        memory_clock = clock or time.monotonic
+        client = redis_client if redis_client is not None else shared_redis()
+        self.conversations: SlidingWindowLimiter | RedisWindowLimiter
+        self.addresses: SlidingWindowLimiter | RedisWindowLimiter
+        if client is None:
+            self.conversations = SlidingWindowLimiter(per_conversation, memory_clock)
+            self.addresses = SlidingWindowLimiter(per_address, memory_clock)
+        else:
+            self.conversations = RedisWindowLimiter(
+                per_conversation, client, "conversation", clock,
+                SlidingWindowLimiter(per_conversation, memory_clock))
+            self.addresses = RedisWindowLimiter(
+                per_address, client, "address", clock, SlidingWindowLimiter(per_address, memory_clock))
 
     def check(self, text: str, conversation: str, address: str | None) -> Optional[Refusal]:
         """None when the message may go on; otherwise the refusal to send (nothing was kept)."""

@@ -85,3 +85,121 @@ def test_a_bad_webhook_body_is_refused_with_what_is_wrong(raw, complaint):
 def test_a_good_webhook_body_is_read():
     assert parse_body(b'{"sender": "me", "message": "hello", "metadata": {"a": 1}}') == \
         ("me", "hello", {"a": 1})
+
+
+# --- counters shared by several servers in Redis (INTAKE_LOCK_STORE=redis) ---------------------
+
+def _redis_client():
+    import os
+    from urllib.parse import urlsplit
+
+    import redis
+
+    url = os.environ.get("INTAKE_TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("INTAKE_REQUIRE_SERVICES") == "1":
+            pytest.fail("INTAKE_REQUIRE_SERVICES=1 but the shared rate limit tests need "
+                        "INTAKE_TEST_REDIS_URL")
+        pytest.skip("the shared rate limit tests need INTAKE_TEST_REDIS_URL")
+    parts = urlsplit(url)
+    return redis.Redis(host=parts.hostname or "127.0.0.1", port=parts.port or 6379,
+                       db=int((parts.path or "/0").strip("/") or 0))
+
+
+@pytest.fixture
+def shared_redis():
+    client = _redis_client()
+    yield client
+    for key in client.scan_iter("intake:rate:*"):
+        if client.ttl(key) > 3600 or client.ttl(key) == -1:  # nothing of ours outlives its window
+            raise AssertionError(f"{key!r} has no expiry")
+    client.close()
+
+
+def _key() -> str:
+    import uuid
+
+    return f"conversation-{uuid.uuid4().hex}"
+
+
+def test_two_servers_share_one_conversation_limit_in_redis(shared_redis):
+    """Behind a load balancer a conversation's messages alternate between servers: together they
+    allow the setting's count, not that many each (in memory, each would allow 3 here)."""
+    servers = [MessageLimits(Rate(3, 60), Rate(0, 1), max_chars=100, redis_client=shared_redis)
+               for _ in range(2)]
+    conversation = _key()
+    results = [servers[n % 2].check("hi", conversation, None) for n in range(6)]
+    assert results[:3] == [None, None, None]
+    assert all(r is not None and r.status == 429 for r in results[3:]), results
+    assert 58 <= results[3].retry_after <= 60 and results[3].headers["Retry-After"] == "60"
+    assert servers[0].check("hi", _key(), None) is None  # other conversations are counted apart
+
+
+def test_the_shared_window_slides_as_the_memory_one_does(shared_redis):
+    clock = Clock()
+    limiter = MessageLimits(Rate(3, 10), Rate(0, 1), max_chars=100, clock=clock,
+                            redis_client=shared_redis).conversations
+    key = _key()
+    assert [limiter.hit(key) for _ in range(3)] == [None, None, None]
+    clock.now += 4
+    assert limiter.hit(key) == pytest.approx(6.0)
+    clock.now += 6.01
+    assert limiter.hit(key) is None
+    ttl = shared_redis.pttl(limiter.key(key))
+    assert 0 < ttl <= 10_000  # the counter goes away with its window
+
+
+def test_servers_hitting_redis_at_once_never_let_more_through(shared_redis):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    servers = [MessageLimits(Rate(10, 60), Rate(0, 1), max_chars=100, redis_client=shared_redis)
+               for _ in range(4)]
+    conversation = _key()
+    start = threading.Barrier(40)
+
+    def send(n: int):
+        start.wait()
+        return servers[n % 4].check("hi", conversation, None)
+
+    with ThreadPoolExecutor(40) as pool:
+        results = list(pool.map(send, range(40)))
+    assert results.count(None) == 10
+
+
+def test_the_address_limit_is_shared_too(shared_redis):
+    servers = [MessageLimits(Rate(0, 1), Rate(2, 60), max_chars=100, redis_client=shared_redis)
+               for _ in range(2)]
+    address = f"203.0.113.{__import__('random').randint(1, 254)}-{_key()}"
+    assert servers[0].check("hi", "a", address) is None
+    assert servers[1].check("hi", "b", address) is None
+    assert servers[0].check("hi", "c", address).status == 429
+
+
+def test_without_redis_each_server_counts_in_memory_and_says_so(caplog):
+    import redis
+
+    unreachable = redis.Redis(host="127.0.0.1", port=1, socket_timeout=1, socket_connect_timeout=1)
+    limits = MessageLimits(Rate(2, 60), Rate(0, 1), max_chars=100, redis_client=unreachable)
+    with caplog.at_level("WARNING", logger="bot.channels.limits"):
+        results = [limits.check("hi", "c1", None) for _ in range(3)]
+    assert results[:2] == [None, None] and results[2].status == 429  # still limited, never crashed
+    warnings = [r for r in caplog.records if "Redis does not answer" in r.getMessage()]
+    assert len(warnings) == 1, "one warning, then memory until Redis is tried again"
+
+
+def test_the_counters_go_to_redis_only_with_the_redis_lock_store(monkeypatch):
+    from bot.channels import limits
+
+    monkeypatch.setenv("INTAKE_LOCK_STORE", "in_memory")
+    assert limits.shared_redis() is None
+    assert isinstance(MessageLimits(Rate(1, 1), Rate(1, 1), max_chars=1).conversations,
+                      SlidingWindowLimiter)
+    monkeypatch.setenv("INTAKE_LOCK_STORE", "redis")
+    monkeypatch.setenv("INTAKE_REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("INTAKE_REDIS_PORT", "6379")
+    monkeypatch.setenv("INTAKE_REDIS_DB", "0")
+    client = limits.shared_redis()
+    assert client is not None and limits.shared_redis() is client  # one client per process
+    assert isinstance(MessageLimits(Rate(1, 1), Rate(1, 1), max_chars=1).conversations,
+                      limits.RedisWindowLimiter)
