@@ -6,7 +6,10 @@ with "database is locked" when a read transaction tries to become a write one. P
 nothing special: unique constraints and row locks do the work.
 
 The schema is made by Alembic only (`python -m bot db upgrade`); the migration environment lives
-in `bot/cases/migrations/` and is configured here in code, so no alembic.ini is needed.
+in `bot/cases/migrations/` and is configured here in code, so no alembic.ini is needed. Migrations
+run one at a time however many start at once (two Kubernetes pods' init containers on a first
+install): on PostgreSQL each takes a transaction-level advisory lock first, so the second waits,
+then finds the schema up to date; on SQLite the writing transaction (BEGIN IMMEDIATE) does it.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ VERSION_TABLE = "cases_alembic_version"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Execution option that asks for a writing transaction (BEGIN IMMEDIATE on SQLite).
 WRITE = {"intake_write": True}
+# PostgreSQL advisory lock key held while the schema changes (any fixed 64-bit number: this is
+# "intake" in ASCII).
+MIGRATION_LOCK_KEY = 0x696E74616B65
 
 
 class SchemaError(RuntimeError):
@@ -94,14 +100,32 @@ def alembic_config(connection=None):
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (default: the newest)."""
+def _one_at_a_time(connection) -> None:
+    """Wait for any other migration of this database to finish (the lock is released when this
+    transaction ends). SQLite's BEGIN IMMEDIATE has already serialised the writers."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
+def _revision(connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}
+                                      ).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Bring the schema up to `revision` (default: the newest); the revision it was at, read once
+    no other migration runs."""
     from alembic import command
 
     with engine.connect() as connection:
         connection.execution_options(**WRITE)
         with connection.begin():
+            _one_at_a_time(connection)
+            before = _revision(connection)
             command.upgrade(alembic_config(connection), revision)
+    return before
 
 
 def downgrade(engine: Engine, revision: str) -> None:
@@ -110,6 +134,7 @@ def downgrade(engine: Engine, revision: str) -> None:
     with engine.connect() as connection:
         connection.execution_options(**WRITE)
         with connection.begin():
+            _one_at_a_time(connection)
             command.downgrade(alembic_config(connection), revision)
 
 

@@ -1,6 +1,7 @@
 """`python -m bot db ...`: the case store's schema, made and changed by Alembic migrations.
 
-    db upgrade [REVISION]    bring the schema up to date (default: the newest); safe to repeat
+    db upgrade [REVISION]    bring the schema up to date (default: the newest); safe to repeat,
+                             and to run from several places at once (they take turns)
     db current               the schema's revision, and whether it is the newest
     db downgrade REVISION    go back (e.g. `base` drops every table: only with --yes)
 """
@@ -29,8 +30,7 @@ def run(args) -> int:
     try:
         engine = db.make_engine(url)
         if args.action == "upgrade":
-            before = db.current_revision(engine)
-            db.upgrade(engine, args.revision)
+            before = db.upgrade(engine, args.revision)  # read after any other migration ended
             after = db.current_revision(engine)
             if before == after:
                 print(f"case store at {db.hide_password(url)}: already at revision {after}")
