@@ -1,7 +1,9 @@
 """`python -m bot check`: stop a bad start with one clear line instead of a stack trace.
 
-Checks the active policy profile, that both databases (and a Redis lock store) answer, and that every YAML file of the
-training data, domain and config parses. Each problem is one line: what is wrong and where.
+Checks that no setting still holds a placeholder of deploy/kubernetes/secret.yaml, the active
+policy profile, the limits and the lock lifetime, that both databases (and a Redis lock store)
+answer, and that every YAML file of the training data, domain and config parses. Each problem is
+one line: what is wrong and where.
 """
 from __future__ import annotations
 
@@ -36,6 +38,25 @@ def check_policy() -> list[str]:
     except PolicyError as error:
         return [f"policy: {error}"]
     return []
+
+
+def policy_warnings() -> list[str]:
+    """What the active profile lacks that the assistant works around (never an error)."""
+    from bot.intake.replies import repairs_line_fallback
+    from bot.policy import PolicyError, load_profile
+
+    try:
+        profile = load_profile(settings.policy_name())
+    except PolicyError:
+        return []  # an error of check_policy
+    warnings = []
+    if not profile.contact.emergency.repairs_phone:
+        channel = repairs_line_fallback(profile)
+        instead = (f"its phone number {channel.value}" if channel is not None
+                   else "its contact channels (it has no phone number either)")
+        warnings.append(f"policy {profile.name}: no emergency repairs line "
+                        f"(contact.emergency.repairs_phone); the emergency advice gives {instead}")
+    return warnings
 
 
 def check_database(setting: str, url: str) -> list[str]:
@@ -115,6 +136,48 @@ def check_limits() -> list[str]:
     return problems
 
 
+def check_lock_lifetime() -> list[str]:
+    """TICKET_LOCK_LIFETIME (read by Rasa as a whole number) outlasts the slowest turn: reading
+    the conversation, filing and saving it, each retrying while the database restarts. A ticket
+    that expires mid-turn lets the conversation's next message run at the same time."""
+    try:
+        lifetime = settings.integer("TICKET_LOCK_LIFETIME", 1)
+    except settings.SettingError as error:
+        return [str(error)]
+    try:
+        slowest = 2 * settings.seconds("INTAKE_TRACKER_RETRY_SECONDS") + \
+            settings.seconds("INTAKE_DB_RETRY_SECONDS")
+    except settings.SettingError:
+        return []  # check_limits names them
+    if lifetime <= slowest:
+        return [f"TICKET_LOCK_LIFETIME: {lifetime} s is not longer than the slowest turn "
+                f"(2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_DB_RETRY_SECONDS = {slowest:g} s), so "
+                f"a conversation's next message could run while the last still does: set it above "
+                f"{slowest:g}"]
+    return []
+
+
+PLACEHOLDER = "replacewith"
+
+
+def is_placeholder(value: str) -> bool:
+    """A value still as deploy/kubernetes/secret.yaml gives it ("replace-with-...", or
+    "replacewith..." where only letters and digits fit, as in the database password)."""
+    return PLACEHOLDER in value.lower().replace("-", "").replace("_", "")
+
+
+def check_placeholders() -> list[str]:
+    """Settings that still hold the placeholders of the Kubernetes Secret: one line naming them
+    (never their values)."""
+    values = {s.name: settings.get(s.name) for s in settings.SETTINGS}
+    names = [name for name, value in values.items() if is_placeholder(value)]
+    if not names:
+        return []
+    return [f"{', '.join(names)}: still the placeholder ('replace-with-...') of "
+            "deploy/kubernetes/secret.yaml: set the real values (in Kubernetes, in the Secret "
+            "intake-secrets) before starting"]
+
+
 def _timeout_args(url: str) -> dict:
     if url.startswith("postgresql"):
         return {"connect_timeout": 5}
@@ -145,7 +208,10 @@ def check_yaml(root: Path) -> list[str]:
 
 
 def problems(skip_database: bool = False) -> list[str]:
-    found = check_yaml(settings.PROJECT_ROOT) + check_policy() + check_limits()
+    placeholders = check_placeholders()
+    if placeholders:  # the cause of whatever else would fail (a database password among them)
+        return placeholders
+    found = check_yaml(settings.PROJECT_ROOT) + check_policy() + check_limits() + check_lock_lifetime()
     if not skip_database:
         found += check_database("INTAKE_DATABASE_URL", settings.database_url())
         found += check_database("INTAKE_TRACKER_URL", settings.tracker_url())
@@ -157,4 +223,8 @@ def run(args) -> int:
     found = problems(skip_database=args.skip_database)
     for line in found:
         print(f"error: {line}", file=sys.stderr)
+    # Warnings do not fail the check, and go to stdout: stderr is kept for the errors (one line
+    # each, which scripts and tests read).
+    for line in policy_warnings():
+        print(f"warning: {line}")
     return 1 if found else 0

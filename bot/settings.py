@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a filing keeps retrying while the case store's database is unreachable"),
     Setting("INTAKE_TRACKER_RETRY_SECONDS", "60",
             "How long the Rasa server keeps retrying while the tracker store's database is unreachable"),
+    Setting("TICKET_LOCK_LIFETIME", "180",
+            "Seconds a Rasa server may hold a conversation's lock for one message (Rasa reads it); "
+            "longer than the slowest turn: 2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_DB_RETRY_SECONDS"),
     Setting("INTAKE_LOCK_STORE", "in_memory",
             "Rasa's lock store: in_memory (one Rasa server) or redis (several servers sharing conversations)"),
     Setting("INTAKE_REDIS_HOST", "127.0.0.1", "Redis host of the lock store (with INTAKE_LOCK_STORE=redis)"),

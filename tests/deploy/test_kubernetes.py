@@ -50,7 +50,7 @@ CONFIG_SETTINGS = {"INTAKE_POLICY", "RASA_PORT", "ACTION_PORT", "ACTION_SERVER_U
                    "INTAKE_CORS_ORIGINS", "INTAKE_WEBCHAT_ORIGINS", "RASA_TELEMETRY_ENABLED",
                    "FACEBOOK_GRAPH_API_URL", "STAFF_HOST", "STAFF_PORT", "STAFF_SECURE_COOKIES",
                    "STAFF_TRUSTED_PROXIES", "INTAKE_TRUSTED_PROXIES", "INTAKE_LOCK_STORE", "INTAKE_REDIS_HOST",
-                   "INTAKE_REDIS_PORT", "INTAKE_REDIS_DB"}
+                   "INTAKE_REDIS_PORT", "INTAKE_REDIS_DB", "TICKET_LOCK_LIFETIME"}
 # Procfile process -> Deployment. `ready` only prints where to talk to a local assistant.
 PROCESSES = {"rasa": "rasa", "actions": "actions", "staff": "staff", "forwarder": "forwarder"}
 NOT_DEPLOYED = {"ready"}
@@ -364,8 +364,56 @@ def security_problems(objects: list[dict]) -> list[str]:
     return problems
 
 
+def peer_selects(peer: dict, labels: dict) -> bool:
+    """Whether a NetworkPolicy peer's podSelector (matchLabels and In expressions) takes a pod."""
+    selector = peer.get("podSelector")
+    if selector is None or set(peer) - {"podSelector"}:
+        return False  # only pods of this namespace are peers here (no namespaceSelector, ipBlock)
+    if not all(labels.get(k) == v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expression in selector.get("matchExpressions") or []:
+        if expression["operator"] != "In" or labels.get(expression["key"]) not in expression["values"]:
+            return False
+    return bool(selector.get("matchLabels") or selector.get("matchExpressions"))
+
+
+def allowed_clients(objects: list[dict], policy: dict) -> set[str]:
+    """The workloads whose pods a NetworkPolicy lets in."""
+    return {w["metadata"]["name"] for rule in policy["spec"].get("ingress", [])
+            for peer in rule.get("from", []) for w in workloads(objects)
+            if peer_selects(peer, pod_labels(w))}
+
+
+def network_policy_problems(objects: list[dict]) -> list[str]:
+    """Each policy selects a workload's pods, limits what comes in, and names ports they declare."""
+    problems = []
+    for policy in (o for o in objects if o["kind"] == "NetworkPolicy"):
+        spec = policy["spec"]
+        selector = spec.get("podSelector", {}).get("matchLabels", {})
+        matched = [w for w in workloads(objects) if selects(selector, pod_labels(w))]
+        if not matched:
+            problems.append(f"{ident(policy)}: podSelector {selector} matches no workload")
+        if "Ingress" not in spec.get("policyTypes", []):
+            problems.append(f"{ident(policy)}: does not limit Ingress")
+        for rule in spec.get("ingress", []):
+            if not rule.get("from"):
+                problems.append(f"{ident(policy)}: a rule without `from` lets everyone in")
+            if not rule.get("ports"):
+                problems.append(f"{ident(policy)}: a rule without `ports` opens every port")
+            for peer in rule.get("from", []):
+                if not any(peer_selects(peer, pod_labels(w)) for w in workloads(objects)):
+                    problems.append(f"{ident(policy)}: a `from` peer {peer} matches no workload")
+            for port in rule.get("ports", []):
+                for w in matched:
+                    declared = [p for c in containers(w, init=False) for p in c.get("ports", [])]
+                    if not port_matches(port.get("port"), declared):
+                        problems.append(f"{ident(policy)}: port {port.get('port')} is not a "
+                                        f"containerPort of {ident(w)}")
+    return problems
+
+
 CHECKS = (workload_problems, env_problems, service_problems, probe_problems, selection_problems,
-          security_problems)
+          security_problems, network_policy_problems)
 
 
 # --- the files -----------------------------------------------------------------------------------
@@ -544,11 +592,19 @@ def broken_copy(change) -> list[dict]:
      workload_problems, "container rasa mounts unknown volume temp"),
     (lambda o: container(o, "actions")["resources"].pop("limits"),
      workload_problems, "container actions has no limits.memory"),
+    (lambda o: get(o, "NetworkPolicy", "redis")["spec"]["podSelector"]["matchLabels"].update(
+        {"app.kubernetes.io/component": "cache"}),
+     network_policy_problems, "NetworkPolicy/redis: podSelector"),
+    (lambda o: get(o, "NetworkPolicy", "actions")["spec"]["ingress"][0]["ports"][0].update(port=5005),
+     network_policy_problems, "port 5005 is not a containerPort of Deployment/actions"),
+    (lambda o: get(o, "NetworkPolicy", "postgres")["spec"]["ingress"][0].pop("from"),
+     network_policy_problems, "a rule without `from` lets everyone in"),
 ], ids=["configmap-key-missing", "secret-key-missing", "configmap-misnamed",
         "undefined-variable", "variable-used-before-defined", "service-selects-nothing",
         "service-wrong-target-port", "probe-wrong-port", "pdb-selects-nothing",
         "hpa-unknown-target", "ingress-unknown-port", "writable-root", "capabilities-kept",
-        "root-allowed", "no-tmp", "unknown-volume", "no-limits"])
+        "root-allowed", "no-tmp", "unknown-volume", "no-limits", "policy-selects-nothing",
+        "policy-wrong-port", "policy-open-to-all"])
 def test_each_check_finds_its_problem(change, check, expected):
     assert check(OBJECTS) == []
     problems = check(broken_copy(change))
@@ -711,11 +767,14 @@ def test_every_procfile_process_runs_as_a_deployment_with_its_command():
             assert extra == [], deployment_name
 
 
+CHECK_COMMAND = ["python", "-m", "bot", "check", "--skip-database"]
+
+
 def test_migrations_run_before_the_action_server_and_the_others_wait():
     actions = get(OBJECTS, "Deployment", "actions")
     init = pod_spec(actions).get("initContainers", [])
-    assert [c["command"] for c in init] == [["python", "-m", "bot", "db", "upgrade"]]
-    assert init[0]["image"] == container(OBJECTS, "actions")["image"]
+    assert [c["command"] for c in init] == [CHECK_COMMAND, ["python", "-m", "bot", "db", "upgrade"]]
+    assert {c["image"] for c in init} == {container(OBJECTS, "actions")["image"]}
     for name in ("staff", "forwarder"):
         waits = pod_spec(get(OBJECTS, "Deployment", name)).get("initContainers", [])
         assert any("python -m bot db current" in " ".join(c["command"]) for c in waits), name
@@ -769,3 +828,92 @@ def test_the_ingresses_serve_the_public_paths_and_the_staff_host():
     assert routes == {("assistant.example-homes.org.uk", "/webhooks"): "rasa",
                       ("assistant.example-homes.org.uk", "/socket.io"): "rasa",
                       ("staff.example-homes.org.uk", "/"): "staff"}
+
+
+# --- placeholders, lock lifetime, network policies ------------------------------------------------
+
+@pytest.mark.parametrize("name", ["rasa", "actions"])
+def test_the_rasa_and_action_pods_check_the_settings_first(name):
+    init = pod_spec(get(OBJECTS, "Deployment", name))["initContainers"]
+    assert init[0]["command"] == CHECK_COMMAND
+    sources = [s.get("secretRef", {}).get("name") or s.get("configMapRef", {}).get("name")
+               for s in init[0]["envFrom"]]
+    assert sources == [CONFIGMAP, SECRET], "the check sees every setting and every secret"
+
+
+def check_environment(secret_values: dict[str, str]) -> dict[str, str]:
+    """The check container's environment, with these values for the Secret's keys."""
+    c = pod_spec(get(OBJECTS, "Deployment", "actions"))["initContainers"][0]
+    env = {}
+    for name, (source, value) in container_env(OBJECTS, c).items():
+        env[name] = secret_values[value] if source == "secret" else value
+    return {name: VAR_REFERENCE.sub(lambda m: env.get(m.group(1), m.group(0)), value)
+            for name, value in env.items()}
+
+
+def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
+    import os
+    import sys
+
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("INTAKE_", "RASA_", "STAFF_", "FACEBOOK_", "ACTION_"))}
+    return subprocess.run([sys.executable, "-m", "bot", *CHECK_COMMAND[3:]], cwd=PROJECT_ROOT,
+                          env={**base, **env}, capture_output=True, text=True, timeout=300)
+
+
+def test_the_check_refuses_the_secrets_placeholders_in_one_line():
+    placeholders = data(OBJECTS, "Secret", SECRET)
+    refused = run_check(check_environment(placeholders))
+    assert refused.returncode == 1
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1, refused.stderr
+    assert "still the placeholder" in lines[0]
+    named = set(lines[0].removeprefix("error: ").split(":")[0].split(", "))
+    assert named == (SECRET_SETTINGS - DATABASE_PASSWORD_KEYS) | {"INTAKE_DATABASE_URL",
+                                                                   "INTAKE_TRACKER_URL"}
+    for value in placeholders.values():
+        assert value not in refused.stderr, "a secret's value in the message"
+    real = {key: f"s3cret{n}value{n}" for n, key in enumerate(placeholders)}
+    accepted = run_check(check_environment(real))
+    assert accepted.returncode == 0, accepted.stderr
+
+
+def test_the_lock_outlives_the_slowest_turn_and_the_ingress_waits_for_it():
+    configmap = data(OBJECTS, "ConfigMap", CONFIGMAP)
+    lifetime = int(configmap["TICKET_LOCK_LIFETIME"])
+    slowest = 2 * float(configmap["INTAKE_TRACKER_RETRY_SECONDS"]) + \
+        float(configmap["INTAKE_DB_RETRY_SECONDS"])
+    assert lifetime > slowest
+    env = container_env(OBJECTS, container(OBJECTS, "rasa"))
+    assert env["TICKET_LOCK_LIFETIME"] == ("value", str(lifetime)), "Rasa reads it from its environment"
+    annotations = get(OBJECTS, "Ingress", "assistant")["metadata"]["annotations"]
+    assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) >= 2 * lifetime
+
+
+def test_only_their_clients_reach_actions_postgres_and_redis():
+    policies = {p["metadata"]["name"]: p for p in OBJECTS if p["kind"] == "NetworkPolicy"}
+    assert set(policies) == {"actions", "postgres", "redis"}
+    assert allowed_clients(OBJECTS, policies["actions"]) == {"rasa"}
+    assert allowed_clients(OBJECTS, policies["redis"]) == {"rasa"}
+    assert allowed_clients(OBJECTS, policies["postgres"]) == {"rasa", "actions", "staff", "forwarder"}
+    for name, policy in policies.items():
+        workload = [w for w in workloads(OBJECTS) if selects(
+            policy["spec"]["podSelector"]["matchLabels"], pod_labels(w))]
+        assert [w["metadata"]["name"] for w in workload] == [name]
+        # Every client that needs the service is let in: the database URLs and the lock store.
+    for w in workloads(OBJECTS):
+        env = {n for c in containers(w) for n in container_env(OBJECTS, c)}
+        if {"INTAKE_DATABASE_URL", "INTAKE_TRACKER_URL"} & env:
+            assert w["metadata"]["name"] in allowed_clients(OBJECTS, policies["postgres"]) | {"postgres"}
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("100", "error: TICKET_LOCK_LIFETIME: 100 s is not longer than the slowest turn "
+            "(2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_DB_RETRY_SECONDS = 150 s)"),
+    ("1.5", "error: TICKET_LOCK_LIFETIME: expected a whole number, not '1.5'"),
+])
+def test_the_check_refuses_a_lock_lifetime_shorter_than_a_turn(value, expected):
+    result = run_check({"TICKET_LOCK_LIFETIME": value})
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(expected), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
