@@ -1,15 +1,49 @@
 """Read "when did it happen" answers: the resident's words are kept, and a date parsed from them.
 
-dateparser does the parsing; this module only tidies the phrasing residents use that dateparser
-does not take as it is ("last Tuesday", "since March", "a fortnight ago", "about 3 weeks ago").
+dateparser does the parsing; this module tidies the phrasing residents use that dateparser does
+not take as it is ("last Tuesday", "since March", "a fortnight ago", "about 3 weeks ago"), and adds
+thin rules only where dateparser gets it wrong:
+
+- a phrase pointing to the future ("next Tuesday", "in two weeks") is not a date something
+  happened on: `read_event_date` says FUTURE, so the resident is asked when it happened;
+- a day that no month has ("31st of February") is IMPOSSIBLE, not the 1st of the month;
+- "from the start": a month, a season or a year means its first day ("since March" is 1 March,
+  "since 2020" is 1 January 2020, "summer 2025" is 1 June 2025); "end of October" is its last day;
+- a bare day ("on the 4th") is that day of this month if it has passed, else of last month;
+- holidays ("New Year's Eve", "Christmas", "Easter") are their last occurrence;
+- "may" is a month only where it is not the verb ("I may have reported it in June" is June).
+
+`today` is the UK date: the caller passes the current time, and an aware time is read in
+Europe/London.
 """
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import dateparser
 from dateparser.search import search_dates
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta
+
+UK = ZoneInfo("Europe/London")
+
+# What a reading is.
+DATE = "date"              # a date in the past (or today)
+UNSURE = "unsure"          # "not sure", "I don't remember": accepted without a date
+FUTURE = "future"          # points to the future: ask when it happened
+IMPOSSIBLE = "impossible"  # a day that does not exist, such as the 31st of February
+UNREADABLE = "unreadable"  # no date in it: ask again
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: str
+    date: date | None = None
+
 
 _SETTINGS = {
     "PREFER_DATES_FROM": "past",
@@ -21,41 +55,327 @@ _SETTINGS = {
 _UNSURE = re.compile(
     r"^\s*(i\s*)?(don'?t|do not|dont|can'?t|cannot)\s+(know|remember|recall)|^\s*(not sure|unsure|no idea|dunno|idk)\b",
     re.I)
-_FILLER = re.compile(r"\b(about|around|roughly|approximately|approx|maybe|probably|since|from|on|at|in|"
-                     r"it was|it started|started|began|back|ish|or so|the)\b", re.I)
+_FILLER = re.compile(r"\b(about|around|roughly|approximately|approx|maybe|probably|since|from|on|at|in|for|"
+                     r"it was|it started|started|began|back|ish|or so|the|just gone|gone)\b", re.I)
 _LAST_WEEKDAY = re.compile(r"\blast\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_WORD_NUMBERS = {"a couple of": "2", "a few": "3", "couple of": "2", "fortnight": "2 weeks",
-                 "a 2 weeks": "2 weeks"}
+_WORD_NUMBERS = {"a couple of": "2", "a few": "3", "couple of": "2", "a fortnight": "2 weeks",
+                 "fortnight": "2 weeks", "a 2 weeks": "2 weeks"}
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+               "sept": 9, "oct": 10, "nov": 11, "dec": 12})
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = "(" + "|".join(WEEKDAYS) + ")"
+_UNIT = r"(day|week|month|year)s?"
+_LEAD = r"(?:(?:on|since|from|around|about|approx\w*|roughly|maybe|probably|it was|it started|started|back|in)\s+)*"
+
+_FUTURE = re.compile(
+    r"\b(tomorrow|tonight\s+(?:at|after)|the day after tomorrow"
+    rf"|next\s+(week|month|year|weekend|{_WEEKDAY[1:-1]}|{_MONTH[1:-1]})"
+    rf"|in\s+(\d+|a|an|a few|a couple of)\s+(more\s+)?{_UNIT}(\s+time)?"
+    rf"|\d+\s+{_UNIT}'?\s+time|from now|this coming|coming\s+{_WEEKDAY}|later\s+(today|this)"
+    rf"|\d+\s+weeks?\s+(today|tomorrow|on\s+{_WEEKDAY}))\b")
+
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}  # not "fall": "she had a fall"
+_PART = r"(early|the beginning of|beginning of|the start of|start of|mid|the middle of|middle of|late|the end of|end of)"
+_HOLIDAY = re.compile(
+    r"\b(new years eve|new years day|new years|new year|christmas eve|christmas day|christmas|xmas|boxing day|"
+    r"bonfire night|guy fawkes night|halloween|valentines day|valentines|good friday|easter monday|"
+    r"easter sunday|easter)\b(\s+(\d{4}))?")
+_FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new years": (1, 1), "new year": (1, 1),
+                   "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
+                   "xmas": (12, 25), "boxing day": (12, 26), "bonfire night": (11, 5),
+                   "guy fawkes night": (11, 5), "halloween": (10, 31), "valentines day": (2, 14),
+                   "valentines": (2, 14)}
+_EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1}
+_TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
+                          r"lunch time|teatime|night time|daytime)\b")
 
 
 def is_unsure(text: str) -> bool:
     return bool(_UNSURE.search(text or ""))
 
 
-def _tidy(text: str) -> str:
-    text = text.strip().lower()
-    text = _LAST_WEEKDAY.sub(r"\1", text)  # PREFER_DATES_FROM=past already means the last one
-    for words, number in _WORD_NUMBERS.items():
-        text = text.replace(words, number)
-    text = re.sub(r"\ba (day|week|month|year)s? ago\b", r"1 \1 ago", text)
-    text = _FILLER.sub(" ", text)
+def uk_today(now: datetime) -> datetime:
+    """`now` as a naive UK wall-clock time (an aware time is converted to Europe/London)."""
+    if now.tzinfo is not None and now.utcoffset() is not None:
+        return now.astimezone(UK).replace(tzinfo=None)
+    return now
+
+
+def _normalise(text: str) -> str:
+    text = text.strip().lower().replace("\u2019", "'").replace("\u2018", "'").replace("'", "")
+    # "may" is the month only where it is not the verb: "I may have", "it may be", "may have been".
+    text = re.sub(r"\b(i|you|he|she|it|we|they|that|this|there|which|who)\s+may\b", r"\1 might", text)
+    text = re.sub(r"\bmay\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    for words, number in _WORD_NUMBERS.items():
+        text = re.sub(rf"\b{words}\b", number, text)
+    text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+(more\s+)?(day|week|month|year)s?\b)",
+                  lambda m: str(_NUMBER_WORDS[m.group(1)]), text)
+    text = re.sub(r"\b(a|an)\s+(day|week|month|year)\b", r"1 \2", text)
+    text = re.sub(r"[^\w/.\- ]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _tidy(text: str) -> str:
+    """What dateparser is given: the normalised words without fillers."""
+    text = _LAST_WEEKDAY.sub(r"\1", text)  # PREFER_DATES_FROM=past already means the last one
+    text = _TIME_OF_DAY.sub(" ", text)
+    text = re.sub(r"\b(a|on a)\s+(?=" + _WEEKDAY + r")", " ", text)  # "a Sunday morning"
+    text = _FILLER.sub(" ", text)
     text = re.sub(r"\bof\b", " ", text)
-    return re.sub(r"[^\w/.\- ]", " ", text).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w/.\- ]", " ", text)).strip()
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _latest(candidates, today: date) -> date | None:
+    """The latest of the candidate dates that is not after today."""
+    past = [d for d in candidates if d is not None and d <= today]
+    return max(past) if past else None
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_of(text: str | None, today: date) -> int | None:
+    if not text:
+        return None
+    text = text.strip()
+    if text in ("this year", "the year"):
+        return today.year
+    if text == "last year":
+        return today.year - 1
+    return int(text) if text.isdigit() else None
+
+
+def _impossible(text: str) -> bool:
+    """A day of a named month that no year has (the 31st of February, the 31st of April)."""
+    for match in re.finditer(rf"\b(\d{{1,2}})\s+(?:of\s+)?{_MONTH}\b(?:\s+(\d{{4}}))?", text):
+        day, month, year = int(match.group(1)), MONTHS[match.group(2)], match.group(3)
+        if _safe(int(year) if year else 2024, month, day) is None:  # 2024: a leap year
+            return True
+    for match in re.finditer(rf"\b{_MONTH}\s+(\d{{1,2}})\b(?![\d:])(?:\s+(\d{{4}}))?", text):
+        month, day, year = MONTHS[match.group(1)], int(match.group(2)), match.group(3)
+        if _safe(int(year) if year else 2024, month, day) is None:
+            return True
+    for match in re.finditer(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?\b", text):
+        day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+        if 1 <= month <= 12:
+            full = int(year) + (2000 if len(year) == 2 else 0) if year else 2024
+            if _safe(full, month, day) is None:
+                return True
+    return False
+
+
+def _holiday(text: str, today: date) -> Reading | None:
+    match = _HOLIDAY.search(text)
+    if not match:
+        return None
+    name, year = match.group(1), match.group(3)
+
+    def on(y: int) -> date:
+        if name in _EASTER_OFFSET:
+            return easter(y) + timedelta(days=_EASTER_OFFSET[name])
+        month, day = _FIXED_HOLIDAYS[name]
+        return date(y, month, day)
+
+    if year:
+        day = on(int(year))
+        return Reading(DATE, day) if day <= today else Reading(FUTURE)
+    return Reading(DATE, _latest((on(today.year), on(today.year - 1)), today))
+
+
+def _season(text: str, today: date) -> Reading | None:
+    match = re.search(r"\b(?:(early|mid|late)\s+)?(?:(last|this)\s+)?(spring|summer|autumn|winter)"
+                      r"\b(?:\s+(?:of\s+)?(\d{4}|last year|this year))?", text)
+    if not match:
+        return None
+    part, which, season, year = match.groups()
+    offset = {"early": 0, "mid": 1, "late": 2, None: 0}[part]
+    start_month = _SEASONS[season]
+
+    def start(y: int) -> date:
+        return date(y, start_month, 1) + relativedelta(months=offset, day=15 if part == "mid" else 1)
+
+    given = _year_of(year, today)
+    if given is not None:
+        day = start(given)
+        return Reading(DATE, day) if day <= today else Reading(FUTURE)
+    latest = _latest((start(today.year), start(today.year - 1)), today)
+    if which == "last" and latest is not None and date(latest.year, start_month, 1) + relativedelta(months=3) > today:
+        latest = start(latest.year - 1)  # "last summer" said during the summer: the one before
+    return Reading(DATE, latest)
+
+
+def _part_of(text: str, today: date) -> Reading | None:
+    """"end of October", "early this year", "mid 2024", "the start of last month"."""
+    match = re.search(rf"\b{_PART}\s+(?:(this|last)\s+)?{_MONTH}\b(?:\s+(\d{{4}}))?", text)
+    if match:
+        part, which, month, year = match.groups()
+        month = MONTHS[month]
+
+        def pick(y: int) -> date:
+            if part.endswith(("beginning of", "start of")) or part == "early":
+                return date(y, month, 1)
+            if part.endswith("middle of") or part == "mid":
+                return date(y, month, 15)
+            return date(y, month, _last_day(y, month))
+
+        if year:
+            day = pick(int(year))
+            return Reading(DATE, day) if day <= today else Reading(FUTURE)
+        if which == "last":
+            return Reading(DATE, pick(today.year - 1))
+        return Reading(DATE, _latest((pick(today.year), pick(today.year - 1)), today))
+    match = re.search(rf"\b{_PART}\s+(this year|last year|the year|\d{{4}}|this month|last month|the month)\b", text)
+    if match:
+        part, when = match.groups()
+        if when.endswith("month"):
+            first = today.replace(day=1) - (relativedelta(months=1) if when == "last month" else relativedelta())
+            start, end = first, first + relativedelta(day=31)
+            middle = first.replace(day=15)
+        else:
+            y = _year_of(when, today)
+            start, middle, end = date(y, 1, 1), date(y, 7, 1), date(y, 12, 31)
+        if part.endswith(("beginning of", "start of")) or part == "early":
+            day = start
+        elif part.endswith("middle of") or part == "mid":
+            day = middle
+        else:
+            day = end
+        return Reading(DATE, day) if day <= today else Reading(FUTURE)
+    if re.fullmatch(_LEAD + r"(this year)", text):
+        return Reading(DATE, date(today.year, 1, 1))
+    return None
+
+
+def _bare_year(text: str, today: date) -> Reading | None:
+    match = re.fullmatch(_LEAD + r"(\d{4})(?:\s+(?:or so|ish|or thereabouts))?", text)
+    if not match:
+        return None
+    year = int(match.group(1))
+    if year > today.year:
+        return Reading(FUTURE)
+    if year < 1900:
+        return Reading(UNREADABLE)
+    return Reading(DATE, date(year, 1, 1))
+
+
+def _bare_day(original: str, today: date) -> Reading | None:
+    """"on the 4th", "since the 10th": that day of this month if it has passed, else of last
+    month (or the latest month before that has such a day)."""
+    match = re.fullmatch(_LEAD + r"(the\s+)?(\d{1,2})(st|nd|rd|th)?(?:\s+of\s+(this|last)\s+month)?",
+                         original.strip().lower())
+    if not match or not (match.group(1) or match.group(3)):
+        return None  # a bare number is not taken as a day
+    day, which = int(match.group(2)), match.group(4)
+    if not 1 <= day <= 31:
+        return Reading(IMPOSSIBLE)
+    first = today.replace(day=1)
+    if which == "last":
+        first -= relativedelta(months=1)
+    for back in range(0, 12):
+        month = first - relativedelta(months=back)
+        found = _safe(month.year, month.month, day)
+        if found is not None and found <= today:
+            return Reading(DATE, found)
+        if which == "this":
+            return Reading(FUTURE) if found is not None else Reading(IMPOSSIBLE)
+    return None
+
+
+def _weekday_phrase(text: str, today: date) -> Reading | None:
+    if re.fullmatch(_LEAD + r"(this (morning|afternoon|evening)|today|earlier today|tonight)", text):
+        return Reading(DATE, today)
+    if re.fullmatch(_LEAD + r"(last night|yesterday (morning|afternoon|evening))", text):
+        return Reading(DATE, today - timedelta(days=1))
+    match = re.search(r"\b(last|the|over the|at the|this)?\s*weekend\b", text)
+    if match:
+        saturday = today - timedelta(days=(today.weekday() - 5) % 7)
+        if match.group(1) == "last" and today.weekday() >= 5:
+            saturday -= timedelta(days=7)
+        return Reading(DATE, saturday)
+    match = re.search(rf"\b{_WEEKDAY}\s+(?:of\s+)?last week\b|\blast week\s+(?:on\s+)?{_WEEKDAY}\b", text)
+    if match:
+        weekday = WEEKDAYS.index(match.group(1) or match.group(2))
+        monday = today - timedelta(days=today.weekday() + 7)
+        return Reading(DATE, monday + timedelta(days=weekday))
+    return None
+
+
+def _parse(candidate: str, settings: dict) -> datetime | None:
+    return dateparser.parse(candidate, languages=["en"], settings=settings) if candidate else None
+
+
+_DATE_WORDS = re.compile(rf"\b{_MONTH}\b|\b{_WEEKDAY}\b|\bago\b|\byesterday\b|\btoday\b|\blast (week|month|year)\b"
+                         r"|\d{1,2}[/.]\d{1,2}")
+
+
+# dateparser reads a lone "years" as the 1st of this month: a date needs one of these.
+_DATEISH = re.compile(rf"\d|\b{_MONTH}\b|\b{_WEEKDAY}\b|\b(yesterday|today|ago|last|this|previous)\b")
+
+
+def _search(candidate: str, settings: dict, today: date) -> Reading | None:
+    """A date inside a longer sentence ("I rang on the 2nd of November"): only a match that
+    names a month, a weekday or a time ago, or a year alone (its first day)."""
+    try:
+        found = search_dates(candidate, languages=["en"], settings=settings) or []
+    except Exception:  # noqa: BLE001 - dateparser's search raises on odd input
+        found = []
+    for words, moment in found:
+        words = words.strip()
+        if re.fullmatch(r"\D*\b(\d{4})\b\D*", words) and not _DATE_WORDS.search(words):
+            year = int(re.search(r"\d{4}", words).group())
+            return _bare_year(str(year), today)
+        if _DATE_WORDS.search(words):
+            return Reading(DATE, moment.date()) if moment.date() <= today else Reading(FUTURE)
+    return None
+
+
+def read_event_date(text: str, now: datetime) -> Reading:
+    """What a resident's answer to "when did it happen?" says (see the module's rules)."""
+    if not text or not text.strip():
+        return Reading(UNREADABLE)
+    if is_unsure(text):
+        return Reading(UNSURE)
+    now = uk_today(now)
+    today = now.date()
+    words = _normalise(text)
+    if not words:
+        return Reading(UNREADABLE)
+    if _FUTURE.search(words):
+        return Reading(FUTURE)
+    if _impossible(words):
+        return Reading(IMPOSSIBLE)
+    for rule in (_holiday, _season, _part_of, _bare_year, _weekday_phrase):
+        reading = rule(words, today)
+        if reading is not None:
+            return reading
+    reading = _bare_day(text, today)
+    if reading is not None:
+        return reading
+    if re.fullmatch(r"\d{1,2}", words):
+        return Reading(UNREADABLE)  # "4": a number, not a date
+    settings = dict(_SETTINGS, RELATIVE_BASE=now)
+    tidy = _tidy(words)
+    for candidate in dict.fromkeys((tidy, words)):
+        parsed = _parse(candidate, settings) if _DATEISH.search(candidate) else None
+        if parsed is not None:
+            return Reading(DATE, parsed.date()) if parsed.date() <= today else Reading(FUTURE)
+    return _search(tidy, settings, today) or Reading(UNREADABLE)
 
 
 def parse_event_date(text: str, now: datetime) -> date | None:
     """The date a resident's words point to, or None when there is none (or it is in the future)."""
-    if not text or not text.strip() or is_unsure(text):
-        return None
-    settings = dict(_SETTINGS, RELATIVE_BASE=now)
-    for candidate in (_tidy(text), text):
-        if not candidate:
-            continue
-        parsed = dateparser.parse(candidate, languages=["en"], settings=settings)
-        if parsed is None:
-            found = search_dates(candidate, languages=["en"], settings=settings)
-            parsed = found[0][1] if found else None
-        if parsed is not None and parsed.date() <= now.date():
-            return parsed.date()
-    return None
+    return read_event_date(text, now).date
