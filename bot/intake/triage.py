@@ -12,15 +12,45 @@ _DISSATISFIED = re.compile(
     r"|\bstill\b.{0,30}\b(not|no|nothing|waiting|broken|hasn'?t|haven'?t|isn'?t|leaking)"
     r"|\b(fed up|sick of|sick and tired|had enough|let down|waste of time|not good enough|not acceptable)\b"
     r"|\b(unacceptable|disgusting|disgraceful|appalling|shocking|ridiculous|useless|incompetent|rude|terrible|awful|a joke)\b"
-    r"|\b(third|fourth|fifth|3rd|4th|5th|umpteenth)\s+time\b"
-    r"|\b(done|did) nothing\b|\bnothing (has been|was|got) done\b|\bignored\b|\bmissed (the )?appointment",
+    r"|\b(unhappy|dissatisfied|disappointed|disappointing)\b"
+    r"|\bnot (at all |very |really |too )?(happy|pleased|satisfied|impressed)\b"
+    r"|\b(botched|bodged|shoddy|sloppy|half[- ]done|poor (work|job|service|workmanship))\b"
+    r"|\b(didn'?t|did not|never|hasn'?t|has not|haven'?t|have not|wasn'?t|was not|weren'?t|not) "
+    r"(fix(ed)?|repair(ed)?|do(ne)?|sort(ed)?|finish(ed)?)\b.{0,20}\b(properly|right|correctly|at all|fully)\b"
+    r"|\b(been|was|were|am|are|is|i'?ve|we'?ve|i'?m|we'?re) (still )?waiting\b.{0,25}"
+    r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few|couple|over|more than)"
+    r"\b.{0,12}\b(days?|weeks?|months?|years?|ages)\b"
+    r"|\bwaiting (for |since )?(ages|weeks|months|years)\b"
+    r"|\b(second|third|fourth|fifth|2nd|3rd|4th|5th|umpteenth)\s+time\b"
+    r"|\b(done|did) nothing\b|\bnothing (has been|was|got) done\b|\bignored\b|\bmissed (the |my |our )?appointment",
     re.I | re.S)
 
-_DAMP_MOULD = re.compile(r"\b(damp|mou?ld|mildew|condensation|black spots?|fungus|rising damp|wet walls?)\b", re.I)
+_DAMP_MOULD = re.compile(
+    r"\b(damp|mou?ld|mou?ldy|mildew|condensation|black spots?|fungus|rising damp|wet walls?|"
+    r"walls? (is |are )?(getting |always |constantly |very )?(wet|soaking|soaked|damp|sodden)|"
+    r"water (is )?(coming|getting|seeping|leaking|running) (in|down the walls?|through the walls?)|"
+    r"rain (is )?(coming|getting|leaking) in|water ingress|penetrating damp)\b", re.I)
+# Emergency hazards under Awaab's Law: an imminent risk to health or safety. Appliances and
+# fittings named after a hazard ("fire alarm", "gas fire", "fire door", "flood light") are not one
+# by themselves: only the hazard happening is.
 _EMERGENCY_HAZARD = re.compile(
-    r"\b(gas (smell|leak)|smell(s|ing)? (of )?gas|carbon monoxide|co alarm|exposed wires?|live wires?|sparking|"
-    r"electric(al)? shock|ceiling (has )?(collapsed|falling|coming down)|structural|no heating|no hot water|"
-    r"flood(ed|ing)?|sewage|fire)\b", re.I)
+    r"\b(gas (smell|leak)|smell(s|ing)? (of )?gas|leaking gas|"
+    r"carbon monoxide(?! (alarm|detector|tester))|(co|carbon monoxide) (alarm|detector) (is )?"
+    r"(going off|gone off|went off|keeps going off|sounding|alarming)|"
+    r"exposed wires?|live wires?|sparking|sparks|electric(al)? shocks?|"
+    r"ceiling (has |is )?(collapsed|collapsing|falling|fallen|coming down|caved in|bulging|sagging|bowing)|"
+    r"(bulging|sagging|bowing) ceiling|"
+    r"(water|leak)\w* (is |are )?(\w+ )?(through|from|in|out of) the (ceiling|light( fitting)?s?|electrics|"
+    r"sockets?|fuse ?box|consumer unit)|"
+    r"water (near|round|around|on|in|into) the (electrics|sockets?|lights?|fuse ?box|consumer unit)|"
+    r"structural (damage|collapse|failure)|no heating|no hot water|"
+    r"flood(s|ed|ing)?\b(?![- ]?lights?)|sewage|"
+    r"(dripping|pouring|gushing|leaking|pissing) (down )?(through|from) the ceiling|"
+    r"on fire|caught fire|catching fire|fire (broke out|has started|started)|"
+    r"(house|flat|kitchen|electrical) fire\b(?! ?(doors?|alarms?|exits?|escapes?|extinguishers?|blankets?|"
+    r"safety|risk|checks?|service))|"
+    r"(?<!gas )(?<!electric )(?<!coal )(?<!log )fire (in|at) (the|my|our|a)|smoke (is )?(coming|pouring|filling)|"
+    r"flames|smell(s|ing)? (of )?burning|burning smell)", re.I)
 
 
 _DANGER = re.compile(
