@@ -27,6 +27,30 @@ LANGUAGE_CONFIDENCE = 0.90
 # Most letters outside the Latin script: not English, whatever the identifier says.
 NON_LATIN_SHARE = 0.5
 
+# A short message is too short for the identifier ("hola necesito ayuda", "bonjour"), so it is
+# judged by words that greet, thank or ask for help in the languages residents most often write
+# in, and are not English words (nor common English names or slang: not "hallo", "ciao", "helo",
+# "da", "boa", "salam"). Written without accents; a message is matched without its accents.
+SHORT_MESSAGE_WORDS = 8
+_FOREIGN_WORDS = {
+    "es": "hola buenos buenas dias necesito ayuda ayudame ayudeme gracias quiero tengo hablar "
+          "puede puedo usted senor senora estoy problema vecino vecinos vivienda",
+    "fr": "bonjour bonsoir salut merci beaucoup besoin voudrais aidez aider svp plait monsieur "
+          "madame logement voisin voisins je suis",
+    "de": "guten morgen abend danke bitte hilfe brauche ich mochte wohnung nachbar nachbarn",
+    "it": "buongiorno buonasera grazie aiuto aiutatemi prego vorrei bisogno",
+    "pt": "obrigado obrigada ajuda preciso",
+    "pl": "dzien dobry czesc dziekuje prosze pomoc pomocy potrzebuje mieszkanie sasiad",
+    "ro": "buna ziua multumesc ajutor rog",
+    "tr": "merhaba selam tesekkurler tesekkur yardim yardım lutfen",
+    "lt": "labas laba diena aciu sveiki",
+    "so": "salaan mahadsanid caawimaad",
+    "cy": "diolch shwmae croeso",
+    "ar": "marhaba shukran alaikum",
+    "ur": "shukriya madad chahiye",
+}
+_FOREIGN = {word: lang for lang, words in _FOREIGN_WORDS.items() for word in words.split()}
+
 LANGUAGE_NAMES = {
     "ar": "Arabic", "bn": "Bengali", "cy": "Welsh", "de": "German", "es": "Spanish", "fa": "Persian",
     "fr": "French", "gu": "Gujarati", "hi": "Hindi", "it": "Italian", "ku": "Kurdish",
@@ -56,6 +80,22 @@ def without_markup(text: str) -> str:
     return _TAG.sub(" ", text or "")
 
 
+def _plain(word: str) -> str:
+    """A word in lower case without its accents ("días" -> "dias")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def _by_words(words: list[str]) -> tuple[str, float] | None:
+    """A short message most of whose words are greetings, thanks or requests for help in one
+    other language (SHORT_MESSAGE_WORDS at most); confidence 1.0."""
+    if not words or len(words) > SHORT_MESSAGE_WORDS:
+        return None
+    found = [_FOREIGN[w] for w in map(_plain, words) if w in _FOREIGN]
+    if not found or 2 * len(found) < len(words):
+        return None
+    return max(set(found), key=found.count), 1.0
+
+
 def language_of(text: str) -> tuple[str, float] | None:
     """(ISO 639-1 code, confidence) when the message is confidently not English, else None."""
     words = _WORD.findall(text or "")
@@ -65,11 +105,11 @@ def language_of(text: str) -> tuple[str, float] | None:
         lang, confidence = _identifier().classify(text)
         return (lang if lang != "en" else "und"), float(confidence)
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
-        return None
+        return _by_words(words)
     lang, confidence = _identifier().classify(text)
     if lang != "en" and confidence >= LANGUAGE_CONFIDENCE:
         return lang, float(confidence)
-    return None
+    return _by_words(words)
 
 
 def screen(text: str | None) -> str | None:

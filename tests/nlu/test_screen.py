@@ -49,3 +49,22 @@ def test_no_training_or_held_out_message_is_screened():
     screened = [(e.intent, e.text) for e in training_examples() + heldout_examples()
                 if screen.screen(e.text) is not None]
     assert screened == []
+
+
+@pytest.mark.parametrize("text, language", [
+    ("hola necesito ayuda", "Spanish"), ("bonjour", "French"), ("Bonjour!", "French"),
+    ("merci beaucoup", "French"), ("gracias", "Spanish"), ("dzień dobry", "Polish"),
+    ("guten Morgen, ich brauche Hilfe", "German"), ("merhaba", "Turkish"),
+])
+def test_a_short_message_in_another_language_is_recognised(text, language):
+    assert screen.screen(text) == screen.OTHER_LANGUAGE
+    assert screen.language_name(screen.language_of(text)[0]) == language
+
+
+@pytest.mark.parametrize("text", [
+    "ok", "no", "yes", "hi there", "yes please", "hello", "hallo", "thanks", "Karen Whitfield",
+    "SW1A 1AA", "sw1a 1aa", "Jo Bloggs, M1 1AE", "hola, my boiler has broken again",
+    "can you do me a favour", "ciao",
+])
+def test_short_english_names_and_postcodes_are_not_screened(text):
+    assert screen.screen(text) is None
