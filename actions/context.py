@@ -1,8 +1,9 @@
 """What several actions need from the tracker and the active policy profile."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
@@ -10,8 +11,12 @@ from bot.intake import answers, interruptions, replies
 from bot.policy import active_profile
 
 
+UK = ZoneInfo("Europe/London")
+
+
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    """The current time in the UK: "today" is the UK date (not UTC's, an hour behind in summer)."""
+    return datetime.now(UK)
 
 
 def services() -> tuple[str, ...]:
@@ -25,9 +30,10 @@ def answer_context(tracker: Tracker) -> answers.Context:
         slots=dict(tracker.slots),
         now=now(),
         services=services(),
-        complaint_time_limit_months=replies.complaint_time_limit_months(profile),
-        exclusion_message=lambda key: replies.exclusion_message(profile, key),
+        time_limit_months=lambda service: replies.complaint_time_limit_months(profile, service),
+        exclusion_message=lambda key, service: replies.exclusion_message(profile, key, service),
         emergency_advice=lambda: replies.emergency_advice(profile),
+        danger_advice=lambda: replies.danger_advice(profile),
         kind_introduction=lambda kind: replies.kind_introduction(profile, kind),
         latest_text=latest.get("text") or "",
         intent_ranking=latest.get("intent_ranking") or [],

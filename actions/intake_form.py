@@ -25,18 +25,12 @@ class ValidateIntakeForm(KeepsDoubtfulAnswers, FormValidationAction):
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict[str, Any]) -> list[EventType]:
-        ctx = answer_context(tracker)
-        updates: dict[str, Any] = {}
-        for slot, value in tracker.slots_to_validate().items():
-            if slot == "requested_slot" or _unchanged(tracker, slot, value):
-                continue
-            outcome = answers.check(slot, value, ctx)
-            for message in outcome.messages:
-                if message.get("text"):
-                    dispatcher.utter_message(**message)
-            updates.update(outcome.slots)
-            ctx.slots = {**ctx.slots, **outcome.slots}
-        return [SlotSet(slot, value) for slot, value in updates.items()]
+        values = {slot: value for slot, value in tracker.slots_to_validate().items()
+                  if slot != "requested_slot" and not _unchanged(tracker, slot, value)}
+        outcome = answers.check_all(values, answer_context(tracker))
+        for message in outcome.messages:
+            dispatcher.utter_message(**message)
+        return [SlotSet(slot, value) for slot, value in outcome.slots.items()]
 
 
 def _unchanged(tracker: Tracker, slot: str, value: Any) -> bool:

@@ -1,19 +1,20 @@
 """Check and tidy each answer the intake form receives.
 
 `check(slot, value, ctx)` returns the slot values to set (the answer itself, cleaned, or None to
-ask again, plus anything it implies: a parsed date, a flag, an exclusion) and what to tell the
-resident. Nothing here talks to Rasa; the form's validation action applies the result.
+ask again, plus anything it implies: a parsed date, a flag, the complaint offer) and what to tell
+the resident. After every answer the exclusions are worked out again from all the answers
+(bot.intake.exclusions), so a corrected answer adds or removes one, and each is explained once.
+`check_all` checks the answers of one turn together. Nothing here talks to Rasa; the form's
+validation action applies the result.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
-from dateutil.relativedelta import relativedelta
-
-from bot.intake import contact, dates, triage
+from bot.intake import contact, dates, exclusions, triage
 
 # A message longer than this is still kept whole; the resident is only told we have it all.
 LONG_MESSAGE = 5000
@@ -25,6 +26,12 @@ _SERVICE_WORDS = {
     "new-build": re.compile(r"\b(new[- ]?build|new home|reservation|completion|snagging|"
                             r"shared ownership sale|bought (my|our|the) (home|house|flat)|sales team)\b", re.I),
 }
+# Where dissatisfaction is looked for in a service request, an ASB report or a comment: every
+# answer in the resident's own words (not names, addresses or contact details).
+OFFER_KINDS = ("service_request", "asb_report", "comment")
+WATCHED_ANSWERS = ("description", "subject", "event_date_text", "frequency", "location", "urgency",
+                   "access_availability", "evidence", "reasonable_adjustments")
+_AWAAB_ORDER = (None, "significant", "emergency")
 
 
 @dataclass
@@ -32,14 +39,27 @@ class Context:
     """What the checks need to know beyond the answer itself."""
 
     slots: Mapping[str, Any]
-    now: datetime
+    now: datetime                      # an aware time is read as UK time (dates.uk_today)
     services: tuple[str, ...] = ("housing",)
-    complaint_time_limit_months: int = 12
-    exclusion_message: Callable[[str], str] = lambda key: ""
+    # The profile's time limit for raising a complaint about a service, in months.
+    time_limit_months: Callable[[str], int] = lambda service: 12
+    # What the policy says about an exclusion (key), for a service (the time limits differ).
+    exclusion_message: Callable[[str, str], str] = lambda key, service: ""
     emergency_advice: Callable[[], str] = lambda: ""
+    danger_advice: Callable[[], str] = lambda: ""   # someone is in danger now: who to call
     kind_introduction: Callable[[str], list] = lambda kind: []
     latest_text: str = ""
     intent_ranking: list[dict] = field(default_factory=list)
+    validating: frozenset = frozenset()  # the answers being checked in this turn
+
+    @property
+    def today(self) -> date:
+        """The UK date."""
+        return dates.uk_today(self.now).date()
+
+    def known_service(self, slots: Mapping[str, Any]) -> str | None:
+        """The service of the answers, or the only one there is; None until it is known."""
+        return slots.get("service") or (self.services[0] if len(self.services) == 1 else None)
 
 
 @dataclass
@@ -74,62 +94,93 @@ def infer_service(text: str, services: tuple[str, ...]) -> str | None:
     return None
 
 
+def _stronger(*categories: str | None) -> str | None:
+    return max(categories, key=lambda c: _AWAAB_ORDER.index(c) if c in _AWAAB_ORDER else 0)
+
+
+def _description_findings(text: str, slots: Mapping[str, Any], ctx: Context) -> dict[str, Any]:
+    """What a description implies for its kind: the service of a complaint when it is obvious,
+    and a hazard under Awaab's Law in a repair or a complaint (kept on the case either way)."""
+    kind = slots.get("feedback_kind")
+    found: dict[str, Any] = {}
+    if kind == "complaint" and len(ctx.services) > 1 and slots.get("service") is None:
+        service = infer_service(text, ctx.services)
+        if service:
+            found["service"] = service
+    if kind in ("service_request", "complaint"):
+        category = _stronger(triage.awaab_category(text), slots.get("awaab_category"))
+        if category and category != slots.get("awaab_category"):
+            found["awaab_category"] = category
+    return found
+
+
 def check_description(value: Any, ctx: Context) -> Outcome:
     outcome = _free_text("description", value, ctx)
     text = outcome.slots.get("description")
     if text is None:
         return outcome
-    kind = ctx.slots.get("feedback_kind")
-    if kind == "complaint" and len(ctx.services) > 1 and ctx.slots.get("service") is None:
-        service = infer_service(text, ctx.services)
-        if service:
-            outcome.slots["service"] = service
-    if kind in ("service_request", "asb_report", "comment") and not ctx.slots.get("complaint_offered") \
-            and triage.expresses_dissatisfaction(text, ctx.intent_ranking):
-        outcome.slots["complaint_offered"] = True  # the form asks complaint_choice next
-    if kind == "service_request":
-        category = triage.awaab_category(text)
-        if category:
-            outcome.slots["awaab_category"] = category
+    outcome.slots.update(_description_findings(text, {**ctx.slots, **outcome.slots}, ctx))
     return outcome
 
 
 def check_feedback_kind(value: Any, ctx: Context) -> Outcome:
     """The kind is known (from the first message or the clarifying question): say what it is and
-    what happens to it (a service request is not a complaint ...), once, whichever way it came."""
+    what happens to it (a service request is not a complaint ...), once, whichever way it came.
+
+    A description given before the kind was known (the clarifying question came after it) is
+    read again for this kind: the service, Awaab's Law, and (in `check`) the complaint offer."""
     from bot.intake.fields import KINDS
 
     if value not in KINDS:
         return Outcome({"feedback_kind": None})
     outcome = Outcome({"feedback_kind": value})
     outcome.messages.extend(ctx.kind_introduction(value))
+    description = ctx.slots.get("description")
+    if isinstance(description, str) and description.strip() and "description" not in ctx.validating:
+        outcome.slots.update(_description_findings(description, {**ctx.slots, "feedback_kind": value}, ctx))
     return outcome
 
 
+def _answers_in_words(slots: Mapping[str, Any]) -> str:
+    return "\n".join(slots[name] for name in WATCHED_ANSWERS if isinstance(slots.get(name), str))
+
+
 def check_complaint_choice(value: Any, ctx: Context) -> Outcome:
-    if value:
-        return Outcome({"complaint_choice": True, "feedback_kind": "complaint", "service": None}).say(
-            "OK, I'll take this as a complaint. I'll keep what you've told me so far.")
-    return Outcome({"complaint_choice": False}).say(
-        "OK, I'll carry on with this as it is. You can ask for a complaint to be raised at any time.")
+    """Accepting the complaint offer makes it a complaint; what was said so far is kept, and the
+    service is worked out again as for a complaint (asked only when it is not obvious)."""
+    if not value:
+        return Outcome({"complaint_choice": False}).say(
+            "OK, I'll carry on with this as it is. You can ask for a complaint to be raised at any time.")
+    service = None
+    if len(ctx.services) > 1:
+        service = infer_service(_answers_in_words(ctx.slots), ctx.services)
+        if service is None and ctx.slots.get("feedback_kind") == "asb_report" and "housing" in ctx.services:
+            service = "housing"  # anti-social behaviour is dealt with by the housing service
+    outcome = Outcome({"complaint_choice": True, "feedback_kind": "complaint", "service": service})
+    return outcome.say("OK, I'll take this as a complaint. I'll keep what you've told me so far.")
+
+
+_DATE_EXAMPLES = ("For example \"last Tuesday\", \"about three weeks ago\" or \"2nd of May\". If "
+                  "you're not sure, say \"not sure\".")
 
 
 def check_event_date_text(value: Any, ctx: Context) -> Outcome:
     text = _text(value)
     if not text:
         return Outcome({"event_date_text": None})
-    parsed = dates.parse_event_date(text, ctx.now)
-    if parsed is None and not dates.is_unsure(text):
+    reading = dates.read_event_date(text, ctx.now)
+    if reading.kind == dates.FUTURE:
         return Outcome({"event_date_text": None}).say(
-            "Sorry, I couldn't work out a date from that. Roughly when was it? For example "
-            "\"last Tuesday\", \"about three weeks ago\" or \"2nd of May\". If you're not sure, say \"not sure\".")
-    outcome = Outcome({"event_date_text": text, "event_date": parsed.isoformat() if parsed else None})
-    if parsed and ctx.slots.get("feedback_kind") == "complaint":
-        limit = ctx.now.date() - relativedelta(months=ctx.complaint_time_limit_months)
-        if parsed < limit:
-            outcome.slots["exclusion"] = "too_old"
-            outcome.say(ctx.exclusion_message("too_old"))
-    return outcome
+            "That sounds like a time still to come. I need to know when it happened, or when it "
+            f"started. Roughly when was that? {_DATE_EXAMPLES}")
+    if reading.kind == dates.IMPOSSIBLE:
+        return Outcome({"event_date_text": None}).say(
+            f"Sorry, that date doesn't exist (that month doesn't have that day). Could you check it? {_DATE_EXAMPLES}")
+    if reading.kind == dates.UNREADABLE:
+        return Outcome({"event_date_text": None}).say(
+            f"Sorry, I couldn't work out a date from that. Roughly when was it? {_DATE_EXAMPLES}")
+    return Outcome({"event_date_text": text,
+                    "event_date": reading.date.isoformat() if reading.date else None})
 
 
 def check_service(value: Any, ctx: Context) -> Outcome:
@@ -142,16 +193,6 @@ def check_service(value: Any, ctx: Context) -> Outcome:
     if found:
         return Outcome({"service": found})
     return Outcome({"service": None}).say("Sorry, please choose one of the services below.")
-
-
-def _yes_no_exclusion(slot: str, exclusion: str) -> Callable[[Any, Context], Outcome]:
-    def check(value: Any, ctx: Context) -> Outcome:
-        outcome = Outcome({slot: bool(value)})
-        if value and not ctx.slots.get("exclusion"):
-            outcome.slots["exclusion"] = exclusion
-            outcome.say(ctx.exclusion_message(exclusion))
-        return outcome
-    return check
 
 
 def check_name(value: Any, ctx: Context) -> Outcome:
@@ -244,8 +285,7 @@ def check_in_danger(value: Any, ctx: Context) -> Outcome:
     outcome = Outcome({"in_danger": bool(value)})
     if value:
         outcome.slots["urgent"] = True
-        outcome.say("If anyone is in immediate danger, please call 999 now. I'll mark your report as "
-                    "urgent, and we can carry on when you're safe.")
+        outcome.say(ctx.danger_advice())
     return outcome
 
 
@@ -279,8 +319,8 @@ CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {
     "complaint_choice": check_complaint_choice,
     "event_date_text": check_event_date_text,
     "service": check_service,
-    "already_investigated": _yes_no_exclusion("already_investigated", "already_investigated"),
-    "legal_proceedings": _yes_no_exclusion("legal_proceedings", "legal_proceedings"),
+    "already_investigated": check_yes_no("already_investigated"),  # exclusions: see _review_exclusions
+    "legal_proceedings": check_yes_no("legal_proceedings"),
     "name": check_name,
     "address": check_address,
     "contact_details": check_contact_details,
@@ -295,16 +335,66 @@ CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {
 }
 
 
+def _offer_complaint(slot: str, value: Any, outcome: Outcome, ctx: Context) -> None:
+    """Dissatisfaction in any answer of a service request, ASB report or comment offers a
+    complaint (the form asks it next), once. When the kind becomes known, the answers given
+    before it are read too."""
+    slots = {**ctx.slots, **outcome.slots}
+    if slots.get("feedback_kind") not in OFFER_KINDS or slots.get("complaint_offered") \
+            or slots.get("complaint_choice") is not None:
+        return
+    if slot == "feedback_kind":
+        said = [(slots.get(name), None) for name in WATCHED_ANSWERS if name not in ctx.validating]
+    elif slot in WATCHED_ANSWERS and outcome.slots.get(slot) is not None:
+        # The classifier's view counts for the first message only (it was trained on those).
+        said = [(value, ctx.intent_ranking if slot == "description" else None)]
+    else:
+        return
+    if any(isinstance(text, str) and triage.expresses_dissatisfaction(text, ranking)
+           for text, ranking in said):
+        outcome.slots["complaint_offered"] = True
+
+
+def _review_exclusions(outcome: Outcome, ctx: Context) -> None:
+    """Work the exclusions out again from all the answers; explain each new one, once. The
+    `exclusion` slot keeps the keys of those that apply (and so have been explained)."""
+    slots = {**ctx.slots, **outcome.slots}
+    service = ctx.known_service(slots)
+    found = exclusions.applying(slots, ctx.today, ctx.time_limit_months, service)
+    explained = exclusions.recorded(slots)
+    for key in found:
+        if key not in explained:
+            outcome.say(ctx.exclusion_message(key, service or "housing"))
+    value = " ".join(found) or None
+    if value != ctx.slots.get("exclusion"):
+        outcome.slots["exclusion"] = value
+
+
 def check(slot: str, value: Any, ctx: Context) -> Outcome:
     """Check one answer; free-text questions without a special check are kept as typed."""
     checker = CHECKS.get(slot)
     if checker is not None:
-        return checker(value, ctx)
-    if isinstance(value, str):
-        return _free_text(slot, value, ctx)
-    return Outcome({slot: value})
+        outcome = checker(value, ctx)
+    elif isinstance(value, str):
+        outcome = _free_text(slot, value, ctx)
+    else:
+        outcome = Outcome({slot: value})
+    _offer_complaint(slot, value, outcome, ctx)
+    _review_exclusions(outcome, ctx)
+    return outcome
+
+
+def check_all(values: Mapping[str, Any], ctx: Context) -> Outcome:
+    """Check the answers of one turn in order, each seeing what the ones before it set."""
+    ctx = replace(ctx, slots=dict(ctx.slots), validating=frozenset(values))
+    total = Outcome()
+    for slot, value in values.items():
+        outcome = check(slot, value, ctx)
+        total.slots.update(outcome.slots)
+        total.messages.extend(m for m in outcome.messages if m.get("text"))
+        ctx.slots = {**ctx.slots, **outcome.slots}
+    return total
 
 
 def event_date(slots: Mapping[str, Any]) -> date | None:
-    raw = slots.get("event_date")
-    return date.fromisoformat(raw) if raw else None
+    return exclusions.event_date(slots)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from typing import Any, Mapping
 
-from bot.intake import answers, contact
+from bot.intake import answers, contact, dates, exclusions
 
 log = logging.getLogger(__name__)
 
@@ -13,25 +14,34 @@ class FilingFailed(RuntimeError):
     """The case store could not take the case; the answers are still in the conversation."""
 
 
-def _exclusion(slots: Mapping[str, Any]) -> str | None:
-    """Worked out again from the final answers: a corrected date or answer can remove it."""
-    if slots.get("feedback_kind") != "complaint":
-        return None
-    if slots.get("already_investigated"):
-        return "already_investigated"
-    if slots.get("legal_proceedings"):
-        return "legal_proceedings"
-    return "too_old" if slots.get("exclusion") == "too_old" and slots.get("event_date") else None
+def filed_exclusions(slots: Mapping[str, Any], profile: Any, today: date) -> list[str]:
+    """Worked out again from the final answers (a corrected date, service or answer can remove
+    or add one): too old for the service's own time limit, legal proceedings, already
+    investigated."""
+    service = slots.get("service") or "housing"
+    return exclusions.applying(slots, today, profile.raise_within_months, service)
 
 
-def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: str) -> dict[str, Any]:
-    """The case store's submission fields from the slots (see bot.cases CaseSubmission)."""
+def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: str, *,
+                      profile: Any = None, today: date | None = None) -> dict[str, Any]:
+    """The case store's submission fields from the slots (see bot.cases CaseSubmission).
+
+    `profile` (default: the active one) gives the time limits, `today` (default: the UK date)
+    the day the exclusions are judged on."""
+    if profile is None:
+        from bot.policy import active_profile
+
+        profile = active_profile()
+    today = today or dates.uk_today(datetime.now(dates.UK)).date()
     kind = slots.get("feedback_kind")
+    found = filed_exclusions(slots, profile, today)
     anonymous = slots.get("share_details") is False
     on_behalf = bool(slots.get("on_behalf"))
     name = None if anonymous else slots.get("name")
     extra = {key: slots.get(key) for key in ("subject", "person_praised", "in_danger", "urgency")
              if slots.get(key) is not None}
+    if len(found) > 1:
+        extra["exclusions"] = found  # the case keeps the first; staff see them all
     return {
         "case_type": kind,
         "service": slots.get("service") or "housing",
@@ -57,8 +67,10 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
         "anonymous": anonymous,
         "urgent": bool(slots.get("urgent") or slots.get("in_danger") or slots.get("urgency") == "emergency"),
         "safeguarding": bool(slots.get("safeguarding")),
-        "awaab_category": slots.get("awaab_category") if kind == "service_request" else None,
-        "exclusion": _exclusion(slots),
+        # A hazard in a repair request, or described in a complaint (also one that began as a
+        # repair request), keeps its Awaab's Law timescales.
+        "awaab_category": slots.get("awaab_category") if kind in ("service_request", "complaint") else None,
+        "exclusion": found[0] if found else None,
         "location": slots.get("location"),
         "access_availability": slots.get("access_availability"),
         "evidence": slots.get("evidence"),
@@ -89,7 +101,7 @@ def file_from_slots(slots: Mapping[str, Any], *, profile: Any, channel: str,
     Any failure becomes FilingFailed, so the resident is always told plainly; the answers stay in
     the conversation's slots for the retry.
     """
-    submission = submission_fields(slots, channel, conversation_id)
+    submission = submission_fields(slots, channel, conversation_id, profile=profile)
     try:
         case, _created = case_store().file_case(submission, profile,
                                                 submission_key=slots.get("submission_id") or None)

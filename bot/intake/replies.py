@@ -52,25 +52,53 @@ def which_service_question(profile: Profile) -> Message:
                         for key, service in profile.services.items()]}
 
 
-def exclusion_message(profile: Profile, key: str) -> str:
-    explanation = profile.fill(profile.exclusion(key).explanation)
+def exclusion_message(profile: Profile, key: str, service: str = "housing") -> str:
+    """What the policy says about an exclusion, with the time limit of `service`."""
+    explanation = profile.fill(profile.exclusion(key).explanation, service)
     return (f"I need to let you know what our policy says: {explanation} I'll still record "
             "everything you tell me, and a member of staff will decide whether we can take it as "
             "a complaint. They will tell you what they decide, and why.")
+
+
+def emergency_phone(profile: Profile) -> str:
+    return profile.contact.emergency.services_phone
+
+
+def repairs_line_fallback(profile: Profile) -> Any | None:
+    """Where an emergency repair is reported when the profile has no emergency repairs line: its
+    first phone contact channel with a number (None when it has none)."""
+    return next((c for c in profile.contact.channels if c.kind == "phone" and c.value), None)
+
+
+def _emergency_repair_text(profile: Profile) -> str:
+    emergency = profile.contact.emergency
+    if emergency.repairs_phone:
+        hours = f" ({emergency.repairs_hours})" if emergency.repairs_hours else ""
+        return (f"For an emergency repair, call our emergency repairs line on "
+                f"{emergency.repairs_phone}{hours}.")
+    channel = repairs_line_fallback(profile)
+    if channel is not None:
+        which = f"the number of our {channel.label}" if channel.label else "our main phone number"
+        hours = f" ({channel.hours})" if channel.hours else ""
+        return (f"For an emergency repair, phone us straight away on {channel.value}{hours}: "
+                f"that is {which}, as I don't have a separate emergency repairs number to give you.")
+    return (f"For an emergency repair, contact {profile.display_name} straight away, by phone if "
+            f"you can. {wording.contact_channels_text(profile)}")
 
 
 def emergency_advice(profile: Profile) -> str:
     emergency = profile.contact.emergency
     lines = [f"If anyone is in danger, call {emergency.services_phone} now.",
              f"If you smell gas, open windows, don't use switches or flames, leave the property and "
-             f"call the {emergency.gas_service_name} on {emergency.gas_phone}."]
-    if emergency.repairs_phone:
-        hours = f" ({emergency.repairs_hours})" if emergency.repairs_hours else ""
-        lines.append(f"For an emergency repair, call our emergency repairs line on "
-                     f"{emergency.repairs_phone}{hours}.")
-    else:
-        lines.append("For an emergency repair, phone us straight away on our emergency repairs line.")
+             f"call the {emergency.gas_service_name} on {emergency.gas_phone}.",
+             _emergency_repair_text(profile)]
     return " ".join(lines)
+
+
+def danger_advice(profile: Profile) -> str:
+    """Someone is in danger now (asked in an ASB report)."""
+    return (f"If anyone is in immediate danger, please call {emergency_phone(profile)} now. I'll "
+            "mark your report as urgent, and we can carry on when you're safe.")
 
 
 def safeguarding_advice(profile: Profile) -> str:
@@ -164,6 +192,8 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
                                      f"what they decide, and why, by {wording.format_date(decide_by)}."})
         else:
             messages.append({"text": wording.complaint_next_steps(profile, filed_at, case.service)})
+        if case.awaab_category and profile.repairs.awaabs_law is not None:
+            messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
         messages.append({"text": wording.ombudsman_text(profile, case.service)})
         if case.anonymous:
             messages.append({"text": "As you chose to stay anonymous, we won't be able to tell you "
@@ -183,7 +213,7 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
     if contact_by and not case.anonymous:
         messages.append({"text": contact_by})
     if kind == "asb_report" and getattr(case, "urgent", False):
-        messages.append({"text": "If anyone is in danger, always call 999 first."})
+        messages.append({"text": f"If anyone is in danger, always call {emergency_phone(profile)} first."})
     return messages
 
 

@@ -7,8 +7,8 @@ NOW = datetime(2026, 11, 23, 10, 30)
 
 def ctx(**slots):
     return answers.Context(slots=slots, now=NOW, services=("housing", "care", "new-build"),
-                           complaint_time_limit_months=12,
-                           exclusion_message=lambda key: f"POLICY SAYS {key}",
+                           time_limit_months=lambda service: 24 if service == "new-build" else 12,
+                           exclusion_message=lambda key, service: f"POLICY SAYS {key}",
                            emergency_advice=lambda: "CALL 999")
 
 
@@ -58,7 +58,8 @@ def test_the_service_is_inferred_from_the_description_when_obvious():
 
 
 def test_an_old_event_is_an_exclusion_told_plainly_but_kept():
-    outcome = answers.check("event_date_text", "2nd of May 2024", ctx(feedback_kind="complaint"))
+    outcome = answers.check("event_date_text", "2nd of May 2024", ctx(feedback_kind="complaint",
+                                                                      service="housing"))
     assert outcome.slots == {"event_date_text": "2nd of May 2024", "event_date": "2024-05-02",
                              "exclusion": "too_old"}
     assert outcome.messages[0]["text"] == "POLICY SAYS too_old"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from types import SimpleNamespace
 
-from bot.intake.replies import after_filing
+from bot.intake.replies import after_filing, danger_advice, emergency_advice
 from bot.policy import deadlines, load_profile
 from bot.policy.wording import format_date
 
@@ -62,3 +62,41 @@ def test_an_asb_report_is_told_who_deals_with_it():
     profile = load_profile("housing-plus-group")
     text = said(after_filing(profile, case(case_type="asb_report", reference="ASB-8J9KT-6", urgent=True), {}))
     assert "neighbourhood officer" in text and "999" in text
+
+
+def _with_emergency(profile, **emergency):
+    from bot.policy.schema import Profile
+
+    data = profile.dict()
+    data["contact"]["emergency"].update(emergency)
+    return Profile(**data)
+
+
+def test_the_emergency_numbers_come_from_the_profile():
+    profile = _with_emergency(load_profile("housing-plus-group"), services_phone="112")
+    text = said(after_filing(profile, case(case_type="asb_report", reference="ASB-8J9KT-6", urgent=True), {}))
+    assert "always call 112 first" in text and "999" not in text
+    assert emergency_advice(profile).startswith("If anyone is in danger, call 112 now.")
+    assert "call 112 now" in danger_advice(profile)
+
+
+def test_without_an_emergency_repairs_line_the_advice_gives_the_phone_channel_and_says_so():
+    hpg = load_profile("housing-plus-group")
+    assert hpg.contact.emergency.repairs_phone is None
+    advice = emergency_advice(hpg)
+    assert "0800 048 8955" in advice and "customer advocacy team" in advice
+    assert "emergency repairs line." not in advice   # no line with no number
+    # A profile with no phone number at all: told to contact the landlord, with its channels.
+    code = load_profile("housing-ombudsman-code")
+    advice = emergency_advice(code)
+    assert f"contact {code.display_name} straight away" in advice
+    # With a line, the line.
+    lined = _with_emergency(hpg, repairs_phone="0800 123 4567", repairs_hours="24 hours a day")
+    assert "emergency repairs line on 0800 123 4567 (24 hours a day)" in emergency_advice(lined)
+    assert "0800 048 8955" not in emergency_advice(lined)
+
+
+def test_a_complaint_about_a_hazard_is_told_the_awaab_timescale():
+    profile = load_profile("housing-ombudsman-code")
+    text = said(after_filing(profile, case(awaab_category="significant"), {}))
+    assert "Awaab's Law" in text and "Housing Ombudsman" in text

@@ -1,0 +1,48 @@
+"""Which of the Complaint Handling Code's exclusions apply to a complaint, from its answers.
+
+Worked out again from the answers as they stand (after every answer, and at filing), never kept
+from an earlier answer: a corrected date, service or yes/no answer removes or adds one. An
+exclusion never stops a complaint being recorded: it is filed as "not accepted - pending review"
+for a person to decide.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable, Mapping
+
+from dateutil.relativedelta import relativedelta
+
+# In the order the case records them (the first is the case's exclusion; staff see them all).
+ORDER = ("already_investigated", "legal_proceedings", "too_old")
+
+
+def event_date(slots: Mapping[str, Any]) -> date | None:
+    raw = slots.get("event_date")
+    return date.fromisoformat(raw) if raw else None
+
+
+def too_old(event: date | None, today: date, months: int) -> bool:
+    """Older than the time limit of `months` months before `today`."""
+    return event is not None and event < today - relativedelta(months=months)
+
+
+def applying(slots: Mapping[str, Any], today: date, time_limit_months: Callable[[str], int],
+             service: str | None) -> list[str]:
+    """The exclusions the answers show, in ORDER. `service` is the one whose time limit counts;
+    None while it is not known yet (then "too old" waits for it: the limits differ)."""
+    if slots.get("feedback_kind") != "complaint":
+        return []
+    found = []
+    if slots.get("already_investigated"):
+        found.append("already_investigated")
+    if slots.get("legal_proceedings"):
+        found.append("legal_proceedings")
+    if service and too_old(event_date(slots), today, time_limit_months(service)):
+        found.append("too_old")
+    return found
+
+
+def recorded(slots: Mapping[str, Any]) -> list[str]:
+    """The exclusions already explained in this conversation (the `exclusion` slot holds their
+    keys, separated by spaces)."""
+    return [key for key in (slots.get("exclusion") or "").split() if key]
