@@ -5,8 +5,9 @@ The schema is created and changed only by the Alembic migrations in `bot/cases/m
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -169,11 +170,32 @@ class Case(Base):
                 "consent": self.representative_consent}
 
     def deadline(self, name: str) -> date | None:
-        value = (self.deadlines or {}).get(name)
-        return date.fromisoformat(value) if value else None
+        """The UK date of a deadline (of its time, for one counted in hours)."""
+        return deadline_day((self.deadlines or {}).get(name))
 
-    def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.next_deadline is not None and self.next_deadline < today
+    def deadline_at(self, name: str) -> date | datetime | None:
+        """A deadline as stored: a date, or an aware time for one counted in hours."""
+        return deadline_moment((self.deadlines or {}).get(name))
+
+    def is_overdue(self, now: date | datetime) -> bool:
+        """Past a deadline that counts now. Given the current time (a datetime), a deadline
+        counted in hours (Awaab's Law: made safe within 24 hours) is overdue from its hour, not
+        from the next day; given a date, deadlines are compared by their UK date."""
+        if not self.is_open or self.next_deadline is None:
+            return False
+        if not isinstance(now, datetime):
+            return self.next_deadline < now
+        now = now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+        if self.next_deadline < now.astimezone(UK).date():
+            return True
+        for name, value in (self.deadlines or {}).items():
+            try:
+                moment = deadline_moment(value)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(moment, datetime) and deadline_counts(self, name) and moment < now:
+                return True
+        return False
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.case_type} {self.status!r} stage={self.stage}>"
@@ -254,6 +276,48 @@ class OutboxMessage(Base):
     def __repr__(self) -> str:
         state = "delivered" if self.delivered_at else f"pending, {self.attempts} attempts"
         return f"<OutboxMessage {self.id} {self.kind} {state}>"
+
+
+UK = ZoneInfo("Europe/London")
+
+
+def deadline_moment(value: Any) -> date | datetime | None:
+    """A stored deadline: an ISO date ("2026-03-03"), or for a deadline counted in hours an ISO
+    time in UTC ("2026-03-03T09:00:00+00:00"), read as an aware datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def deadline_day(value: Any) -> date | None:
+    """The UK date of a stored deadline."""
+    moment = deadline_moment(value)
+    return moment.astimezone(UK).date() if isinstance(moment, datetime) else moment
+
+
+def deadline_counts(case: "Case", name: str) -> bool:
+    """Whether the deadline `name` is one the landlord has to meet now, given the case's status
+    and stage (for the case's next deadline): not the other stage's, not the outer limit of an
+    extension, not the resident's own window to ask for stage 2, not acknowledgement once the
+    case is acknowledged, and the not-accepted reply only while that is pending."""
+    key = name.lower()
+    if "extended" in key or "request_by" in key:
+        return False
+    if (case.stage == 2) != key.startswith("stage2"):
+        return False
+    if case.status == ACKNOWLEDGED and ("acknowledge" in key or "contact" in key):
+        return False
+    if "not_accepted" in key and case.status != NOT_ACCEPTED_PENDING:
+        return False
+    return True
 
 
 def as_date(value: Any) -> date | None:

@@ -33,7 +33,8 @@ from bot.cases.db import WRITE, make_engine
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     ACKNOWLEDGED, CLOSED, FILED, FINAL_STATUSES, NEW, NOT_ACCEPTED, NOT_ACCEPTED_PENDING,
-    OPEN_STATUSES, RESPONDED, STAGE2_PENDING, Case, CaseEvent, OutboxMessage,
+    OPEN_STATUSES, RESPONDED, STAGE2_PENDING, Case, CaseEvent, OutboxMessage, deadline_counts,
+    deadline_day,
 )
 from bot.cases.references import InvalidReference
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
@@ -92,17 +93,10 @@ def next_deadline_of(case: Case) -> date | None:
         return None
     best = None
     for name, value in (case.deadlines or {}).items():
-        key = name.lower()
-        if "extended" in key or "request_by" in key or not value:
-            continue
-        if (case.stage == 2) != key.startswith("stage2"):
-            continue
-        if case.status == ACKNOWLEDGED and ("acknowledge" in key or "contact" in key):
-            continue
-        if "not_accepted" in key and case.status != NOT_ACCEPTED_PENDING:
+        if not value or not deadline_counts(case, name):
             continue
         try:
-            day = date.fromisoformat(value)
+            day = deadline_day(value)  # a deadline counted in hours: the UK date of its time
         except (TypeError, ValueError):
             continue
         best = day if best is None or day < best else best
@@ -464,7 +458,13 @@ class CaseStore:
         if q.created_to is not None:
             conditions.append(Case.created_at < _local_midnight(q.created_to + timedelta(days=1)))
         if q.overdue:
-            conditions += [Case.next_deadline < self.today(), Case.status.in_(OPEN_STATUSES)]
+            # A deadline counted in hours (an Awaab's Law emergency) is overdue from its time.
+            made_safe_late = sa.and_(
+                Case.awaab_category == "emergency", Case.next_deadline.isnot(None),
+                sa.or_(Case.stage.is_(None), Case.stage != 2),
+                Case.deadlines["awaab_make_safe_by"].as_string() < _utc_iso(self.now()))
+            conditions += [sa.or_(Case.next_deadline < self.today(), made_safe_late),
+                           Case.status.in_(OPEN_STATUSES)]
         if q.open_only:
             conditions.append(Case.status.in_(OPEN_STATUSES))
         if q.assigned_to is not None:
@@ -812,8 +812,17 @@ def extra_filing_deadlines(profile, submission: CaseSubmission, filed_at: dateti
     if submission.awaab_category and profile.repairs.awaabs_law is not None:
         values = policy.awaab_deadlines(profile, filed_at, submission.awaab_category)
         for key, value in values.items():
-            result[f"awaab_{key}"] = policy.uk_date(value)
+            # Counted in hours (an emergency: made safe within 24 hours): the time itself, in
+            # UTC, so it is overdue from that hour; counted in working days: the UK date.
+            result[f"awaab_{key}"] = _utc_iso(value) if isinstance(value, datetime) \
+                else policy.uk_date(value)
     return result
+
+
+def _utc_iso(moment: datetime) -> str:
+    """An aware time as stored in `deadlines`: ISO 8601 in UTC, to the second (these sort and
+    compare as text)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 # --- helpers -----------------------------------------------------------------------------------

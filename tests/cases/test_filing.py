@@ -198,7 +198,9 @@ def test_awaabs_law_deadlines_are_recorded_for_a_flagged_hazard(store, profile):
     assert {"awaab_investigate_by", "awaab_summary_by", "awaab_safety_work_by"} <= set(case.deadlines)
     emergency, _ = store.file_case(submission(case_type="service_request", urgent=True,
                                               awaab_category="emergency"), profile, "g")
-    assert emergency.deadlines["awaab_make_safe_by"] == "2026-03-03"
+    # Counted in hours: the time itself, in UTC (filed Monday 2 March 2026, 10:00).
+    assert emergency.deadlines["awaab_make_safe_by"] == "2026-03-03T10:00:00+00:00"
+    assert emergency.next_deadline == date(2026, 3, 3)
 
 
 def test_the_module_level_file_case_takes_a_store_or_a_session(store, profile):
