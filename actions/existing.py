@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import KeepsDoubtfulAnswers, channel_of, now
-from bot.intake import existing
+from bot.intake import existing, replies
 from bot.intake.filing import case_store
 from bot.policy import active_profile, wording
 
@@ -97,17 +97,8 @@ class ActionRunCaseTask(Action):
     @staticmethod
     def _review(dispatcher, store, case, slots, profile) -> None:
         updated = store.request_stage2(case.reference, reasons=slots.get("review_reasons") or None)
-        if updated.stage == 2:
-            dispatcher.utter_message(text=(
-                f"I've asked for your complaint {updated.reference} to go to stage 2. "
-                + wording.stage2_next_steps(profile, now(), updated.service)))
-        else:
-            late = profile.fill(profile.stage2.late_requests) or ""
-            dispatcher.utter_message(text=(
-                f"Your request for stage 2 of {updated.reference} is outside the time our policy "
-                f"gives for asking. I've recorded it, and a member of staff will decide and contact "
-                f"you. {late}").strip())
-        dispatcher.utter_message(text=wording.ombudsman_text(profile, updated.service))
+        for message in replies.stage2_request_reply(profile, updated, now()):
+            dispatcher.utter_message(**message)
 
     @staticmethod
     def _add(dispatcher, store, case, slots, tracker) -> None:

@@ -618,23 +618,32 @@ class CaseStore:
         """The resident asks for stage 2. Reasons are invited, never required. Inside the window
         the complaint moves to stage 2; outside it, it waits for a person to decide
         ("escalation requested - pending review"). `within_window` None: judged from the case's
-        `stage2_request_by` deadline, when it has one."""
+        `stage2_request_by` deadline, when it has one. Before the stage 1 response has been
+        recorded there is no window yet: stage 1 is not skipped, the request waits for a person
+        to decide, as a late one does (history detail `before_stage1_response`)."""
         with self._acting(reference) as (session, case):
             _require(case, types=("complaint",), stages=(1,),
                      statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED), action="take to stage 2")
             before, now = case.status, self.now()
+            early = False
             if within_window is None:
                 limit = case.deadline("stage2_request_by")
-                within_window = limit is None or self.today() <= limit
+                if limit is not None:
+                    within_window = self.today() <= limit
+                else:
+                    early = case.responded_at is None
+                    within_window = not early
             case.stage2_requested_at = now
             if within_window:
                 self._to_stage2(case)
             else:
                 case.status = STAGE2_PENDING
                 case.closed_at = None
-            self._record(session, case, "stage2_requested", actor,
-                         {"reasons": clean_text(reasons) if reasons else None,
-                          "within_window": bool(within_window)}, status_before=before)
+            details: dict[str, Any] = {"reasons": clean_text(reasons) if reasons else None,
+                                       "within_window": bool(within_window)}
+            if early:
+                details["before_stage1_response"] = True
+            self._record(session, case, "stage2_requested", actor, details, status_before=before)
         return case
 
     def _to_stage2(self, case: Case) -> None:

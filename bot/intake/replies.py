@@ -217,6 +217,23 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
     return messages
 
 
+def stage2_request_reply(profile: Profile, case: Any, now: datetime) -> list[Message]:
+    """What a resident is told after asking for stage 2 (the case as the store left it)."""
+    if case.stage == 2:
+        text = (f"I've asked for your complaint {case.reference} to go to stage 2. "
+                + wording.stage2_next_steps(profile, now, case.service))
+    elif getattr(case, "responded_at", None) is None:
+        text = (f"We haven't sent our stage 1 response to your complaint {case.reference} yet, "
+                "and stage 2 is for when you're unhappy with that response. I've recorded your "
+                "request, and a member of staff will decide what happens next and contact you.")
+    else:
+        late = profile.fill(profile.stage2.late_requests, case.service) or ""
+        text = (f"Your request for stage 2 of {case.reference} is outside the time our policy "
+                f"gives for asking. I've recorded it, and a member of staff will decide and "
+                f"contact you. {late}").strip()
+    return [{"text": text}, {"text": wording.ombudsman_text(profile, case.service)}]
+
+
 def _contact_dates(case: Any) -> str | None:
     """'We will contact you by ... and respond by ...' where the profile sets targets for the kind."""
     dates = {key: value for key, value in (getattr(case, "deadlines", None) or {}).items() if value}
