@@ -543,7 +543,9 @@ class CaseStore:
         `reason` is one of the profile's extension reasons (its key), or a reason in words.
         `new_date` None: computed by the policy (`working_days`, default the longest extension
         allowed), which then requires a reason key of the profile. A given date must be later
-        than the current deadline and not in the past."""
+        than the current deadline, not in the past, and not later than the stage's extended
+        response date under the case's policy profile (unchecked if the profile cannot be
+        loaded)."""
         if not reason or not reason.strip():
             raise InvalidTransition("an extension needs a reason")
         with self._acting(reference, expected_version) as (session, case):
@@ -572,6 +574,30 @@ class CaseStore:
             if previous is not None and new_date <= previous:
                 raise InvalidTransition(f"the new date {new_date} is not after the current one, "
                                         f"{previous}")
+            # However many extensions, none may go past the policy's outer limit for the stage
+            # (a typed date or a second extension would otherwise pass it unnoticed).
+            latest = None
+            if profile is not None:
+                from bot.policy import deadlines as policy
+
+                try:
+                    if case.stage == 2:
+                        latest = policy.stage2_deadlines(
+                            profile, case.stage2_requested_at, case.stage2_acknowledged_at,
+                            service=case.service)["extended_response_by"]
+                    else:
+                        latest = policy.complaint_deadlines(
+                            profile, case.created_at, case.acknowledged_at,
+                            service=case.service)["stage1_extended_response_by"]
+                except Exception:  # noqa: BLE001 - no limit to check rather than no extension
+                    log.exception("case store: the extension limit of %s could not be computed",
+                                  case.reference)
+            if latest is not None and new_date > latest:
+                raise InvalidTransition(
+                    f"the new date {new_date} is later than policy profile "
+                    f"{_profile_name(profile)!r} allows for the stage {case.stage or 1} response "
+                    f"({latest}, with the longest extension); a longer delay needs the "
+                    f"resident's agreement")
             if new_date < self.today():
                 raise InvalidTransition(f"the new date {new_date} is in the past")
             case.deadlines = {**(case.deadlines or {}), key: new_date.isoformat()}

@@ -101,6 +101,42 @@ def test_transitions_that_do_not_fit_are_refused(store, profile):
     assert kinds(store, ref) == ["filed", "acknowledged", "closed", "note_added"]
 
 
+def test_no_extension_goes_past_the_policy_s_longest(store, profile, clock, make_store):
+    case, _ = store.file_case(submission(), profile, "f")
+    ref = case.reference
+    store.acknowledge(ref, "staff:a")                    # Monday 2 March 2026
+    limits = complaint_deadlines(profile, date(2026, 3, 2), acknowledged=date(2026, 3, 2))
+    reason = profile.extension_reasons(1)[0].key
+    first = store.extend(ref, "staff:a", reason, working_days=10)
+    assert first.deadline("stage1_response_by") == limits["stage1_extended_response_by"]
+    # A second extension, or a typed date, would take it past the policy's limit: refused.
+    with pytest.raises(InvalidTransition, match="later than policy profile"):
+        store.extend(ref, "staff:a", reason, working_days=10)
+    with pytest.raises(InvalidTransition, match=str(limits["stage1_extended_response_by"])):
+        store.extend(ref, "staff:a", "agreed", limits["stage1_extended_response_by"]
+                     + timedelta(days=1))
+    assert kinds(store, ref) == ["filed", "acknowledged", "extended"]
+
+    # Stage 2 likewise, up to its own limit.
+    store.escalate(ref, "staff:m")
+    store.acknowledge(ref, "staff:m")
+    two = stage2_deadlines(profile, date(2026, 3, 2), acknowledged=date(2026, 3, 2))
+    store.extend(ref, "staff:m", "agreed", two["extended_response_by"])
+    with pytest.raises(InvalidTransition, match="stage 2 response"):
+        store.extend(ref, "staff:m", "agreed", two["extended_response_by"] + timedelta(days=1))
+
+    # A profile that cannot be loaded any more: a given date is taken as before.
+    def gone(name):
+        raise FileNotFoundError(name)
+
+    other, _ = store.file_case(submission(), profile, "g")
+    store.acknowledge(other.reference, "staff:a")
+    unchecked = make_store(profile_loader=gone)
+    far = limits["stage1_extended_response_by"] + timedelta(days=30)
+    assert unchecked.extend(other.reference, "staff:a", "agreed", far).deadline(
+        "stage1_response_by") == far
+
+
 def test_an_exclusion_is_decided_by_a_person(store, profile):
     refused, _ = store.file_case(submission(exclusion="too_old"), profile, "f")
     accepted, _ = store.file_case(submission(exclusion="too_old"), profile, "g")

@@ -328,8 +328,14 @@ def test_acknowledge_extend_respond_and_close_a_complaint_over_christmas(signed_
     page = text(staff.get(f"/cases/{case.reference}"))
     assert "now due by Tuesday 26 January 2027" in page
     assert store.find_by_reference(case.reference).deadlines["stage1_response_by"] == "2027-01-26"
-    # Extended to the policy's limit: no further extension is offered.
+    # Extended to the policy's limit: no further extension is offered, nor taken if posted.
     assert "a further extension needs the resident&#39;s agreement" in page
+    again = staff.post(f"/cases/{case.reference}/extend",
+                       {"reason": "explained", "working_days": "10",
+                        "version": store.find_by_reference(case.reference).version})
+    assert again.status_code == 400
+    assert "later than policy profile &#39;housing-ombudsman-code&#39; allows" in text(again)
+    assert store.find_by_reference(case.reference).deadlines["stage1_response_by"] == "2027-01-26"
     extended = store.history(case.reference)[-1]
     assert (extended.kind, extended.actor) == ("extended", "staff:ada")
     assert extended.details["reason_text"] == "A reason explained to the resident, with the new date"
