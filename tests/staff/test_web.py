@@ -416,7 +416,25 @@ def test_stage_2_sign_off_is_a_manager_s(signed_in, store):
     store.record_response(late.reference, "staff:ada", "answer")
     store.request_stage2(late.reference, within_window=False)
     assert ada.post(f"/cases/{late.reference}/escalate", {}).status_code == 403
+    # ... and so does refusing it, or closing it instead.
+    page = text(ada.get(f"/cases/{late.reference}"))
+    assert "for a late request for stage 2, a manager decides." in page
+    refuse = {"exclusion": "too_old", "explanation": "Asked for after the window."}
+    assert ada.post(f"/cases/{late.reference}/not_accepted", refuse).status_code == 403
+    assert ada.post(f"/cases/{late.reference}/close", {}).status_code == 403
+    assert store.find_by_reference(late.reference).status == "escalation requested - pending review"
     assert max_.post(f"/cases/{late.reference}/escalate", {}).status_code == 303
+    # At stage 2, an advocate can neither close the complaint without the stage 2 response nor
+    # refuse it; a manager can.
+    for action, form in (("close", {"outcome": "resolved"}), ("not_accepted", refuse)):
+        response = ada.post(f"/cases/{late.reference}/{action}", form)
+        assert response.status_code == 403 and "manager" in text(response), action
+    assert store.find_by_reference(late.reference).status == "new"
+    assert max_.post(f"/cases/{late.reference}/not_accepted", refuse).status_code == 303
+    assert store.find_by_reference(late.reference).status == "not accepted"
+    # At stage 1 an advocate still closes and refuses.
+    plain = file(store, conversation_id="plain")
+    assert ada.post(f"/cases/{plain.reference}/close", {}).status_code == 303
 
 
 # --- conversations and corrections -----------------------------------------------------------------

@@ -146,7 +146,9 @@ def _actions(case: Case, profile) -> ActionForms:
         "lessons": True,
     }
     forms.needs_manager = {"respond": case.stage == 2,
-                           "escalate": case.status == STAGE2_PENDING}
+                           "escalate": case.status == STAGE2_PENDING,
+                           "close": _stage2_decision(case),
+                           "not_accepted": _stage2_decision(case)}
     if forms.available["extend"]:
         forms.extension = _extension_options(case, profile)
     if forms.available["not_accepted"] and profile is not None:
@@ -156,6 +158,12 @@ def _actions(case: Case, profile) -> ActionForms:
         forms.staff = list(db.execute(sa.select(StaffUser).where(StaffUser.active.is_(True))
                                       .order_by(StaffUser.display_name)).scalars())
     return forms
+
+
+def _stage2_decision(case: Case) -> bool:
+    """Ending a case at stage 2, or one waiting for a decision on a late stage 2 request, is the
+    manager's sign-off like the stage 2 response (else closing would get round it)."""
+    return case.stage == 2 or case.status == STAGE2_PENDING
 
 
 def _extension_options(case: Case, profile) -> dict[str, Any]:
@@ -389,12 +397,18 @@ def _escalate(ws, case, actor, version):
 
 
 def _close(ws, case, actor, version):
+    if _stage2_decision(case):
+        _require_manager("Closing a complaint at stage 2, or one waiting for a decision on a "
+                         "late request for stage 2, is a manager's sign-off.")
     ws.store.close(case.reference, actor, outcome=_text("outcome", limit=5000),
                    expected_version=version)
     return "Closed."
 
 
 def _not_accepted(ws, case, actor, version):
+    if _stage2_decision(case):
+        _require_manager("Not accepting a complaint at stage 2, or a late request for stage 2, "
+                         "is a manager's decision.")
     exclusion = _text("exclusion", "choose which exclusion applies")
     profile = None
     try:
