@@ -6,8 +6,9 @@ Security, in one place:
   PUBLIC_ENDPOINTS; a view asks for more with `@requires(MANAGER)`. Not signed in: a page
   redirects to the sign-in page, anything else gets 401. Too low a role: 403.
 * Every POST needs the form's CSRF token (Flask-WTF); without a valid one: 403.
-* The session cookie is HttpOnly, SameSite=Lax and, with STAFF_SECURE_COOKIES, Secure; it holds a
-  random token whose hash is looked up in the database (see `bot.staff.auth`).
+* The session cookie is HttpOnly, SameSite=Lax and Secure with STAFF_SECURE_COOKIES or whenever
+  the request came over HTTPS (behind STAFF_TRUSTED_PROXIES, as X-Forwarded-Proto says); it holds
+  a random token whose hash is looked up in the database (see `bot.staff.auth`).
 * Templates escape everything (autoescaping is on for every template, not just .html), pages are
   never cached, and a strict Content-Security-Policy allows only the workspace's own CSS and JS.
 """
@@ -20,7 +21,10 @@ from functools import cached_property
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask, abort, g, has_request_context, redirect, render_template, request, session, url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
@@ -84,6 +88,14 @@ def workspace() -> Workspace:
     return current_app.extensions["intake_staff"]
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """Secure also when the setting was forgotten but the request came over HTTPS: a browser would
+    otherwise send the session over plain HTTP to the same host."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
 class _StaffFlask(Flask):
     # Escape in every template, whatever its file name.
     jinja_options = {**Flask.jinja_options, "autoescape": True, "undefined": StrictUndefined}
@@ -97,6 +109,7 @@ def create_app(*, database_url: str | None = None, tracker_url: str | None = Non
     """The app. With no arguments everything comes from the settings (INTAKE_DATABASE_URL,
     INTAKE_TRACKER_URL, STAFF_SECRET_KEY, STAFF_SECURE_COOKIES, STAFF_TRUSTED_PROXIES)."""
     app = _StaffFlask(__name__, static_folder="static", template_folder="templates")
+    app.session_interface = _SessionInterface()
     secure = config.flag("STAFF_SECURE_COOKIES") if secure_cookies is None else secure_cookies
     app.config.update(
         SECRET_KEY=secret_key or config.secret_key(),

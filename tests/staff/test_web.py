@@ -112,6 +112,23 @@ def test_secure_cookies_setting(store, tracker, clock, users):
     assert response.status_code == 303 and "Secure" in response.headers["Set-Cookie"]
 
 
+def test_the_session_cookie_is_secure_over_https_even_without_the_setting(store, tracker, clock,
+                                                                           users):
+    from bot.staff.app import create_app
+
+    def cookie(trusted_proxies: int, **request) -> str:
+        app = create_app(store=store, tracker_url=tracker.url, secret_key="k" * 40,
+                         secure_cookies=False, trusted_proxies=trusted_proxies, clock=clock)
+        return app.test_client().get("/sign-in", **request).headers["Set-Cookie"]
+
+    assert "Secure" in cookie(0, base_url="https://staff.example")
+    assert "Secure" not in cookie(0, base_url="http://staff.example")
+    # Behind a trusted proxy that took the HTTPS connection; an untrusted header is ignored.
+    forwarded = {"base_url": "http://staff.example", "headers": {"X-Forwarded-Proto": "https"}}
+    assert "Secure" in cookie(1, **forwarded)
+    assert "Secure" not in cookie(0, **forwarded)
+
+
 def test_a_wrong_password_is_refused_and_the_sixth_try_is_rate_limited(anonymous, clock):
     for _ in range(5):
         response = anonymous.sign_in("ada", "not the password")
