@@ -79,8 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
             "var/staff-secret-key"),
     Setting("STAFF_SECURE_COOKIES", "false",
             "true: the staff session cookie is sent over HTTPS only (set it when served over HTTPS)"),
-    Setting("STAFF_HOMES", "1000",
-            "Number of homes the landlord manages, for TSM CH01 (until an admin sets it in the workspace)"),
+    Setting("STAFF_HOMES", "",
+            "Number of homes the landlord manages, for TSM CH01 (until an admin sets it in the "
+            "workspace); empty: not set, and CH01 shows the counts without a rate"),
     Setting("STAFF_TRUSTED_PROXIES", "0",
             "Number of reverse proxies in front of the staff workspace whose X-Forwarded-For and "
             "X-Forwarded-Proto headers are trusted"),

@@ -96,11 +96,18 @@ def _threshold(text: str) -> float:
     return value
 
 
+def _homes_default() -> int | None:
+    """STAFF_HOMES, or None when it is not set: a made-up number would make a made-up CH01."""
+    if not settings.get("STAFF_HOMES").strip():
+        return None
+    return integer("STAFF_HOMES", 1, 10_000_000)
+
+
 EDITABLE = {
     "homes": Editable("homes", "Number of homes",
                       "Homes the landlord manages, for TSM CH01 (complaints per 1,000 homes). "
-                      "Default: the STAFF_HOMES setting.", _homes,
-                      lambda: integer("STAFF_HOMES", 1, 10_000_000)),
+                      "Default: the STAFF_HOMES setting (not set if it is empty).", _homes,
+                      _homes_default),
     "low_confidence": Editable("low_confidence", "Low-confidence threshold",
                                "A resident message classified with less confidence than this is "
                                "flagged for review (0 to 1).", _threshold,

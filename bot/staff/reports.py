@@ -13,16 +13,20 @@ Definitions (also on the Reports page and in the README):
   in the period (stage 2), under each case's own policy profile: acknowledged within the
   profile's time from receipt; responded within the profile's time, counted from the
   acknowledgement (or from receipt, if the profile says so), or by the extended date when the
-  deadline was extended, up to the longest extension the profile allows. A response without an
-  acknowledgement acknowledges too. A stage that ended without the action (closed, escalated,
+  deadline was extended, up to the longest extension the profile allows. A late acknowledgement
+  counts from when it was due (acknowledging late buys no time to respond). A response without
+  an acknowledgement acknowledges too. A stage that ended without the action (closed, escalated,
   not accepted) counts as late only if it ended after the deadline. A case still waiting whose
   deadline has not passed yet is "not yet due" and left out of the share.
 * **TSM CH01** (Regulator of Social Housing): stage 1 complaints received in the period, and
-  complaints that reached stage 2 in the period, per 1,000 homes. Complaints not accepted (or
-  still awaiting that decision) are not counted.
+  complaints that reached stage 2 in the period, per 1,000 homes. A complaint not accepted (or
+  still awaiting that decision) without ever being acknowledged or answered at that stage is not
+  counted at it; one accepted at stage 1 still counts there when a later stage 2 request is
+  refused.
 * **TSM CH02**: of the stage 1 (stage 2) responses issued in the period, the share issued within
   the Complaint Handling Code's timescales (the `housing-ombudsman-code` profile, whatever the
-  landlord's own), an extension counting up to the Code's permitted length.
+  landlord's own), counted as above: from the acknowledgement, or from when it was due if it came
+  late, an extension counting up to the Code's permitted length.
 * CH01 and CH02 count complaints about the `housing` service: complaints about care or new-build
   sales go to other ombudsmen and codes.
 """
@@ -117,6 +121,22 @@ class CaseFacts:
     @property
     def reached_stage2(self) -> bool:
         return self.stage == 2 and self.stage2_requested_at is not None
+
+    @property
+    def accepted_at_stage1(self) -> bool:
+        """Taken on at stage 1: not refused (nor awaiting that decision) without ever having been
+        acknowledged or answered. A later refusal, e.g. of a late stage 2 request, leaves the
+        stage 1 complaint accepted."""
+        return not (self.not_accepted and self.acknowledged_at is None
+                    and self.responded_at is None)
+
+    @property
+    def accepted_at_stage2(self) -> bool:
+        """Taken on at stage 2: reached it, and not refused there before any acknowledgement or
+        response of stage 2."""
+        return self.reached_stage2 and not (
+            self.not_accepted and self.stage2_acknowledged_at is None
+            and self.stage2_responded_at is None)
 
 
 @dataclass(frozen=True)
@@ -258,12 +278,20 @@ class StageDeadlines:
     response_by: date | None       # with permitted extensions
 
 
+def _response_base(acknowledged: date | None, acknowledge_by: date) -> date | None:
+    """What the response window counts from: the acknowledgement, or when it was due if that was
+    earlier (acknowledging late must not buy more time to respond)."""
+    return None if acknowledged is None else min(acknowledged, acknowledge_by)
+
+
 def stage1_deadlines(case: CaseFacts, profile) -> StageDeadlines:
     received = case.received
     acknowledged = case.day("acknowledged_at") or case.day("responded_at")
     if acknowledged is not None and acknowledged < received:
         acknowledged = received
-    values = complaint_deadlines(profile, received, acknowledged=acknowledged, service=case.service)
+    due = complaint_deadlines(profile, received, service=case.service)["acknowledge_by"]
+    values = complaint_deadlines(profile, received, service=case.service,
+                                 acknowledged=_response_base(acknowledged, due))
     response_by = values["stage1_response_by"]
     if _follows_code_stages(profile, case.service):
         response_by = _permitted(profile, 1, response_by, case.extensions)
@@ -277,7 +305,9 @@ def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
     acknowledged = case.day("stage2_acknowledged_at") or case.day("stage2_responded_at")
     if acknowledged is not None and acknowledged < requested:
         acknowledged = requested
-    values = stage2_deadlines(profile, requested, acknowledged=acknowledged, service=case.service)
+    due = stage2_deadlines(profile, requested, service=case.service)["acknowledge_by"]
+    values = stage2_deadlines(profile, requested, service=case.service,
+                              acknowledged=_response_base(acknowledged, due))
     return StageDeadlines(values["acknowledge_by"],
                           _permitted(profile, 2, values["response_by"], case.extensions))
 
@@ -301,7 +331,7 @@ def stage_outcomes(case: CaseFacts, profile, today: date) -> dict[str, str]:
     result: dict[str, str] = {}
     if case.case_type != "complaint":
         return result
-    if case.not_accepted and case.acknowledged_at is None and case.responded_at is None:
+    if not case.accepted_at_stage1:
         return result  # refused (or awaiting the decision): neither acknowledged nor answered
     one = stage1_deadlines(case, profile)
     acknowledged = case.day("acknowledged_at") or case.day("responded_at")
@@ -350,9 +380,13 @@ def timeliness(cases: Iterable[CaseFacts], profiles: Callable[[str], Any], perio
 
 # --- Tenant Satisfaction Measures -----------------------------------------------------------------
 
+# Shown instead of CH01's rate until the number of homes is set: a default would be made up.
+HOMES_NOT_SET = "Set the number of homes (Settings) to see CH01 per 1,000 homes"
+
+
 @dataclass(frozen=True)
 class TSM:
-    homes: int
+    homes: int | None           # None: not set
     stage1_received: int
     stage2_received: int
     stage1_responded: int
@@ -362,12 +396,16 @@ class TSM:
     not_counted: int            # complaints received in the period but not (yet) accepted
 
     @property
+    def homes_set(self) -> bool:
+        return self.homes is not None and self.homes > 0
+
+    @property
     def ch01_stage1(self) -> Fraction | None:
-        return None if self.homes <= 0 else Fraction(self.stage1_received * 1000, self.homes)
+        return Fraction(self.stage1_received * 1000, self.homes) if self.homes_set else None
 
     @property
     def ch01_stage2(self) -> Fraction | None:
-        return None if self.homes <= 0 else Fraction(self.stage2_received * 1000, self.homes)
+        return Fraction(self.stage2_received * 1000, self.homes) if self.homes_set else None
 
     @property
     def ch02_stage1(self) -> Fraction | None:
@@ -382,7 +420,7 @@ def per_thousand(value: Fraction | None, places: int = 1) -> str:
     return "-" if value is None else f"{float(value):.{places}f}"
 
 
-def tsm(cases: Iterable[CaseFacts], code_profile, homes: int, period: Period,
+def tsm(cases: Iterable[CaseFacts], code_profile, homes: int | None, period: Period,
         services: Sequence[str] = TSM_SERVICES) -> TSM:
     """CH01 and CH02 for the period (see the module's docstring for the definitions)."""
     stage1 = stage2 = not_counted = 0
@@ -391,11 +429,11 @@ def tsm(cases: Iterable[CaseFacts], code_profile, homes: int, period: Period,
         if case.case_type != "complaint" or case.service not in services:
             continue
         if case.received in period:
-            if case.not_accepted:
-                not_counted += 1
-            else:
+            if case.accepted_at_stage1:
                 stage1 += 1
-        if case.reached_stage2 and case.day("stage2_requested_at") in period:
+            else:
+                not_counted += 1
+        if case.accepted_at_stage2 and case.day("stage2_requested_at") in period:
             stage2 += 1
         if case.day("responded_at") in period:
             responded1 += 1
@@ -452,11 +490,16 @@ def timeliness_table(tallies: Mapping[str, Tally]) -> Table:
 
 
 def tsm_table(figures: TSM) -> Table:
+    def ch01(received: int, rate: Fraction | None) -> tuple[str, str]:
+        if figures.homes_set:
+            return f"{received} / {figures.homes:,} homes", per_thousand(rate)
+        return f"{received} complaint{'s' if received != 1 else ''}", HOMES_NOT_SET
+
     rows = (
         ("CH01 (stage 1)", "Stage 1 complaints received per 1,000 homes",
-         f"{figures.stage1_received} / {figures.homes:,} homes", per_thousand(figures.ch01_stage1)),
+         *ch01(figures.stage1_received, figures.ch01_stage1)),
         ("CH01 (stage 2)", "Stage 2 complaints received per 1,000 homes",
-         f"{figures.stage2_received} / {figures.homes:,} homes", per_thousand(figures.ch01_stage2)),
+         *ch01(figures.stage2_received, figures.ch01_stage2)),
         ("CH02 (stage 1)", "Stage 1 complaints responded to within the Code's timescales",
          f"{figures.stage1_responded_in_time} of {figures.stage1_responded}",
          percent(figures.ch02_stage1)),

@@ -55,6 +55,16 @@ def test_bad_settings_are_named(monkeypatch):
         config.integer("STAFF_PORT", 1, 65535)
 
 
+def test_the_number_of_homes_is_not_set_by_default(store, clock, monkeypatch):
+    monkeypatch.delenv("STAFF_HOMES", raising=False)
+    with store.write() as db:
+        assert config.get_editable(db, "homes") is None
+        assert config.set_editable(db, "homes", "2,500", actor="staff:ann", now=clock()) == 2500
+    with store.write() as db:
+        assert config.get_editable(db, "homes") == 2500
+        assert config.set_editable(db, "homes", "", actor="staff:ann", now=clock()) is None
+
+
 def test_settings_an_admin_changes_win_over_the_environment(store, clock, monkeypatch):
     monkeypatch.setenv("STAFF_HOMES", "1200")
     with store.write() as db:

@@ -46,8 +46,10 @@ def complaint(reference: str, received: str, **kwargs) -> CaseFacts:
 #    Respond by, from 4 Jan: 5 6 7 8 11 12 13 14 15 18 -> Mon 18 Jan (met on 18 Jan).
 A = complaint("CMP-AAAAA-A", "2026-12-23", acknowledged_at="2027-01-04", responded_at="2027-01-18")
 # B: received Thu 24 Dec. Acknowledge by: 29 30 31 Dec, 4 5 Jan -> Tue 5 Jan (late on 6 Jan).
-#    Respond by, from 6 Jan: 7 8 11 12 13 14 15 18 19 20 -> Wed 20 Jan; extended to Wed 3 Feb
-#    (the most the Code allows: 21 22 25 26 27 28 29 Jan, 1 2 3 Feb); responded 2 Feb: met.
+#    Respond by, from 5 Jan (when the acknowledgement was due; acknowledging late buys no time):
+#    6 7 8 11 12 13 14 15 18 19 -> Tue 19 Jan; extended to Wed 3 Feb (as the case store counts
+#    from the late acknowledgement), counted to Tue 2 Feb (the most the Code allows: 20 21 22 25
+#    26 27 28 29 Jan, 1 2 Feb); responded 2 Feb: met.
 B = complaint("CMP-BBBBB-B", "2026-12-24", acknowledged_at="2027-01-06",
               responded_at="2027-02-02", extensions=(Extension(1, d("2027-02-03")),))
 # C: received Mon 21 Dec. Acknowledge by: 22 23 24 29 30 -> Wed 30 Dec (met on 30 Dec; counting
@@ -63,8 +65,9 @@ D = complaint("CMP-DDDDD-D", "2026-12-22", acknowledged_at="2026-12-23",
 #    Respond by (from the acknowledgement deadline): 7 8 11 12 13 14 15 18 19 20 -> Wed 20 Jan.
 E = complaint("CMP-EEEEE-E", "2026-12-29")
 # F: stage 1 in early December, then stage 2 asked for on Thu 17 Dec. Stage 2 acknowledge by:
-#    18 21 22 23 24 Dec -> Thu 24 Dec (late on 29 Dec). Stage 2 respond by, from 29 Dec: 30 31 Dec,
-#    4 5 6 7 8 11 12 13 14 15 18 19 20 21 22 25 26 27 Jan -> Wed 27 Jan (met on 27 Jan).
+#    18 21 22 23 24 Dec -> Thu 24 Dec (late on 29 Dec). Stage 2 respond by, from 24 Dec (when the
+#    acknowledgement was due): 29 30 31 Dec, 4 5 6 7 8 11 12 13 14 15 18 19 20 21 22 25 26 Jan ->
+#    Tue 26 Jan; responded 27 Jan: late (counted from the late acknowledgement it would not be).
 #    Its stage 1: received Tue 1 Dec, acknowledged 2 Dec, respond by 16 Dec, responded 10 Dec.
 F = complaint("CMP-FFFFF-F", "2026-12-01", acknowledged_at="2026-12-02", responded_at="2026-12-10",
               stage2_requested_at="2026-12-17", stage2_acknowledged_at="2026-12-29",
@@ -90,11 +93,11 @@ ALL = COMPLAINTS + OTHERS
 
 def test_stage_deadlines_count_working_days_around_christmas():
     assert reports.stage1_deadlines(A, CODE) == reports.StageDeadlines(d("2027-01-04"), d("2027-01-18"))
-    assert reports.stage1_deadlines(B, CODE) == reports.StageDeadlines(d("2027-01-05"), d("2027-02-03"))
+    assert reports.stage1_deadlines(B, CODE) == reports.StageDeadlines(d("2027-01-05"), d("2027-02-02"))
     assert reports.stage1_deadlines(C, CODE) == reports.StageDeadlines(d("2026-12-30"), d("2027-01-14"))
     assert reports.stage1_deadlines(D, CODE).response_by == d("2027-01-25")  # the permitted maximum
     assert reports.stage1_deadlines(E, CODE) == reports.StageDeadlines(d("2027-01-06"), d("2027-01-20"))
-    assert reports.stage2_deadlines_of(F, CODE) == reports.StageDeadlines(d("2026-12-24"), d("2027-01-27"))
+    assert reports.stage2_deadlines_of(F, CODE) == reports.StageDeadlines(d("2026-12-24"), d("2027-01-26"))
     assert reports.stage1_deadlines(G, SEED3).response_by == d("2027-01-11")
     assert reports.stage1_deadlines(G, CODE).response_by == d("2027-01-18")
 
@@ -113,8 +116,25 @@ def test_outcomes_of_each_complaint():
     assert reports.stage_outcomes(E, CODE, d("2027-01-21"))["stage1_responded"] == "overdue"
     assert reports.stage_outcomes(F, CODE, today) == {
         "stage1_acknowledged": "met", "stage1_responded": "met",
-        "stage2_acknowledged": "late", "stage2_responded": "met"}
+        "stage2_acknowledged": "late", "stage2_responded": "late"}
     assert reports.stage_outcomes(H, CODE, today) == {}
+
+
+def test_a_late_acknowledgement_buys_no_time_to_respond():
+    # Received Tue 1 Dec: acknowledge by 2 3 4 7 8 Dec -> Tue 8 Dec; respond by 9 10 11 14 15 16
+    # 17 18 21 22 Dec -> Tue 22 Dec. Acknowledged on Fri 5 Feb and answered on Thu 18 Feb: within
+    # 10 working days of that acknowledgement, but two months after the response was due.
+    late = complaint("CMP-LLLLL-L", "2026-12-01", acknowledged_at="2027-02-05",
+                     responded_at="2027-02-18")
+    assert reports.stage1_deadlines(late, CODE) == reports.StageDeadlines(d("2026-12-08"),
+                                                                          d("2026-12-22"))
+    assert reports.stage_outcomes(late, CODE, d("2027-03-01")) == {
+        "stage1_acknowledged": "late", "stage1_responded": "late"}
+    figures = reports.tsm([late], CODE, homes=1000, period=Period(d("2027-02-01"), d("2027-02-28")))
+    assert (figures.stage1_responded_in_time, figures.stage1_responded) == (0, 1)
+    # Acknowledged early, it counts from the acknowledgement as before: Wed 2 Dec -> Wed 16 Dec.
+    early = complaint("CMP-MMMMM-M", "2026-12-01", acknowledged_at="2026-12-02")
+    assert reports.stage1_deadlines(early, CODE).response_by == d("2026-12-16")
 
 
 def test_a_stage_that_ends_without_the_action_counts_only_if_it_ended_late():
@@ -142,7 +162,7 @@ def test_policy_timeliness_uses_each_case_s_own_profile():
     assert sorted(resp1.references["late"]) == ["CMP-CCCCC-C", "CMP-DDDDD-D", "CMP-GGGGG-G"]
     assert reports.percent(resp1.share) == "42.9%"
     ack2, resp2 = tallies["stage2_acknowledged"], tallies["stage2_responded"]
-    assert (ack2.met, ack2.late, resp2.met, resp2.late) == (0, 1, 1, 0)
+    assert (ack2.met, ack2.late, resp2.met, resp2.late) == (0, 1, 0, 1)
 
 
 def test_tsm_ch01_and_ch02():
@@ -157,7 +177,7 @@ def test_tsm_ch01_and_ch02():
     # within the Code's limit), F and G (the Code counts from the acknowledgement).
     assert (figures.stage1_responded_in_time, figures.stage1_responded) == (4, 6)
     assert reports.percent(figures.ch02_stage1) == "66.7%"
-    assert (figures.stage2_responded_in_time, figures.stage2_responded) == (1, 1)
+    assert (figures.stage2_responded_in_time, figures.stage2_responded) == (0, 1)   # F: late
     # The period decides: in January 2027 only A, C and G responded (B and D did in February).
     january = reports.tsm(ALL, CODE, homes=2500, period=Period(d("2027-01-01"), d("2027-01-31")))
     assert (january.stage1_responded_in_time, january.stage1_responded) == (2, 3)
@@ -166,10 +186,46 @@ def test_tsm_ch01_and_ch02():
     assert table.rows[0][-1] == "2.8" and table.rows[2][-1] == "66.7%"
 
 
+def test_ch01_leaves_out_only_complaints_never_accepted_at_that_stage():
+    period = Period(d("2026-12-01"), d("2027-02-28"))
+    # Accepted and answered at stage 1; a stage 2 request after the window was then refused.
+    refused_stage2 = complaint("CMP-NNNNN-N", "2026-12-01", acknowledged_at="2026-12-02",
+                               responded_at="2026-12-10", stage2_requested_at="2027-02-01",
+                               status="not accepted", closed_at="2027-02-03")
+    # Taken to stage 2, then found to be outside the policy before stage 2 acknowledged it.
+    refused_at_stage2 = complaint("CMP-OOOOO-O", "2026-12-01", acknowledged_at="2026-12-02",
+                                  responded_at="2026-12-10", stage2_requested_at="2026-12-15",
+                                  stage=2, status="not accepted", closed_at="2026-12-16")
+    # Accepted at stage 2 (acknowledged), then closed: counted at both stages.
+    closed_at_stage2 = complaint("CMP-PPPPP-P", "2026-12-01", acknowledged_at="2026-12-02",
+                                 responded_at="2026-12-10", stage2_requested_at="2026-12-15",
+                                 stage2_acknowledged_at="2026-12-16", stage=2, status="closed",
+                                 closed_at="2027-01-05")
+    figures = reports.tsm([refused_stage2, refused_at_stage2, closed_at_stage2, H], CODE,
+                          homes=1000, period=period)
+    # Stage 1: all three were accepted (H never was); stage 2: only the last one.
+    assert (figures.stage1_received, figures.stage2_received, figures.not_counted) == (3, 1, 1)
+    assert not H.accepted_at_stage1 and refused_stage2.accepted_at_stage1
+    assert not refused_stage2.accepted_at_stage2 and not refused_at_stage2.accepted_at_stage2
+
+
 def test_no_homes_and_no_responses_give_no_figure_rather_than_a_division_by_zero():
     figures = reports.tsm([], CODE, homes=0, period=Period(d("2027-01-01"), d("2027-01-31")))
     assert figures.ch01_stage1 is None and figures.ch02_stage1 is None
-    assert [row[-1] for row in reports.tsm_table(figures).rows] == ["-", "-", "-", "-"]
+    assert [row[-1] for row in reports.tsm_table(figures).rows] == [
+        reports.HOMES_NOT_SET, reports.HOMES_NOT_SET, "-", "-"]
+
+
+def test_without_the_number_of_homes_ch01_shows_the_counts_and_no_rate():
+    period = Period(d("2026-12-01"), d("2027-02-28"))
+    figures = reports.tsm(ALL, CODE, homes=None, period=period)
+    assert (figures.stage1_received, figures.stage2_received) == (7, 1)
+    assert figures.ch01_stage1 is None and figures.ch01_stage2 is None
+    rows = reports.tsm_table(figures).rows
+    assert rows[0][2:] == ("7 complaints", "Set the number of homes (Settings) to see CH01 per "
+                                           "1,000 homes")
+    assert rows[1][2:] == ("1 complaint", reports.HOMES_NOT_SET)
+    assert rows[2][-1] == "66.7%"                     # CH02 needs no number of homes
 
 
 def test_counts_by_type_service_channel_and_month():

@@ -544,7 +544,8 @@ def test_correcting_an_intent_and_exporting_nlu_yaml(signed_in, tracker):
 
 # --- reports ------------------------------------------------------------------------------------------
 
-def test_reports_page_and_every_csv(signed_in, store, clock):
+def test_reports_page_and_every_csv(signed_in, store, clock, monkeypatch):
+    monkeypatch.delenv("STAFF_HOMES", raising=False)
     clock.set_uk("2026-12-23T10:00")
     a = file(store)
     file(store, "compliment", channel="facebook")
@@ -557,7 +558,9 @@ def test_reports_page_and_every_csv(signed_in, store, clock):
     page = text(staff.get("/reports?from=2026-12-01&to=2027-01-31"))
     assert "<svg" in page and 'role="img"' in page and "December 2026: 1 complaint" in page
     assert "CH01" in page and "CH02" in page
-    assert ">1.0<" in page                      # 1 stage 1 complaint per 1,000 homes (default 1000)
+    # No number of homes yet: CH01's counts, and no made-up rate.
+    assert "Set the number of homes (Settings) to see CH01 per 1,000 homes" in page
+    assert "Homes: not set" in page and "per 1,000 homes (1)" in page
     assert ">100.0%<" in page                   # answered within the Code's timescales
     for name in ("tsm", "timeliness", "by-type", "by-service", "by-channel", "by-month"):
         response = staff.get(f"/reports/{name}.csv?from=2026-12-01&to=2027-01-31")
@@ -569,6 +572,8 @@ def test_reports_page_and_every_csv(signed_in, store, clock):
     assert by_type[0] == ["Type", "Cases", "Share"] and ["Complaint", "1", "50.0%"] in by_type
     tsm = list(csv.reader(io.StringIO(text(staff.get(
         "/reports/tsm.csv?from=2026-12-01&to=2027-01-31")))))
+    assert tsm[1][2:] == ["1 complaint", "Set the number of homes (Settings) to see CH01 per "
+                                         "1,000 homes"]
     assert tsm[3] == ["CH02 (stage 1)", "Stage 1 complaints responded to within the Code's "
                       "timescales", "1 of 1", "100.0%"]
     assert staff.get("/reports/nothing.csv").status_code == 404
@@ -576,17 +581,23 @@ def test_reports_page_and_every_csv(signed_in, store, clock):
     assert "That period is not valid" in bad
 
 
-def test_the_number_of_homes_set_by_an_admin_changes_ch01(signed_in, store, clock):
+def test_the_number_of_homes_set_by_an_admin_changes_ch01(signed_in, store, clock, monkeypatch):
+    monkeypatch.delenv("STAFF_HOMES", raising=False)
     clock.set_uk("2027-01-04T10:00")
     file(store)
     admin = signed_in("ann")
+    assert 'placeholder="not set"' in text(admin.get("/admin/settings"))
     assert admin.post("/admin/settings", {"homes": "lots", "low_confidence": ""}).status_code == 400
     assert admin.post("/admin/settings", {"homes": "2,500", "low_confidence": "0.5"}).status_code == 303
     page = text(admin.get("/reports?from=2027-01-01&to=2027-01-31"))
-    assert "Homes: 2,500" in page and ">0.4<" in page
+    assert "Homes: 2,500" in page and ">0.4<" in page and "Set the number of homes" not in page
     assert "50% confidence" in text(admin.get("/conversations"))
     settings_page = text(admin.get("/admin/settings"))
     assert "INTAKE_DATABASE_URL" in settings_page and "(empty)" in settings_page
+    # STAFF_HOMES gives the number when no admin has set one.
+    assert admin.post("/admin/settings", {"homes": "", "low_confidence": ""}).status_code == 303
+    monkeypatch.setenv("STAFF_HOMES", "1000")
+    assert ">1.0<" in text(admin.get("/reports?from=2027-01-01&to=2027-01-31"))
 
 
 # --- administration -----------------------------------------------------------------------------------
