@@ -117,8 +117,10 @@ def type_message(page: Page, text: str) -> None:
     expect(box).to_have_value("")
 
 
-def run_visit(page: Page, stack, steps: tuple[Step, ...]) -> None:
-    page.goto(demo_url(stack))
+def run_visit(page: Page, stack, steps: tuple[Step, ...], *, load: bool = True) -> None:
+    """Do the steps in the widget (`load`: open the demo page first, else carry on in it)."""
+    if load:
+        page.goto(demo_url(stack))
     for number, step in enumerate(steps, 1):
         seen = bot_messages(page).count()
         if step.action == "open":
@@ -169,7 +171,7 @@ VISIT: tuple[Step, ...] = (
 CASE_REFERENCE = r"\bCMP-[A-Z0-9]{5}-[A-Z0-9]\b"
 
 # A complaint, as a resident makes it: typing the answers and clicking the assistant's buttons,
-# with a reload in the middle and one after the case is filed (the conversation carries on).
+# with a reload in the middle, until the case is filed...
 COMPLAINT: tuple[Step, ...] = (
     Step("open", expect="online assistant"),
     Step("start", "I want to make a complaint", choose="Complaint", expect="what went wrong"),
@@ -190,6 +192,9 @@ COMPLAINT: tuple[Step, ...] = (
     Step("click", "Large print", expect="easier for you"),
     Step("type", "no thanks", expect="is that right"),
     Step("click", "Yes, send it", expect="reference", expect_pattern=CASE_REFERENCE),
+)
+# ... and after it is filed: a reload, and the conversation carries on.
+AFTER_FILING: tuple[Step, ...] = (
     Step("reload"),
     Step("type", "are you a bot", expect="automated assistant"),
 )
@@ -214,15 +219,57 @@ def test_a_resident_talks_by_typing_and_clicking_reloads_and_carries_on(page, ra
         "are you a bot", "Are you a robot?", "hello"]
 
 
+SHOW_TEXT = """(message, text) => {
+    // Scroll the conversation to `text` (in `message`); then whether it is on screen and on top
+    // (not covered, not scrolled away): what a screenshot shows.
+    const walker = document.createTreeWalker(message, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && !node.data.includes(text));
+    if (!node) return false;
+    const range = document.createRange();
+    range.setStart(node, node.data.indexOf(text));
+    range.setEnd(node, node.data.indexOf(text) + text.length);
+    const log = message.closest('.ic-log');
+    // The message's top at the top of the conversation; then, if the text is still out of view
+    // (a long message), the text itself.
+    log.scrollTop += message.getBoundingClientRect().top - log.getBoundingClientRect().top - 16;
+    let shown = range.getBoundingClientRect(), view = log.getBoundingClientRect();
+    if (shown.top < view.top) log.scrollTop -= view.top - shown.top + 16;
+    else if (shown.bottom > view.bottom) log.scrollTop += shown.bottom - view.bottom + 16;
+    shown = range.getBoundingClientRect();
+    view = log.getBoundingClientRect();
+    const inside = shown.top >= Math.max(view.top, 0)
+        && shown.bottom <= Math.min(view.bottom, innerHeight)
+        && shown.left >= Math.max(view.left, 0) && shown.right <= Math.min(view.right, innerWidth);
+    const root = message.getRootNode();
+    return inside && [...range.getClientRects()].every((r) =>
+        message.contains(root.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2)));
+}"""
+
+
+def screenshot_showing(page: Page, message, text: str, path) -> None:
+    """A screenshot of the page with `text` of `message` (a locator) scrolled into view."""
+    assert message.evaluate(SHOW_TEXT, text), f"{text!r} cannot be shown on screen"
+    expect(message).to_be_in_viewport()
+    page.screenshot(path=str(path))
+
+
 def test_a_resident_completes_a_complaint_and_it_is_filed_with_its_channel(page, rasa_stack,
                                                                            artifacts):
     run_visit(page, rasa_stack, COMPLAINT)
-    expect(conversation(page)).to_contain_text(re.compile(CASE_REFERENCE))
-    page.screenshot(path=str(artifacts / "webchat-complaint.png"))
+    filed = bot_messages(page).filter(has_text=re.compile(CASE_REFERENCE))
+    expect(filed).to_have_count(1)
+    reference = re.search(CASE_REFERENCE, filed.inner_text()).group(0)
+    # The artefact: the finished complaint, its reference on screen.
+    screenshot_showing(page, filed, reference, artifacts / "webchat-complaint.png")
+
+    run_visit(page, rasa_stack, AFTER_FILING, load=False)
+    # Still there after the reload and a later turn (the artefact shows the later turn).
+    expect(bot_messages(page).filter(has_text=reference)).to_have_count(1)
+    page.screenshot(path=str(artifacts / "webchat-complaint-after-reload.png"))
     violations = axe_violations(page)
     assert violations == [], violations
 
-    reference = re.search(CASE_REFERENCE, conversation(page).inner_text()).group(0)
     sender = session_id(page, rasa_stack)
     assert {e["input_channel"] for e in user_events(rasa_stack, sender)} == {"socketio"}
     case = rasa_stack.filed_case(reference)
@@ -260,10 +307,7 @@ def test_keyboard_only_on_a_phone_sized_screen(browser, rasa_stack, artifacts):
         box_size = panel.bounding_box()
         assert box_size["x"] >= 0 and box_size["width"] <= 360 and box_size["height"] <= 640
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        # Text resizes: twice the text size still fits the width.
-        page.evaluate("document.querySelector('#intake-chat').style.fontSize = '200%'")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        page.evaluate("document.querySelector('#intake-chat').style.fontSize = ''")
+        assert layout_problems(page) == []
 
         # Focus is visible: the focused button gets the yellow focus colour.
         focused = "() => document.querySelector('#intake-chat').shadowRoot.activeElement"
@@ -280,6 +324,114 @@ def test_keyboard_only_on_a_phone_sized_screen(browser, rasa_stack, artifacts):
         page.keyboard.press("Escape")  # minimise: focus goes back to the launcher
         expect(panel).to_be_hidden()
         expect(launcher).to_be_focused()
+    finally:
+        context.close()
+
+
+LAYOUT_PROBLEMS = """() => {
+    const root = document.querySelector('#intake-chat').shadowRoot;
+    const panel = root.querySelector('.ic-panel');
+    const log = root.querySelector('.ic-log');
+    const width = document.documentElement.clientWidth, height = window.innerHeight;
+    const name = (el) => el.tagName.toLowerCase() + [...el.classList].map((c) => '.' + c).join('');
+    const px = (n) => Math.round(n) + 'px';
+    const problems = [];
+    const pageWidth = document.documentElement.scrollWidth;
+    if (pageWidth > width)
+        problems.push(`the page scrolls sideways (${px(pageWidth)} in ${px(width)})`);
+    for (const el of [panel, ...panel.querySelectorAll('*')]) {
+        if (el.closest('.ic-sr')) continue;  // screen-reader-only text is 1px on purpose
+        const box = el.getBoundingClientRect();
+        if (!box.width && !box.height) continue;  // not shown
+        if (box.left < -0.5 || box.right > width + 0.5)
+            problems.push(`${name(el)} sticks out of the ${px(width)} wide window `
+                          + `(${px(box.left)} to ${px(box.right)})`);
+        if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
+            problems.push(`${name(el)}'s content is wider than it `
+                          + `(${px(el.scrollWidth)} in ${px(el.clientWidth)})`);
+    }
+    // Nothing is cut off at the bottom: the panel fits the window, or the reader can scroll it.
+    const overflowY = getComputedStyle(panel).overflowY;
+    if (panel.scrollHeight > panel.clientHeight + 1 && !['auto', 'scroll'].includes(overflowY))
+        problems.push(`the panel cuts off ${px(panel.scrollHeight - panel.clientHeight)} of its `
+                      + `content (overflow-y: ${overflowY})`);
+    // Every control can be brought whole into the window.
+    for (const el of panel.querySelectorAll('button, textarea, [tabindex]')) {
+        el.scrollIntoView({block: 'nearest', inline: 'nearest'});
+        const box = el.getBoundingClientRect();
+        if (box.top < -0.5 || box.bottom > height + 0.5
+                || box.left < -0.5 || box.right > width + 0.5)
+            problems.push(`${name(el)} cannot be scrolled whole into the window`);
+    }
+    // The conversation stays readable: at least four lines of it show at once.
+    const lineHeight = parseFloat(getComputedStyle(root.querySelector('.ic-msg')).lineHeight);
+    if (log.clientHeight < 4 * lineHeight)
+        problems.push(`only ${(log.clientHeight / lineHeight).toFixed(1)} lines of the `
+                      + `conversation show`);
+    panel.scrollTop = 0;
+    log.scrollTop = log.scrollHeight;
+    return problems;
+}"""
+
+
+def layout_problems(page: Page) -> list[str]:
+    """What does not fit in the open chat panel: anything wider than the window or than its box,
+    content cut off, a control that cannot be scrolled into view, too little of the conversation
+    shown to read it."""
+    return page.evaluate(LAYOUT_PROBLEMS)
+
+
+def message_font_size(page: Page) -> float:
+    size = bot_messages(page).last.evaluate("m => getComputedStyle(m).fontSize")
+    return float(size.removesuffix("px"))
+
+
+LONG_REPLY = ("You can also report a repair online with photos at "
+              "https://www.example-homes.org.uk/residents/repairs/report-a-repair-online-with-photos"
+              " or call us, any time of day. Which would you like?")
+LONG_CHOICES = (("Danger to health or safety now", "/greet"),
+                ("Report it online myself with photos", "/greet"),
+                ("Ask the assistant", "/bot_challenge"))
+
+
+@pytest.mark.parametrize("viewport, zoom, text_size", [
+    # WCAG 1.4.4: the browser's default text size doubled (16 px to 32 px), on a laptop screen
+    # and on a phone.
+    pytest.param({"width": 1024, "height": 768}, 1, 32, id="text-200pc-laptop"),
+    pytest.param({"width": 360, "height": 640}, 2, 32, id="text-200pc-phone"),
+    # WCAG 1.4.10: a 1280 x 1024 screen zoomed to 400% is a window 320 CSS px wide, 256 high.
+    pytest.param({"width": 320, "height": 256}, 4, 16, id="reflow-320px"),
+])
+def test_text_resizes_and_reflows_without_loss(browser, rasa_stack, artifacts, viewport, zoom,
+                                               text_size, request):
+    context = browser.new_context(viewport=viewport, device_scale_factor=zoom, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(REPLY_TIMEOUT)
+    try:
+        page.goto(demo_url(rasa_stack))
+        page.get_by_role("button", name="Chat with us").click()
+        wait_for_reply(page, "online assistant", 0)
+        # What is hardest to fit: a long word from the resident, a long web address and long
+        # button titles from the assistant.
+        seen = bot_messages(page).count()
+        type_message(page, "my e-mail is jo.bloggs.at.flat.12b@riverside-court-residents.example")
+        wait_for_turn(page, seen)
+        bot_offers(rasa_stack, session_id(page, rasa_stack), LONG_REPLY, LONG_CHOICES,
+                   channel="socketio")
+        expect(page.get_by_role("button", name=LONG_CHOICES[1][0])).to_be_visible()
+
+        assert message_font_size(page) == 16  # Chromium's default text size
+        if text_size != 16:
+            # As a reader sets it in the browser's settings (chrome://settings/fonts).
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Page.setFontSizes", {"fontSizes": {"standard": text_size}})
+            expect(bot_messages(page).last).to_have_css("font-size", f"{text_size}px")
+            expect(page.get_by_role("button", name="Send")).to_have_css("font-size",
+                                                                         f"{text_size}px")
+        assert message_font_size(page) == text_size
+        problems = layout_problems(page)
+        page.screenshot(path=str(artifacts / f"webchat-{request.node.callspec.id}.png"))
+        assert problems == []
     finally:
         context.close()
 
@@ -303,6 +455,43 @@ def test_a_lost_connection_is_announced_and_the_chat_reconnects_by_itself(page, 
     wait_for_reply(page, "automated assistant", 0)  # the message waited, then went
     said = user_events(rasa_stack, session_id(page, rasa_stack))
     assert [e["text"] for e in said].count("are you a bot") == 1
+
+
+TYPING = "The assistant is typing\u2026"
+
+
+def test_the_typing_indicator_shows_while_a_reply_is_pending(page, rasa_stack):
+    page.goto(demo_url(rasa_stack))
+    page.get_by_role("button", name="Chat with us").click()
+    wait_for_reply(page, "online assistant", 0)
+    typing = page.get_by_role("status").filter(has_text=TYPING)
+    expect(typing).to_have_count(0)  # nothing pending
+
+    # Hold back the socket.io POST that carries the resident's message: while it waits, the
+    # assistant has not answered and must be shown typing.
+    held = []
+
+    def hold_the_message(route):
+        if route.request.method == "POST" and "user_uttered" in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+    page.route(re.compile(r"/socket\.io/"), hold_the_message)
+    seen = bot_messages(page).count()
+    type_message(page, "are you a bot")
+    expect(typing).to_be_visible()
+    expect(typing).to_have_attribute("aria-live", "polite")
+    page.wait_for_timeout(1500)  # a reply that takes its time
+    assert len(held) == 1
+    expect(typing).to_be_visible()
+    expect(bot_messages(page)).to_have_count(seen)
+
+    held[0].continue_()
+    wait_for_reply(page, "automated assistant", 0)
+    expect(typing).to_have_count(0)  # the answer came: no longer typing
+    page.unroute(re.compile(r"/socket\.io/"))
+    said = [e["text"] for e in user_events(rasa_stack, session_id(page, rasa_stack))]
+    assert said.count("are you a bot") == 1
 
 
 def test_the_widget_works_on_an_allowed_website_and_not_on_another(browser, rasa_stack):

@@ -86,6 +86,9 @@ export const CSS = `
 .ic-conn.ic-ok { background: #e8f5e9; border-bottom-color: #00703c; }
 
 .ic-log {
+  /* relative: the screen-reader-only text in messages (position: absolute) is placed in the log,
+     not in the panel, where it would make the panel scrollable into emptiness */
+  position: relative;
   flex: 1; overflow-y: auto; overscroll-behavior: contain;
   padding: 1em; margin: 0;
   display: flex; flex-direction: column; gap: 0.6em;
@@ -135,9 +138,12 @@ export const CSS = `
 }
 .ic-send:hover { background: #163d70; }
 
-/* Phones: the chat takes the whole screen. */
+/* Phones: the chat takes the whole screen. When the screen is too short for the conversation to
+   stay readable (a small window, zoom, large text), the conversation keeps about five lines and
+   the panel scrolls, so nothing is cut off. */
 @media (max-width: 30em), (max-height: 30em) {
-  .ic-panel { inset: 0; width: 100%; height: 100%; max-height: 100dvh; border: 0; border-radius: 0; }
+  .ic-panel { inset: 0; width: 100%; height: 100%; max-height: 100dvh; border: 0; border-radius: 0; overflow-y: auto; }
+  .ic-log { min-height: 8em; }
   .ic-msg { max-width: 92%; }
 }
 
