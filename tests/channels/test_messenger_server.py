@@ -45,6 +45,23 @@ def postback(sender: str, title: str, payload: str) -> dict:
                                        "payload": payload})
 
 
+def echo(resident: str, words: str) -> dict:
+    """Messenger echoing a message the page sent (the assistant's reply) back to the webhook."""
+    return {"sender": {"id": PAGE_ID}, "recipient": {"id": resident},
+            "timestamp": int(time.time() * 1000),
+            "message": {"mid": f"m.echo.{uuid.uuid4().hex}", "is_echo": True,
+                        "app_id": 1517776481860111, "text": words}}
+
+
+def delivered(resident: str) -> dict:
+    return messaging(resident, delivery={"mids": [f"m.sent.{uuid.uuid4().hex}"],
+                                         "watermark": int(time.time() * 1000)})
+
+
+def read(resident: str) -> dict:
+    return messaging(resident, read={"watermark": int(time.time() * 1000)})
+
+
 def batch(*entries: list[dict]) -> dict:
     return {"object": "page", "entry": [{"id": PAGE_ID, "time": int(time.time() * 1000),
                                          "messaging": events} for events in entries]}
@@ -228,18 +245,22 @@ BASICS: tuple[Turn, ...] = (
 
 CASE_REFERENCE = r"\bSRQ-[A-Z0-9]{5}-[A-Z0-9]\b"
 
-# A repair request about damp and mould, as a resident makes it on Messenger.
-SERVICE_REQUEST: tuple[Turn, ...] = (
-    Turn(say="There is black mould all over my bedroom wall and ceiling",
-         choose="/service_request", expect="where is it"),
-    Turn(say="Bedroom, 4 Elm Court, Leeds LS1 4AP", expect="how urgent"),
-    Turn(tap="Urgent, in the next few days", expect="when could we get in"),
-    Turn(say="weekday mornings, there's a dog", expect="your name"),
-    Turn(say="Sam Patel", expect="e-mail address or phone"),
-    Turn(say="07700 900123", expect="how would you like us to contact you"),
-    Turn(tap="Phone call", expect="easier for you"),
-    Turn(say="I'm hard of hearing so please text first", expect="is that right"),
-    Turn(tap="Yes, send it", expect="reference", expect_pattern=CASE_REFERENCE),
+# A repair request about damp and mould, as a resident makes it on Messenger. Each tuple is one
+# webhook POST; with the resident's words it carries what Meta sends meanwhile (the echo of the
+# assistant's last reply, its delivery receipt and the read receipt). Twice the resident says two
+# things before the assistant has answered the first, and Meta delivers both in one batch: a quick
+# reply tapped then a message typed straight after, and two messages typed one after the other.
+SERVICE_REQUEST: tuple[tuple[Turn, ...], ...] = (
+    (Turn(say="There is black mould all over my bedroom wall and ceiling",
+          choose="/service_request", expect="where is it"),),
+    (Turn(say="Bedroom, 4 Elm Court, Leeds LS1 4AP", expect="how urgent"),),
+    (Turn(tap="Urgent, in the next few days", expect="when could we get in"),
+     Turn(say="weekday mornings, there's a dog", expect="your name")),
+    (Turn(say="Sam Patel", expect="e-mail address or phone"),
+     Turn(say="07700 900123", expect="how would you like us to contact you")),
+    (Turn(tap="Phone call", expect="easier for you"),),
+    (Turn(say="I'm hard of hearing so please text first", expect="is that right"),),
+    (Turn(tap="Yes, send it", expect="reference", expect_pattern=CASE_REFERENCE),),
 )
 
 
@@ -251,28 +272,52 @@ class MessengerResident:
         self.answered = 0
         self.quick_replies: list[dict] = []
         self.last_said = ""
+        self.said: list[str] = []  # what the assistant was given: the words, or the payloads
+
+    def receipts(self) -> tuple[list[dict], list[dict]]:
+        """What Meta posts after the assistant's last reply: its echo and delivery receipt (one
+        entry), the read receipt (the next entry, with the resident's next words)."""
+        sent = self.stack.graph_api.messages_to(self.id)
+        if not sent:
+            return [], []
+        return [echo(self.id, sent[-1].get("text", "")), delivered(self.id)], [read(self.id)]
+
+    def send_batch(self, events: list[dict], receipts: bool = False) -> list[str]:
+        """Post `events` in one signed webhook (with the receipts if asked); the replies to each."""
+        before, after = self.receipts() if receipts else ([], [])
+        payload = batch(before, after + events) if before else batch(events)
+        answer = post(self.stack, payload)
+        assert (answer.status_code, answer.text) == (200, "EVENT_RECEIVED")
+        for event in events:
+            message = event.get("message") or event["postback"]
+            self.said.append((message.get("quick_reply") or {}).get("payload")
+                             or message.get("payload") or message["text"])
+        first = self.answered
+        self.answered += len(events)
+        replies = wait_for_turns(self.stack, self.id, self.answered)[first:self.answered]
+        with_buttons = [m for m in replies[-1] if m.get("quick_replies")]
+        self.quick_replies = with_buttons[-1]["quick_replies"] if with_buttons else []
+        self.last_said = words(replies[-1])
+        return [words(reply) for reply in replies]
 
     def send(self, event: dict) -> str:
-        assert post(self.stack, batch([event])).status_code == 200
-        self.answered += 1
-        reply = wait_for_turns(self.stack, self.id, self.answered)[self.answered - 1]
-        with_buttons = [m for m in reply if m.get("quick_replies")]
-        self.quick_replies = with_buttons[-1]["quick_replies"] if with_buttons else []
-        self.last_said = words(reply)
-        return self.last_said
+        return self.send_batch([event])[0]
 
-    def tap(self, title: str) -> str:
-        shown = shorten_title(title)
-        chosen = [r for r in self.quick_replies if r.get("title") == shown]
-        assert chosen, (f"no quick reply {shown!r} in {self.quick_replies}; the assistant said "
-                        f"{self.last_said!r}")
-        return self.send(tap(self.id, shown, chosen[0]["payload"]))
+    def tap_event(self, title: str = "", payload: str = "") -> dict:
+        """Tapping a quick reply of the assistant's last message (by title or by payload)."""
+        shown = shorten_title(title) if title else ""
+        chosen = [r for r in self.quick_replies if (title and r.get("title") == shown)
+                  or (payload and r.get("payload") == payload)]
+        assert chosen, (f"no quick reply {shown or payload!r} in {self.quick_replies}; the "
+                        f"assistant said {self.last_said!r}")
+        return tap(self.id, chosen[0]["title"], chosen[0]["payload"])
 
-    def tap_payload(self, payload: str) -> str:
-        chosen = [r for r in self.quick_replies if r.get("payload") == payload]
-        assert chosen, (f"no quick reply for {payload!r} in {self.quick_replies}; the assistant "
-                        f"said {self.last_said!r}")
-        return self.send(tap(self.id, chosen[0]["title"], payload))
+    def event(self, turn: Turn) -> dict:
+        if turn.tap:
+            return self.tap_event(turn.tap)
+        if turn.postback:
+            return postback(self.id, turn.postback, turn.postback)
+        return text(self.id, turn.say)
 
     def turn(self, turn: Turn, number: int) -> str:
         if turn.offer:
@@ -280,19 +325,41 @@ class MessengerResident:
                        channel="facebook")
             self.quick_replies = self.stack.graph_api.messages_to(self.id)[-1]["quick_replies"]
             return ""
-        if turn.tap:
-            said = self.tap(turn.tap)
-        elif turn.postback:
-            said = self.send(postback(self.id, turn.postback, turn.postback))
-        else:
-            said = self.send(text(self.id, turn.say))
-            if turn.choose and turn.expect.lower() not in said.lower():
-                said = self.tap_payload(turn.choose)  # "which of these is closest?"
-        where = f"turn {number} ({turn}): the assistant said {said!r}"
-        assert turn.expect.lower() in said.lower(), where
-        if turn.expect_pattern:
-            assert re.search(turn.expect_pattern, said), where
+        return self.turns((turn,), number, receipts=False)[0]
+
+    def turns(self, together: tuple[Turn, ...], number: int, receipts: bool = True) -> list[str]:
+        """The resident's turns sent in one webhook POST; what the assistant said to each.
+
+        Only the first may tap a quick reply: the later ones answer questions the resident has not
+        seen yet when the batch goes, and quick replies go when the resident writes.
+        """
+        assert all(not turn.tap for turn in together[1:]), "a quick reply tapped after a message"
+        assert len(together) == 1 or not any(turn.choose for turn in together)
+        said = self.send_batch([self.event(turn) for turn in together], receipts)
+        turn = together[0]
+        if turn.choose and turn.expect.lower() not in said[0].lower():
+            # "Which of these is closest?": tapped, in a batch like the others.
+            said[0] = self.send_batch([self.tap_event(payload=turn.choose)], receipts)[0]
+        for offset, (turn, reply) in enumerate(zip(together, said)):
+            where = f"turn {number + offset} ({turn}): the assistant said {reply!r}"
+            assert turn.expect.lower() in reply.lower(), where
+            if turn.expect_pattern:
+                assert re.search(turn.expect_pattern, reply), where
         return said
+
+
+def cases_of(stack, conversation_id: str) -> list:
+    """Every case filed from one conversation."""
+    from bot.cases.models import Case
+    from bot.cases.store import CaseStore
+
+    store = CaseStore(stack.env["INTAKE_DATABASE_URL"])
+    try:
+        with store.read() as session:
+            return list(session.execute(
+                sa.select(Case).where(Case.conversation_id == conversation_id)).scalars())
+    finally:
+        store.dispose()
 
 
 def test_greeting_quick_reply_and_postback_over_messenger(rasa_stack):
@@ -305,14 +372,72 @@ def test_greeting_quick_reply_and_postback_over_messenger(rasa_stack):
     assert tracker(rasa_stack, resident.id)["latest_input_channel"] == "facebook"
 
 
-def test_a_service_request_over_messenger_is_filed_with_its_channel(rasa_stack):
+def test_a_service_request_over_messenger_in_real_batches_is_filed_with_its_channel(rasa_stack):
     resident = MessengerResident(rasa_stack, "service")
-    said = ""
-    for number, turn in enumerate(SERVICE_REQUEST, 1):
-        said = resident.turn(turn, number)
-    reference = re.search(CASE_REFERENCE, said).group(0)
+    number = 1
+    for together in SERVICE_REQUEST:
+        said = resident.turns(together, number)
+        number += len(together)
+    reference = re.search(CASE_REFERENCE, said[-1]).group(0)
+
+    time.sleep(1.0)  # anything else the batches set off would have been answered by now
+    # One answer for each thing the resident said; none for the echoes and receipts, nothing sent
+    # to the page itself (the echoes' sender).
+    answered = turns(rasa_stack, resident.id)
+    assert len(answered) == resident.answered == len(resident.said) >= 9, answered
+    assert rasa_stack.graph_api.sent_to(PAGE_ID) == []
+    stored = user_events(rasa_stack, resident.id)
+    assert [e["text"] for e in stored] == resident.said
+    assert {e["input_channel"] for e in stored} == {"facebook"}
+    assert tracker(rasa_stack, resident.id)["latest_input_channel"] == "facebook"
+
     case = rasa_stack.filed_case(reference)
     assert case is not None, reference
     assert case.case_type == "service_request" and case.channel == "facebook"
     assert case.conversation_id == resident.id
     assert (case.name, case.postcode) == ("Sam Patel", "LS1 4AP")
+    assert [c.reference for c in cases_of(rasa_stack, resident.id)] == [reference]
+
+
+def test_a_refused_confirmation_files_nothing_and_the_signed_one_files_once(rasa_stack):
+    """Partway through a service request, the final "Yes, send it" posted unsigned or wrongly
+    signed is refused: nothing filed, nothing stored, nothing answered; signed, it files once."""
+    resident = MessengerResident(rasa_stack, "refused")
+    number = 1
+    for together in SERVICE_REQUEST[:-1]:
+        resident.turns(together, number)
+        number += len(together)
+    assert "is that right" in resident.last_said.lower()
+    (confirm,) = SERVICE_REQUEST[-1]
+    payload = batch([resident.tap_event(confirm.tap)])
+    assert payload["entry"][0]["messaging"][0]["message"]["quick_reply"]["payload"]
+    body = json.dumps(payload).encode()
+    stored, answered = stored_rows(rasa_stack, resident.id), len(turns(rasa_stack, resident.id))
+    sent = len(rasa_stack.graph_api.sent_to(resident.id))
+    other_body = json.dumps(batch([text(resident.id, "Yes, send it")])).encode()
+    for signature in (None, "", "sha256=" + "0" * 64,
+                      expected_signature("not-the-app-secret", body),
+                      expected_signature(rasa_stack.facebook_app_secret, other_body),
+                      expected_signature(rasa_stack.facebook_app_secret, body).replace(
+                          "sha256=", "sha1=")):
+        answer = post(rasa_stack, payload, signature)
+        assert answer.status_code == 403, (signature, answer.text)
+    time.sleep(1.5)  # anything accepted would be handled by now
+    assert cases_of(rasa_stack, resident.id) == []
+    assert stored_rows(rasa_stack, resident.id) == stored
+    assert len(rasa_stack.graph_api.sent_to(resident.id)) == sent
+    assert len(turns(rasa_stack, resident.id)) == answered
+
+    # The same post, correctly signed (the same message id: the refused posts were not taken
+    # for a delivery already handled).
+    answer = post(rasa_stack, payload)
+    assert (answer.status_code, answer.text) == (200, "EVENT_RECEIVED")
+    said = words(wait_for_turns(rasa_stack, resident.id, answered + 1)[answered])
+    reference = re.search(CASE_REFERENCE, said)
+    assert reference, said
+    time.sleep(1.0)
+    filed = cases_of(rasa_stack, resident.id)
+    assert [c.reference for c in filed] == [reference.group(0)]
+    assert filed[0].channel == "facebook"
+    assert [e["text"] for e in user_events(rasa_stack, resident.id)][-1] == \
+        payload["entry"][0]["messaging"][0]["message"]["quick_reply"]["payload"]
