@@ -1,4 +1,6 @@
-"""Fixtures for the channel tests: Debian's Chromium driven by Playwright, once per session."""
+"""Fixtures for the channel tests: Debian's Chromium driven by Playwright, once per module (the
+staff workspace's browser tests use the same fixture). Without Chromium the browser tests are
+skipped, and with INTAKE_REQUIRE_SERVICES=1 (CI) they fail."""
 from __future__ import annotations
 
 import os
@@ -7,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
+from tests.support.services import missing
 
 CHROMIUM = Path(os.environ.get("INTAKE_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -14,15 +17,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
+def require_chromium(path: Path = CHROMIUM) -> None:
+    if not path.exists():
+        missing(f"{path} is missing: install Debian's chromium (apt-get install chromium); "
+                "scripts/test.sh does it when run as root")
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium (scripts/test.sh installs it when missing); never a Playwright download."""
-    if not CHROMIUM.exists():
-        message = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); "
-                   "scripts/test.sh does it when run as root")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium(CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
