@@ -37,7 +37,8 @@ def staff_url(rasa_stack, tmp_path_factory):
     """The staff workspace on a free port, on the stack's case store and tracker store."""
     port = free_port()
     env = {**rasa_stack.env, "STAFF_PORT": str(port), "STAFF_HOST": "127.0.0.1",
-           "STAFF_SECRET_KEY": "browser-test-" + "k" * 40, "STAFF_SECURE_COOKIES": "false"}
+           "STAFF_SECRET_KEY": "browser-test-" + "k" * 40, "STAFF_SECURE_COOKIES": "false",
+           "STAFF_HOMES": "1000"}  # CH01 per 1,000 homes needs the number of homes
 
     def bot(*args, stdin=None):
         result = subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env,
