@@ -117,3 +117,19 @@ def test_pages_of_other_websites_are_refused(rasa_stack):
     assert own.status_code == 200
     websocket = requests.get(f"{rasa_stack.url}/socket.io/?EIO=4&transport=websocket", timeout=10)
     assert websocket.status_code == 400  # polling only: WebSocket fails with sanic 21.12 on 3.11
+
+
+def test_a_long_message_is_taken_whole_and_an_over_long_one_refused_politely(rasa_stack, pages):
+    """engine.io's own size limit would drop a long POST with a bare 400 and disconnect: the
+    channel's limit (INTAKE_MAX_MESSAGE_CHARS, 100,000 by default) decides instead."""
+    page = pages()
+    session = page.join()
+    letter = ("My neighbour's music was loud again last night and the night before. " * 1200)[:80_000]
+    page.say(letter)
+    assert page.bot, "no reply to an 80,000-character message"
+    assert [e["text"] for e in user_events(rasa_stack, session)] == [letter]  # kept whole
+    page.bot.clear()
+    page.say("x" * 150_000)
+    assert any("too long" in m.get("text", "") for m in page.bot), page.bot
+    assert len(user_events(rasa_stack, session)) == 1  # the refused one was not taken
+    assert page.client.connected
