@@ -1,86 +1,219 @@
-"""Random and hostile input to the webhooks of a real Rasa server: every message gets a reply or a
-clear refusal, and the conversation store holds exactly what was accepted, in order."""
+"""Random and hostile input to the webhooks of a real Rasa server (hypothesis): messages over the
+size limit and beyond the rate limit, raw binary bodies (invalid UTF-8 included), deeply nested
+JSON, control characters, script and SQL. Every message accepted gets a reply, every refusal is a
+clear one (REST: JSON with its text or error; Messenger: a text), the tracker store holds exactly
+what was accepted, in order, and nothing of what was refused, and the case store stays
+consistent (tests/resilience/stores.py)."""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-HOSTILE = st.sampled_from([
-    "<script>alert(1)</script>", "'; DROP TABLE events; --", "\" OR 1=1 --", "\x00\x01\x02\x7f",
-    "\u202e\u0627\u0644\u0633\u0644\u0627\u0645", "😀" * 50, "/restart", "/nonexistent_intent",
-    "/inform{\"choice\": ", "{{7*7}}", "%s%s%s%n", "../../etc/passwd", "\ud7ff\ue000\uffff",
-    "a" * 20_000, " " * 1000, "\n\n\n", "I want to make a complaint",
+from tests.resilience.stores import case_store_problems, event_count, user_texts
+
+pytestmark = pytest.mark.e2e
+
+MAX_CHARS = 100_000            # INTAKE_MAX_MESSAGE_CHARS of the session's server (the default)
+PER_CONVERSATION = 30          # INTAKE_RATE_LIMIT_CONVERSATION: 30/60
+FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
+
+CONTROL = st.text(alphabet=st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Zs"]),
+                  min_size=1, max_size=40)
+SCRIPT_AND_SQL = st.sampled_from([
+    "<script>alert(1)</script>", "<img src=x onerror=alert(document.cookie)>",
+    "javascript:alert(1)", "'; DROP TABLE events; --", "\" OR 1=1 --", "1; DELETE FROM cases",
+    "Robert'); DROP TABLE cases;--", "{{7*7}}", "${jndi:ldap://x/a}", "%s%s%s%n", "../../etc/passwd",
+    "\u202e\u0627\u0644\u0633\u0644\u0627\u0645", "😀" * 50, "\ud7ff\ue000\uffff",
+    "/restart", "/nonexistent_intent", "/inform{\"choice\": ", "/complaint{\"x\": [[[[[[", " " * 1000,
+    "\n\n\n", "I want to make a complaint",
 ])
-TEXT = st.one_of(HOSTILE, st.text(max_size=300),
-                 st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=500))
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                       max_leaves=30)
+# Over the limit: up to 2.5 times it, of plain, wide, control or markup characters.
+OVER_LIMIT = st.builds(lambda n, chunk: (chunk * (n // len(chunk) + 1))[:n],
+                       st.integers(MAX_CHARS + 1, int(MAX_CHARS * 2.5)),
+                       st.sampled_from(["a", "😀", "\x00\x1b", "<script>", "é "]))
+MESSAGE = st.one_of(SCRIPT_AND_SQL, CONTROL, OVER_LIMIT, st.text(max_size=300),
+                    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x2FF), max_size=300),
+                    st.builds(lambda a, b, c: a + b + c, st.text(max_size=20), CONTROL, SCRIPT_AND_SQL))
 
 
-def _accepted_texts(stack, sender: str) -> list[str]:
-    engine = sa.create_engine(stack.env["INTAKE_TRACKER_URL"])
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s AND "
-                                              "type_name = 'user' ORDER BY id"), {"s": sender})
-            return [json.loads(data)["text"] for (data,) in rows]
-    finally:
-        engine.dispose()
+def _containers(inner):
+    return st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(messages=st.lists(TEXT, min_size=1, max_size=3))
-def test_random_and_hostile_messages_get_an_answer_and_are_stored_exactly(rasa_stack, messages):
-    sender = f"fuzz-{uuid.uuid4().hex[:10]}"
-    accepted = []
-    for message in messages:
-        answer = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook",
-                               json={"sender": sender, "message": message}, timeout=120)
-        assert answer.status_code in (200, 413, 429), (message, answer.status_code, answer.text)
-        replies = answer.json()
-        if answer.status_code == 200:
-            accepted.append(message)
-            if message.strip() not in ("/restart",) and not message.startswith("/"):
-                assert replies and any(r.get("text") for r in replies), (message, replies)
-        else:
-            assert replies[0]["text"], replies
-    # Rasa strips the whitespace around a message; otherwise it keeps exactly what was accepted,
-    # in the order sent, and nothing that was refused.
-    assert _accepted_texts(rasa_stack, sender) == [m.strip() for m in accepted]
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                       _containers, max_leaves=30)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(JSONISH.map(json.dumps), st.binary(max_size=200).map(lambda b: b.decode("latin-1"))))
-def test_random_bodies_are_refused_cleanly_by_both_webhooks(rasa_stack, body):
-    raw = body.encode("utf-8", "surrogatepass")
-    rest = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook", data=raw,
-                         headers={"Content-Type": "application/json"}, timeout=60)
-    assert rest.status_code in (200, 400, 413, 429), (body, rest.status_code, rest.text)
-    signature = "sha256=" + hmac.new(rasa_stack.facebook_app_secret.encode(), raw, hashlib.sha256).hexdigest()
-    facebook = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=raw,
-                             headers={"Content-Type": "application/json",
-                                      "X-Hub-Signature-256": signature}, timeout=60)
-    assert facebook.status_code in (200, 400, 404), (body, facebook.status_code, facebook.text)
-    unsigned = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=raw, timeout=60)
-    assert unsigned.status_code == 403
+def nested(depth: int, kind: str) -> str:
+    return "[" * depth + "]" * depth if kind == "list" else '{"a": ' * depth + "1" + "}" * depth
+
+
+# Bodies: raw bytes (invalid UTF-8 among them), random JSON, nearly right webhook bodies, deeply
+# nested JSON (in the metadata, or the whole body), and right bodies with an over-limit message.
+BODY = st.one_of(
+    st.binary(max_size=400),
+    st.binary(max_size=40).map(lambda b: b'{"sender": "x", "message": "' + b + b'"}'),
+    JSONISH.map(lambda j: json.dumps(j).encode()),
+    st.fixed_dictionaries({"sender": st.one_of(st.text(max_size=30), st.integers(), st.none(), JSONISH),
+                           "message": st.one_of(SCRIPT_AND_SQL, st.integers(), st.none(), JSONISH)},
+                          optional={"metadata": JSONISH}).map(lambda d: json.dumps(d).encode()),
+    st.builds(lambda depth, kind: ('{"sender": "n", "message": "hi", "metadata": {"m": '
+                                   + nested(depth, kind) + "}}").encode(),
+              st.integers(1, 200_000), st.sampled_from(["list", "dict"])),
+    st.builds(lambda depth: nested(depth, "list").encode(), st.integers(1, 200_000)),
+    OVER_LIMIT.map(lambda m: json.dumps({"sender": f"big-{uuid.uuid4().hex[:8]}", "message": m}).encode()),
+)
+
+
+def post(stack, body: bytes, **headers) -> requests.Response:
+    return requests.post(f"{stack.url}/webhooks/rest/webhook", data=body,
+                         headers={"Content-Type": "application/json", **headers}, timeout=120)
+
+
+def refusal_text(answer: requests.Response, sender: str | None = None) -> str:
+    """The text of a refused message: the REST reply shape, one message with a text."""
+    assert answer.headers.get("Content-Type", "").startswith("application/json"), answer.headers
+    replies = answer.json()
+    assert isinstance(replies, list) and len(replies) == 1, replies
+    assert isinstance(replies[0].get("text"), str) and replies[0]["text"].strip(), replies
+    if sender is not None:
+        assert replies[0]["recipient_id"] == sender
+    return replies[0]["text"]
+
+
+def check_message_answer(message: str, answer: requests.Response, sender: str) -> bool:
+    """Checks one REST answer to a message; True when the message was accepted."""
+    assert answer.status_code in (200, 413, 429), (message[:200], answer.status_code, answer.text[:500])
+    if answer.status_code == 413:
+        assert len(message) > MAX_CHARS
+        text = refusal_text(answer, sender)
+        assert "too long" in text and f"{len(message):,} characters" in text, text
+        return False
+    if answer.status_code == 429:
+        assert "wait" in refusal_text(answer, sender)
+        assert answer.headers["Retry-After"].isdigit() and int(answer.headers["Retry-After"]) >= 1
+        return False
+    assert len(message) <= MAX_CHARS, "a message over the limit was accepted"
+    replies = answer.json()
+    assert isinstance(replies, list), replies
+    if not message.strip().startswith("/"):
+        assert any((r.get("text") or "").strip() for r in replies), (message[:200], replies)
+    return True
+
+
+def flood(stack, sender: str) -> list[str]:
+    """The conversation's whole allowance at once: what was accepted."""
+    messages = [f"flood {n} <b>'; --" for n in range(PER_CONVERSATION)]
+    with ThreadPoolExecutor(PER_CONVERSATION) as pool:
+        answers = list(pool.map(lambda m: post(stack, json.dumps({"sender": sender, "message": m}).encode()),
+                                messages))
+    assert [a.status_code for a in answers] == [200] * PER_CONVERSATION
+    return messages
+
+
+def test_random_and_hostile_messages_get_an_answer_and_are_stored_exactly(rasa_stack):
+    tracker, cases = rasa_stack.env["INTAKE_TRACKER_URL"], rasa_stack.env["INTAKE_DATABASE_URL"]
+    # One conversation that has sent its whole allowance: the next messages are refused (429),
+    # until its minute is over (then accepted and counted again).
+    flooded = f"fuzz-flooded-{uuid.uuid4().hex[:8]}"
+    sent = flood(rasa_stack, flooded)
+    stored = user_texts(tracker, flooded)
+    assert sorted(stored) == sorted(sent)  # all kept, in the order the lock let them in
+    accepted: dict[str, list[str]] = {flooded: stored}
+    statuses: set[int] = set()
+
+    @settings(FUZZ, max_examples=45)
+    @given(messages=st.lists(MESSAGE, min_size=1, max_size=3), to_flooded=st.booleans())
+    def run(messages, to_flooded):
+        sender = flooded if to_flooded else f"fuzz-{uuid.uuid4().hex[:10]}"
+        kept = accepted.setdefault(sender, [])
+        for message in messages:
+            before = event_count(tracker)
+            answer = post(rasa_stack, json.dumps({"sender": sender, "message": message}).encode())
+            statuses.add(answer.status_code)
+            if check_message_answer(message, answer, sender):
+                kept.append(message.strip())  # Rasa strips the whitespace around a message
+            else:
+                assert event_count(tracker) == before, "a refused message left events"
+        # Exactly what was accepted, in the order sent, and nothing that was refused.
+        assert user_texts(tracker, sender) == kept
+
+    run()
+    assert {200, 413, 429} <= statuses, f"not every answer was tried: {statuses}"
+    assert case_store_problems(cases) == []
+
+
+def test_random_bodies_are_refused_cleanly_by_both_webhooks(rasa_stack):
+    tracker, cases = rasa_stack.env["INTAKE_TRACKER_URL"], rasa_stack.env["INTAKE_DATABASE_URL"]
+    secret = rasa_stack.facebook_app_secret.encode()
+    statuses: set[int] = set()
+
+    @settings(FUZZ, max_examples=150)
+    @given(body=BODY)
+    def run(body):
+        before = event_count(tracker)
+        rest = post(rasa_stack, body)
+        statuses.add(rest.status_code)
+        assert rest.status_code in (200, 400, 413, 429), (body[:200], rest.status_code, rest.text[:300])
+        if rest.status_code == 400:
+            error = rest.json()
+            assert isinstance(error, dict) and isinstance(error.get("error"), str) and error["error"]
+            assert event_count(tracker) == before, "a refused body left events"
+        elif rest.status_code in (413, 429):
+            refusal_text(rest)
+            assert event_count(tracker) == before, "a refused body left events"
+        else:  # a well-formed webhook body: its message is stored and answered
+            sent = json.loads(body)
+            assert check_message_answer(sent["message"], rest, sent["sender"])
+            assert user_texts(tracker, sent["sender"])[-1] == sent["message"].strip()
+
+        signature = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+        before = event_count(tracker)
+        facebook = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=body,
+                                 headers={"Content-Type": "application/json",
+                                          "X-Hub-Signature-256": signature}, timeout=60)
+        assert facebook.status_code in (200, 400, 404), (body[:200], facebook.status_code, facebook.text)
+        assert facebook.text.strip(), "a Messenger answer without a text"
+        if facebook.status_code != 200:
+            assert event_count(tracker) == before, "a refused Messenger body left events"
+        unsigned = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=body, timeout=60)
+        assert unsigned.status_code == 403 and unsigned.text.strip()
+
+    run()
+    assert {400, 413} <= statuses, statuses
+    assert case_store_problems(cases) == []
+    assert requests.get(f"{rasa_stack.url}/", timeout=10).ok  # the server is still up
 
 
 def test_a_deeply_nested_body_is_refused_not_crashed(rasa_stack):
-    nested = "[" * 50_000 + "]" * 50_000
-    rest = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook",
-                         data=f'{{"sender": "n", "message": "hi", "metadata": {nested}}}', timeout=60)
-    assert rest.status_code == 400
-    raw = f'{{"object": "page", "entry": {nested}}}'.encode()
+    tracker = rasa_stack.env["INTAKE_TRACKER_URL"]
+    before = event_count(tracker)
+    nest = nested(500_000, "list")
+    rest = post(rasa_stack, f'{{"sender": "n", "message": "hi", "metadata": {nest}}}'.encode())
+    assert rest.status_code == 400 and rest.json()["error"]
+    raw = f'{{"object": "page", "entry": {nest}}}'.encode()
     signature = "sha256=" + hmac.new(rasa_stack.facebook_app_secret.encode(), raw, hashlib.sha256).hexdigest()
     facebook = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=raw,
                              headers={"X-Hub-Signature-256": signature}, timeout=60)
-    assert facebook.status_code == 400
+    assert facebook.status_code == 400 and facebook.text.strip()
+    time.sleep(0.5)
+    assert event_count(tracker) == before
     assert requests.get(f"{rasa_stack.url}/", timeout=10).ok  # the server is still up
+
+
+def test_the_limit_itself_is_accepted_and_one_more_refused(rasa_stack):
+    tracker = rasa_stack.env["INTAKE_TRACKER_URL"]
+    sender = f"fuzz-edge-{uuid.uuid4().hex[:8]}"
+    over = post(rasa_stack, json.dumps({"sender": sender, "message": "é" * (MAX_CHARS + 1)}).encode())
+    assert over.status_code == 413 and "100,001 characters" in refusal_text(over, sender)
+    at = post(rasa_stack, json.dumps({"sender": sender, "message": "é" * MAX_CHARS}).encode())
+    assert check_message_answer("é" * MAX_CHARS, at, sender)
+    assert user_texts(tracker, sender) == ["é" * MAX_CHARS]

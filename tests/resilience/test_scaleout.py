@@ -8,6 +8,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from tests.resilience.scripts import KINDS, reference_in
 
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.e2e
 
 
 def converse(stack, kind: str, number: int) -> dict:
-    """One resident, each turn on the other Rasa server (every third resident via nginx)."""
+    """One resident, each turn on the other Rasa server; the residents whose number is a multiple
+    of three (0 and 3: half of them) talk through nginx instead."""
     sender = f"scale-{kind}-{number}-{uuid.uuid4().hex[:6]}"
     servers = stack.rasa_names
     said, replies_seen, reference = [], [], None
@@ -62,3 +64,73 @@ def test_the_same_confirmation_at_both_servers_at_once_files_one_case(scaled_sta
         assert scaled_stack.cases_of(sender) == [(references.pop(), "comment")]
         users = [e["text"] for e in scaled_stack.stored_events(sender) if e["event"] == "user"]
         assert users == list(KINDS["comment"][:-1]) + ["/affirm", "/affirm"]
+
+
+def test_a_conversation_gets_its_limit_in_all_not_per_server(scaled_stack):
+    """INTAKE_RATE_LIMIT_CONVERSATION is counted in Redis by both servers together: with the
+    counters in each server's memory, a conversation alternating between two servers would get
+    twice the limit."""
+    sender = f"limit-{uuid.uuid4().hex[:6]}"
+    servers, limit = scaled_stack.rasa_names, scaled_stack.conversation_limit
+    for n in range(limit):
+        scaled_stack.say(sender, "hello", via=servers[n % 2])
+    for base in [scaled_stack.server_url(name) for name in servers] + [scaled_stack.url]:
+        answer = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": "hello"},
+                               timeout=60)
+        assert answer.status_code == 429, (base, answer.status_code, answer.text)
+        assert "wait" in answer.json()[0]["text"] and int(answer.headers["Retry-After"]) >= 1
+    users = [e["text"] for e in scaled_stack.stored_events(sender) if e["event"] == "user"]
+    assert users == ["hello"] * limit
+
+
+def test_the_load_balancer_serves_residents_only_the_webhooks(scaled_stack):
+    """Rasa's HTTP API answers on a server's own (internal) address, never through nginx."""
+    sender = f"api-{uuid.uuid4().hex[:6]}"
+    scaled_stack.say(sender, "hello")
+    path, token = f"/conversations/{sender}/tracker", {"token": scaled_stack.token}
+    assert requests.get(f"{scaled_stack.server_url('rasa1')}{path}", params=token, timeout=30).ok
+    for path in (path, "/model", "/status", "/"):
+        answer = requests.get(f"{scaled_stack.url}{path}", params=token, timeout=30)
+        assert answer.status_code == 404 and "error" in answer.json(), (path, answer.text)
+    # The action listener takes the Rasa servers' calls (every conversation above went through
+    # it) and nothing but the action webhook and its health check.
+    actions = f"http://127.0.0.1:{scaled_stack.lb_actions_port}"
+    assert requests.get(f"{actions}/health", timeout=10).ok
+    assert requests.get(f"{actions}/actions", timeout=10).status_code == 404
+
+
+def test_a_turn_holds_the_conversations_lock_for_the_configured_lifetime(scaled_stack):
+    """Rasa reads TICKET_LOCK_LIFETIME from its environment (180 s, as `python -m bot env`
+    exports it), not its own 60 s: a turn that waits on the action servers holds that long a
+    ticket in Redis, long enough to outlast the slowest turn."""
+    import json
+    import os
+    import signal
+    import time
+
+    import redis
+    from rasa.core.lock import TicketLock
+
+    from tests.support.servers import wait_until
+
+    env = scaled_stack.env
+    client = redis.Redis(host=env["INTAKE_REDIS_HOST"], port=int(env["INTAKE_REDIS_PORT"]),
+                         db=int(env["INTAKE_REDIS_DB"]))
+    sender = f"lock-{uuid.uuid4().hex[:6]}"
+    actions = [p.popen.pid for name, p in scaled_stack.processes.items() if name.startswith("actions")]
+    with ThreadPoolExecutor(1) as pool:
+        for pid in actions:  # the turn waits on them while its lock is looked at
+            os.killpg(pid, signal.SIGSTOP)
+        try:
+            turn = pool.submit(scaled_stack.say, sender, "/comment")
+            wait_until(lambda: client.get(f"intake:lock:{sender}") is not None, 60,
+                       "the conversation's lock in Redis")
+            lock = TicketLock.from_dict(json.loads(client.get(f"intake:lock:{sender}")))
+            remaining = lock.tickets[0].expires - time.time()
+        finally:
+            for pid in actions:
+                os.killpg(pid, signal.SIGCONT)
+            client.close()
+        assert turn.result(timeout=120)
+    assert int(env["TICKET_LOCK_LIFETIME"]) == 180
+    assert 170 < remaining <= 180, remaining

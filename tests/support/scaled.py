@@ -63,6 +63,7 @@ class ScaledStack:
     action_servers: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
     token: str = "scale-token"
+    conversation_limit: int = 20
     processes: dict[str, Process] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -84,7 +85,9 @@ class ScaledStack:
             INTAKE_TRUSTED_PROXIES="1",
             # Every simulated resident comes from 127.0.0.1 through nginx.
             INTAKE_RATE_LIMIT_ADDRESS="0",
-            INTAKE_RATE_LIMIT_CONVERSATION="0",
+            # Counted in Redis by both servers together (a test sends one more than this); more
+            # than any one conversation of the other tests sends in a minute.
+            INTAKE_RATE_LIMIT_CONVERSATION=f"{self.conversation_limit}/60",
             FACEBOOK_APP_SECRET="scale-secret",
         )
         self.env.update(self.extra_env)
