@@ -60,6 +60,10 @@ class Layout:
     # A message may wait for the conversation's turn before it (at most TICKET_LOCK_LIFETIME,
     # 180 s by default) and then take its own: twice the lock lifetime.
     read_timeout: int = 360
+    # An action call files with retries for at most INTAKE_DB_RETRY_SECONDS (30 s): a hung action
+    # server fails the turn after this (the resident is asked to send it again), well within the
+    # lock lifetime, instead of holding it for Rasa's own 300 s.
+    actions_read_timeout: int = 60
     user: str | None = None                # nginx's worker user (None: nginx's default)
     extra: dict = field(default_factory=dict)
 
@@ -236,7 +240,7 @@ http {{
     deny all;
     proxy_http_version 1.1;
     proxy_set_header Connection "";
-    proxy_read_timeout 300s;
+    proxy_read_timeout {layout.actions_read_timeout}s;
     proxy_next_upstream error timeout http_502 http_503;
     location = /webhook {{ proxy_pass http://actions; }}
     location = /health {{ proxy_pass http://actions; }}

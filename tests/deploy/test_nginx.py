@@ -256,3 +256,20 @@ def test_the_render_and_the_default_listener_agree():
     text = render(Layout(rasa=["127.0.0.1:5005"], actions=["127.0.0.1:5055"]))
     assert "listen 127.0.0.1:5056;\n    allow 127.0.0.1;\n    deny all;" in text
     assert loadbalancer.Layout.actions_listen == "127.0.0.1:5056"
+
+
+def test_the_timeouts_fit_the_lock_lifetime():
+    """A turn through the load balancer (reading the conversation, the action call, saving it)
+    ends within TICKET_LOCK_LIFETIME even with a hung action server, and nginx waits for a
+    message that first waits for the conversation's previous one."""
+    from bot.settings import SETTINGS
+
+    defaults = {s.name: s.default for s in SETTINGS}
+    lifetime, tracker = int(defaults["TICKET_LOCK_LIFETIME"]), float(defaults["INTAKE_TRACKER_RETRY_SECONDS"])
+    layout = Layout(rasa=["127.0.0.1:5005"], actions=["127.0.0.1:5055"])
+    assert float(defaults["INTAKE_DB_RETRY_SECONDS"]) < layout.actions_read_timeout
+    assert 2 * tracker + layout.actions_read_timeout <= lifetime
+    assert layout.read_timeout >= 2 * lifetime
+    public, actions = render(layout).split("# The Rasa servers' action endpoint")
+    assert f"proxy_read_timeout {layout.read_timeout}s;" in public
+    assert f"proxy_read_timeout {layout.actions_read_timeout}s;" in actions
