@@ -37,7 +37,9 @@ class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: dict[str, Any]) -> list[str]:
-        return existing.required_slots(tracker.slots, active_profile().stage2.reasons)
+        locked = existing.Lockout(case_store()).is_locked(tracker.sender_id,
+                                                          tracker.get_slot("case_reference"))
+        return existing.required_slots(tracker.slots, active_profile().stage2.reasons, locked=locked)
 
     def validate_case_reference(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +47,8 @@ class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
 
     def validate_verification(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
-        return self._apply(existing.check_verification(case_store(), tracker.slots, value), dispatcher)
+        return self._apply(existing.check_verification(case_store(), tracker.slots, value,
+                                                       tracker.sender_id), dispatcher)
 
     def validate_review_reasons(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
@@ -67,10 +70,11 @@ class ActionRunCaseTask(Action):
             domain: dict[str, Any]) -> list[EventType]:
         slots = tracker.slots
         clear = [SlotSet(name, None) for name in CASE_SLOTS]
-        if existing.is_locked(slots):
-            dispatcher.utter_message(text=existing.locked_message())
-            return clear
         store = case_store()
+        if existing.Lockout(store).is_locked(tracker.sender_id, slots.get("case_reference")):
+            dispatcher.utter_message(text=existing.locked_message(
+                wording.contact_channels_text(active_profile())))
+            return clear
         case = store.verify_resident(slots.get("case_reference") or "", slots.get("verification") or "") \
             if slots.get("case_reference") else None
         if case is None:

@@ -278,6 +278,28 @@ class OutboxMessage(Base):
         return f"<OutboxMessage {self.id} {self.kind} {state}>"
 
 
+class VerificationFailure(Base):
+    """A reference and postcode or e-mail that did not match (or an unknown reference), from one
+    conversation. Kept server-side, so restarting the conversation does not reset the count:
+    too many from one conversation, or against one reference from any conversation, are refused
+    for a while (bot.intake.existing). Rows older than the longest window are deleted."""
+
+    __tablename__ = "verification_failures"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False)   # Rasa's sender id
+    reference = sa.Column(sa.String(16), nullable=False)          # canonical, well-formed
+    at = sa.Column(UTCDateTime, nullable=False, index=True)
+
+    __table_args__ = (
+        sa.Index("ix_verification_failures_conversation_id_at", "conversation_id", "at"),
+        sa.Index("ix_verification_failures_reference_at", "reference", "at"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<VerificationFailure {self.reference} from {self.conversation_id!r} at {self.at:%H:%M:%S}>"
+
+
 UK = ZoneInfo("Europe/London")
 
 
