@@ -1,20 +1,37 @@
 """Answers a resident can ask for at any point, even in the middle of a form."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import now, say_all
+from actions.context import channel_of, now, say_all
+from bot.cases import safety
 from bot.intake import replies
+from bot.intake.filing import case_store
 from bot.nlp import screen
 from bot.policy import active_profile
+
+logger = logging.getLogger(__name__)
 
 
 def _service(tracker: Tracker) -> str:
     return tracker.get_slot("service") or "housing"
+
+
+def _record_concern(tracker: Tracker, trigger: str) -> bool:
+    """Record the concern for staff now (bot.cases.safety); False when the store could not."""
+    try:
+        safety.record_concern(case_store(), trigger, (tracker.latest_message or {}).get("text") or "",
+                              tracker.slots, profile=active_profile(), channel=channel_of(tracker),
+                              conversation_id=tracker.sender_id)
+    except Exception:  # noqa: BLE001 - the advice must be given whatever broke
+        logger.exception("could not record the %s of conversation %s", trigger, tracker.sender_id)
+        return False
+    return True
 
 
 class ActionExplainTimescales(Action):
@@ -60,25 +77,36 @@ class ActionOfferHuman(Action):
 
 
 class ActionEmergencyAdvice(Action):
-    """Emergency advice first, at any point; the case is flagged urgent and the conversation goes on."""
+    """Emergency advice first, at any point; the concern is recorded for staff as urgent at once,
+    any case filed later is flagged urgent too, and the conversation goes on."""
 
     def name(self) -> str:
         return "action_emergency_advice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=replies.emergency_advice(active_profile()))
+        profile = active_profile()
+        advice = replies.emergency_advice(profile)
+        if _record_concern(tracker, safety.EMERGENCY):
+            advice += " " + safety.emergency_recorded()
+        dispatcher.utter_message(text=advice)
         dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
         return [SlotSet("urgent", True)]
 
 
 class ActionSafeguardingAdvice(Action):
+    """The advice says the concern is flagged for staff: it is recorded at once (flagged
+    safeguarding and urgent), or, if that failed, the resident is told so and how to reach us."""
+
     def name(self) -> str:
         return "action_safeguarding_advice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text=replies.safeguarding_advice(active_profile()))
+        profile = active_profile()
+        recorded = _record_concern(tracker, safety.SAFEGUARDING)
+        dispatcher.utter_message(text=replies.safeguarding_advice(profile) if recorded
+                                 else safety.advice_not_recorded(profile))
         dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
         return [SlotSet("safeguarding", True), SlotSet("urgent", True)]
 
