@@ -1,6 +1,7 @@
 """Starting, summarising, correcting, cancelling and filing a piece of feedback."""
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -9,9 +10,14 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import channel_of, say_all, services
+from bot.cases import safety
 from bot.intake import fields, filing, opening, replies, summary
+from bot.intake.fields import FIELD_LABELS
 from bot.nlp.clarify import needs_clarification
+from bot.nlp.correction import field_meant
 from bot.policy import active_profile
+
+logger = logging.getLogger(__name__)
 
 # Everything the intake form gathers; cleared when a case is filed or the form is cancelled.
 INTAKE_SLOTS = (
@@ -33,6 +39,20 @@ def clear_intake(slots: dict[str, Any], keep: tuple[str, ...] = ()) -> list[Even
             if name not in keep and slots.get(name) is not None]
 
 
+def start_events(tracker: Tracker, kind: str | None) -> list[EventType]:
+    """What starting the intake form sets: a fresh submission, the kind when it is known (the
+    form asks otherwise), and the first message as the description when it says what happened."""
+    text = ((tracker.latest_message or {}).get("text") or "").strip()
+    # Flags raised earlier in the conversation (an emergency, a safeguarding concern) stay.
+    events = clear_intake(tracker.slots)
+    events.append(SlotSet("submission_id", uuid.uuid4().hex))
+    if kind:  # the form's check of feedback_kind says what this kind is and what happens next
+        events.append(SlotSet("feedback_kind", kind))
+    if opening.describes_the_matter(text):  # not asked "what went wrong?" again
+        events.append(SlotSet("description", text))
+    return events
+
+
 class ActionStartFeedback(Action):
     """Start the intake form for the kind of feedback the resident's message is."""
 
@@ -45,17 +65,37 @@ class ActionStartFeedback(Action):
         intent = (latest.get("intent") or {}).get("name")
         text = (latest.get("text") or "").strip()
         ranking = latest.get("intent_ranking") or []
-        # Flags raised earlier in the conversation (an emergency, a safeguarding concern) stay.
-        events = clear_intake(tracker.slots)
-        events.append(SlotSet("submission_id", uuid.uuid4().hex))
         kind = intent if intent in fields.KINDS else None
         if kind and needs_clarification(ranking) is not None and not text.startswith("/"):
             kind = None  # the form asks which kind it is (action_ask_feedback_kind)
-        if kind:  # the form's check of feedback_kind says what this kind is and what happens next
-            events.append(SlotSet("feedback_kind", kind))
-        if opening.describes_the_matter(text):  # not asked "what went wrong?" again
-            events.append(SlotSet("description", text))
-        return events
+        return start_events(tracker, kind)
+
+
+class ActionClarifyOrFallback(Action):
+    """A message the classifier could not place (nlu_fallback), or an answer-like message
+    (inform) with nothing going on: when most of its weight is on the kinds of feedback, the
+    intake form starts and asks the clarifying question (as for a kind that is not clear);
+    otherwise the plain "please put it another way".
+
+    Sets `kind_unclear`, which the rules read: True, the intake form comes next; False, the
+    assistant waits (in a form, the form asks its question again, as before).
+    """
+
+    def name(self) -> str:
+        return "action_clarify_or_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        latest = tracker.latest_message or {}
+        text = (latest.get("text") or "").strip()
+        busy = (tracker.active_loop_name or tracker.get_slot("awaiting_confirmation")
+                or tracker.get_slot("choosing_correction"))
+        if not busy and not text.startswith("/") \
+                and needs_clarification(latest.get("intent_ranking") or []) is not None:
+            # The form's first question is the kind: action_ask_feedback_kind asks it.
+            return [*start_events(tracker, None), SlotSet("kind_unclear", True)]
+        dispatcher.utter_message(response="utter_default")
+        return [SlotSet("kind_unclear", False)]
 
 
 class ActionAskFeedbackKind(Action):
@@ -99,13 +139,36 @@ class ActionShowSummary(Action):
 
 
 class ActionAskFieldToChange(Action):
+    """The resident wants to change the summary. With "Change something" (or a typed "no"), the
+    buttons of the answers. When they say in words what to change and the words clearly point at
+    one answer ("the date was last Monday"), that question is asked again straight away (the new
+    answer is not guessed from the sentence); when they don't, they are told plainly to choose.
+
+    Sets `choosing_correction`: True, waiting for a button; False, the intake form asks again.
+    """
+
     def name(self) -> str:
         return "action_ask_field_to_change"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(text="Which answer would you like to change?",
-                                 buttons=summary.change_buttons(tracker.slots, services()))
+        text = ((tracker.latest_message or {}).get("text") or "").strip()
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        changeable = summary.changeable_fields(tracker.slots, services())
+        meant = field_meant(text, changeable)
+        if meant is not None:
+            dispatcher.utter_message(text=(
+                f"OK, let's change \"{FIELD_LABELS.get(meant, meant)}\". I'll ask that question "
+                "again; your other answers stay as they are."))
+            return [SlotSet("awaiting_confirmation", False), SlotSet("choosing_correction", False),
+                    *[SlotSet(name, None) for name in summary.fields_to_clear(meant)],
+                    SlotSet("field_to_change", meant)]
+        if intent == "inform" and text and not text.startswith("/"):
+            question = ("I couldn't tell from that which answer you mean. Please choose the one to "
+                        "change below, and I'll ask that question again.")
+        else:
+            question = "Which answer would you like to change?"
+        dispatcher.utter_message(text=question, buttons=summary.change_buttons(tracker.slots, services()))
         return [SlotSet("awaiting_confirmation", False), SlotSet("choosing_correction", True)]
 
 
@@ -162,6 +225,10 @@ class ActionFileCase(Action):
         except filing.FilingFailed:
             say_all(dispatcher, replies.filing_failed(profile))
             return [SlotSet("awaiting_confirmation", True)]
+        try:  # a safety concern raised earlier in this conversation: link it (bot.cases.safety)
+            safety.link_to_concern(filing.case_store(), case)
+        except Exception:  # noqa: BLE001 - the case is filed; the link is for staff's convenience
+            logger.exception("could not link %s to its conversation's safety concern", case.reference)
         say_all(dispatcher, replies.after_filing(profile, case, tracker.slots))
         return [*clear_intake(tracker.slots), SlotSet("urgent", None), SlotSet("safeguarding", None),
                 SlotSet("last_reference", case.reference)]
