@@ -1,6 +1,7 @@
 """A resident's existing case: status, stage 2 request, more information (logic: bot.intake.existing)."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import KeepsDoubtfulAnswers, channel_of, now
+from actions.threads import off_the_event_loop
 from bot.intake import existing, replies
 from bot.intake.filing import case_store
 from bot.policy import active_profile, wording
@@ -37,14 +39,15 @@ class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: dict[str, Any]) -> list[str]:
-        locked = existing.Lockout(case_store()).is_locked(tracker.sender_id,
-                                                          tracker.get_slot("case_reference"))
+        locked = await asyncio.to_thread(existing.Lockout(case_store()).is_locked,
+                                         tracker.sender_id, tracker.get_slot("case_reference"))
         return existing.required_slots(tracker.slots, active_profile().stage2.reasons, locked=locked)
 
     def validate_case_reference(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
         return self._apply(existing.check_reference(value), dispatcher)
 
+    @off_the_event_loop
     def validate_verification(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
         return self._apply(existing.check_verification(case_store(), tracker.slots, value,
@@ -66,6 +69,7 @@ class ActionRunCaseTask(Action):
     def name(self) -> str:
         return "action_run_case_task"
 
+    @off_the_event_loop
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         slots = tracker.slots

@@ -10,6 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import channel_of, say_all, services
+from actions.threads import off_the_event_loop
 from bot.cases import safety
 from bot.intake import fields, filing, opening, replies, summary
 from bot.intake.fields import FIELD_LABELS
@@ -215,6 +216,7 @@ class ActionFileCase(Action):
     def name(self) -> str:
         return "action_file_case"
 
+    @off_the_event_loop
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         profile = active_profile()

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import channel_of, now, say_all
+from actions.threads import off_the_event_loop
 from bot.cases import safety
 from bot.intake import replies
 from bot.intake.filing import case_store
@@ -83,6 +84,7 @@ class ActionEmergencyAdvice(Action):
     def name(self) -> str:
         return "action_emergency_advice"
 
+    @off_the_event_loop
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         profile = active_profile()
@@ -101,6 +103,7 @@ class ActionSafeguardingAdvice(Action):
     def name(self) -> str:
         return "action_safeguarding_advice"
 
+    @off_the_event_loop
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         profile = active_profile()
