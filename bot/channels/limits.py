@@ -198,6 +198,16 @@ def max_message_chars() -> int:
     return chars
 
 
+def request_size_limit(max_chars: int) -> int:
+    """The largest HTTP body the Rasa server reads (REST and Messenger webhooks, socket.io
+    long-polling POSTs): a message of twice the longest allowed length as JSON (up to 6 bytes a
+    character, a control character's \\u escape), with room around it, so a message somewhat over
+    INTAKE_MAX_MESSAGE_CHARS still gets the channel's polite refusal. A bigger body is refused with
+    413 before it is read (Sanic's own default is 100 MB, and engine.io's 64 KiB would drop a
+    long chat message with a bare 400 and a disconnect)."""
+    return 2 * 6 * max_chars + 64 * 1024
+
+
 def too_long(length: int, limit: int) -> Refusal:
     return Refusal(413, (
         f"Sorry, that message is too long for me to take in one go ({length:,} characters; the most "

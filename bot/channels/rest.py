@@ -21,7 +21,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import MessageLimits, Refusal, client_address
+from bot.channels.limits import (MessageLimits, Refusal, client_address, max_message_chars,
+                                 request_size_limit)
 from bot import rasa_hooks
 from bot.rasa_guard import apology
 
@@ -76,6 +77,11 @@ class RestInput(RasaRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.listener("before_server_start")
+        async def limit_body_size(app: Any, _loop: Any) -> None:
+            # Server-wide: every channel's bodies are bounded by the longest message we take.
+            app.config.REQUEST_MAX_SIZE = request_size_limit(max_message_chars())
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -49,20 +49,10 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import rasa_hooks
-from bot.channels.limits import MessageLimits, client_address, max_message_chars
+from bot.channels.limits import MessageLimits, client_address, max_message_chars, request_size_limit
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
-
-
-def polling_buffer_bytes(max_chars: int) -> int:
-    """The largest long-polling POST engine.io accepts: a message of the longest allowed length
-    (INTAKE_MAX_MESSAGE_CHARS) as JSON, each character up to 6 bytes (a control character's
-    \\u escape; UTF-8 needs at most 4), with room for the packet around it and for a message
-    somewhat over the limit, which then gets the channel's polite refusal. engine.io answers a
-    bigger POST with a bare 400 and drops the connection, so the resident would hear nothing."""
-    return 2 * 6 * max_chars + 64 * 1024
-
 
 WEB_DIR = PROJECT_ROOT / "web"
 WIDGET_FILE = WEB_DIR / "dist" / "intake-chat.js"
@@ -273,7 +263,7 @@ class WebChatInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins="*", cors_credentials=False,
                           transports=["polling"], allow_upgrades=False,
                           ping_interval=15, ping_timeout=10,
-                          max_http_buffer_size=polling_buffer_bytes(max_message_chars()))
+                          max_http_buffer_size=request_size_limit(max_message_chars()))
         self.sio = sio
         webchat = WebChatBlueprint(self, self._socketio_endpoint, "intake_webchat", __name__)
 

@@ -39,6 +39,22 @@ def test_an_oversized_message_is_refused_politely_and_not_stored(rasa_stack):
     assert user_events(rasa_stack, sender)[-1]["text"] == whole
 
 
+def test_a_body_far_over_the_limit_is_refused_before_it_is_read(rasa_stack):
+    """Sanic would read up to 100 MB of a body before any check: the server's limit follows the
+    longest message instead, while a message a little over that limit still gets the reply."""
+    from bot.channels.limits import request_size_limit
+
+    limit = int(rasa_stack.env["INTAKE_MAX_MESSAGE_CHARS"])
+    huge = b'{"sender": "huge", "message": "' + b"a" * request_size_limit(limit) + b'"}'
+    answer = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook", data=huge,
+                           headers={"Content-Type": "application/json"}, timeout=60)
+    assert answer.status_code == 413
+    assert "too long for me" not in answer.text  # the server's refusal, not the channel's reply
+    assert user_events(rasa_stack, "huge") == []
+    twice = post(rasa_stack, {"sender": "huge", "message": "a" * (2 * limit)})
+    assert twice.status_code == 413 and "too long" in twice.json()[0]["text"]
+
+
 def test_a_flood_from_one_conversation_is_slowed_with_a_polite_reply(rasa_stack):
     sender = f"flood-{uuid.uuid4().hex[:8]}"
     count, _ = rasa_stack.env["INTAKE_RATE_LIMIT_CONVERSATION"].split("/")
