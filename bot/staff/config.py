@@ -54,14 +54,10 @@ def flag(name: str) -> bool:
 
 
 def integer(name: str, minimum: int = 0, maximum: int = 10**9) -> int:
-    value = settings.get(name).strip()
     try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(f"{name}: expected a whole number, not {value!r}") from None
-    if not minimum <= number <= maximum:
-        raise ConfigError(f"{name}: expected a number from {minimum} to {maximum}, not {number}")
-    return number
+        return settings.integer(name, minimum, maximum)
+    except settings.SettingError as error:
+        raise ConfigError(str(error)) from None
 
 
 # --- settings an admin changes in the workspace ---------------------------------------------------
