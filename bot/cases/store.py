@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from uuid import uuid4
@@ -36,7 +36,6 @@ from bot.cases.models import (
     OPEN_STATUSES, RESPONDED, STAGE2_PENDING, Case, CaseEvent, OutboxMessage, deadline_counts,
     deadline_day,
 )
-from bot.cases.references import InvalidReference
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
 
 log = logging.getLogger(__name__)

@@ -16,23 +16,18 @@ from bot.cases.db import make_engine, upgrade
 from bot.cases.store import CaseStore
 from bot.policy import load_profile
 from tests.support.clock import Clock
+from tests.support.services import missing, services_required
 
 BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 PROFILE = "housing-ombudsman-code"
-
-
-def _require_services() -> bool:
-    return os.environ.get("INTAKE_REQUIRE_SERVICES") == "1"
 
 
 @pytest.fixture(scope="session")
 def postgres_server_url():
     url = os.environ.get("INTAKE_TEST_POSTGRES_URL")
     if not url:
-        if _require_services():
-            pytest.fail("INTAKE_REQUIRE_SERVICES=1 but INTAKE_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL variant: set INTAKE_TEST_POSTGRES_URL "
-                    "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run it")
+        missing("PostgreSQL variant: set INTAKE_TEST_POSTGRES_URL "
+                "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run it")
     return url
 
 
@@ -53,7 +48,7 @@ class PostgresDatabases:
             with self.admin.connect() as connection:
                 connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
         except sa.exc.OperationalError as error:
-            if _require_services():
+            if services_required():
                 raise
             pytest.skip(f"PostgreSQL at {self.server_url} does not answer: {error.orig}")
         self.created.append(name)

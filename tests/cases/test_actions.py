@@ -2,7 +2,7 @@
 one an entry in the append-only history with who and when; and the queue."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 

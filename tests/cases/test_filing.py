@@ -8,14 +8,13 @@ import threading
 from datetime import date, datetime, timezone
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import event, func, select
 
 from bot.cases import (
-    CaseNotFound, CaseSubmission, InvalidReference, NOT_ACCEPTED_PENDING, file_case, references,
+    CaseNotFound, InvalidReference, NOT_ACCEPTED_PENDING, file_case, references,
 )
 from bot.cases.models import Case, CaseEvent, OutboxMessage
-from bot.cases.store import CaseStore, content_key
+from bot.cases.store import content_key
 from bot.policy.deadlines import case_deadlines, complaint_deadlines
 from tests.cases.conftest import PROFILE, submission
 

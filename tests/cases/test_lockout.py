@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from bot.intake import existing
-from tests.cases.conftest import PROFILE, submission
+from tests.cases.conftest import submission
 
 
 def _filed(store, profile):
@@ -75,7 +75,7 @@ def test_other_conversations_cannot_work_through_one_reference(store, profile, c
 
 
 def test_old_failures_are_forgotten(store, profile, clock):
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from bot.cases.models import VerificationFailure
 

@@ -97,10 +97,9 @@ def _redis_client():
 
     url = os.environ.get("INTAKE_TEST_REDIS_URL")
     if not url:
-        if os.environ.get("INTAKE_REQUIRE_SERVICES") == "1":
-            pytest.fail("INTAKE_REQUIRE_SERVICES=1 but the shared rate limit tests need "
-                        "INTAKE_TEST_REDIS_URL")
-        pytest.skip("the shared rate limit tests need INTAKE_TEST_REDIS_URL")
+        from tests.support.services import missing
+
+        missing("the shared rate limit tests need INTAKE_TEST_REDIS_URL")
     parts = urlsplit(url)
     return redis.Redis(host=parts.hostname or "127.0.0.1", port=parts.port or 6379,
                        db=int((parts.path or "/0").strip("/") or 0))

@@ -27,6 +27,7 @@ from bot.cli import main
 from bot.loadbalancer import Layout, prepare_prefix, render
 from bot.settings import PROJECT_ROOT
 from tests.support.servers import free_port, stop, wait_until
+from tests.support.services import missing
 
 EXAMPLE = PROJECT_ROOT / "deploy" / "nginx" / "intake.conf"
 # The README's example: two Rasa servers, two action servers, the load balancer's internal
@@ -128,10 +129,7 @@ class FakeServer:
 
 
 def _nginx_missing() -> None:
-    what = "the load balancer tests need Debian's nginx"
-    if os.environ.get("INTAKE_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"INTAKE_REQUIRE_SERVICES=1 but {what}")
-    pytest.skip(what)
+    missing("the load balancer tests need Debian's nginx")
 
 
 def _listening(port: int) -> bool:

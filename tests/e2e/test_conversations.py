@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,8 +133,8 @@ def test_service_request_is_told_it_is_not_a_complaint_and_damp_is_triaged(resid
 
 def test_dissatisfaction_in_a_service_request_is_offered_as_a_complaint(resident, case_store):
     resident.start("I need a repair", "service_request", "what needs doing")
-    said = resident.answer("I reported the leak under my sink three times and nobody came",
-                           "would you like to make a complaint")
+    resident.answer("I reported the leak under my sink three times and nobody came",
+                    "would you like to make a complaint")
     assert "/affirm" in [b["payload"] for b in resident.last_buttons()]
     resident.answer("/affirm", "when did this happen")
     resident.answer("about three weeks ago", "who has been affected")

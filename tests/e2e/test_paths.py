@@ -5,7 +5,6 @@ concern or emergency recorded for staff at once, the exclusions, a representativ
 information, the lockout of failed case look-ups, and an over-long message."""
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +13,7 @@ import requests
 from bot.intake.existing import LOCK_SECONDS, MAX_FAILURES, NOT_FOUND
 from tests.e2e.conftest import cases_of
 from tests.e2e.resident import Resident
-from tests.e2e.test_conversations import LONDON, cli_deadlines, confirm_and_file, reference_in
+from tests.e2e.test_conversations import LONDON, confirm_and_file, reference_in
 
 pytestmark = pytest.mark.e2e
 

@@ -9,20 +9,16 @@ import shutil
 import pytest
 
 from tests.support.scaled import NGINX
+from tests.support.services import missing
 
-
-def _missing(what: str) -> None:
-    if os.environ.get("INTAKE_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"INTAKE_REQUIRE_SERVICES=1 but {what}")
-    pytest.skip(what)
 
 
 def services() -> tuple[str, str]:
     postgres, redis = os.environ.get("INTAKE_TEST_POSTGRES_URL"), os.environ.get("INTAKE_TEST_REDIS_URL")
     if not postgres or not redis:
-        _missing("the scaled-out layout needs INTAKE_TEST_POSTGRES_URL and INTAKE_TEST_REDIS_URL")
+        missing("the scaled-out layout needs INTAKE_TEST_POSTGRES_URL and INTAKE_TEST_REDIS_URL")
     if not (shutil.which("nginx") or os.path.exists(NGINX)):
-        _missing("the scaled-out layout needs nginx (scripts/test.sh installs Debian's)")
+        missing("the scaled-out layout needs nginx (scripts/test.sh installs Debian's)")
     return postgres, redis
 
 

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from bot.settings import PROJECT_ROOT
-from tests.resilience.conftest import _missing
+from tests.support.services import missing
 from tests.resilience.scripts import COMMENT, COMPLAINT, reference_in
 from tests.resilience.stores import case_store_problems, cases_of
 from tests.support.servers import free_port, stop, wait_until
@@ -73,7 +73,7 @@ def test_the_action_server_killed_while_the_confirmation_waits_on_it(rasa_stack)
     told plainly that their details are kept; once the server is back, the same "yes" files the
     case, once."""
     if shutil.which("ss") is None:
-        _missing("this test watches the action server's socket with ss (iproute2)")
+        missing("this test watches the action server's socket with ss (iproute2)")
     sender = f"actions-killed-{uuid.uuid4().hex[:8]}"
     for message in COMMENT[:-1]:
         rasa_stack.say(sender, message)
@@ -181,9 +181,9 @@ def test_a_database_restart_while_filings_are_in_flight_loses_nothing(scaled_sta
     store retries), and every case is filed once."""
     commands = _postgres_commands()
     if commands is None:
-        _missing("restarting PostgreSQL needs root and pg_ctlcluster (the local server)")
+        missing("restarting PostgreSQL needs root and pg_ctlcluster (the local server)")
     if shutil.which("ss") is None:
-        _missing("this test watches the action servers' sockets with ss (iproute2)")
+        missing("this test watches the action servers' sockets with ss (iproute2)")
     stop_db, start_db = commands
     stack = scaled_stack
     actions = [name for name in stack.processes if name.startswith("actions")]

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.settings import PROJECT_ROOT
-from tests.resilience.conftest import _missing
+from tests.support.services import missing
 from tests.support.scaled import create_database, drop_database
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +35,7 @@ sys.exit(main(["db", "upgrade"]))
 def fresh_database():
     admin = os.environ.get("INTAKE_TEST_POSTGRES_URL")
     if not admin:
-        _missing("the first-install tests need INTAKE_TEST_POSTGRES_URL")
+        missing("the first-install tests need INTAKE_TEST_POSTGRES_URL")
     url, name = create_database(admin, prefix="intake_first")
     yield url
     drop_database(admin, name)

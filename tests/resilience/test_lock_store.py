@@ -15,19 +15,15 @@ from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.lock_store import AtomicRedisLockStore, IntakeLockStore
+from tests.support.services import missing
 
-
-def _missing(what: str) -> None:
-    if os.environ.get("INTAKE_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"INTAKE_REQUIRE_SERVICES=1 but {what}")
-    pytest.skip(what)
 
 
 @pytest.fixture(scope="module")
 def redis_options() -> dict:
     url = os.environ.get("INTAKE_TEST_REDIS_URL")
     if not url:
-        _missing("the lock store tests need INTAKE_TEST_REDIS_URL")
+        missing("the lock store tests need INTAKE_TEST_REDIS_URL")
     parts = urlsplit(url)
     return {"url": parts.hostname or "127.0.0.1", "port": parts.port or 6379,
             "db": int((parts.path or "/0").strip("/") or 0), "key_prefix": "intaketest"}
