@@ -200,12 +200,13 @@ def max_message_chars() -> int:
 
 def request_size_limit(max_chars: int) -> int:
     """The largest HTTP body the Rasa server reads (REST and Messenger webhooks, socket.io
-    long-polling POSTs): a message of twice the longest allowed length as JSON (up to 6 bytes a
-    character, a control character's \\u escape), with room around it, so a message somewhat over
-    INTAKE_MAX_MESSAGE_CHARS still gets the channel's polite refusal. A bigger body is refused with
-    413 before it is read (Sanic's own default is 100 MB, and engine.io's 64 KiB would drop a
-    long chat message with a bare 400 and a disconnect)."""
-    return 2 * 6 * max_chars + 64 * 1024
+    long-polling POSTs): a message of twice the longest allowed length as JSON (up to 12 bytes a
+    character: a character outside the Basic Multilingual Plane, an emoji say, is two \\u
+    escapes), with room around it, so a message somewhat over INTAKE_MAX_MESSAGE_CHARS still gets
+    the channel's polite refusal with its length. A bigger body is refused with 413 before it is
+    read (`body_too_large`); Sanic's own default is 100 MB, and engine.io's 64 KiB would drop a
+    long chat message with a bare 400 and a disconnect."""
+    return 2 * 12 * max_chars + 64 * 1024
 
 
 def too_long(length: int, limit: int) -> Refusal:
@@ -213,6 +214,13 @@ def too_long(length: int, limit: int) -> Refusal:
         f"Sorry, that message is too long for me to take in one go ({length:,} characters; the most "
         f"is {limit:,}), so I haven't kept it. Please send it in shorter parts. "
         f"{_other_ways()}"))
+
+
+def body_too_large(limit: int) -> Refusal:
+    """The refusal of a body too big to read at all: its length is not known."""
+    return Refusal(413, (
+        f"Sorry, that message is far too long for me to take in one go (the most is {limit:,} "
+        f"characters), so I haven't kept it. Please send it in shorter parts. {_other_ways()}"))
 
 
 def too_fast(retry_after: float) -> Refusal:

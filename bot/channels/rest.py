@@ -18,11 +18,12 @@ from typing import Any, Awaitable, Callable, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import (MessageLimits, Refusal, client_address, max_message_chars,
-                                 request_size_limit)
+from bot.channels.limits import (MessageLimits, Refusal, body_too_large, client_address,
+                                 max_message_chars, request_size_limit)
 from bot import rasa_hooks
 from bot.rasa_guard import apology
 
@@ -82,6 +83,15 @@ class RestInput(RasaRestInput):
         async def limit_body_size(app: Any, _loop: Any) -> None:
             # Server-wide: every channel's bodies are bounded by the longest message we take.
             app.config.REQUEST_MAX_SIZE = request_size_limit(max_message_chars())
+            app.error_handler.add(PayloadTooLarge, refuse_unread_body)
+
+        def refuse_unread_body(request: Request, error: PayloadTooLarge) -> HTTPResponse:
+            # Sanic's own 413 page is not a reply a chat client shows: a REST client gets the
+            # usual reply shape (no sender: the body was not read), any other path an error.
+            refusal = body_too_large(max_message_chars())
+            if request.path.rstrip("/").endswith("/webhooks/rest/webhook"):
+                return response.json([{"recipient_id": None, "text": refusal.text}], status=413)
+            return response.json({"error": refusal.text}, status=413)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -41,7 +41,8 @@ def test_an_oversized_message_is_refused_politely_and_not_stored(rasa_stack):
 
 def test_a_body_far_over_the_limit_is_refused_before_it_is_read(rasa_stack):
     """Sanic would read up to 100 MB of a body before any check: the server's limit follows the
-    longest message instead, while a message a little over that limit still gets the reply."""
+    longest message instead, while a message a little over that limit (emoji included, 12 bytes
+    of JSON each) still gets the reply with its length."""
     from bot.channels.limits import request_size_limit
 
     limit = int(rasa_stack.env["INTAKE_MAX_MESSAGE_CHARS"])
@@ -49,10 +50,20 @@ def test_a_body_far_over_the_limit_is_refused_before_it_is_read(rasa_stack):
     answer = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook", data=huge,
                            headers={"Content-Type": "application/json"}, timeout=60)
     assert answer.status_code == 413
-    assert "too long for me" not in answer.text  # the server's refusal, not the channel's reply
+    # Still a reply a chat client can show, but from the server: no sender, no length.
+    [reply] = answer.json()
+    assert reply["recipient_id"] is None
+    assert "far too long" in reply["text"] and f"the most is {limit:,} characters" in reply["text"]
     assert user_events(rasa_stack, "huge") == []
-    twice = post(rasa_stack, {"sender": "huge", "message": "a" * (2 * limit)})
-    assert twice.status_code == 413 and "too long" in twice.json()[0]["text"]
+    messenger = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=huge,
+                              headers={"Content-Type": "application/json"}, timeout=60)
+    assert messenger.status_code == 413 and "far too long" in messenger.json()["error"]
+    for character in ("a", "\x00", "😀"):  # 1, 6 and 12 bytes of JSON a character
+        twice = post(rasa_stack, {"sender": "huge", "message": character * (2 * limit)})
+        assert twice.status_code == 413, character
+        assert f"({2 * limit:,} characters" in twice.json()[0]["text"]
+        assert twice.json()[0]["recipient_id"] == "huge"
+    assert user_events(rasa_stack, "huge") == []
 
 
 def test_a_flood_from_one_conversation_is_slowed_with_a_polite_reply(rasa_stack):
