@@ -11,6 +11,7 @@ rows are Rasa's own (`events`), so everything that reads them (the staff workspa
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any, Awaitable, Callable, Iterable, Optional, Text, TypeVar
 
@@ -48,9 +49,15 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        if self.engine.dialect.name == "sqlite":
+        if url.get_backend_name() == "sqlite":
+            # SQLAlchemy 1.4 gives a SQLite file no pool: every message would open the file and
+            # set the pragmas again (a tenth of the Rasa server's time under load). One kept
+            # connection per thread instead; nothing restarts under a file, so no pre-ping.
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
+                                           connect_args={"check_same_thread": False})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def _retrying(self, what: str, work: Callable[[], Awaitable[T]]) -> T:
@@ -68,6 +75,18 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                             str(error).splitlines()[0], delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_DELAY)
+
+    async def _retrieve(self, sender_id: Text,
+                        fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        # Rasa's own, reading only the JSON column: building an ORM object for every event of
+        # the conversation on every message was the largest single cost of a turn under load.
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions) \
+                .with_entities(self.SQLEvent.data).all()
+        events = [json.loads(data) for (data,) in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._retrying(f"reading conversation {sender_id}",
