@@ -72,7 +72,7 @@ class RestInput(RasaRestInput):
     def from_credentials(cls, credentials: Optional[dict[Text, Any]]) -> "RestInput":
         return cls()
 
-    def refusal_response(self, sender: str, refusal: Refusal) -> HTTPResponse:
+    def refusal_response(self, sender: Optional[str], refusal: Refusal) -> HTTPResponse:
         return response.json([{"recipient_id": sender, "text": refusal.text}],
                              status=refusal.status, headers=refusal.headers)
 
@@ -90,8 +90,8 @@ class RestInput(RasaRestInput):
             # usual reply shape (no sender: the body was not read), any other path an error.
             refusal = body_too_large(max_message_chars())
             if request.path.rstrip("/").endswith("/webhooks/rest/webhook"):
-                return response.json([{"recipient_id": None, "text": refusal.text}], status=413)
-            return response.json({"error": refusal.text}, status=413)
+                return self.refusal_response(None, refusal)
+            return response.json({"error": refusal.text}, status=refusal.status)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -23,6 +23,7 @@ from tests.resilience.stores import case_store_problems, event_count, user_texts
 pytestmark = pytest.mark.e2e
 
 MAX_CHARS = 100_000            # INTAKE_MAX_MESSAGE_CHARS of the session's server (the default)
+BODY_LIMIT = request_size_limit(MAX_CHARS)  # the largest body that server reads
 PER_CONVERSATION = 30          # INTAKE_RATE_LIMIT_CONVERSATION: 30/60
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
 
@@ -37,7 +38,7 @@ SCRIPT_AND_SQL = st.sampled_from([
     "\n\n\n", "I want to make a complaint",
 ])
 # Over the limit: up to 2.5 times it, of plain, wide, control or markup characters (a body
-# beyond the server's size bound, request_size_limit, is refused unread: see check_message_answer).
+# beyond the server's size bound, BODY_LIMIT, is refused unread: see check_message_answer).
 OVER_LIMIT = st.builds(lambda n, chunk: (chunk * (n // len(chunk) + 1))[:n],
                        st.integers(MAX_CHARS + 1, int(MAX_CHARS * 2.5)),
                        st.sampled_from(["a", "😀", "\x00\x1b", "<script>", "é "]))
@@ -96,7 +97,7 @@ def check_message_answer(message: str, answer: requests.Response, sender: str) -
     assert answer.status_code in (200, 413, 429), (message[:200], answer.status_code, answer.text[:500])
     if answer.status_code == 413:
         assert len(message) > MAX_CHARS
-        if len(json.dumps({"sender": sender, "message": message})) > request_size_limit(MAX_CHARS):
+        if len(json.dumps({"sender": sender, "message": message})) > BODY_LIMIT:
             # Too big to read: the server's refusal, in the reply shape but without a sender.
             text = refusal_text(answer)
             assert "far too long" in text and f"the most is {MAX_CHARS:,}" in text, text
@@ -189,14 +190,14 @@ def test_random_bodies_are_refused_cleanly_by_both_webhooks(rasa_stack):
                                           "X-Hub-Signature-256": signature}, timeout=60)
         assert facebook.status_code in (200, 400, 404, 413), (body[:200], facebook.status_code, facebook.text)
         if facebook.status_code == 413:  # only a body too big to read at all
-            assert len(body) > request_size_limit(MAX_CHARS), len(body)
+            assert len(body) > BODY_LIMIT, len(body)
             assert "far too long" in facebook.json()["error"], facebook.text[:300]
         assert facebook.text.strip(), "a Messenger answer without a text"
         if facebook.status_code != 200:
             assert event_count(tracker) == before, "a refused Messenger body left events"
         unsigned = requests.post(f"{rasa_stack.url}/webhooks/facebook/webhook", data=body, timeout=60)
         # Refused either way: unread when too big (no signature can be checked), else unsigned.
-        too_big = len(body) > request_size_limit(MAX_CHARS)
+        too_big = len(body) > BODY_LIMIT
         assert unsigned.status_code == (413 if too_big else 403) and unsigned.text.strip()
 
     run()
