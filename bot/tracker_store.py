@@ -11,9 +11,11 @@ rows are Rasa's own (`events`), so everything that reads them (the staff workspa
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
-from typing import Any, Awaitable, Callable, Iterable, Optional, Text, TypeVar
+import weakref
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -59,6 +61,23 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        # How many of a tracker's events the database holds, for the tracker objects this store
+        # read back or saved (by id, forgotten when the tracker is). Rasa's save counts them in
+        # the database again on every message; under the conversation's lock nothing else
+        # writes to it between this server's read and its save, so the count is already known.
+        self._stored_counts: dict[int, int] = {}
+
+    def _remember_stored(self, tracker: DialogueStateTracker) -> None:
+        key = id(tracker)
+        if key not in self._stored_counts:
+            weakref.finalize(tracker, self._stored_counts.pop, key, None)
+        self._stored_counts[key] = len(tracker.events)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        known = self._stored_counts.get(id(tracker))
+        if known is None:  # a tracker this store did not read (a new conversation): count
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, known, len(tracker.events))
 
     async def _retrying(self, what: str, work: Callable[[], Awaitable[T]]) -> T:
         loop = asyncio.get_running_loop()
@@ -85,7 +104,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 .with_entities(self.SQLEvent.data).all()
         events = [json.loads(data) for (data,) in rows]
         if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            self._remember_stored(tracker)
+            return tracker
         return None
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -98,9 +119,19 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             lambda: super(ResilientSQLTrackerStore, self).retrieve_full_tracker(conversation_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        # Safe to repeat: Rasa writes only the events the database does not have yet.
-        await self._retrying(f"saving conversation {tracker.sender_id}",
-                             lambda: super(ResilientSQLTrackerStore, self).save(tracker))
+        # Safe to repeat: only the events the database does not have yet are written. A failed
+        # attempt may have committed before it failed, so a repeat counts them in the database.
+        attempts = 0
+
+        async def attempt() -> None:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                self._stored_counts.pop(id(tracker), None)
+            await super(ResilientSQLTrackerStore, self).save(tracker)
+            self._remember_stored(tracker)
+
+        await self._retrying(f"saving conversation {tracker.sender_id}", attempt)
 
     async def keys(self) -> Iterable[Text]:
         return await self._retrying("listing conversations",

@@ -30,3 +30,41 @@ def test_unknown_event_types_behave_as_in_rasa():
         Event.resolve_by_type("no-such-event")
     assert Event.resolve_by_type("no-such-event", SlotSet) is SlotSet
     assert Event.resolve_by_type("topic") is None
+
+
+def test_slots_are_copied_as_copy_copy_copies_them():
+    import copy
+
+    from rasa.shared.core import slots
+    from rasa.shared.core.domain import Domain
+
+    from bot.settings import PROJECT_ROOT
+
+    rasa_speed.install()
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    assert len({type(slot) for slot in domain.slots}) >= 3
+    for slot in domain.slots:
+        copied = copy.copy(slot)
+        generic = copy._reconstruct(slot, None, *slot.__reduce_ex__(4))  # copy.copy without __copy__
+        assert type(copied) is type(slot) and copied is not slot
+        assert vars(copied) == vars(generic) == vars(slot)
+        assert copied.mappings is slot.mappings  # shallow, as copy.copy is
+    original = next(s for s in domain.slots if isinstance(s, slots.TextSlot))
+    copied = copy.copy(original)
+    copied.value = "changed on the copy"
+    assert original.value != "changed on the copy"
+
+
+def test_a_slot_class_of_someone_elses_keeps_its_own_copying():
+    import copy
+
+    from rasa.shared.core.slots import TextSlot
+
+    rasa_speed.install()
+
+    class RememberingSlot(TextSlot):
+        def __setstate__(self, state):
+            self.__dict__.update(state, restored=True)
+
+    slot = RememberingSlot("note", mappings=[])
+    assert copy.copy(slot).__dict__.get("restored") is True

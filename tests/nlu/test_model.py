@@ -54,11 +54,15 @@ CANONICAL = {
 
 
 @pytest.fixture(scope="module")
-def parse(trained_model):
+def agent(trained_model):
     from rasa.core.agent import Agent
 
     logging.getLogger("rasa").setLevel(logging.WARNING)
-    agent = Agent.load(str(trained_model))
+    return Agent.load(str(trained_model))
+
+
+@pytest.fixture(scope="module")
+def parse(agent):
     loop = asyncio.new_event_loop()
     yield lambda text: loop.run_until_complete(agent.parse_message(text))
     loop.close()
@@ -90,3 +94,40 @@ def test_heldout_macro_f1_floor(parse):
                    for e in heldout_examples((HELDOUT_FILE,)) if e.intent in FEEDBACK_KINDS]
     score = ev.macro_f1(predictions)
     assert score >= HELDOUT_MACRO_F1_FLOOR, f"held-out macro-F1 {score:.3f}"
+
+
+# Button presses as the widget and Messenger send them, and text that only looks like one.
+PAYLOADS_TAKEN = ["/affirm", "/deny", " /stop ", '/inform{"choice": "phone"}',
+                  '/inform{"choice": "routine"}', "/affirm@0.42", '/inform{"no_such_entity": "x"}',
+                  '/inform{"choice": ']  # (Rasa takes the intent and warns about the rest)
+NOT_PAYLOADS = ["/no_such_intent", "/", "hello /affirm", "//affirm", "my tap leaks"]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_button_press_is_read_as_the_whole_pipeline_reads_it_without_running_it(agent, monkeypatch):
+    """bot.rasa_speed answers a payload from Rasa's RegexMessageHandler alone: the same parse
+    as the whole graph, which runs only for what is not a payload the handler takes."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import rasa_speed
+
+    rasa_speed.install()
+    processor = agent.processor
+    whole_pipeline = MessageProcessor._parse_message_with_graph.__wrapped__
+    graph_runs = []
+    run = processor.graph_runner.run
+    monkeypatch.setattr(processor.graph_runner, "run",
+                        lambda *args, **kwargs: graph_runs.append(1) or run(*args, **kwargs))
+    for text in PAYLOADS_TAKEN + NOT_PAYLOADS:
+        message = UserMessage(text, sender_id="button", message_id="m1", metadata={"via": "test"})
+        tracker = DialogueStateTracker.from_events("button", [])
+        for only_output in (True, False):
+            graph_runs.clear()
+            fast = processor._parse_message_with_graph(message, tracker, only_output)
+            assert graph_runs == ([] if text in PAYLOADS_TAKEN else [1]), text
+            if only_output:  # (the full message data also holds the graph's features)
+                assert fast == whole_pipeline(processor, message, tracker, only_output), text
+    assert processor._parse_message_with_graph(UserMessage('/inform{"choice": "phone"}'),
+                                               None)["entities"][0]["value"] == "phone"
