@@ -169,6 +169,9 @@ http {{
     least_conn;
 {rasa}
     keepalive 64;
+    # Below the servers' own keep-alive (Sanic's 5 s), so that nginx never sends a message on a
+    # connection the server is closing at that moment.
+    keepalive_timeout 4s;
   }}
   # socket.io long polling keeps its session in one server's memory: stay on it.
   upstream rasa_socketio {{
@@ -179,6 +182,7 @@ http {{
     least_conn;
 {actions}
     keepalive 64;
+    keepalive_timeout 4s;
   }}
 
   # The residents' listener: the webhooks and the website chat only.

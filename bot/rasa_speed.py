@@ -14,11 +14,18 @@ changing what they do:
 - every tracker Rasa makes (several a message: reading, copying before each action, the form's
   and the rule policy's look-backs) copies each of the domain's 50 slots with `copy.copy`, whose
   generic path is slow: Rasa's own slot classes get a `__copy__` doing what that path does for
-  them (a new object with the same attributes), five times faster."""
+  them (a new object with the same attributes), five times faster;
+- every call to the action server (each custom action, each form validation: several a
+  message) opened a new HTTP client session and so a new TCP connection (`EndpointConfig.request`
+  makes one per call): the endpoint keeps one session per event loop, whose connections are
+  reused while idle for less than the action server's own keep-alive (Sanic: 5 s)."""
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
+
+import aiohttp
 
 import rasa.shared.utils.common
 from jsonschema import ValidationError
@@ -32,6 +39,7 @@ from rasa.shared.core import slots
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 _INSTALLED = "_intake_fast_validation"
 
@@ -40,6 +48,7 @@ def install() -> None:
     _install_event_lookup()
     _install_payload_shortcut()
     _install_slot_copy()
+    _install_kept_sessions()
     if getattr(RemoteAction, _INSTALLED, False):
         return
     spec = RemoteAction.action_response_format_spec()
@@ -134,3 +143,43 @@ def _install_slot_copy() -> None:
 
     slots.Slot.__copy__ = __copy__
     setattr(slots.Slot, _INSTALLED, True)
+
+
+# Below the action server's keep-alive (Sanic's default 5 s, nginx's 75 s), so that a kept
+# connection is never one the server is closing at that moment.
+KEEP_ALIVE_SECONDS = 3.0
+
+
+class _KeptSession:
+    """`async with endpoint.session() as session:` on a session that outlives the block."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.session
+
+    async def __aexit__(self, *_exc: Any) -> bool:
+        return False
+
+
+def _install_kept_sessions() -> None:
+    if getattr(EndpointConfig, _INSTALLED, False):
+        return
+
+    def session(self: EndpointConfig) -> _KeptSession:
+        loop = asyncio.get_running_loop()  # called by `request`, a coroutine
+        kept = self.__dict__.get("_intake_session")
+        if kept is None or kept[0] is not loop or kept[1].closed:
+            # Rasa's own session (the same headers, authentication and timeout), kept.
+            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                    if self.basic_auth else None)
+            kept = (loop, aiohttp.ClientSession(
+                headers=self.headers, auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS)))
+            self.__dict__["_intake_session"] = kept
+        return _KeptSession(kept[1])
+
+    EndpointConfig.session = session
+    setattr(EndpointConfig, _INSTALLED, True)

@@ -68,3 +68,65 @@ def test_a_slot_class_of_someone_elses_keeps_its_own_copying():
 
     slot = RememberingSlot("note", mappings=[])
     assert copy.copy(slot).__dict__.get("restored") is True
+
+
+def test_calls_to_an_endpoint_reuse_one_connection_and_survive_its_restart():
+    """The action server sees one connection for a run of calls (not one per call), and a new
+    one after it restarted; headers and token are sent as Rasa sends them."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    rasa_speed.install()
+    seen = []
+
+    async def answer(request):
+        seen.append((request.transport.get_extra_info("peername"), request.headers.get("X-Who"),
+                     request.query.get("token"), await request.json()))
+        return web.json_response({"events": [], "responses": []})
+
+    async def serve():
+        app = web.Application()
+        app.router.add_post("/webhook", answer)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return runner, site._server.sockets[0].getsockname()[1]
+
+    endpoints = []
+
+    async def scenario():
+        runner, port = await serve()
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Who": "rasa"},
+                                  token="secret")
+        endpoints.append((endpoint, port))
+        for n in range(5):
+            assert await endpoint.request(json={"n": n}, method="post") == {"events": [], "responses": []}
+        await runner.cleanup()  # the action server restarts: its connections close
+        runner, _ = await serve_on(port)
+        assert await endpoint.request(json={"n": 5}, method="post") == {"events": [], "responses": []}
+        await runner.cleanup()
+
+    async def serve_on(port):
+        app = web.Application()
+        app.router.add_post("/webhook", answer)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        return runner, port
+
+    async def in_another_event_loop():
+        endpoint, port = endpoints[0]
+        runner, _ = await serve_on(port)
+        assert await endpoint.request(json={"n": 6}, method="post") == {"events": [], "responses": []}
+        await runner.cleanup()
+
+    asyncio.run(scenario())
+    asyncio.run(in_another_event_loop())  # (a session belongs to the loop that made it)
+    assert [body["n"] for *_, body in seen] == list(range(7))
+    assert {(who, token) for _, who, token, _ in seen} == {("rasa", "secret")}
+    connections = [peer for peer, *_ in seen]
+    assert len(set(connections[:5])) == 1  # one connection for the first five calls
+    assert connections[5] != connections[0]  # a new one after the restart

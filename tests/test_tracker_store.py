@@ -1,10 +1,11 @@
-"""bot.tracker_store on a real SQLite file: every event stored once and in order, whichever
+"""bot.tracker_store on a real SQLite file and a real PostgreSQL database: every event stored once and in order, whichever
 server (store) reads and saves a conversation, without counting the stored events again on every
 save for a tracker it read itself."""
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 import pytest
 import sqlalchemy as sa
@@ -13,21 +14,42 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import ResilientSQLTrackerStore
+from tests.support.scaled import create_database, drop_database
+from tests.support.services import missing
+
+STORES: list[ResilientSQLTrackerStore] = []
 
 DOMAIN = Domain.from_dict({"intents": ["greet"], "slots": {"name": {"type": "text", "mappings": []}}})
 
 
-@pytest.fixture
-def database(tmp_path):
-    return str(tmp_path / "tracker.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+        return
+    admin = os.environ.get("INTAKE_TEST_POSTGRES_URL")
+    if not admin:
+        missing("the PostgreSQL tracker store tests need INTAKE_TEST_POSTGRES_URL")
+    url, name = create_database(admin, prefix="intake_tracker")
+    yield url
+    drop_database(admin, name)
 
 
 def store_at(database: str) -> ResilientSQLTrackerStore:
-    return ResilientSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=database)
+    store = ResilientSQLTrackerStore(domain=DOMAIN, host=database)
+    STORES.append(store)
+    return store
+
+
+@pytest.fixture(autouse=True)
+def close_stores():
+    yield
+    while STORES:
+        STORES.pop().engine.dispose()
 
 
 def stored_texts(database: str, sender: str) -> list[str]:
-    engine = sa.create_engine(f"sqlite:///{database}")
+    engine = sa.create_engine(database)
     try:
         with engine.connect() as connection:
             rows = connection.execute(sa.text(
