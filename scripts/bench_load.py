@@ -5,10 +5,11 @@ conversations over the REST channel at 1, 10 and 50 at once, against
   - Rasa's own starter bot (`rasa init`), the floor our extra work is measured against,
 and prints per-turn latency p50/p95/p99, conversations and messages per second, errors and
 resident-visible failures, the ratios to the starter bot, the servers' memory and start time,
-and writes it all as JSON.
+and writes it all as JSON. All three are up together and take turns, round by round, so that
+the ratios compare them at the same moments of a shared machine whose speed drifts.
 
-    uv run --no-sync python scripts/bench_load.py [--levels 1 10 50] [--conversations-per-resident 2]
-        [--json results/load-benchmark.json] [--skip-scaled]
+    uv run --no-sync python scripts/bench_load.py [--levels 1 10 50] [--rounds 3]
+        [--conversations-per-resident 1] [--json results/load-benchmark.json] [--skip-scaled]
 
 The scaled layout needs PostgreSQL and Redis (INTAKE_TEST_POSTGRES_URL, INTAKE_TEST_REDIS_URL,
 default the local servers) and Debian's nginx. The starter bot is trained once into
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -138,6 +140,7 @@ async def run_resident(session: aiohttp.ClientSession, url: str, scripts: dict, 
 
 
 async def load(url: str, concurrency: int, per_resident: int, ours: bool) -> dict:
+    """One round: `concurrency` residents at once, each completing `per_resident` conversations."""
     results = {"latencies": [], "messages": 0, "typed": 0, "pressed": 0, "conversations": 0,
                "failures": 0, "errors": [], "conversation_seconds": [], "by_kind": {}}
     scripts = OURS if ours else STARTER
@@ -146,40 +149,68 @@ async def load(url: str, concurrency: int, per_resident: int, ours: bool) -> dic
         started = time.perf_counter()
         await asyncio.gather(*(run_resident(session, url, scripts, number, per_resident, ours,
                                             results) for number in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    lat = results["latencies"]
+        results["seconds"] = time.perf_counter() - started
+    return results
+
+
+def summary(concurrency: int, rounds: list[dict]) -> dict:
+    """The rounds of one set-up at one level, as one row: their messages over their time."""
+    lat = [ms for r in rounds for ms in r["latencies"]]
+    elapsed = sum(r["seconds"] for r in rounds)
+    total = {key: sum(r[key] for r in rounds) for key in
+             ("messages", "typed", "pressed", "conversations", "failures")}
+    errors = [e for r in rounds for e in r["errors"]]
+    by_kind: dict = {}
+    for r in rounds:
+        for kind, counts in r["by_kind"].items():
+            into = by_kind.setdefault(kind, {"conversations": 0, "failures": 0})
+            into["conversations"] += counts["conversations"]
+            into["failures"] += counts["failures"]
     return {
-        "concurrency": concurrency, "seconds": round(elapsed, 2),
-        "conversations": results["conversations"], "messages": results["messages"],
-        "typed_messages": results["typed"], "button_presses": results["pressed"],
-        "by_kind": results["by_kind"],
-        "conversations_per_s": round(results["conversations"] / elapsed, 2),
-        "messages_per_s": round(results["messages"] / elapsed, 2),
+        "concurrency": concurrency, "rounds": len(rounds), "seconds": round(elapsed, 2),
+        "conversations": total["conversations"], "messages": total["messages"],
+        "typed_messages": total["typed"], "button_presses": total["pressed"], "by_kind": by_kind,
+        "conversations_per_s": round(total["conversations"] / elapsed, 2),
+        "messages_per_s": round(total["messages"] / elapsed, 2),
+        "messages_per_s_by_round": [round(r["messages"] / r["seconds"], 2) for r in rounds],
         "latency_ms": {"p50": round(percentile(lat, 0.5), 1), "p95": round(percentile(lat, 0.95), 1),
                        "p99": round(percentile(lat, 0.99), 1),
                        "mean": round(statistics.fmean(lat), 1) if lat else None},
-        "errors": len(results["errors"]), "error_samples": results["errors"][:5],
-        "resident_visible_failures": results["failures"],
+        "errors": len(errors), "error_samples": errors[:5],
+        "resident_visible_failures": total["failures"],
     }
 
 
-def measure(name: str, url: str, levels: list[int], per_resident: int, ours: bool,
-            memory_pids: dict[str, int]) -> dict:
-    print(f"\n== {name} ==", flush=True)
-    asyncio.run(load(url, 2, 1, ours))  # warm up (first predictions are slower)
-    rows = []
+def print_row(name: str, row: dict) -> None:
+    lat = row["latency_ms"]
+    print(f"  {name:<9} {row['concurrency']:>3} at once: {row['messages_per_s']:6.1f} msg/s "
+          f"(rounds {', '.join(f'{x:.1f}' for x in row['messages_per_s_by_round'])}), "
+          f"{row['conversations_per_s']:5.2f} conv/s, p50 {lat['p50']:7.1f} ms, "
+          f"p95 {lat['p95']:7.1f} ms, p99 {lat['p99']:7.1f} ms, errors {row['errors']}, "
+          f"resident-visible failures {row['resident_visible_failures']} "
+          f"({row['typed_messages']} typed, {row['button_presses']} button presses)", flush=True)
+
+
+def measure(setups: dict[str, tuple[str, bool]], levels: list[int], per_resident: int,
+            rounds: int) -> dict[str, list[dict]]:
+    """Every set-up at every level, in interleaved rounds (starter, one server, scaled out,
+    starter, ...): all are up together and each takes its turn alone, so that a change in how
+    fast the shared machine is at that moment falls on all of them alike, and the ratios compare
+    like with like."""
+    for url, ours in setups.values():
+        asyncio.run(load(url, 2, 1, ours))  # warm up (first predictions are slower)
+    rows: dict[str, list[dict]] = {name: [] for name in setups}
     for concurrency in levels:
-        row = asyncio.run(load(url, concurrency, max(1, per_resident if concurrency > 1 else 3), ours))
-        rows.append(row)
-        lat = row["latency_ms"]
-        print(f"  {concurrency:>3} at once: {row['messages_per_s']:6.1f} msg/s, "
-              f"{row['conversations_per_s']:5.2f} conv/s, p50 {lat['p50']:7.1f} ms, "
-              f"p95 {lat['p95']:7.1f} ms, p99 {lat['p99']:7.1f} ms, errors {row['errors']}, "
-              f"resident-visible failures {row['resident_visible_failures']} "
-              f"({row['typed_messages']} typed, {row['button_presses']} button presses)", flush=True)
-    memory = {process: rss_mb(pid) for process, pid in memory_pids.items()}
-    print(f"  memory after the load (MB): {memory}", flush=True)
-    return {"levels": rows, "memory_mb": memory}
+        # One resident at once measures latency only: one round of three conversations.
+        turns = 1 if concurrency == 1 else rounds
+        done: dict[str, list[dict]] = {name: [] for name in setups}
+        for _ in range(turns):
+            for name, (url, ours) in setups.items():
+                done[name].append(asyncio.run(load(url, concurrency, 3 if concurrency == 1 else per_resident, ours)))
+        for name in setups:
+            rows[name].append(summary(concurrency, done[name]))
+            print_row(name, rows[name][-1])
+    return rows
 
 
 # --- the three set-ups ---------------------------------------------------------------------------
@@ -252,35 +283,29 @@ def targets(report: dict) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--conversations-per-resident", type=int, default=2)
+    parser.add_argument("--conversations-per-resident", type=int, default=1,
+                        help="conversations each simulated resident completes in one round")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds per set-up at 10 and 50 at once")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "load-benchmark.json")
     parser.add_argument("--skip-scaled", action="store_true")
     args = parser.parse_args()
     model = ensure_model(ROOT / "models")
-    report: dict = {"machine": {"cpus": os.cpu_count()}, "levels": args.levels}
-    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+    report: dict = {"machine": {"cpus": os.cpu_count()}, "levels": args.levels, "rounds": args.rounds,
+                    "conversations_per_resident": args.conversations_per_resident}
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp, contextlib.ExitStack() as running:
         tmp = Path(tmp)
+        # Each started alone (start times are measured), then all kept up for the interleaved rounds.
         starter, port, starter_start = starter_bot(tmp)
-        try:
-            report["starter"] = measure("Rasa starter bot (rasa init), one server",
-                                        f"http://127.0.0.1:{port}/webhooks/rest/webhook", args.levels,
-                                        args.conversations_per_resident, False, {"rasa": starter.pid})
-            report["starter"]["start_seconds"] = round(starter_start, 1)
-        finally:
-            stop(starter)
-
+        running.callback(stop, starter)
         (tmp / "single").mkdir()
-        stack, start_seconds = single_stack(model, tmp / "single")
-        try:
-            pids = {"rasa": stack.processes[1].pid, "actions": stack.processes[0].pid}
-            report["single"] = measure("Intake, one machine (one Rasa server, SQLite)",
-                                       f"{stack.url}/webhooks/rest/webhook", args.levels,
-                                       args.conversations_per_resident, True, pids)
-            report["single"]["start_seconds"] = round(start_seconds, 1)
-        finally:
-            stack.stop()
-        report["single_vs_starter"] = ratios(report["single"], report["starter"], args.levels)
-
+        stack, single_start = single_stack(model, tmp / "single")
+        running.callback(stack.stop)
+        setups = {"starter": (f"http://127.0.0.1:{port}/webhooks/rest/webhook", False),
+                  "single": (f"{stack.url}/webhooks/rest/webhook", True)}
+        pids = {"starter": {"rasa": starter.pid},
+                "single": {"rasa": stack.processes[1].pid, "actions": stack.processes[0].pid}}
+        starts = {"starter": starter_start, "single": single_start}
         if not args.skip_scaled:
             from tests.support.scaled import ScaledStack
 
@@ -290,17 +315,26 @@ def main() -> int:
                                                                    "postgresql://postgres@127.0.0.1:5432/test"),
                                  redis_url=os.environ.get("INTAKE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
             t0 = time.monotonic()
+            running.callback(scaled.stop)
             scaled.start()
-            scaled_start = time.monotonic() - t0  # every server answering, before any load
-            try:
-                pids = {name: p.popen.pid for name, p in scaled.processes.items()}
-                report["scaled"] = measure("Intake scaled out (2 Rasa + 2 action servers, nginx, "
-                                           "PostgreSQL, Redis)", f"{scaled.url}/webhooks/rest/webhook",
-                                           args.levels, args.conversations_per_resident, True, pids)
-                report["scaled"]["start_seconds"] = round(scaled_start, 1)
-            finally:
-                scaled.stop()
-            report["scaled_vs_starter_single"] = ratios(report["scaled"], report["starter"], args.levels)
+            starts["scaled"] = time.monotonic() - t0  # every server answering, before any load
+            setups["scaled"] = (f"{scaled.url}/webhooks/rest/webhook", True)
+            pids["scaled"] = {name: p.popen.pid for name, p in scaled.processes.items()}
+
+        print(f"\n== Interleaved rounds: {', '.join(setups)} ==\n"
+              f"  starter:  Rasa's starter bot (rasa init), one server\n"
+              f"  single:   Intake on one machine (one Rasa server, one action server, SQLite)\n"
+              + ("  scaled:   Intake scaled out (2 Rasa + 2 action servers, nginx, PostgreSQL, Redis)\n"
+                 if "scaled" in setups else ""), flush=True)
+        rows = measure(setups, args.levels, args.conversations_per_resident, args.rounds)
+        for name in setups:
+            memory = {process: rss_mb(pid) for process, pid in pids[name].items()}
+            print(f"  memory after the load, {name} (MB): {memory}", flush=True)
+            report[name] = {"levels": rows[name], "memory_mb": memory,
+                            "start_seconds": round(starts[name], 1)}
+    report["single_vs_starter"] = ratios(report["single"], report["starter"], args.levels)
+    if "scaled" in report:
+        report["scaled_vs_starter_single"] = ratios(report["scaled"], report["starter"], args.levels)
 
     print("\n== Ratios to the starter bot (p95 latency: lower is better; throughput: higher) ==")
     for key in ("single_vs_starter", "scaled_vs_starter_single"):
@@ -312,7 +346,8 @@ def main() -> int:
     for target in report["targets"]:
         print(f"  {'met' if target['met'] else 'NOT MET':>7}: {target['what']} (measured {target['measured']})")
     print(f"\nStart with a trained model: starter {report['starter']['start_seconds']} s, "
-          f"Intake Rasa server {report['single']['start_seconds']} s")
+          f"Intake Rasa server {report['single']['start_seconds']} s"
+          + (f", scaled-out layout {report['scaled']['start_seconds']} s" if "scaled" in report else ""))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2))
     print(f"Written to {args.json}")

@@ -130,3 +130,65 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_its_restart():
     connections = [peer for peer, *_ in seen]
     assert len(set(connections[:5])) == 1  # one connection for the first five calls
     assert connections[5] != connections[0]  # a new one after the restart
+
+
+def _sample_responses() -> list:
+    """Every kind of event Rasa knows, as an action server sends it, then each broken in the
+    ways an action server could break it, whole responses broken too."""
+    import copy
+
+    from rasa.shared.core import events as ev
+
+    good = [ev.UserUttered("hi", {"name": "greet", "confidence": 0.9}, [{"entity": "postcode", "value": "M1 1AE",
+                                                                         "start": 0, "end": 6}]),
+            ev.ActionExecuted("action_listen"), ev.SlotSet("name", "Sam"), ev.SlotSet("n", 3),
+            ev.SlotSet("empty", None), ev.EntitiesAdded([{"entity": "phone", "value": "07700 900123"}]),
+            ev.DefinePrevUserUtteredFeaturization(True), ev.ReminderCancelled(name="r"),
+            ev.ReminderScheduled("remind", trigger_date_time=__import__("datetime").datetime(2026, 12, 3)),
+            ev.ActionExecutionRejected("action_x"), ev.ActiveLoop("intake_form"), ev.ActiveLoop(None),
+            ev.LoopInterrupted(True), ev.AllSlotsReset(), ev.ConversationResumed(), ev.ConversationPaused(),
+            ev.FollowupAction("action_y"), ev.StoryExported(), ev.Restarted(), ev.UserUtteranceReverted(),
+            ev.ActionReverted(), ev.BotUttered("hello", {"buttons": [{"title": "Yes", "payload": "/affirm"}]}),
+            ev.SessionStarted(), ev.AgentUttered("x")]
+    events = [e.as_dict() for e in good] + [{"event": "form", "name": "f"}, {"event": "form_validation",
+                                                                            "validate": False}]
+    responses = [{"text": "hi"}, {"text": "Yes?", "buttons": [{"title": "Yes", "payload": "/affirm"}]},
+                 {"response": "utter_greet"}, {"custom": {"x": 1}}, {"image": "https://example.org/a.png"}]
+    samples = [{"events": events, "responses": responses}, {"events": [], "responses": []}, {},
+               {"events": events[:3]}, {"responses": responses}]
+    broken_events = []
+    for event in events:
+        for change in ({"event": None}, {"event": 3}, {"event": "no_such_event"}, {"event": ["slot"]},
+                       {"timestamp": "yesterday"}, {"metadata": []}, {"name": 5}, {"text": 7},
+                       {"value": object.__name__}, {"parse_data": "x"}, {"policy": 1}, {"confidence": "high"},
+                       {"data": 3}, {"validate": "no"}, {"entities": {}}):
+            broken = {**copy.deepcopy(event), **change}
+            broken_events.append(broken)
+        without_name = {k: v for k, v in event.items() if k != "event"}
+        broken_events.append(without_name)
+    for broken in broken_events:
+        samples.append({"events": [events[0], broken], "responses": []})
+    samples += [{"events": "not a list"}, {"events": [1, "x", None, []]}, {"responses": "x"},
+                {"responses": [{"text": 3}]}, {"responses": [{"buttons": "x"}]}, [], "x", None, 3,
+                {"events": [{"event": "slot", "name": "a", "value": 1}], "responses": [1]}]
+    return samples
+
+
+def test_action_responses_are_judged_as_rasas_schema_judges_them():
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    spec = RemoteAction.action_response_format_spec()
+    whole_schema = validator_for(spec)(spec)
+    quick = rasa_speed.response_checker(spec)
+    samples = _sample_responses()
+    verdicts = [whole_schema.is_valid(sample) for sample in samples]
+    assert verdicts.count(True) >= 5 and verdicts.count(False) >= 100  # both kinds are tried
+    for sample, verdict in zip(samples, verdicts):
+        assert quick(sample) == verdict, sample
+
+
+def test_a_schema_of_another_shape_is_checked_whole():
+    spec = {"type": "object", "properties": {"events": {"type": "array", "items": {"type": "object"}}}}
+    quick = rasa_speed.response_checker(spec)
+    assert quick({"events": [{}]}) and not quick({"events": [1]})
