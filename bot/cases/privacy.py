@@ -38,6 +38,7 @@ SAFE_DETAIL_KEYS = frozenset({
     "reason", "within_window", "merged", "linked_reference", "related_reference", "exclusion",
     "accepted_despite_exclusion", "decision", "target_date", "done_date", "from", "to",
     "retention_years", "closed_before", "matched_by", "cases", "reason_text",
+    "before_stage1_response",
 })
 # Of those, the ones that may be free text written about the resident.
 _FREE_TEXT_KEYS = frozenset({"reason"})

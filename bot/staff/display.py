@@ -117,6 +117,20 @@ def fmt_datetime(value: datetime | None) -> str:
     return f"{fmt_date(moment.date())}, {moment:%H:%M}"
 
 
+def fmt_deadline(value) -> str:
+    """A stored deadline for people: a date ('Mon 4 Jan 2027'), or for one counted in hours (an
+    Awaab's Law emergency) its UK date and time ('Mon 4 Jan 2027, 14:05'); anything else as it is."""
+    from bot.cases.models import deadline_moment
+
+    try:
+        moment = deadline_moment(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    if isinstance(moment, datetime):
+        return fmt_datetime(moment)
+    return fmt_date(moment) if moment is not None else ""
+
+
 def fmt_time(value: datetime | None) -> str:
     return "" if value is None else f"{uk(value):%H:%M:%S}"
 
@@ -130,10 +144,15 @@ def age_text(created_at: datetime, today: date) -> str:
     return "today" if days <= 0 else days_text(days)
 
 
-def due_text(deadline: date | None, today: date, is_open: bool = True) -> tuple[str, str]:
-    """('overdue by 3 days', 'overdue') and the like: the words and a CSS class."""
+def due_text(deadline: date | None, today: date, is_open: bool = True,
+             moment: datetime | None = None, now: datetime | None = None) -> tuple[str, str]:
+    """('overdue by 3 days', 'overdue') and the like: the words and a CSS class. A deadline
+    counted in hours (`moment`, with the current time `now`) is overdue from its time."""
     if deadline is None or not is_open:
         return "", ""
+    if moment is not None and now is not None and now >= moment:
+        return f"overdue since {uk(moment):%H:%M}" if uk(moment).date() == today else \
+            f"overdue by {days_text(max(1, (today - uk(moment).date()).days))}", "overdue"
     days = (deadline - today).days
     if days < 0:
         return f"overdue by {days_text(-days)}", "overdue"
@@ -187,6 +206,7 @@ DETAIL_LABELS = {
     "linked_reference": "New linked case", "related_reference": "Follows up",
     "accepted_despite_exclusion": "Accepted despite the exclusion",
     "deadline_error": "Deadlines not computed",
+    "before_stage1_response": "Asked before the stage 1 response",
 }
 HIDDEN_DETAILS = ("key",)
 
@@ -203,13 +223,10 @@ def detail_items(details: dict | None) -> list[tuple[str, str]]:
             value = label(DECISION_LABELS, value)
         elif key in ("previous_date", "new_date", "target_date", "done_date") and \
                 isinstance(value, str):
-            try:
-                value = fmt_date(value)
-            except ValueError:
-                pass
+            value = fmt_deadline(value)
         elif key == "deadlines" and isinstance(value, dict):
             value = "; ".join(
-                f"{label(DEADLINE_LABELS, k)} {fmt_date(v) if len(str(v)) == 10 else v}"
+                f"{label(DEADLINE_LABELS, k)} {fmt_deadline(v)}"
                 for k, v in sorted(value.items(), key=lambda kv: str(kv[1])))
         name = DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
         items.append((name, field_text(value)))

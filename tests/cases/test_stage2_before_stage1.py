@@ -42,3 +42,15 @@ def test_the_resident_is_told_plainly_when_stage_1_is_not_answered_yet(store, pr
     moved = store.request_stage2(third.reference, None)
     text = " ".join(m["text"] for m in stage2_request_reply(profile, moved, clock()))
     assert "go to stage 2" in text
+
+
+def test_that_it_was_asked_early_outlives_anonymisation(store, profile):
+    """The fact (a yes/no, nothing about the resident) stays in the history when the case is
+    anonymised; the resident's reasons do not."""
+    from bot.cases.privacy import _scrub_details
+
+    case, _ = store.file_case(submission(), profile, "f")
+    store.request_stage2(case.reference, "nobody has answered me")
+    scrubbed = _scrub_details(store.history(case.reference)[-1].details)
+    assert scrubbed["before_stage1_response"] is True and scrubbed["within_window"] is False
+    assert "nobody has answered me" not in str(scrubbed)

@@ -637,3 +637,19 @@ def test_security_headers(signed_in):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "Strict-Transport-Security" not in response.headers   # not configured for HTTPS
+
+
+def test_an_awaab_emergency_deadline_is_shown_at_its_uk_time_and_overdue_from_it(signed_in, store, clock):
+    """Made safe within 24 hours: the case page gives the hour in UK time (not the stored UTC
+    text), marks it next, and calls it overdue from that hour, not from the next day."""
+    case = file(store, "service_request", urgent=True, awaab_category="emergency", name="em")
+    staff = signed_in("ada")
+    page = text(staff.get(f"/cases/{case.reference}"))
+    assert "Awaab&#39;s Law: make safe by" in page or "Awaab's Law: make safe by" in page
+    assert "Tue 5 Jan 2027, 10:00" in page  # 24 hours after Monday 10:00, London time
+    assert "+00:00" not in page and "2027-01-05T" not in page
+    assert "overdue" not in page
+
+    clock.advance(hours=24, minutes=5)  # Tuesday 10:05: the same day, past the hour
+    page = text(signed_in("ada").get(f"/cases/{case.reference}"))  # (signed in again: a day on)
+    assert "overdue since 10:00" in page

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -246,9 +246,13 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
     deadlines = []
     today = ws.today()
     for name, value in sorted((case.deadlines or {}).items(), key=lambda item: item[1]):
-        day = date.fromisoformat(value) if len(value) == 10 else None
-        due, due_class = display.due_text(day, today, case.is_open) if day else ("", "")
+        # A date, or for a deadline counted in hours (Awaab's Law) its time, shown in UK time.
+        day, moment = case.deadline(name), case.deadline_at(name)
+        due, due_class = display.due_text(
+            day, today, case.is_open, moment if isinstance(moment, datetime) else None,
+            ws.now()) if day else ("", "")
         deadlines.append({"name": name, "value": value, "day": day, "due": due,
+                          "when": display.fmt_deadline(value) if len(value) != 10 else None,
                           "due_class": due_class, "next": day == case.next_deadline})
     try:
         intents = corrections.domain_intents()
