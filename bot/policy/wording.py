@@ -281,19 +281,6 @@ def contact_channels_text(profile: Profile) -> str:
     return f"You can contact {profile.display_name} {join_words(parts, 'or')}."
 
 
-def emergency_text(profile: Profile) -> str:
-    """The emergency advice that comes before anything else."""
-    e = profile.contact.emergency
-    text = (f"If anyone is in immediate danger, call {e.services_phone}. If you smell gas, call "
-            f"the {e.gas_service_name} on {e.gas_phone}.")
-    if e.repairs_phone:
-        text += f" For an emergency repair, call {profile.display_name} on {e.repairs_phone}"
-        text += f" ({e.repairs_hours})." if e.repairs_hours else "."
-    else:
-        text += f" For an emergency repair, call {profile.display_name}'s emergency repairs line."
-    return text
-
-
 # --- exclusions and repairs ---------------------------------------------------------------------
 
 def exclusion_text(profile: Profile, exclusion_key: str, service: str = "housing",

@@ -5,10 +5,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from bot.intake.replies import emergency_advice
 from bot.policy import PolicyError, load_profile
 from bot.policy.wording import (
     awaab_text, case_next_steps, complaint_next_steps, contact_channels_text, days_text,
-    emergency_text, exclusion_text, extension_text, format_date, format_datetime, format_time,
+    exclusion_text, extension_text, format_date, format_datetime, format_time,
     join_words, ombudsman_text, stage2_next_steps, stage2_window_text, timescales_text,
 )
 
@@ -121,17 +122,6 @@ def test_contact_channels_from_the_profile(hpg, code):
                                            "staff) or on social media.")
 
 
-def test_emergency_text_has_999_gas_and_the_repairs_line(code):
-    text = emergency_text(code)
-    assert "call 999" in text and "0800 111 999" in text and "National Gas Emergency Service" in text
-    assert "emergency repairs line" in text
-    with_line = code.copy(update={"contact": code.contact.copy(update={
-        "emergency": code.contact.emergency.copy(update={"repairs_phone": "0800 000 0000",
-                                                         "repairs_hours": "24 hours a day"})})})
-    expected = "For an emergency repair, call the landlord on 0800 000 0000 (24 hours a day)."
-    assert expected in emergency_text(with_line)
-
-
 def test_exclusion_text_fills_in_the_time_limit(code, hpg):
     text = exclusion_text(code, "too_old")
     assert "within 12 months" in text and "{" not in text
@@ -172,6 +162,6 @@ def test_every_sentence_builds_for_every_profile_and_service(name):
             assert "{" not in exclusion_text(profile, key, service)
     for kind in ("complaint", "service_request", "asb_report", "comment", "compliment"):
         case_next_steps(profile, kind, when)
-    assert contact_channels_text(profile) and emergency_text(profile)
+    assert contact_channels_text(profile) and emergency_advice(profile)
     assert stage2_window_text(profile, date(2027, 4, 1)) and stage2_next_steps(profile, when)
     assert awaab_text(profile, "significant", when)
