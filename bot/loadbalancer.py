@@ -15,7 +15,8 @@ is not served by the load balancer: reach it on a Rasa server's own address from
 action listener (the unauthenticated action webhook that files cases) listens on an internal
 address only (default 127.0.0.1) and answers only the Rasa servers' addresses.
 
-nginx limits each address's request rate before anything reaches Rasa, and answers what it
+nginx limits each address's request rate before anything reaches Rasa (Messenger's webhook, which
+Facebook posts from a few addresses for every resident, with a higher limit of its own), and answers what it
 refuses itself (429 too fast, 413 too big, 502/503/504 no server) with the REST channel's
 reply shape, a JSON list of one message with its text; the Rasa servers then trust one proxy
 (INTAKE_TRUSTED_PROXIES=1) to count per address themselves.
@@ -56,6 +57,11 @@ class Layout:
     actions_allow: Sequence[str] = ()        # who may call it; empty: the Rasa servers' addresses
     prefix: str = "/var/lib/intake-nginx"  # pid file, logs and temporary files
     requests_per_second: int = 20          # per client address, with a burst of 40
+    # Messenger's webhook: Facebook posts every resident's messages from a few addresses of its
+    # own, so the residents' per-address limit would refuse a busy page's messages. Its own,
+    # higher limit per address; each post is signed (checked by the channel before anything is
+    # read) and each conversation is limited by the Rasa servers.
+    messenger_requests_per_second: int = 200
     max_body: str = "1m"                   # a message is at most INTAKE_MAX_MESSAGE_CHARS
     # A message may wait for the conversation's turn before it (at most TICKET_LOCK_LIFETIME,
     # 180 s by default) and then take its own: twice the lock lifetime.
@@ -122,6 +128,8 @@ def action_allow_list(layout: Layout) -> list[str]:
 def _check(layout: Layout) -> None:
     if not layout.rasa or not layout.actions:
         raise ValueError("at least one Rasa server and one action server")
+    if layout.requests_per_second < 1 or layout.messenger_requests_per_second < 1:
+        raise ValueError("--rate and --messenger-rate are requests a second per address, at least 1")
     host = _listen_host(layout.actions_listen)
     remote = [s for s in layout.rasa if not _is_loopback(_host(s))]
     if host is not None and _is_loopback(host) and remote:
@@ -162,6 +170,7 @@ http {{
   scgi_temp_path {p}/scgi;
   client_max_body_size {layout.max_body};
   limit_req_zone $binary_remote_addr zone=per_address:10m rate={layout.requests_per_second}r/s;
+  limit_req_zone $binary_remote_addr zone=messenger:1m rate={layout.messenger_requests_per_second}r/s;
   limit_req_status 429;
 
   # The webhooks: any server can take any message of any conversation.
@@ -208,6 +217,11 @@ http {{
     # The REST and Messenger webhooks, the widget and its demo page (/webhooks/webchat/).
     location /webhooks/ {{
       limit_req zone=per_address burst={burst} nodelay;
+      proxy_pass http://rasa;
+    }}
+    # Messenger: Facebook's few addresses carry every resident's messages (see Layout).
+    location /webhooks/facebook/ {{
+      limit_req zone=messenger burst={layout.messenger_requests_per_second * 2} nodelay;
       proxy_pass http://rasa;
     }}
     location /socket.io/ {{
@@ -275,6 +289,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--prefix", default="/var/lib/intake-nginx",
                         help="folder for nginx's pid file, log and temporary files")
     parser.add_argument("--rate", type=int, default=20, help="requests per second per address (20)")
+    parser.add_argument("--messenger-rate", type=int, default=200,
+                        help="requests per second per address to Messenger's webhook, which "
+                             "Facebook posts from a few addresses for every resident (200)")
     parser.add_argument("--user", default=None, help="the user nginx's workers run as (nginx's default)")
 
 
@@ -283,7 +300,8 @@ def run(args) -> int:
 
     layout = Layout(rasa=args.rasa, actions=args.actions, listen=args.listen,
                     actions_listen=args.actions_listen, actions_allow=args.actions_allow,
-                    prefix=args.prefix, requests_per_second=args.rate, user=args.user)
+                    prefix=args.prefix, requests_per_second=args.rate,
+                    messenger_requests_per_second=args.messenger_rate, user=args.user)
     try:
         print(render(layout), end="")
     except ValueError as error:

@@ -76,6 +76,8 @@ def test_the_example_serves_only_the_public_paths_and_hides_the_action_listener(
     (["--rasa", "10.0.0.11:5005", "--actions", "10.0.0.21:5055", "--actions-listen",
       "10.0.0.10:5056", "--actions-allow", "everyone"],
      "--actions-allow everyone: not an address or network"),
+    (["--rasa", "127.0.0.1:5005", "--actions", "127.0.0.1:5055", "--rate", "0"],
+     "--rate and --messenger-rate are requests a second per address, at least 1"),
 ])
 def test_an_unsafe_or_impossible_layout_is_one_clear_line(args, expected):
     code, text, err = rendered(*args)
@@ -216,6 +218,16 @@ def test_too_fast_is_a_polite_json_reply_with_retry_after(balancer):
     for answer in refused:
         assert answer.headers["Retry-After"] == "1"
         assert "faster than I can read them" in _json_reply(answer)
+
+
+def test_messengers_webhook_has_its_own_higher_limit(balancer):
+    """Facebook posts every resident's messages from a few addresses: the residents' limit (here
+    2 a second, burst 4) would refuse them; Messenger's own (200 a second) lets them through."""
+    seen = len(balancer["rasa"].paths)
+    answers = [requests.post(f"{balancer['public']}/webhooks/facebook/webhook",
+                             json={"object": "page", "entry": []}, timeout=10) for _ in range(12)]
+    assert [a.status_code for a in answers] == [200] * 12
+    assert balancer["rasa"].paths[seen:] == ["/webhooks/facebook/webhook"] * 12
 
 
 def test_a_body_too_big_is_a_polite_json_reply(balancer):
