@@ -138,22 +138,30 @@ def check_limits() -> list[str]:
 
 def check_lock_lifetime() -> list[str]:
     """TICKET_LOCK_LIFETIME (read by Rasa as a whole number) outlasts the slowest turn: reading
-    the conversation, filing and saving it, each retrying while the database restarts. A ticket
-    that expires mid-turn lets the conversation's next message run at the same time."""
+    the conversation and saving it, each retrying while the database restarts, and the action
+    call between them, cut off after INTAKE_ACTION_TIMEOUT_SECONDS. A ticket that expires mid-turn
+    lets the conversation's next message run at the same time. The action call in turn outlasts
+    a filing retrying while the case store's database restarts, else the resident is asked to
+    send again a message whose case is being filed."""
     try:
         lifetime = settings.integer("TICKET_LOCK_LIFETIME", 1)
     except settings.SettingError as error:
         return [str(error)]
     try:
-        slowest = 2 * settings.seconds("INTAKE_TRACKER_RETRY_SECONDS") + \
-            settings.seconds("INTAKE_DB_RETRY_SECONDS")
+        action = settings.seconds("INTAKE_ACTION_TIMEOUT_SECONDS")
+        filing = settings.seconds("INTAKE_DB_RETRY_SECONDS")
+        slowest = 2 * settings.seconds("INTAKE_TRACKER_RETRY_SECONDS") + action
     except settings.SettingError:
         return []  # check_limits names them
+    if action <= filing:
+        return [f"INTAKE_ACTION_TIMEOUT_SECONDS: {action:g} s is not longer than a filing that "
+                f"retries while the database restarts (INTAKE_DB_RETRY_SECONDS = {filing:g} s): "
+                f"set it above {filing:g}"]
     if lifetime <= slowest:
         return [f"TICKET_LOCK_LIFETIME: {lifetime} s is not longer than the slowest turn "
-                f"(2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_DB_RETRY_SECONDS = {slowest:g} s), so "
-                f"a conversation's next message could run while the last still does: set it above "
-                f"{slowest:g}"]
+                f"(2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_ACTION_TIMEOUT_SECONDS = {slowest:g} s), "
+                f"so a conversation's next message could run while the last still does: set it "
+                f"above {slowest:g}"]
     return []
 
 

@@ -8,10 +8,12 @@ and to send it again in a minute; the slots their message filled are set back to
 before it (the message itself stays in the transcript), and the assistant listens, so the
 repeated answer is checked as new and a case is filed once. (Rasa's `UserUtteranceReverted`
 cannot be used: inside a form Rasa folds the turns together, and reverting one empties the
-conversation.) Installed when the Rasa server loads our channels (bot/channels).
+conversation.) A call the action server does not answer within INTAKE_ACTION_TIMEOUT_SECONDS
+counts as a failure too. Installed when the Rasa server loads our channels (bot/channels).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -40,8 +42,21 @@ def apology() -> str:
 
 
 def _is_action_server_failure(action: Any, error: BaseException) -> bool:
-    return (isinstance(error, RasaException) and not isinstance(error, ActionExecutionRejection)
+    # A call cut off by its timeout is an asyncio.TimeoutError, which Rasa does not wrap.
+    return (isinstance(error, (RasaException, asyncio.TimeoutError))
+            and not isinstance(error, ActionExecutionRejection)
             and isinstance(action, (RemoteAction, LoopAction)))
+
+
+def _bound_action_calls() -> None:
+    """Rasa waits 5 minutes for the action server (`DEFAULT_REQUEST_TIMEOUT`, read by
+    `RemoteAction.run` alone): a hung action server would leave the resident without a reply,
+    and outlast the conversation's lock. INTAKE_ACTION_TIMEOUT_SECONDS instead."""
+    import rasa.core.actions.action as rasa_action
+
+    from bot import settings
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.seconds("INTAKE_ACTION_TIMEOUT_SECONDS")
 
 
 def slots_before_last_message(tracker: Any) -> list[SlotSet]:
@@ -60,6 +75,7 @@ def slots_before_last_message(tracker: Any) -> list[SlotSet]:
 
 
 def install() -> None:
+    _bound_action_calls()
     if getattr(MessageProcessor, _INSTALLED, False):
         return
     original = MessageProcessor._run_action

@@ -30,9 +30,12 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a filing keeps retrying while the case store's database is unreachable"),
     Setting("INTAKE_TRACKER_RETRY_SECONDS", "60",
             "How long the Rasa server keeps retrying while the tracker store's database is unreachable"),
+    Setting("INTAKE_ACTION_TIMEOUT_SECONDS", "45",
+            "How long the Rasa server waits for the action server on one call before telling the "
+            "resident to send their message again; longer than INTAKE_DB_RETRY_SECONDS"),
     Setting("TICKET_LOCK_LIFETIME", "180",
             "Seconds a Rasa server may hold a conversation's lock for one message (Rasa reads it); "
-            "longer than the slowest turn: 2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_DB_RETRY_SECONDS"),
+            "longer than the slowest turn: 2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_ACTION_TIMEOUT_SECONDS"),
     Setting("INTAKE_LOCK_STORE", "in_memory",
             "Rasa's lock store: in_memory (one Rasa server) or redis (several servers sharing conversations)"),
     Setting("INTAKE_REDIS_HOST", "127.0.0.1", "Redis host of the lock store (with INTAKE_LOCK_STORE=redis)"),
@@ -127,7 +130,7 @@ def seconds(name: str) -> float:
 
 # Settings that must parse as numbers; `python -m bot check` tries each before anything starts.
 PORTS = ("RASA_PORT", "ACTION_PORT", "STAFF_PORT", "INTAKE_REDIS_PORT")
-DURATIONS = ("INTAKE_DB_RETRY_SECONDS", "INTAKE_TRACKER_RETRY_SECONDS")
+DURATIONS = ("INTAKE_DB_RETRY_SECONDS", "INTAKE_TRACKER_RETRY_SECONDS", "INTAKE_ACTION_TIMEOUT_SECONDS")
 
 
 def resolve_sqlite_path(url: str) -> str:

@@ -41,3 +41,55 @@ def test_the_slots_a_failed_turn_set_are_put_back():
 def test_the_apology_names_other_ways_to_reach_the_landlord():
     text = rasa_guard.apology()
     assert "kept" in text and "again" in text and "you can contact" in text
+
+
+def test_a_hung_action_server_is_cut_off_and_counts_as_a_failure(monkeypatch):
+    """Rasa would wait 5 minutes (and past the conversation's lock): the call ends after
+    INTAKE_ACTION_TIMEOUT_SECONDS, and the guard takes it as the action server failing."""
+    import asyncio
+    import time
+
+    from aiohttp import web
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.utils.endpoints import EndpointConfig
+
+    import rasa.core.actions.action as rasa_action
+
+    # (put back after the test: other tests in this process call actions with the default)
+    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)
+    monkeypatch.setenv("INTAKE_ACTION_TIMEOUT_SECONDS", "1")
+    rasa_guard.install()
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 1
+
+    async def scenario():
+        release = asyncio.Event()
+
+        async def hang(request):
+            await release.wait()  # until the test is done with it
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", hang)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        action = RemoteAction("action_file_case", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+        domain = Domain.from_dict({"actions": ["action_file_case"]})
+        tracker = DialogueStateTracker.from_events("hung", [ActionExecuted("action_listen")])
+        began = time.monotonic()
+        try:
+            await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator({}),
+                             tracker, domain)
+        except Exception as error:  # noqa: BLE001 - examined below
+            return error, time.monotonic() - began
+        finally:
+            release.set()
+            await runner.cleanup()
+        return None, time.monotonic() - began
+
+    error, took = asyncio.run(scenario())
+    assert error is not None and took < 10, (error, took)
+    assert rasa_guard._is_action_server_failure(RemoteAction("action_file_case", None), error)

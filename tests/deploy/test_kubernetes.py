@@ -882,8 +882,9 @@ def test_the_lock_outlives_the_slowest_turn_and_the_ingress_waits_for_it():
     configmap = data(OBJECTS, "ConfigMap", CONFIGMAP)
     lifetime = int(configmap["TICKET_LOCK_LIFETIME"])
     slowest = 2 * float(configmap["INTAKE_TRACKER_RETRY_SECONDS"]) + \
-        float(configmap["INTAKE_DB_RETRY_SECONDS"])
+        float(configmap["INTAKE_ACTION_TIMEOUT_SECONDS"])
     assert lifetime > slowest
+    assert float(configmap["INTAKE_ACTION_TIMEOUT_SECONDS"]) > float(configmap["INTAKE_DB_RETRY_SECONDS"])
     env = container_env(OBJECTS, container(OBJECTS, "rasa"))
     assert env["TICKET_LOCK_LIFETIME"] == ("value", str(lifetime)), "Rasa reads it from its environment"
     annotations = get(OBJECTS, "Ingress", "assistant")["metadata"]["annotations"]
@@ -907,9 +908,17 @@ def test_only_their_clients_reach_actions_postgres_and_redis():
             assert w["metadata"]["name"] in allowed_clients(OBJECTS, policies["postgres"]) | {"postgres"}
 
 
+def test_the_check_refuses_an_action_timeout_a_filing_could_outlast():
+    result = run_check({"INTAKE_ACTION_TIMEOUT_SECONDS": "30"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: INTAKE_ACTION_TIMEOUT_SECONDS: 30 s is not longer than a filing that retries while "
+        "the database restarts (INTAKE_DB_RETRY_SECONDS = 30 s): set it above 30"), result.stderr
+
+
 @pytest.mark.parametrize("value, expected", [
     ("100", "error: TICKET_LOCK_LIFETIME: 100 s is not longer than the slowest turn "
-            "(2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_DB_RETRY_SECONDS = 150 s)"),
+            "(2 x INTAKE_TRACKER_RETRY_SECONDS + INTAKE_ACTION_TIMEOUT_SECONDS = 165 s)"),
     ("1.5", "error: TICKET_LOCK_LIFETIME: expected a whole number, not '1.5'"),
 ])
 def test_the_check_refuses_a_lock_lifetime_shorter_than_a_turn(value, expected):
