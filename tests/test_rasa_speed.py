@@ -78,6 +78,8 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_its_restart():
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
+    from tests.support.webhook import serve_webhook
+
     rasa_speed.install()
     seen = []
 
@@ -86,40 +88,23 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_its_restart():
                      request.query.get("token"), await request.json()))
         return web.json_response({"events": [], "responses": []})
 
-    async def serve():
-        app = web.Application()
-        app.router.add_post("/webhook", answer)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return runner, site._server.sockets[0].getsockname()[1]
-
     endpoints = []
 
     async def scenario():
-        runner, port = await serve()
+        runner, port = await serve_webhook(answer)
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Who": "rasa"},
                                   token="secret")
         endpoints.append((endpoint, port))
         for n in range(5):
             assert await endpoint.request(json={"n": n}, method="post") == {"events": [], "responses": []}
         await runner.cleanup()  # the action server restarts: its connections close
-        runner, _ = await serve_on(port)
+        runner, _ = await serve_webhook(answer, port)
         assert await endpoint.request(json={"n": 5}, method="post") == {"events": [], "responses": []}
         await runner.cleanup()
 
-    async def serve_on(port):
-        app = web.Application()
-        app.router.add_post("/webhook", answer)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        return runner, port
-
     async def in_another_event_loop():
         endpoint, port = endpoints[0]
-        runner, _ = await serve_on(port)
+        runner, _ = await serve_webhook(answer, port)
         assert await endpoint.request(json={"n": 6}, method="post") == {"events": [], "responses": []}
         await runner.cleanup()
 

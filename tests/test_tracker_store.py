@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 
 import pytest
 import sqlalchemy as sa
@@ -14,8 +13,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import ResilientSQLTrackerStore
-from tests.support.scaled import create_database, drop_database
-from tests.support.services import missing
+from tests.support.services import fresh_postgres_database
 
 STORES: list[ResilientSQLTrackerStore] = []
 
@@ -27,12 +25,7 @@ def database(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
         return
-    admin = os.environ.get("INTAKE_TEST_POSTGRES_URL")
-    if not admin:
-        missing("the PostgreSQL tracker store tests need INTAKE_TEST_POSTGRES_URL")
-    url, name = create_database(admin, prefix="intake_tracker")
-    yield url
-    drop_database(admin, name)
+    yield from fresh_postgres_database("intake_tracker", "the PostgreSQL tracker store tests")
 
 
 def store_at(database: str) -> ResilientSQLTrackerStore:

@@ -55,6 +55,7 @@ def test_a_hung_action_server_is_cut_off_and_counts_as_a_failure(monkeypatch):
     from rasa.utils.endpoints import EndpointConfig
 
     import rasa.core.actions.action as rasa_action
+    from tests.support.webhook import serve_webhook
 
     # (put back after the test: other tests in this process call actions with the default)
     monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)
@@ -69,13 +70,7 @@ def test_a_hung_action_server_is_cut_off_and_counts_as_a_failure(monkeypatch):
             await release.wait()  # until the test is done with it
             return web.json_response({"events": [], "responses": []})
 
-        app = web.Application()
-        app.router.add_post("/webhook", hang)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
+        runner, port = await serve_webhook(hang)
         action = RemoteAction("action_file_case", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
         domain = Domain.from_dict({"actions": ["action_file_case"]})
         tracker = DialogueStateTracker.from_events("hung", [ActionExecuted("action_listen")])

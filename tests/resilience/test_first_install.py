@@ -13,8 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.settings import PROJECT_ROOT
-from tests.support.services import missing
-from tests.support.scaled import create_database, drop_database
+from tests.support.services import fresh_postgres_database
 
 pytestmark = pytest.mark.e2e
 
@@ -33,12 +32,7 @@ sys.exit(main(["db", "upgrade"]))
 
 @pytest.fixture
 def fresh_database():
-    admin = os.environ.get("INTAKE_TEST_POSTGRES_URL")
-    if not admin:
-        missing("the first-install tests need INTAKE_TEST_POSTGRES_URL")
-    url, name = create_database(admin, prefix="intake_first")
-    yield url
-    drop_database(admin, name)
+    yield from fresh_postgres_database("intake_first", "the first-install tests")
 
 
 def test_migrations_started_together_take_turns(fresh_database):

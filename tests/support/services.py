@@ -20,3 +20,18 @@ def missing(what: str) -> NoReturn:
     if services_required():
         pytest.fail(f"{REQUIRE_SERVICES}=1 but {what}", pytrace=False)
     pytest.skip(what)
+
+
+def fresh_postgres_database(prefix: str, what: str):
+    """A new, empty database on the test PostgreSQL server (INTAKE_TEST_POSTGRES_URL), dropped
+    afterwards: a generator for a fixture to `yield from`. `what` names the tests, for the skip."""
+    from tests.support.scaled import create_database, drop_database
+
+    admin = os.environ.get("INTAKE_TEST_POSTGRES_URL")
+    if not admin:
+        missing(f"{what} need INTAKE_TEST_POSTGRES_URL")
+    url, name = create_database(admin, prefix=prefix)
+    try:
+        yield url
+    finally:
+        drop_database(admin, name)
