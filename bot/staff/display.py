@@ -151,8 +151,9 @@ def due_text(deadline: date | None, today: date, is_open: bool = True,
     if deadline is None or not is_open:
         return "", ""
     if moment is not None and now is not None and now >= moment:
-        return f"overdue since {uk(moment):%H:%M}" if uk(moment).date() == today else \
-            f"overdue by {days_text(max(1, (today - uk(moment).date()).days))}", "overdue"
+        local = uk(moment)
+        return f"overdue since {local:%H:%M}" if local.date() == today else \
+            f"overdue by {days_text(max(1, (today - local.date()).days))}", "overdue"
     days = (deadline - today).days
     if days < 0:
         return f"overdue by {days_text(-days)}", "overdue"

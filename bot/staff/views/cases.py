@@ -244,15 +244,14 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         names = dict(db.execute(sa.select(StaffUser.username, StaffUser.display_name)).all())
     fields = case_to_dict(case)
     deadlines = []
-    today = ws.today()
+    now, today = ws.now(), ws.today()
     for name, value in sorted((case.deadlines or {}).items(), key=lambda item: item[1]):
         # A date, or for a deadline counted in hours (Awaab's Law) its time, shown in UK time.
         day, moment = case.deadline(name), case.deadline_at(name)
-        due, due_class = display.due_text(
-            day, today, case.is_open, moment if isinstance(moment, datetime) else None,
-            ws.now()) if day else ("", "")
+        hour = moment if isinstance(moment, datetime) else None
+        due, due_class = display.due_text(day, today, case.is_open, hour, now) if day else ("", "")
         deadlines.append({"name": name, "value": value, "day": day, "due": due,
-                          "when": display.fmt_deadline(value) if len(value) != 10 else None,
+                          "when": display.fmt_datetime(hour) if hour else None,
                           "due_class": due_class, "next": day == case.next_deadline})
     try:
         intents = corrections.domain_intents()
