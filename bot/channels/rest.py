@@ -31,6 +31,21 @@ logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 255  # Rasa's tracker store column
 MAX_METADATA_BYTES = 8192
+# Rasa copies a new conversation's metadata recursively (session start): a few hundred levels
+# of nesting, small enough for the byte limit, would exceed Python's recursion limit there.
+MAX_METADATA_DEPTH = 32
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply JSON lists and objects nest in `value` (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 class BadRequest(ValueError):
@@ -55,10 +70,9 @@ def parse_body(raw: bytes) -> tuple[str, str, Optional[dict]]:
     if metadata is not None:
         if not isinstance(metadata, dict):
             raise BadRequest("metadata must be a JSON object")
-        try:
-            size = len(json.dumps(metadata))
-        except (ValueError, RecursionError):
-            raise BadRequest("metadata is too deeply nested") from None
+        if nesting_depth(metadata) > MAX_METADATA_DEPTH:
+            raise BadRequest(f"metadata is too deeply nested (at most {MAX_METADATA_DEPTH} levels)")
+        size = len(json.dumps(metadata))
         if size > MAX_METADATA_BYTES:
             raise BadRequest(f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON")
     return sender, message, metadata
