@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.context import KeepsDoubtfulAnswers, channel_of, now
 from actions.threads import off_the_event_loop
+from bot.cases.references import InvalidReference
 from bot.intake import existing, replies
 from bot.intake.filing import case_store
 from bot.policy import active_profile, wording
@@ -39,8 +40,8 @@ class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: dict[str, Any]) -> list[str]:
-        locked = await asyncio.to_thread(existing.Lockout(case_store()).is_locked,
-                                         tracker.sender_id, tracker.get_slot("case_reference"))
+        locked = await asyncio.to_thread(existing.is_locked, case_store(), tracker.sender_id,
+                                         tracker.get_slot("case_reference"))
         return existing.required_slots(tracker.slots, active_profile().stage2.reasons, locked=locked)
 
     def validate_case_reference(self, value: Any, dispatcher: CollectingDispatcher,
@@ -75,13 +76,20 @@ class ActionRunCaseTask(Action):
         slots = tracker.slots
         clear = [SlotSet(name, None) for name in CASE_SLOTS]
         store = case_store()
-        if existing.Lockout(store).is_locked(tracker.sender_id, slots.get("case_reference")):
+        # Looked up again here, through the store's lockout: the form's answers are never taken
+        # as proof on their own.
+        try:
+            found = store.look_up(tracker.sender_id, slots.get("case_reference") or "",
+                                  slots.get("verification") or "")
+        except InvalidReference:
+            found = None
+        if found is not None and found.locked:
             dispatcher.utter_message(text=existing.locked_message(
                 wording.contact_channels_text(active_profile())))
             return clear
-        case = store.verify_resident(slots.get("case_reference") or "", slots.get("verification") or "") \
-            if slots.get("case_reference") else None
+        case = found.case if found is not None else None
         if case is None:
+            dispatcher.utter_message(text=existing.NOT_FOUND)
             return clear
         profile = active_profile()
         task = slots.get("case_task")

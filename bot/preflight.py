@@ -165,6 +165,15 @@ def check_lock_lifetime() -> list[str]:
     return []
 
 
+def check_action_server() -> list[str]:
+    """An action server reachable from other machines needs a secret set explicitly (a generated
+    one lives on this machine only)."""
+    from bot.rasa.action_server import secret_problem
+
+    problem = secret_problem(settings.get("ACTION_HOST"), settings.get("INTAKE_ACTION_SECRET"))
+    return [problem] if problem else []
+
+
 PLACEHOLDER = "replacewith"
 
 
@@ -219,7 +228,8 @@ def problems(skip_database: bool = False) -> list[str]:
     placeholders = check_placeholders()
     if placeholders:  # the cause of whatever else would fail (a database password among them)
         return placeholders
-    found = check_yaml(settings.PROJECT_ROOT) + check_policy() + check_limits() + check_lock_lifetime()
+    found = (check_yaml(settings.PROJECT_ROOT) + check_policy() + check_limits()
+             + check_lock_lifetime() + check_action_server())
     if not skip_database:
         found += check_database("INTAKE_DATABASE_URL", settings.database_url())
         found += check_database("INTAKE_TRACKER_URL", settings.tracker_url())

@@ -44,12 +44,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTAKE_REDIS_PASSWORD", "", "Redis password of the lock store; empty: none"),
     Setting("RASA_PORT", "5005", "Port of the Rasa server (REST webhook, socket.io, HTTP API)"),
     Setting("ACTION_PORT", "5055", "Port of the Rasa action server"),
+    Setting("ACTION_HOST", "127.0.0.1",
+            "Address the action server listens on (0.0.0.0: every interface, only with "
+            "INTAKE_ACTION_SECRET set)"),
+    Setting("INTAKE_ACTION_SECRET", "",
+            "Shared secret every call from the Rasa server to the action server carries; empty "
+            "means one is generated into var/action-secret"),
     Setting("ACTION_SERVER_URL", "",
             "Where the Rasa server finds the action server; empty means http://127.0.0.1:$ACTION_PORT/webhook"),
     Setting("RASA_API_TOKEN", "",
             "Token protecting Rasa's HTTP API; empty means one is generated into var/rasa-api-token"),
     Setting("RASA_TELEMETRY_ENABLED", "false", "Rasa telemetry (off: this network refuses it)"),
-    Setting("INTAKE_CORS_ORIGINS", "*", "Origins allowed to call the Rasa server from a browser"),
+    Setting("INTAKE_CORS_ORIGINS", "",
+            "Origins allowed to call the Rasa server's HTTP API and REST webhook from a browser "
+            "(comma-separated); empty means the website chat's origins (INTAKE_WEBCHAT_ORIGINS)"),
+    Setting("INTAKE_REST_TOKEN", "",
+            "Token every REST webhook call must carry (Authorization: Bearer); empty: the REST "
+            "channel is open, for trying the assistant and for tests"),
     Setting("INTAKE_LOG_LEVEL", "INFO", "Log level of our own code"),
     Setting("INTAKE_FORWARD_URL", "",
             "Where new cases and their changes are forwarded as signed JSON; empty: not forwarded"),

@@ -150,6 +150,22 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
 
+    async def first_input_channel(self, sender_id: Text) -> Optional[Text]:
+        """The channel of the conversation's first message (None when it has none yet): one
+        indexed read of one row, where `retrieve` would replay the whole conversation."""
+        def read() -> Optional[Text]:
+            with self.session_scope() as session:
+                row = (session.query(self.SQLEvent.data)
+                       .filter(self.SQLEvent.sender_id == sender_id,
+                               self.SQLEvent.type_name == "user")
+                       .order_by(self.SQLEvent.id).first())
+            return json.loads(row[0]).get("input_channel") if row else None
+
+        async def work() -> Optional[Text]:
+            return await asyncio.to_thread(read)
+
+        return await self._retrying(f"reading conversation {sender_id}", work)
+
     async def keys(self) -> Iterable[Text]:
         return await self._retrying("listing conversations",
                                     lambda: super(ResilientSQLTrackerStore, self).keys())

@@ -145,7 +145,12 @@ async def load(url: str, concurrency: int, per_resident: int, ours: bool) -> dic
                "failures": 0, "errors": [], "conversation_seconds": [], "by_kind": {}}
     scripts = OURS if ours else STARTER
     connector = aiohttp.TCPConnector(limit=concurrency * 2)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    # The scaled layout's REST webhook needs its token (tests/support/scaled.py); the others
+    # ignore the header.
+    from tests.support.scaled import ScaledStack
+
+    headers = {"Authorization": f"Bearer {ScaledStack.rest_token}"}
+    async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
         started = time.perf_counter()
         await asyncio.gather(*(run_resident(session, url, scripts, number, per_resident, ours,
                                             results) for number in range(concurrency)))

@@ -60,7 +60,8 @@ def test_http_api_needs_the_token(rasa_stack):
 
 def test_test_stories_pass_with_no_prediction_errors(trained_model, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "test", "core", "--model", str(trained_model),
+        # Through bot.rasa, as the servers start: the stories test what production runs.
+        [sys.executable, "-m", "bot.rasa", "test", "core", "--model", str(trained_model),
          "--stories", "tests/stories", "--fail-on-prediction-errors", "--out", str(tmp_path)],
         cwd=PROJECT_ROOT, env=ENV, capture_output=True, text=True, timeout=900)
     failed = tmp_path / "failed_test_stories.yml"
@@ -117,6 +118,19 @@ def test_a_setting_that_is_not_a_number_is_one_clear_line(name, value, expected)
     result = run_bot("check", "--skip-database", **{name: value})
     assert result.returncode == 1
     assert result.stderr.strip() == expected
+
+
+def test_an_action_server_off_loopback_without_a_secret_is_refused(tmp_path):
+    urls = dict(INTAKE_DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+                INTAKE_TRACKER_URL=f"sqlite:///{tmp_path / 't.db'}")
+    refused = run_bot("check", ACTION_HOST="0.0.0.0", INTAKE_ACTION_SECRET="", **urls)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        "error: ACTION_HOST=0.0.0.0 makes the action server reachable from other machines: set "
+        "INTAKE_ACTION_SECRET (the same value for the Rasa servers) first"]
+    assert run_bot("check", ACTION_HOST="0.0.0.0", INTAKE_ACTION_SECRET="a-long-shared-secret",
+                   **urls).returncode == 0
+    assert run_bot("check", ACTION_HOST="127.0.0.1", INTAKE_ACTION_SECRET="", **urls).returncode == 0
 
 
 def test_good_settings_pass_the_check(tmp_path):

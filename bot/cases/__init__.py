@@ -2,7 +2,7 @@
 
 The API for the conversation layer and the staff pages:
 
-    from bot.cases import CaseSubmission, file_case, find_by_reference, verify_resident
+    from bot.cases import CaseSubmission, file_case, find_by_reference
 
     case, created = file_case(store, CaseSubmission(case_type="complaint", channel="rest",
                                                     conversation_id=sender, ...),
@@ -32,7 +32,7 @@ __all__ = [
     "CaseStoreError", "CaseNotFound", "InvalidReference", "InvalidTransition", "ConcurrentChange",
     "CASE_TYPES", "SERVICES", "STATUSES", "EVENT_KINDS", "NEW", "ACKNOWLEDGED", "RESPONDED",
     "CLOSED", "NOT_ACCEPTED", "NOT_ACCEPTED_PENDING", "STAGE2_PENDING",
-    "default_store", "file_case", "find_by_reference", "verify_resident", "add_information",
+    "default_store", "file_case", "find_by_reference", "add_information",
     "request_stage2",
 ]
 
@@ -65,11 +65,6 @@ def file_case(session_or_store, submission: CaseSubmission | dict, profile: Any 
 def find_by_reference(reference: str, *, store: CaseStore | None = None,
                       with_history: bool = False) -> Case:
     return (store or default_store()).find_by_reference(reference, with_history=with_history)
-
-
-def verify_resident(reference: str, postcode_or_email: str, *,
-                    store: CaseStore | None = None) -> Case | None:
-    return (store or default_store()).verify_resident(reference, postcode_or_email)
 
 
 def add_information(reference: str, text: str, actor: str = "resident", *,

@@ -348,3 +348,17 @@ def as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return date.fromisoformat(str(value))
+
+
+class ChannelDelivery(Base):
+    """A message a channel's platform delivered (Messenger's `mid`), recorded once when it is
+    first handled. Meta delivers a message again when it doubts it was received, to whichever
+    Rasa server the load balancer picks, possibly after a restart: the row, shared by every
+    server, makes the repeat be skipped. Rows older than a week are deleted (Meta retries for
+    a day at most)."""
+
+    __tablename__ = "channel_deliveries"
+
+    channel = sa.Column(sa.String(20), primary_key=True)
+    message_id = sa.Column(sa.String(255), primary_key=True)
+    seen_at = sa.Column(UTCDateTime, nullable=False, index=True)

@@ -405,25 +405,14 @@ class CaseStore:
     def history(self, reference: str) -> list[CaseEvent]:
         return list(self.find_by_reference(reference, with_history=True).events)
 
-    def verify_resident(self, reference: str, postcode_or_email: str) -> Case | None:
-        """The case, if `postcode_or_email` matches the one it holds; otherwise None, the same for
-        a wrong pair as for an unknown reference. Raises InvalidReference for a mistyped one."""
-        import hmac
+    def look_up(self, conversation_id: str, reference: str, postcode_or_email: str):
+        """A resident's look-up of their case (reference plus postcode or e-mail), with the
+        lockout counted in the same transaction: see bot.cases.lookups. Raises
+        InvalidReference for a mistyped reference."""
+        from bot.cases.lookups import ResidentLookup
 
-        canonical = references.parse(reference)
-        given_postcode, given_email = contacts.match_key(postcode_or_email or "")
-        with self.read() as session:
-            case = session.execute(select(Case).where(
-                Case.reference == canonical, Case.anonymised_at.is_(None))).scalar_one_or_none()
-        held_postcode = case.postcode_key if case is not None else None
-        held_email = case.email_key if case is not None else None
-        matched = False
-        # Compare both, always, in constant time, so that timing tells nothing either.
-        for held, given in ((held_postcode, given_postcode), (held_email, given_email)):
-            same = hmac.compare_digest((held or "\x00held").encode(),
-                                       (given or "\x00given").encode())
-            matched = matched or (same and held is not None)
-        return case if matched else None
+        return self._retrying(lambda: ResidentLookup(self).look_up(
+            conversation_id, reference, postcode_or_email))
 
     def query(self, q: CaseQuery | None = None, **filters) -> list[Case]:
         """Cases matching the filters, sorted (default: by urgency)."""

@@ -10,7 +10,9 @@ address cannot be changed, and blocks the event loop while it sends. This one:
   token;
 - acknowledges a valid POST at once (Meta wants 200 within seconds and retries otherwise) and then
   handles every message and postback of every entry of the batch, in order for each resident,
-  skipping echoes, delivery and read receipts, and deliveries Meta repeats;
+  skipping echoes, delivery and read receipts, malformed events (each on its own: the rest of the
+  batch goes on), and deliveries Meta repeats (recorded in the database, so a repeat is skipped
+  by every Rasa server and after a restart: bot/channels/deliveries.py);
 - sends replies with aiohttp to a Graph API base URL from the settings (FACEBOOK_GRAPH_API_URL),
   with `appsecret_proof`, retrying briefly when the Graph API is busy;
 - renders buttons as quick replies and splits long texts (see `bot.channels.messenger`).
@@ -24,7 +26,6 @@ import asyncio
 import hmac
 import json
 import logging
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Iterable
 
 import aiohttp
@@ -34,7 +35,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_hooks
+from bot.channels.deliveries import DeliveryLedger
 from bot.channels.limits import MessageLimits
+from bot.channels.ownership import ConversationOwners
+from bot.rasa_guard import apology
 from bot.channels.messenger import (
     SIGNATURE_HEADER,
     InboundMessage,
@@ -186,8 +190,6 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 class FacebookInput(InputChannel):
     """The Messenger webhook; see the module's docstring."""
 
-    SEEN_MESSAGE_IDS = 2048  # how many message ids are remembered to skip Meta's re-deliveries
-
     @classmethod
     def name(cls) -> str:
         return CHANNEL_NAME
@@ -201,13 +203,16 @@ class FacebookInput(InputChannel):
                    graph_api_url=str(credentials.get("graph-api-url") or DEFAULT_GRAPH_API_URL))
 
     def __init__(self, verify_token: str, app_secret: str, page_access_token: str,
-                 graph_api_url: str = DEFAULT_GRAPH_API_URL) -> None:
+                 graph_api_url: str = DEFAULT_GRAPH_API_URL,
+                 ledger: DeliveryLedger | None = None) -> None:
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.graph = GraphAPI(graph_api_url, page_access_token, app_secret)
         self.limits = MessageLimits()
         self._tails: dict[str, asyncio.Task] = {}  # per resident: the task handling their events
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self.ledger = ledger or DeliveryLedger()
+        self.owners = ConversationOwners()
+        self.app: Any = None
         if not app_secret:
             logger.warning("FACEBOOK_APP_SECRET is not set: every Messenger webhook is refused")
 
@@ -218,6 +223,10 @@ class FacebookInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webhook = Blueprint("intake_facebook", __name__)
+
+        @webhook.listener("before_server_start")
+        async def keep_app(app: Any, _loop: Any) -> None:
+            self.app = app
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -237,6 +246,7 @@ class FacebookInput(InputChannel):
         @webhook.listener("after_server_stop")
         async def close_graph_session(*_: Any) -> None:
             await self.graph.close()
+            self.ledger.dispose()
 
         return webhook
 
@@ -278,25 +288,10 @@ class FacebookInput(InputChannel):
 
     # --- handling the messages -------------------------------------------------------------------
 
-    def _is_repeat(self, message: InboundMessage) -> bool:
-        mid = message.message_id
-        if not mid:
-            return False
-        if mid in self._seen:
-            self._seen.move_to_end(mid)
-            return True
-        self._seen[mid] = None
-        while len(self._seen) > self.SEEN_MESSAGE_IDS:
-            self._seen.popitem(last=False)
-        return False
-
     def schedule(self, messages: list[InboundMessage], on_new_message: OnNewMessage) -> None:
         """Handle `messages` in the background: in order for each resident, residents in parallel."""
         by_sender: dict[str, list[InboundMessage]] = {}
         for message in messages:
-            if self._is_repeat(message):
-                logger.info("Messenger delivered message %s again; skipped", message.message_id)
-                continue
             by_sender.setdefault(message.sender_id, []).append(message)
         for sender_id, own in by_sender.items():
             previous = self._tails.get(sender_id)
@@ -321,10 +316,15 @@ class FacebookInput(InputChannel):
         if previous is not None:
             await asyncio.wait([previous])
         for message in messages:
+            if message.message_id and not await self.ledger.claim(CHANNEL_NAME, message.message_id):
+                logger.info("Messenger delivered message %s again; skipped", message.message_id)
+                continue
             await self.handle(message, on_new_message)
 
     async def handle(self, message: InboundMessage, on_new_message: OnNewMessage) -> None:
         output = MessengerOutput(self.graph)
+        if await self.owners.refuses(self.app, message.sender_id, CHANNEL_NAME):
+            return  # a conversation of another channel: never joined (bot/channels/ownership.py)
         # Per conversation only: every Messenger post comes from Meta's servers, not the resident.
         refusal = self.limits.check(message.text, message.sender_id, None)
         if refusal is not None:
@@ -340,6 +340,7 @@ class FacebookInput(InputChannel):
         except Exception:
             logger.exception("The assistant failed on a Messenger message from %s",
                              message.sender_id)
+            await output.send_text_message(message.sender_id, apology())
         finally:
             await output.send_action(message.sender_id, "typing_off")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 import threading
 import time
 import uuid
@@ -174,6 +175,32 @@ def shared_redis() -> Any:
             _clients[options] = redis.Redis(host=host, port=port, db=db, password=password,
                                             socket_timeout=1, socket_connect_timeout=1)
         return _clients[options]
+
+
+# Code points no store can take: a lone UTF-16 surrogate cannot be written as UTF-8 (spaCy and
+# SQLite fail on it), and PostgreSQL refuses NUL in text. Every Python surrogate is a lone one
+# (JSON and socket.io join a pair into one character).
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(text: str) -> str:
+    """`text` with what cannot be stored made harmless: lone surrogates become U+FFFD (the
+    replacement character, as a decoder would show them) and NUL characters are dropped."""
+    if not isinstance(text, str):
+        return ""
+    return _UNENCODABLE.sub(REPLACEMENT, text).replace("\x00", "")
+
+
+def clean_json(value: Any) -> Any:
+    """`clean_text` applied to every string (keys too) of parsed JSON."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(key)): clean_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from bot.channels.limits import clean_text
+
 logger = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # characters in one Messenger text message
@@ -68,46 +70,79 @@ class InboundMessage:
         return self.metadata.get("facebook", {}).get("mid")
 
 
+class MalformedEvent(ValueError):
+    """A webhook event whose fields are not what Meta sends (a wrong type, say)."""
+
+
 def inbound_messages(payload: Any) -> list[InboundMessage]:
     """Every resident message and postback in a webhook body, in the order Meta sent them.
 
     A batch may hold several entries (one per page and time slice), each with several
     `messaging` events. Echoes of our own messages, delivery and read receipts, reactions,
-    opt-ins, referrals and anything else that is not a resident's words are left out.
+    opt-ins, referrals and anything else that is not a resident's words are left out. An event
+    that is malformed (a field of the wrong type) is logged and left out on its own: the rest of
+    the batch is still handled.
     """
     if not isinstance(payload, dict):
         return []
     found = []
-    for entry in payload.get("entry") or []:
+    entries = payload.get("entry")
+    for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict):
             continue
-        for event in entry.get("messaging") or []:
-            message = _parse_event(event, entry) if isinstance(event, dict) else None
+        events = entry.get("messaging")
+        for event in events if isinstance(events, list) else []:
+            if not isinstance(event, dict):
+                continue
+            try:
+                message = _parse_event(event, entry)
+            except (MalformedEvent, TypeError, ValueError, AttributeError, KeyError) as error:
+                logger.warning("Messenger: a malformed event was skipped (%s)", error)
+                continue
             if message is not None:
                 found.append(message)
     return found
 
 
+def _text_field(value: Any, what: str) -> str | None:
+    """A field that must be text when present (numbers are taken as Meta's ids sometimes are)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise MalformedEvent(f"{what} is a {type(value).__name__}, not text")
+    return clean_text(str(value))
+
+
 def _parse_event(event: dict, entry: dict) -> InboundMessage | None:
-    sender_id = str((event.get("sender") or {}).get("id") or "")
+    sender = event.get("sender")
+    sender_id = _text_field(sender.get("id") if isinstance(sender, dict) else None, "sender.id") or ""
     if not sender_id:
         return None
-    facebook: dict[str, Any] = {"page_id": str(entry.get("id") or "")}
+    facebook: dict[str, Any] = {"page_id": _text_field(entry.get("id"), "entry.id") or ""}
     if event.get("timestamp") is not None:
+        if not isinstance(event["timestamp"], (int, float)) or isinstance(event["timestamp"], bool):
+            raise MalformedEvent("timestamp is not a number")
         facebook["timestamp"] = event["timestamp"]
     message = event.get("message")
     postback = event.get("postback")
     if isinstance(message, dict):
         if message.get("is_echo"):
             return None
-        facebook["mid"] = message.get("mid")
+        facebook["mid"] = _text_field(message.get("mid"), "message.mid")
         quick_reply = message.get("quick_reply") or {}
-        attachments = [a for a in message.get("attachments") or [] if isinstance(a, dict)]
-        if quick_reply.get("payload"):
-            text = str(quick_reply["payload"])
-            facebook["quick_reply_title"] = message.get("text")
-        elif message.get("text"):
-            text = str(message["text"])
+        if not isinstance(quick_reply, dict):
+            raise MalformedEvent("quick_reply is not an object")
+        raw_attachments = message.get("attachments") or []
+        if not isinstance(raw_attachments, list):
+            raise MalformedEvent("attachments is not a list")
+        attachments = [a for a in raw_attachments if isinstance(a, dict)]
+        payload = _text_field(quick_reply.get("payload"), "quick_reply.payload")
+        words = _text_field(message.get("text"), "message.text")
+        if payload:
+            text = payload
+            facebook["quick_reply_title"] = words
+        elif words:
+            text = words
         elif attachments:
             # A photo, a voice note, a file or a location with no words: pass its address on, as
             # Rasa's own channel does, and keep every attachment in the metadata.
@@ -116,28 +151,34 @@ def _parse_event(event: dict, entry: dict) -> InboundMessage | None:
             return None
         if attachments:
             facebook["attachments"] = [
-                {"type": a.get("type"), "url": (a.get("payload") or {}).get("url")}
+                {"type": _text_field(a.get("type"), "attachment.type"),
+                 "url": _text_field((a.get("payload") or {}).get("url")
+                                    if isinstance(a.get("payload") or {}, dict) else None,
+                                    "attachment.url")}
                 for a in attachments]
         if not text:
             return None
         return InboundMessage(sender_id, text, {"facebook": facebook})
     if isinstance(postback, dict):
-        text = str(postback.get("payload") or postback.get("title") or "")
+        text = (_text_field(postback.get("payload"), "postback.payload")
+                or _text_field(postback.get("title"), "postback.title") or "")
         if not text:
             return None
-        facebook["mid"] = postback.get("mid")
-        facebook["postback_title"] = postback.get("title")
+        facebook["mid"] = _text_field(postback.get("mid"), "postback.mid")
+        facebook["postback_title"] = _text_field(postback.get("title"), "postback.title")
         return InboundMessage(sender_id, text, {"facebook": facebook})
     return None  # delivery, read, reaction, optin, referral, account linking, ...
 
 
 def _attachment_text(attachment: dict) -> str:
     payload = attachment.get("payload") or {}
+    if not isinstance(payload, dict):
+        raise MalformedEvent("attachment payload is not an object")
     if payload.get("url"):
-        return str(payload["url"])
+        return _text_field(payload["url"], "attachment.url") or ""
     coordinates = payload.get("coordinates") or {}
-    if "lat" in coordinates and "long" in coordinates:
-        return f"{coordinates['lat']},{coordinates['long']}"
+    if isinstance(coordinates, dict) and "lat" in coordinates and "long" in coordinates:
+        return clean_text(f"{coordinates['lat']},{coordinates['long']}")
     return ""
 
 

@@ -6,11 +6,17 @@ rate limit. This one:
 - answers 400 with a clear error to a body that is not a JSON object with a text `sender` and a
   text `message` (and, optionally, an object `metadata` of at most 8 kB);
 - always records the channel as "rest";
+- with INTAKE_REST_TOKEN set, answers only calls that carry it (`Authorization: Bearer`; 401);
+- never speaks for another channel's conversation: a `sender` whose conversation was started on
+  the website chat or Messenger is refused (409, nothing stored, nothing shown), and ids made
+  only of digits, which are Messenger's, are refused (400) (bot/channels/ownership.py);
+- stores text as every store can take it (lone surrogates replaced, NUL dropped);
 - refuses a message over INTAKE_MAX_MESSAGE_CHARS (413) or beyond the per-conversation or
   per-address rate (429, with Retry-After), with a reply in the usual shape saying what to do.
 """
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from typing import Any, Awaitable, Callable, Optional, Text
@@ -22,8 +28,10 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import (MessageLimits, Refusal, body_too_large, client_address,
-                                 max_message_chars, request_size_limit)
+from bot import settings
+from bot.channels.limits import (MessageLimits, Refusal, body_too_large, clean_json, clean_text,
+                                 client_address, max_message_chars, request_size_limit)
+from bot.channels.ownership import ConversationOwners, reserved_for_messenger
 from bot import rasa_hooks
 from bot.rasa_guard import apology
 
@@ -65,6 +73,9 @@ def parse_body(raw: bytes) -> tuple[str, str, Optional[dict]]:
         raise BadRequest("sender must be a non-empty string (the conversation id)")
     if len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
         raise BadRequest(f"sender must be printable text of at most {MAX_SENDER_CHARS} characters")
+    if reserved_for_messenger(sender):
+        raise BadRequest("sender ids made only of digits are Messenger's: choose another "
+                         "conversation id (letters, digits and dashes, say)")
     if not isinstance(message, str):
         raise BadRequest("message must be a string")
     if metadata is not None:
@@ -75,12 +86,24 @@ def parse_body(raw: bytes) -> tuple[str, str, Optional[dict]]:
         size = len(json.dumps(metadata))
         if size > MAX_METADATA_BYTES:
             raise BadRequest(f"metadata must be at most {MAX_METADATA_BYTES} bytes of JSON")
+        metadata = clean_json(metadata)
     return sender, message, metadata
 
 
+def token_accepted(header: Optional[str], token: str) -> bool:
+    """Whether a REST call may go on: no token is set, or the Authorization header carries it."""
+    if not token:
+        return True
+    scheme, _, value = (header or "").strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        value.strip().encode("utf-8", "replace"), token.encode("utf-8"))
+
+
 class RestInput(RasaRestInput):
-    def __init__(self, limits: MessageLimits | None = None) -> None:
+    def __init__(self, limits: MessageLimits | None = None, token: str | None = None) -> None:
         self.limits = limits or MessageLimits()
+        self.token = settings.get("INTAKE_REST_TOKEN") if token is None else token
+        self.owners = ConversationOwners()
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict[Text, Any]]) -> "RestInput":
@@ -113,14 +136,21 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not token_accepted(request.headers.get("authorization"), self.token):
+                return response.json({"error": "this channel needs INTAKE_REST_TOKEN as "
+                                               "'Authorization: Bearer <token>'"}, status=401)
             try:
                 sender, text, metadata = parse_body(request.body)
             except BadRequest as error:
                 return response.json({"error": str(error)}, status=400)
+            if await self.owners.refuses(request.app, sender, self.name()):
+                return response.json({"error": "this conversation id is in use on another "
+                                               "channel: choose another sender id"}, status=409)
             address = client_address(request.ip, request.headers.get("x-forwarded-for"))
             refusal = self.limits.check(text, sender, address)
             if refusal is not None:
                 return self.refusal_response(sender, refusal)
+            text = clean_text(text)  # counted as sent; stored as every store can take it
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
@@ -129,6 +159,7 @@ class RestInput(RasaRestInput):
                 logger.exception("REST: the assistant failed on a message from %s", sender)
                 return response.json([*collector.messages, {"recipient_id": sender, "text": apology()}],
                                      status=500)
+            self.owners.remember(sender, self.name())
             return response.json(collector.messages)
 
         return webhook

@@ -49,7 +49,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import rasa_hooks
-from bot.channels.limits import MessageLimits, client_address, max_message_chars, request_size_limit
+from bot.channels.limits import (MessageLimits, clean_text, client_address, max_message_chars,
+                                 request_size_limit)
+from bot.rasa_guard import apology
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -330,10 +332,16 @@ class WebChatInput(SocketIOInput):
                 await sio.emit(self.bot_message_evt, {"text": refusal.text}, room=sid,
                                namespace=namespace)
                 return
+            text = clean_text(text)  # counted as sent; stored as every store can take it
             output = SocketIOOutput(sio, self.bot_message_evt)
             metadata = {"webchat": {"opening": True}} if data.get("opening") is True else None
-            await on_new_message(UserMessage(text, output, sender_id,
-                                             input_channel=self.name(), metadata=metadata))
+            try:
+                await on_new_message(UserMessage(text, output, sender_id,
+                                                 input_channel=self.name(), metadata=metadata))
+            except Exception:  # noqa: BLE001 - the resident must hear that it failed
+                logger.exception("website chat: the assistant failed on a message of %s", sender_id)
+                await sio.emit(self.bot_message_evt, {"text": apology()}, room=sid,
+                               namespace=namespace)
 
         @sio.on(HISTORY_EVENT, namespace=namespace)
         async def history(sid: str, data: Any = None) -> dict[str, Any]:

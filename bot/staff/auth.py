@@ -8,8 +8,12 @@ SQLAlchemy session to work in and the current time.
   known ones, so timing does not tell which accounts exist.
 * Sign-in is limited: after 5 failures for one username from one address within 15 minutes, and
   after 30 failures from one address within 15 minutes, that address is refused until the oldest
-  failure leaves the window. Failures are kept in the database, so the limit holds across
-  restarts and several server processes.
+  failure leaves the window; after 20 failures for one username from any addresses within an
+  hour (a guessing attack spread over many addresses), the account is locked until the hour has
+  passed or an admin unlocks it (`unlock_account`). Failures are kept in the database, so the
+  limit holds across restarts and several server processes, and each sign-in checks and counts
+  in one transaction, one at a time per username and per address (SQLite's writing transaction;
+  on PostgreSQL, advisory locks), so twenty attempts at once let through exactly the limit.
 * A session is a random token in the (signed) cookie; only its SHA-256 is stored. It ends after 2
   hours without use or 12 hours after sign-in, at sign-out, or when the account is deactivated or
   its password changed.
@@ -35,6 +39,8 @@ from bot.staff.models import (
 FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER_AND_ADDRESS = 5
 MAX_FAILURES_PER_ADDRESS = 30
+ACCOUNT_FAILURE_WINDOW = timedelta(hours=1)
+MAX_FAILURES_PER_ACCOUNT = 20
 SESSION_IDLE = timedelta(hours=2)
 SESSION_LIFETIME = timedelta(hours=12)
 SESSION_TOUCH_EVERY = timedelta(minutes=1)   # write last_seen_at at most this often
@@ -107,24 +113,61 @@ def _client(ip: str | None) -> str:
     return (ip or "unknown")[:64]
 
 
-def retry_after(session: Session, username: str, ip: str | None, now: datetime) -> int | None:
-    """Seconds until this username may try again from this address, or None if it may now."""
-    since = now - FAILURE_WINDOW
-    username, ip = normalise_username(username)[:64], _client(ip)
-    waits = []
-    for conditions, limit in (
+def _lock_key(kind: str, value: str) -> int:
+    digest = hashlib.sha256(f"intake-sign-in:{kind}:{value}".encode("utf-8", "replace")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def serialise(session: Session, username: str, ip: str | None) -> None:
+    """Make this transaction's check and count of sign-in failures wait for any other sign-in of
+    the same username or address (PostgreSQL; SQLite's writing transaction already does)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({_lock_key("user", normalise_username(username)[:64]),
+                   _lock_key("ip", _client(ip))})
+    for key in keys:  # always in the same order: no deadlock between two sign-ins
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _waits(session: Session, username: str, ip: str, now: datetime) -> tuple[list[float], bool]:
+    """Seconds to wait for each limit reached, and whether the account-wide one is among them."""
+    waits, account = [], False
+    for conditions, limit, window in (
             ((SignInFailure.username == username, SignInFailure.ip == ip),
-             MAX_FAILURES_PER_USER_AND_ADDRESS),
-            ((SignInFailure.ip == ip,), MAX_FAILURES_PER_ADDRESS)):
+             MAX_FAILURES_PER_USER_AND_ADDRESS, FAILURE_WINDOW),
+            ((SignInFailure.ip == ip,), MAX_FAILURES_PER_ADDRESS, FAILURE_WINDOW),
+            ((SignInFailure.username == username,), MAX_FAILURES_PER_ACCOUNT, ACCOUNT_FAILURE_WINDOW)):
         times = session.execute(
-            select(SignInFailure.at).where(*conditions, SignInFailure.at > since)
+            select(SignInFailure.at).where(*conditions, SignInFailure.at > now - window)
             .order_by(SignInFailure.at.desc()).limit(limit)).scalars().all()
         if len(times) >= limit:
             # Free again when the oldest of the last `limit` failures leaves the window.
-            waits.append((times[-1] + FAILURE_WINDOW - now).total_seconds())
+            waits.append((times[-1] + window - now).total_seconds())
+            account = account or window is ACCOUNT_FAILURE_WINDOW
+    return waits, account
+
+
+def retry_after(session: Session, username: str, ip: str | None, now: datetime) -> int | None:
+    """Seconds until this username may try again from this address, or None if it may now."""
+    waits, _ = _waits(session, normalise_username(username)[:64], _client(ip), now)
     if not waits:
         return None
     return max(1, int(max(waits) + 0.999))
+
+
+def account_locked(session: Session, username: str, now: datetime) -> bool:
+    """Whether the account-wide limit refuses this username from every address now."""
+    return _waits(session, normalise_username(username)[:64], "\x00no address", now)[1]
+
+
+def unlock_account(session: Session, username: str, *, actor: str, now: datetime) -> int:
+    """Forget the username's failed sign-ins from every address (an admin's decision, recorded);
+    how many were forgotten."""
+    username = normalise_username(username)[:64]
+    forgotten = session.execute(sa.delete(SignInFailure).where(
+        SignInFailure.username == username)).rowcount or 0
+    audit(session, actor, "account_unlocked", {"username": username, "failures": forgotten}, now)
+    return forgotten
 
 
 def record_failure(session: Session, username: str, ip: str | None, now: datetime) -> None:
@@ -144,6 +187,7 @@ class SignInResult:
     user: StaffUser | None = None
     token: str | None = None
     retry_after: int | None = None   # seconds: refused by the rate limit
+    account_locked: bool = False     # refused by the account-wide limit (an admin can unlock)
 
     @property
     def ok(self) -> bool:
@@ -155,9 +199,10 @@ def sign_in(session: Session, username: str, password: str, *, ip: str | None,
     """Check the password (unless the rate limit refuses) and start a session. The caller
     commits. Wrong password, unknown and inactive accounts all look the same."""
     username = normalise_username(username)
-    wait = retry_after(session, username, ip, now)
-    if wait is not None:
-        return SignInResult(retry_after=wait)
+    serialise(session, username, ip)
+    waits, account = _waits(session, username[:64], _client(ip), now)
+    if waits:
+        return SignInResult(retry_after=max(1, int(max(waits) + 0.999)), account_locked=account)
     user = session.execute(select(StaffUser).where(StaffUser.username == username[:64])
                            ).scalar_one_or_none() if username else None
     matched = verify_password(user.password_hash if user else None, password or "")

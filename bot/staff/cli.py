@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     sub.add_parser("users", help="list the staff accounts")
 
+    p = sub.add_parser("unlock", help="unlock an account locked after failed sign-ins")
+    p.add_argument("username")
+
     p = sub.add_parser("export-corrections", help="intent corrections as Rasa NLU training data")
     p.add_argument("--output", type=Path, help="write to this file (default: standard output)")
 
@@ -150,6 +153,19 @@ def _set_password(args) -> int:
     return 0
 
 
+def _unlock(args) -> int:
+    from bot.staff import auth
+
+    store = _store()
+    with store.write() as db:
+        if auth.find_user(db, args.username) is None:
+            raise UserError(f"no account is called {args.username!r}")
+        forgotten = auth.unlock_account(db, args.username, actor=_actor(), now=_now())
+    print(f"{auth.normalise_username(args.username)!r} unlocked ({forgotten} failed sign-in(s) "
+          "forgotten).")
+    return 0
+
+
 def _users(args) -> int:
     import sqlalchemy as sa
 
@@ -231,4 +247,6 @@ def run(args) -> int:
         return _set_password(args)
     if args.action == "users":
         return _users(args)
+    if args.action == "unlock":
+        return _unlock(args)
     return _export(args)

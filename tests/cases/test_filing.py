@@ -238,7 +238,7 @@ def test_a_mistyped_reference_is_rejected_as_invalid_without_a_query(store, prof
     with pytest.raises(InvalidReference):
         store.find_by_reference(typo)
     with pytest.raises(InvalidReference):
-        store.verify_resident(typo, "SW1A 1AA")
+        store.look_up("conversation-typo", typo, "SW1A 1AA")
     assert statements == []
     assert store.find_by_reference(compact.lower()).reference == case.reference
     assert statements  # the valid one was looked up
@@ -249,19 +249,22 @@ def test_a_well_formed_unknown_reference_is_not_found(store):
         store.find_by_reference(references.new_reference("complaint"))
 
 
-def test_verify_resident_gives_the_same_answer_for_a_wrong_pair_and_an_unknown_reference(
+def test_a_look_up_gives_the_same_answer_for_a_wrong_pair_and_an_unknown_reference(
         store, profile):
     case, _ = store.file_case(submission(), profile, "f")
-    assert store.verify_resident(case.reference, "sw1a1aa").reference == case.reference
-    assert store.verify_resident(case.reference.lower(), " ADA@example.ORG ").reference == \
-        case.reference
-    wrong_pair = store.verify_resident(case.reference, "SW1A 2AA")
-    unknown = store.verify_resident(references.new_reference("complaint"), "SW1A 1AA")
+
+    def found(reference, value, conversation="conversation-lookup"):
+        return store.look_up(conversation, reference, value).case
+
+    assert found(case.reference, "sw1a1aa").reference == case.reference
+    assert found(case.reference.lower(), " ADA@example.ORG ").reference == case.reference
+    wrong_pair = found(case.reference, "SW1A 2AA", "conversation-2")
+    unknown = found(references.new_reference("complaint"), "SW1A 1AA", "conversation-3")
     assert wrong_pair is None and unknown is None
-    assert store.verify_resident(case.reference, "") is None
+    assert found(case.reference, "", "conversation-4") is None
     anonymous, _ = store.file_case(submission(anonymous=True, email=None, postcode=None), profile,
                                    "g")
-    assert store.verify_resident(anonymous.reference, "") is None
+    assert found(anonymous.reference, "", "conversation-5") is None
 
 
 def test_losing_the_race_to_another_filing_of_the_same_form_returns_its_case(
@@ -306,7 +309,8 @@ def test_the_module_level_helpers_use_the_store_of_the_settings(database_url, pr
         case, created = cases.file_case(None, submission(), profile, "form-1")
         assert created
         assert cases.find_by_reference(case.reference.lower()).reference == case.reference
-        assert cases.verify_resident(case.reference, "ada@example.org").reference == case.reference
+        assert cases.default_store().look_up("c", case.reference, "ada@example.org").case.reference \
+            == case.reference
         merged_into, merged = cases.add_information(case.reference, "and the window")
         assert merged and merged_into.reference == case.reference
         store = cases.default_store()

@@ -123,7 +123,7 @@ def test_erasure_removes_one_residents_data_and_keeps_the_statistics(store, prof
         assert case.case_type == "complaint"
     assert store.find_by_reference(other.reference).name == "Bob"
     assert erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo") == []
-    assert store.verify_resident(mine.reference, "SW1A 1AA") is None
+    assert store.look_up("erased-resident", mine.reference, "SW1A 1AA").case is None
 
 
 def _unknown():

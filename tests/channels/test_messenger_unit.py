@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bot.channels import messenger
+from bot.channels.deliveries import DeliveryLedger
 from bot.channels.facebook import FacebookInput, GraphAPI, MessengerOutput
 from bot.channels.messenger import (
     expected_signature,
@@ -198,8 +199,26 @@ class RecordingGraph(GraphAPI):
         return True
 
 
-def channel() -> FacebookInput:
-    fb = FacebookInput(verify_token="verify-me", app_secret=SECRET, page_access_token="token")
+@pytest.fixture(scope="module")
+def ledger_url(tmp_path_factory):
+    """A case store database (SQLite, migrated) for the channel's record of handled messages."""
+    from bot.cases.db import make_engine, upgrade
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('deliveries') / 'intake.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _ledger_database(ledger_url, monkeypatch):
+    monkeypatch.setenv("INTAKE_DATABASE_URL", ledger_url)
+
+
+def channel(ledger: DeliveryLedger | None = None) -> FacebookInput:
+    fb = FacebookInput(verify_token="verify-me", app_secret=SECRET, page_access_token="token",
+                       ledger=ledger)
     fb.graph = RecordingGraph()
     return fb
 
@@ -270,6 +289,42 @@ def test_meta_redelivering_the_same_message_is_handled_once():
     again, handled_again = run_webhook(fb, *signed(payload))
     assert first.status == again.status == 200
     assert len(handled_first) == 1 and handled_again == []
+
+
+def test_a_redelivery_to_a_restarted_or_another_server_is_handled_once():
+    # A new channel object has nothing in memory: only the database can know.
+    payload = {"object": "page", "entry": [{"id": "PAGE", "messaging": [
+        event("dora", message={"mid": "m.restart", "text": "hello"})]}]}
+    _, handled_first = run_webhook(channel(), *signed(payload))
+    _, handled_after_restart = run_webhook(channel(), *signed(payload))
+    assert len(handled_first) == 1 and handled_after_restart == []
+
+
+def test_a_broken_event_is_skipped_and_the_rest_of_its_batch_answered_once():
+    good = event("fran", message={"mid": "m.good", "text": "my window is broken"})
+    payload = {"object": "page", "entry": [{"id": "PAGE", "messaging": [
+        good,
+        event("gus", message={"mid": {"not": "text"}, "text": "hello"}),
+        event("hal", message={"mid": "m.h", "text": ["not", "text"]}),
+        event("ivy", message={"mid": "m.i", "quick_reply": "nonsense"}),
+        {"sender": "nobody", "message": {"mid": "m.j", "text": "x"}},
+    ]}]}
+    answer, handled = run_webhook(channel(), *signed(payload))
+    assert answer.status == 200
+    assert [(m.sender_id, m.text) for m in handled] == [("fran", "my window is broken")]
+    # Meta, not sure the batch arrived, sends it again: the good message is not answered twice.
+    again, handled_again = run_webhook(channel(), *signed(payload))
+    assert again.status == 200 and handled_again == []
+
+
+def test_lone_surrogates_in_a_message_are_replaced_before_anything_reads_them():
+    body = ('{"object": "page", "entry": [{"id": "PAGE", "messaging": [{"sender": {"id": "kit"}, '
+            '"message": {"mid": "m.sur", "text": "leak \\ud800 in the \\udfff bathroom\\u0000"}}]}]}'
+            ).encode()
+    answer, handled = run_webhook(channel(), body, expected_signature(SECRET, body))
+    assert answer.status == 200
+    assert [m.text for m in handled] == ["leak \ufffd in the \ufffd bathroom"]
+    handled[0].text.encode("utf-8")  # storable
 
 
 def test_bodies_that_are_not_json_or_not_a_page_are_refused_after_the_signature():

@@ -45,8 +45,9 @@ LOCK_STORE_SETTINGS = {"INTAKE_LOCK_STORE", "INTAKE_REDIS_HOST", "INTAKE_REDIS_P
 DATABASE_PASSWORD_KEYS = {"INTAKE_DB_PASSWORD"}
 SECRET_SETTINGS = {"RASA_API_TOKEN", "STAFF_SECRET_KEY", "INTAKE_FORWARD_SECRET",
                    "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "FACEBOOK_PAGE_ACCESS_TOKEN",
-                   "INTAKE_REDIS_PASSWORD"} | DATABASE_PASSWORD_KEYS
-CONFIG_SETTINGS = {"INTAKE_POLICY", "RASA_PORT", "ACTION_PORT", "ACTION_SERVER_URL",
+                   "INTAKE_REDIS_PASSWORD", "INTAKE_ACTION_SECRET",
+                   "INTAKE_REST_TOKEN"} | DATABASE_PASSWORD_KEYS
+CONFIG_SETTINGS = {"INTAKE_POLICY", "RASA_PORT", "ACTION_PORT", "ACTION_HOST", "ACTION_SERVER_URL",
                    "INTAKE_CORS_ORIGINS", "INTAKE_WEBCHAT_ORIGINS", "RASA_TELEMETRY_ENABLED",
                    "FACEBOOK_GRAPH_API_URL", "STAFF_HOST", "STAFF_PORT", "STAFF_SECURE_COOKIES",
                    "STAFF_TRUSTED_PROXIES", "INTAKE_TRUSTED_PROXIES", "INTAKE_LOCK_STORE", "INTAKE_REDIS_HOST",
@@ -926,3 +927,18 @@ def test_the_check_refuses_a_lock_lifetime_shorter_than_a_turn(value, expected):
     assert result.returncode == 1
     assert result.stderr.strip().startswith(expected), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_action_server_answers_the_rasa_pods_with_the_shared_secret_and_no_secret_is_an_argument():
+    from bot.rasa.action_server import secret_problem
+
+    configmap = data(OBJECTS, "ConfigMap", CONFIGMAP)
+    assert secret_problem(configmap["ACTION_HOST"], "") is not None  # off loopback: needs it
+    for name in ("rasa", "actions"):
+        env = container_env(OBJECTS, container(OBJECTS, name))
+        assert env["INTAKE_ACTION_SECRET"] == ("secret", "INTAKE_ACTION_SECRET"), name
+    for w in workloads(OBJECTS):
+        for c in containers(w):
+            argv = " ".join(c.get("command", []) + c.get("args", []))
+            assert "--auth-token" not in argv and "SECRET" not in argv and "TOKEN" not in argv, \
+                f"{ident(w)} {c['name']}: a secret on the command line"

@@ -109,10 +109,33 @@ def test_the_action_server_killed_while_the_confirmation_waits_on_it(rasa_stack)
     assert case_store_problems(database) == []
 
 
+def _messenger(stack, server: str, payload: dict) -> None:
+    from bot.channels.messenger import expected_signature
+
+    body = json.dumps(payload).encode()
+    answer = requests.post(f"{stack.server_url(server)}/webhooks/facebook/webhook", data=body,
+                           headers={"Content-Type": "application/json", "X-Hub-Signature-256":
+                                    expected_signature(stack.env["FACEBOOK_APP_SECRET"], body)},
+                           timeout=30)
+    assert answer.status_code == 200, answer.text
+
+
+def _messenger_texts(stack, resident: str) -> list[str]:
+    return [e["text"] for e in stack.stored_events(resident) if e["event"] == "user"]
+
+
 def test_a_rasa_server_restart_continues_the_conversation_from_the_tracker_store(scaled_stack):
     sender = f"rasa-restart-{uuid.uuid4().hex[:8]}"
     for message in COMPLAINT[:4]:
         scaled_stack.say(sender, message, via="rasa1")
+    # A Messenger message handled by rasa1 before it dies; Meta will deliver it again.
+    resident = f"fb-{uuid.uuid4().hex[:8]}"
+    delivered = {"object": "page", "entry": [{"id": "PAGE", "messaging": [
+        {"sender": {"id": resident}, "recipient": {"id": "PAGE"}, "timestamp": 1,
+         "message": {"mid": f"m.{uuid.uuid4().hex}", "text": "hello"}}]}]}
+    _messenger(scaled_stack, "rasa1", delivered)
+    wait_until(lambda: _messenger_texts(scaled_stack, resident) == ["hello"], 60,
+               "the Messenger message handled")
     scaled_stack.stop_process("rasa1", kill=True)
     try:
         # Through the load balancer: the other server takes the next message.
@@ -120,6 +143,16 @@ def test_a_rasa_server_restart_continues_the_conversation_from_the_tracker_store
         assert "already investigated" in said.lower(), said
     finally:
         scaled_stack.start_process("rasa1")
+    # Meta's redelivery, to the restarted server and to the other one, is skipped by both; the
+    # positive signal: a new message of the same resident after it is handled.
+    _messenger(scaled_stack, "rasa1", delivered)
+    _messenger(scaled_stack, "rasa2", delivered)
+    _messenger(scaled_stack, "rasa2", {"object": "page", "entry": [{"id": "PAGE", "messaging": [
+        {"sender": {"id": resident}, "recipient": {"id": "PAGE"}, "timestamp": 2,
+         "message": {"mid": f"m.{uuid.uuid4().hex}", "text": "are you a robot?"}}]}]})
+    wait_until(lambda: len(_messenger_texts(scaled_stack, resident)) >= 2, 60, "the new message")
+    time.sleep(1)
+    assert _messenger_texts(scaled_stack, resident) == ["hello", "are you a robot?"]
     # The restarted server reads the conversation back from PostgreSQL.
     said = texts(scaled_stack.say(sender, COMPLAINT[5], via="rasa1"))
     assert "legal action" in said.lower(), said

@@ -76,11 +76,24 @@ def test_a_conversation_gets_its_limit_in_all_not_per_server(scaled_stack):
         scaled_stack.say(sender, "hello", via=servers[n % 2])
     for base in [scaled_stack.server_url(name) for name in servers] + [scaled_stack.url]:
         answer = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": "hello"},
+                               headers=scaled_stack.rest_headers,
                                timeout=60)
         assert answer.status_code == 429, (base, answer.status_code, answer.text)
         assert "wait" in answer.json()[0]["text"] and int(answer.headers["Retry-After"]) >= 1
     users = [e["text"] for e in scaled_stack.stored_events(sender) if e["event"] == "user"]
     assert users == ["hello"] * limit
+
+
+def test_with_a_rest_token_set_rest_answers_only_calls_that_carry_it(scaled_stack):
+    sender = f"token-{uuid.uuid4().hex[:6]}"
+    for base in (scaled_stack.url, scaled_stack.server_url("rasa1")):
+        for headers in ({}, {"Authorization": "Bearer wrong"},
+                        {"Authorization": scaled_stack.rest_token}):
+            answer = requests.post(f"{base}/webhooks/rest/webhook", headers=headers, timeout=30,
+                                   json={"sender": sender, "message": "hello"})
+            assert answer.status_code == 401 and "INTAKE_REST_TOKEN" in answer.json()["error"]
+    assert scaled_stack.stored_events(sender) == []
+    assert scaled_stack.say(sender, "hello")  # with it: answered
 
 
 def test_the_load_balancer_serves_residents_only_the_webhooks(scaled_stack):
@@ -97,6 +110,16 @@ def test_the_load_balancer_serves_residents_only_the_webhooks(scaled_stack):
     actions = f"http://127.0.0.1:{scaled_stack.lb_actions_port}"
     assert requests.get(f"{actions}/health", timeout=10).ok
     assert requests.get(f"{actions}/actions", timeout=10).status_code == 404
+    # Through nginx, a call without the shared secret runs nothing: the action server says 401.
+    call = {"next_action": "action_file_case", "sender_id": sender, "version": "3.6.21",
+            "domain": {}, "tracker": {"sender_id": sender, "slots": {"feedback_kind": "comment"},
+                                      "latest_message": {}, "events": [], "paused": False,
+                                      "followup_action": None, "active_loop": {},
+                                      "latest_action_name": None}}
+    for headers in ({}, {"Authorization": "Bearer not-the-secret"}):
+        answer = requests.post(f"{actions}/webhook", json=call, headers=headers, timeout=30)
+        assert answer.status_code == 401, answer.text
+    assert scaled_stack.cases_of(sender) == []
 
 
 def test_a_turn_holds_the_conversations_lock_for_the_configured_lifetime(scaled_stack):

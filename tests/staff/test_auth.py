@@ -173,3 +173,76 @@ def test_failures_older_than_a_day_are_removed(store, clock, users):
     with store.read() as db:
         assert db.query(SignInFailure).count() == 1
     assert timedelta(minutes=15) == auth.FAILURE_WINDOW
+
+
+def test_failures_for_one_account_from_many_addresses_lock_it_until_an_admin_unlocks(
+        store, clock, users):
+    """A guesser spreading attempts over many addresses stays under the per-address limits; the
+    account-wide cap stops them, and only for that account."""
+    for n in range(auth.MAX_FAILURES_PER_ACCOUNT):
+        with store.write() as db:
+            result = auth.sign_in(db, "ada", "not the password", ip=f"10.1.{n}.1",
+                                  user_agent="", now=clock())
+        assert result.retry_after is None
+    with store.write() as db:
+        refused = auth.sign_in(db, "ada", PASSWORD, ip="192.0.2.50", user_agent="", now=clock())
+        assert auth.account_locked(db, "ada", clock())
+        assert not auth.account_locked(db, "max", clock())
+    assert not refused.ok and refused.account_locked and refused.retry_after > 50 * 60
+    with store.write() as db:
+        assert auth.sign_in(db, "max", PASSWORD, ip="192.0.2.50", user_agent="", now=clock()).ok
+        assert auth.unlock_account(db, "ada", actor="admin:ann", now=clock()) == 20
+    with store.write() as db:
+        assert auth.sign_in(db, "ada", PASSWORD, ip="192.0.2.50", user_agent="", now=clock()).ok
+    with store.read() as db:
+        unlocked = db.query(StaffAudit).filter(StaffAudit.action == "account_unlocked").one()
+    assert unlocked.actor == "admin:ann" and unlocked.details["username"] == "ada"
+
+
+@pytest.fixture
+def postgres_store(clock):
+    from bot.cases.db import make_engine, upgrade
+    from bot.cases.store import CaseStore
+    from tests.support.services import fresh_postgres_database
+
+    for url in fresh_postgres_database("intake_signin", "the concurrent sign-in tests"):
+        engine = make_engine(url)
+        upgrade(engine)
+        store = CaseStore(engine, clock=clock, forward=False)
+        with store.write() as db:
+            auth.create_user(db, "ada", "Ada Advocate", "advocate", PASSWORD, actor="test",
+                             now=clock())
+        try:
+            yield store
+        finally:
+            store.dispose()
+
+
+def test_twenty_wrong_sign_ins_at_once_on_postgresql_let_exactly_the_limit_through(
+        postgres_store, clock):
+    """Each sign-in checks and counts in one transaction, waiting for the others of the same
+    username and address: of twenty at once, exactly MAX_FAILURES_PER_USER_AND_ADDRESS are
+    checked; the rest are refused without trying the password."""
+    import threading
+
+    from bot.staff.models import SignInFailure
+
+    start = threading.Barrier(20)
+    results = []
+
+    def attempt() -> None:
+        start.wait()
+        with postgres_store.write() as db:
+            results.append(auth.sign_in(db, "ada", "wrong password!", ip="203.0.113.9",
+                                        user_agent="", now=clock()))
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    checked = [r for r in results if r.retry_after is None]
+    assert len(checked) == auth.MAX_FAILURES_PER_USER_AND_ADDRESS
+    assert len(results) == 20 and not any(r.ok for r in results)
+    with postgres_store.read() as db:
+        assert db.query(SignInFailure).count() == auth.MAX_FAILURES_PER_USER_AND_ADDRESS

@@ -63,6 +63,8 @@ class ScaledStack:
     action_servers: int = 2
     extra_env: dict[str, str] = field(default_factory=dict)
     token: str = "scale-token"
+    # The REST webhook needs a token here, as in production (the Kubernetes Secret sets one).
+    rest_token: str = "scale-rest-token"
     conversation_limit: int = 20
     processes: dict[str, Process] = field(default_factory=dict)
 
@@ -82,6 +84,8 @@ class ScaledStack:
             INTAKE_REDIS_DB=(redis.path or "/0").strip("/") or "0",
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.lb_actions_port}/webhook",
             RASA_API_TOKEN=self.token,
+            INTAKE_ACTION_SECRET="scale-action-secret",
+            INTAKE_REST_TOKEN=self.rest_token,
             INTAKE_TRUSTED_PROXIES="1",
             # Every simulated resident comes from 127.0.0.1 through nginx.
             INTAKE_RATE_LIMIT_ADDRESS="0",
@@ -89,18 +93,21 @@ class ScaledStack:
             # than any one conversation of the other tests sends in a minute.
             INTAKE_RATE_LIMIT_CONVERSATION=f"{self.conversation_limit}/60",
             FACEBOOK_APP_SECRET="scale-secret",
+            # Nothing listens there: replies to Messenger residents fail at once (not after
+            # waiting on Facebook's unreachable servers).
+            FACEBOOK_GRAPH_API_URL="http://127.0.0.1:9/v21.0",
         )
         self.env.update(self.extra_env)
         for n in range(self.action_servers):
             port = free_port()
             self.processes[f"actions{n + 1}"] = Process(
-                f"actions{n + 1}", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                f"actions{n + 1}", [sys.executable, "-m", "bot.rasa", "run", "actions",
                                     "--port", str(port)], port, "/health")
         for n in range(self.rasa_servers):
             port = free_port()
             self.processes[f"rasa{n + 1}"] = Process(
-                f"rasa{n + 1}", [sys.executable, "-m", "rasa", "run", "--enable-api",
-                                 "--auth-token", self.token, "--port", str(port),
+                f"rasa{n + 1}", [sys.executable, "-m", "bot.rasa", "run", "--enable-api",
+                                 "--port", str(port),
                                  "--model", str(self.model), "--endpoints", "endpoints.yml",
                                  "--credentials", "credentials.yml"], port, "/")
         self.nginx_prefix = self.workdir / "nginx"
@@ -184,10 +191,14 @@ class ScaledStack:
     def say(self, sender: str, message: str, via: str | None = None) -> list[dict]:
         """One message over REST, through the load balancer or straight to one Rasa server."""
         base = self.server_url(via) if via else self.url
-        answer = requests.post(f"{base}/webhooks/rest/webhook",
+        answer = requests.post(f"{base}/webhooks/rest/webhook", headers=self.rest_headers,
                                json={"sender": sender, "message": message}, timeout=120)
         answer.raise_for_status()
         return answer.json()
+
+    @property
+    def rest_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.rest_token}"}
 
     # --- what was stored ---------------------------------------------------------------------------
 

@@ -128,6 +128,7 @@ class RasaStack:
     workdir: Path
     extra_env: dict[str, str] = field(default_factory=dict)
     token: str = "test-token"
+    action_secret: str = "test-action-secret"
     # A website that may embed the chat widget: the browser tests serve a page as this origin
     # (a loopback one: Chromium keeps pages on public origins from loading localhost scripts).
     webchat_test_origin: str = "http://localhost:8765"
@@ -150,6 +151,7 @@ class RasaStack:
             ACTION_SERVER_URL=f"http://127.0.0.1:{self.action_port}/webhook",
             RASA_PORT=str(self.rasa_port),
             RASA_API_TOKEN=self.token,
+            INTAKE_ACTION_SECRET=self.action_secret,
             FACEBOOK_APP_SECRET="test-app-secret",
             FACEBOOK_VERIFY_TOKEN="test-verify-token",
             FACEBOOK_PAGE_ACCESS_TOKEN="test-page-access-token",
@@ -181,7 +183,7 @@ class RasaStack:
         return process
 
     def start_actions(self) -> subprocess.Popen:
-        process = self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+        process = self._spawn("actions", [sys.executable, "-m", "bot.rasa", "run", "actions",
                                           "--port", str(self.action_port)])
         wait_until(lambda: requests.get(f"http://127.0.0.1:{self.action_port}/health",
                                         timeout=2).ok, 120, "action server", process)
@@ -189,8 +191,8 @@ class RasaStack:
 
     def start_rasa(self) -> subprocess.Popen:
         process = self._spawn("rasa", [
-            sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", self.token,
-            "--cors", self.env["INTAKE_CORS_ORIGINS"],  # as the Procfile runs it
+            # As the Procfile runs it: the token comes from the environment (RASA_API_TOKEN).
+            sys.executable, "-m", "bot.rasa", "run", "--enable-api",
             "--port", str(self.rasa_port), "--model", str(self.model),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"])
         wait_until(lambda: requests.get(f"{self.url}/status", params={"token": self.token},

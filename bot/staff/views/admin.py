@@ -20,7 +20,9 @@ def _users_page(error: str | None = None, values: dict | None = None, status: in
                                                          StaffUser.username)).scalars().all()
         activity = db.execute(sa.select(StaffAudit).order_by(StaffAudit.id.desc())
                               .limit(30)).scalars().all()
-    return render_template("users.html", users=users, roles=ROLES,
+        now = ws.now()
+        locked = {user.id for user in users if auth.account_locked(db, user.username, now)}
+    return render_template("users.html", users=users, roles=ROLES, locked=locked,
                            role_descriptions=ROLE_DESCRIPTIONS, activity=activity, error=error,
                            values=values or {}), status
 
@@ -59,7 +61,11 @@ def update_user(user_id: int):
             user = db.get(StaffUser, user_id)
             if user is None:
                 abort(404)
-            if form.get("password"):
+            if form.get("unlock"):
+                forgotten = auth.unlock_account(db, user.username, actor=g.user.actor, now=ws.now())
+                message = (f"{user.username} is unlocked: {forgotten} failed sign-in(s) "
+                           "forgotten.")
+            elif form.get("password"):
                 auth.set_password(db, user, form["password"], actor=g.user.actor, now=ws.now())
                 message = f"New password set for {user.username}; their sessions have ended."
             else:

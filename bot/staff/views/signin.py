@@ -26,9 +26,14 @@ def sign_in():
         user_id = result.user.id if result.user else None
     if result.retry_after is not None:
         minutes = -(-result.retry_after // 60)
-        error = (f"Too many failed sign-ins for this account from your network. For your "
-                 f"security, wait {minutes} minute{'s' if minutes != 1 else ''} before trying "
-                 "again, or ask an admin to set a new password.")
+        if result.account_locked:
+            error = ("This account is locked after too many failed sign-ins. For your security, "
+                     "ask an admin to unlock it (Staff accounts), or wait "
+                     f"{minutes} minute{'s' if minutes != 1 else ''}.")
+        else:
+            error = (f"Too many failed sign-ins for this account from your network. For your "
+                     f"security, wait {minutes} minute{'s' if minutes != 1 else ''} before "
+                     "trying again, or ask an admin to set a new password.")
         return (render_template("sign_in.html", next=target, username=username, error=error),
                 429, {"Retry-After": str(result.retry_after)})
     if not result.ok:
