@@ -6,9 +6,10 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-# The UK postcode format (outward code, then inward code), spaced or not, any case.
+# The UK postcode format (outward code, then inward code), however it is spaced ("LS9  7QT",
+# "LS97QT"), any case.
 POSTCODE = re.compile(
-    r"\b(GIR ?0AA|[A-PR-UWYZ](?:[0-9][0-9A-HJKPS-UW]?|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)\s?[0-9][ABD-HJLNP-UW-Z]{2})\b",
+    r"\b(GIR *0AA|[A-PR-UWYZ](?:[0-9][0-9A-HJKPS-UW]?|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)[ \t]*[0-9][ABD-HJLNP-UW-Z]{2})\b",
     re.I)
 _EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
 

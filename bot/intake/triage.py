@@ -42,6 +42,10 @@ _EMERGENCY_HAZARD = re.compile(
     r"(bulging|sagging|bowing) ceiling|"
     r"(water|leak)\w* (is |are )?(\w+ )?(through|from|in|out of) the (ceiling|light( fitting)?s?|electrics|"
     r"sockets?|fuse ?box|consumer unit)|"
+    r"(water|leak\w*|drip\w*|pour\w*|flood\w*|gush\w*)\b[^.!?]{0,40}\b(light fittings?|light switch|"
+    r"where the light is|the lights?|my lights?|electrics|electric|plug sockets?|sockets?|fuse ?box|"
+    r"consumer unit|wiring|meter)\b|"
+    r"(pouring|gushing|pissing|flooding) (out of|out|through|from|down) (the|my) ceiling|"
     r"water (near|round|around|on|in|into) the (electrics|sockets?|lights?|fuse ?box|consumer unit)|"
     r"structural (damage|collapse|failure)|no heating|no hot water|"
     r"flood(s|ed|ing)?\b(?![- ]?lights?)|sewage|"
@@ -59,6 +63,12 @@ _DANGER = re.compile(
     r"hit|hits|hitting|beat|beats|beating|beaten|harm\w*|scared|afraid|frightened|threat\w*|"
     r"exploit\w*|groom\w*|violen\w*|bruis\w*|locked in|starv\w*|domestic|controlling|attack\w*|"
     r"weapon|knife|gun)\b", re.I)
+
+
+def emergency_hazard(text: str) -> str | None:
+    """The words of an emergency hazard happening (gas, fire, flooding...), or None."""
+    match = _EMERGENCY_HAZARD.search(text or "")
+    return match.group(0) if match else None
 
 
 def mentions_danger(text: str) -> bool:

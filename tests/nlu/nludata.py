@@ -15,6 +15,9 @@ NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 HELDOUT_FILE = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 # Every held-out file: heldout.yml and later batches (heldout_*.yml), never trained on.
 HELDOUT_FILES = tuple([HELDOUT_FILE] + sorted(HELDOUT_FILE.parent.glob("heldout_*.yml")))
+# The real-writing set the classifier may be tuned on (its thresholds, the kinds of miss to
+# write training data for); never trained on either, and checked for leaks like the held-out.
+TUNING_FILES = tuple(sorted(HELDOUT_FILE.parent.glob("tuning_*.yml")))
 NEAR_DUPLICATE_JACCARD = 0.85
 # Stricter between the held-out sets and the training data: a held-out message that is a training
 # line with one word swapped measures memory, not understanding.
@@ -41,10 +44,13 @@ def read_examples(path: Path) -> list[Example]:
     for block in document.get("nlu") or []:
         if "intent" not in block:
             continue
-        for line in str(block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                out.append(Example(_strip_annotations(line[2:].strip()), block["intent"], path.name))
+        examples = block.get("examples") or ""
+        if isinstance(examples, list):  # the form with metadata: [{text: ..., metadata: ...}]
+            texts = [str(item.get("text") or "").strip() for item in examples if isinstance(item, dict)]
+        else:
+            texts = [line.strip()[2:].strip() for line in str(examples).splitlines()
+                     if line.strip().startswith("- ")]
+        out += [Example(_strip_annotations(text), block["intent"], path.name) for text in texts if text]
     return out
 
 

@@ -10,8 +10,8 @@ import yaml
 from bot.nlp import FEEDBACK_KINDS
 from bot.nlp.screen import SCREEN_INTENTS
 from bot.settings import PROJECT_ROOT
-from tests.nlu.nludata import (HELDOUT_FILE, HELDOUT_LEAK_JACCARD, NLU_DIR, heldout_examples, near_duplicates, tokens,
-                               training_examples)
+from tests.nlu.nludata import (HELDOUT_FILE, HELDOUT_FILES, HELDOUT_LEAK_JACCARD, NLU_DIR, TUNING_FILES,
+                               heldout_examples, near_duplicates, tokens, training_examples)
 
 MIN_PER_KIND = 80
 MIN_HELDOUT_PER_KIND = 25
@@ -25,7 +25,8 @@ def training():
 
 @pytest.fixture(scope="module")
 def heldout():
-    return heldout_examples()
+    """Every message never trained on: the held-out sets and the real-writing tuning set."""
+    return heldout_examples(HELDOUT_FILES + TUNING_FILES)
 
 
 def domain_intents() -> list[str]:
@@ -83,9 +84,11 @@ def test_near_duplicate_detector_finds_a_reworded_copy():
 
 
 def test_heldout_set_lives_outside_the_training_data():
-    assert HELDOUT_FILE.exists()
-    assert NLU_DIR not in HELDOUT_FILE.parents
-    assert (PROJECT_ROOT / "data") not in HELDOUT_FILE.parents
+    assert HELDOUT_FILE.exists() and any("real" in path.name for path in HELDOUT_FILES)
+    assert TUNING_FILES
+    for path in HELDOUT_FILES + TUNING_FILES:
+        assert NLU_DIR not in path.parents
+        assert (PROJECT_ROOT / "data") not in path.parents
 
 
 @pytest.mark.parametrize("kind", FEEDBACK_KINDS)

@@ -1,0 +1,227 @@
+"""Is a message a digression from the question asked, or does it carry a safety concern?
+
+A resident in the middle of a form may ask how long it takes, what the ombudsman is or what
+counts as a complaint, ask for a person, say stop, ask whether they are talking to a bot, or
+report an emergency or a safeguarding concern. Everything else is read as an answer to the
+question (bot.intake.reading). So a digression must be clear: a phrase made for it (these word
+lists, which staff can read and extend), or the classifier very sure of one of the digression
+intents. The safety words are narrower than the classifier: "the smell is awful" in an answer
+about mould is not a gas leak, "me and my two children" is not a safeguarding concern.
+
+Pure functions of the text (and the classifier's parse when there is one).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from bot.intake.triage import emergency_hazard
+
+# Digression topics are the intents the rules answer in the middle of a form.
+STOP = "stop"
+TIMESCALES = "ask_timescales"
+OMBUDSMAN = "ask_ombudsman"
+WHAT_COUNTS = "ask_what_counts_as_complaint"
+HUMAN = "request_human"
+EMERGENCY = "emergency"
+SAFEGUARDING = "safeguarding_concern"
+BOT = "bot_challenge"
+TOPICS = (STOP, TIMESCALES, OMBUDSMAN, WHAT_COUNTS, HUMAN, EMERGENCY, SAFEGUARDING, BOT)
+SAFETY = (EMERGENCY, SAFEGUARDING)
+# What the screen sets (no words, code, another language): answered by their own rules.
+SCREENED = ("empty_message", "markup_message", "other_language")
+
+_I = re.I | re.S
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight apostrophes, "u"/"r" spelt out, single spaces."""
+    text = (text or "").strip().lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\bu\b", "you", text)
+    text = re.sub(r"\br\b", "are", text)
+    text = re.sub(r"\bur\b", "your", text)
+    return re.sub(r"\s+", " ", text)
+
+
+# A message that is only a request to stop (anchored: "I just want it to stop" is an answer), or
+# starts with one and says why ("cancel please, I'll ring instead"); "stop him doing it" is an
+# answer, not a request to stop.
+_STOP = re.compile(
+    r"^(please |can you |can we |just |ok(ay)? |no |oh |actually |right |look |sorry |um+ |erm+ )*"
+    r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
+    r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
+    r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|don'?t (send|file|submit) "
+    r"(it|this|anything)|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
+    r"continue|go on with) (this|it)( any ?more)?|i'?ve changed my mind|changed my mind|start (again|over)|"
+    r"scrap (it|that|this|the lot)|i give up|leave it|bin (it|this)|nvm|i'?m not doing this( any ?more)?|"
+    r"i can'?t be bothered( with this)?)"
+    r"(?!\s+(the|him|her|them|people|kids|my|his|their|your|it (from|happening)|this from|that from|that|"
+    r"\w+ing\b|doing|from))([\s,.!;:-]|$)"
+    r"|\b(can|could) i (just )?(cancel|stop|withdraw)\b|\bcancel (the|my)( whole)? (complaint|report|request|"
+    r"thing|form|lot)\b", _I)
+_HUMAN = re.compile(
+    r"\b(speak|talk|chat|get through)( to| with)( a| an| someone| somebody| some1| an? actual| a real|"
+    r" real| the)?( real| actual| live)?( person| human| people| agent| adviser| advisor| operator|"
+    r" someone| somebody| member of staff| staff| manager| supervisor| your team| the office|"
+    r" housing officer| the housing officer| customer services)\b"
+    r"|\b(real|actual|live) (person|human|people)\b|\bhuman being\b"
+    r"|\b(can|could|will) (someone|somebody|a person|you|a human)( not)?( just)? (call|ring|phone|look|check|"
+    r"find|contact) (me|me up|my)\b|\bneed (someone|somebody|a person) to (ring|call|phone|contact) me\b"
+    r"|\b(ring|call|phone) me (instead|please)\b|\b(spoken|speak|talk|talked) to a manager\b"
+    r"|\b(give|get) me (a|the) (phone )?number (to|i can) (call|ring)\b"
+    r"|\bcan i (call|ring|phone) (you|someone|somebody)\b"
+    r"|^(human|agent|operator|a person|person|speak to (a )?person)\W*$", _I)
+_TIMESCALES = re.compile(
+    r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
+    r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
+    r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b", _I)
+_OMBUDSMAN = re.compile(r"\bombuds?m[ae]n\b|\bombudsperson\b", _I)
+_WHAT_COUNTS = re.compile(
+    r"\bwhat (counts|is|'?s) (as |classed as |classified as )?a complaint\b|\b(is|does) (this|that|it) (count|classed|class)\b"
+    r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
+    r"|\bsame as a complaint\b|\bis this a complaint\b|\bwon'?t (look at|treat|take) it as a complaint\b"
+    r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is) the difference between\b"
+    r"|\bwhat do(es)? (you|that) mean by (a )?complaint\b", _I)
+_BOT = re.compile(
+    r"\b(are|is) (you|this|it) (a |an |just a |some kind of )?(bot|robot|chat ?bot|computer|machine|ai|"
+    r"automated|real person|real|human|person)\b|\byou'?re (a |an |just a )?(bot|robot|computer|machine|ai)\b"
+    r"|\b(is|will|does) (a |an )?(real |actual )?(person|human|someone|somebody|anyone) (going to |gonna )?"
+    r"(read|see|look at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
+    r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
+    r"|\bam i (talking|speaking|chatting) (to|with) (a |an )?(bot|robot|real person|human|machine|computer|ai)\b",
+    _I)
+
+# Harm to a person: a safeguarding concern inside any answer.
+_HARM = re.compile(
+    r"\b(threaten(ed|ing|s)?|threats?|(hit|hits|hitting|punch(ed|ing)?|kick(ed|ing)?|slap(ped|ping)?|"
+    r"strangl\w*|choke[ds]?|choking|push(ed)?|shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
+    r"the children|his|their)\b|beat(s|ing|en)? (me|her|him|us|them|up)|"
+    r"(attack|assault)(ed|ing|s)?|stab(bed|bing)?|knife|knives|machete|weapon|gun\b|"
+    r"(going to|gonna|will|wants? to|said he'?d|said she'?d) (kill|hurt|burn|get|batter|do) (me|her|him|us|them|"
+    r"you|my \w+|our \w+|the \w+|his \w+|her \w+)|"
+    r"(hurting|hitting|smacking|beating|punching|kicking) (her|his|their|the|my) (kids?|children|child|baby|son|"
+    r"daughter|boy|girl|wife|partner|husband|mum|dad)|"
+    r"(found out|knows|know) where i live|sat outside (my|the|our) (house|flat|door|home)|"
+    r"watching (me|my house|my flat|the house)|smash(ed|ing)? (my|the|our|her|his) (window|door|car|windows)|"
+    r"scared to (stay|go out|leave|be (here|home|alone)|go home)|"
+    r"kick(ed|ing)? (it|the door|my door|our door|the window) (in|down)|"
+    r"(he'?s|she'?s|they'?re|someone'?s|is|are) (outside )?(again )?(now )?(kicking|banging on|trying to (kick|get) "
+    r"(in|through)) (the|my|our) (door|window)|"
+    r"kill (me|her|him|us|them|myself|himself|herself)|"
+    r"suicid\w*|self[- ]harm\w*|(don'?t|do not) want to (be here|live|go on)( any ?more)?|"
+    r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|"
+    r"domestic (abuse|violence)|(abus|neglect|groom|exploit)(ed|ing|e|s)? (me|her|him|the (kid|child|children)|"
+    r"my (kid|child|children|son|daughter|mum|mother|dad|father|nan|gran))|"
+    r"(child|kid|baby|children) (is |are )?(at risk|in danger|being (hurt|abused|neglected))|"
+    r"(he|she|they|someone)('s| is| are)? (hitting|beating|hurting|attacking) (her|him|them|me|someone)|"
+    r"screaming for help|(scared|frightened|afraid) for (my|her|his|their) (life|lives|safety)|"
+    r"(scared|frightened|afraid|terrified) of (him|her|them|my (ex|partner|husband|boyfriend|wife|son|dad))|"
+    r"my (ex|partner|husband|boyfriend|wife)( \w+)? (checks|controls|monitors|reads|watches) my|"
+    r"(he|she|they)('?d| would| will|'?ll) (kill|hurt|burn|stab|smash|batter|get|beat) |"
+    r"kick(ed|ing)? (the|my|our|her|his) door (in|down)|being (exploited|groomed|abused|neglected|hurt|hit|"
+    r"beaten|attacked|bullied|threatened)|followed me|following me|stalk\w*|"
+    r"(bruises?|bruised|marks|burns) (on|all over) (him|her|them|the (kid|child|baby|boy|girl))|"
+    r"(kids?|children|child|baby|toddler|girl|boy)( are| is| were| was|'?s been| has been| have been)? (left )?"
+    r"(alone|on (their|his|her) own|unattended)|left (alone|on (her|his|their) own)"
+    r"( all night| at night| overnight)?|needles|syringes|"
+    r"(don'?t|do not|can'?t) see the point (in|of) (going on|living|carrying on|anything)|"
+    r"unsafe at home|locked (me|her|him) in|sexual(ly)? (assault|abuse)\w*|rape[ds]?)\b", _I)
+# A medical emergency happening now: 999 first.
+_MEDICAL = re.compile(r"\b(collapsed|unconscious|not breathing|can'?t breathe|heart attack|having a stroke|"
+                      r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|fitting|seizure|(had|has had|'s had) a "
+                      r"(bad )?fall|fallen (over|down)|fallen and can'?t get up|can'?t get up (off|from) the floor|"
+                      r"not answering (the|her|his) door)\b", _I)
+# Health at risk from the home itself: damp and mould with a child or someone struggling to
+# breathe, or no heating with a baby or someone frail (Awaab's Law's emergencies).
+_HOME_HEALTH = re.compile(
+    r"(mou?ld|damp)[^!?]{0,100}\b(baby|newborn|toddler|child|kid|son|daughter|little one)\b[^!?]{0,80}"
+    r"\b(cough\w*|wheez\w*|breath\w*|asthma|chest infection|hospital|poorly)\b"
+    r"|\b(baby|newborn|toddler|child|kid|son|daughter|little one)('?s)?\b[^!?]{0,80}\b(cough\w*|wheez\w*|"
+    r"breath\w*|asthma|chest infection|hospital|poorly)\b[^!?]{0,80}(mou?ld|damp)"
+    r"|(mou?ld|damp)[^!?]{0,60}\b(baby|newborn|toddler|child|kid)('?s)? (room|bedroom)\b[^!?]{0,60}"
+    r"\b(cough\w*|wheez\w*|breath\w*|asthma|poorly)\b"
+    r"|\b(boiler|heating)[^.!?]{0,40}\b(packed in|broken|broke|not working|gone|died|bust|dead|off)\b[^!?]{0,80}"
+    r"\b(baby|newborn|toddler|\d+ ?(week|wk|month|mth)s? old|elderly|disabled|oxygen|pregnant|frail)\b"
+    r"|\b(no heating|no heat|freezing)\b[^!?]{0,80}\b(baby|newborn|toddler|\d+ ?(week|wk|month|mth|year|yr)s? old|"
+    r"elderly|disabled|oxygen|pregnant|frail)\b"
+    r"|\b(baby|newborn|toddler|\d+ ?(week|wk|month|mth|year|yr)s? old|elderly|disabled|pregnant)\b[^!?]{0,80}"
+    r"\b(no heating|freezing|no heat)\b", _I)
+# A hazard happening now (Awaab's Law's emergency hazards, bot.intake.triage), less the lack of
+# heating or hot water, which is urgent but not a danger to report to 999 on its own.
+_NOT_AN_EMERGENCY_ALONE = re.compile(r"^\s*(no heating|no hot water)\s*$", _I)
+
+
+@dataclass(frozen=True)
+class Digression:
+    topic: str
+    strong: bool   # a phrase made for it, not only the classifier's view
+
+
+def safety_in(text: str) -> str | None:
+    """EMERGENCY or SAFEGUARDING when the words carry one, else None."""
+    text = normalise(text)
+    if _HARM.search(text):
+        return SAFEGUARDING
+    if _MEDICAL.search(text) or _HOME_HEALTH.search(text):
+        return EMERGENCY
+    hazard = emergency_hazard(text)
+    if hazard and not _NOT_AN_EMERGENCY_ALONE.match(hazard):
+        return EMERGENCY
+    return None
+
+
+def _classifier(parse: Mapping[str, Any] | None) -> tuple[str | None, float]:
+    if not parse:
+        return None, 0.0
+    intent = parse.get("intent") or {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+    if name == "nlu_fallback":
+        ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+        if ranking:
+            name, confidence = ranking[0].get("name"), float(ranking[0].get("confidence") or 0.0)
+    return name, confidence
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"[\w']+", text or ""))
+
+
+def digression_in(text: str, parse: Mapping[str, Any] | None = None) -> Digression | None:
+    """The digression a message is, if it clearly is one (see the module's docstring)."""
+    said = normalise(text)
+    if not said or said.startswith("/"):
+        return None
+    stop = _STOP.match(said) or _STOP.search(said) if re.search(r"\b(cancel|withdraw)\b", said) else _STOP.match(said)
+    safety = safety_in(said)
+    if stop and safety:
+        return Digression(safety, True)
+    for pattern, topic in ((_OMBUDSMAN, OMBUDSMAN), (_WHAT_COUNTS, WHAT_COUNTS), (_BOT, BOT),
+                           (_HUMAN, HUMAN), (_TIMESCALES, TIMESCALES)):
+        found = pattern.search(said)
+        # "don't send it yet, can I talk to someone first": the question after a stop decides.
+        if found and (not stop or found.start() >= stop.end() - 1):
+            return Digression(topic, True)
+    if stop:
+        return Digression(STOP, True)
+    if safety:
+        return Digression(safety, True)
+    name, confidence = _classifier(parse)
+    if name in SCREENED:
+        return Digression(name, True)
+    if name in TOPICS and name not in SAFETY and confidence >= 0.9:
+        return Digression(name, False)
+    if name in SAFETY and confidence >= 0.9 and word_count(said) <= 12:
+        return Digression(name, False)
+    return None
+
+
+def is_short_digression(text: str, digression: Digression | None, words: int = 14) -> bool:
+    """A digression that is the whole message, not a sentence of an answer that mentions one."""
+    if digression is None:
+        return False
+    if digression.topic == STOP:
+        return True
+    said = normalise(text)
+    question = "?" in said
+    return word_count(said) <= words or (question and word_count(said) <= 2 * words)

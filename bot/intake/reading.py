@@ -1,0 +1,573 @@
+"""Read a resident's message as an answer to the question pending, by a reader made for that
+kind of question.
+
+While a question is pending the message is read first as its answer: a yes/no question by
+bot.intake.yesno ("no, it's for me", "nah", "go on then", "idk"), a date by bot.intake.dates
+with "still happening" and "since..." understood, a name as a name, an address by its postcode
+however it is spaced, contact details by what is in them, a choice by its words ("not urgent"
+is not urgent), and a free-text question as what it says. "Skip", "anonymous", "rather not" are
+understood at every question for personal details. Only a clear digression leaves the question
+(bot.intake.digressions: how long, the ombudsman, what counts, a person, stop, a bot, emergency
+or safeguarding words); and safety words inside an answer are reported with the answer, which
+is kept. At the summary, a message is a confirmation, a correction (of the answer it names, with
+the new value when it gives one), a digression, or unclear: never a new case.
+
+`read(question, text, ...)` is a pure function: the Rasa server uses it to decide what a message
+is before any rule runs (bot.rasa.reading), the action server to check the answer, and
+`make bench-conversations` to measure it on answers written by residents.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field as _field
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping
+
+from bot.intake import contact, dates, yesno
+from bot.intake.digressions import (SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
+                                    is_short_digression, normalise, safety_in, word_count)
+
+# What a reading is.
+YES, NO, UNSURE = yesno.YES, yesno.NO, yesno.UNSURE
+ANSWER = "answer"          # kept as given (value: the answer as stored)
+NONE = "none"              # "nothing to add" to an optional question
+SKIP = "skip"              # declines to give a personal detail
+DATE = "date"              # a date or period (date, ongoing)
+CHANGE = "change"          # at the summary: change `field` (None: not said which), `new_value`
+FIELD = "field"            # which answer to change: `field`
+CONFIRM = "confirm"        # at the summary: send it
+DIGRESSION = "digression"  # leaves the question: `topic`
+UNCLEAR = "unclear"        # fits neither: the question is asked again, put differently
+PAYLOAD = "payload"        # a button press ("/affirm"): read by Rasa, not here
+
+# The questions, by the reader that reads them.
+YES_NO = ("already_investigated", "legal_proceedings", "on_behalf", "representative_consent",
+          "share_details", "in_danger", "complaint_choice", "still_happening", "reuse_details")
+DATES = ("event_date_text", "aware_date_text")
+NAMES = ("name", "represented_name")
+PERSONAL = ("name", "address", "contact_details", "preferred_contact", "preferred_format")
+OPTIONAL = ("evidence", "reasonable_adjustments", "review_reasons", "affected",
+            "access_availability", "additional_information")
+CHOICES = ("urgency", "preferred_contact", "preferred_format", "feedback_kind", "service")
+SUMMARY, WHICH_ANSWER = "confirm", "field_to_change"
+
+_I = re.I | re.S
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: str
+    value: Any = None
+    topic: str | None = None          # DIGRESSION: the intent it is
+    safety: str | None = None         # emergency / safeguarding_concern carried by an answer
+    field: str | None = None          # CHANGE, FIELD: the answer meant
+    new_value: str | None = None      # CHANGE: the new answer given with it
+    ongoing: bool | None = None       # DATE: still happening
+    date: str | None = None           # DATE: ISO date it points at
+    details: dict = _field(default_factory=dict)  # postcode, email, phone found in it
+
+    def as_dict(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value not in (None, {})}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> "Reading | None":
+        if not data or "kind" not in data:
+            return None
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+    @property
+    def is_answer(self) -> bool:
+        return self.kind not in (DIGRESSION, UNCLEAR, PAYLOAD)
+
+
+# --- phrases every reader shares ------------------------------------------------------------------
+
+_SKIP = re.compile(
+    r"^(no,? |nah,? |nope,? |sorry,? |er+m*,? |um+,? )*(i'?d )?(rather|prefer|i prefer|i would prefer|i'?d prefer)"
+    r"( not| to not| not to)?( say| give( it| that| them)?| share( it| that)?| tell( you)?| to say| to give)?"
+    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\b(not giving|won'?t give|don'?t want to (give|share|say|leave)|"
+    r"not comfortable (giving|sharing)|not saying|i'?m not saying)( you)?( my| me| it| that| any| them| those)?"
+    r"( name| details| number| e-?mail| address| postcode| contact details| phone( number)?)?\b(?! is\b)"
+    r"|^no (name|details|number|e-?mail|address|contact)\b|\brather (i|we) (didn'?t|did not|don'?t|not)\b"
+    r"|\b(he|she|they)'?d rather (i|you|we) (didn'?t|did not|don'?t)\b"
+    r"|^skip( it| this| that)?\b|^pass\b|\bnone of (your|ur) business\b|\bnot telling\b"
+    r"|\bdon'?t want (them|him|her|anyone|anybody|people) (to )?(know|knowing|find out)"
+    r"|\b(don'?t|do not|please don'?t) (contact|call|ring|e-?mail|text|write to|phone) me\b"
+    r"|\bknow(ing)? it was me\b|\b(leave|keep) (my|me) (name|details)? ?(out|private|off)\b"
+    r"|^(no|nope|nah|no thanks?|no thank you|not really)[\s.!]*$", _I)
+_NOTHING = re.compile(
+    r"^(no+|nope|nah|none|nothing|n/?a|na|no thanks?|no thank you|not really|nothing (else|thanks|really|"
+    r"at all)|no,? (that'?s|thats) (it|all|fine)|that'?s (it|all)|nothing to add|i'?m (fine|ok|okay|good)|"
+    r"no,? (i'?m )?(fine|ok|okay|good)|not needed|no need|nope,? (all|i'?m) good|none (really|at all|thanks?)|"
+    r"no[,.]? nothing|not that i can think of|no,? not really|nah,? (i'?m )?(fine|good|ok)|not at the moment|"
+    r"no one else|nobody else|just me|skip( it| this)?|no evidence|no photos?|i don'?t have any|"
+    r"haven'?t got any|have no (evidence|photos|proof)|no,? i don'?t have any)[\s.!]*$", _I)
+_UNSURE_ALONE = re.compile(
+    r"^(i |i'?m )?(not sure|unsure|dunno|idk|no idea|don'?t know|do not know|can'?t remember|"
+    r"cannot remember|don'?t remember|not certain|no clue|i have no idea|haven'?t a clue|"
+    r"not a clue|can'?t recall|no idea tbh|idk tbh|i really don'?t know|genuinely don'?t know)"
+    r"([\s,.!?]+(sorry|tbh|really|to be honest|mate|love))*[\s.!?]*$", _I)
+
+# --- choices --------------------------------------------------------------------------------------
+
+_URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|not really)( that| very| too| really| an?| at all|"
+                              r" super| massively| a)? (urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
+                              r"|(nobody|no ?one|no-one|noone)( is|'s)? (in )?danger)\b", _I)
+# The words that name a level first, then what suggests one.
+_URGENCY = (
+    ("emergency", re.compile(r"\bemergency\b|\bdanger\w*\b|\bunsafe\b|\b(health|safety) (risk|now)\b"
+                             r"|\b(first|top) one\b|\bthe 1st\b", _I)),
+    ("urgent", re.compile(r"\burgent\w*\b|\b(middle|second|2nd) one\b|\bthe 2nd\b|\bmedium\b|\bmiddle\b"
+                          r"|\bmoderate\b", _I)),
+    ("routine", re.compile(r"\bcan wait\b|\broutine\b|\bno (rush|hurry)\b|\bnot urgent\b|\bnon[- ]urgent\b"
+                           r"|\b(last|bottom|third|3rd) one\b|\bnot (that|very|too|really) (urgent|important)\b"
+                           r"|\bnot important\b|\bno emergency\b|\bwhenever\b", _I)),
+)
+_URGENCY_HINTS = (
+    ("urgent", re.compile(r"\bcan'?t wait (weeks|long|ages|a month|months|forever|that long)\b|\bsoon\b"
+                          r"|\b(few|couple of|couple|next) days\b|\basap\b|\bquick(ly)?\b|\bthis week\b"
+                          r"|\bas soon as\b|\bwithin a (day|week)\b|\bpretty\b|\bfairly\b|\bquite\b", _I)),
+    ("emergency", re.compile(r"\b(right )?now\b|\bimmediately\b|\bstraight ?away\b|\bcan'?t (stay|live|use|"
+                             r"cope|sleep|breathe)\b|\btoday\b|\btonight\b", _I)),
+    ("routine", re.compile(r"\bwait\b|\bwhen(ever)? (you|u) (can|get)\b|\bin (your|ur) own time\b|\bminor\b"
+                           r"|\blow\b|\bno big deal\b|\bnot a big deal\b|\bin a few weeks\b|\bwon'?t hurt\b"
+                           r"|\bcan hold on\b|\bnot in a rush\b|\banother (week|few weeks|month|couple)\b", _I)),
+)
+_CONTACT_METHODS = (
+    ("email", r"e-?mail|mail|emial|emal|gmail|hotmail|inbox"),
+    ("text", r"text|txt|sms|message me|whats ?app|texting"),
+    ("phone", r"phone|call|ring|telephone|mobile|tel|calling|ringing|speak|voice"),
+    ("post", r"post|letter|write|writing|in writing|royal mail|paper"),
+)
+_ANY_WAY = re.compile(r"\b(don'?t mind|doesn'?t matter|any|either|whatever|whichever|no preference|"
+                      r"not bothered|easiest|up to you|any way|anyway|all (of them|fine))\b", _I)
+_FORMATS = (
+    ("large print", r"large|big(ger)? (print|font|writing|letters|text)|print bigger|font"),
+    ("easy read", r"easy[- ]?read|easy to read|simple|plain (english|language)|simpler"),
+    ("braille", r"braille|brail"),
+    ("audio", r"audio|recording|read (it )?(out|aloud|to me)|spoken|voice|listen"),
+    ("another language", r"language|translat\w*|interpret\w*|polish|urdu|arabic|somali|punjabi|bengali|"
+                         r"romanian|portuguese|spanish|french|welsh|gujarati|farsi|kurdish|tigrinya|"
+                         r"chinese|mandarin|cantonese|lithuanian|latvian|russian|ukrainian|turkish|"
+                         r"in my own|first language|native"),
+    ("bsl", r"bsl|sign language|signing"),
+    ("standard", r"standard|normal|usual|regular|ordinary|no,? (that'?s )?fine|as it is|any|nope|nah|no|not really|"
+                 r"nothing special|just e-?mail( it)?|e-?mail is fine|as normal|"
+                 r"doesn'?t matter|not needed|no need|none|no thanks?|email is fine|fine|just normal"),
+)
+_KINDS = (
+    ("complaint", r"complain\w*|unhappy|not happy|fed up|how (you'?ve|you have|they'?ve) (dealt|handled)|decision|"
+                  r"look at .{0,30} again|review|"
+                  r"dealt with|handled|first one|the first|make a complaint|it'?s a complaint|both|"
+                  r"disgust\w*|useless"),
+    ("service_request", r"repair|fix(ed)?|sort(ed)?|mend|get (it|something|this) done|done|request|"
+                        r"second one|the second|someone (out|round|to come)|send someone|just want it"),
+    ("asb_report", r"neighbou?r\w*|behaviou?r|anti[- ]?social|asb|noise|nuisance"),
+    ("comment", r"suggestion|comment|idea|feedback"),
+    ("compliment", r"thank\w*|compliment|prais\w*"),
+)
+
+
+def _choice(text: str, options) -> str | None:
+    for value, words in options:
+        if re.search(rf"\b({words})\b", text, _I):
+            return value
+    return None
+
+
+def read_urgency(said: str) -> str | None:
+    """emergency / urgent / routine: a level named wins over the words around it, and a level
+    denied ("not urgent", "not an emergency but soon") leaves what the rest says."""
+    negated = _URGENCY_NEGATED.search(said)
+    rest = _URGENCY_NEGATED.sub(" ", said) if negated else said
+    for table in (_URGENCY, _URGENCY_HINTS):
+        for level, words in table:
+            if negated and level == "emergency":
+                continue
+            if words.search(rest):
+                return level
+    if negated:
+        return "urgent" if re.search(r"emergency|danger", negated.group(0)) else "routine"
+    return None
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+_NAME_PREFIX = re.compile(
+    r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
+    r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
+    r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
+    r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
+_NAME_STOP = re.compile(r"\s*(,|;|(?<![A-Z])(?<!\b[A-Za-z])\.|!|\?|\(|\bbut\b|\band (i|my|me|everyone|people|you)\b|\beveryone\b|"
+                        r"\bbecause\b|\bcos\b|\bthough\b|\bfrom (flat|number|no|house|the)\b|\bat (number|no)\b|"
+                        r"\bof (flat|number)\b|\bflat\b|\bon the\b|\bplease\b|\bthanks\b|\bcheers\b|"
+                        r"\bta\b|\bbut\b| - |\bwho\b|\bthat'?s\b|\bshe'?s\b|\bhe'?s\b|\bmy (mum|dad|name)\b|\bx+\b)", _I)
+_TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|sir|dame|lady|lord|prof|cllr|councillor)\.?"
+# "my mum, Joan Fairclough", "Dad - Keith Lomax": the relation is not the name.
+_RELATION_FIRST = re.compile(
+    r"^(it'?s |its |for )?(my |our |the )?(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|"
+    r"daughter|wife|husband|partner|brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)"
+    r"('?s name is| is called| called|\s*[,:\-–]+\s*|\s+)(?=[A-Z])", re.S)
+_RELATION_FIRST = re.compile("(?i:" + _RELATION_FIRST.pattern[:_RELATION_FIRST.pattern.index("(?=[A-Z])")] + ")(?=[A-Z])",
+                             re.S)
+_NOT_NAME_WORDS = frozenset("""
+i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
+yes yeah what why how who when where want wanted trying try send change it its it's this that these
+those please sorry ok okay do does did have has had just anonymous anon rather prefer dont don't
+won't wont thanks thank hi hello here there compliment complaint repair same details name names
+give giving said say already told asked know think can could would should will shall bot person
+human stop cancel help again email phone number address postcode contact why wrong right sure
+his her hers their theirs our him them surname idk dunno unknown neighbour neighbor lad lass
+""".split())
+
+
+_RELATION_NAMED = re.compile(
+    r"(?i:\b(my|his|her|our|the|me) (mum|mom|mam|mother|dad|father|nan|gran|son|daughter|wife|husband|partner|"
+    r"brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)( is| called| named|,)?) "
+    r"([A-Z][a-z'’-]+( [A-Z][a-z'’-]+)?)\b|(?i:\b(called|named)) ([A-Z][a-z'’-]+( [A-Z][a-z'’-]+)?)\b")
+
+
+def read_name(text: str) -> str | None:
+    """The name in an answer to "what is your name?", or None when it does not look like one."""
+    found = _name_at_start(text)
+    if found:
+        return found
+    named = _RELATION_NAMED.search(text or "")
+    if named:
+        return named.group(4) or named.group(7)
+    return None
+
+
+def _name_at_start(text: str) -> str | None:
+    said = (text or "").strip().strip("\"'")
+    for _ in range(3):
+        said = _NAME_PREFIX.sub("", said).strip()
+        said = _RELATION_FIRST.sub("", said).strip()
+    said = _NAME_STOP.split(said, maxsplit=1)[0].strip(" -:.,")
+    words = said.split()
+    if not 1 <= len(words) <= 6:
+        return None
+    bare = [w for w in words if not re.fullmatch(_TITLES, w, _I)]
+    if not bare:
+        return None
+    for word in bare:
+        if not re.fullmatch(r"[^\W\d_]+([-'’.][^\W\d_]+)*\.?", word) and not re.fullmatch(r"[A-Za-z]\.", word):
+            return None
+        if word.lower().strip(".") in _NOT_NAME_WORDS:
+            return None
+    return " ".join(words)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+_ONGOING = re.compile(
+    r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bsince\b|\bcontinu\w+\b|\bevery (day|night|week|month)\b"
+    r"|\bon and off\b|\boff and on\b|\bgetting worse\b|\bto this day\b|\b(till|until|up to|right up to) "
+    r"(now|today|this day)\b|\bever since\b|\bhasn'?t (stopped|gone|been (fixed|sorted))\b|\bnever (stopped|"
+    r"been fixed|been sorted|went away|gone away)\b|\b(for|been) (the last |the past )?(\d+|a|an|one|two|three|"
+    r"four|five|six|few|couple of|several|many|some) (days?|weeks?|months?|years?)\b|\bfor (ages|years|months|"
+    r"weeks|a while|a long time|donkey'?s years)\b|\bcarr(y|ies|ied) on\b|\bkeeps? (happening|coming back)\b"
+    r"|\bbeen (going on |happening )?(for )?(ages|years|months|weeks|forever|a while|a long time)\b"
+    r"|\bgoing on\b|\bstill is\b"
+    r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b", _I)
+_NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )"
+                          r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
+                          r"only (the )?once|not any ?more|no longer|moved out)\b", _I)
+_VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long time|forever|donkey'?s years|"
+                           r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
+                           r"since the start|from the start|from day one|day one|beginning)\b", _I)
+_DURATION = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"a few|few|a couple of|couple of|a couple|several)\s*(days?|weeks?|months?|years?|fortnights?)\b",
+                       _I)
+_ABBREVIATIONS = ((r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bwks\b", "weeks"), (r"\bwk\b", "week"),
+                  (r"\b(mths|mnths|mons)\b", "months"), (r"\b(mth|mnth)\b", "month"),
+                  (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"))
+# When the resident became aware: the same moment as the event ("same day", "straight away").
+_AWARE_AT_ONCE = re.compile(r"\b(same (day|time)|the day it (happened|started)|straight ?away|immediately|right "
+                            r"away|at the time|when it (happened|started)|from the (start|beginning)|day one|"
+                            r"(i'?ve )?always known|told you)\b", _I)
+_PIECES = re.compile(r"\s*(?:[,;.!?]|\band\b|\bbut\b|\bso\b|\bthen\b|\bor\b|\babout\b|\baround\b|\bwhen\b|"
+                     r"\bafter\b|\bbecause\b|\bcos\b|\s-\s)\s*", _I)
+_BARE_DAY = re.compile(r"\b(the )?(\d{1,2})(st|nd|rd|th)\b", _I)
+
+
+_AGO = re.compile(r"\b(ago|back|before|previously|earlier)\b", _I)
+
+
+def _tidy_date_words(said: str) -> str:
+    """What dates.read_event_date takes more easily: "mid-August" as "mid August", "this morning
+    when I got up" as "this morning", "between the 10th and 12th" as "the 10th"."""
+    for pattern, replacement in _ABBREVIATIONS:
+        said = re.sub(pattern, replacement, said)
+    said = re.sub(r"^(a )?(week|month|year|fortnight) ago\b", r"1 \2 ago", said)
+    # A weekday before a day of the month: "Tues 17th" is the 17th just gone.
+    said = re.sub(r"\b(mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(day)?\.? (the )?(\d{1,2})(st|nd|rd|th)\b",
+                  r"the \4\5", said)
+    said = re.sub(r"\b(mid|early|late)-", r"\1 ", said)
+    said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
+    day = _BARE_DAY.search(said)
+    if day and re.search(r"\blast month\b", said):
+        return f"the {day.group(2)} of last month"
+    return said
+
+
+def read_date(text: str, now: datetime, question: str = "event_date_text") -> Reading:
+    """DATE (with the date it points at, if any, and whether it is still going on), UNSURE, or
+    UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
+    resident became aware of a problem is a moment: never "still going on"."""
+    said = _tidy_date_words(normalise(text))
+    ongoing = bool(_ONGOING.search(said)) and not _NOT_ONGOING.search(said)
+    duration = _DURATION.search(said)
+    if duration and not _AGO.search(said) and not _NOT_ONGOING.search(said):
+        ongoing = True  # "about 2 months": going on for two months
+    if question == "aware_date_text":
+        # When they became aware is a moment; only words saying it is still going on count.
+        ongoing = bool(re.search(r"\bstill\b(?! not)|\bongoing\b|\bbeen like (that|this)\b|\bgoing on\b",
+                                 said)) and not _NOT_ONGOING.search(said)
+
+    def dated(day: date | None) -> Reading:
+        return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
+
+    whole = dates.read_event_date(said, now)
+    if whole.kind == dates.DATE:
+        return dated(whole.date)
+    if whole.kind in (dates.FUTURE, dates.IMPOSSIBLE):
+        return Reading(UNCLEAR, value=whole.kind)
+    # A date inside a longer answer: "since they moved in, about 2 months"; "2024 and still there";
+    # "can't remember exactly, sometime in september".
+    for piece in [p for p in _PIECES.split(said) if p and p.strip()]:
+        part = dates.read_event_date(piece, now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
+    if duration:
+        part = dates.read_event_date(f"{duration.group(0)} ago", now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
+    day = _BARE_DAY.search(said)
+    if day:
+        part = dates.read_event_date(f"the {day.group(2)}{day.group(3)}", now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
+    if question == "aware_date_text" and _AWARE_AT_ONCE.search(said):
+        return dated(None)
+    if yesno.doubtful(said) and not ongoing:
+        return Reading(UNSURE)  # "can't remember, a while ago": no date to go on
+    if ongoing or _VAGUE_PERIOD.search(said):
+        if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said):
+            ongoing = True  # "ages": it has been going on for ages
+        return dated(None)
+    if whole.kind == dates.UNSURE or _UNSURE_ALONE.match(said):
+        return Reading(UNSURE)
+    return Reading(UNCLEAR, value=dates.UNREADABLE)
+
+
+# --- the readers ----------------------------------------------------------------------------------
+
+def _with_safety(reading: Reading, text: str) -> Reading:
+    """An answer that also carries safety words says so (the answer is kept)."""
+    safety = safety_in(text)
+    if safety and reading.is_answer and reading.safety is None:
+        return Reading(**{**asdict(reading), "safety": safety})
+    return reading
+
+
+def _leave(digression: Digression | None, text: str) -> Reading | None:
+    """The digression, when the message is one and is not also an answer of this question's kind."""
+    if digression is None:
+        return None
+    return Reading(DIGRESSION, topic=digression.topic)
+
+
+def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
+    if question == "share_details" and (contact.find_email(text) or contact.find_phone(text)):
+        return Reading(YES, value=True)
+    answer = yesno.read(question, text)
+    if digression is not None and digression.strong and digression.topic not in (STOP, *SAFETY_TOPICS) \
+            and not yesno.from_question_phrase(question, text) and not yesno.plainly_said(text):
+        return Reading(DIGRESSION, topic=digression.topic)
+    if digression is not None and digression.topic in SAFETY_TOPICS and question != "in_danger" and (
+            answer is None or _ASKING_WHAT_TO_DO.search(normalise(text))):
+        return Reading(DIGRESSION, topic=digression.topic)
+    if answer is not None and not (digression and digression.strong and digression.topic != STOP
+                                   and answer == UNSURE and question != "in_danger"):
+        if digression is not None and digression.topic == STOP and answer == NO and \
+                is_short_digression(text, digression):
+            return Reading(DIGRESSION, topic=STOP)
+        return Reading(answer, value={YES: True, NO: False}.get(answer))
+    return _leave(digression, text) or Reading(UNCLEAR)
+
+
+def _personal(question: str, text: str, said: str, digression: Digression | None, now) -> Reading | None:
+    """Name, address, contact details: what they hold, a refusal, or None."""
+    if question in NAMES:
+        name = read_name(text)
+        if name:
+            return Reading(ANSWER, value=name)
+    elif question == "address":
+        postcode = contact.find_postcode(text)
+        if postcode:
+            return Reading(ANSWER, value=text.strip(), details={"postcode": postcode})
+    elif question == "contact_details":
+        spelled = re.sub(r"\s+(at|@)\s+", "@", re.sub(r"\s+dot\s+", ".", text, flags=_I), flags=_I) \
+            if re.search(r"\bdot\b", text, _I) else text
+        email, phone = contact.find_email(spelled), contact.find_phone(text)
+        if email or phone:
+            found = {k: v for k, v in (("email", email), ("phone", phone)) if v}
+            return Reading(ANSWER, value=text.strip(), details=found)
+        if re.search(r"\bsame (as|details|ones|number|e-?mail)|\bas (before|above|earlier|last time)\b|"
+                     r"\byou('ve)? (already )?(have|got) (it|them|my)", said, _I):
+            return Reading(ANSWER, value="same as before", details={"reuse": True})
+    if _SKIP.search(said) and not (digression and digression.strong and digression.topic != STOP):
+        return Reading(SKIP)
+    if question == "address" and len(said) >= 8 and not digression and re.search(r"\d|road|street|st\b|"
+                                                                                  r"lane|close|avenue|court|"
+                                                                                  r"house|flat|way|drive|"
+                                                                                  r"crescent|place|gardens|"
+                                                                                  r"tower|estate|terrace|walk|"
+                                                                                  r"row|mews|green|grove|hill|"
+                                                                                  r"park|rise|square|view|yard|"
+                                                                                  r"parade|mount|wharf|apartment|"
+                                                                                  r"bungalow|block|lodge", said):
+        return Reading(ANSWER, value=text.strip())
+    return None
+
+
+# What an answer to some free-text questions looks like: a safety report without it (or asking
+# what to do) is a digression, with it an answer that also carries the concern.
+_ANSWER_SHAPE = {
+    "location": r"room|kitchen|bathroom|bedroom|lounge|living|hall|landing|stairs|stairwell|ceiling|wall|"
+                r"floor|window|door|garden|loft|flat|house|block|car ?park|outside|upstairs|downstairs|\d|"
+                r"road|street|close|court|tower|estate|front|back|corridor|lift|bins?|shed|garage|balcony|"
+                r"toilet|boiler|cupboard|entrance|communal|next door|above|below",
+    "access_availability": r"day|morning|afternoon|evening|any ?time|weekday|weekend|monday|tuesday|wednesday|"
+                           r"thursday|friday|saturday|sunday|am\b|pm\b|\d|home|\bin\b|key|dog|cat|pet|"
+                           r"parking|after|before|except|anytime|whenever|asap|need someone|today|tomorrow",
+    "frequency": r"every|night|day|week|weekend|times?|once|twice|daily|constantly|always|often|sometimes|"
+                 r"all the|morning|evening|hour|now and then|regularly|non ?stop|\d",
+    "evidence": r"photo|picture|pic|video|record|diary|log|note|screenshot|footage|camera|doorbell|witness|"
+                r"none|nothing|\bno\b|texts?|messages?|letters?|emails?",
+    "affected": r"\bme\b|\bmy\b|\bus\b|\bwe\b|\bour\b|family|kids|children|son|daughter|household|"
+                r"neighbou?r|everyone|whole|mum|dad|partner|wife|husband|nobody|just|all of",
+    "desired_outcome": r"want|fix|repair|sort|apolog|compensat|refund|move|rehous|transfer|\bstop\b|action|"
+                       r"need|like|done|replace|evict|remove|deal with",
+}
+# Leaving the question for the safety report: "never mind that, my kitchen's flooding".
+_LEAVING = re.compile(r"^(never ?mind|forget (that|this|the)|hang on|hold on|wait|sorry|help|quick)\b", _I)
+_ASKING_WHAT_TO_DO = re.compile(r"\?|\b(should i|what do i do|what should i|who do i (tell|call|ring)|"
+                                r"help me|help!|do i (ring|call))\b", _I)
+
+
+def _free_text(question: str, text: str, said: str, digression: Digression | None) -> Reading:
+    safety_topic = digression is not None and digression.topic in ("emergency", "safeguarding_concern")
+    if digression is not None and not safety_topic and (
+            digression.topic == STOP or is_short_digression(text, digression)):
+        return Reading(DIGRESSION, topic=digression.topic)
+    if safety_topic:
+        shape = _ANSWER_SHAPE.get(question)
+        answers_it = shape is None or re.search(shape, said, _I)
+        if not answers_it or (_ASKING_WHAT_TO_DO.search(said) and word_count(said) <= 16) or _LEAVING.search(said) or \
+                (not digression.strong and word_count(said) <= 8):
+            return Reading(DIGRESSION, topic=digression.topic)
+    if question in OPTIONAL and _NOTHING.match(said):
+        return Reading(NONE, value="none")
+    if _UNSURE_ALONE.match(said) or (yesno.doubtful(said) and (
+            "?" in said or re.search(r"^\W*\w+( \w+)?\W+(really|tbh|sorry|mate|love)\W*$", said))):
+        return Reading(UNSURE, value=text.strip())
+    return _with_safety(Reading(ANSWER, value=text.strip()), text)
+
+
+def _choice_reading(question: str, text: str, said: str, digression: Digression | None) -> Reading | None:
+    if question == "urgency":
+        level = read_urgency(said)
+        return Reading(ANSWER, value=level) if level else None
+    if question == "preferred_contact":
+        method = _choice(said, _CONTACT_METHODS)
+        if method:
+            return Reading(ANSWER, value=method)
+        if _ANY_WAY.search(said):
+            return Reading(ANSWER, value=None, details={"any": True})
+        return None
+    if question == "preferred_format":
+        found = _choice(said, _FORMATS)
+        if found == "standard" and digression is not None:
+            return None
+        return Reading(ANSWER, value=found) if found else None
+    if question == "feedback_kind":
+        kind = _choice(said, _KINDS)
+        return Reading(ANSWER, value=kind) if kind else None
+    if question == "service":
+        return Reading(ANSWER, value=text.strip()) if said else None
+    return None
+
+
+def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
+         now: datetime | None = None, changeable: Iterable[str] = ()) -> Reading:
+    """The message `text` read as the answer to `question` (a slot name, SUMMARY or
+    WHICH_ANSWER). `parse` is the classifier's (for digressions it is very sure of); `now` the
+    time dates are read at; `changeable` the answers the summary shows."""
+    text = text if isinstance(text, str) else ""
+    said = normalise(text)
+    if said.startswith("/"):
+        return Reading(PAYLOAD)
+    if not said:
+        return Reading(UNCLEAR)
+    now = now or datetime.now(dates.UK)
+    digression = digression_in(text, parse)
+    if question == SUMMARY:
+        from bot.intake import corrections
+
+        return corrections.read_summary_answer(text, digression, list(changeable), now)
+    if question == WHICH_ANSWER:
+        from bot.intake import corrections
+
+        return corrections.read_which_answer(text, digression, list(changeable))
+    if question in YES_NO:
+        return _with_safety(_yes_no(question, text, digression), text) if question != "in_danger" \
+            else _yes_no(question, text, digression)
+    if question in DATES:
+        reading = read_date(text, now, question)
+        if digression is not None and digression.topic in SAFETY_TOPICS and _ASKING_WHAT_TO_DO.search(said):
+            return Reading(DIGRESSION, topic=digression.topic)
+        if digression is not None and (reading.kind != DATE or (
+                digression.topic not in ("emergency", "safeguarding_concern")
+                and is_short_digression(text, digression, 6) and not reading.date)):
+            return Reading(DIGRESSION, topic=digression.topic)
+        return _with_safety(reading, text)
+    if question in CHOICES:
+        if yesno.doubtful(said) and question in ("urgency", "feedback_kind"):
+            return Reading(UNSURE)
+        found = _choice_reading(question, text, said, digression)
+        if found is None and question == "preferred_contact" and _SKIP.search(said):
+            found = Reading(SKIP)
+        asks_back = digression is not None and digression.strong and "?" in said
+        if found is not None and not asks_back and (
+                question == "urgency" or digression is None or not is_short_digression(text, digression)):
+            return _with_safety(found, text)
+        return _leave(digression, text) or (Reading(UNSURE) if _UNSURE_ALONE.match(said) else Reading(UNCLEAR))
+    if question in PERSONAL or question in NAMES:
+        found = _personal(question, text, said, digression, now)
+        if found is not None:
+            return _with_safety(found, text)
+        return _leave(digression, text) or (Reading(UNSURE) if _UNSURE_ALONE.match(said) else Reading(UNCLEAR))
+    if question == "case_reference":
+        from bot.intake.existing import find_reference
+
+        reference, _ = find_reference(text)
+        if reference:
+            return Reading(ANSWER, value=reference)
+        if digression is not None:
+            return Reading(DIGRESSION, topic=digression.topic)
+        if _UNSURE_ALONE.match(said) or yesno.doubtful(said) or re.search(
+                r"\b(lost|don'?t have|can'?t find|no idea|forgot|haven'?t got|not got|what ref\w*|"
+                r"(nobody|no one|no-one|never) (gave|give|given|sent)|never (got|had|given))\b", said):
+            return Reading(UNSURE)
+        return _leave(digression, text) or Reading(UNCLEAR, value=text.strip())
+    if question == "verification":
+        postcode, email = contact.find_postcode(text), contact.find_email(text)
+        if postcode or email:
+            return Reading(ANSWER, value=postcode or email)
+        if _UNSURE_ALONE.match(said) or yesno.doubtful(said):
+            return Reading(UNSURE)
+        return _leave(digression, text) or Reading(ANSWER, value=text.strip())
+    return _free_text(question, text, said, digression)

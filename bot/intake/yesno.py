@@ -1,0 +1,246 @@
+"""Yes, no or not sure: an answer to a yes/no question, read in the light of that question.
+
+People rarely type a bare "yes" or "no". To "Are you making this complaint for someone else?"
+they write "no, it's for me", "just me", "yes its for my mum", "she asked me to"; to "Is anyone
+in danger right now?" "not at the moment"; to "Would you like to make a complaint?" "no I just
+want it sorted". So each question has its own phrases, tried first, and then the plain ways of
+saying yes and no ("yep", "go on then", "nah", "not yet"...). "Not sure", "idk", "can't remember"
+are UNSURE and never taken as yes. None means the message says neither.
+
+Word lists, not a model: what they decide is filed on a case, so staff must be able to read and
+extend them. Pure functions.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.intake.digressions import normalise
+
+YES, NO, UNSURE = "yes", "no", "unsure"
+
+_I = re.I | re.S
+_FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|haha|ha|hi|hello|right|ok so|"
+                     r"honestly|tbh|to be honest|sorry|and|but)[\s,.!]+)+", _I)
+
+_THINK_YES = re.compile(r"^(i think so|i believe so|i reckon so|think so|i guess so|probably|"
+                        r"most likely|pretty sure (yes|yeah|it is|they have|i have)|i'?m pretty sure)\b", _I)
+_THINK_NO = re.compile(r"^(i (don'?t|do not|dont) think so|(i )?(don'?t|dont) think so|i doubt it|"
+                       r"probably not|i don'?t believe so|not that i know of|not as far as i know|"
+                       r"i don'?t think (they|you|we|anyone|anybody|it|she|he) (have|has|did|do|is|are)|"
+                       r"pretty sure (not|no)|not to my knowledge|i don'?t think there (is|was)|"
+                       r"i'?m pretty sure (not|no|they haven'?t|nobody))\b", _I)
+# Doubt at the start of an answer: "not sure, someone rang me once?" is not a no.
+_DOUBT_FIRST = re.compile(
+    r"^(idk|dunno|d'?know|no idea|no clue|not (sure|certain|100 ?%)|unsure|can'?t (remember|rember|recall|say)|"
+    r"cannot (remember|say)|don'?t (know|no|remember|recall)|dont (know|no)|do not (know|remember)|"
+    r"i (don'?t|dont|do not) (know|no|remember)|i'?m not (sure|certain)|im not (sure|certain)|"
+    r"kind of|kinda|sort of|sorta|both( really)?|a bit of both|half and half|yes and no|it depends|"
+    r"depends|hard to say|couldn'?t (tell|say)|i can'?t say|not (really )?sure|no (idea|clue)|"
+    r"possibly|maybe|perhaps|might (have|be|do)|could (have|be)|er+m* not sure|you tell me|"
+    r"you('d| would| should) know|check (your|the) records|you'?ve got the records)\b", _I)
+# Said plainly in the middle of a "yes": a yes in doubt is taken as not sure, never as yes.
+_DOUBT_ANYWHERE = re.compile(
+    r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
+    r"can'?t (remember|say|be sure)|not 100)\b", _I)
+# Ways of saying yes that start like a no.
+_YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a problem|nothing against it|"
+                             r"happy to|happy for (you|that|it)|fine by me|that'?s fine|thats fine|"
+                             r"by all means|why not|i don'?t mind|dont mind|don'?t see why not)\b", _I)
+_UNSURE = re.compile(
+    r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
+    r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
+    r"not 100 ?%?|hard to say|who knows|not too sure|no idea tbh|couldn'?t (tell|say)( you)?|"
+    r"(i'?m |i am )?(confused|not clear)|what do you mean|don'?t understand( the question)?|"
+    r"(it |that )?(might|may|could) (have|be|of)|maybe|possibly|perhaps|might do)\b"
+    r"|^\?+$|^(hmm+|erm+|um+)[\s.?]*$", _I)
+
+_YES_START = re.compile(
+    r"^(yes+|yeah+|yea|yeh|yep+|yup|yh|ya|yas|aye|ay|sure|ok(ay)?|okey|k|kk|correct|right|"
+    r"absolutely|definitely|def|of course|certainly|indeed|affirmative|please|yes please|"
+    r"go on( then)?|go ahead|that'?s right|true|100 ?%|for sure|course|deffo|totally|defo|yy|y|ye|yeh|"
+    r"obviously|clearly|naturally|too right|you bet|yessir|affirm)\b", _I)
+_NO_START = re.compile(
+    r"^(no+|nope|nah+|na|naw|nay|noo+|nay|n|not really|not at all|not yet|never|negative|"
+    r"none|nothing|no way|not|nobody|no one|noone|no-one|neither)\b", _I)
+_YES_ANYWHERE = re.compile(r"\b(yes|yeah|yep|yup|aye)\b", _I)
+# The answer said last: "I'd like to know what's happening so yes".
+_ENDS_YES = re.compile(r"\b(so|then|and)?\s*(yes|yeah|yep|yup|aye|please)[\s.!]*$", _I)
+_ENDS_NO = re.compile(r"\b(so|then|and)?\s*(no|nope|nah|not really)[\s.!]*$", _I)
+_NO_ANYWHERE = re.compile(r"\b(no|nope|nah|not yet)\b", _I)
+
+_PEOPLE = (r"mum|mom|mam|mummy|mother|dad|father|parents?|nan|nana|nanna|gran|grandma|grandmother|granny|"
+           r"grandad|granddad|grandfather|grandpa|son|daughter|kids?|child|children|baby|wife|husband|"
+           r"partner|fianc\w*|brother|sister|bro|sis|aunt|auntie|aunty|uncle|cousin|niece|nephew|"
+           r"friend|mate|neighbou?r|client|tenant|resident|constituent|relative|family( member)?|"
+           r"in-?laws?|mother-in-law|father-in-law|boyfriend|girlfriend|lodger|service user|"
+           r"grandson|granddaughter|stepmum|stepdad|step-?mother|step-?father|old lady|old man|"
+           r"elderly (mum|dad|mother|father|neighbou?r|lady|man)")
+_ROLES = (r"son|daughter|carer|career|advocate|councillor|mp|support worker|social worker|friend|"
+          r"neighbou?r|brother|sister|grandson|granddaughter|nephew|niece|key ?worker|"
+          r"power of attorney|next of kin|partner|wife|husband|mum|dad|mother|father|guardian|"
+          r"representative|solicitor|keyworker")
+
+# Each question's own phrases: (yes pattern, no pattern), tried before the plain yes and no.
+_QUESTION_PHRASES: dict[str, tuple[str, str]] = {
+    "on_behalf": (
+        rf"\b(for|on behalf of|behalf of|about)( my| our| a| an| the| me)? ({_PEOPLE})\b"
+        rf"|\bmy ({_PEOPLE})('?s)? (flat|house|home|place|bungalow|tenancy|complaint)\b"
+        rf"|\b(he|she|they) (asked|wants|wanted) me\b|\bon (his|her|their) behalf\b"
+        rf"|\b(i'?m|i am|im) (his|her|their|the) ({_ROLES})\b|\bsome(one|body) else\b"
+        rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its) (his|her|their) (flat|house|home|tenancy)\b",
+        r"\b(for )?(me|myself|meself)\b|\bjust me\b|\bmy own\b|\b(i'?m|i am|im) the tenant\b"
+        r"|\b(it'?s|its) (for )?me\b|\b(it'?s|its) mine\b|\bme personally\b|\bmy (own )?(flat|house|home|place)\b"
+        r"|\bi live (here|there|alone|on my own)\b|\bnobody else\b|\bno one else\b|\bwho else\b"),
+    "share_details": (
+        r"\b(give|giving|here'?s|here are|take|have|use) (you )?(my|me) (details|number|e-?mail|name|contact)"
+        r"|\bhappy (to|for you to) (give|share|be contacted|hear|contact)|\byou can (contact|ring|call|e-?mail|"
+        r"text|reach) me|\b(please )?(contact|ring|call|e-?mail|text) me\b|\bi'?ll give\b|\bgive (my )?details"
+        r"|\b(i )?(want|would like|need) (to (know|hear)|you to (contact|reply|get back))"
+        r"|\bkeep me (updated|informed|posted)|\blet me know\b|\bget back to me\b|\bdetails\b(?! no)",
+        r"\banon\w*|\banonymous\w*|\bstay (anon\w*|private|secret)|\brather not|\bprefer not|\bi'?d rather\b"
+        r"|\bdon'?t want (to give|to share|to say|them|him|her|anyone|anybody|my name|it known|people)"
+        r"|\bno (details|name)|\bkeep (me|my name|it|this|my details) (out|anonymous|private|secret|confidential)"
+        r"|\bdon'?t (contact|call|ring|e-?mail|text|come round to) me|\bnot giving\b|\bwithout (my )?(name|details)"
+        r"|\bknow(ing)? it was me\b|\bfind out it was me\b|\bscared (he|she|they)'?ll\b|\bno thanks?\b"),
+    "reuse_details": (
+        r"\bsame\b(?! (as|details|ones|number|e-?mail)? ?(but|except))|\buse (them|those|the same|"
+        r"my (old|earlier|previous|last))\b|\b(they'?re|they are|those are|that'?s|thats)( all)? (still )?"
+        r"(right|correct|fine|the same|good|ok)\b|\bnothing'?s changed\b|\bnot changed\b|\bstill the same\b",
+        r"\bdifferent\b|\bchanged\b|\bnew (number|phone|e-?mail|address|mobile)\b|\b(number|phone|e-?mail|"
+        r"address|mobile)( is| has)? (different|changed|new|wrong)|\bbut my (e-?mail|number|phone|address|"
+        r"mobile|name)\b|\bgive you (new|different|other)\b|\bnot (the )?same\b|\bupdate (them|my)\b"),
+    "representative_consent": (
+        r"\bpower of attorney\b|\b(lpa|poa)\b|\b(he|she|they)('?s| is| are)? (happy|fine|ok|okay|alright) "
+        r"(for me|with (it|me|that))|\b(he|she|they) (agreed|said (yes|i can|it'?s fine)|asked me|wants me|knows)\b"
+        r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\bthey signed\b"
+        r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b|\bthey'?re (sat|sitting) (next to|with) me\b",
+        r"\bnot yet\b|\bnot in writing\b|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask)\b"
+        r"|\b(he|she|they) "
+        r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"),
+    "in_danger": (
+        r"(?<!nobody)(?<!no one)(?<!noone)(?<!nobody's)(?<!no one's)\b(right now|at the moment|as we speak|atm)\b"
+        r"(?<!not right now)(?<!not at the moment)"
+        r"|(?<!nobody)(?<!no one)(?<!noone)\b(is|are|'s) in danger\b|\bhe'?s got a (knife|weapon|gun)\b|\b(hitting|attacking|beating|"
+        r"threatening) (her|him|them|me|us|someone)\b|\bcall(ing)? (the )?police\b|\bneed help now\b",
+        r"\b(nobody|no ?one|no-one)('?s| is| are)? in danger\b|\bjust (noise|music|shouting)\b"
+        r"|\bnot (right )?now\b|\bnot at the moment\b|\bnot (currently|at present|today)\b|\b(everyone|we|i|"
+        r"they|he|she|the kids)('?s|'?re| is| are| am)? (fine|ok|okay|alright|safe)\b|\bno ?one (is|'s)\b"
+        r"|\bnobody (is|'s)\b"),
+    "complaint_choice": (
+        r"\b(make|log|raise|put in|file|lodge|do|want to make) (a |the |an official |a formal )?complaint\b"
+        r"|\b(i )?(want|wanna|would like|'d like) to complain\b|^complain\b|\byes,? complain\b"
+        r"|\btoo right\b|\bdamn right\b|\bdefinitely complain",
+        r"\bcarry on\b|\bjust (want|need|wanted|like) (it|them|this|that|the \w+|him|her|someone)\b"
+        r"|\b(no|don'?t) need\b|\bnot (a |to )?complain\w*\b|\bdon'?t want to (complain|make a (complaint|fuss))\b"
+        r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"),
+    "already_investigated": (
+        r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|responded|replied|"
+        r"sent (me )?(a|the|your) (final )?(response|letter|reply|decision))\b|\bfinal (response|reply|decision|"
+        r"letter)\b(?! ?(yet|never))|\b(got|had|received) (a|the|your) (final )?(response|reply|letter|decision)\b"
+        r"|\bstage (2|two)\b|\bthis is (my )?(second|2nd|another) complaint\b",
+        r"\b(nobody|no ?one|no-one|you|they|u)( has| have|'ve| had)? (never|not|n'?t)\b.{0,30}(investigat|looked|"
+        r"respond|repl|got back|done anything|did anything)|\b(nobody|no ?one|no-one)( has| have)?( ever| even| actually|"
+        r" really| yet)? (investigated|looked into|responded|replied|got back|done anything|did anything|came)\b"
+        r"|\bnothing final\b|\bnot (the |a )?final\b|\bno final\b"
+        r"|\bfirst time\b|\bnever (complained|reported|heard|had|got)\b|\bthis is (the|my) first\b"
+        r"|\bnot (yet|been investigated|investigated)\b|\bhaven'?t (complained|heard|had|got)\b"
+        r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"),
+    "legal_proceedings": (
+        r"\b(solicitor|lawyer|claim)s?( has| have| is| was)? (issued|filed|lodged|started|taken|submitted)"
+        r"|\b(it'?s|its|it has|it'?s already) (gone|been) to court\b|\bcourt (case|hearing|date|papers)\b"
+        r"|\b(taking|taken|took) (you|them|it) to court\b|\b(started|issued|filed) (a |the )?(claim|proceedings)\b"
+        r"|\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b|\bcounty court\b"
+        r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b",
+        r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b|\bhaven'?t\b|\bnothing (has been )?"
+        r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
+        r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"),
+    "still_happening": (
+        r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bevery (day|night|week|morning|evening)\b|\bgetting worse\b"
+        r"|\bon and off\b|\boff and on\b|\bcomes and goes\b|\bnow and (then|again)\b|\bagain\b"
+        r"|\b(hasn'?t|has not|have not|haven'?t|isn'?t|is not|not been|never been|never got|wasn'?t|was not)"
+        r" ?(stopped|gone|been fixed|been sorted|fixed|sorted|resolved|repaired|dealt with|cleared)\b"
+        r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
+        r"|\bcoming back\b|\bkeeps (happening|coming|going)\b",
+        r"\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|resolved|repaired|"
+        r"gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b|\bone[- ]off\b"
+        r"|\b(only|just) (the )?once\b|(?<!n't )(?<!nt )(?<!not )(?<!never )\bstopped\b|\bover now\b"
+        r"|\bfinished\b|\ball (good|fine|sorted) now\b"),
+}
+_PHRASES = {question: (re.compile(yes, _I), re.compile(no, _I))
+            for question, (yes, no) in _QUESTION_PHRASES.items()}
+# Phrases that say "yes" or "no" plainly whatever the question.
+_PLAIN_NO = re.compile(r"\b(not yet|no thanks?|no thank you|not really|definitely not|certainly not|"
+                       r"absolutely not|of course not|nope|nah)\b", _I)
+
+
+def doubtful(said: str) -> bool:
+    """Whether an answer starts with doubt ("not sure, ...", "dunno really", "can't say")."""
+    return bool(_DOUBT_FIRST.search(_FILLER.sub("", normalise(said)).strip(" .!,")))
+
+
+_PLAIN = re.compile(r"^(yes+|yeah+|yep+|yup|aye|no+|nope|nah+)\b\W*(and|but|,|-|\.|!|$)", _I)
+
+
+def plainly_said(text: str) -> bool:
+    """Whether the answer opens with a plain yes or no ("yes and I've been to the ombudsman")."""
+    return bool(_PLAIN.search(_FILLER.sub("", normalise(text))))
+
+
+def from_question_phrase(question: str, text: str) -> bool:
+    """Whether the question's own phrases (not only a plain yes or no) say the answer."""
+    phrases = _PHRASES.get(question)
+    said = _FILLER.sub("", normalise(text))
+    return bool(phrases and (phrases[0].search(said) or phrases[1].search(said)))
+
+
+def read(question: str, text: str) -> str | None:
+    """YES, NO or UNSURE for the message as an answer to the yes/no `question`; None when it
+    says neither."""
+    said = _FILLER.sub("", normalise(text)).strip(" .!,")
+    if not said:
+        return None
+    phrases = _PHRASES.get(question)
+    if _DOUBT_FIRST.search(said):
+        return UNSURE
+    if _YES_DESPITE_NO.search(said):
+        return YES
+    if _THINK_NO.search(said):
+        return NO
+    if _THINK_YES.search(said):
+        return YES
+    yes_phrase = bool(phrases and phrases[0].search(said))
+    no_phrase = bool(phrases and phrases[1].search(said))
+    starts_yes, starts_no = bool(_YES_START.search(said)), bool(_NO_START.search(said))
+    unsure = bool(_UNSURE.search(said))
+    if unsure and not (yes_phrase or no_phrase) and not (starts_yes or starts_no):
+        return UNSURE
+    if unsure and (starts_no and re.match(r"^no (idea|clue)\b", said)):
+        return UNSURE
+    if yes_phrase != no_phrase:
+        if yes_phrase and _DOUBT_ANYWHERE.search(said):
+            return UNSURE
+        return YES if yes_phrase else NO
+    if yes_phrase and no_phrase:
+        # Both: the question's "yes" phrase names what a "no" start might deny ("no, it's for my
+        # mum") only for whom; otherwise the start decides.
+        if question == "on_behalf":
+            return YES
+        if starts_yes != starts_no:
+            return YES if starts_yes else NO
+        return None
+    if _PLAIN_NO.search(said):
+        return NO
+    if starts_yes != starts_no:
+        if starts_yes and _DOUBT_ANYWHERE.search(said):
+            return UNSURE
+        return YES if starts_yes else NO
+    if unsure:
+        return UNSURE
+    ends_yes, ends_no = bool(_ENDS_YES.search(said)), bool(_ENDS_NO.search(said))
+    if ends_yes != ends_no:
+        return YES if ends_yes else NO
+    if len(said.split()) <= 6:
+        yes_word, no_word = bool(_YES_ANYWHERE.search(said)), bool(_NO_ANYWHERE.search(said))
+        if yes_word != no_word:
+            return YES if yes_word else NO
+    return None

@@ -1,0 +1,180 @@
+"""The resident-answer sets and how a reading is scored against their labels.
+
+Each set (answers_*.yml) holds answers written blind by someone who had not seen the code or the
+training data, each labelled with what it means. `answers_dev.yml` may be looked at and tuned
+on; `answers_blind.yml` is held out: it is only measured (its misreadings are printed by the
+benchmark, never copied into rules). Used by `make bench-conversations` and its CI floor.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from bot.intake import reading as r
+from bot.intake.fields import FIELD_LABELS
+
+HERE = Path(__file__).resolve().parent
+DEV_FILE = HERE / "answers_dev.yml"
+BLIND_FILE = HERE / "answers_blind.yml"
+# "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
+# The answers a summary can name (every kind's).
+CHANGEABLE = tuple(FIELD_LABELS) + ("still_happening", "aware_date_text")
+# The label sets' names for what the assistant calls otherwise.
+QUESTION_NAMES = {"aware_date": "aware_date_text"}
+TOPIC_NAMES = {"ask_what_counts": "ask_what_counts_as_complaint", "safeguarding": "safeguarding_concern"}
+FIELD_NAMES = {"aware_date": "aware_date_text"}
+EXCLUDING = ("already_investigated", "legal_proceedings")
+TITLES = re.compile(r"^(mr|mrs|ms|miss|mx|dr|rev|cllr|councillor)\.?\s+", re.I)
+
+
+@dataclass
+class Item:
+    question: str
+    text: str
+    label: str
+    extra: dict
+    source: str
+
+    @property
+    def asked(self) -> str:
+        return QUESTION_NAMES.get(self.question, self.question)
+
+
+def load(path: Path) -> list[Item]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = []
+    for entry in data.get("answers") or []:
+        extra = {k: v for k, v in entry.items() if k not in ("question", "text", "label")}
+        items.append(Item(entry["question"], str(entry["text"]), str(entry["label"]), extra, path.name))
+    return items
+
+
+def _digits(text: Any) -> str:
+    digits = re.sub(r"\D", "", str(text or ""))
+    return digits[-10:]
+
+
+def _name(text: Any) -> str:
+    return TITLES.sub("", re.sub(r"\s+", " ", str(text or "")).strip().lower()).strip(" .")
+
+
+def _topic(item: Item) -> str | None:
+    topic = item.extra.get("topic")
+    return TOPIC_NAMES.get(topic, topic)
+
+
+def _field(item: Item) -> str | None:
+    field = item.extra.get("field")
+    return FIELD_NAMES.get(field, field)
+
+
+def _start_ok(item: Item, got: r.Reading) -> bool:
+    start = item.extra.get("start")
+    if not start:
+        return True
+    if not got.date:
+        return False
+    wanted = start if isinstance(start, date) else date.fromisoformat(str(start))
+    tolerance = int(item.extra.get("tolerance_days") or 0)
+    return abs((date.fromisoformat(got.date) - wanted).days) <= max(tolerance, 1)
+
+
+def _value_ok(item: Item, got: r.Reading) -> bool:
+    extra = item.extra
+    if item.asked in r.NAMES and extra.get("value"):
+        return _name(got.value) == _name(extra["value"])
+    if item.asked == "address" and extra.get("postcode"):
+        return (got.details or {}).get("postcode") == str(extra["postcode"]).upper()
+    if item.asked == "contact_details":
+        details = got.details or {}
+        if extra.get("email") and (details.get("email") or "").lower() != str(extra["email"]).lower():
+            return False
+        if extra.get("phone") and _digits(details.get("phone")) != _digits(extra["phone"]):
+            return False
+        return True
+    if item.asked in ("urgency", "preferred_contact", "preferred_format", "feedback_kind") \
+            and extra.get("value"):
+        return str(got.value or "").lower() == str(extra["value"]).lower()
+    if item.asked in ("case_reference", "verification") and extra.get("value"):
+        return str(got.value or "").replace(" ", "").upper() == \
+            str(extra["value"]).replace(" ", "").upper()
+    return True
+
+
+def scoreable(item: Item) -> bool:
+    """A labelled reference that is not one of ours (a wrong check character) cannot be read."""
+    if item.asked == "case_reference" and item.label == "answer" and item.extra.get("value"):
+        from bot.cases import references
+
+        try:
+            references.parse(str(item.extra["value"]))
+        except references.InvalidReference:
+            return False
+    return True
+
+
+def correct(item: Item, got: r.Reading) -> bool:
+    """Whether the reading means what the label says (the rules are in the module docstring)."""
+    label = item.label
+    # The danger question and the urgency question bring the danger advice with "yes" and with
+    # "emergency" whatever the words: a safety flag there changes nothing.
+    if item.asked in ("urgency",) and label == "answer_with_safety" and got.kind == r.ANSWER:
+        return _value_ok(item, got) and (got.value == "emergency")
+    safety_free = got.safety is None or item.asked in ("in_danger", "urgency")
+    if item.asked == r.SUMMARY:
+        if label == "yes":
+            return got.kind == r.CONFIRM
+        if label in ("no", "change"):
+            return got.kind == r.CHANGE and got.field == _field(item)
+        if label == "digression":
+            return got.kind == r.DIGRESSION and got.topic == _topic(item)
+        return False
+    if item.asked == r.WHICH_ANSWER:
+        if label == "field":
+            return got.kind == r.FIELD and got.field == _field(item)
+        if label == "digression":
+            return got.kind == r.DIGRESSION and got.topic == _topic(item)
+        return False
+    if label in ("yes", "no", "unsure"):
+        return got.kind == label and safety_free
+    if label == "skip":
+        return got.kind == r.SKIP
+    if label == "none":
+        return got.kind in (r.NONE, r.ANSWER) and safety_free
+    if label == "date":
+        return (got.kind == r.DATE and bool(got.ongoing) == bool(item.extra.get("ongoing"))
+                and _start_ok(item, got) and safety_free)
+    if label == "answer":
+        return got.kind in (r.ANSWER, r.NONE) and safety_free and _value_ok(item, got)
+    if label == "digression":
+        return got.kind == r.DIGRESSION and got.topic == _topic(item)
+    if label == "answer_with_safety":
+        kind_ok = got.kind == r.DATE if item.asked in r.DATES else got.kind not in (
+            r.DIGRESSION, r.UNCLEAR, r.PAYLOAD)
+        return kind_ok and got.safety == _topic(item) and _value_ok(item, got)
+    return False
+
+
+def exclusion_on_a_guess(item: Item, got: r.Reading) -> bool:
+    """An answer that would bring an exclusion message though the resident did not clearly say
+    so: "yes" read into an unclear already-investigated or legal-action answer, or a dated,
+    finished problem read into an answer that is unsure or still going on."""
+    if item.asked in EXCLUDING:
+        return got.kind == r.YES and item.label != "yes"
+    if item.asked in r.DATES:
+        # Only a date older than the Code's 12 months can bring the "too old" exclusion.
+        wrongly_finished = item.label == "unsure" or bool(item.extra.get("ongoing"))
+        old = bool(got.date) and date.fromisoformat(got.date) < date(NOW.year - 1, NOW.month, NOW.day)
+        return wrongly_finished and got.kind == r.DATE and not got.ongoing and old
+    return False
+
+
+def read_all(items: list[Item], parse: Callable[[str], dict] | None = None) -> list[r.Reading]:
+    return [r.read(item.asked, item.text, parse=parse(item.text) if parse else None, now=NOW,
+                   changeable=CHANGEABLE) for item in items]
