@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test train check bench-nlu bench-load bench-cases
+.PHONY: run test train check bench-nlu bench-load bench-cases bench-conversations
 
 run:
 	@bash scripts/run.sh
@@ -15,6 +15,10 @@ check:
 
 bench-nlu:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_nlu.py'
+
+# How residents' answers to the form's questions are read, on the blind answer sets.
+bench-conversations:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_conversations.py'
 
 bench-load:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_load.py'

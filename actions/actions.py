@@ -1,4 +1,4 @@
-"""The greeting. The action server (`rasa run actions --actions actions`) loads every module of
+"""The greeting, and the answer to a question that is not feedback. The action server (`rasa run actions --actions actions`) loads every module of
 this package: flow.py, intake_form.py, help.py and existing.py hold the other actions.
 
 Kept thin: each action reads the tracker, calls into `bot/`, and says what `bot/` wrote.
@@ -11,6 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import conversation
+from bot.intake import enquiries
 from bot.policy import active_profile
 
 
@@ -21,4 +22,18 @@ class ActionGreetResident(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=conversation.greeting(active_profile()))
+        return []
+
+
+class ActionAnswerEnquiry(Action):
+    """A question about rent, the tenancy, the register, ...: where to go (bot.intake.enquiries)."""
+
+    def name(self) -> str:
+        return "action_answer_enquiry"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        for message in enquiries.answer(active_profile(), text):
+            dispatcher.utter_message(**message)
         return []

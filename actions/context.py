@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
-from bot.intake import answers, interruptions, replies
+from bot.intake import answers, reading, replies
 from bot.policy import active_profile
 
 
@@ -37,7 +37,16 @@ def answer_context(tracker: Tracker) -> answers.Context:
         kind_introduction=lambda kind: replies.kind_introduction(profile, kind),
         latest_text=latest.get("text") or "",
         intent_ranking=latest.get("intent_ranking") or [],
+        requested=tracker.get_slot("requested_slot"),
+        reading=latest_reading(tracker),
     )
+
+
+def latest_reading(tracker: Tracker) -> "reading.Reading | None":
+    """How the Rasa server read the latest message as the answer to the question pending
+    (bot.rasa.reading), if it did."""
+    intake = (tracker.latest_message or {}).get("intake") or {}
+    return reading.Reading.from_dict(intake.get("reading"))
 
 
 def channel_of(tracker: Tracker) -> str:
@@ -53,22 +62,3 @@ def free_text_slots(domain: dict[str, Any]) -> list[str]:
     """The slots whose answers are taken as typed (a `from_text` mapping in the domain)."""
     return [name for name, slot in (domain.get("slots") or {}).items()
             if any(m.get("type") == "from_text" for m in slot.get("mappings") or [])]
-
-
-class KeepsDoubtfulAnswers:
-    """Mixin for form validation: an answer the classifier only doubtfully read as an interruption
-    ("send someone back" as asking for a person) is kept as the answer (bot.intake.interruptions)."""
-
-    async def get_extraction_events(self, dispatcher: Any, tracker: Tracker,
-                                    domain: dict[str, Any]) -> list[Any]:
-        from rasa_sdk.events import SlotSet
-
-        events = await super().get_extraction_events(dispatcher, tracker, domain)
-        requested = tracker.get_slot("requested_slot")
-        latest = tracker.latest_message or {}
-        intent, confidence = interruptions.top_intent(latest.get("intent_ranking"), latest.get("intent"))
-        text = interruptions.answer_to_keep(requested, free_text_slots(domain), latest.get("text") or "",
-                                            intent, confidence)
-        if text is not None and requested not in tracker.slots_to_validate():
-            events.append(SlotSet(requested, text))
-        return events

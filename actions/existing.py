@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import KeepsDoubtfulAnswers, channel_of, now
+from actions.context import channel_of, latest_reading, now
 from actions.threads import off_the_event_loop
 from bot.cases.references import InvalidReference
 from bot.intake import existing, replies
@@ -34,7 +34,7 @@ class ActionStartCaseTask(Action):
         return events
 
 
-class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
+class ValidateExistingCaseForm(FormValidationAction):
     def name(self) -> str:
         return "validate_existing_case_form"
 
@@ -46,6 +46,11 @@ class ValidateExistingCaseForm(KeepsDoubtfulAnswers, FormValidationAction):
 
     def validate_case_reference(self, value: Any, dispatcher: CollectingDispatcher,
                                 tracker: Tracker, domain: dict[str, Any]) -> dict[str, Any]:
+        got = latest_reading(tracker)
+        if got is not None and got.kind == "unsure":
+            dispatcher.utter_message(text=existing.no_reference_text(
+                wording.contact_channels_text(active_profile())))
+            return {"case_reference": None, "case_task": None}  # the form ends (required_slots)
         return self._apply(existing.check_reference(value), dispatcher)
 
     @off_the_event_loop
@@ -75,6 +80,8 @@ class ActionRunCaseTask(Action):
             domain: dict[str, Any]) -> list[EventType]:
         slots = tracker.slots
         clear = [SlotSet(name, None) for name in CASE_SLOTS]
+        if not slots.get("case_task"):
+            return clear  # ended without a reference: the resident was told what to do instead
         store = case_store()
         # Looked up again here, through the store's lockout: the form's answers are never taken
         # as proof on their own.

@@ -9,13 +9,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import channel_of, say_all, services
+from actions.context import answer_context, channel_of, latest_reading, say_all, services
 from actions.threads import off_the_event_loop
 from bot.cases import safety
-from bot.intake import fields, filing, opening, replies, summary
-from bot.intake.fields import FIELD_LABELS
+from bot.intake import answers, corrections, fields, filing, opening, reading, replies, summary
+from bot.intake.fields import FIELD_LABELS, NOT_GIVEN
 from bot.nlp.clarify import needs_clarification
-from bot.nlp.correction import field_meant
 from bot.policy import active_profile
 
 logger = logging.getLogger(__name__)
@@ -29,8 +28,14 @@ INTAKE_SLOTS = (
     "preferred_contact", "preferred_format", "legal_proceedings", "already_investigated",
     "on_behalf", "representative_consent", "share_details", "in_danger", "complaint_choice",
     "complaint_offered", "awaab_category", "exclusion", "submission_id", "awaiting_confirmation",
-    "choosing_correction", "field_to_change",
+    "choosing_correction", "field_to_change", "still_happening", "aware_date_text", "aware_date",
+    "reuse_details", "unsure_answers", "asking_again", "date_needs_check", "opening_description",
 )
+# What is remembered of the resident after a form, to offer back for the next one.
+CONTACT_SLOTS = ("name", "address", "postcode", "contact_details", "email", "phone",
+                 "preferred_contact", "preferred_format")
+SEND_OR_CHANGE = [{"title": "Yes, send it", "payload": "/affirm"},
+                  {"title": "Change something", "payload": "/deny"}]
 
 
 def clear_intake(slots: dict[str, Any], keep: tuple[str, ...] = ()) -> list[EventType]:
@@ -38,6 +43,47 @@ def clear_intake(slots: dict[str, Any], keep: tuple[str, ...] = ()) -> list[Even
     each of the conversation's later messages)."""
     return [SlotSet(name, None) for name in INTAKE_SLOTS
             if name not in keep and slots.get(name) is not None]
+
+
+def known_contact(slots: dict[str, Any]) -> dict[str, Any] | None:
+    """The contact details the resident gave (none when anonymous), to offer back later."""
+    if slots.get("share_details") is False:
+        return None
+    given = {name: slots.get(name) for name in CONTACT_SLOTS
+             if slots.get(name) not in (None, "", NOT_GIVEN)}
+    return given if given.get("name") or given.get("email") or given.get("phone") else None
+
+
+def keep_contact(slots: dict[str, Any]) -> list[EventType]:
+    given = known_contact(slots)
+    return [SlotSet("known_contact", given)] if given else []
+
+
+def back_to_the_summary(dispatcher: Any, tracker: Tracker) -> list[EventType]:
+    """After a digression at the summary (or while choosing an answer to change), its question
+    again, with its buttons."""
+    if tracker.get_slot("awaiting_confirmation"):
+        dispatcher.utter_message(text="Shall I send it as it is?", buttons=SEND_OR_CHANGE)
+    elif tracker.get_slot("choosing_correction"):
+        dispatcher.utter_message(text="Which answer would you like to change?",
+                                 buttons=summary.change_buttons(tracker.slots, services()))
+    return []
+
+
+def opening_form(tracker: Tracker) -> tuple[bool, str | None]:
+    """For a first message that raised a safety concern: whether it also says what the matter is
+    (then the form starts with it as the description, so it is not asked again), and which kind
+    of feedback it is (None: the form asks which). An emergency is a repair unless the classifier
+    sees another kind."""
+    latest = tracker.latest_message or {}
+    text = (latest.get("text") or "").strip()
+    if not opening.describes_the_matter(text):
+        return False, None
+    kinds = [row for row in latest.get("intent_ranking") or [] if row.get("name") in fields.KINDS]
+    if kinds and float(kinds[0].get("confidence") or 0) >= 0.1:
+        return True, kinds[0]["name"]
+    intent = (latest.get("intent") or {}).get("name")
+    return True, ("service_request" if intent == safety.EMERGENCY else None)
 
 
 def start_events(tracker: Tracker, kind: str | None) -> list[EventType]:
@@ -50,7 +96,7 @@ def start_events(tracker: Tracker, kind: str | None) -> list[EventType]:
     if kind:  # the form's check of feedback_kind says what this kind is and what happens next
         events.append(SlotSet("feedback_kind", kind))
     if opening.describes_the_matter(text):  # not asked "what went wrong?" again
-        events.append(SlotSet("description", text))
+        events += [SlotSet("description", text), SlotSet("opening_description", True)]
     return events
 
 
@@ -132,20 +178,19 @@ class ActionShowSummary(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(
-            text=summary.summary_text(tracker.slots, services()),
-            buttons=[{"title": "Yes, send it", "payload": "/affirm"},
-                     {"title": "Change something", "payload": "/deny"}])
+        dispatcher.utter_message(text=summary.summary_text(tracker.slots, services()),
+                                 buttons=SEND_OR_CHANGE)
         return [SlotSet("awaiting_confirmation", True), SlotSet("choosing_correction", None)]
 
 
 class ActionAskFieldToChange(Action):
-    """The resident wants to change the summary. With "Change something" (or a typed "no"), the
-    buttons of the answers. When they say in words what to change and the words clearly point at
-    one answer ("the date was last Monday"), that question is asked again straight away (the new
-    answer is not guessed from the sentence); when they don't, they are told plainly to choose.
+    """The resident wants to change the summary (bot.intake.corrections read how). A correction
+    that names the answer and gives its new value is applied, and the summary shown again; one
+    that names only the answer asks that question again (every other answer stays); otherwise
+    the buttons of the answers. Nothing said here starts another case.
 
-    Sets `choosing_correction`: True, waiting for a button; False, the intake form asks again.
+    Sets `awaiting_confirmation` (True: the summary again) and `choosing_correction` (True:
+    waiting for a button; False: the intake form asks the named question again).
     """
 
     def name(self) -> str:
@@ -154,17 +199,31 @@ class ActionAskFieldToChange(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         text = ((tracker.latest_message or {}).get("text") or "").strip()
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         changeable = summary.changeable_fields(tracker.slots, services())
-        meant = field_meant(text, changeable)
-        if meant is not None:
+        got = latest_reading(tracker)
+        if got is not None and got.kind == reading.CHANGE:
+            meant, new_value = got.field, got.new_value
+        else:
+            meant = corrections.field_meant(text, changeable) if not text.startswith("/") else None
+            new_value = corrections.new_value(text, meant) if meant else None
+        if meant in changeable:
+            applied = apply_correction(meant, new_value, tracker)
+            if applied is not None:
+                label = FIELD_LABELS.get(meant, meant)
+                dispatcher.utter_message(text=f"OK, I've changed \"{label}\". Your other answers "
+                                              "stay as they are.")
+                slots = {**tracker.slots, **applied}
+                dispatcher.utter_message(text=summary.summary_text(slots, services()),
+                                         buttons=SEND_OR_CHANGE)
+                return [*(SlotSet(name, value) for name, value in applied.items()),
+                        SlotSet("awaiting_confirmation", True), SlotSet("choosing_correction", None)]
             dispatcher.utter_message(text=(
                 f"OK, let's change \"{FIELD_LABELS.get(meant, meant)}\". I'll ask that question "
                 "again; your other answers stay as they are."))
             return [SlotSet("awaiting_confirmation", False), SlotSet("choosing_correction", False),
                     *[SlotSet(name, None) for name in summary.fields_to_clear(meant)],
                     SlotSet("field_to_change", meant)]
-        if intent == "inform" and text and not text.startswith("/"):
+        if text and not text.startswith("/"):
             question = ("I couldn't tell from that which answer you mean. Please choose the one to "
                         "change below, and I'll ask that question again.")
         else:
@@ -173,8 +232,46 @@ class ActionAskFieldToChange(Action):
         return [SlotSet("awaiting_confirmation", False), SlotSet("choosing_correction", True)]
 
 
+# Answers a correction can give in the same message, read as the question's own answer.
+DIRECT = frozenset(reading.YES_NO) | {"event_date_text", "address", "contact_details", "name",
+                                      "preferred_contact", "preferred_format", "urgency"}
+
+
+def apply_correction(field: str, new_value: str | None, tracker: Tracker) -> dict[str, Any] | None:
+    """The slots to set when a correction gives the new answer itself ("the postcode is LS9
+    7QT", "nobody has investigated anything"), checked as that question's answer; None when
+    the question should be asked again instead."""
+    if field not in DIRECT:
+        return None
+    ctx = answer_context(tracker)
+    ctx = replace_context(ctx, requested=field, reading=None, latest_text="")
+    value: Any = new_value
+    if field in reading.YES_NO:
+        current = tracker.get_slot(field)
+        said = reading.read(field, new_value or "", now=ctx.now).kind if new_value else None
+        if said in (reading.YES, reading.NO):
+            value = said == reading.YES
+        elif isinstance(current, bool):
+            value = not current  # "the already investigated bit is wrong": the other answer
+        else:
+            return None
+    elif not new_value:
+        return None
+    outcome = answers.check(field, value, ctx)
+    if outcome.slots.get(field) is None or outcome.slots.get("asking_again"):
+        return None
+    return outcome.slots
+
+
+def replace_context(ctx: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(ctx, **changes)
+
+
 class ActionResetField(Action):
-    """Clear the chosen answer; the intake form then asks that question again."""
+    """Clear the chosen answer; the intake form then asks that question again. When no answer
+    can be told from the message, the buttons again (the resident is still choosing)."""
 
     def name(self) -> str:
         return "action_reset_field"
@@ -182,14 +279,16 @@ class ActionResetField(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         chosen = next(tracker.get_latest_entity_values("choice"), None)
-        events: list[EventType] = [SlotSet("choosing_correction", False),
-                                   SlotSet("awaiting_confirmation", False)]
-        if chosen in summary.changeable_fields(tracker.slots, services()):
-            events += [SlotSet(name, None) for name in summary.fields_to_clear(chosen)]
-            events.append(SlotSet("field_to_change", chosen))
-        else:
-            dispatcher.utter_message(text="Sorry, I couldn't tell which answer you meant, so here it is again.")
-        return events
+        changeable = summary.changeable_fields(tracker.slots, services())
+        if chosen in changeable:
+            return [SlotSet("choosing_correction", False), SlotSet("awaiting_confirmation", False),
+                    *[SlotSet(name, None) for name in summary.fields_to_clear(chosen)],
+                    SlotSet("field_to_change", chosen)]
+        dispatcher.utter_message(text="Sorry, I couldn't tell which answer you meant. Please choose "
+                                      "one below, or say \"send it\" if nothing needs changing.",
+                                 buttons=[*summary.change_buttons(tracker.slots, services()),
+                                          {"title": "Nothing, send it", "payload": "/affirm"}])
+        return [SlotSet("choosing_correction", True), SlotSet("awaiting_confirmation", False)]
 
 
 class ActionCancelForm(Action):
@@ -202,8 +301,8 @@ class ActionCancelForm(Action):
             domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_stopped")
         return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_intake(tracker.slots),
-                SlotSet("case_task", None), SlotSet("case_reference", None),
-                SlotSet("verification", None)]
+                *keep_contact(tracker.slots), SlotSet("case_task", None),
+                SlotSet("case_reference", None), SlotSet("verification", None)]
 
 
 class ActionFileCase(Action):
@@ -232,5 +331,5 @@ class ActionFileCase(Action):
         except Exception:  # noqa: BLE001 - the case is filed; the link is for staff's convenience
             logger.exception("could not link %s to its conversation's safety concern", case.reference)
         say_all(dispatcher, replies.after_filing(profile, case, tracker.slots))
-        return [*clear_intake(tracker.slots), SlotSet("urgent", None), SlotSet("safeguarding", None),
-                SlotSet("last_reference", case.reference)]
+        return [*clear_intake(tracker.slots), *keep_contact(tracker.slots), SlotSet("urgent", None),
+                SlotSet("safeguarding", None), SlotSet("last_reference", case.reference)]

@@ -5,34 +5,27 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import channel_of, now, say_all
+from actions import safety as safety_actions
+from actions.context import now, say_all
+from actions.flow import back_to_the_summary, opening_form, start_events
 from actions.threads import off_the_event_loop
 from bot.cases import safety
 from bot.intake import replies
-from bot.intake.filing import case_store
 from bot.nlp import screen
 from bot.policy import active_profile
+
+
+def _waiting(tracker: Tracker) -> bool:
+    return bool(tracker.get_slot("awaiting_confirmation") or tracker.get_slot("choosing_correction"))
 
 logger = logging.getLogger(__name__)
 
 
 def _service(tracker: Tracker) -> str:
     return tracker.get_slot("service") or "housing"
-
-
-def _record_concern(tracker: Tracker, trigger: str) -> bool:
-    """Record the concern for staff now (bot.cases.safety); False when the store could not."""
-    try:
-        safety.record_concern(case_store(), trigger, (tracker.latest_message or {}).get("text") or "",
-                              tracker.slots, profile=active_profile(), channel=channel_of(tracker),
-                              conversation_id=tracker.sender_id)
-    except Exception:  # noqa: BLE001 - the advice must be given whatever broke
-        logger.exception("could not record the %s of conversation %s", trigger, tracker.sender_id)
-        return False
-    return True
 
 
 class ActionExplainTimescales(Action):
@@ -43,7 +36,7 @@ class ActionExplainTimescales(Action):
             domain: dict[str, Any]) -> list[EventType]:
         say_all(dispatcher, replies.timescales(active_profile(), now(),
                                                tracker.get_slot("feedback_kind"), _service(tracker)))
-        return []
+        return back_to_the_summary(dispatcher, tracker)
 
 
 class ActionExplainOmbudsman(Action):
@@ -53,7 +46,7 @@ class ActionExplainOmbudsman(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         say_all(dispatcher, replies.ombudsman(active_profile(), _service(tracker)))
-        return []
+        return back_to_the_summary(dispatcher, tracker)
 
 
 class ActionExplainWhatCounts(Action):
@@ -63,7 +56,7 @@ class ActionExplainWhatCounts(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         say_all(dispatcher, replies.what_counts(active_profile()))
-        return []
+        return back_to_the_summary(dispatcher, tracker)
 
 
 class ActionOfferHuman(Action):
@@ -73,45 +66,45 @@ class ActionOfferHuman(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         say_all(dispatcher, replies.speak_to_a_person(active_profile(),
-                                                      in_form=bool(tracker.active_loop_name)))
-        return []
+                                                      in_form=bool(tracker.active_loop_name or _waiting(tracker))))
+        return back_to_the_summary(dispatcher, tracker)
 
 
-class ActionEmergencyAdvice(Action):
-    """Emergency advice first, at any point; the concern is recorded for staff as urgent at once,
-    any case filed later is flagged urgent too, and the conversation goes on."""
+class _SafetyAdvice:
+    """Advice first, at any point; the concern is recorded for staff at once (urgent, and
+    safeguarding for a safeguarding concern), any case filed later is flagged too, and the
+    conversation goes on. A first message that also says what the matter is ("no heating and my
+    2 year old is freezing") starts the form with it, so it is not asked again; at the summary,
+    the summary's question comes back."""
+
+    trigger = ""  # (a mixin, not an Action: the SDK registers every Action subclass by name)
+
+    @off_the_event_loop
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: dict[str, Any]) -> list[EventType]:
+        recorded = safety_actions.record_concern(tracker, self.trigger)
+        dispatcher.utter_message(text=safety_actions.advice(self.trigger, recorded))
+        events = safety_actions.flags(self.trigger)
+        start, kind = opening_form(tracker)
+        if not tracker.active_loop_name and not _waiting(tracker) and start:
+            dispatcher.utter_message(text="I've kept what you told me, and I'll record it for you now.")
+            return [*events, *start_events(tracker, kind), FollowupAction("intake_form")]
+        dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
+        return [*events, *back_to_the_summary(dispatcher, tracker)]
+
+
+class ActionEmergencyAdvice(_SafetyAdvice, Action):
+    trigger = safety.EMERGENCY
 
     def name(self) -> str:
         return "action_emergency_advice"
 
-    @off_the_event_loop
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        profile = active_profile()
-        advice = replies.emergency_advice(profile)
-        if _record_concern(tracker, safety.EMERGENCY):
-            advice += " " + safety.emergency_recorded()
-        dispatcher.utter_message(text=advice)
-        dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
-        return [SlotSet("urgent", True)]
 
-
-class ActionSafeguardingAdvice(Action):
-    """The advice says the concern is flagged for staff: it is recorded at once (flagged
-    safeguarding and urgent), or, if that failed, the resident is told so and how to reach us."""
+class ActionSafeguardingAdvice(_SafetyAdvice, Action):
+    trigger = safety.SAFEGUARDING
 
     def name(self) -> str:
         return "action_safeguarding_advice"
-
-    @off_the_event_loop
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
-        profile = active_profile()
-        recorded = _record_concern(tracker, safety.SAFEGUARDING)
-        dispatcher.utter_message(text=replies.safeguarding_advice(profile) if recorded
-                                 else safety.advice_not_recorded(profile))
-        dispatcher.utter_message(text=replies.after_advice(bool(tracker.active_loop_name)))
-        return [SlotSet("safeguarding", True), SlotSet("urgent", True)]
 
 
 class ActionScreenedMessage(Action):

@@ -11,11 +11,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import KeepsDoubtfulAnswers, answer_context, services
+from actions.context import answer_context, services
+from actions.safety import record_and_advise
 from bot.intake import answers, fields
 
 
-class ValidateIntakeForm(KeepsDoubtfulAnswers, FormValidationAction):
+class ValidateIntakeForm(FormValidationAction):
     def name(self) -> str:
         return "validate_intake_form"
 
@@ -30,7 +31,10 @@ class ValidateIntakeForm(KeepsDoubtfulAnswers, FormValidationAction):
         outcome = answers.check_all(values, answer_context(tracker))
         for message in outcome.messages:
             dispatcher.utter_message(**message)
-        return [SlotSet(slot, value) for slot, value in outcome.slots.items()]
+        events = [SlotSet(slot, value) for slot, value in outcome.slots.items()]
+        if outcome.safety:  # the answer is kept; the concern is recorded and advised on too
+            events += await record_and_advise(dispatcher, tracker, outcome.safety, in_form=True)
+        return events
 
 
 def _unchanged(tracker: Tracker, slot: str, value: Any) -> bool:

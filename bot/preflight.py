@@ -40,22 +40,60 @@ def check_policy() -> list[str]:
     return []
 
 
-def policy_warnings() -> list[str]:
-    """What the active profile lacks that the assistant works around (never an error)."""
-    from bot.intake.replies import repairs_line_fallback
+# The contact details a resident may be pointed to, by what they are called in a profile.
+CONTACT_DETAILS = (("phone", "a phone number for complaints (a contact.channels entry of kind phone with a value)"),
+                   ("email", "an e-mail address (kind email)"),
+                   ("web_form", "a web address for the online form (kind web_form)"),
+                   ("post", "a postal address (kind post)"))
+
+
+def missing_contact_details(profile) -> list[str]:
+    """What a resident pointed to a person could not be given, in the profile's words."""
+    given = {c.kind for c in profile.contact.channels if c.value or c.postal_address}
+    missing = [what for kind, what in CONTACT_DETAILS if kind not in given]
+    if not profile.contact.emergency.repairs_phone:
+        missing.append("an emergency repairs line (contact.emergency.repairs_phone)")
+    return missing
+
+
+def check_contact_details() -> list[str]:
+    """A landlord's profile must give residents a person to reach: a phone number for complaints
+    and an emergency repairs line. Only a demo or template profile (`demo: true`) may start
+    without them."""
     from bot.policy import PolicyError, load_profile
 
     try:
         profile = load_profile(settings.policy_name())
     except PolicyError:
         return []  # an error of check_policy
-    warnings = []
+    if profile.demo:
+        return []
+    given = {c.kind for c in profile.contact.channels if c.value}
+    needed = [what for kind, what in CONTACT_DETAILS[:1] if kind not in given]
     if not profile.contact.emergency.repairs_phone:
-        channel = repairs_line_fallback(profile)
-        instead = (f"its phone number {channel.value}" if channel is not None
-                   else "its contact channels (it has no phone number either)")
-        warnings.append(f"policy {profile.name}: no emergency repairs line "
-                        f"(contact.emergency.repairs_phone); the emergency advice gives {instead}")
+        needed.append("an emergency repairs line (contact.emergency.repairs_phone)")
+    if not needed:
+        return []
+    return [f"policy {profile.name}: residents asking for a person or reporting an emergency "
+            f"would be given no number: it needs {' and '.join(needed)} (or `demo: true` for a "
+            "profile that is not a real landlord's)"]
+
+
+def policy_warnings() -> list[str]:
+    """What the active profile lacks that the assistant works around (never an error)."""
+    from bot.policy import PolicyError, load_profile
+
+    try:
+        profile = load_profile(settings.policy_name())
+    except PolicyError:
+        return []  # an error of check_policy
+    missing = missing_contact_details(profile)
+    warnings = []
+    if profile.demo:
+        warnings.append(f"policy {profile.name} is a demo: its contact details are not a real "
+                        "landlord's")
+    if missing:
+        warnings.append(f"policy {profile.name}: missing {'; '.join(missing)}")
     return warnings
 
 
@@ -228,8 +266,8 @@ def problems(skip_database: bool = False) -> list[str]:
     placeholders = check_placeholders()
     if placeholders:  # the cause of whatever else would fail (a database password among them)
         return placeholders
-    found = (check_yaml(settings.PROJECT_ROOT) + check_policy() + check_limits()
-             + check_lock_lifetime() + check_action_server())
+    found = (check_yaml(settings.PROJECT_ROOT) + check_policy() + check_contact_details()
+             + check_limits() + check_lock_lifetime() + check_action_server())
     if not skip_database:
         found += check_database("INTAKE_DATABASE_URL", settings.database_url())
         found += check_database("INTAKE_TRACKER_URL", settings.tracker_url())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 def install() -> None:
     from bot import rasa_guard, rasa_speed
+    from bot.rasa import reading
 
     rasa_guard.install()
     rasa_speed.install()
+    reading.install()

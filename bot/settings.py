@@ -20,7 +20,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("INTAKE_POLICY", "housing-ombudsman-code",
+    Setting("INTAKE_POLICY", "demo-landlord",
             "Active complaint-policy profile: a file name (without .yml) in policies/"),
     Setting("INTAKE_DATABASE_URL", "sqlite:///var/intake.db",
             "SQLAlchemy URL of the case store (PostgreSQL: postgresql://user@host/db)"),

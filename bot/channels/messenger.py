@@ -285,8 +285,28 @@ def quick_replies(buttons: Iterable[dict]) -> list[dict]:
     return rendered
 
 
+# A UK phone number in a reply (not 999: Messenger's call buttons want a full international
+# number, and everyone knows how to dial 999).
+_PHONE = re.compile(r"(?<!\d)0\d{2,4}(?: ?\d){6,8}(?!\d)")
+CALL_BUTTONS = 3  # the most a button template holds
+
+
+def call_buttons(text: str) -> list[dict]:
+    """"Call ..." buttons for the phone numbers a reply gives, so they can be tapped."""
+    buttons, seen = [], set()
+    for match in _PHONE.finditer(text or ""):
+        digits = re.sub(r"\D", "", match.group(0))
+        if digits in seen:
+            continue
+        seen.add(digits)
+        title = shorten_title(f"Call {match.group(0)}")
+        buttons.append({"type": "phone_number", "title": title, "payload": "+44" + digits[1:]})
+    return buttons[:CALL_BUTTONS]
+
+
 def outgoing_messages(text: str | None, buttons: Iterable[dict] = ()) -> list[dict]:
-    """The Messenger `message` objects for one reply; quick replies go on the last one."""
+    """The Messenger `message` objects for one reply; quick replies go on the last one. A reply
+    that gives phone numbers (and offers no choices) ends with a button to call each."""
     replies = quick_replies(buttons)
     chunks = split_text(text or "")
     if replies and not chunks:
@@ -294,4 +314,9 @@ def outgoing_messages(text: str | None, buttons: Iterable[dict] = ()) -> list[di
     messages: list[dict] = [{"text": chunk} for chunk in chunks]
     if replies:
         messages[-1]["quick_replies"] = replies
+    else:
+        calls = call_buttons(text or "")
+        if calls:
+            messages.append({"attachment": {"type": "template", "payload": {
+                "template_type": "button", "text": "Tap to call:", "buttons": calls}}})
     return messages

@@ -136,7 +136,8 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     if len(found) == 1:
         return found[0][0]
     found.sort(key=lambda item: -item[1])
-    if found[0][1] > found[1][1]:
+    # Two answers named about as plainly ("wrong date and wrong email"): the resident chooses.
+    if found[0][1] - found[1][1] >= 4:
         return found[0][0]
     return None
 

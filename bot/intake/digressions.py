@@ -76,6 +76,9 @@ _TIMESCALES = re.compile(
     r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
     r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
     r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b", _I)
+# A request for a person told as part of what happened.
+_TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begged|demanded) (to |for |and )?"
+                         r"(speak|talk|get through)\b", _I)
 _OMBUDSMAN = re.compile(r"\bombuds?m[ae]n\b|\bombudsperson\b", _I)
 _WHAT_COUNTS = re.compile(
     r"\bwhat (counts|is|'?s) (as |classed as |classified as )?a complaint\b|\b(is|does) (this|that|it) (count|classed|class)\b"
@@ -129,8 +132,8 @@ _HARM = re.compile(
     r"unsafe at home|locked (me|her|him) in|sexual(ly)? (assault|abuse)\w*|rape[ds]?)\b", _I)
 # A medical emergency happening now: 999 first.
 _MEDICAL = re.compile(r"\b(collapsed|unconscious|not breathing|can'?t breathe|heart attack|having a stroke|"
-                      r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|fitting|seizure|(had|has had|'s had) a "
-                      r"(bad )?fall|fallen (over|down)|fallen and can'?t get up|can'?t get up (off|from) the floor|"
+                      r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|fitting|seizure|(has|'s) just (had a "
+                      r"(bad )?fall|fallen)|just fell|fallen and can'?t get up|can'?t get up (off|from) the floor|"
                       r"not answering (the|her|his) door)\b", _I)
 # Health at risk from the home itself: damp and mould with a child or someone struggling to
 # breathe, or no heating with a baby or someone frail (Awaab's Law's emergencies).
@@ -199,6 +202,8 @@ def digression_in(text: str, parse: Mapping[str, Any] | None = None) -> Digressi
     for pattern, topic in ((_OMBUDSMAN, OMBUDSMAN), (_WHAT_COUNTS, WHAT_COUNTS), (_BOT, BOT),
                            (_HUMAN, HUMAN), (_TIMESCALES, TIMESCALES)):
         found = pattern.search(said)
+        if found and topic == HUMAN and _TOLD_ABOUT.search(said):
+            continue  # "I asked to speak to a manager": what happened, not a request now
         # "don't send it yet, can I talk to someone first": the question after a stop decides.
         if found and (not stop or found.start() >= stop.end() - 1):
             return Digression(topic, True)

@@ -3,7 +3,9 @@
 Worked out again from the answers as they stand (after every answer, and at filing), never kept
 from an earlier answer: a corrected date, service or yes/no answer removes or adds one. An
 exclusion never stops a complaint being recorded: it is filed as "not accepted - pending review"
-for a person to decide.
+for a person to decide. Only clear answers bring one (Code 2.2 / 2.3): "not sure" never does;
+a problem still going on is never too old; and an old problem is too old only when the resident
+also became aware of it longer ago than the time limit.
 """
 from __future__ import annotations
 
@@ -32,14 +34,28 @@ def applying(slots: Mapping[str, Any], today: date, time_limit_months: Callable[
     None while it is not known yet (then "too old" waits for it: the limits differ)."""
     if slots.get("feedback_kind") != "complaint":
         return []
+    unsure = set(slots.get("unsure_answers") or [])
     found = []
-    if slots.get("already_investigated"):
+    if slots.get("already_investigated") is True and "already_investigated" not in unsure:
         found.append("already_investigated")
-    if slots.get("legal_proceedings"):
+    if slots.get("legal_proceedings") is True and "legal_proceedings" not in unsure:
         found.append("legal_proceedings")
-    if service and too_old(event_date(slots), today, time_limit_months(service)):
+    if service and clearly_too_old(slots, today, time_limit_months(service), unsure):
         found.append("too_old")
     return found
+
+
+def clearly_too_old(slots: Mapping[str, Any], today: date, months: int, unsure: set) -> bool:
+    """Too old on clear answers: the problem has stopped (a clear no to "still happening"), it
+    happened longer ago than the limit, and the resident became aware of it longer ago too."""
+    if not too_old(event_date(slots), today, months):
+        return False
+    if slots.get("still_happening") is not False or "still_happening" in unsure:
+        return False
+    aware = slots.get("aware_date")
+    if not aware or "aware_date_text" in unsure:
+        return False
+    return too_old(date.fromisoformat(aware), today, months)
 
 
 def recorded(slots: Mapping[str, Any]) -> list[str]:

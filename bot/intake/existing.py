@@ -67,9 +67,16 @@ def check_reference(value: Any) -> Check:
     reference, reason = find_reference(value if isinstance(value, str) else "")
     if reference is None:
         return Check({"case_reference": None},
-                     [f"That doesn't look like one of our case references ({reason}). Please check it; "
-                      "it looks like CMP-7KQ4M-X."])
+                     [f"That doesn't look like one of our case references ({reason}). Please check "
+                      "it: it's three letters, five letters and numbers, and one more, as in the "
+                      "message or letter we sent you."])
     return Check({"case_reference": reference})
+
+
+def no_reference_text(contact: str) -> str:
+    return ("That's OK. Without the reference I can't look a case up here, but we can find it for "
+            f"you: {contact[:1].lower()}{contact[1:]} You can also tell me what has happened and "
+            "I'll record it again.")
 
 
 def check_verification(store: Any, slots: Mapping[str, Any], value: Any,
@@ -97,8 +104,9 @@ def is_locked(store: Any, conversation_id: str, reference: str | None = None) ->
 
 def required_slots(slots: Mapping[str, Any], stage2_reasons: str = "invited",
                    locked: bool = False) -> list[str]:
-    """The questions still to ask; none once look-ups are locked (the task then says so)."""
-    if locked:
+    """The questions still to ask; none once look-ups are locked (the task then says so), or
+    once the resident has said they have no reference (they were told what to do instead)."""
+    if locked or not slots.get("case_task"):
         return []
     asked = ["case_reference", "verification"]
     task = slots.get("case_task")

@@ -22,6 +22,8 @@ KIND_LABELS = {
 FIELD_LABELS = {
     "description": "What happened",
     "event_date_text": "When",
+    "still_happening": "Still happening",
+    "aware_date_text": "When you became aware of it",
     "affected": "Who was affected",
     "service": "Service",
     "desired_outcome": "What you would like us to do",
@@ -40,6 +42,7 @@ FIELD_LABELS = {
     "in_danger": "Anyone in danger now",
     "evidence": "Evidence",
     "share_details": "Giving your contact details",
+    "reuse_details": "Using the details you gave earlier",
     "name": "Your name",
     "address": "Address",
     "contact_details": "E-mail / phone",
@@ -51,13 +54,35 @@ FIELD_LABELS = {
 
 _CONTACT = ("name", "address", "contact_details", "preferred_contact", "preferred_format",
             "reasonable_adjustments")
+# What a skipped personal question holds ("rather not", "skip"): answered, nothing given.
+NOT_GIVEN = "not given"
+
+
+def _details(slots: Mapping[str, Any], fields: Sequence[str]) -> list[str]:
+    """The details to ask for: the same as before offered first when the conversation has them;
+    no preferred way of contact when no way of contact was given."""
+    asked = ["reuse_details"] if slots.get("known_contact") else []
+    no_way = all(slots.get(name) == NOT_GIVEN for name in ("address", "contact_details")
+                 if name in fields)
+    return asked + [name for name in fields if not (name == "preferred_contact" and no_way)]
 
 
 def _contact_questions(slots: Mapping[str, Any], fields: Sequence[str] = _CONTACT) -> list[str]:
     """Ask whether they want to give contact details (anonymity is allowed), then the details."""
     if slots.get("share_details") is False:
         return ["share_details"]
-    return ["share_details", *fields]
+    return ["share_details", *_details(slots, fields)]
+
+
+def _when(slots: Mapping[str, Any]) -> list[str]:
+    """When it happened; and, for a date older than the time limit, whether it is still going
+    on and (if not) when the resident became aware of it: only clear answers exclude it."""
+    asked = ["event_date_text"]
+    if slots.get("date_needs_check"):
+        asked.append("still_happening")
+        if slots.get("still_happening") is False:
+            asked.append("aware_date_text")
+    return asked
 
 
 def _offer(slots: Mapping[str, Any]) -> list[str]:
@@ -71,7 +96,7 @@ def required_slots(slots: Mapping[str, Any], services: Sequence[str] = ("housing
         return ["feedback_kind"]
     head = ["feedback_kind"]
     if kind == "complaint":
-        questions = ["description", "event_date_text", "affected"]
+        questions = ["description", *_when(slots), "affected"]
         if len(services) > 1:
             questions.append("service")  # filled without asking when the description makes it obvious
         questions += ["desired_outcome", "already_investigated", "legal_proceedings", "on_behalf"]
@@ -79,8 +104,12 @@ def required_slots(slots: Mapping[str, Any], services: Sequence[str] = ("housing
             questions += ["represented_name", "representative_relationship", "representative_consent"]
         return head + questions + _contact_questions(slots)
     if kind == "service_request":
+        # A repair needs a way to arrange access, so the details are asked without the
+        # anonymity question; skipping the name leaves it anonymous all the same.
+        details = [] if slots.get("share_details") is False else \
+            _details(slots, ("name", "contact_details", "preferred_contact"))
         return head + ["description", *_offer(slots), "location", "urgency", "access_availability",
-                       "name", "contact_details", "preferred_contact", "reasonable_adjustments"]
+                       *details, "reasonable_adjustments"]
     if kind == "asb_report":
         return head + ["description", *_offer(slots), "event_date_text", "frequency", "location",
                        "in_danger", "evidence",

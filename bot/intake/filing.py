@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from bot.intake import answers, contact, dates, exclusions
+from bot.intake.fields import NOT_GIVEN
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +34,19 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
 
         profile = active_profile()
     today = today or dates.uk_today(datetime.now(dates.UK)).date()
+    # A detail the resident chose not to give is not a value.
+    slots = {name: (None if value == NOT_GIVEN else value) for name, value in slots.items()}
     kind = slots.get("feedback_kind")
     found = filed_exclusions(slots, profile, today)
     anonymous = slots.get("share_details") is False
     on_behalf = bool(slots.get("on_behalf"))
     name = None if anonymous else slots.get("name")
-    extra = {key: slots.get(key) for key in ("subject", "person_praised", "in_danger", "urgency")
+    extra = {key: slots.get(key) for key in ("subject", "person_praised", "in_danger", "urgency",
+                                             "still_happening", "aware_date_text", "aware_date",
+                                             "already_investigated", "legal_proceedings")
              if slots.get(key) is not None}
+    if slots.get("unsure_answers"):
+        extra["not_sure"] = list(slots["unsure_answers"])  # answered "not sure": staff should ask
     if len(found) > 1:
         extra["exclusions"] = found  # the case keeps the first; staff see them all
     return {

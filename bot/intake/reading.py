@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field as _field
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
-from bot.intake import contact, dates, yesno
+from bot.intake import contact, dates, triage, yesno
 from bot.intake.digressions import (SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
                                     is_short_digression, normalise, safety_in, word_count)
 
@@ -169,11 +169,30 @@ _KINDS = (
 )
 
 
+_NEGATION_BEFORE = re.compile(r"\b(don'?t|do not|not|no|never|can'?t|cannot|won'?t|rather not|hate|"
+                              r"without)\b(\s+\w+){0,3}\s*$", _I)
+
+
 def _choice(text: str, options) -> str | None:
+    """The option the words name first, leaving out the ones they deny ("a letter please, I
+    don't do the e-mail" is a letter)."""
+    found = []
     for value, words in options:
-        if re.search(rf"\b({words})\b", text, _I):
-            return value
-    return None
+        for match in re.finditer(rf"\b({words})\b", text, _I):
+            if not _NEGATION_BEFORE.search(text[:match.start()]):
+                found.append((match.start(), value))
+                break
+    return min(found)[1] if found else None
+
+
+_STILL = re.compile(r"\bstill\b(?! not)|\bongoing\b|\bkeeps? (happening|coming|leaking|going)\b|"
+                    r"\bevery time it\b|\bhasn'?t (stopped|gone|been fixed)\b|\bcontinues\b|"
+                    r"\b(is|are) getting worse\b", _I)
+
+
+def still_going_on(text: str) -> bool:
+    """Whether words describing a problem say it is still happening."""
+    return bool(_STILL.search(normalise(text)))
 
 
 def read_urgency(said: str) -> str | None:
@@ -312,6 +331,27 @@ def _tidy_date_words(said: str) -> str:
     return said
 
 
+_MONTH_NAMED = re.compile(
+    r"\b(january|february|march|april|june|july|august|september|october|november|december|jan|feb|"
+    r"apr|jun|jul|aug|sept?|oct|nov|dec|may(?= (this|last|\d{4})))\b(?: (?:of )?(this year|last year|\d{4}))?", _I)
+
+
+def _month_in(said: str, now: datetime) -> date | None:
+    """A month named anywhere in a longer answer ("only found out in september this year when
+    I got my statement"): its first day, the latest one not to come unless a year is given."""
+    match = _MONTH_NAMED.search(said)
+    if not match:
+        return None
+    today = dates.uk_today(now).date()
+    year = match.group(3)
+    if year == "this year":
+        year = str(today.year)
+    elif year == "last year":
+        year = str(today.year - 1)
+    part = dates.read_event_date(f"{match.group(1)} {year}" if year else match.group(1), now)
+    return part.date if part.kind == dates.DATE else None
+
+
 def read_date(text: str, now: datetime, question: str = "event_date_text") -> Reading:
     """DATE (with the date it points at, if any, and whether it is still going on), UNSURE, or
     UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
@@ -349,6 +389,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         part = dates.read_event_date(f"the {day.group(2)}{day.group(3)}", now)
         if part.kind == dates.DATE and part.date is not None:
             return dated(part.date)
+    month = _month_in(said, now)
+    if month is not None:
+        return dated(month)
     if question == "aware_date_text" and _AWARE_AT_ONCE.search(said):
         return dated(None)
     if yesno.doubtful(said) and not ongoing:
@@ -477,7 +520,19 @@ def _free_text(question: str, text: str, said: str, digression: Digression | Non
     return _with_safety(Reading(ANSWER, value=text.strip()), text)
 
 
-def _choice_reading(question: str, text: str, said: str, digression: Digression | None) -> Reading | None:
+def _classified_kind(parse: Mapping[str, Any] | None) -> str | None:
+    """The kind of feedback the classifier is sure a message is (a description given in answer
+    to the clarifying question)."""
+    from bot.intake.fields import KINDS
+
+    for row in (parse or {}).get("intent_ranking") or []:
+        if row.get("name") in KINDS:
+            return row["name"] if float(row.get("confidence") or 0) >= 0.6 else None
+    return None
+
+
+def _choice_reading(question: str, text: str, said: str, digression: Digression | None,
+                    parse: Mapping[str, Any] | None = None) -> Reading | None:
     if question == "urgency":
         level = read_urgency(said)
         return Reading(ANSWER, value=level) if level else None
@@ -494,7 +549,7 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
             return None
         return Reading(ANSWER, value=found) if found else None
     if question == "feedback_kind":
-        kind = _choice(said, _KINDS)
+        kind = _choice(said, _KINDS) or _classified_kind(parse)
         return Reading(ANSWER, value=kind) if kind else None
     if question == "service":
         return Reading(ANSWER, value=text.strip()) if said else None
@@ -502,10 +557,12 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
 
 
 def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
-         now: datetime | None = None, changeable: Iterable[str] = ()) -> Reading:
+         now: datetime | None = None, changeable: Iterable[str] = (),
+         kind: str | None = None) -> Reading:
     """The message `text` read as the answer to `question` (a slot name, SUMMARY or
     WHICH_ANSWER). `parse` is the classifier's (for digressions it is very sure of); `now` the
-    time dates are read at; `changeable` the answers the summary shows."""
+    time dates are read at; `changeable` the answers the summary shows; `kind` the kind of
+    feedback the form is for (a gas leak is the description of a repair, not of a complaint)."""
     text = text if isinstance(text, str) else ""
     said = normalise(text)
     if said.startswith("/"):
@@ -537,12 +594,13 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
     if question in CHOICES:
         if yesno.doubtful(said) and question in ("urgency", "feedback_kind"):
             return Reading(UNSURE)
-        found = _choice_reading(question, text, said, digression)
+        found = _choice_reading(question, text, said, digression, parse)
         if found is None and question == "preferred_contact" and _SKIP.search(said):
             found = Reading(SKIP)
+        # A choice found is the answer ("ring me please" to how to contact), unless the message
+        # asks something else back ("how long do emergency repairs take?").
         asks_back = digression is not None and digression.strong and "?" in said
-        if found is not None and not asks_back and (
-                question == "urgency" or digression is None or not is_short_digression(text, digression)):
+        if found is not None and not asks_back:
             return _with_safety(found, text)
         return _leave(digression, text) or (Reading(UNSURE) if _UNSURE_ALONE.match(said) else Reading(UNCLEAR))
     if question in PERSONAL or question in NAMES:
@@ -570,4 +628,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
         if _UNSURE_ALONE.match(said) or yesno.doubtful(said):
             return Reading(UNSURE)
         return _leave(digression, text) or Reading(ANSWER, value=text.strip())
+    if question == "description" and kind not in (None, "service_request", "asb_report") \
+            and digression is not None and digression.topic in SAFETY_TOPICS \
+            and not triage.expresses_dissatisfaction(text):
+        return Reading(DIGRESSION, topic=digression.topic)  # the concern first; then the complaint
     return _free_text(question, text, said, digression)

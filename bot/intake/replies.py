@@ -180,9 +180,10 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
     """The reference, what happens next with real dates, and (complaints) the right to the Ombudsman."""
     kind = case.case_type
     label = KIND_LABELS.get(kind, "feedback")
+    keep = ("Please keep it, and quote it if you contact us about it." if case.anonymous else
+            "Please keep it: you'll need it to check on it or add information.")
     messages: list[Message] = [{"text": f"Thank you. Your {label} has been sent. Your reference is "
-                                        f"{case.reference}. Please keep it: you'll need it to check "
-                                        "on it or add information."}]
+                                        f"{case.reference}. {keep}"}]
     filed_at = case.created_at
     if kind == "complaint":
         if case.exclusion:
@@ -196,25 +197,47 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
             messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
         messages.append({"text": wording.ombudsman_text(profile, case.service)})
         if case.anonymous:
-            messages.append({"text": "As you chose to stay anonymous, we won't be able to tell you "
-                                     "the outcome."})
+            messages.append({"text": anonymous_text(profile, kind)})
         if case.representative_name and not case.representative_consent:
             messages.append({"text": "Remember we'll need the written agreement of the person you "
                                      "are complaining for before we can discuss it with you."})
         return messages
     text = _what_happens(profile, kind)
-    if kind == "service_request" and case.awaab_category:
-        messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
-    elif text and kind != "service_request":
+    if text:
         messages.append({"text": text})
-    if kind == "service_request" and text:
-        messages.append({"text": text})
-    contact_by = _contact_dates(case)
-    if contact_by and not case.anonymous:
-        messages.append({"text": contact_by})
+    if kind == "service_request":
+        if case.awaab_category and profile.repairs.awaabs_law is not None:
+            messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
+        repair = _repair_due(profile, case, filed_at)
+        if repair:
+            messages.append({"text": repair})
+    next_contact = _contact_dates(profile, case)
+    if next_contact:
+        messages.append({"text": next_contact})
     if kind == "asb_report" and getattr(case, "urgent", False):
         messages.append({"text": f"If anyone is in danger, always call {emergency_phone(profile)} first."})
+    if case.anonymous:
+        messages.append({"text": anonymous_text(profile, kind)})
     return messages
+
+
+def anonymous_text(profile: Profile, kind: str) -> str:
+    """What a resident who stayed anonymous can and cannot do later."""
+    who = "the team" if kind == "asb_report" else "we"
+    return (f"As you chose to stay anonymous, {who} can't contact you about it, and you won't be "
+            "able to check on it or add to it here (that needs the postcode or e-mail address of "
+            "the case). If you want to later, contact us with the reference. "
+            + wording.contact_channels_text(profile))
+
+
+def _repair_due(profile: Profile, case: Any, filed_at: datetime) -> str | None:
+    """The repair's target under the profile's priorities (the urgency the resident chose)."""
+    priority = (getattr(case, "extra", None) or {}).get("urgency")
+    if not priority or not any(p.key == priority for p in profile.repairs.priorities):
+        return None
+    due = deadlines.repair_deadline(profile, priority, filed_at)
+    when = wording.format_datetime(due) if isinstance(due, datetime) else wording.format_date(due)
+    return f"We aim to do {priority} repairs by {when}."
 
 
 def stage2_request_reply(profile: Profile, case: Any, now: datetime) -> list[Message]:
@@ -234,13 +257,25 @@ def stage2_request_reply(profile: Profile, case: Any, now: datetime) -> list[Mes
     return [{"text": text}, {"text": wording.ombudsman_text(profile, case.service)}]
 
 
-def _contact_dates(case: Any) -> str | None:
-    """'We will contact you by ... and respond by ...' where the profile sets targets for the kind."""
+def _contact_dates(profile: Profile, case: Any) -> str | None:
+    """When we will be in touch, where the profile sets targets for the kind: 'The neighbourhood
+    team will contact you by ...', 'We will acknowledge your comment by ...'."""
     dates = {key: value for key, value in (getattr(case, "deadlines", None) or {}).items() if value}
     acknowledge, respond = dates.get("acknowledge_by"), dates.get("respond_by")
     as_date = lambda value: wording.format_date(value if not isinstance(value, str) else date.fromisoformat(value))
+    kind = case.case_type
+    if not (acknowledge or respond):
+        return None
+    if case.anonymous:
+        return (f"We will acknowledge it by {as_date(acknowledge or respond)}, even though we can't "
+                "tell you.")
+    target = profile.case_types.get(kind)
+    who = (target.handled_by if target and target.handled_by else "We")
+    who = who[:1].upper() + who[1:]
+    if kind in ("comment", "compliment"):
+        label = KIND_LABELS[kind]
+        text = f"We will acknowledge your {label} by {as_date(acknowledge or respond)}"
+        return text + (f", and respond by {as_date(respond)}." if acknowledge and respond else ".")
     if acknowledge and respond:
-        return f"We will contact you by {as_date(acknowledge)}, and respond by {as_date(respond)}."
-    if acknowledge or respond:
-        return f"We will contact you by {as_date(acknowledge or respond)}."
-    return None
+        return f"{who} will contact you by {as_date(acknowledge)}, and respond by {as_date(respond)}."
+    return f"{who} will contact you by {as_date(acknowledge or respond)}."

@@ -4,18 +4,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from bot.intake.fields import FIELD_LABELS, KIND_LABELS, answered_fields
+from bot.intake.fields import FIELD_LABELS, KIND_LABELS, NOT_GIVEN, answered_fields
 from bot.policy import wording
 
 _SHOWN_LIMIT = 300  # long answers are shortened in the summary only; the whole text is filed
 
 
 def _shown(name: str, value: Any, slots: Mapping[str, Any]) -> str:
+    if name in (slots.get("unsure_answers") or []) and name not in ("event_date_text", "aware_date_text"):
+        return "not sure" + (" (recorded as yes, to be safe)" if value is True else "")
+    if value == NOT_GIVEN:
+        return "not given"
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
     if name == "event_date_text" and slots.get("event_date"):
         text = f"{text} ({wording.format_date(date.fromisoformat(slots['event_date']))})"
+    if name == "aware_date_text" and slots.get("aware_date"):
+        text = f"{text} ({wording.format_date(date.fromisoformat(slots['aware_date']))})"
     if len(text) > _SHOWN_LIMIT:
         text = text[:_SHOWN_LIMIT].rstrip() + "..."
     return text
@@ -44,7 +50,10 @@ def change_buttons(slots: Mapping[str, Any], services: Sequence[str] = ("housing
 def fields_to_clear(field: str) -> list[str]:
     """Changing an answer clears it and what was derived from it, so the form asks again."""
     derived = {
-        "event_date_text": ["event_date"],
+        "event_date_text": ["event_date", "still_happening", "aware_date_text", "aware_date",
+                            "date_needs_check"],
+        "still_happening": ["aware_date_text", "aware_date"],
+        "aware_date_text": ["aware_date"],
         "address": ["postcode"],
         "contact_details": ["email", "phone"],
         "on_behalf": ["represented_name", "representative_relationship", "representative_consent"],

@@ -15,6 +15,7 @@ sends that intent with confidence 1.0.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -190,3 +191,33 @@ def safety_concern(intent_ranking: Sequence[Mapping[str, Any]],
     plausible = [(confidences[name], name) for name in SAFETY_INTENTS
                  if confidences.get(name, 0.0) >= floor]
     return max(plausible)[1] if plausible else None
+
+
+# A resident who says in so many words that they want to complain is making a complaint (Code 1.3:
+# a resident asking for a complaint to be raised must have one raised), whatever the classifier
+# reads from the rest ("I want to complain about the damp in my flat" is not only a repair).
+_DECLARED = re.compile(
+    r"\b(i('d| would| do)?|we('d| would| do)?) (really )?(like|want|wish|need|wanna|have) (to )?"
+    r"(make|file|raise|log|put in|lodge|submit|register) (a |an |an official |a formal |another )?complaint\b"
+    r"|\b(i|we)('d| would)? (like|want|wish|need|wanna|have) to complain\b|\bi'?m complaining\b"
+    r"|\bi am complaining\b|\bthis is a (formal |official )?complaint\b|\bformal complaint\b"
+    r"|\bcomplaint (about|against|regarding|re)\b", re.I)
+
+
+def declared_complaint(text: str) -> bool:
+    return bool(_DECLARED.search(text or ""))
+
+
+def as_declared(intent_ranking: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ranking for a message that declares a complaint: a complaint; but when the classifier
+    reads someone's behaviour (ASB), close to that, so that the clarifying question asks
+    whether it is about how we handled it or the behaviour itself (the neighbourhood team)."""
+    confidences = _confidences(intent_ranking)
+    kinds = [k for k in FEEDBACK_KINDS if k in confidences]
+    top = max(kinds, key=confidences.__getitem__) if kinds else None
+    # The other kinds keep their order, far below: the declaration settles it.
+    rest = [{"name": name, "confidence": round(confidence * 0.1, 4)}
+            for name, confidence in confidences.items() if name not in ("complaint", "asb_report")]
+    if top == "asb_report":
+        return [{"name": "complaint", "confidence": 0.5}, {"name": "asb_report", "confidence": 0.45}, *rest]
+    return [{"name": "complaint", "confidence": 1.0}, *rest]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from bot.nlp import FEEDBACK_KINDS
 
@@ -97,6 +97,22 @@ def misfile_share(predictions: Sequence[Prediction], kind: str = "complaint",
     return sum(1 for p in of_kind if p.predicted in into) / len(of_kind)
 
 
+def misrouted_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
+    """Share of `kind` messages predicted as anything else (0.0 when there are none)."""
+    of_kind = [p for p in predictions if p.expected == kind]
+    if not of_kind:
+        return 0.0
+    return sum(1 for p in of_kind if p.predicted != kind) / len(of_kind)
+
+
+def false_complaint_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
+    """Share of messages that are not `kind` but were predicted as `kind` (0.0 when none)."""
+    others = [p for p in predictions if p.expected != kind]
+    if not others:
+        return 0.0
+    return sum(1 for p in others if p.predicted == kind) / len(others)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0..100) by linear interpolation; 0.0 for no values."""
     if not values:
@@ -119,8 +135,14 @@ def latency_summary(milliseconds: Sequence[float]) -> dict[str, float]:
     }
 
 
-async def predict(agent: Any, examples: Iterable[tuple[str, str]], warmup: int = 5) -> list[Prediction]:
-    """Parse each (text, expected intent) with a loaded Rasa agent, timing every parse."""
+async def predict(agent: Any, examples: Iterable[tuple[str, str]],
+                  transform: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                  warmup: int = 5) -> list[Prediction]:
+    """Parse each (text, expected intent) with a loaded Rasa agent, timing every parse.
+
+    `transform` is applied to each parse (timed with it), so a benchmark can score what the
+    assistant acts on rather than the classifier alone.
+    """
     examples = list(examples)
     for text, _ in examples[:warmup]:
         await agent.parse_message(text)
@@ -128,6 +150,8 @@ async def predict(agent: Any, examples: Iterable[tuple[str, str]], warmup: int =
     for text, expected in examples:
         started = time.perf_counter()
         parsed = await agent.parse_message(text)
+        if transform is not None:
+            parsed = transform(parsed)
         elapsed = (time.perf_counter() - started) * 1000
         out.append(prediction_from_parse(text, expected, parsed, elapsed))
     return out

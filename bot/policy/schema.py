@@ -303,6 +303,16 @@ class Repairs(_Model):
         lambda v: _unique_keys(v, "repair priority"))
 
 
+class Enquiry(_Model):
+    """Where residents go with a question of one kind (rent, the register, ...)."""
+
+    who: Text = Field(..., description="resident-facing: who answers it, e.g. 'our income team'")
+    how: Optional[Text] = Field(None, description="how to reach them: a number, a link, a place")
+
+
+ENQUIRY_TOPICS = ("rent", "tenancy", "housing_register", "benefits", "portal", "repairs", "other")
+
+
 class Retention(_Model):
     case_records_years_after_closure: Years
 
@@ -323,6 +333,10 @@ class Profile(_Model):
 
     display_name: Text = Field(..., description="the landlord as the assistant names it")
     description: Optional[Text] = None
+    # A profile whose contact details are made up (the demo landlord) or absent (a template):
+    # `python -m bot check` refuses to start any other without a phone number for complaints and
+    # an emergency repairs line.
+    demo: StrictBool = False
     sources: List[Text] = Field([], description="the documents the numbers come from")
     organisation: Optional[Organisation] = None
     bank_holiday_region: Literal[REGIONS] = "england-and-wales"
@@ -336,6 +350,7 @@ class Profile(_Model):
     case_types: Dict[Literal["service_request", "asb_report", "comment", "compliment"], CaseType] = {}
     repairs: Repairs
     retention: Retention
+    enquiries: Dict[Literal[ENQUIRY_TOPICS], Enquiry] = {}
 
     @validator("services", pre=True)
     def _service_keys(cls, v):

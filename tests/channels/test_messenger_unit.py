@@ -401,3 +401,18 @@ def test_an_unreachable_graph_api_is_logged_without_the_token_and_does_not_raise
     assert asyncio.run(go()) is False
     assert "Graph API unavailable" in caplog.text
     assert "secret-page-token" not in caplog.text
+
+
+def test_a_reply_with_phone_numbers_ends_with_buttons_to_call_them():
+    text = ("You can contact Demo Homes by phone on 0113 496 0000; for an emergency repair call "
+            "0808 157 0123; if anyone is in danger call 999.")
+    messages = outgoing_messages(text)
+    assert messages[0] == {"text": text}
+    template = messages[-1]["attachment"]["payload"]
+    assert template["template_type"] == "button"
+    assert template["buttons"] == [
+        {"type": "phone_number", "title": "Call 0113 496 0000", "payload": "+441134960000"},
+        {"type": "phone_number", "title": "Call 0808 157 0123", "payload": "+448081570123"}]
+    # With choices offered, the quick replies come instead (one set of buttons a reply).
+    with_choices = outgoing_messages(text, [{"title": "Yes", "payload": "/affirm"}])
+    assert "attachment" not in with_choices[-1] and with_choices[-1]["quick_replies"]

@@ -219,6 +219,21 @@ def test_a_resident_talks_by_typing_and_clicking_reloads_and_carries_on(page, ra
         "are you a bot", "Are you a robot?", "hello"]
 
 
+def test_numbers_and_addresses_in_a_reply_can_be_tapped(page, rasa_stack):
+    """Asked for a person, the resident gets the landlord's numbers and addresses as links:
+    tel: for phone numbers (999 too), mailto: for e-mail, the web form opening in a new tab."""
+    run_visit(page, rasa_stack, (Step("open", expect="online assistant"),
+                                 Step("type", "can I speak to a person please", expect="0113 496 0000")))
+    reply = bot_messages(page).filter(has_text="0113 496 0000").last
+    expect(reply.locator('a[href="tel:01134960000"]')).to_have_text("0113 496 0000")
+    expect(reply.locator('a[href="mailto:complaints@demo-homes.example"]')).to_have_count(1)
+    web = reply.locator('a[href="https://www.demo-homes.example/complaints"]')
+    expect(web).to_have_attribute("target", "_blank")
+    expect(web).to_have_attribute("rel", "noopener noreferrer")
+    violations = axe_violations(page)
+    assert violations == [], violations
+
+
 SHOW_TEXT = """(message, text) => {
     // Scroll the conversation to `text` (in `message`); then whether it is on screen and on top
     // (not covered, not scrolled away): what a screenshot shows.

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from bot.intake.existing import LOCK_SECONDS, MAX_FAILURES, NOT_FOUND
+from bot.cases.lookups import LOCK_SECONDS, MAX_FAILURES
+from bot.intake.existing import NOT_FOUND
 from tests.e2e.conftest import cases_of
 from tests.e2e.resident import Resident
 from tests.e2e.test_conversations import LONDON, confirm_and_file, reference_in
@@ -248,22 +249,24 @@ def test_a_safeguarding_concern_mid_form_is_recorded_for_staff_at_once_even_afte
 
 def test_an_emergency_mid_form_is_recorded_and_the_case_filed_later_is_linked_to_it(resident, case_store):
     resident.start("I need a repair", "service_request", "what needs doing")
-    said = resident.answer("I can smell gas in the hallway right now", "what needs doing")
+    # The answer to "what needs doing?" is the gas leak: the advice, the record, and the answer kept.
+    said = resident.answer("I can smell gas in the hallway right now", "where is it")
     assert "0800 111 999" in said and "passed this to a member of staff as urgent" in said
-    resident.answer("The extractor fan in the bathroom is broken", "where is it")
-    resident.answer("Bathroom, 9 Low Road, Leeds LS2 7HY", "how urgent")
-    resident.choose("routine", "when could we get in")
+    assert "kept your answer" in said
+    resident.answer("Hallway by the meter, 9 Low Road, Leeds LS2 7HY", "how urgent")
+    resident.choose("emergency", "when could we get in")
     resident.answer("any afternoon", "your name")
     resident.answer("Robin Hart", "e-mail address or phone")
     resident.answer("07700 900456", "how would you like us to contact you")
     resident.choose("phone", "easier for you")
     resident.answer("no", "is that right")
-    done = confirm_and_file(resident, ["extractor fan"])
+    done = confirm_and_file(resident, ["smell gas"])
     cases = {c.reference: c for c in cases_of(case_store, resident.sender)}
     assert len(cases) == 2
     filed = cases.pop(reference_in(done))
     (concern,) = cases.values()
     assert concern.description == "I can smell gas in the hallway right now"
+    assert filed.description == "I can smell gas in the hallway right now"
     assert concern.urgent is True and concern.safeguarding is False
     assert filed.related_case_id == concern.id and filed.urgent is True
     notes = [e.details for e in case_store.history(concern.reference) if e.kind == "note_added"]

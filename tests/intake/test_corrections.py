@@ -1,5 +1,5 @@
 """Which answer a resident means when they correct the summary in words."""
-from bot.nlp.correction import field_meant
+from bot.intake.corrections import field_meant
 
 COMPLAINT = ["description", "event_date_text", "affected", "desired_outcome", "already_investigated",
              "legal_proceedings", "on_behalf", "share_details", "name", "address", "contact_details",

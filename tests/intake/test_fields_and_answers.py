@@ -57,21 +57,38 @@ def test_the_service_is_inferred_from_the_description_when_obvious():
     assert "service" not in answers.check("description", "the roof leaks", ctx(feedback_kind="complaint")).slots
 
 
-def test_an_old_event_is_an_exclusion_told_plainly_but_kept():
-    outcome = answers.check("event_date_text", "2nd of May 2024", ctx(feedback_kind="complaint",
-                                                                      service="housing"))
+def test_an_old_event_is_an_exclusion_only_once_it_has_stopped_and_they_knew_of_it_in_time():
+    """Code 2.2 / 2.3: within 12 months of the issue or of becoming aware of it. An old date
+    brings two questions (still happening? aware when?) and only clear answers exclude it."""
+    old = ctx(feedback_kind="complaint", service="housing")
+    outcome = answers.check("event_date_text", "2nd of May 2024", old)
     assert outcome.slots == {"event_date_text": "2nd of May 2024", "event_date": "2024-05-02",
-                             "exclusion": "too_old"}
-    assert outcome.messages[0]["text"] == "POLICY SAYS too_old"
+                             "date_needs_check": True}
+    assert outcome.messages == []  # nothing said on a guess
+    asked = fields.required_slots({**old.slots, **outcome.slots, "description": "d"})
+    assert asked[asked.index("event_date_text") + 1] == "still_happening"
+    still = answers.check("still_happening", "yes its still there", ctx(**{**old.slots, **outcome.slots}))
+    assert still.slots == {"still_happening": True} and "exclusion" not in still.slots
+    stopped = {**old.slots, **outcome.slots, "still_happening": False}
+    assert "aware_date_text" in fields.required_slots({**stopped, "description": "d"})
+    aware_recently = answers.check("aware_date_text", "only noticed in September", ctx(**stopped))
+    assert aware_recently.slots["aware_date"] == "2026-09-01" and "exclusion" not in aware_recently.slots
+    aware_long_ago = answers.check("aware_date_text", "straight away", ctx(**stopped))
+    assert aware_long_ago.slots["exclusion"] == "too_old"
+    assert aware_long_ago.messages[0]["text"] == "POLICY SAYS too_old"
+    ongoing = answers.check("event_date_text", "since 2024 and it's still there", old)
+    assert ongoing.slots["still_happening"] is True and ongoing.slots["date_needs_check"] is False
     recent = answers.check("event_date_text", "last Tuesday", ctx(feedback_kind="complaint"))
-    assert recent.slots == {"event_date_text": "last Tuesday", "event_date": "2026-11-17"}
+    assert recent.slots == {"event_date_text": "last Tuesday", "event_date": "2026-11-17",
+                            "date_needs_check": False}
 
 
 def test_an_unreadable_date_is_asked_again_but_not_sure_is_accepted():
     again = answers.check("event_date_text", "purple", ctx(feedback_kind="complaint"))
     assert again.slots == {"event_date_text": None} and "couldn't work out a date" in again.messages[0]["text"]
     unsure = answers.check("event_date_text", "not sure", ctx(feedback_kind="complaint"))
-    assert unsure.slots == {"event_date_text": "not sure", "event_date": None}
+    assert unsure.slots == {"event_date_text": "not sure", "event_date": None,
+                            "date_needs_check": False, "unsure_answers": ["event_date_text"]}
 
 
 def test_legal_proceedings_is_an_exclusion():
@@ -84,13 +101,14 @@ def test_contact_details_must_hold_an_email_or_phone():
     ok = answers.check("contact_details", "jo@example.com or 07700 900123", ctx())
     assert ok.slots["email"] == "jo@example.com" and ok.slots["phone"] == "+447700900123"
     bad = answers.check("contact_details", "ask my neighbour", ctx())
-    assert bad.slots == {"contact_details": None} and bad.messages
+    # Asked again, put differently (the domain's variant of the question).
+    assert bad.slots == {"contact_details": None, "asking_again": "contact_details"} and bad.messages
 
 
 def test_address_keeps_the_words_and_the_postcode():
     outcome = answers.check("address", "12 Acacia Avenue, m1 1ae", ctx())
     assert outcome.slots == {"address": "12 Acacia Avenue, m1 1ae", "postcode": "M1 1AE"}
-    assert answers.check("address", "abc", ctx()).slots == {"address": None}
+    assert answers.check("address", "abc", ctx()).slots == {"address": None, "asking_again": "address"}
 
 
 def test_choices_typed_or_clicked_are_normalised():

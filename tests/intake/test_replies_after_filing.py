@@ -52,10 +52,29 @@ def test_other_kinds_are_told_the_profiles_contact_date_unless_anonymous():
     comment = case(case_type="comment", reference="CMT-8J9KT-6",
                    deadlines={k: v.isoformat() for k, v in targets.items()})
     text = said(after_filing(profile, comment, {}))
-    assert f"We will contact you by {format_date(targets['acknowledge_by'])}" in text
+    assert f"We will acknowledge your comment by {format_date(targets['acknowledge_by'])}" in text
     assert "next review" in text
     anonymous = said(after_filing(profile, case(**{**vars(comment), "anonymous": True}), {}))
-    assert "We will contact you" not in anonymous
+    assert "We will acknowledge your comment" not in anonymous
+    # Told what they can and cannot do later, and how to reach us instead.
+    assert "can't contact you" in anonymous and "won't be able to check on it" in anonymous
+
+
+def test_every_ending_says_what_happens_next_with_dates():
+    profile = load_profile("demo-landlord")
+    asb_targets = deadlines.case_deadlines(profile, "asb_report", FILED)
+    asb = case(case_type="asb_report", reference="ASB-8J9KT-6",
+               deadlines={k: v.isoformat() for k, v in asb_targets.items()})
+    assert (f"The neighbourhood team will contact you by {format_date(asb_targets['acknowledge_by'])}"
+            in said(after_filing(profile, asb, {})))
+    repair = case(case_type="service_request", reference="SRQ-8J9KT-6", extra={"urgency": "urgent"})
+    due = deadlines.repair_deadline(profile, "urgent", FILED)
+    assert f"We aim to do urgent repairs by {format_date(due)}" in said(after_filing(profile, repair, {}))
+    thanks_targets = deadlines.case_deadlines(profile, "compliment", FILED)
+    thanks = case(case_type="compliment", reference="CPL-8J9KT-6",
+                  deadlines={k: v.isoformat() for k, v in thanks_targets.items()})
+    assert (f"We will acknowledge your compliment by {format_date(thanks_targets['acknowledge_by'])}"
+            in said(after_filing(profile, thanks, {})))
 
 
 def test_an_asb_report_is_told_who_deals_with_it():

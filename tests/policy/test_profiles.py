@@ -54,10 +54,25 @@ def test_every_profile_in_the_folder_loads():
         load_profile(name)
 
 
-def test_default_profile_is_the_code_and_names_the_landlord_generically():
-    assert next(s for s in settings.SETTINGS if s.name == "INTAKE_POLICY").default == "housing-ombudsman-code"
+def test_the_default_profile_is_a_demo_landlord_with_fictional_contact_details():
+    """Every reply that points to a person gives a way to reach one, with numbers that ring
+    nowhere (Ofcom's drama ranges) and a reserved .example domain; the ombudsman's, the gas
+    emergency line's and 999 are the real ones."""
+    assert next(s for s in settings.SETTINGS if s.name == "INTAKE_POLICY").default == "demo-landlord"
+    demo = load_profile("demo-landlord")
+    assert demo.demo and demo.display_name == "Demo Homes"
+    phones = [c.value for c in demo.contact.channels if c.kind == "phone"]
+    assert phones and all(p.startswith(("0113 496 0", "0808 157 0", "020 7946 0", "07700 900"))
+                          for p in phones + [demo.contact.emergency.repairs_phone])
+    assert all(".example" in (c.value or ".example") for c in demo.contact.channels
+               if c.kind in ("email", "web_form"))
+    assert demo.contact.emergency.gas_phone == "0800 111 999"
+    assert demo.service("housing").ombudsman.phone == "0300 111 3000"
+
+
+def test_the_code_profile_is_a_template_that_names_the_landlord_generically():
     profile = load_profile("housing-ombudsman-code")
-    assert profile.display_name == "the landlord"
+    assert profile.demo and profile.display_name == "the landlord"
     assert (profile.stage1.acknowledge_working_days, profile.stage1.respond_working_days,
             profile.stage1.extension_working_days) == (5, 10, 10)
     assert (profile.stage2.acknowledge_working_days, profile.stage2.respond_working_days,

@@ -93,24 +93,49 @@ function chatIcon() {
   return svg;
 }
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]/g;
+// Web addresses (with or without https://), e-mail addresses and UK phone numbers (including 999)
+// in the assistant's replies, so that a resident can tap them to call, write or open.
+const LINK_PATTERN = new RegExp(
+  [
+    String.raw`\bhttps?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]`,
+    String.raw`\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:\/[^\s<>"']*[^\s<>"'.,;:!?)\]])?`,
+    String.raw`\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b`,
+    String.raw`(?<!\d)(?:0\d{2,4}(?: ?\d){6,8}|999)(?!\d)`,
+  ].join("|"),
+  "gi"
+);
 
-// Text with its web addresses as links; built from text nodes and <a> elements only.
+// The link a piece of text stands for, or null when it is not a safe one.
+function linkFor(found) {
+  if (/^\d|^0/.test(found)) return { href: "tel:" + found.replace(/\D/g, ""), external: false };
+  if (found.includes("@") && !/^https?:/i.test(found)) {
+    return { href: "mailto:" + found, external: false };
+  }
+  let url;
+  try {
+    url = new URL(/^https?:/i.test(found) ? found : "https://" + found);
+  } catch (error) {
+    return null;
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+  return { href: url.href, external: true };
+}
+
+// Text with its web addresses, e-mail addresses and phone numbers as links; built from text
+// nodes and <a> elements only.
 function linkified(text) {
   const fragment = document.createDocumentFragment();
   let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    let url;
-    try {
-      url = new URL(match[0]);
-    } catch (error) {
-      continue;
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") continue;
+  for (const match of text.matchAll(LINK_PATTERN)) {
+    const link = linkFor(match[0]);
+    if (!link) continue;
     fragment.appendChild(document.createTextNode(text.slice(last, match.index)));
-    const link = element("a", { href: url.href, target: "_blank", rel: "noopener noreferrer" }, match[0]);
-    link.appendChild(element("span", { class: "ic-sr" }, " (opens in a new tab)"));
-    fragment.appendChild(link);
+    const attributes = link.external
+      ? { href: link.href, target: "_blank", rel: "noopener noreferrer" }
+      : { href: link.href };
+    const anchor = element("a", attributes, match[0]);
+    if (link.external) anchor.appendChild(element("span", { class: "ic-sr" }, " (opens in a new tab)"));
+    fragment.appendChild(anchor);
     last = match.index + match[0].length;
   }
   fragment.appendChild(document.createTextNode(text.slice(last)));

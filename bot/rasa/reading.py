@@ -1,0 +1,142 @@
+"""The pending question owns the answer: the Rasa server reads each message in the light of the
+question the conversation is waiting on, before any rule or form runs.
+
+Rasa decides what happens next from the message's intent, and the classifier was trained on
+first messages: "no, it's for me" to "are you complaining for someone else?" came out as a
+fallback, "idk" as yes, a correction typed at the summary as a new complaint. This wraps
+`MessageProcessor.parse_message` (which has the conversation): while a form asks a question, at
+the summary, and while the resident chooses an answer to change, the message is read by
+bot.intake.reading and its intent set to what it is for that question:
+
+- an answer (any kind: yes, no, not sure, a date, skip, ...) or an unclear one: `inform`, so the
+  form takes it as the answer and its check (bot.intake.answers) reads it, or asks again;
+- a clear digression: its own intent (stop, ask_timescales, request_human, emergency, ...);
+- at the summary: `affirm` to send, `inform` to change (the reading says what), never a new case;
+- choosing an answer to change: `inform` with the `choice` entity of the answer meant;
+- with nothing pending, a message holding a case reference goes to checking that case.
+
+The reading and the classifier's own view are kept in the message's parse data (`intake`), for
+the action server and for staff reading the transcript. A button press ("/affirm") is left as
+Rasa reads it.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_INSTALLED = "_intake_reads_by_question"
+FORMS = ("intake_form", "existing_case_form")
+CASE_TASK_INTENTS = ("check_case_status", "request_review", "add_information")
+
+
+def pending_question(tracker: Any) -> str | None:
+    """The question the conversation waits on: a form's requested slot, the summary, or the
+    choice of an answer to change; None when nothing is pending."""
+    from bot.intake import reading
+
+    if tracker is None:
+        return None
+    if tracker.active_loop_name in FORMS:
+        requested = tracker.get_slot("requested_slot")
+        if requested:
+            return requested
+    if tracker.get_slot("awaiting_confirmation"):
+        return reading.SUMMARY
+    if tracker.get_slot("choosing_correction"):
+        return reading.WHICH_ANSWER
+    return None
+
+
+def _changeable(tracker: Any) -> list[str]:
+    from bot.intake import summary
+    from bot.policy import active_profile
+
+    slots = {name: slot.value for name, slot in tracker.slots.items()}
+    return summary.changeable_fields(slots, tuple(active_profile().services))
+
+
+def _set_intent(parse: dict, name: str) -> None:
+    parse["intent"] = {"name": name, "confidence": 1.0}
+    ranking = [row for row in parse.get("intent_ranking") or [] if row.get("name") != name]
+    parse["intent_ranking"] = [{"name": name, "confidence": 1.0}, *ranking][:10]
+
+
+def intent_for(question: str, got: Any) -> str | None:
+    """The intent a reading stands for while `question` is pending (None: leave it)."""
+    from bot.intake import reading
+
+    if got.kind == reading.PAYLOAD:
+        return None
+    if got.kind == reading.DIGRESSION:
+        return got.topic
+    if question == reading.SUMMARY:
+        return "affirm" if got.kind == reading.CONFIRM else "inform"
+    if question == reading.WHICH_ANSWER:
+        return "affirm" if got.kind == reading.CONFIRM else "inform"
+    return "inform"
+
+
+def read_in_context(parse: dict, tracker: Any, now: datetime | None = None) -> dict:
+    """`parse` with its intent set by what the message is for the pending question."""
+    from bot.intake import reading
+
+    text = parse.get("text") or ""
+    if not isinstance(text, str) or text.strip().startswith("/"):
+        return parse
+    question = pending_question(tracker)
+    if question is None:
+        return _read_opening(parse, text)
+    changeable = _changeable(tracker) if question in (reading.SUMMARY, reading.WHICH_ANSWER) else ()
+    got = reading.read(question, text, parse=parse, now=now, changeable=changeable,
+                       kind=tracker.get_slot("feedback_kind"))
+    parse["intake"] = {"question": question, "reading": got.as_dict(), "classifier": parse.get("intent")}
+    intent = intent_for(question, got)
+    if intent is None:
+        return parse
+    _set_intent(parse, intent)
+    if question == reading.WHICH_ANSWER and got.kind == reading.FIELD and got.field:
+        parse["entities"] = [e for e in parse.get("entities") or [] if e.get("entity") != "choice"] + [
+            {"entity": "choice", "value": got.field, "start": 0, "end": len(text),
+             "extractor": "intake_reading"}]
+    return parse
+
+
+def _read_opening(parse: dict, text: str) -> dict:
+    """With nothing pending: a case reference anywhere in the message checks that case; a
+    message that says in words it is a complaint is one (bot.nlp.clarify.declared_complaint)."""
+    from bot.intake.existing import find_reference
+    from bot.intake.fields import KINDS
+    from bot.nlp import clarify
+
+    classified = (parse.get("intent") or {}).get("name")
+    reference, _ = find_reference(text) if classified not in CASE_TASK_INTENTS else (None, None)
+    if reference:
+        parse["intake"] = {"classifier": parse.get("intent"), "reference": reference}
+        _set_intent(parse, "check_case_status")
+    elif classified in KINDS and classified != "complaint" and clarify.declared_complaint(text):
+        parse["intake"] = {"classifier": parse.get("intent"), "declared": "complaint"}
+        parse["intent_ranking"] = clarify.as_declared(parse.get("intent_ranking") or [])
+        parse["intent"] = dict(parse["intent_ranking"][0])
+    return parse
+
+
+def install() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    if getattr(MessageProcessor, _INSTALLED, False):
+        return
+    original = MessageProcessor.parse_message
+
+    async def parse_message(self, message, tracker=None, only_output_properties=True):
+        parse = await original(self, message, tracker, only_output_properties)
+        try:
+            return read_in_context(parse, tracker)
+        except Exception:  # noqa: BLE001 - the classifier's reading stands if ours fails
+            log.exception("reading a message in the light of its question failed")
+            return parse
+
+    MessageProcessor.parse_message = parse_message
+    setattr(MessageProcessor, _INSTALLED, True)

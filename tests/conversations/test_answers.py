@@ -1,0 +1,42 @@
+"""A floor under how well residents' answers are read (bot.intake.reading), on the answer sets
+written blind (tests/conversations/answers_*.yml), with the real model's parse from the
+session's Rasa server. `make bench-conversations` prints the figures and every misreading;
+this fails CI when a change reads them worse."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.conversations import answers as sets
+
+pytestmark = pytest.mark.e2e
+
+FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def parse(rasa_stack):
+    cache: dict[str, dict] = {}
+
+    def parse(text: str) -> dict:
+        if text not in cache:
+            answer = requests.post(f"{rasa_stack.url}/model/parse", params={"token": rasa_stack.token},
+                                   json={"text": text}, timeout=60)
+            answer.raise_for_status()
+            cache[text] = answer.json()
+        return cache[text]
+
+    return parse
+
+
+@pytest.mark.parametrize("path", [sets.DEV_FILE, sets.BLIND_FILE], ids=lambda p: p.stem)
+def test_answers_are_read_as_they_mean_and_never_excluded_on_a_guess(parse, path):
+    items = [item for item in sets.load(path) if sets.scoreable(item)]
+    readings = sets.read_all(items, parse)
+    wrong = [(item.question, item.text, item.label, got.as_dict())
+             for item, got in zip(items, readings) if not sets.correct(item, got)]
+    share = 1 - len(wrong) / len(items)
+    assert share >= FLOOR, f"{share:.1%} read correctly; misread:\n" + "\n".join(map(str, wrong))
+    guesses = [(item.question, item.text) for item, got in zip(items, readings)
+               if sets.exclusion_on_a_guess(item, got)]
+    assert guesses == [], guesses

@@ -1,0 +1,199 @@
+"""Each answer read in the light of the question asked (bot.intake.reading): the ways residents
+really answer, from the issue that found them (issue 16) and the staff who read the transcripts.
+The blind answer sets measure the reader as a whole (tests/conversations/test_answers.py)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+import yaml
+
+from bot.intake import digressions, reading as r
+from bot.intake.fields import FIELD_LABELS
+from bot.settings import PROJECT_ROOT
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)  # a Tuesday
+CHANGEABLE = tuple(FIELD_LABELS) + ("still_happening", "aware_date_text")
+
+
+def read(question: str, text: str, **kwargs) -> r.Reading:
+    return r.read(question, text, now=NOW, changeable=CHANGEABLE, **kwargs)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("no, it's for me", r.NO), ("just me", r.NO), ("myself", r.NO), ("for me", r.NO),
+    ("Yes, it's for my mum", r.YES), ("Yes, she asked me to do it for her", r.YES),
+    ("its for my nan, shes 89", r.YES), ("who else would it be for", r.NO),
+    ("idk", r.UNSURE), ("kind of, its my dads tenancy but i live here too", r.UNSURE),
+])
+def test_who_the_complaint_is_for(text, kind):
+    assert read("on_behalf", text).kind == kind
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("already_investigated", "idk", r.UNSURE),
+    ("already_investigated", "No, I have not complained about this before.", r.NO),
+    ("already_investigated", "nobody has investigated anything", r.NO),
+    ("already_investigated", "They sent a letter but I don't know if it was the final one", r.UNSURE),
+    ("already_investigated", "i got a stage 1 letter but nothing final", r.NO),
+    ("legal_proceedings", "thinking about it", r.NO),
+    ("legal_proceedings", "my solicitor has issued a claim", r.YES),
+    ("complaint_choice", "No, I just want it sorted", r.NO),
+    ("complaint_choice", "No I just want it to stop", r.NO),
+    ("complaint_choice", "go on then", r.YES),
+    ("share_details", "anon is fine", r.NO),
+    ("share_details", "no i dont want them knowing it was me", r.NO),
+    ("share_details", "no problem", r.YES),
+    ("in_danger", "not at the moment", r.NO),
+    ("in_danger", "no nobody's in danger, its just noise", r.NO),
+    ("still_happening", "it hasnt stopped", r.YES),
+    ("still_happening", "It has stopped now, thank you for asking.", r.NO),
+    ("reuse_details", "yes but my email is different now", r.NO),
+    ("reuse_details", "same", r.YES),
+    ("representative_consent", "I'll have to ask her first", r.NO),
+])
+def test_yes_no_and_not_sure_by_question(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+def test_not_sure_is_never_a_yes():
+    for text in ("idk", "not sure", "dunno tbh", "can't remember", "maybe?", "no idea",
+                 "yes I think so but I'm not sure"):
+        assert read("already_investigated", text).kind != r.YES, text
+
+
+@pytest.mark.parametrize("text, ongoing, day", [
+    ("since 2024 and it's still there", True, "2024-01-01"),
+    ("since they moved in, about 2 months", True, "2026-10-01"),
+    ("beginning of march", False, "2026-03-01"),
+    ("12/11", False, "2026-11-12"),
+    ("still happening", True, None),
+    ("2 yrs", True, "2024-12-01"),
+    ("since 2023 and its still not fixed", True, "2023-01-01"),
+])
+def test_dates_as_residents_give_them(text, ongoing, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and bool(got.ongoing) == ongoing
+    assert got.date == day or (day and got.date[:7] == day[:7])
+
+
+def test_a_date_to_come_or_that_does_not_exist_is_unclear_and_says_why():
+    assert read("event_date_text", "next tuesday").value == "future"
+    assert read("event_date_text", "31st of February").value == "impossible"
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("name", "i said anonymous", r.SKIP), ("name", "rather not say", r.SKIP),
+    ("contact_details", "skip", r.SKIP), ("contact_details", "no i dont want to give them", r.SKIP),
+    ("contact_details", "i want to stay anonymous", r.SKIP), ("address", "anon", r.SKIP),
+    ("preferred_contact", "dont contact me", r.SKIP),
+])
+def test_skip_and_anonymous_at_every_personal_question(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+def test_names_addresses_and_contact_details():
+    assert read("name", "my names Gary but everyone calls me Gaz").value == "Gary"
+    assert read("name", "what?? no im trying to send a compliment").kind == r.UNCLEAR
+    assert read("represented_name", "my mum, Joan Fairclough").value == "Joan Fairclough"
+    spaced = read("address", "Flat 91, Tamar Tower, Leeds LS9  7QT")
+    assert spaced.kind == r.ANSWER and spaced.details == {"postcode": "LS9 7QT"}
+    assert read("contact_details", "gary dot t at example dot com").details["email"] == "gary.t@example.com"
+    assert read("contact_details", "same details as my complaint").details == {"reuse": True}
+
+
+@pytest.mark.parametrize("text, level", [
+    ("not urgent", "routine"), ("well its not an emergency but soon please", "urgent"),
+    ("its urgent but nobody is in danger", "urgent"), ("danger to health id say", "emergency"),
+    ("can wait", "routine"), ("medium?", "urgent"),
+])
+def test_urgency_with_its_negations(text, level):
+    assert read("urgency", text).value == level
+
+
+@pytest.mark.parametrize("question, text, topic", [
+    ("desired_outcome", "how long will this take", digressions.TIMESCALES),
+    ("location", "can i speak to a person", digressions.HUMAN),
+    ("event_date_text", "stop", digressions.STOP),
+    ("on_behalf", "are you a bot?", digressions.BOT),
+    ("legal_proceedings", "what's the ombudsman", digressions.OMBUDSMAN),
+    ("frequency", "stop, I'll do this later", digressions.STOP),
+    ("reuse_details", "hang on theres water pouring out the ceiling onto my fusebox!!", digressions.EMERGENCY),
+])
+def test_only_a_clear_digression_leaves_the_question(question, text, topic):
+    got = read(question, text)
+    assert (got.kind, got.topic) == (r.DIGRESSION, topic)
+
+
+@pytest.mark.parametrize("question, text", [
+    ("desired_outcome", "I want it to stop"),                     # an answer, not "stop"
+    ("desired_outcome", "someone to actually listen and call me back when they say they will"),
+    ("description", "I reported it and asked to speak to a manager, nobody rang me"),
+])
+def test_words_of_a_digression_inside_an_answer_keep_the_answer(question, text):
+    assert read(question, text).kind == r.ANSWER
+
+
+def test_safety_words_inside_an_answer_are_reported_with_it():
+    threat = read("frequency", "This is the first time he's threatened me")
+    assert threat.kind == r.ANSWER and threat.safety == digressions.SAFEGUARDING
+    boiler = read("description", "no heating and my 2 year old is freezing")
+    assert boiler.kind == r.ANSWER and boiler.safety == digressions.EMERGENCY
+    # "the smell is awful" in an answer about mould is not a gas leak.
+    mould = read("additional_information", "its spreading and the smell is awful")
+    assert mould.kind == r.ANSWER and mould.safety is None
+
+
+def test_a_classifier_sure_of_a_digression_counts_but_not_against_a_yes_or_no():
+    parse = {"intent": {"name": "request_human", "confidence": 0.97}}
+    assert read("affected", "someone", parse=parse).kind == r.DIGRESSION
+    assert read("on_behalf", "no", parse=parse).kind == r.NO
+
+
+@pytest.mark.parametrize("text, kind, field", [
+    ("yep send it", r.CONFIRM, None), ("all correct", r.CONFIRM, None), ("👍", r.CONFIRM, None),
+    ("no the already investigated bit is wrong, nobody has investigated anything", r.CHANGE,
+     "already_investigated"),
+    ("change the contact details bit", r.CHANGE, "contact_details"),
+    ("the date is wrong it was march", r.CHANGE, "event_date_text"),
+    ("change my phone number to 07700 900123", r.CHANGE, "contact_details"),
+    ("wrong times, I'm in Wednesday afternoons not mornings", r.CHANGE, "access_availability"),
+])
+def test_the_summary_never_starts_another_case(text, kind, field):
+    got = read(r.SUMMARY, text)
+    assert (got.kind, got.field) == (kind, field)
+
+
+@pytest.mark.parametrize("text", ["what?? no im trying to send a compliment", "hmm",
+                                  "I want to make a complaint about my neighbour"])
+def test_at_the_summary_what_names_no_answer_sends_nothing_and_changes_nothing(text):
+    got = read(r.SUMMARY, text)
+    assert got.kind in (r.CHANGE, r.UNCLEAR) and got.field is None
+
+
+def test_a_correction_carries_its_new_value():
+    assert read(r.SUMMARY, "change my phone number to 07700 900123").new_value == "+447700900123"
+    assert read(r.SUMMARY, "the postcode is LS9 7QT").new_value == "LS9 7QT"
+
+
+@pytest.mark.parametrize("text, field", [
+    ("the postcode", "address"), ("my email", "contact_details"), ("the date bit", "event_date_text"),
+    ("name", "name"), ("the whole things wrong tbh", None),
+])
+def test_which_answer_to_change(text, field):
+    got = read(r.WHICH_ANSWER, text)
+    assert (got.kind, got.field) == (r.FIELD, field)
+
+
+def test_a_button_press_is_left_to_rasa():
+    assert read("on_behalf", "/affirm").kind == r.PAYLOAD
+
+
+def test_the_digressions_are_the_domains_interruptions():
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    assert set(domain["x-interruptions"]) == set(digressions.TOPICS) | set(digressions.SCREENED)
+
+
+def test_a_reading_travels_as_plain_data():
+    got = read("event_date_text", "since 2024 and it's still there")
+    assert r.Reading.from_dict(got.as_dict()) == got
