@@ -104,6 +104,10 @@ def run_part(talk: Talk, part: dict, reference: str | None,
             if question == "feedback_kind" and not answers.get(question) and expect_kind:
                 # Asked which kind it is: the resident presses the button of what they meant.
                 message = f"/{expect_kind}"
+            elif question == "complaint_choice" and not answers.get(question) and expect_kind:
+                # Offered a complaint: the resident says what they came for, in words.
+                message = ("yes I want to make a complaint" if expect_kind == "complaint"
+                           else "no thanks, just sort it out")
             elif question in interruptions:
                 message = interruptions.pop(question)
             elif changed and after_change.get(question):

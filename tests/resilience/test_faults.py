@@ -36,7 +36,7 @@ def test_the_action_server_dying_mid_form_keeps_the_residents_details(rasa_stack
     sender = f"actions-down-{uuid.uuid4().hex[:8]}"
     for message in COMPLAINT[:3]:
         rasa_stack.say(sender, message)
-    actions = next(p for p in rasa_stack.processes if "rasa_sdk" in p.args)
+    actions = next(p for p in rasa_stack.processes if "actions" in p.args)
     stop(actions)  # the action server dies
     try:
         said = texts(rasa_stack.say(sender, COMPLAINT[3]))
@@ -77,7 +77,7 @@ def test_the_action_server_killed_while_the_confirmation_waits_on_it(rasa_stack)
     sender = f"actions-killed-{uuid.uuid4().hex[:8]}"
     for message in COMMENT[:-1]:
         rasa_stack.say(sender, message)
-    actions = next(p for p in rasa_stack.processes if "rasa_sdk" in p.args)
+    actions = next(p for p in rasa_stack.processes if "actions" in p.args)
     os.killpg(actions.pid, signal.SIGSTOP)
     try:
         with ThreadPoolExecutor(1) as pool:
