@@ -14,7 +14,7 @@ check:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python -m bot check'
 
 bench-nlu:
-	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_nlu.py'
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_nlu.py --compare'
 
 # How residents' answers to the form's questions are read, on the blind answer sets.
 bench-conversations:

@@ -71,19 +71,9 @@ def back_to_the_summary(dispatcher: Any, tracker: Tracker) -> list[EventType]:
 
 
 def opening_form(tracker: Tracker) -> tuple[bool, str | None]:
-    """For a first message that raised a safety concern: whether it also says what the matter is
-    (then the form starts with it as the description, so it is not asked again), and which kind
-    of feedback it is (None: the form asks which). An emergency is a repair unless the classifier
-    sees another kind."""
-    latest = tracker.latest_message or {}
-    text = (latest.get("text") or "").strip()
-    if not opening.describes_the_matter(text):
-        return False, None
-    kinds = [row for row in latest.get("intent_ranking") or [] if row.get("name") in fields.KINDS]
-    if kinds and float(kinds[0].get("confidence") or 0) >= 0.1:
-        return True, kinds[0]["name"]
-    intent = (latest.get("intent") or {}).get("name")
-    return True, ("service_request" if intent == safety.EMERGENCY else None)
+    """For a first message that raised a safety concern: whether the form starts with it, and as
+    which kind (bot.intake.opening.kind_after_safety)."""
+    return opening.kind_after_safety(tracker.latest_message or {})
 
 
 def start_events(tracker: Tracker, kind: str | None) -> list[EventType]:

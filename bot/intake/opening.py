@@ -36,3 +36,26 @@ def describes_the_matter(text: str) -> bool:
     if not text or text.startswith("/"):
         return False
     return len(content_words(text)) >= MIN_CONTENT_WORDS
+
+
+# The least confidence the classifier must give a kind before a safety message's form starts as
+# that kind; below it the form asks which kind.
+KIND_AFTER_SAFETY_FLOOR = 0.1
+
+
+def kind_after_safety(parse: dict) -> tuple[bool, str | None]:
+    """For a first message read as an emergency or a safeguarding concern, after the advice:
+    whether it also says what the matter is (then the form starts with it as the description)
+    and which kind of feedback it is (None: the form asks). An emergency is a repair unless the
+    classifier sees another kind."""
+    from bot.cases.safety import EMERGENCY
+    from bot.intake.fields import KINDS
+
+    text = (parse.get("text") or "").strip()
+    if not describes_the_matter(text):
+        return False, None
+    kinds = [row for row in parse.get("intent_ranking") or [] if row.get("name") in KINDS]
+    if kinds and float(kinds[0].get("confidence") or 0) >= KIND_AFTER_SAFETY_FLOOR:
+        return True, kinds[0]["name"]
+    intent = (parse.get("intent") or {}).get("name")
+    return True, ("service_request" if intent == EMERGENCY else None)

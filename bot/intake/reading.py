@@ -156,6 +156,8 @@ _FORMATS = (
                  r"nothing special|just e-?mail( it)?|e-?mail is fine|as normal|"
                  r"doesn'?t matter|not needed|no need|none|no thanks?|email is fine|fine|just normal"),
 )
+# Longer answers to "which kind is it?" are stories, read by the classifier.
+SHORT_KIND_ANSWER_WORDS = 12
 _KINDS = (
     ("complaint", r"complain\w*|unhappy|not happy|fed up|how (you'?ve|you have|they'?ve) (dealt|handled)|decision|"
                   r"look at .{0,30} again|review|"
@@ -549,7 +551,12 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
             return None
         return Reading(ANSWER, value=found) if found else None
     if question == "feedback_kind":
-        kind = _choice(said, _KINDS) or _classified_kind(parse)
+        # A short answer names its kind ("the second one", "a repair"); in a story told in
+        # answer, a word like "sort" says little, and the classifier reads the whole of it.
+        classified = _classified_kind(parse)
+        if classified and len(said.split()) > SHORT_KIND_ANSWER_WORDS:
+            return Reading(ANSWER, value=classified)
+        kind = _choice(said, _KINDS) or classified
         return Reading(ANSWER, value=kind) if kind else None
     if question == "service":
         return Reading(ANSWER, value=text.strip()) if said else None

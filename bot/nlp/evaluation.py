@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable, Sequence
 
 from bot.nlp import FEEDBACK_KINDS
+from bot.nlp.clarify import SAFETY_INTENTS, needs_clarification
 
 OTHER = "other"
 FALLBACK_INTENT = "nlu_fallback"
@@ -52,6 +53,15 @@ def prediction_from_parse(text: str, expected: str, parsed: dict[str, Any],
                     for r in parsed.get("intent_ranking") or [])
     return Prediction(text, expected, intent.get("name") or "", float(intent.get("confidence") or 0.0),
                       ranking, parse_ms)
+
+
+def advice_counts(predictions: Sequence[Prediction],
+                  safety_intents: Sequence[str] = SAFETY_INTENTS) -> list[Prediction]:
+    """An emergency or a safeguarding concern is read right when the classifier's own intent is
+    that concern (the resident gets the advice), whatever form the message then starts."""
+    return [replace(p, predicted=p.expected)
+            if p.expected in safety_intents and p.classifier_intent == p.expected else p
+            for p in predictions]
 
 
 def per_intent_scores(predictions: Sequence[Prediction],
@@ -97,7 +107,7 @@ def misfile_share(predictions: Sequence[Prediction], kind: str = "complaint",
     return sum(1 for p in of_kind if p.predicted in into) / len(of_kind)
 
 
-def misrouted_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
+def misread_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
     """Share of `kind` messages predicted as anything else (0.0 when there are none)."""
     of_kind = [p for p in predictions if p.expected == kind]
     if not of_kind:
@@ -105,12 +115,47 @@ def misrouted_share(predictions: Sequence[Prediction], kind: str = "complaint") 
     return sum(1 for p in of_kind if p.predicted != kind) / len(of_kind)
 
 
-def false_complaint_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
+def misread_as_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
     """Share of messages that are not `kind` but were predicted as `kind` (0.0 when none)."""
     others = [p for p in predictions if p.expected != kind]
     if not others:
         return 0.0
     return sum(1 for p in others if p.predicted == kind) / len(others)
+
+
+ASKED = "asked"        # the clarifying question, with the expected kind among its buttons
+ASKED_WRONG = "asked without the right kind"
+REPHRASE = "asked to put it another way"
+
+
+def outcome(p: Prediction) -> str:
+    """What the assistant does with a first message: starts the predicted kind's form, asks the
+    clarifying question (bot.nlp.clarify; a kind or a fall-back that is mostly about the kinds),
+    asks the resident to put it another way (any other fall-back), or takes another route."""
+    if p.predicted in FEEDBACK_KINDS or p.predicted == FALLBACK_INTENT:
+        question = needs_clarification([{"name": n, "confidence": c} for n, c in p.ranking])
+        if question is not None:
+            return ASKED if p.expected in question.intents else ASKED_WRONG
+        if p.predicted == FALLBACK_INTENT:
+            return REPHRASE
+    return p.predicted
+
+
+def routed_wrong_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
+    """Share of `kind` messages the assistant acts on as something else without asking: another
+    kind's form or route, or a clarifying question that does not offer `kind`."""
+    of_kind = [p for p in predictions if p.expected == kind]
+    if not of_kind:
+        return 0.0
+    return sum(1 for p in of_kind if outcome(p) not in (kind, ASKED, REPHRASE)) / len(of_kind)
+
+
+def routed_as_share(predictions: Sequence[Prediction], kind: str = "complaint") -> float:
+    """Share of messages that are not `kind` that the assistant acts on as `kind` without asking."""
+    others = [p for p in predictions if p.expected != kind]
+    if not others:
+        return 0.0
+    return sum(1 for p in others if outcome(p) == kind) / len(others)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -197,3 +197,12 @@ def test_the_digressions_are_the_domains_interruptions():
 def test_a_reading_travels_as_plain_data():
     got = read("event_date_text", "since 2024 and it's still there")
     assert r.Reading.from_dict(got.as_dict()) == got
+
+
+def test_a_story_told_in_answer_to_which_kind_is_read_by_the_classifier():
+    story = ("Back in October your men came to sort out a leaking pipe under the hallway floor, "
+             "which they did, but they pulled up my hall carpet and never put it back down")
+    parse = {"intent_ranking": [{"name": "complaint", "confidence": 0.78},
+                                {"name": "asb_report", "confidence": 0.07}]}
+    assert r.read("feedback_kind", story, parse=parse).value == "complaint"
+    assert r.read("feedback_kind", "get it sorted", parse=parse).value == "service_request"

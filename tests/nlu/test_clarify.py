@@ -57,8 +57,11 @@ def test_complaint_pairs_are_close_over_a_wider_margin():
 
 
 def test_low_confidence_offers_the_likely_kinds():
-    result = needs_clarification(ranking(comment=0.45, complaint=0.1, compliment=0.08,
-                                         inform=0.3, greet=0.07))
+    top = clarify.LOW_CONFIDENCE - 0.05
+    low = clarify.COMPLAINT_RUNNER_UP - 0.02
+    rest = 1 - top - low - 0.08
+    result = needs_clarification(ranking(comment=top, complaint=low, compliment=0.08,
+                                         inform=rest * 0.8, greet=rest * 0.2))
     assert result.reason == "low_confidence"
     assert result.intents[0] == "comment"
     assert 2 <= len(result.intents) <= clarify.MAX_OPTIONS
@@ -66,8 +69,19 @@ def test_low_confidence_offers_the_likely_kinds():
 
 
 def test_low_confidence_with_one_plausible_kind_still_offers_two_buttons():
-    result = needs_clarification(ranking(complaint=0.5, inform=0.48, affirm=0.02))
+    top = clarify.LOW_CONFIDENCE - 0.02
+    result = needs_clarification(ranking(complaint=top, inform=top - 0.01, affirm=1 - 2 * top + 0.01))
     assert result is not None and result.intents == ("complaint", "service_request")
+
+
+def test_a_plausible_complaint_behind_a_confident_kind_is_asked_about():
+    """A resident's complaint that ends with a request reads as a request: when a complaint is
+    plausible at all, the resident chooses."""
+    runner_up = clarify.COMPLAINT_RUNNER_UP
+    result = needs_clarification(ranking(service_request=0.9 - runner_up, complaint=runner_up, comment=0.1))
+    assert result.intents == ("service_request", "complaint")
+    assert needs_clarification(ranking(service_request=0.9, complaint=runner_up - 0.01, comment=0.09)) is None
+    assert needs_clarification(ranking(complaint=0.9, service_request=0.1)) is None
 
 
 def test_not_about_feedback_needs_no_question():
@@ -119,3 +133,80 @@ def test_safety_concern_is_found_below_the_top():
         "safeguarding_concern"
     assert safety_concern(ranking(complaint=0.9, emergency=0.05)) is None
     assert safety_concern([]) is None
+
+
+@pytest.mark.parametrize("text", ["the lift in harrow house is broke AGAIN", "fixed twice and still leaking",
+                                  "this is the third time the boiler has gone", "the damp keeps coming back"])
+def test_a_failure_that_came_back_is_asked_about(text):
+    from bot.rasa.reading import read_first_message
+
+    parse = {"text": text, "intent": {"name": "service_request", "confidence": 0.97},
+             "intent_ranking": [{"name": "service_request", "confidence": 0.97},
+                                {"name": "complaint", "confidence": 0.01}]}
+    read = read_first_message(parse)
+    assert read["intent"]["name"] == "service_request"
+    assert needs_clarification(read["intent_ranking"]).intents == ("service_request", "complaint")
+
+
+@pytest.mark.parametrize("text", ["my tap is dripping, can someone come", "the back gate won't close"])
+def test_a_first_request_is_not_asked_about(text):
+    assert not clarify.repeated_failure(text)
+
+
+@pytest.mark.parametrize("text, denied", [
+    ("I don't want to complain as such, I just want to leave a comment", True),
+    ("this isn't a complaint, just an idea", True),
+    ("not moaning but the bins are always late", True),
+    ("I'm not happy, I want to complain", False),
+    ("I want to make a complaint", False)])
+def test_a_complaint_the_resident_denies_is_not_declared(text, denied):
+    assert clarify.denied_complaint(text) is denied
+    assert clarify.declared_complaint(text) is (not denied and "complain" in text)
+
+
+@pytest.mark.parametrize("ranking", [
+    [("complaint", 0.6), ("comment", 0.3)],
+    # As the model ranked it: "I don't want..." pulls "stop" above the comment.
+    [("complaint", 0.45), ("stop", 0.15), ("comment", 0.11), ("enquiry", 0.04)],
+])
+def test_a_denied_complaint_is_read_as_the_next_kind(ranking):
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    parse = {"text": "I don't want to complain as such, I just want to leave a comment about pets",
+             "intent": dict(rows[0]), "intent_ranking": rows}
+    assert read_first_message(parse)["intent"]["name"] == "comment"
+
+
+def test_an_unplaced_message_that_may_be_an_emergency_gets_the_advice():
+    from bot.rasa.reading import read_first_message
+
+    parse = {"text": "boiler stopped working saturday, no heating no hot water and ive got a 2 year old",
+             "intent": {"name": "nlu_fallback", "confidence": 0.3},
+             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3},
+                                {"name": "emergency", "confidence": 0.28},
+                                {"name": "service_request", "confidence": 0.27}]}
+    assert read_first_message(parse)["intent"]["name"] == "service_request"  # advised, then a repair
+    parse["intent"] = {"name": "nlu_fallback", "confidence": 0.3}
+    parse["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                               {"name": "safeguarding_concern", "confidence": 0.28},
+                               {"name": "greet", "confidence": 0.27}]
+    assert read_first_message(parse)["intent"]["name"] == "safeguarding_concern"
+
+
+@pytest.mark.parametrize("classified", ["nlu_fallback", "ask_what_counts_as_complaint", "enquiry"])
+def test_a_complaint_said_in_words_is_one_whatever_the_classifier_made_of_it(classified):
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": classified, "confidence": 0.4}, {"name": "complaint", "confidence": 0.36}]
+    parse = {"text": "I want to make a complaint", "intent": dict(rows[0]), "intent_ranking": rows}
+    assert read_first_message(parse)["intent"]["name"] == "complaint"
+
+
+def test_a_question_about_complaints_stays_a_question():
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": "ask_what_counts_as_complaint", "confidence": 0.8}]
+    parse = {"text": "can i make a complaint without giving my name", "intent": dict(rows[0]),
+             "intent_ranking": rows}
+    assert read_first_message(parse)["intent"]["name"] == "ask_what_counts_as_complaint"
