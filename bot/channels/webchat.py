@@ -9,7 +9,7 @@ Routes (the blueprint's prefix is /webhooks/webchat; socket.io sits at /socket.i
 - GET  /webhooks/webchat/            health
 - GET  /webhooks/webchat/widget.js   the widget (web/dist/intake-chat.js), with an ETag
 - GET  /webhooks/webchat/demo        a demo page that loads the widget
-- GET/POST /socket.io/               socket.io, long-polling only (see ../shared/STACK.md)
+- GET/POST /socket.io/               socket.io, long-polling only (WebSocket fails under sanic 21.12 on Python 3.11)
 
 What this adds to Rasa's `SocketIOInput` (whose channel name, "socketio", it keeps):
 
