@@ -46,6 +46,10 @@ _DOUBT_ANYWHERE = re.compile(
 _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a problem|nothing against it|"
                              r"happy to|happy for (you|that|it)|fine by me|that'?s fine|thats fine|"
                              r"by all means|why not|i don'?t mind|dont mind|don'?t see why not)\b", _I)
+# The questions whose yes ends the complaint process: a guess is recorded as not sure.
+GUESS_IS_NOT_YES = ("already_investigated", "legal_proceedings")
+_ASKED_BACK = re.compile(r"^[^.!?]{0,30}(so|yes|yeah)\?", _I)
+_CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\bwhat (is|does|do you mean by)\b[^?]*\?", _I)
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
@@ -207,7 +211,13 @@ def read(question: str, text: str) -> str | None:
     if _THINK_NO.search(said):
         return NO
     if _THINK_YES.search(said):
+        # A guess is not a yes where a yes ends the complaint process (the Code: exclusions only
+        # on clear answers), nor anywhere when it is asked back: "I think so? ...".
+        if question in GUESS_IS_NOT_YES or _ASKED_BACK.search(said):
+            return UNSURE
         return YES
+    if _CONFUSED.search(said) and not (_YES_START.search(said) or _NO_START.search(said)):
+        return UNSURE  # "What is final response? I don't understand" names the yes phrase
     yes_phrase = bool(phrases and phrases[0].search(said))
     no_phrase = bool(phrases and phrases[1].search(said))
     starts_yes, starts_no = bool(_YES_START.search(said)), bool(_NO_START.search(said))

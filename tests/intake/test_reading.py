@@ -36,6 +36,13 @@ def test_who_the_complaint_is_for(text, kind):
     ("already_investigated", "nobody has investigated anything", r.NO),
     ("already_investigated", "They sent a letter but I don't know if it was the final one", r.UNSURE),
     ("already_investigated", "i got a stage 1 letter but nothing final", r.NO),
+    # A guess or a question back is not the yes that ends the complaint process.
+    ("already_investigated", "I think so, someone wrote to me last year", r.UNSURE),
+    ("already_investigated", "I think so? there was an email with a number in it", r.UNSURE),
+    ("already_investigated", "what's a final response?? I don't understand", r.UNSURE),
+    ("legal_proceedings", "i reckon so, my brother sorted a solicitor", r.UNSURE),
+    ("reuse_details", "i think so yeah", r.YES),
+    ("share_details", "i think so? will they know it was me", r.UNSURE),
     ("legal_proceedings", "thinking about it", r.NO),
     ("legal_proceedings", "my solicitor has issued a claim", r.YES),
     ("complaint_choice", "No, I just want it sorted", r.NO),
