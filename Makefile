@@ -1,11 +1,15 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test train check bench-nlu bench-load bench-cases bench-conversations
+.PHONY: run test lint train check bench-nlu bench-load bench-cases bench-conversations
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# pyflakes, pycodestyle and bugbear as configured in pyproject.toml ([tool.ruff]).
+lint:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync ruff check .'
 
 train:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python -m bot model'

@@ -1,5 +1,6 @@
-"""The greeting, and the answer to a question that is not feedback. The action server (`rasa run actions --actions actions`) loads every module of
-this package: flow.py, intake_form.py, help.py and existing.py hold the other actions.
+"""The greeting, and the answer to a question that is not feedback. The action server
+(`rasa run actions --actions actions`) loads every module of this package: flow.py,
+intake_form.py, help.py and existing.py hold the other actions.
 
 Kept thin: each action reads the tracker, calls into `bot/`, and says what `bot/` wrote.
 """

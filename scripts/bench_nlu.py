@@ -149,7 +149,8 @@ def print_set(name: str, data: dict, real: bool) -> None:
         print(f"{SHORT[kind]:6}" + "".join(f"{row[c]:7d}" for c in columns))
     print(f"macro-F1 (kinds and enquiry): {data['macro_f1']:.3f} (target >= {TARGET_MACRO_F1}: "
           f"{ok(data['macro_f1'] >= TARGET_MACRO_F1)}); five kinds only: {data['macro_f1_five_kinds']:.3f}")
-    target = f" (target < {TARGET_MISROUTED:.0%}: {ok(data['complaints_misrouted'] < TARGET_MISROUTED)})" if real else ""
+    misrouted_ok = ok(data['complaints_misrouted'] < TARGET_MISROUTED)
+    target = f" (target < {TARGET_MISROUTED:.0%}: {misrouted_ok})" if real else ""
     print(f"complaints misrouted (acted on as something else without asking): "
           f"{data['complaints_misrouted']:.1%}{target}; misread by the classifier: "
           f"{data['complaints_misread']:.1%} (as a request or ASB report: {data['complaint_misfile_share']:.1%})")

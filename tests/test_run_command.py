@@ -56,7 +56,7 @@ def test_make_run_answers_hello_and_stops_cleanly_on_ctrl_c(trained_model, tmp_p
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            raise AssertionError("make run did not stop within 30 s of Ctrl-C")
+            raise AssertionError("make run did not stop within 30 s of Ctrl-C") from None
     time.sleep(1)
     try:  # every process it started (Rasa, actions, staff, forwarder) has ended
         os.killpg(process.pid, 0)

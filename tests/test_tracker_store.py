@@ -1,5 +1,5 @@
-"""bot.tracker_store on a real SQLite file and a real PostgreSQL database: every event stored once and in order, whichever
-server (store) reads and saves a conversation, without counting the stored events again on every
+"""bot.tracker_store on a real SQLite file and a real PostgreSQL database: every event stored once
+and in order, whichever server (store) reads and saves a conversation, without counting the stored events again on every
 save for a tracker it read itself."""
 from __future__ import annotations
 

@@ -397,7 +397,7 @@ class CaseStore:
             if case is None:
                 raise CaseNotFound(f"no case has the reference {canonical}")
             if case.related_case_id:
-                case.related_case  # load it while the session is open
+                _ = case.related_case  # load it while the session is open
             return case
 
     get = find_by_reference

@@ -61,7 +61,8 @@ FIELD_WORDS: dict[str, str] = {
                        r"contact info|landline|my mob",
     "preferred_contact": r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
-                         r"(text|call|phone|e-?mail|letter|post)( me)? instead of (a )?(text|call|phone|e-?mail|letter|post)|"
+                         r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
+                         r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
                          r"contact by|how (you|u) contact|how to contact",
     "preferred_format": r"format|large print|braille|easy read|audio|bigger print",

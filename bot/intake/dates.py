@@ -80,7 +80,8 @@ _FUTURE = re.compile(
     rf"|\d+\s+weeks?\s+(today|tomorrow|on\s+{_WEEKDAY}))\b")
 
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}  # not "fall": "she had a fall"
-_PART = r"(early|the beginning of|beginning of|the start of|start of|mid|the middle of|middle of|late|the end of|end of)"
+_PART = (r"(early|the beginning of|beginning of|the start of|start of|mid|the middle of|middle of|late|"
+         r"the end of|end of)")
 _HOLIDAY = re.compile(
     r"\b(new years eve|new years day|new years|new year|christmas eve|christmas day|christmas|xmas|boxing day|"
     r"bonfire night|guy fawkes night|halloween|valentines day|valentines|good friday|easter monday|"

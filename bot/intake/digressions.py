@@ -73,7 +73,8 @@ _HUMAN = re.compile(
     r"|\bcan i (call|ring|phone) (you|someone|somebody)\b"
     r"|^(human|agent|operator|a person|person|speak to (a )?person)\W*$", _I)
 _TIMESCALES = re.compile(
-    r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
+    r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b"
+    r"|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
     r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
     r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b", _I)
 # A request for a person told as part of what happened.
@@ -81,7 +82,8 @@ _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begge
                          r"(speak|talk|get through)\b", _I)
 _OMBUDSMAN = re.compile(r"\bombuds?m[ae]n\b|\bombudsperson\b", _I)
 _WHAT_COUNTS = re.compile(
-    r"\bwhat (counts|is|'?s) (as |classed as |classified as )?a complaint\b|\b(is|does) (this|that|it) (count|classed|class)\b"
+    r"\bwhat (counts|is|'?s) (as |classed as |classified as )?a complaint\b"
+    r"|\b(is|does) (this|that|it) (count|classed|class)\b"
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
     r"|\bsame as a complaint\b|\bis this a complaint\b|\bwon'?t (look at|treat|take) it as a complaint\b"
     r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is) the difference between\b"

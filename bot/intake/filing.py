@@ -61,8 +61,10 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
         "desired_outcome": slots.get("desired_outcome"),
         # When complaining for someone else, the case is theirs and the resident is the representative.
         "name": slots.get("represented_name") if on_behalf else name,
-        "address": None if anonymous else slots.get("address") or (slots.get("location") if kind == "service_request" else None),
-        "postcode": None if anonymous else (slots.get("postcode") or contact.find_postcode(slots.get("location") or "")),
+        "address": None if anonymous else slots.get("address") or (
+            slots.get("location") if kind == "service_request" else None),
+        "postcode": None if anonymous else (
+            slots.get("postcode") or contact.find_postcode(slots.get("location") or "")),
         "email": None if anonymous else slots.get("email"),
         "phone": None if anonymous else slots.get("phone"),
         "preferred_contact": None if anonymous else slots.get("preferred_contact"),

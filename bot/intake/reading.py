@@ -111,8 +111,9 @@ _UNSURE_ALONE = re.compile(
 
 # --- choices --------------------------------------------------------------------------------------
 
-_URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|not really)( that| very| too| really| an?| at all|"
-                              r" super| massively| a)? (urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
+_URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|not really)"
+                              r"( that| very| too| really| an?| at all| super| massively| a)? "
+                              r"(urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
                               r"|(nobody|no ?one|no-one|noone)( is|'s)? (in )?danger)\b", _I)
 # The words that name a level first, then what suggests one.
 _URGENCY = (
@@ -220,18 +221,20 @@ _NAME_PREFIX = re.compile(
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
-_NAME_STOP = re.compile(r"\s*(,|;|(?<![A-Z])(?<!\b[A-Za-z])\.|!|\?|\(|\bbut\b|\band (i|my|me|everyone|people|you)\b|\beveryone\b|"
+_NAME_STOP = re.compile(r"\s*(,|;|(?<![A-Z])(?<!\b[A-Za-z])\.|!|\?|\(|\bbut\b|"
+                        r"\band (i|my|me|everyone|people|you)\b|\beveryone\b|"
                         r"\bbecause\b|\bcos\b|\bthough\b|\bfrom (flat|number|no|house|the)\b|\bat (number|no)\b|"
                         r"\bof (flat|number)\b|\bflat\b|\bon the\b|\bplease\b|\bthanks\b|\bcheers\b|"
-                        r"\bta\b|\bbut\b| - |\bwho\b|\bthat'?s\b|\bshe'?s\b|\bhe'?s\b|\bmy (mum|dad|name)\b|\bx+\b)", _I)
+                        r"\bta\b|\bbut\b| - |\bwho\b|\bthat'?s\b|\bshe'?s\b|\bhe'?s\b|\bmy (mum|dad|name)\b|"
+                        r"\bx+\b)", _I)
 _TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|sir|dame|lady|lord|prof|cllr|councillor)\.?"
 # "my mum, Joan Fairclough", "Dad - Keith Lomax": the relation is not the name.
 _RELATION_FIRST = re.compile(
     r"^(it'?s |its |for )?(my |our |the )?(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|"
     r"daughter|wife|husband|partner|brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)"
     r"('?s name is| is called| called|\s*[,:\-–]+\s*|\s+)(?=[A-Z])", re.S)
-_RELATION_FIRST = re.compile("(?i:" + _RELATION_FIRST.pattern[:_RELATION_FIRST.pattern.index("(?=[A-Z])")] + ")(?=[A-Z])",
-                             re.S)
+_RELATION_WORDS = _RELATION_FIRST.pattern[:_RELATION_FIRST.pattern.index("(?=[A-Z])")]
+_RELATION_FIRST = re.compile("(?i:" + _RELATION_WORDS + ")(?=[A-Z])", re.S)
 _NOT_NAME_WORDS = frozenset("""
 i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
 yes yeah what why how who when where want wanted trying try send change it its it's this that these
@@ -299,8 +302,8 @@ _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long
                            r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
                            r"since the start|from the start|from day one|day one|beginning)\b", _I)
 _DURATION = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                       r"a few|few|a couple of|couple of|a couple|several)\s*(days?|weeks?|months?|years?|fortnights?)\b",
-                       _I)
+                       r"a few|few|a couple of|couple of|a couple|several)\s*"
+                       r"(days?|weeks?|months?|years?|fortnights?)\b", _I)
 _ABBREVIATIONS = ((r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bwks\b", "weeks"), (r"\bwk\b", "week"),
                   (r"\b(mths|mnths|mons)\b", "months"), (r"\b(mth|mnth)\b", "month"),
                   (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"))

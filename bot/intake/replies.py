@@ -262,7 +262,10 @@ def _contact_dates(profile: Profile, case: Any) -> str | None:
     team will contact you by ...', 'We will acknowledge your comment by ...'."""
     dates = {key: value for key, value in (getattr(case, "deadlines", None) or {}).items() if value}
     acknowledge, respond = dates.get("acknowledge_by"), dates.get("respond_by")
-    as_date = lambda value: wording.format_date(value if not isinstance(value, str) else date.fromisoformat(value))
+
+    def as_date(value: Any) -> str:
+        return wording.format_date(value if not isinstance(value, str) else date.fromisoformat(value))
+
     kind = case.case_type
     if not (acknowledge or respond):
         return None

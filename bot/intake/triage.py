@@ -7,11 +7,13 @@ import re
 
 _DISSATISFIED = re.compile(
     r"\b(reported|rang|called|phoned|chased|told|asked|emailed|complained)\b.{0,40}\b(times|again|weeks|months|ages|before|already|twice)\b"
-    r"|\b(no ?one|nobody|no-one)\b.{0,25}\b(came|come|turned up|showed|called|rang|got back|replied|bothered|listens?|did anything|has done)"
+    r"|\b(no ?one|nobody|no-one)\b.{0,25}\b(came|come|turned up|showed|called|rang|got back|replied|"
+    r"bothered|listens?|did anything|has done)"
     r"|\bnever\b.{0,20}\b(came|turned up|showed up|got back|fixed|sorted|replied|called back)"
     r"|\bstill\b.{0,30}\b(not|no|nothing|waiting|broken|hasn'?t|haven'?t|isn'?t|leaking)"
     r"|\b(fed up|sick of|sick and tired|had enough|let down|waste of time|not good enough|not acceptable)\b"
-    r"|\b(unacceptable|disgusting|disgraceful|appalling|shocking|ridiculous|useless|incompetent|rude|terrible|awful|a joke)\b"
+    r"|\b(unacceptable|disgusting|disgraceful|appalling|shocking|ridiculous|useless|incompetent|rude|"
+    r"terrible|awful|a joke)\b"
     r"|\b(unhappy|dissatisfied|disappointed|disappointing)\b"
     r"|\bnot (at all |very |really |too )?(happy|pleased|satisfied|impressed)\b"
     r"|\b(botched|bodged|shoddy|sloppy|half[- ]done|poor (work|job|service|workmanship))\b"

@@ -49,7 +49,8 @@ _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a pr
 # The questions whose yes ends the complaint process: a guess is recorded as not sure.
 GUESS_IS_NOT_YES = ("already_investigated", "legal_proceedings")
 _ASKED_BACK = re.compile(r"^[^.!?]{0,30}(so|yes|yeah)\?", _I)
-_CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\bwhat (is|does|do you mean by)\b[^?]*\?", _I)
+_CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b"
+                       r"|\bwhat (is|does|do you mean by)\b[^?]*\?", _I)
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
@@ -117,14 +118,16 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bpower of attorney\b|\b(lpa|poa)\b|\b(he|she|they)('?s| is| are)? (happy|fine|ok|okay|alright) "
         r"(for me|with (it|me|that))|\b(he|she|they) (agreed|said (yes|i can|it'?s fine)|asked me|wants me|knows)\b"
         r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\bthey signed\b"
-        r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b|\bthey'?re (sat|sitting) (next to|with) me\b",
+        r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b"
+        r"|\bthey'?re (sat|sitting) (next to|with) me\b",
         r"\bnot yet\b|\bnot in writing\b|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask)\b"
         r"|\b(he|she|they) "
         r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"),
     "in_danger": (
         r"(?<!nobody)(?<!no one)(?<!noone)(?<!nobody's)(?<!no one's)\b(right now|at the moment|as we speak|atm)\b"
         r"(?<!not right now)(?<!not at the moment)"
-        r"|(?<!nobody)(?<!no one)(?<!noone)\b(is|are|'s) in danger\b|\bhe'?s got a (knife|weapon|gun)\b|\b(hitting|attacking|beating|"
+        r"|(?<!nobody)(?<!no one)(?<!noone)\b(is|are|'s) in danger\b|\bhe'?s got a (knife|weapon|gun)\b"
+        r"|\b(hitting|attacking|beating|"
         r"threatening) (her|him|them|me|us|someone)\b|\bcall(ing)? (the )?police\b|\bneed help now\b",
         r"\b(nobody|no ?one|no-one)('?s| is| are)? in danger\b|\bjust (noise|music|shouting)\b"
         r"|\bnot (right )?now\b|\bnot at the moment\b|\bnot (currently|at present|today)\b|\b(everyone|we|i|"
@@ -143,7 +146,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"letter)\b(?! ?(yet|never))|\b(got|had|received) (a|the|your) (final )?(response|reply|letter|decision)\b"
         r"|\bstage (2|two)\b|\bthis is (my )?(second|2nd|another) complaint\b",
         r"\b(nobody|no ?one|no-one|you|they|u)( has| have|'ve| had)? (never|not|n'?t)\b.{0,30}(investigat|looked|"
-        r"respond|repl|got back|done anything|did anything)|\b(nobody|no ?one|no-one)( has| have)?( ever| even| actually|"
+        r"respond|repl|got back|done anything|did anything)"
+        r"|\b(nobody|no ?one|no-one)( has| have)?( ever| even| actually|"
         r" really| yet)? (investigated|looked into|responded|replied|got back|done anything|did anything|came)\b"
         r"|\bnothing final\b|\bnot (the |a )?final\b|\bno final\b"
         r"|\bfirst time\b|\bnever (complained|reported|heard|had|got)\b|\bthis is (the|my) first\b"

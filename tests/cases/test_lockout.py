@@ -29,7 +29,7 @@ def test_three_failures_lock_the_conversation_until_the_period_is_over(store, pr
     lockout = ResidentLookup(store)
     slots = {"case_reference": case.reference}
 
-    for attempt in range(lookups.MAX_FAILURES - 1):
+    for _ in range(lookups.MAX_FAILURES - 1):
         check = existing.check_verification(store, slots, "ZZ1 1ZZ", conversation)
         assert check.messages == [existing.NOT_FOUND]            # a wrong pair: as unknown
         assert check.slots == {"verification": None, "case_reference": None}

@@ -12,6 +12,10 @@ from tests.conversations import answers as sets
 pytestmark = pytest.mark.e2e
 
 FLOOR = 0.95
+# answers_fresh.yml was written blind after the reader had been tuned on the other two sets and
+# measured once (86.1%, then 86.6%): its floor holds that figure while the gap (target 98%) is
+# worked on. No exclusion on a guess holds on every set.
+FLOORS = {sets.FRESH_FILE: 0.85}
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +33,14 @@ def parse(rasa_stack):
     return parse
 
 
-@pytest.mark.parametrize("path", [sets.DEV_FILE, sets.BLIND_FILE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE], ids=lambda p: p.stem)
 def test_answers_are_read_as_they_mean_and_never_excluded_on_a_guess(parse, path):
     items = [item for item in sets.load(path) if sets.scoreable(item)]
     readings = sets.read_all(items, parse)
     wrong = [(item.question, item.text, item.label, got.as_dict())
              for item, got in zip(items, readings) if not sets.correct(item, got)]
     share = 1 - len(wrong) / len(items)
-    assert share >= FLOOR, f"{share:.1%} read correctly; misread:\n" + "\n".join(map(str, wrong))
+    assert share >= FLOORS.get(path, FLOOR), f"{share:.1%} read correctly; misread:\n" + "\n".join(map(str, wrong))
     guesses = [(item.question, item.text) for item, got in zip(items, readings)
                if sets.exclusion_on_a_guess(item, got)]
     assert guesses == [], guesses

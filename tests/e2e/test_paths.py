@@ -400,7 +400,7 @@ def test_failed_look_ups_lock_the_conversation_even_after_a_restart(rasa_stack, 
     reference = _filed_complaint_with_postcode(rasa_stack, case_store, "M4 5EF")
     resident = Resident(rasa_stack)
     resident.start(f"what's the status of my complaint {reference}", "complaint", "postcode or the e-mail")
-    for attempt in range(MAX_FAILURES - 1):
+    for _ in range(MAX_FAILURES - 1):
         assert NOT_FOUND in resident.answer("SW1A 2AA", "case reference")
         resident.answer(reference, "postcode or the e-mail")
     wrong_pair = resident.transcript[-2][1][0]["text"]

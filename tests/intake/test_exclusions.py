@@ -157,9 +157,11 @@ def test_an_event_too_old_for_new_build_is_told_24_months():
 def test_the_filing_uses_the_service_limit_too():
     slots = {"feedback_kind": "complaint", "service": "new-build", "event_date": "2025-06-01",
              "still_happening": False, "aware_date": "2025-06-01"}
-    assert filing.submission_fields(slots, "rest", "c", profile=HPG, today=date(2026, 12, 3))["exclusion"] is None
+    fields = filing.submission_fields(slots, "rest", "c", profile=HPG, today=date(2026, 12, 3))
+    assert fields["exclusion"] is None
     housing = {**slots, "service": "housing"}
-    assert filing.submission_fields(housing, "rest", "c", profile=HPG, today=date(2026, 12, 3))["exclusion"] == "too_old"
+    fields = filing.submission_fields(housing, "rest", "c", profile=HPG, today=date(2026, 12, 3))
+    assert fields["exclusion"] == "too_old"
 
 
 @pytest.mark.parametrize("service, months", [("housing", 12), ("care", 12), ("new-build", 24)])

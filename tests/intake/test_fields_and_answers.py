@@ -112,7 +112,8 @@ def test_address_keeps_the_words_and_the_postcode():
 
 
 def test_choices_typed_or_clicked_are_normalised():
-    assert answers.check("preferred_contact", "by email please", ctx(email="a@b.co")).slots == {"preferred_contact": "email"}
+    outcome = answers.check("preferred_contact", "by email please", ctx(email="a@b.co"))
+    assert outcome.slots == {"preferred_contact": "email"}
     assert answers.check("preferred_contact", "phone", ctx()).slots == {"preferred_contact": "phone"}
     assert answers.check("preferred_format", "large print", ctx()).slots == {"preferred_format": "large print"}
     assert answers.check("preferred_format", "Polish please", ctx()).slots == {"preferred_format": "Polish please"}

@@ -53,7 +53,7 @@ def test_the_same_confirmation_at_both_servers_at_once_files_one_case(scaled_sta
             scaled_stack.say(sender, message, via="rasa1")
         barrier = threading.Barrier(2)
 
-        def confirm(server: str) -> list[dict]:
+        def confirm(server: str, barrier=barrier, sender=sender) -> list[dict]:
             barrier.wait()
             return scaled_stack.say(sender, "/affirm", via=server)
 
@@ -102,9 +102,9 @@ def test_the_load_balancer_serves_residents_only_the_webhooks(scaled_stack):
     scaled_stack.say(sender, "hello")
     path, token = f"/conversations/{sender}/tracker", {"token": scaled_stack.token}
     assert requests.get(f"{scaled_stack.server_url('rasa1')}{path}", params=token, timeout=30).ok
-    for path in (path, "/model", "/status", "/"):
-        answer = requests.get(f"{scaled_stack.url}{path}", params=token, timeout=30)
-        assert answer.status_code == 404 and "error" in answer.json(), (path, answer.text)
+    for route in (path, "/model", "/status", "/"):
+        answer = requests.get(f"{scaled_stack.url}{route}", params=token, timeout=30)
+        assert answer.status_code == 404 and "error" in answer.json(), (route, answer.text)
     # The action listener takes the Rasa servers' calls (every conversation above went through
     # it) and nothing but the action webhook and its health check.
     actions = f"http://127.0.0.1:{scaled_stack.lb_actions_port}"
