@@ -14,8 +14,16 @@ POSTCODE = re.compile(
 _EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
 
 
+# A postcode spelt out a character at a time, as voice typing and some screen readers give it
+# ("S A 1 8 P L"): the characters are joined before looking again.
+_SPELT_OUT = re.compile(r"\b((?:[A-Za-z0-9] ){4,6}[A-Za-z0-9])\b")
+
+
 def find_postcode(text: str) -> str | None:
     match = POSTCODE.search(text or "")
+    if not match:
+        spelt = _SPELT_OUT.search(text or "")
+        match = POSTCODE.fullmatch(spelt.group(1).replace(" ", "")) if spelt else None
     if not match:
         return None
     raw = re.sub(r"\s", "", match.group(1)).upper()

@@ -87,6 +87,10 @@ _SEND = re.compile(
     r"fine|it|all|all correct|perfect|spot on|great|grand)|go (on|ahead)( then)?|send( it)?|submit( it)?|"
     r"all done|done|thats grand|grand|good|yes please|please send|send please|sound|ace|champion|bang on|"
     r"ta|nice one|that'?ll do|all sorted|sorted)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
+# Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
+_SEND_LAST = re.compile(r"\b(send it( off| over| through| in)?|off you go|go ahead|fire away|crack on|submit it|"
+                        r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",
+                        re.I)
 _MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|didn'?t (mention|say|put)|add (that|this)|"
                      r"also (add|put|mention)|you'?ve missed)\b", re.I)
 _NEW_VALUE = re.compile(
@@ -184,7 +188,7 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
         return Reading(CHANGE, field=meant, new_value=new_value(text, meant))
     if answer == yesno.YES and not changing and not re.search(r"\bbut\b|\bexcept\b", said):
         return Reading(CONFIRM)
-    if _SEND.match(said) and not changing:
+    if (_SEND.match(said) or _SEND_LAST.search(said)) and not changing and not re.search(r"\bbut\b|\bexcept\b", said):
         return Reading(CONFIRM)
     if answer == yesno.NO or changing or re.search(r"\bbut\b|\bexcept\b", said):
         return Reading(CHANGE, field=meant)

@@ -95,7 +95,7 @@ _SKIP = re.compile(
     r"|\bdon'?t want (them|him|her|anyone|anybody|people) (to )?(know|knowing|find out)"
     r"|\b(don'?t|do not|please don'?t) (contact|call|ring|e-?mail|text|write to|phone) me\b"
     r"|\bknow(ing)? it was me\b|\b(leave|keep) (my|me) (name|details)? ?(out|private|off)\b"
-    r"|^(no|nope|nah|no thanks?|no thank you|not really)[\s.!]*$", _I)
+    r"|^(no|nope|nah|no thanks?|no thank you|no ta|nah ta|not really)[\s.!]*$", _I)
 _NOTHING = re.compile(
     r"^(no+|nope|nah|none|nothing|n/?a|na|no thanks?|no thank you|not really|nothing (else|thanks|really|"
     r"at all)|no,? (that'?s|thats) (it|all|fine)|that'?s (it|all)|nothing to add|i'?m (fine|ok|okay|good)|"
@@ -221,7 +221,9 @@ _NAME_PREFIX = re.compile(
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
-_NAME_STOP = re.compile(r"\s*(,|;|(?<![A-Z])(?<!\b[A-Za-z])\.|!|\?|\(|\bbut\b|"
+# (A full stop ends the name unless it follows an initial: "J. Smith". Case matters there.)
+_NAME_STOP = re.compile(r"\s*(,|;|(?-i:(?<![A-Z]))(?<!\b[A-Za-z])(?<!\bmr|\bms|\bdr)(?<!\bmrs|\brev)"
+                        r"(?<!\bprof|\bcllr)\.|!|\?|\(|\bbut\b|\bof\b|"
                         r"\band (i|my|me|everyone|people|you)\b|\beveryone\b|"
                         r"\bbecause\b|\bcos\b|\bthough\b|\bfrom (flat|number|no|house|the)\b|\bat (number|no)\b|"
                         r"\bof (flat|number)\b|\bflat\b|\bon the\b|\bplease\b|\bthanks\b|\bcheers\b|"
@@ -232,7 +234,7 @@ _TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|sir|dame|lady|lord|prof|cllr|councillor)\.
 _RELATION_FIRST = re.compile(
     r"^(it'?s |its |for )?(my |our |the )?(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|"
     r"daughter|wife|husband|partner|brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)"
-    r"('?s name is| is called| called|\s*[,:\-–]+\s*|\s+)(?=[A-Z])", re.S)
+    r"(('?s)? name is\s+| is called\s+| called\s+|\s*[,:\-–]+\s*|\s+)(?=[A-Z])", re.S)
 _RELATION_WORDS = _RELATION_FIRST.pattern[:_RELATION_FIRST.pattern.index("(?=[A-Z])")]
 _RELATION_FIRST = re.compile("(?i:" + _RELATION_WORDS + ")(?=[A-Z])", re.S)
 _NOT_NAME_WORDS = frozenset("""
@@ -319,6 +321,26 @@ _BARE_DAY = re.compile(r"\b(the )?(\d{1,2})(st|nd|rd|th)\b", _I)
 _AGO = re.compile(r"\b(ago|back|before|previously|earlier)\b", _I)
 
 
+_ORDINALS = {word: f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+             for n, word in enumerate(
+                 "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+                 "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+                 "twentieth".split(), start=1)}
+_ORDINALS.update({f"twenty-{word}": f"2{_ORDINALS[word][:-2]}{_ORDINALS[word][-2:]}"
+                  for word in "first second third fourth fifth sixth seventh eighth ninth".split()})
+_ORDINALS.update({"thirtieth": "30th", "thirty-first": "31st"})
+_MONTH_WORDS = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
+                r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
+_ORDINAL_WORD = re.compile(
+    r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
+    r"(?=(?: of)? " + _MONTH_WORDS + r"\b)", _I)
+_WEEKDAYS = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
+             "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
+             "sun": "sunday"}
+_SHORT_WEEKDAY = re.compile(r"\b((?:on |last |this |since )?)(mon|tues?|weds?|thu|thurs?|fri|sat|sun)\b"
+                            r"(?=\.? (night|morning|afternoon|evening|just gone)\b|\.?\s*$)", _I)
+
+
 def _tidy_date_words(said: str) -> str:
     """What dates.read_event_date takes more easily: "mid-August" as "mid August", "this morning
     when I got up" as "this morning", "between the 10th and 12th" as "the 10th"."""
@@ -329,6 +351,10 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\b(mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(day)?\.? (the )?(\d{1,2})(st|nd|rd|th)\b",
                   r"the \4\5", said)
     said = re.sub(r"\b(mid|early|late)-", r"\1 ", said)
+    # Ordinals in words before a month: "the third of November", "twenty-first of May".
+    said = _ORDINAL_WORD.sub(lambda m: _ORDINALS[m.group(1).replace(" ", "-")], said)
+    # A weekday cut short before a time of day: "sat night", "on tues".
+    said = _SHORT_WEEKDAY.sub(lambda m: m.group(1) + _WEEKDAYS[m.group(2)], said)
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
     day = _BARE_DAY.search(said)
     if day and re.search(r"\blast month\b", said):
@@ -357,6 +383,9 @@ def _month_in(said: str, now: datetime) -> date | None:
     return part.date if part.kind == dates.DATE else None
 
 
+_SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", _I)
+
+
 def read_date(text: str, now: datetime, question: str = "event_date_text") -> Reading:
     """DATE (with the date it points at, if any, and whether it is still going on), UNSURE, or
     UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
@@ -374,6 +403,11 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     def dated(day: date | None) -> Reading:
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
+    if _SEASON.search(said):
+        # "in the spring, around April": the month is the closer of the two.
+        month = _month_in(said, now)
+        if month is not None:
+            return dated(month)
     whole = dates.read_event_date(said, now)
     if whole.kind == dates.DATE:
         return dated(whole.date)
@@ -566,6 +600,19 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
     return None
 
 
+# Voice typing that writes the punctuation out ("Ron Llewellyn full stop", "in the spring comma
+# around April"): the marks themselves, so that names, dates and yes/no read as typed.
+_SPOKEN_MARKS = ((re.compile(r"\s*\bfull stop\b", re.I), "."), (re.compile(r"\s*\bcomma\b", re.I), ","),
+                 (re.compile(r"\s*\bquestion mark\b", re.I), "?"),
+                 (re.compile(r"\s*\bexclamation (mark|point)\b", re.I), "!"))
+
+
+def spoken_punctuation(text: str) -> str:
+    for spoken, mark in _SPOKEN_MARKS:
+        text = spoken.sub(mark, text)
+    return text
+
+
 def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
          now: datetime | None = None, changeable: Iterable[str] = (),
          kind: str | None = None) -> Reading:
@@ -573,7 +620,7 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
     WHICH_ANSWER). `parse` is the classifier's (for digressions it is very sure of); `now` the
     time dates are read at; `changeable` the answers the summary shows; `kind` the kind of
     feedback the form is for (a gas leak is the description of a repair, not of a complaint)."""
-    text = text if isinstance(text, str) else ""
+    text = spoken_punctuation(text if isinstance(text, str) else "")
     said = normalise(text)
     if said.startswith("/"):
         return Reading(PAYLOAD)

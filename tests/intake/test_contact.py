@@ -9,12 +9,14 @@ from bot.intake.contact import find_email, find_phone, find_postcode
     ("flat 3, B33 8TH", "B33 8TH"),
     ("CR2 6XH", "CR2 6XH"),
     ("dn55 1pt thanks", "DN55 1PT"),
+    ("22 Harbour Row, Hull H U 1 2 A B", "HU1 2AB"),  # spelt out by voice typing
+    ("L S 9 7 Q T", "LS9 7QT"),
 ])
 def test_uk_postcodes_are_found_and_formatted(text, expected):
     assert find_postcode(text) == expected
 
 
-@pytest.mark.parametrize("text", ["no postcode here", "12345", "QQ1 1AA"])
+@pytest.mark.parametrize("text", ["no postcode here", "12345", "QQ1 1AA", "flat 2 a b 1 2 c d"])
 def test_text_without_a_postcode(text):
     assert find_postcode(text) is None
 

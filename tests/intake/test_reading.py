@@ -213,3 +213,28 @@ def test_a_story_told_in_answer_to_which_kind_is_read_by_the_classifier():
                                 {"name": "asb_report", "confidence": 0.07}]}
     assert r.read("feedback_kind", story, parse=parse).value == "complaint"
     assert r.read("feedback_kind", "get it sorted", parse=parse).value == "service_request"
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    # Voice typing writes the punctuation out.
+    ("name", "Maureen Clegg full stop", {"kind": r.ANSWER, "value": "Maureen Clegg"}),
+    ("event_date_text", "the fifth of October comma I think", {"kind": r.DATE, "date": "2026-10-05"}),
+    # Ordinals in words, weekdays cut short, a month closer than a season.
+    ("event_date_text", "twenty second of November", {"kind": r.DATE, "date": "2026-11-22"}),
+    ("event_date_text", "fri night", {"kind": r.DATE, "date": "2026-11-27"}),
+    ("aware_date_text", "back in the summer, august i think", {"kind": r.DATE, "date": "2026-08-01"}),
+    # A name followed by a sentence, by where the person lives, or after "my husband name is".
+    ("name", "Gail Pryce. I'm partially sighted.", {"kind": r.ANSWER, "value": "Gail Pryce"}),
+    ("represented_name", "Mr Leonard Hibbert of Oakfield Road", {"kind": r.ANSWER, "value": "Mr Leonard Hibbert"}),
+    ("represented_name", "My wife name is Shazia Akhtar", {"kind": r.ANSWER, "value": "Shazia Akhtar"}),
+    ("name", "Dr. Okafor", {"kind": r.ANSWER, "value": "Dr. Okafor"}),
+    ("contact_details", "no ta", {"kind": r.SKIP}),
+])
+def test_answers_as_voice_typing_and_chat_give_them(question, text, expected):
+    got = read(question, text).as_dict()
+    assert {key: got.get(key) for key in expected} == expected, got
+
+
+@pytest.mark.parametrize("text", ["champion, send it in", "looks spot on to me pet, off you go"])
+def test_a_chatty_go_ahead_at_the_summary_sends_it(text):
+    assert read(r.SUMMARY, text).kind == r.CONFIRM
