@@ -1,6 +1,6 @@
 """Every setting, read from the environment with a sensible default.
 
-This module is the single place that names an environment variable. The README's settings table
+This module is the single place that names an environment variable. The settings table of docs/settings.md
 is checked against SETTINGS by a test, so the two cannot drift apart.
 """
 from __future__ import annotations

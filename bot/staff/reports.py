@@ -4,7 +4,7 @@ Everything here is a pure function of its arguments (case facts, policy profiles
 "today"), so the figures can be checked against cases built with known dates. The staff pages
 turn ORM cases into `CaseFacts` with `CaseFacts.from_case` and render what these functions return.
 
-Definitions (also on the Reports page and in the README):
+Definitions (also on the Reports page and in docs/staff.md):
 
 * A case's **received** date is the UK date it was filed; a stage 2 complaint's is the date
   stage 2 was asked for (`stage2_requested_at`).

@@ -1,7 +1,7 @@
 """The nginx load balancer of the scaled-out layout (bot/loadbalancer.py).
 
 deploy/nginx/intake.conf is exactly what `python -m bot nginx-config` renders for the example in
-the README; and Debian's real nginx, run with a rendered configuration in front of small fake
+docs/production.md; and Debian's real nginx, run with a rendered configuration in front of small fake
 servers, serves the residents only /webhooks/ and /socket.io/, answers what it refuses itself
 (429, 413, no server) as JSON in the REST channel's reply shape, and keeps the action listener on
 its internal address for the allowed addresses only.
@@ -30,7 +30,7 @@ from tests.support.servers import free_port, stop, wait_until
 from tests.support.services import missing
 
 EXAMPLE = PROJECT_ROOT / "deploy" / "nginx" / "intake.conf"
-# The README's example: two Rasa servers, two action servers, the load balancer's internal
+# The example of docs/production.md: two Rasa servers, two action servers, the load balancer's internal
 # address 10.0.0.10 for the action listener.
 EXAMPLE_ARGS = ["--rasa", "10.0.0.11:5005", "--rasa", "10.0.0.12:5005",
                 "--actions", "10.0.0.21:5055", "--actions", "10.0.0.22:5055",

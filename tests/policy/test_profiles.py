@@ -152,7 +152,7 @@ def test_the_default_profile_round_trips_through_the_test_helper(tmp_path):
 
 
 def test_a_wrong_typed_key_names_file_key_and_problem(tmp_path, monkeypatch):
-    # Inside the project the file is named relative to it, exactly as the README shows.
+    # Inside the project the file is named relative to it, exactly as docs/policy-profiles.md shows.
     (tmp_path / "policies").mkdir()
     monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path)
     data = default_data()
