@@ -28,6 +28,8 @@ TEXT_FIELDS = (
 
 
 def clean_text(value: str) -> str:
+    """Lone UTF-16 surrogates (which cannot be written as UTF-8) as U+FFFD, the replacement
+    character; everything else, NUL included, kept exactly. The channels use it too."""
     return _SURROGATES.sub("\ufffd", value)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import re
 import threading
 import time
 import uuid
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from bot import settings
+from bot.cases.submission import clean_text as storable_text
 
 log = logging.getLogger(__name__)
 
@@ -177,19 +177,14 @@ def shared_redis() -> Any:
         return _clients[options]
 
 
-# Code points no store can take: a lone UTF-16 surrogate cannot be written as UTF-8 (spaCy and
-# SQLite fail on it), and PostgreSQL refuses NUL in text. Every Python surrogate is a lone one
-# (JSON and socket.io join a pair into one character).
-_UNENCODABLE = re.compile("[\ud800-\udfff]")
-REPLACEMENT = "\ufffd"
-
-
 def clean_text(text: str) -> str:
-    """`text` with what cannot be stored made harmless: lone surrogates become U+FFFD (the
-    replacement character, as a decoder would show them) and NUL characters are dropped."""
+    """`text` with what cannot be stored or parsed made harmless: lone surrogates become U+FFFD
+    as the case store does (bot.cases.submission.clean_text: spaCy and SQLite fail on them), and
+    NUL characters are dropped (Rasa's tracker store on PostgreSQL refuses NUL in text; the case
+    store keeps them exactly)."""
     if not isinstance(text, str):
         return ""
-    return _UNENCODABLE.sub(REPLACEMENT, text).replace("\x00", "")
+    return storable_text(text).replace("\x00", "")
 
 
 def clean_json(value: Any) -> Any:
