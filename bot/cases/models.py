@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import declarative_base, relationship
 
 from bot.cases.types import ExactText, UTCDateTime
+from bot import vocabulary
 
 # Stable constraint names, so migrations can refer to them on both databases.
 metadata = sa.MetaData(naming_convention={
@@ -25,7 +26,7 @@ metadata = sa.MetaData(naming_convention={
 })
 Base = declarative_base(metadata=metadata)
 
-CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
+CASE_TYPES = vocabulary.CASE_TYPES
 SERVICES = ("housing", "care", "new-build")  # the policy profiles' service keys
 CONTACT_METHODS = ("email", "phone", "post", "text")
 AWAAB_CATEGORIES = ("emergency", "significant")

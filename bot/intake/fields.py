@@ -7,8 +7,9 @@ details only when the resident wants to give them).
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
+from bot import vocabulary
 
-KINDS = ("complaint", "service_request", "asb_report", "comment", "compliment")
+KINDS = vocabulary.CASE_TYPES
 
 KIND_LABELS = {
     "complaint": "complaint",

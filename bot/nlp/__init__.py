@@ -6,6 +6,7 @@ use the constants and pure functions here.
 from __future__ import annotations
 
 from pathlib import Path
+from bot import vocabulary
 
 # Where `python -m bot.nlp.build_pipeline` saves the spaCy pipeline, relative to the project root.
 # config.yml names the same relative path (SpacyNLP `model:`): Rasa is always started from the
@@ -13,7 +14,7 @@ from pathlib import Path
 PIPELINE_RELATIVE_PATH = Path("var") / "spacy" / "intake_en"
 
 # The five kinds of feedback, in the order reports list them.
-FEEDBACK_KINDS: tuple[str, ...] = ("complaint", "service_request", "asb_report", "comment", "compliment")
+FEEDBACK_KINDS: tuple[str, ...] = vocabulary.CASE_TYPES
 
 # Entity labels the rule-based recogniser produces (the domain declares the same names).
 ENTITY_LABELS: tuple[str, ...] = ("postcode", "phone", "email", "case_reference", "date")

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Dict, List, Literal, Optional
 
 from pydantic import BaseModel, Field, StrictBool, conint, constr, root_validator, validator
+from bot import vocabulary
 
 REGIONS = ("england-and-wales", "scotland", "northern-ireland")   # as bot.workdays.REGIONS
-CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
+CASE_TYPES = vocabulary.CASE_TYPES
 PLACEHOLDERS = frozenset({"landlord", "months"})
 
 # A count of days or hours: a whole number, written as one (not "5", not 5.0, not true).

@@ -41,8 +41,9 @@ from bot.policy.deadlines import (
     complaint_deadlines, max_extension_working_days, stage2_deadlines, uk_date,
 )
 from bot.workdays import add_working_days
+from bot import vocabulary
 
-CASE_TYPES = ("complaint", "service_request", "asb_report", "comment", "compliment")
+CASE_TYPES = vocabulary.CASE_TYPES
 TSM_SERVICES = ("housing",)
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
