@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
 from bot.intake import answers, reading, replies
 from bot.policy import active_profile
+from bot import vocabulary
 
 
-UK = ZoneInfo("Europe/London")
+UK = vocabulary.UK
 
 
 def now() -> datetime:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -301,7 +300,7 @@ class VerificationFailure(Base):
         return f"<VerificationFailure {self.reference} from {self.conversation_id!r} at {self.at:%H:%M:%S}>"
 
 
-UK = ZoneInfo("Europe/London")
+UK = vocabulary.UK
 
 
 def deadline_moment(value: Any) -> date | datetime | None:

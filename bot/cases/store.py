@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from uuid import uuid4
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -37,10 +36,11 @@ from bot.cases.models import (
     deadline_day,
 )
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
+from bot import vocabulary
 
 log = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = vocabulary.UK
 DeadlineFn = Callable[..., Mapping[str, Any]]
 
 

@@ -22,14 +22,14 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import dateparser
 from dateparser.search import search_dates
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
+from bot import vocabulary
 
-UK = ZoneInfo("Europe/London")
+UK = vocabulary.UK
 
 # What a reading is.
 DATE = "date"              # a date in the past (or today)

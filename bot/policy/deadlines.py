@@ -14,13 +14,13 @@ Homes Quality Code) follows that code's calendar-day process instead of stage 1 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.policy import PolicyError
 from bot.policy.schema import CASE_TYPES, Profile
 from bot.workdays import add_calendar_days, add_working_days
+from bot import vocabulary
 
-UK = ZoneInfo("Europe/London")
+UK = vocabulary.UK
 
 __all__ = [
     "uk_date", "complaint_deadlines", "case_deadlines", "stage2_deadlines", "stage2_request_by",

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from bot import vocabulary
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = vocabulary.UK
 
 TYPE_LABELS = {
     "complaint": "Complaint", "service_request": "Service request", "asb_report": "ASB report",

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -20,8 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
 from bot import settings
+from bot import vocabulary
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = vocabulary.UK
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
 DEFAULT_LOW_CONFIDENCE = 0.6
