@@ -64,12 +64,31 @@ def _share_action_secret() -> None:
     os.environ["INTAKE_ACTION_SECRET"] = generated_secret("INTAKE_ACTION_SECRET", generate=True)
 
 
+def quiet_third_party_warnings() -> None:
+    """Rasa 3.6's dependencies print dozens of deprecation notices about their own dependencies
+    at every start (pkg_resources, pyparsing, distutils, SQLAlchemy 2.0), burying the lines a
+    person starting the assistant looks for. They are about code we do not own; INTAKE_WARNINGS=1
+    shows them again."""
+    if os.environ.get("INTAKE_WARNINGS"):
+        return
+    import warnings
+
+    import sanic  # noqa: F401 - it turns every DeprecationWarning on when imported: first, then ours
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+    warnings.filterwarnings("ignore", message=r".*Deprecated API features detected")
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
 def run_rasa(argv: Sequence[str]) -> int:
     """Rasa's own command line, in this process, with the adaptations installed."""
     from bot.rasa import install
 
     for name in ("RASA_TELEMETRY_ENABLED",):
         os.environ.setdefault(name, settings.get(name))
+    quiet_third_party_warnings()
     install()
     import rasa.__main__
 
