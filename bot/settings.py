@@ -55,6 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RASA_API_TOKEN", "",
             "Token protecting Rasa's HTTP API; empty means one is generated into var/rasa-api-token"),
     Setting("RASA_TELEMETRY_ENABLED", "false", "Rasa telemetry (off: this network refuses it)"),
+    Setting("INTAKE_WARNINGS", "", "1: show the deprecation notices of Rasa's dependencies at start"),
     Setting("INTAKE_CORS_ORIGINS", "",
             "Origins allowed to call the Rasa server's HTTP API and REST webhook from a browser "
             "(comma-separated); empty means the website chat's origins (INTAKE_WEBCHAT_ORIGINS)"),

@@ -69,7 +69,7 @@ def quiet_third_party_warnings() -> None:
     at every start (pkg_resources, pyparsing, distutils, SQLAlchemy 2.0), burying the lines a
     person starting the assistant looks for. They are about code we do not own; INTAKE_WARNINGS=1
     shows them again."""
-    if os.environ.get("INTAKE_WARNINGS"):
+    if settings.get("INTAKE_WARNINGS"):
         return
     import warnings
 
