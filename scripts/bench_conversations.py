@@ -8,7 +8,8 @@ often an exclusion would have been explained on an answer that did not clearly g
 Targets: at least 98% read correctly, and no exclusion on a guess. A measurement, not a test
 (tests/conversations/test_answers.py holds a floor).
 
-    uv run --no-sync python scripts/bench_conversations.py [--model PATH | --no-model] [--set dev|blind|fresh|all]
+    uv run --no-sync python scripts/bench_conversations.py [--model PATH | --no-model]
+        [--set dev|blind|fresh|fourth|all]
 """
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, help="a trained model (default: train or reuse models/)")
     parser.add_argument("--no-model", action="store_true", help="read without the model's parse")
-    parser.add_argument("--set", choices=("dev", "blind", "fresh", "all"), default="all")
+    parser.add_argument("--set", choices=("dev", "blind", "fresh", "fourth", "all"), default="all")
     parser.add_argument("--quiet", action="store_true", help="do not list every misreading")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "conversation-benchmark.json")
     args = parser.parse_args()
@@ -113,7 +114,8 @@ def main() -> int:
             model = ensure_model(ROOT / "models")
         parse = model_parser(model)
     chosen = {"dev": [sets.DEV_FILE], "blind": [sets.BLIND_FILE], "fresh": [sets.FRESH_FILE],
-              "all": [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE]}[args.set]
+              "fourth": [sets.FOURTH_FILE],
+              "all": [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE, sets.FOURTH_FILE]}[args.set]
     results = {}
     everything = []
     for path in chosen:

@@ -50,7 +50,7 @@ _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a pr
 GUESS_IS_NOT_YES = ("already_investigated", "legal_proceedings")
 _ASKED_BACK = re.compile(r"^[^.!?]{0,30}(so|yes|yeah)\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b"
-                       r"|\bwhat (is|does|do you mean by)\b[^?]*\?", _I)
+                       r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"

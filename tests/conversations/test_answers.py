@@ -12,10 +12,11 @@ from tests.conversations import answers as sets
 pytestmark = pytest.mark.e2e
 
 FLOOR = 0.95
-# answers_fresh.yml was written blind after the reader had been tuned on the other two sets and
-# measured once (86.1%, then 86.6%): its floor holds that figure while the gap (target 98%) is
-# worked on. No exclusion on a guess holds on every set.
-FLOORS = {sets.FRESH_FILE: 0.85}
+# answers_fresh.yml and answers_fourth.yml were written blind after the reader had been tuned on
+# the other two sets, and measured once each before any change (86.1%; 83.1%): their floors hold
+# those figures while the gap to the target (98%) is worked on. No exclusion on a guess holds on
+# every set.
+FLOORS = {sets.FRESH_FILE: 0.85, sets.FOURTH_FILE: 0.80}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,8 @@ def parse(rasa_stack):
     return parse
 
 
-@pytest.mark.parametrize("path", [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE, sets.FOURTH_FILE],
+                         ids=lambda p: p.stem)
 def test_answers_are_read_as_they_mean_and_never_excluded_on_a_guess(parse, path):
     items = [item for item in sets.load(path) if sets.scoreable(item)]
     readings = sets.read_all(items, parse)

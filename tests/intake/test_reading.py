@@ -40,6 +40,8 @@ def test_who_the_complaint_is_for(text, kind):
     ("already_investigated", "I think so, someone wrote to me last year", r.UNSURE),
     ("already_investigated", "I think so? there was an email with a number in it", r.UNSURE),
     ("already_investigated", "what's a final response?? I don't understand", r.UNSURE),
+    ("legal_proceedings", "wats a court claim??", r.UNSURE),
+    ("already_investigated", "whats a final response? i had a letter saying sorry", r.UNSURE),
     ("legal_proceedings", "i reckon so, my brother sorted a solicitor", r.UNSURE),
     ("reuse_details", "i think so yeah", r.YES),
     ("share_details", "i think so? will they know it was me", r.UNSURE),
