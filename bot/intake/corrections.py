@@ -86,7 +86,8 @@ _SEND = re.compile(
     r"cheers|fine|all (good|correct|fine|right)|looks (good|right|fine|ok|correct)|that'?s (right|correct|"
     r"fine|it|all|all correct|perfect|spot on|great|grand)|go (on|ahead)( then)?|send( it)?|submit( it)?|"
     r"all done|done|thats grand|grand|good|yes please|please send|send please|sound|ace|champion|bang on|"
-    r"ta|nice one|that'?ll do|all sorted|sorted)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
+    r"ta|nice one|that'?ll do|all sorted|sorted|that is (correct|right|all correct|fine)|please proceed|"
+    r"proceed)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
 _SEND_LAST = re.compile(r"\b(send it( off| over| through| in)?|off you go|go ahead|fire away|crack on|submit it|"
                         r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",

@@ -48,10 +48,12 @@ def normalise(text: str) -> str:
 # starts with one and says why ("cancel please, I'll ring instead"); "stop him doing it" is an
 # answer, not a request to stop.
 _STOP = re.compile(
-    r"^(please |can you |can we |just |ok(ay)? |no |oh |actually |right |look |sorry |um+ |erm+ )*"
+    r"^(please |can you |can we |just |ok(ay)? |no |oh |actually |right |look |sorry |um+ |erm+ |wait,? |"
+    r"hang on,? |d'?you know what,? |you know what,? )*"
     r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
     r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
-    r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|don'?t (send|file|submit) "
+    r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|"
+    r"(i )?don'?t (wanna |want to )?(send|file|submit) "
     r"(it|this|anything)|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
     r"continue|go on with) (this|it)( any ?more)?|i'?ve changed my mind|changed my mind|start (again|over)|"
     r"scrap (it|that|this|the lot)|i give up|leave it|bin (it|this)|nvm|i'?m not doing this( any ?more)?|"
@@ -94,7 +96,11 @@ _BOT = re.compile(
     r"|\b(is|will|does) (a |an )?(real |actual )?(person|human|someone|somebody|anyone) (going to |gonna )?"
     r"(read|see|look at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
     r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
-    r"|\bam i (talking|speaking|chatting) (to|with) (a |an )?(bot|robot|real person|human|machine|computer|ai)\b",
+    r"|\bam i (talking|talkin'?|speaking|chatting) (to|with) (a |an )?"
+    r"(bot|robot|real person|human|machine|computer|ai)\b"
+    # "is this like a real person typing or a bot": a person or a machine, asked in one breath.
+    r"|\b(real|actual|live) (person|human)\b.{0,30}\bor (a |an |just a )?(bot|robot|computer|machine|ai)\b"
+    r"|\b(bot|robot|computer|machine|ai)\b.{0,15}\bor (a |an )?(real |actual |live )?(person|human)\b",
     _I)
 
 # Harm to a person: a safeguarding concern inside any answer.

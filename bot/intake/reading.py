@@ -483,6 +483,8 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
 def _personal(question: str, text: str, said: str, digression: Digression | None, now) -> Reading | None:
     """Name, address, contact details: what they hold, a refusal, or None."""
     if question in NAMES:
+        if _SKIP.search(said):
+            return Reading(SKIP)  # "skip" is what the question says to type, not a name
         name = read_name(text)
         if name:
             return Reading(ANSWER, value=name)

@@ -240,3 +240,18 @@ def test_answers_as_voice_typing_and_chat_give_them(question, text, expected):
 @pytest.mark.parametrize("text", ["champion, send it in", "looks spot on to me pet, off you go"])
 def test_a_chatty_go_ahead_at_the_summary_sends_it(text):
     assert read(r.SUMMARY, text).kind == r.CONFIRM
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("name", "skip", {"kind": r.SKIP}),  # what the question itself says to type
+    ("represented_name", "Skip.", {"kind": r.SKIP}),
+    ("address", "hang on is this a bot or a real person", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("name", "am i talkin to a computer", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("name", "can i talk to a real person please", {"kind": r.DIGRESSION, "topic": "request_human"}),
+    (r.SUMMARY, "That is all correct. Please proceed.", {"kind": r.CONFIRM}),
+    (r.SUMMARY, "hang on, i dont want to send it now", {"kind": r.DIGRESSION, "topic": "stop"}),
+    (r.SUMMARY, "wait, the address is wrong", {"kind": r.CHANGE, "field": "address"}),
+])
+def test_skips_bots_and_second_thoughts(question, text, expected):
+    got = read(question, text).as_dict()
+    assert {key: got.get(key) for key in expected} == expected, got
