@@ -137,9 +137,17 @@ _HARM = re.compile(
     r"(alone|on (their|his|her) own|unattended)|left (alone|on (her|his|their) own)"
     r"( all night| at night| overnight)?|needles|syringes|"
     r"(don'?t|do not|can'?t) see the point (in|of) (going on|living|carrying on|anything)|"
-    r"unsafe at home|locked (me|her|him) in|sexual(ly)? (assault|abuse)\w*|rape[ds]?)\b", _I)
+    r"unsafe at home|locked (me|her|him) in|sexual(ly)? (assault|abuse)\w*|rape[ds]?|"
+    # Thoughts of suicide however they are put: "thought about ending it", "ending her life".
+    r"(thoughts?|thinking|thought|think) (of|about) (ending|taking) (it( all)?|(my|her|his|their) (own )?lives?)|"
+    r"end(ing)? (my|her|his|their) (own )?(life|lives)|take (my|her|his|their) own life|"
+    # A child alone, however the sentence runs: "the wee boy's in there on his own right now".
+    r"(kids?|children|child|baby|toddler|girl|boy|lad|wean|little one)\b[^.?!]{0,25}\b(on (their|his|her) own|"
+    r"by (himself|herself|themselves))|"
+    r"(bruises?|bruised|marks|burns) (on|all over) (my|her|his) (arms?|face|neck|legs?|body|back|wrists?))\b", _I)
 # A medical emergency happening now: 999 first.
 _MEDICAL = re.compile(r"\b(collapsed|unconscious|not breathing|can'?t breathe|heart attack|having a stroke|"
+                      r"(oxygen|dialysis|ventilator|breathing) (machine|concentrator|equipment)|"
                       r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|fitting|seizure|(has|'s) just (had a "
                       r"(bad )?fall|fallen)|just fell|fallen and can'?t get up|can'?t get up (off|from) the floor|"
                       r"not answering (the|her|his) door)\b", _I)

@@ -255,3 +255,19 @@ def test_a_chatty_go_ahead_at_the_summary_sends_it(text):
 def test_skips_bots_and_second_thoughts(question, text, expected):
     got = read(question, text).as_dict()
     assert {key: got.get(key) for key in expected} == expected, got
+
+
+@pytest.mark.parametrize("question, text, concern", [
+    ("affected", "Me and my daughter. Honestly I've had thoughts of ending my life over all this",
+     digressions.SAFEGUARDING),
+    ("reasonable_adjustments", "I'm deaf. And I've been that low I thought about ending it", digressions.SAFEGUARDING),
+    ("location", "flat 9 opposite mine, the little girl is in there by herself again", digressions.SAFEGUARDING),
+    ("evidence", "photos of the bruises on my neck", digressions.SAFEGUARDING),
+    ("access_availability", "any time, but the power's off and my dad is on a dialysis machine",
+     digressions.EMERGENCY),
+    ("affected", "just me, I live on my own", None),
+    ("desired_outcome", "end my tenancy early without paying the notice", None),
+])
+def test_safety_said_in_passing_inside_an_answer_is_heard(question, text, concern):
+    got = read(question, text)
+    assert got.kind == r.ANSWER and got.safety == concern, got
