@@ -231,12 +231,18 @@ _NAME_STOP = re.compile(r"\s*(,|;|(?-i:(?<![A-Z]))(?<!\b[A-Za-z])(?<!\bmr|\bms|\
                         r"\bx+\b)", _I)
 _TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|sir|dame|lady|lord|prof|cllr|councillor)\.?"
 # "my mum, Joan Fairclough", "Dad - Keith Lomax": the relation is not the name.
+_RELATIONS = (r"(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|daughter|wife|husband|partner|"
+              r"brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)")
+_RELATION_START = r"^(it'?s |its |for )?(my |our |the |me )?" + _RELATIONS
+# The name after the relation starts with a capital, or follows a comma or colon ("me mam, tracey
+# doyle"): "my mum is ill" names nobody.
 _RELATION_FIRST = re.compile(
-    r"^(it'?s |its |for )?(my |our |the )?(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|"
-    r"daughter|wife|husband|partner|brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)"
-    r"(('?s)? name is\s+| is called\s+| called\s+|\s*[,:\-–]+\s*|\s+)(?=[A-Z])", re.S)
-_RELATION_WORDS = _RELATION_FIRST.pattern[:_RELATION_FIRST.pattern.index("(?=[A-Z])")]
-_RELATION_FIRST = re.compile("(?i:" + _RELATION_WORDS + ")(?=[A-Z])", re.S)
+    "(?i:" + _RELATION_START + r"(('?s)? name is\s+| is called\s+| called\s+|\s*[,:\-–]+\s*|\s+))(?=[A-Z])"
+    "|(?i:" + _RELATION_START + r"\s*[,:]\s*)(?=[a-z])", re.S)
+# A name given again after a slip: "Graham Hollis - sorry, Graham Hollins"; "use of Ali sorry its Yusuf Ali".
+_NAME_AGAIN = re.compile(r"\b(sorry|i mean|i meant|correction|no wait)\b[\s,:-]*(it'?s |its |i'?m |im )?", re.I)
+# A name said last, after the rest: "Why do you need my name? Daniel Kerr."; "..., actually, Arjun Patel".
+_NAME_LAST = re.compile(r"[,.?!:]\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3})[.!]?\s*$")
 _NOT_NAME_WORDS = frozenset("""
 i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
 yes yeah what why how who when where want wanted trying try send change it its it's this that these
@@ -249,16 +255,23 @@ his her hers their theirs our him them surname idk dunno unknown neighbour neigh
 
 
 _RELATION_NAMED = re.compile(
-    r"(?i:\b(my|his|her|our|the|me) (mum|mom|mam|mother|dad|father|nan|gran|son|daughter|wife|husband|partner|"
-    r"brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)( is| called| named|,)?) "
+    r"(?i:\b(my|his|her|our|the|me) " + _RELATIONS + r"( is| called| named|,)?) "
     r"([A-Z][a-z'’-]+( [A-Z][a-z'’-]+)?)\b|(?i:\b(called|named)) ([A-Z][a-z'’-]+( [A-Z][a-z'’-]+)?)\b")
 
 
 def read_name(text: str) -> str | None:
     """The name in an answer to "what is your name?", or None when it does not look like one."""
+    again = list(_NAME_AGAIN.finditer(text or ""))
+    if again:
+        corrected = _name_at_start(text[again[-1].end():])
+        if corrected and len(corrected.split()) >= 2:
+            return corrected
     found = _name_at_start(text)
     if found:
         return found
+    last = _NAME_LAST.search(text or "")
+    if last and _name_at_start(last.group(1)):
+        return last.group(1)
     named = _RELATION_NAMED.search(text or "")
     if named:
         return named.group(4) or named.group(7)

@@ -168,11 +168,13 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(hasn'?t|has not|have not|haven'?t|isn'?t|is not|not been|never been|never got|wasn'?t|was not)"
         r" ?(stopped|gone|been fixed|been sorted|fixed|sorted|resolved|repaired|dealt with|cleared)\b"
         r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
-        r"|\bcoming back\b|\bkeeps (happening|coming|going)\b",
+        r"|\bcoming back\b|\bkeeps (happening|coming|going)\b|\b(remains?|is|still) unresolved\b"
+        r"|\bremains? (a problem|the same|ongoing)\b",
         r"\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|resolved|repaired|"
         r"gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b|\bone[- ]off\b"
         r"|\b(only|just) (the )?once\b|(?<!n't )(?<!nt )(?<!not )(?<!never )\bstopped\b|\bover now\b"
-        r"|\bfinished\b|\ball (good|fine|sorted) now\b"),
+        r"|\bfinished\b|\ball (good|fine|sorted) now\b"
+        r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
 }
 _PHRASES = {question: (re.compile(yes, _I), re.compile(no, _I))
             for question, (yes, no) in _QUESTION_PHRASES.items()}
@@ -241,6 +243,10 @@ def read(question: str, text: str) -> str | None:
             return YES
         if starts_yes != starts_no:
             return YES if starts_yes else NO
+        if question not in GUESS_IS_NOT_YES:
+            # "It has stopped - well, the leak has. The stain is still there": said first, meant.
+            yes_at, no_at = phrases[0].search(said).start(), phrases[1].search(said).start()
+            return YES if yes_at < no_at else NO
         return None
     if _PLAIN_NO.search(said):
         return NO

@@ -271,3 +271,23 @@ def test_skips_bots_and_second_thoughts(question, text, expected):
 def test_safety_said_in_passing_inside_an_answer_is_heard(question, text, concern):
     got = read(question, text)
     assert got.kind == r.ANSWER and got.safety == concern, got
+
+
+@pytest.mark.parametrize("question, text, expected", [
+    ("represented_name", "me nan, margaret o'neill", "margaret o'neill"),
+    ("represented_name", "Sorry, it's my sister I'm doing this for actually, Priya Shah", "Priya Shah"),
+    ("name", "Do you really need it? You've got it already. Ellen Marsh.", "Ellen Marsh"),
+    ("name", "Tom Brady - sorry, Tom Bradley, autocorrect", "Tom Bradley"),
+])
+def test_names_said_late_or_again(question, text, expected):
+    got = read(question, text)
+    assert (got.kind, got.value) == (r.ANSWER, expected), got
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("The problem remains unresolved.", r.YES),
+    ("nothing else has happened since thank god", r.NO),
+    ("It's stopped now. Well the dripping has, the damp patch is still there", r.NO),
+])
+def test_still_happening_in_a_sentence(text, kind):
+    assert read("still_happening", text).kind == kind
