@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field as _field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from bot.intake import contact, dates, triage, yesno
@@ -321,7 +321,8 @@ _DURATION = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nin
                        r"(days?|weeks?|months?|years?|fortnights?)\b", _I)
 _ABBREVIATIONS = ((r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bwks\b", "weeks"), (r"\bwk\b", "week"),
                   (r"\b(mths|mnths|mons)\b", "months"), (r"\b(mth|mnth)\b", "month"),
-                  (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"))
+                  (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"),
+                  (r"\bnite\b", "night"), (r"\btonite\b", "tonight"))
 # When the resident became aware: the same moment as the event ("same day", "straight away").
 _AWARE_AT_ONCE = re.compile(r"\b(same (day|time)|the day it (happened|started)|straight ?away|immediately|right "
                             r"away|at the time|when it (happened|started)|from the (start|beginning)|day one|"
@@ -396,6 +397,52 @@ def _month_in(said: str, now: datetime) -> date | None:
     return part.date if part.kind == dates.DATE else None
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_LAST_MONTH = re.compile(r"\blast (" + "|".join(_MONTHS) + r")\b", _I)
+_WEEK_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week (?:of|in) "
+                            r"(" + "|".join(_MONTHS) + r")\b", _I)
+_WEEK_STARTS = {"first": 4, "1st": 4, "second": 11, "2nd": 11, "third": 18, "3rd": 18, "fourth": 25, "4th": 25,
+                "last": 25}
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_BEFORE_LAST = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r") before last\b|\bweek before last\b[^.?!]{0,20}?\b("
+                          + "|".join(_WEEKDAY_NAMES) + r")\b", _I)
+_BANK_HOLIDAY = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|easter|christmas) )?bank holiday(?: monday)?"
+                           r"(?: (?:in|of) (" + "|".join(_MONTHS) + r"))?\b", _I)
+
+
+def _day_words(day: date) -> str:
+    return f"the {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _named_days(said: str, today: date) -> str:
+    """Days residents name by what happened around them, as plain dates: "last December" (on 1
+    December, the one a year ago), "the second week of November", "Thursday before last", "the
+    bank holiday in August" (England and Wales)."""
+    def last_month(match: re.Match) -> str:
+        month = _MONTHS.index(match.group(1).lower()) + 1
+        return f"{match.group(1)} {today.year - 1 if month >= today.month else today.year}"
+
+    said = _LAST_MONTH.sub(last_month, said)
+    said = _WEEK_OF_MONTH.sub(lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of {m.group(2)}", said)
+    before = _BEFORE_LAST.search(said)
+    if before:
+        weekday = _WEEKDAY_NAMES.index((before.group(1) or before.group(2)).lower())
+        back = (today.weekday() - weekday) % 7 or 7
+        said = said[:before.start()] + _day_words(today - timedelta(days=back + 7)) + said[before.end():]
+    holiday = _BANK_HOLIDAY.search(said)
+    if holiday:
+        from bot.workdays import bank_holidays
+
+        month = holiday.group(1) or holiday.group(2) or ""
+        past = sorted((d for year in (today.year - 1, today.year) for d, name in bank_holidays(year).items()
+                       if d < today and (not month or (month.lower() in _MONTHS and d.month == _MONTHS.index(
+                           month.lower()) + 1) or month.lower() in name.lower())), reverse=True)
+        if past:
+            said = said[:holiday.start()] + _day_words(past[0]) + said[holiday.end():]
+    return said
+
+
 _SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", _I)
 
 
@@ -403,7 +450,7 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     """DATE (with the date it points at, if any, and whether it is still going on), UNSURE, or
     UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
     resident became aware of a problem is a moment: never "still going on"."""
-    said = _tidy_date_words(normalise(text))
+    said = _named_days(_tidy_date_words(normalise(text)), dates.uk_today(now).date())
     ongoing = bool(_ONGOING.search(said)) and not _NOT_ONGOING.search(said)
     duration = _DURATION.search(said)
     if duration and not _AGO.search(said) and not _NOT_ONGOING.search(said):

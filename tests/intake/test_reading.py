@@ -291,3 +291,19 @@ def test_names_said_late_or_again(question, text, expected):
 ])
 def test_still_happening_in_a_sentence(text, kind):
     assert read("still_happening", text).kind == kind
+
+
+@pytest.mark.parametrize("text, day", [
+    # Today is Tuesday 1 December 2026.
+    ("since last december", "2025-12-01"),        # on 1 December, "last December" is a year ago
+    ("last june", "2026-06-01"),
+    ("the third week of october", "2026-10-18"),
+    ("wednesday before last", "2026-11-18"),
+    ("the week before last, on the friday", "2026-11-20"),
+    ("ever since the august bank holiday", "2026-08-31"),
+    ("easter bank holiday", "2026-04-06"),        # Easter Monday, England and Wales
+    ("since sat nite", "2026-11-28"),
+])
+def test_days_residents_name_by_what_was_around_them(text, day):
+    got = read("event_date_text", text)
+    assert (got.kind, got.date) == (r.DATE, day), got
