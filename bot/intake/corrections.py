@@ -89,7 +89,8 @@ _SEND = re.compile(
     r"ta|nice one|that'?ll do|all sorted|sorted|that is (correct|right|all correct|fine)|please proceed|"
     r"proceed)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
-_SEND_LAST = re.compile(r"\b(send it( off| over| through| in)?|off you go|go ahead|fire away|crack on|submit it|"
+_SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
+                        r"\b(send it( off| over| through| in)?|off you go|go ahead|fire away|crack on|submit it|"
                         r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",
                         re.I)
 _MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|didn'?t (mention|say|put)|add (that|this)|"
@@ -127,7 +128,7 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     text = (text or "").strip()
     if not text or text.startswith("/"):
         return None
-    changeable = list(changeable)
+    changeable = list(dict.fromkeys(changeable))  # each answer once, however often it is offered
     found = _matches(text, changeable)
     names = [name for name, _ in found]
     if "preferred_contact" in names and "contact_details" in names:

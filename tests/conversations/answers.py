@@ -28,7 +28,7 @@ FOURTH_FILE = HERE / "answers_fourth.yml"
 # "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 # The answers a summary can name (every kind's).
-CHANGEABLE = tuple(FIELD_LABELS) + ("still_happening", "aware_date_text")
+CHANGEABLE = tuple(dict.fromkeys((*FIELD_LABELS, "still_happening", "aware_date_text")))
 # The label sets' names for what the assistant calls otherwise.
 QUESTION_NAMES = {"aware_date": "aware_date_text"}
 TOPIC_NAMES = {"ask_what_counts": "ask_what_counts_as_complaint", "safeguarding": "safeguarding_concern"}

@@ -307,3 +307,16 @@ def test_still_happening_in_a_sentence(text, kind):
 def test_days_residents_name_by_what_was_around_them(text, day):
     got = read("event_date_text", text)
     assert (got.kind, got.date) == (r.DATE, day), got
+
+
+@pytest.mark.parametrize("text", ["nah dont send it", "naw dinnae send it", "do not send it yet",
+                                  "no don't submit it"])
+def test_a_summary_answer_that_says_not_to_send_never_sends(text):
+    assert read(r.SUMMARY, text).kind != r.CONFIRM
+
+
+def test_an_answer_offered_twice_is_still_one_answer():
+    from bot.intake import corrections
+
+    assert corrections.field_meant("still happening", ["still_happening", "name", "still_happening"]) \
+        == "still_happening"
