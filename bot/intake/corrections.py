@@ -42,7 +42,7 @@ FIELD_WORDS: dict[str, str] = {
     "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)",
     "representative_consent": r"permission|consent|agreement",
     "subject": r"which (service|policy)|the policy|subject",
-    "person_praised": r"who i('m| am) thanking|thank(ing)? (him|her|them)|the person|who to thank|team|"
+    "person_praised": r"who i('m| am|m) thanking|thank(ing)? (him|her|them)|the person|who to thank|team|"
                       r"(who|that) helped( me)?|helped me|"
                       r"(his|her) name is|who i (want|wanted) to thank|who you'?re thanking",
     "location": r"where|location|which room|room|kitchen|bathroom|bedroom|living room|lounge|hallway|"
@@ -64,10 +64,11 @@ FIELD_WORDS: dict[str, str] = {
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
-                         r"contact by|how (you|u) contact|how to contact",
+                         r"contact by|how (you|u) contact|how to contact|how (you|u|to) (get hold of|reach) me",
     "preferred_format": r"format|large print|braille|easy read|audio|bigger print",
     "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|"
-                              r"things that make it easier",
+                              r"things that make it easier|(my )?(hearing|eyesight|sight|deaf(ness)?|"
+                              r"wheelchair|mobility|mental health)",
 }
 _PATTERNS = {name: re.compile(rf"\b({words})\b", re.I) for name, words in FIELD_WORDS.items()}
 # Words that fit an answer's value rather than name the answer: they count only when no answer

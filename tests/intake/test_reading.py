@@ -320,3 +320,13 @@ def test_an_answer_offered_twice_is_still_one_answer():
 
     assert corrections.field_meant("still happening", ["still_happening", "name", "still_happening"]) \
         == "still_happening"
+
+
+@pytest.mark.parametrize("text, field", [
+    ("the bit about my eyesight", "reasonable_adjustments"),
+    ("who im thanking", "person_praised"),
+    ("how you get hold of me", "preferred_contact"),
+])
+def test_an_answer_named_by_what_it_is_about(text, field):
+    got = read(r.WHICH_ANSWER, text)
+    assert (got.kind, got.field) == (r.FIELD, field), got
