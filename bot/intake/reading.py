@@ -343,8 +343,9 @@ _ORDINALS = {word: f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 
 _ORDINALS.update({f"twenty-{word}": f"2{_ORDINALS[word][:-2]}{_ORDINALS[word][-2:]}"
                   for word in "first second third fourth fifth sixth seventh eighth ninth".split()})
 _ORDINALS.update({"thirtieth": "30th", "thirty-first": "31st"})
-_MONTH_WORDS = (r"(january|february|march|april|may|june|july|august|september|october|november|december|"
-                r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH_WORDS = "(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
 _ORDINAL_WORD = re.compile(
     r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
     r"(?=(?: of)? " + _MONTH_WORDS + r"\b)", _I)
@@ -397,8 +398,6 @@ def _month_in(said: str, now: datetime) -> date | None:
     return part.date if part.kind == dates.DATE else None
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
 _LAST_MONTH = re.compile(r"\blast (" + "|".join(_MONTHS) + r")\b", _I)
 _WEEK_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week (?:of|in) "
                             r"(" + "|".join(_MONTHS) + r")\b", _I)
@@ -542,9 +541,12 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
 
 def _personal(question: str, text: str, said: str, digression: Digression | None, now) -> Reading | None:
     """Name, address, contact details: what they hold, a refusal, or None."""
+    # A refusal, unless the message is also a clear request for something else ("I'd rather speak
+    # to a person"). Read before a name: "skip" is what the question says to type, not a name.
+    declined = bool(_SKIP.search(said)) and not (digression and digression.strong and digression.topic != STOP)
     if question in NAMES:
-        if _SKIP.search(said):
-            return Reading(SKIP)  # "skip" is what the question says to type, not a name
+        if declined:
+            return Reading(SKIP)
         name = read_name(text)
         if name:
             return Reading(ANSWER, value=name)
@@ -562,7 +564,7 @@ def _personal(question: str, text: str, said: str, digression: Digression | None
         if re.search(r"\bsame (as|details|ones|number|e-?mail)|\bas (before|above|earlier|last time)\b|"
                      r"\byou('ve)? (already )?(have|got) (it|them|my)", said, _I):
             return Reading(ANSWER, value="same as before", details={"reuse": True})
-    if _SKIP.search(said) and not (digression and digression.strong and digression.topic != STOP):
+    if declined:
         return Reading(SKIP)
     if question == "address" and len(said) >= 8 and not digression and re.search(r"\d|road|street|st\b|"
                                                                                   r"lane|close|avenue|court|"

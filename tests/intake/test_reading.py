@@ -245,6 +245,7 @@ def test_a_chatty_go_ahead_at_the_summary_sends_it(text):
 @pytest.mark.parametrize("question, text, expected", [
     ("name", "skip", {"kind": r.SKIP}),  # what the question itself says to type
     ("represented_name", "Skip.", {"kind": r.SKIP}),
+    ("name", "i'd rather speak to a person", {"kind": r.DIGRESSION, "topic": "request_human"}),
     ("address", "hang on is this a bot or a real person", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
     ("name", "am i talkin to a computer", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
     ("name", "can i talk to a real person please", {"kind": r.DIGRESSION, "topic": "request_human"}),
