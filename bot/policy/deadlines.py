@@ -51,6 +51,15 @@ def _not_before(name: str, value: date | None, earliest: date, earliest_name: st
                          f"({earliest.isoformat()})")
 
 
+def response_base_of(acknowledged: date | None, acknowledge_by: date) -> date:
+    """What a stage's response window counts from: the acknowledgement, or when it was due if it
+    came late (or has not come). The Code (5.4, 6.3) counts the response from the acknowledgement
+    and sets a time for the acknowledgement: reading it so that acknowledging late buys no extra
+    time is the reading that keeps the resident's total wait within the Code's, and it is the one
+    rule the case record, the extension limit and the reports all use."""
+    return acknowledge_by if acknowledged is None else min(acknowledged, acknowledge_by)
+
+
 # --- stage 1 ------------------------------------------------------------------------------------
 
 def complaint_deadlines(profile: Profile, received: date, acknowledged: date | None = None,
@@ -58,8 +67,9 @@ def complaint_deadlines(profile: Profile, received: date, acknowledged: date | N
                         service: str = "housing") -> dict[str, date]:
     """A complaint's deadlines, as `python -m bot deadlines` prints them.
 
-    Keys: acknowledge_by, stage1_response_by (counted from `acknowledged` when given, otherwise
-    from acknowledge_by; from receipt if the profile's stage 1 counts from receipt),
+    Keys: acknowledge_by, stage1_response_by (counted from `acknowledged`, or from acknowledge_by
+    if that is earlier or no acknowledgement is given: see `response_base`; from receipt if the
+    profile's stage 1 counts from receipt),
     stage1_extended_response_by (stage1_response_by plus the longest extension) and, only when
     `stage1_response` is given, stage2_request_by (the end of the window to ask for stage 2).
 
@@ -87,7 +97,7 @@ def complaint_deadlines(profile: Profile, received: date, acknowledged: date | N
     if stage1.respond_from == "receipt":
         response_base = received
     else:
-        response_base = acknowledged or acknowledge_by
+        response_base = response_base_of(acknowledged, acknowledge_by)
     response_by = _wd(profile, response_base, stage1.respond_working_days)
     result = {
         "acknowledge_by": acknowledge_by,
@@ -185,8 +195,8 @@ def stage2_deadlines(profile: Profile, requested: date, acknowledged: date | Non
     """A stage 2 request's deadlines.
 
     Keys: contact_by (only if the policy sets a contact time), acknowledge_by, response_by
-    (from `acknowledged` when given, otherwise from acknowledge_by; from the request if the
-    profile counts from it), extended_response_by.
+    (from `acknowledged`, or from acknowledge_by if that is earlier or no acknowledgement is
+    given; from the request if the profile counts from it), extended_response_by.
     """
     _stage2_service(profile, service)
     requested = uk_date(requested)
@@ -198,7 +208,8 @@ def stage2_deadlines(profile: Profile, requested: date, acknowledged: date | Non
         result["contact_by"] = _wd(profile, requested, stage2.contact_working_days)
     acknowledge_by = _wd(profile, requested, stage2.acknowledge_working_days)
     result["acknowledge_by"] = acknowledge_by
-    base = requested if stage2.respond_from == "request" else (acknowledged or acknowledge_by)
+    base = (requested if stage2.respond_from == "request"
+            else response_base_of(acknowledged, acknowledge_by))
     response_by = _wd(profile, base, stage2.respond_working_days)
     result["response_by"] = response_by
     result["extended_response_by"] = _wd(profile, response_by, stage2.extension_working_days)

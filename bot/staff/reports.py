@@ -279,20 +279,13 @@ class StageDeadlines:
     response_by: date | None       # with permitted extensions
 
 
-def _response_base(acknowledged: date | None, acknowledge_by: date) -> date | None:
-    """What the response window counts from: the acknowledgement, or when it was due if that was
-    earlier (acknowledging late must not buy more time to respond)."""
-    return None if acknowledged is None else min(acknowledged, acknowledge_by)
-
-
 def stage1_deadlines(case: CaseFacts, profile) -> StageDeadlines:
     received = case.received
     acknowledged = case.day("acknowledged_at") or case.day("responded_at")
     if acknowledged is not None and acknowledged < received:
         acknowledged = received
-    due = complaint_deadlines(profile, received, service=case.service)["acknowledge_by"]
-    values = complaint_deadlines(profile, received, service=case.service,
-                                 acknowledged=_response_base(acknowledged, due))
+    # A late acknowledgement buys no time: the policy counts from when it was due.
+    values = complaint_deadlines(profile, received, service=case.service, acknowledged=acknowledged)
     response_by = values["stage1_response_by"]
     if _follows_code_stages(profile, case.service):
         response_by = _permitted(profile, 1, response_by, case.extensions)
@@ -306,9 +299,7 @@ def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
     acknowledged = case.day("stage2_acknowledged_at") or case.day("stage2_responded_at")
     if acknowledged is not None and acknowledged < requested:
         acknowledged = requested
-    due = stage2_deadlines(profile, requested, service=case.service)["acknowledge_by"]
-    values = stage2_deadlines(profile, requested, service=case.service,
-                              acknowledged=_response_base(acknowledged, due))
+    values = stage2_deadlines(profile, requested, service=case.service, acknowledged=acknowledged)
     return StageDeadlines(values["acknowledge_by"],
                           _permitted(profile, 2, values["response_by"], case.extensions))
 

@@ -281,15 +281,17 @@ def test_facts_from_a_real_case_store_history(tmp_path):
                                              conversation_id="c1", description="x"), CODE)
     assert case.deadlines["acknowledge_by"] == "2027-01-05"
     moment["now"] = at("2027-01-06")
-    store.acknowledge(case.reference, "staff:amy")
+    acknowledged = store.acknowledge(case.reference, "staff:amy")
+    # A day late: the response still counts from 5 January, on the case as in the reports.
+    assert acknowledged.deadlines["stage1_response_by"] == "2027-01-19"
     moment["now"] = at("2027-01-19")
     extended = store.extend(case.reference, "staff:amy", "explained")
-    assert extended.deadlines["stage1_response_by"] == "2027-02-03"
+    assert extended.deadlines["stage1_response_by"] == "2027-02-02"
     moment["now"] = at("2027-02-02")
     store.record_response(case.reference, "staff:amy", "sorted")
     full = store.find_by_reference(case.reference, with_history=True)
     facts = CaseFacts.from_case(full, full.events)
-    assert facts.extensions == (Extension(1, d("2027-02-03")),)
+    assert facts.extensions == (Extension(1, d("2027-02-02")),)
     assert (facts.received, facts.day("acknowledged_at"), facts.day("responded_at")) == (
         d("2026-12-24"), d("2027-01-06"), d("2027-02-02"))
     assert reports.stage_outcomes(facts, CODE, d("2027-03-01")) == {
