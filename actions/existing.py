@@ -111,7 +111,7 @@ class ActionRunCaseTask(Action):
             from bot.cases.store import InvalidTransition
 
             if isinstance(error, InvalidTransition):
-                dispatcher.utter_message(text=existing.cannot_do_text(task, case))
+                dispatcher.utter_message(text=existing.cannot_do_text(task, case, profile))
             else:
                 dispatcher.utter_message(text=existing.not_saved_text(profile))
             return clear

@@ -56,6 +56,10 @@ class InvalidTransition(CaseStoreError):
     """The action does not fit the case's type, status or stage."""
 
 
+class NoStage2(InvalidTransition):
+    """The case's service follows a consumer code (new homes): there is no landlord stage 2."""
+
+
 class ConcurrentChange(CaseStoreError):
     """The case changed since the caller read it (its version moved on)."""
 
@@ -509,6 +513,7 @@ class CaseStore:
         this accepts it after all (the landlord's discretion)."""
         with self._acting(reference, expected_version) as (session, case):
             _require(case, statuses=(NEW, NOT_ACCEPTED_PENDING), action="acknowledge")
+            self._require_new_handler(session, case, actor)
             before, at = case.status, _aware(at) or self.now()
             details: dict[str, Any] = {}
             if before == NOT_ACCEPTED_PENDING:
@@ -538,6 +543,7 @@ class CaseStore:
             raise InvalidTransition("an extension needs a reason")
         with self._acting(reference, expected_version) as (session, case):
             _require(case, types=("complaint",), statuses=(ACKNOWLEDGED,), action="extend")
+            self._require_new_handler(session, case, actor)
             key = "stage2_response_by" if case.stage == 2 else "stage1_response_by"
             previous = case.deadline(key)
             try:
@@ -602,6 +608,7 @@ class CaseStore:
         """Record that the current stage's response was issued (e.g. decision: upheld)."""
         with self._acting(reference, expected_version) as (session, case):
             _require(case, statuses=(NEW, ACKNOWLEDGED), action="record a response to")
+            self._require_new_handler(session, case, actor)
             before, at = case.status, _aware(at) or self.now()
             case.status = RESPONDED
             if case.stage == 2:
@@ -621,10 +628,12 @@ class CaseStore:
             _require(case, types=("complaint",), stages=(1,),
                      statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING),
                      action="escalate")
+            self._require_stage2(case)
             before = case.status
-            self._to_stage2(case)
+            moved = self._to_stage2(case)
             self._record(session, case, "escalated", actor,
-                         {"reason": clean_text(reason) if reason else None}, status_before=before)
+                         {"reason": clean_text(reason) if reason else None, **moved},
+                         status_before=before)
         return case
 
     def request_stage2(self, reference: str, reasons: str | None = None,
@@ -638,6 +647,7 @@ class CaseStore:
         with self._acting(reference) as (session, case):
             _require(case, types=("complaint",), stages=(1,),
                      statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED), action="take to stage 2")
+            self._require_stage2(case)
             before, now = case.status, self.now()
             early = False
             if within_window is None:
@@ -648,8 +658,9 @@ class CaseStore:
                     early = case.responded_at is None
                     within_window = not early
             case.stage2_requested_at = now
+            moved: dict[str, Any] = {}
             if within_window:
-                self._to_stage2(case)
+                moved = self._to_stage2(case)
             else:
                 case.status = STAGE2_PENDING
                 case.closed_at = None
@@ -657,21 +668,65 @@ class CaseStore:
                                        "within_window": bool(within_window)}
             if early:
                 details["before_stage1_response"] = True
-            self._record(session, case, "stage2_requested", actor, details, status_before=before)
+            self._record(session, case, "stage2_requested", actor, {**details, **moved},
+                         status_before=before)
         return case
 
-    def _to_stage2(self, case: Case) -> None:
+    def _require_stage2(self, case: Case) -> None:
+        """A service under a consumer code (the New Homes Quality Code) has no landlord stage 2:
+        after the final response the buyer goes to the code's ombudsman."""
+        profile = self.profile(case.policy_profile)
+        if not profile.has_stage2(case.service):
+            code = profile.service(case.service).consumer_code
+            raise NoStage2(f"{case.reference} follows the {code.name}, which has no stage 2: "
+                           f"after the final response the resident can go to the "
+                           f"{profile.service(case.service).ombudsman.name}")
+
+    @staticmethod
+    def stage1_handlers(session: Session, case: Case) -> set[str]:
+        """The staff who considered stage 1 (Code 6.13: stage 2 is someone else's): whoever
+        recorded the stage 1 response, and whoever the case was assigned to when stage 1 ended
+        (kept in the history entry of the move to stage 2)."""
+        handlers = {_username(case.assigned_to)} if case.stage == 1 and case.assigned_to else set()
+        for kind, actor, stage, details in session.execute(
+                select(CaseEvent.kind, CaseEvent.actor, CaseEvent.stage, CaseEvent.details)
+                .where(CaseEvent.case_id == case.id)):
+            if kind == "responded" and stage == 1 and actor.startswith("staff:"):
+                handlers.add(_username(actor))
+            elif kind in ("escalated", "stage2_requested") and (details or {}).get("stage1_assignee"):
+                handlers.add(_username(details["stage1_assignee"]))
+        return handlers
+
+    def _require_new_handler(self, session: Session, case: Case, actor: str) -> None:
+        """At stage 2, the stage 1 handler may not decide or act on the complaint (Code 6.13)."""
+        if case.stage != 2 or not actor.startswith("staff:"):
+            return
+        username = _username(actor)
+        if username in self.stage1_handlers(session, case):
+            raise InvalidTransition(
+                f"{case.reference}: {username} handled stage 1 of this complaint, so stage 2 must "
+                f"be handled by someone else (Housing Ombudsman Complaint Handling Code, 6.13)")
+
+    def _to_stage2(self, case: Case) -> dict[str, Any]:
+        """Move to stage 2; the stage 1 assignee is unassigned (stage 2 is someone else's). The
+        details returned go into the history entry."""
         now = self.now()
+        details: dict[str, Any] = {}
+        if case.assigned_to:
+            details["stage1_assignee"] = case.assigned_to
+            case.assigned_to = None
         case.stage = 2
         case.status = NEW
         case.closed_at = None
         case.stage2_requested_at = case.stage2_requested_at or now
         self._update_deadlines(case, "stage2", case.stage2_requested_at)
+        return details
 
     def close(self, reference: str, actor: str, *, outcome: str | None = None,
               expected_version: int | None = None) -> Case:
         with self._acting(reference, expected_version) as (session, case):
             _require(case, statuses=OPEN_STATUSES, action="close")
+            self._require_new_handler(session, case, actor)
             before = case.status
             case.status = CLOSED
             case.closed_at = self.now()
@@ -690,6 +745,7 @@ class CaseStore:
             _require(case, types=("complaint",),
                      statuses=(NEW, NOT_ACCEPTED_PENDING, ACKNOWLEDGED, STAGE2_PENDING),
                      action="mark as not accepted")
+            self._require_new_handler(session, case, actor)
             before = case.status
             case.status = NOT_ACCEPTED
             case.exclusion = exclusion
@@ -774,6 +830,11 @@ class CaseStore:
                  expected_version: int | None = None) -> Case:
         with self._acting(reference, expected_version) as (session, case):
             _require(case, statuses=OPEN_STATUSES, action="reassign")
+            if case.stage == 2 and assignee and _username(assignee) in self.stage1_handlers(session, case):
+                raise InvalidTransition(
+                    f"{case.reference}: {assignee} handled stage 1 of this complaint, so stage 2 "
+                    f"must be assigned to someone else (Housing Ombudsman Complaint Handling "
+                    f"Code, 6.13)")
             previous = case.assigned_to
             case.assigned_to = assignee or None
             self._record(session, case, "reassigned", actor,
@@ -832,7 +893,7 @@ def extra_filing_deadlines(profile, submission: CaseSubmission, filed_at: dateti
     result: dict[str, Any] = {}
     if submission.exclusion and submission.case_type == "complaint":
         result["not_accepted_reply_by"] = policy.not_accepted_reply_by(profile, filed_at)
-    if submission.awaab_category and profile.repairs.awaabs_law is not None:
+    if submission.awaab_category and profile.awaabs_law_applies(submission.service):
         values = policy.awaab_deadlines(profile, filed_at, submission.awaab_category)
         for key, value in values.items():
             # Counted in hours (an emergency: made safe within 24 hours): the time itself, in
@@ -900,6 +961,11 @@ def _require(case: Case, *, action: str, statuses: Iterable[str] | None = None,
     if statuses is not None and case.status not in statuses:
         raise InvalidTransition(f"cannot {action} {case.reference}: its status is "
                                 f"{case.status!r}")
+
+
+def _username(who: str) -> str:
+    """A member of staff as assignments name them ("amy"), from an actor ("staff:amy") too."""
+    return who.removeprefix("staff:")
 
 
 def _actor(actor: str) -> str:

@@ -135,8 +135,14 @@ def no_reasons(text: Any) -> bool:
     return not isinstance(text, str) or bool(re.match(r"^\s*(no|nope|none|skip|no thanks?|n/?a|nah)\W*$", text, re.I))
 
 
-def cannot_do_text(task: str | None, case: Any) -> str:
+def cannot_do_text(task: str | None, case: Any, profile: Any = None) -> str:
     if task == "review":
+        if profile is not None and case.case_type == "complaint" and not profile.has_stage2(case.service):
+            from bot.policy import wording
+
+            code = profile.service(case.service).consumer_code
+            return (f"Your complaint {case.reference} follows the {code.name}, so there is no "
+                    "second stage with us. " + wording.ombudsman_text(profile, case.service))
         if case.case_type != "complaint":
             return (f"{case.reference} is not a complaint, so it has no stage 2. If you're unhappy "
                     "with how it was handled, you can make a complaint about that.")

@@ -37,6 +37,7 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
     # A detail the resident chose not to give is not a value.
     slots = {name: (None if value == NOT_GIVEN else value) for name, value in slots.items()}
     kind = slots.get("feedback_kind")
+    service = slots.get("service") or "housing"
     found = filed_exclusions(slots, profile, today)
     anonymous = slots.get("share_details") is False
     on_behalf = bool(slots.get("on_behalf"))
@@ -51,7 +52,7 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
         extra["exclusions"] = found  # the case keeps the first; staff see them all
     return {
         "case_type": kind,
-        "service": slots.get("service") or "housing",
+        "service": service,
         "channel": channel,
         "conversation_id": conversation_id,
         "description": slots.get("description"),
@@ -77,8 +78,9 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
         "urgent": bool(slots.get("urgent") or slots.get("in_danger") or slots.get("urgency") == "emergency"),
         "safeguarding": bool(slots.get("safeguarding")),
         # A hazard in a repair request, or described in a complaint (also one that began as a
-        # repair request), keeps its Awaab's Law timescales.
-        "awaab_category": slots.get("awaab_category") if kind in ("service_request", "complaint") else None,
+        # repair request), keeps its Awaab's Law timescales, in a home the law covers.
+        "awaab_category": slots.get("awaab_category") if kind in ("service_request", "complaint")
+        and profile.awaabs_law_applies(service) else None,
         "exclusion": found[0] if found else None,
         "location": slots.get("location"),
         "access_availability": slots.get("access_availability"),

@@ -193,7 +193,7 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
                                      f"what they decide, and why, by {wording.format_date(decide_by)}."})
         else:
             messages.append({"text": wording.complaint_next_steps(profile, filed_at, case.service)})
-        if case.awaab_category and profile.repairs.awaabs_law is not None:
+        if case.awaab_category and profile.awaabs_law_applies(case.service):
             messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
         messages.append({"text": wording.ombudsman_text(profile, case.service)})
         if case.anonymous:
@@ -206,7 +206,7 @@ def after_filing(profile: Profile, case: Any, slots: Mapping[str, Any]) -> list[
     if text:
         messages.append({"text": text})
     if kind == "service_request":
-        if case.awaab_category and profile.repairs.awaabs_law is not None:
+        if case.awaab_category and profile.awaabs_law_applies(case.service):
             messages.append({"text": wording.awaab_text(profile, case.awaab_category, filed_at)})
         repair = _repair_due(profile, case, filed_at)
         if repair:

@@ -87,12 +87,14 @@ def expresses_dissatisfaction(text: str, intent_ranking: list[dict] | None = Non
 
 
 def awaab_category(text: str, urgency: str | None = None) -> str | None:
-    """"emergency" or "significant" when Awaab's Law timescales apply to a repair, else None."""
+    """"emergency" or "significant" when Awaab's Law timescales apply to a repair, else None.
+
+    Only a hazard described brings the law's duties: the resident's "emergency" button makes
+    damp and mould an emergency hazard and the repair urgent, but a lock that will not turn is
+    an emergency repair, not a hazard under Awaab's Law."""
     text = text or ""
     if _EMERGENCY_HAZARD.search(text) or (urgency == "emergency" and _DAMP_MOULD.search(text)):
         return "emergency"
     if _DAMP_MOULD.search(text):
         return "significant"
-    if urgency == "emergency":
-        return "emergency"
     return None

@@ -421,6 +421,20 @@ class Profile(_Model):
         code = self.service(service).consumer_code
         return code.raise_within_months if code else self.time_limits.raise_within_months
 
+    def awaabs_law_applies(self, service: str = "housing") -> bool:
+        """Whether Awaab's Law timescales apply to a hazard in `service`: the profile sets them,
+        and the service is not the sale of homes under a consumer code (the law covers social
+        rented homes, not homes sold to their owners)."""
+        try:
+            return self.repairs.awaabs_law is not None and self.service(service).consumer_code is None
+        except Exception:  # noqa: BLE001 - PolicyError: a service the profile does not have
+            return False
+
+    def has_stage2(self, service: str = "housing") -> bool:
+        """Whether complaints about `service` have a landlord stage 2 (a consumer code has none:
+        after its final response the resident goes to the code's ombudsman)."""
+        return self.service(service).consumer_code is None
+
     def extension_reasons(self, stage: int = 1) -> List[ExtensionReason]:
         """The reasons allowed for extending stage 1 or stage 2 (stage 2 falls back to stage 1's)."""
         if stage == 1:

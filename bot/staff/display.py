@@ -248,3 +248,11 @@ def is_figure(value) -> bool:
         return True
     except ValueError:
         return False
+
+
+def as_sentence(message: object) -> str:
+    """An error message as a sentence: its first letter raised and a full stop, and nothing else
+    changed (str.capitalize would lower "HPG-7K2QX-4" and "New Homes Quality Code")."""
+    text = str(message).strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

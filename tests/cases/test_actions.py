@@ -64,7 +64,9 @@ def test_a_complaints_whole_journey_is_in_its_history(store, profile, clock):
     assert history[2].details["reason"] == reason.key
     assert history[2].details["reason_text"] == reason.text
     assert history[4].details == {"from": None, "to": "staff:ben"}
-    assert history[7].details == {"reasons": None, "within_window": True}
+    # Stage 2 is someone else's: the stage 1 assignee is unassigned, and kept in the history.
+    assert history[7].details == {"reasons": None, "within_window": True,
+                                  "stage1_assignee": "staff:ben"}
     assert [e.stage for e in history][-4:] == [2, 2, 2, 2]
     assert all(a.at <= b.at for a, b in zip(history, history[1:]))
     assert store.find_by_reference(ref).version == len(history)

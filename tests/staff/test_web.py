@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bot.cases.submission import CaseSubmission
 from bot.staff.models import StaffSession
 from tests.staff.conftest import PASSWORD, Staff, file
 
@@ -653,3 +654,37 @@ def test_an_awaab_emergency_deadline_is_shown_at_its_uk_time_and_overdue_from_it
     clock.advance(hours=24, minutes=5)  # Tuesday 10:05: the same day, past the hour
     page = text(signed_in("ada").get(f"/cases/{case.reference}"))  # (signed in again: a day on)
     assert "overdue since 10:00" in page
+
+
+def test_stage_2_goes_to_someone_who_did_not_handle_stage_1(signed_in, store):
+    case = file(store, conversation_id="s2-new-handler")
+    r = case.reference
+    max_ = signed_in("max")
+    assert max_.post(f"/cases/{r}/respond", {"summary": "Stage 1 answer",
+                                              "decision": "not_upheld"}).status_code == 303
+    store.request_stage2(r, "I disagree")
+    assert store.find_by_reference(r).stage == 2
+    page = text(max_.get(f"/cases/{r}"))
+    assert "max handled it, so they are not listed" in page
+    assert 'value="max"' not in page.split('id="assignee"')[1].split("</select>")[0]
+    response = max_.post(f"/cases/{r}/acknowledge", {})
+    assert response.status_code == 400 and "6.13" in text(response)
+    response = max_.post(f"/cases/{r}/reassign", {"assignee": "max"})
+    assert response.status_code == 400 and "someone else" in text(response)
+    assert store.find_by_reference(r).status == "new"
+    ada = signed_in("ada")
+    assert ada.post(f"/cases/{r}/acknowledge", {}).status_code == 303
+    assert store.find_by_reference(r).status == "acknowledged"
+
+
+def test_a_new_build_complaint_offers_no_stage_2(signed_in, store):
+    case, _ = store.file_case(CaseSubmission(
+        case_type="complaint", channel="rest", conversation_id="nb", service="new-build",
+        description="snagging not done"), "housing-plus-group")
+    ada = signed_in("ada")
+    page = ada.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert f"/cases/{case.reference}/escalate" not in page
+    max_ = signed_in("max")
+    response = max_.post(f"/cases/{case.reference}/escalate", {"reason": "asked"})
+    assert response.status_code == 400 and "New Homes Quality Code" in text(response)
+    assert store.find_by_reference(case.reference).stage == 1

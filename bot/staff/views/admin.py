@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from bot import settings
-from bot.staff import auth, config
+from bot.staff import auth, config, display
 from bot.staff.app import ADMIN, requires, workspace
 from bot.staff.models import ROLE_DESCRIPTIONS, ROLES, StaffAudit, StaffUser
 
@@ -45,7 +45,7 @@ def create_user():
                              actor=g.user.actor, now=ws.now())
     except auth.AccountError as error:
         values = {k: v for k, v in form.items() if k != "password"}
-        return _users_page(str(error).capitalize() + ".", values, 400)
+        return _users_page(display.as_sentence(error), values, 400)
     flash(f"Account {auth.normalise_username(form.get('username', ''))} created. Give the person "
           "their password in a safe way; they can change it on their Account page.", "success")
     return redirect(url_for("admin.users"), code=303)
@@ -76,7 +76,7 @@ def update_user(user_id: int):
                 message = (f"{user.username}: {', '.join(changes)}." if changes
                            else f"{user.username}: nothing changed.")
     except auth.AccountError as error:
-        return _users_page(str(error).capitalize() + ".", status=400)
+        return _users_page(display.as_sentence(error), status=400)
     flash(message, "success")
     return redirect(url_for("admin.users"), code=303)
 
@@ -111,7 +111,7 @@ def settings_page():
                             auth.audit(db, g.user.actor, "setting_changed",
                                        {"key": key, "from": before, "to": after}, ws.now())
         except config.ConfigError as problem:
-            error = str(problem).capitalize() + "."
+            error = display.as_sentence(problem)
         else:
             flash("Settings saved.", "success")
             return redirect(url_for("admin.settings_page"), code=303)

@@ -126,6 +126,7 @@ class ActionForms:
     extension: dict[str, Any] | None = None
     exclusions: list[tuple[str, str]] = field(default_factory=list)
     staff: list[StaffUser] = field(default_factory=list)
+    stage1_handlers: set[str] = field(default_factory=set)  # not for stage 2 (Code 6.13)
 
 
 def _actions(case: Case, profile) -> ActionForms:
@@ -136,8 +137,10 @@ def _actions(case: Case, profile) -> ActionForms:
         "acknowledge": case.status in (NEW, NOT_ACCEPTED_PENDING),
         "extend": complaint and case.status == ACKNOWLEDGED,
         "respond": case.status in (NEW, ACKNOWLEDGED),
+        # A consumer code (new homes) has no landlord stage 2.
         "escalate": complaint and case.stage == 1 and case.status in (
-            NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING),
+            NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING)
+        and (profile is None or profile.has_stage2(case.service)),
         "not_accepted": complaint and case.status in (
             NEW, NOT_ACCEPTED_PENDING, ACKNOWLEDGED, STAGE2_PENDING),
         "close": is_open,
@@ -155,8 +158,12 @@ def _actions(case: Case, profile) -> ActionForms:
         forms.exclusions = [(key, item.title) for key, item in profile.exclusions.items()]
     ws = workspace()
     with ws.store.read() as db:
-        forms.staff = list(db.execute(sa.select(StaffUser).where(StaffUser.active.is_(True))
-                                      .order_by(StaffUser.display_name)).scalars())
+        if case.stage == 2:
+            forms.stage1_handlers = ws.store.stage1_handlers(db, case)
+        forms.staff = [person for person in db.execute(
+            sa.select(StaffUser).where(StaffUser.active.is_(True))
+            .order_by(StaffUser.display_name)).scalars()
+            if person.username not in forms.stage1_handlers]
     return forms
 
 
@@ -222,7 +229,7 @@ def _load(reference: str) -> Case:
         abort(404, f"{reference!r} is not a case reference: {error}")
     except CaseNotFound as error:
         g.specific_404 = True
-        abort(404, str(error).capitalize() + ".")
+        abort(404, display.as_sentence(error))
 
 
 def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int = 200,
@@ -332,7 +339,7 @@ def act(reference: str, action: str):
     try:
         message = handlers[action](ws, case, actor, version)
     except FormProblem as problem:
-        return render_case(case, errors={action: str(problem).capitalize() + "."}, status=400,
+        return render_case(case, errors={action: display.as_sentence(problem)}, status=400,
                            values=dict(request.form))
     except ConcurrentChange:
         fresh = _load(case.reference)
@@ -341,7 +348,7 @@ def act(reference: str, action: str):
             "below, then do this again if it is still needed.")}, status=409,
             values=dict(request.form))
     except InvalidTransition as error:
-        return render_case(case, errors={action: str(error).capitalize() + "."}, status=400,
+        return render_case(case, errors={action: display.as_sentence(error)}, status=400,
                            values=dict(request.form))
     flash(message, "success")
     return redirect(url_for("cases.case_page", reference=case.reference), code=303)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from bot.staff import auth
+from bot.staff import auth, display
 from bot.staff.app import SESSION_KEY, safe_next, workspace
 
 bp = Blueprint("auth", __name__)
@@ -75,7 +75,7 @@ def account():
                         auth.set_password(db, user, new, actor=g.user.actor, now=ws.now(),
                                           keep_token=session.get(SESSION_KEY))
                     except auth.AccountError as problem:
-                        error = str(problem).capitalize() + "."
+                        error = display.as_sentence(problem)
         if error is None:
             flash("Your password has been changed; your other sessions have been signed out.",
                   "success")
