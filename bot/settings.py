@@ -26,6 +26,9 @@ SETTINGS: tuple[Setting, ...] = (
             "SQLAlchemy URL of the case store (PostgreSQL: postgresql://user@host/db)"),
     Setting("INTAKE_TRACKER_URL", "sqlite:///var/tracker.db",
             "SQLAlchemy URL of Rasa's tracker store (the conversation transcripts)"),
+    Setting("INTAKE_CONVERSATION_RETENTION_DAYS", "90",
+            "Days a conversation that filed no case is kept after its last message; "
+            "python -m bot cases anonymise deletes it then (a case's conversation goes with the case)"),
     Setting("INTAKE_DB_RETRY_SECONDS", "30",
             "How long a filing keeps retrying while the case store's database is unreachable"),
     Setting("INTAKE_TRACKER_RETRY_SECONDS", "60",

@@ -3,9 +3,16 @@
     cases list [--type T] [--status S] [--overdue] [--search TEXT] ...   a table, most urgent first
     cases show REFERENCE [--json]                                        one case and its history
     cases export --format json|csv [filters] [--output FILE]             every field of every case
-    cases anonymise [--years N] [--dry-run]                              apply the retention period
+    cases anonymise [--years N] [--conversation-days N] [--dry-run] [--json]
+                                                         apply the retention periods
     cases subject-access --email E | --phone P | --reference R           everything about a resident
     cases erase --email E | --phone P | --reference R --yes              erase it
+
+Retention, subject access and erasure also cover the conversations in Rasa's tracker store
+(INTAKE_TRACKER_URL): they stop, changing nothing, when it cannot be reached.
+
+Standard output carries only what the command produces (JSON, the table, the references or the
+names of what was removed); what it says about it goes to standard error.
 """
 from __future__ import annotations
 
@@ -86,9 +93,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--history", action="store_true", help="JSON: include each case's history")
     _filters(p)
 
-    p = sub.add_parser("anonymise", help="anonymise closed cases older than the retention period")
+    p = sub.add_parser("anonymise", help="anonymise closed cases older than the retention period, "
+                                         "delete their conversations and idle ones that filed no case")
     p.add_argument("--years", type=int, help="retention in years (default: the policy profile's)")
-    p.add_argument("--dry-run", action="store_true", help="only list what would be anonymised")
+    p.add_argument("--conversation-days", type=int, metavar="N",
+                   help="delete conversations that filed no case once idle this many days "
+                        "(default: INTAKE_CONVERSATION_RETENTION_DAYS)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only list what would be anonymised and deleted")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
     p.add_argument("--actor", default="system:retention", help="for the history")
 
     p = sub.add_parser("subject-access", help="export everything held about one resident (JSON)")
@@ -121,6 +134,16 @@ def open_store():
     return store
 
 
+def open_tracker():
+    """The conversations of INTAKE_TRACKER_URL (reached only when used)."""
+    from bot.cases.tracker import TrackerStore
+
+    try:
+        return TrackerStore()
+    except Exception as error:  # noqa: BLE001 - a URL SQLAlchemy cannot read
+        raise UserError(f"INTAKE_TRACKER_URL: {error}") from None
+
+
 def _query(args):
     from bot.cases.store import CaseQuery
 
@@ -145,13 +168,26 @@ def _one_line(text: str | None, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "\u2026"
 
 
+def _printable(text: str) -> str:
+    """One line of standard output for a name that is anyone's choice (a conversation's id)."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
 def run(args) -> int:
+    from bot.cases.privacy import PrivacyIncomplete
     from bot.cases.references import InvalidReference
     from bot.cases.store import CaseStoreError
+    from bot.cases.tracker import TrackerStoreUnavailable
 
     try:
         return _run(args)
     except (InvalidReference, CaseStoreError) as error:
+        raise UserError(str(error)) from None
+    except TrackerStoreUnavailable as error:
+        unchanged = {"erase": "nothing was erased", "anonymise": "nothing was anonymised or "
+                     "deleted", "subject-access": "nothing was exported"}.get(args.action)
+        raise UserError(f"{error}; {unchanged}" if unchanged else str(error)) from None
+    except PrivacyIncomplete as error:
         raise UserError(str(error)) from None
     except ValueError as error:
         raise UserError(str(error)) from None
@@ -166,7 +202,6 @@ def _run(args) -> int:
 
 
 def _act(args, store) -> int:
-    from bot.cases import privacy
     from bot.cases.export import case_to_dict, to_csv, to_json
     from bot.cases.store import LONDON
 
@@ -226,30 +261,66 @@ def _act(args, store) -> int:
                             for c in cases]), args.output)
         return 0
 
+    if args.action in ("anonymise", "subject-access", "erase"):
+        tracker = open_tracker()
+        try:
+            return _personal_data(args, store, tracker)
+        finally:
+            tracker.dispose()
+    raise UserError(f"unknown action {args.action!r}")
+
+
+def _personal_data(args, store, tracker) -> int:
+    from bot.cases import privacy
+
     if args.action == "anonymise":
-        result = privacy.apply_retention(store, years=args.years, dry_run=args.dry_run,
-                                         actor=args.actor)
-        verb = "would anonymise" if result.dry_run else "anonymised"
-        for reference in result.references:
-            print(reference)
-        print(f"{verb} {len(result.references)} case(s) closed before "
-              f"{result.closed_before.isoformat()} (retention {result.years} years)",
+        result = privacy.apply_retention(store, tracker=tracker, years=args.years,
+                                         conversation_days=args.conversation_days,
+                                         dry_run=args.dry_run, actor=args.actor)
+        if args.json:
+            _write(json.dumps({
+                "dry_run": result.dry_run, "retention_years": result.years,
+                "closed_before": result.closed_before.isoformat(), "cases": result.references,
+                "case_conversations": result.case_conversations,
+                "case_transcript_events": result.case_transcript_events,
+                "conversation_retention_days": result.conversation_days,
+                "idle_before": result.idle_before.isoformat(),
+                "conversations": result.conversations,
+                "conversation_events": result.conversation_events,
+            }, ensure_ascii=False, indent=2), None)
+        else:
+            for reference in result.references:
+                print(f"case {reference}")
+            for sender_id in result.conversations:
+                print(f"conversation {_printable(sender_id)}")
+        anonymised, deleted = (("would anonymise", "would delete") if result.dry_run
+                               else ("anonymised", "deleted"))
+        print(f"{anonymised} {len(result.references)} case(s) closed before "
+              f"{result.closed_before.isoformat()} (retention {result.years} years); "
+              f"{deleted} {result.case_conversations} of their conversation(s) "
+              f"({result.case_transcript_events} event(s)) from the tracker store", file=sys.stderr)
+        print(f"{deleted} {len(result.conversations)} conversation(s) that filed no case "
+              f"({result.conversation_events} event(s)), idle since before "
+              f"{result.idle_before.isoformat()} (retention {result.conversation_days} days)",
               file=sys.stderr)
         return 0
 
     subject = privacy.Subject(email=args.email, phone=args.phone, reference=args.reference)
     if args.action == "subject-access":
-        data = privacy.subject_access_export(store, subject, actor=args.actor)
+        data = privacy.subject_access_export(store, subject, actor=args.actor, tracker=tracker)
         _write(json.dumps(data, ensure_ascii=False, indent=2), args.output)
-        print(f"{len(data['cases'])} case(s) found", file=sys.stderr)
+        with_transcript = sum(1 for case in data["cases"] if case["transcript"])
+        print(f"{len(data['cases'])} case(s) found, {with_transcript} with its conversation's "
+              f"transcript", file=sys.stderr)
         return 0
 
-    if args.action == "erase":
-        if not args.yes:
-            raise UserError("erasing cannot be undone: add --yes to go ahead")
-        erased = privacy.erase_subject(store, subject, actor=args.actor)
-        for reference in erased:
-            print(reference)
-        print(f"erased the personal data of {len(erased)} case(s)", file=sys.stderr)
-        return 0
-    raise UserError(f"unknown action {args.action!r}")
+    if not args.yes:
+        raise UserError("erasing cannot be undone: add --yes to go ahead")
+    erased = privacy.erase_subject(store, subject, actor=args.actor, tracker=tracker)
+    for reference in erased.references:
+        print(reference)
+    print(f"erased the personal data of {len(erased.references)} case(s), deleted "
+          f"{erased.conversations} conversation(s) ({erased.transcript_events} event(s)) from "
+          f"the tracker store and {erased.intent_corrections} intent correction(s) of their "
+          f"messages", file=sys.stderr)
+    return 0

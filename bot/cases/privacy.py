@@ -1,34 +1,48 @@
 """Personal data: the retention period, subject access, and erasure.
 
 - `apply_retention`: closed cases (closed or not accepted) whose closure is older than the policy
-  profile's retention period are anonymised.
+  profile's retention period are anonymised, and their conversations deleted from the tracker
+  store; conversations that filed no case are deleted once idle for
+  INTAKE_CONVERSATION_RETENTION_DAYS.
 - `subject_access_export`: everything held about one resident, found by e-mail, phone or a case
-  reference (the reference's own e-mail and phone then find their other cases).
-- `erase_subject`: anonymises every case of one resident now.
+  reference (the reference's own e-mail and phone then find their other cases), with the
+  transcript of the conversation that filed each case.
+- `erase_subject`: anonymises every case of one resident now and deletes their conversations.
 
 Anonymising empties the resident's words and details (PERSONAL_FIELDS, `extra`, the free text in
 the history, and the copies waiting in the outbox) and keeps what the statistics need: type,
 service, channel, status, stage, flags, dates, deadlines, the policy, and the history's kinds,
 actors and dates. Each of these writes an entry to the case's history (and is forwarded, so the
-landlord's own system can do the same).
+landlord's own system can do the same); the entry says how many of the conversation's events were
+deleted from the tracker store, nothing more.
+
+The conversations live in another database (Rasa's tracker store, `bot.cases.tracker`), so no
+transaction spans both. The order makes a failure visible instead of half done: the tracker store
+is checked first; the cases are changed, unsaved, inside the case store's transaction; the
+conversations are deleted inside the tracker store's; the tracker store commits, then the case
+store. A failure before the tracker store's commit leaves both as they were; a failure of the
+case store's commit after it (the only gap) is reported as such and running the command again
+completes it.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from bot import settings
 from bot.cases import contacts, references
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, OutboxMessage,
 )
 from bot.cases.store import LONDON, CaseNotFound, CaseStore
+from bot.cases.tracker import TrackerStore
 
 DEFAULT_RETENTION_YEARS = 6
 REMOVED = "[removed]"
@@ -38,7 +52,7 @@ SAFE_DETAIL_KEYS = frozenset({
     "reason", "within_window", "merged", "linked_reference", "related_reference", "exclusion",
     "accepted_despite_exclusion", "decision", "target_date", "done_date", "from", "to",
     "retention_years", "closed_before", "matched_by", "cases", "reason_text",
-    "before_stage1_response",
+    "before_stage1_response", "transcript_events",
 })
 # Of those, the ones that may be free text written about the resident.
 _FREE_TEXT_KEYS = frozenset({"reason"})
@@ -106,44 +120,162 @@ def _anonymise(store: CaseStore, session, case: Case, kind: str, actor: str,
 
 # --- retention -------------------------------------------------------------------------------
 
+def conversation_retention_days() -> int:
+    """How long a conversation that filed no case is kept after its last message (a setting:
+    what it holds is not a case record, so the policy profile's years do not apply)."""
+    return settings.integer("INTAKE_CONVERSATION_RETENTION_DAYS", minimum=1, maximum=36500)
+
+
+class PrivacyIncomplete(RuntimeError):
+    """Part of the work was saved and part was not; the message says which, and running the
+    command again finishes it."""
+
+
+# The staff workspace's intent corrections (bot.staff.models.IntentCorrection, in the case
+# store's database) keep a copy of single resident messages, by conversation. Named here rather
+# than imported: the case store does not import the staff workspace.
+_CORRECTIONS = sa.table("staff_intent_corrections", sa.column("sender_id"))
+
+
+def _delete_corrections(session, conversations: set[str]) -> int:
+    removed = 0
+    for chunk in _chunks(sorted(conversations)):
+        removed += session.execute(_CORRECTIONS.delete().where(
+            _CORRECTIONS.c.sender_id.in_(chunk))).rowcount or 0
+    return removed
+
+
+def _chunks(items: list[str], size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _linked(session, conversations: set[str], *, unless=None) -> set[str]:
+    """Which of these conversations a case links that is not anonymised (nor, with `unless`, one
+    of the cases that condition selects)."""
+    linked: set[str] = set()
+    for chunk in _chunks(sorted(c for c in conversations if c)):
+        query = select(Case.conversation_id).where(Case.conversation_id.in_(chunk),
+                                                   Case.anonymised_at.is_(None))
+        if unless is not None:
+            query = query.where(sa.not_(unless))
+        linked.update(session.execute(query).scalars())
+    return linked
+
+
+def _uk_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(timezone.utc)
+
+
 @dataclass
 class RetentionResult:
     years: int
     closed_before: date
     references: list[str] = field(default_factory=list)
     dry_run: bool = False
+    conversation_days: int = 0
+    idle_before: date | None = None
+    # The conversations of the anonymised cases, deleted from the tracker store (those another
+    # case still open or within its retention also links are kept with that case).
+    case_conversations: int = 0
+    case_transcript_events: int = 0
+    # Conversations that filed no case, idle since before `idle_before`: deleted.
+    conversations: list[str] = field(default_factory=list)
+    conversation_events: int = 0
 
 
-def apply_retention(store: CaseStore, *, years: int | None = None, as_of: date | None = None,
+def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | None = None,
+                    conversation_days: int | None = None, as_of: date | None = None,
                     actor: str = "system:retention", dry_run: bool = False,
                     batch: int = 200) -> RetentionResult:
     """Anonymise closed cases whose closure is older than the retention period (in years; default
-    the active policy profile's)."""
+    the active policy profile's) and delete their conversations from the tracker store; delete the
+    conversations that filed no case once idle for `conversation_days` (default the setting
+    INTAKE_CONVERSATION_RETENTION_DAYS). With `dry_run`, only say what would go."""
     if years is None:
         years = retention_years(store.profile(None))
     if years < 0:
         raise ValueError("the retention period cannot be negative")
-    cutoff_day = years_before(as_of or store.today(), years)
-    cutoff = datetime(cutoff_day.year, cutoff_day.month, cutoff_day.day,
-                      tzinfo=LONDON).astimezone(timezone.utc)
-    result = RetentionResult(years=years, closed_before=cutoff_day, dry_run=dry_run)
+    if conversation_days is None:
+        conversation_days = conversation_retention_days()
+    if conversation_days < 1:
+        raise ValueError("conversations are kept at least a day (one may be going on now)")
+    today = as_of or store.today()
+    cutoff_day = years_before(today, years)
+    cutoff = _uk_midnight(cutoff_day)
+    idle_day = today - timedelta(days=conversation_days)
+    idle_before = _uk_midnight(idle_day)
+    result = RetentionResult(years=years, closed_before=cutoff_day, dry_run=dry_run,
+                             conversation_days=conversation_days, idle_before=idle_day)
     condition = sa.and_(Case.status.in_(FINAL_STATUSES), Case.closed_at.is_not(None),
                         Case.closed_at < cutoff, Case.anonymised_at.is_(None))
+    tracker.check()  # before anything changes
     if dry_run:
         with store.read() as session:
-            result.references = list(session.execute(
-                select(Case.reference).where(condition).order_by(Case.closed_at)).scalars())
+            rows = session.execute(select(Case.reference, Case.conversation_id)
+                                   .where(condition).order_by(Case.closed_at)).all()
+            result.references = [row.reference for row in rows]
+            conversations = {row.conversation_id for row in rows if row.conversation_id}
+            conversations -= _linked(session, conversations, unless=condition)
+        counts = tracker.event_counts(conversations)
+        result.case_conversations = len(counts)
+        result.case_transcript_events = sum(counts.values())
+        idle = tracker.idle_conversations(idle_before)
+        with store.read() as session:
+            linked = _linked(session, set(idle))
+        counts = tracker.event_counts(set(idle) - linked)
+        result.conversations = [s for s in idle if s in counts]
+        result.conversation_events = sum(counts.values())
         return result
-    while True:
-        with store.write() as session:
-            cases = list(session.execute(select(Case).where(condition).order_by(Case.id)
-                                         .limit(batch).with_for_update()).scalars())
-            for case in cases:
-                _anonymise(store, session, case, "anonymised", actor,
-                           {"retention_years": years, "closed_before": cutoff_day.isoformat()})
-                result.references.append(case.reference)
-        if len(cases) < batch:
-            return result
+    unsaved = 0  # events deleted from the tracker store for cases whose anonymising is not saved
+    try:
+        while True:
+            with store.write() as session:
+                cases = list(session.execute(select(Case).where(condition).order_by(Case.id)
+                                             .limit(batch).with_for_update()).scalars())
+                conversations = {case.conversation_id for case in cases if case.conversation_id}
+                conversations -= _linked(session, conversations, unless=condition)
+                with tracker.deleting() as deleter:
+                    removed = deleter.delete(conversations)
+                    for case in cases:
+                        _anonymise(store, session, case, "anonymised", actor,
+                                   {"retention_years": years,
+                                    "closed_before": cutoff_day.isoformat(),
+                                    "transcript_events": removed.get(case.conversation_id, 0)})
+                    session.flush()
+                unsaved = deleter.done.total
+                references = [case.reference for case in cases]
+            unsaved = 0  # both saved
+            result.references += references
+            result.case_conversations += deleter.done.conversations
+            result.case_transcript_events += deleter.done.total
+            if len(cases) < batch:
+                break
+        idle = tracker.idle_conversations(idle_before)
+        for chunk in _chunks(idle):
+            with store.read() as session:
+                linked = _linked(session, set(chunk))
+            with tracker.deleting() as deleter:
+                removed = deleter.delete(set(chunk) - linked, idle_before=idle_before)
+            result.conversations += [s for s in chunk if removed.get(s)]
+            result.conversation_events += deleter.done.total
+    except Exception as error:
+        done = []
+        if unsaved:
+            done.append(f"{unsaved} event(s) of the conversations of the cases being anonymised "
+                        f"were deleted from the tracker store, but the case store did not save "
+                        f"the anonymising")
+        if result.references:
+            done.append(f"{len(result.references)} case(s) were anonymised and "
+                        f"{result.case_conversations} of their conversation(s) deleted")
+        if result.conversations:
+            done.append(f"{len(result.conversations)} conversation(s) that filed no case "
+                        f"were deleted")
+        if done:
+            raise PrivacyIncomplete(f"{error}; so far {'; '.join(done)}: run it again to finish"
+                                    ) from error
+        raise
+    return result
 
 
 # --- subject access and erasure ---------------------------------------------------------------
@@ -199,14 +331,21 @@ def find_subject_cases(session, subject: Subject) -> list[Case]:
         .with_for_update()).scalars())
 
 
-def subject_access_export(store: CaseStore, subject: Subject, *, actor: str) -> dict[str, Any]:
-    """Everything held about one resident, as JSON-ready data; each case's history records it."""
+def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
+                          tracker: TrackerStore) -> dict[str, Any]:
+    """Everything held about one resident, as JSON-ready data: each case with its history and
+    the transcript of the conversation that filed it (`transcript`: the resident's and the
+    assistant's messages with their times). Each case's history records the export."""
+    tracker.check()
     with store.write() as session:
         cases = find_subject_cases(session, subject)
+        transcripts = tracker.transcripts(case.conversation_id for case in cases)
         exported = []
         for case in cases:
             related = case.related_case.reference if case.related_case_id else None
-            exported.append(case_to_dict(case, related_reference=related, history=case.events))
+            data = case_to_dict(case, related_reference=related, history=case.events)
+            data["transcript"] = transcripts.get(case.conversation_id, [])
+            exported.append(data)
         now = store.now()
         for case in cases:
             store._record(session, case, "subject_access_export", actor,
@@ -216,11 +355,47 @@ def subject_access_export(store: CaseStore, subject: Subject, *, actor: str) -> 
             "matched_by": subject.describe(), "cases": exported}
 
 
-def erase_subject(store: CaseStore, subject: Subject, *, actor: str) -> list[str]:
-    """Anonymise every case of one resident now; returns their references."""
-    with store.write() as session:
-        cases = find_subject_cases(session, subject)
-        for case in cases:
-            _anonymise(store, session, case, "erased", actor,
-                       {"matched_by": subject.describe(), "cases": len(cases)})
-        return [case.reference for case in cases]
+@dataclass
+class ErasureResult:
+    references: list[str] = field(default_factory=list)
+    conversations: int = 0          # deleted from the tracker store
+    transcript_events: int = 0      # their events
+    intent_corrections: int = 0     # the staff's corrections of their messages
+
+
+def erase_subject(store: CaseStore, subject: Subject, *, actor: str,
+                  tracker: TrackerStore) -> ErasureResult:
+    """Anonymise every case of one resident now, delete the conversations that filed them from
+    the tracker store, and the staff's intent corrections of those conversations' messages.
+
+    A conversation is deleted whole, also when it filed a case for someone else as well: the
+    case records keep what was filed."""
+    tracker.check()  # before anything changes
+    result = ErasureResult()
+    conversations_deleted = False
+    try:
+        with store.write() as session:
+            cases = find_subject_cases(session, subject)
+            conversations = {case.conversation_id for case in cases if case.conversation_id}
+            with tracker.deleting() as deleter:
+                removed = deleter.delete(conversations)
+                corrections = _delete_corrections(session, conversations)
+                for case in cases:
+                    _anonymise(store, session, case, "erased", actor,
+                               {"matched_by": subject.describe(), "cases": len(cases),
+                                "transcript_events": removed.get(case.conversation_id, 0)})
+                session.flush()
+            conversations_deleted = deleter.done.total > 0
+            references = [case.reference for case in cases]
+    except Exception as error:
+        if conversations_deleted:
+            raise PrivacyIncomplete(
+                f"the {deleter.done.total} event(s) of {deleter.done.conversations} "
+                f"conversation(s) were deleted from the tracker store, but the case store did "
+                f"not save the erasure of {len(cases)} case(s): {error}") from error
+        raise
+    result.references = references
+    result.conversations = deleter.done.conversations
+    result.transcript_events = deleter.done.total
+    result.intent_corrections = corrections
+    return result

@@ -20,23 +20,12 @@ from sqlalchemy.engine.url import make_url
 
 from bot import settings
 from bot import vocabulary
+from bot.cases.tracker import EVENTS  # Rasa's table, defined once
 
 LONDON = vocabulary.UK
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
 DEFAULT_LOW_CONFIDENCE = 0.6
-
-_metadata = sa.MetaData()
-EVENTS = sa.Table(
-    "events", _metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False),
-    sa.Column("type_name", sa.String(255), nullable=False),
-    sa.Column("timestamp", sa.Float),
-    sa.Column("intent_name", sa.String(255)),
-    sa.Column("action_name", sa.String(255)),
-    sa.Column("data", sa.Text),
-)
 
 
 def make_tracker_engine(url: str | None = None) -> Engine:

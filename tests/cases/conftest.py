@@ -96,6 +96,31 @@ def database_url(request, tmp_path):
 
 
 @pytest.fixture
+def tracker_url(request, database_url, tmp_path):
+    """An empty tracker store (Rasa's `events` table) on the case store's kind of database: a
+    SQLite file, or a PostgreSQL database of its own."""
+    from bot.cases.tracker import EVENTS
+
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    else:
+        url = request.getfixturevalue("postgres_databases").create()
+    engine = sa.create_engine(url)
+    EVENTS.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def tracker(tracker_url):
+    from bot.cases.tracker import TrackerStore
+
+    store = TrackerStore(tracker_url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
 def clock():
     return Clock(datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc))  # a Monday
 

@@ -26,10 +26,11 @@ class Result:
 
 
 @pytest.fixture
-def bot(database_url, monkeypatch, capsys):
+def bot(database_url, tracker_url, monkeypatch, capsys):
     """`python -m bot ...` run in this process (the same entry point, without the start-up time;
     test_outbox and test_migrations run the real command in a subprocess)."""
     monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
+    monkeypatch.setenv("INTAKE_TRACKER_URL", tracker_url)
 
     def run(*args, expect=0):
         capsys.readouterr()
@@ -123,7 +124,7 @@ def test_retention_subject_access_and_erasure_commands(bot, cases, store):
     complaint, request = cases
     assert "would anonymise 0 case(s)" in bot("cases", "anonymise", "--dry-run").stderr
     store.close(request.reference, "staff:amy")
-    assert request.reference in bot("cases", "anonymise", "--years", "0").stdout
+    assert f"case {request.reference}" in bot("cases", "anonymise", "--years", "0").stdout
 
     export = json.loads(bot("cases", "subject-access", "--email", "ada@example.org",
                             "--actor", "staff:dpo").stdout)

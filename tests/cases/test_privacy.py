@@ -44,7 +44,8 @@ def test_the_retention_period_comes_from_the_policy_profile(profile):
     assert years_before(date(2032, 2, 29), 6) == date(2026, 2, 28)
 
 
-def test_closed_cases_older_than_the_retention_period_are_anonymised(make_store, profile, clock):
+def test_closed_cases_older_than_the_retention_period_are_anonymised(make_store, profile, clock,
+                                                                     tracker):
     store = make_store(forward=True)
     old = _closed_case(store, profile, "old", extra={"said": SECRET_TEXT})
     still_open, _ = store.file_case(submission(description=SECRET_TEXT), profile, "open")
@@ -52,11 +53,11 @@ def test_closed_cases_older_than_the_retention_period_are_anonymised(make_store,
     recent = _closed_case(store, profile, "recent")
     clock.set(datetime(2032, 3, 10, 9, 0, tzinfo=timezone.utc))   # six years and a week later
 
-    preview = apply_retention(store, dry_run=True)
+    preview = apply_retention(store, dry_run=True, tracker=tracker)
     assert preview.references == [old.reference] and preview.years == 6
     assert store.find_by_reference(old.reference).name == "Ada Resident"
 
-    result = apply_retention(store)
+    result = apply_retention(store, tracker=tracker)
     assert result.references == [old.reference]
     assert result.closed_before == date(2026, 3, 10)
     case = _no_personal_text(store, old.reference)
@@ -68,12 +69,13 @@ def test_closed_cases_older_than_the_retention_period_are_anonymised(make_store,
     assert case.anonymised_at is not None
     kinds = [e.kind for e in case.events]
     assert kinds[-1] == "anonymised" and kinds[:2] == ["filed", "note_added"]
-    assert case.events[-1].details == {"retention_years": 6, "closed_before": "2026-03-10"}
+    assert case.events[-1].details == {"retention_years": 6, "closed_before": "2026-03-10",
+                                       "transcript_events": 0}
     extended = next(e for e in case.events if e.kind == "extended")
     assert extended.details["reason"] == REMOVED and extended.details["new_date"] == old.deadlines["stage1_response_by"]
     assert store.find_by_reference(recent.reference).description == SECRET_TEXT
     assert store.find_by_reference(still_open.reference).description == SECRET_TEXT
-    assert apply_retention(store).references == []                    # done once
+    assert apply_retention(store, tracker=tracker).references == []   # done once
     assert old.reference not in {c.reference for c in store.query(CaseQuery(search="diagnosis"))}
 
     # The outbox keeps no copy of the personal data either, and tells the landlord's system.
@@ -84,45 +86,49 @@ def test_closed_cases_older_than_the_retention_period_are_anonymised(make_store,
     assert messages[-1].kind == "case.anonymised"
 
 
-def test_subject_access_exports_everything_about_one_resident(store, profile):
+def test_subject_access_exports_everything_about_one_resident(store, profile, tracker):
     mine, _ = store.file_case(submission(), profile, "a")
     store.add_note(mine.reference, "note about Ada", "staff:amy")
     by_phone, _ = store.file_case(submission(email=None, phone="+44 7700 900123"), profile, "b")
     other, _ = store.file_case(submission(email="bob@example.org", phone=None, name="Bob"),
                                profile, "c")
 
-    export = subject_access_export(store, Subject(email="ADA@example.org"), actor="staff:dpo")
+    export = subject_access_export(store, Subject(email="ADA@example.org"), actor="staff:dpo",
+                                   tracker=tracker)
     assert [c["reference"] for c in export["cases"]] == [mine.reference]
     assert export["cases"][0]["history"][1]["details"]["text"] == "note about Ada"
     assert export["requested_by"] == "staff:dpo"
 
     by_reference = subject_access_export(store, Subject(reference=mine.reference.lower()),
-                                         actor="staff:dpo")
+                                         actor="staff:dpo", tracker=tracker)
     assert {c["reference"] for c in by_reference["cases"]} == {mine.reference, by_phone.reference}
     assert other.reference not in json.dumps(by_reference)
     assert store.history(mine.reference)[-1].kind == "subject_access_export"
     assert store.history(mine.reference)[-1].actor == "staff:dpo"
     with pytest.raises(CaseNotFound):
-        subject_access_export(store, Subject(reference=_unknown()), actor="staff:dpo")
+        subject_access_export(store, Subject(reference=_unknown()), actor="staff:dpo",
+                              tracker=tracker)
     with pytest.raises(ValueError):
-        subject_access_export(store, Subject(), actor="staff:dpo")
+        subject_access_export(store, Subject(), actor="staff:dpo", tracker=tracker)
     assert subject_access_export(store, Subject(email="nobody@example.org"),
-                                 actor="staff:dpo")["cases"] == []
+                                 actor="staff:dpo", tracker=tracker)["cases"] == []
 
 
-def test_erasure_removes_one_residents_data_and_keeps_the_statistics(store, profile):
+def test_erasure_removes_one_residents_data_and_keeps_the_statistics(store, profile, tracker):
     mine, _ = store.file_case(submission(), profile, "a")
     second = _closed_case(store, profile, "b")
     other, _ = store.file_case(submission(email="bob@example.org", phone="020 7946 0000",
                                           name="Bob"), profile, "c")
-    erased = erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo")
+    erased = erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo",
+                           tracker=tracker).references
     assert sorted(erased) == sorted([mine.reference, second.reference])
     for reference in erased:
         case = _no_personal_text(store, reference)
         assert case.events[-1].kind == "erased" and case.events[-1].actor == "staff:dpo"
         assert case.case_type == "complaint"
     assert store.find_by_reference(other.reference).name == "Bob"
-    assert erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo") == []
+    assert erase_subject(store, Subject(phone="07700900123"), actor="staff:dpo",
+                         tracker=tracker).references == []
     assert store.look_up("erased-resident", mine.reference, "SW1A 1AA").case is None
 
 
