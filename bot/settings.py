@@ -70,6 +70,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Where new cases and their changes are forwarded as signed JSON; empty: not forwarded"),
     Setting("INTAKE_FORWARD_SECRET", "",
             "Key of the HMAC-SHA256 signature of forwarded JSON (needed with INTAKE_FORWARD_URL)"),
+    Setting("INTAKE_SMTP_HOST", "",
+            "Mail server the staff workspace sends letters to residents through; empty: each letter "
+            "is written as an .eml file under INTAKE_LETTERS_DIR instead"),
+    Setting("INTAKE_SMTP_PORT", "587", "Port of the mail server"),
+    Setting("INTAKE_SMTP_USERNAME", "", "User name on the mail server; empty: no sign-in"),
+    Setting("INTAKE_SMTP_PASSWORD", "", "Password on the mail server"),
+    Setting("INTAKE_SMTP_STARTTLS", "true", "true: switch to TLS (STARTTLS) before signing in and sending"),
+    Setting("INTAKE_LETTERS_FROM", "",
+            "From address of letters to residents; empty: the policy profile's e-mail contact"),
+    Setting("INTAKE_LETTERS_DIR", "var/letters",
+            "Where letters are written as .eml files when no mail server is set"),
     Setting("INTAKE_MAX_MESSAGE_CHARS", "100000",
             "Longest message the channels take (longer ones are refused with a reply saying so)"),
     Setting("INTAKE_RATE_LIMIT_CONVERSATION", "30/60",
@@ -144,7 +155,7 @@ def seconds(name: str) -> float:
 
 
 # Settings that must parse as numbers; `python -m bot check` tries each before anything starts.
-PORTS = ("RASA_PORT", "ACTION_PORT", "STAFF_PORT", "INTAKE_REDIS_PORT")
+PORTS = ("RASA_PORT", "ACTION_PORT", "STAFF_PORT", "INTAKE_REDIS_PORT", "INTAKE_SMTP_PORT")
 DURATIONS = ("INTAKE_DB_RETRY_SECONDS", "INTAKE_TRACKER_RETRY_SECONDS", "INTAKE_ACTION_TIMEOUT_SECONDS")
 
 

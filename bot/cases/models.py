@@ -49,7 +49,7 @@ FILED = "filed"
 EVENT_KINDS = (
     FILED, "acknowledged", "extended", "responded", "stage2_requested", "escalated", "closed",
     "not_accepted", "note_added", "information_added", "lessons_learned", "reassigned",
-    "subject_access_export", "erased", "anonymised",
+    "subject_access_export", "erased", "anonymised", "letter_sent",
 )
 
 # The resident's personal data: emptied by anonymisation and erasure. Everything else (type,
@@ -335,7 +335,8 @@ def deadline_counts(case: "Case", name: str) -> bool:
         return False
     if (case.stage == 2) != key.startswith("stage2"):
         return False
-    if case.status == ACKNOWLEDGED and ("acknowledge" in key or "contact" in key):
+    if case.status == ACKNOWLEDGED and ("acknowledge" in key or "contact" in key) \
+            and not key.startswith("director"):  # the director's contact is about the response
         return False
     if "not_accepted" in key and case.status != NOT_ACCEPTED_PENDING:
         return False

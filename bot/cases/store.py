@@ -309,11 +309,11 @@ class CaseStore:
         except Exception as error:  # noqa: BLE001 - a case is never lost for want of a date
             log.exception("case store: deadlines could not be computed; filing without them")
             return {}, f"{type(error).__name__}: {error}"
-        if submission.exclusion or submission.awaab_category:
+        if submission.exclusion or submission.awaab_category or submission.case_type == "complaint":
             try:
                 values.update(extra_filing_deadlines(profile, submission, local))
             except Exception as error:  # noqa: BLE001
-                log.exception("case store: exclusion or Awaab's Law deadlines not computed")
+                log.exception("case store: exclusion, director or Awaab's Law deadlines not computed")
                 return _dates_to_iso(values), f"{type(error).__name__}: {error}"
         return _dates_to_iso(values), None
 
@@ -756,6 +756,21 @@ class CaseStore:
                          status_before=before)
         return case
 
+    def record_letter(self, reference: str, actor: str, *, letter: str, subject: str, text: str,
+                      method: str, to: str | None, sent_to: str | None = None,
+                      expected_version: int | None = None) -> CaseEvent:
+        """A letter sent to the resident (by e-mail, or printed for post), with the text sent;
+        returns its history entry. Once the director's letter is sent, the director contact is
+        no longer due."""
+        with self._acting(reference, expected_version) as (session, case):
+            if letter == "director_contact" and "director_contact_by" in (case.deadlines or {}):
+                case.deadlines = {k: v for k, v in case.deadlines.items() if k != "director_contact_by"}
+            event = self._record(session, case, "letter_sent", actor,
+                                 {"letter": letter, "subject": clean_text(subject),
+                                  "text": clean_text(text), "method": method, "to": to,
+                                  "sent_to": sent_to}, status_before=case.status)
+        return event
+
     def add_note(self, reference: str, text: str, actor: str, *,
                  expected_version: int | None = None) -> Case:
         if not text or not text.strip():
@@ -893,6 +908,11 @@ def extra_filing_deadlines(profile, submission: CaseSubmission, filed_at: dateti
     result: dict[str, Any] = {}
     if submission.exclusion and submission.case_type == "complaint":
         result["not_accepted_reply_by"] = policy.not_accepted_reply_by(profile, filed_at)
+    if submission.case_type == "complaint" and profile.has_stage2(submission.service):
+        # A director contacts the resident if stage 1 is still unanswered by then (seed 002).
+        director = policy.director_contact_by(profile, filed_at)
+        if director is not None:
+            result["director_contact_by"] = director
     if submission.awaab_category and profile.awaabs_law_applies(submission.service):
         values = policy.awaab_deadlines(profile, filed_at, submission.awaab_category)
         for key, value in values.items():

@@ -28,7 +28,7 @@ EVENT_LABELS = {
     "note_added": "Note", "information_added": "More information",
     "lessons_learned": "Lessons learned", "reassigned": "Reassigned",
     "subject_access_export": "Subject access export", "erased": "Personal data erased",
-    "anonymised": "Anonymised",
+    "anonymised": "Anonymised", "letter_sent": "Letter sent",
 }
 DEADLINE_LABELS = {
     "acknowledge_by": "Acknowledge by", "stage1_response_by": "Stage 1 response by",
@@ -38,6 +38,7 @@ DEADLINE_LABELS = {
     "stage2_response_by": "Stage 2 response by",
     "stage2_extended_response_by": "Stage 2 response at the latest (with an extension)",
     "respond_by": "Respond by", "not_accepted_reply_by": "Decide on acceptance by",
+    "director_contact_by": "A director contacts the resident by (if stage 1 is unanswered)",
     "awaab_investigate_by": "Awaab's Law: investigate by",
     "awaab_make_safe_by": "Awaab's Law: make safe by",
     "awaab_summary_by": "Awaab's Law: written summary by",
@@ -106,6 +107,8 @@ def fmt_long_date(value) -> str:
 
     if isinstance(value, str):
         value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = uk(value).date()
     return format_date(value)
 
 

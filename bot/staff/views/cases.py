@@ -127,6 +127,7 @@ class ActionForms:
     exclusions: list[tuple[str, str]] = field(default_factory=list)
     staff: list[StaffUser] = field(default_factory=list)
     stage1_handlers: set[str] = field(default_factory=set)  # not for stage 2 (Code 6.13)
+    letters: list[tuple[str, str]] = field(default_factory=list)  # (kind, title) to draft
 
 
 def _actions(case: Case, profile) -> ActionForms:
@@ -154,6 +155,11 @@ def _actions(case: Case, profile) -> ActionForms:
                            "not_accepted": _stage2_decision(case)}
     if forms.available["extend"]:
         forms.extension = _extension_options(case, profile)
+    if profile is not None:
+        from bot import letters
+
+        kinds = letters.available(profile, case, case.events, workspace().today())
+        forms.letters = [(kind, letters.KINDS[kind]) for kind in kinds]
     if forms.available["not_accepted"] and profile is not None:
         forms.exclusions = [(key, item.title) for key, item in profile.exclusions.items()]
     ws = workspace()
