@@ -530,7 +530,8 @@ class CaseStore:
         return case
 
     def extend(self, reference: str, actor: str, reason: str, new_date: date | None = None, *,
-               working_days: int | None = None, expected_version: int | None = None) -> Case:
+               working_days: int | None = None, resident_agreement: str | None = None,
+               expected_version: int | None = None) -> Case:
         """Extend the response deadline of an acknowledged complaint's current stage.
 
         `reason` is one of the profile's extension reasons (its key), or a reason in words.
@@ -538,7 +539,9 @@ class CaseStore:
         allowed), which then requires a reason key of the profile. A given date must be later
         than the current deadline, not in the past, and not later than the stage's extended
         response date under the case's policy profile (unchecked if the profile cannot be
-        loaded)."""
+        loaded). Past that date only where the profile lets a further extension be agreed with
+        the resident (`further_extension_needs_agreement`, seed 004), and then only with
+        `resident_agreement`: how and when the resident agreed, kept in the history."""
         if not reason or not reason.strip():
             raise InvalidTransition("an extension needs a reason")
         with self._acting(reference, expected_version) as (session, case):
@@ -586,20 +589,30 @@ class CaseStore:
                 except Exception:  # noqa: BLE001 - no limit to check rather than no extension
                     log.exception("case store: the extension limit of %s could not be computed",
                                   case.reference)
-            if latest is not None and new_date > latest:
-                raise InvalidTransition(
-                    f"the new date {new_date} is later than policy profile "
-                    f"{_profile_name(profile)!r} allows for the stage {case.stage or 1} response "
-                    f"({latest}, with the longest extension); a longer delay needs the "
-                    f"resident's agreement")
+            further = latest is not None and new_date > latest
+            if further:
+                stage_rules = profile.stage2 if case.stage == 2 else profile.stage1
+                agreed = (resident_agreement or "").strip()
+                if not stage_rules.further_extension_needs_agreement:
+                    raise InvalidTransition(
+                        f"the new date {new_date} is later than policy profile "
+                        f"{_profile_name(profile)!r} allows for the stage {case.stage or 1} "
+                        f"response ({latest}, with the longest extension)")
+                if not agreed:
+                    raise InvalidTransition(
+                        f"the new date {new_date} is later than policy profile "
+                        f"{_profile_name(profile)!r} allows for the stage {case.stage or 1} "
+                        f"response ({latest}, with the longest extension); a further extension "
+                        f"needs the resident's agreement: record how and when they agreed")
             if new_date < self.today():
                 raise InvalidTransition(f"the new date {new_date} is in the past")
             case.deadlines = {**(case.deadlines or {}), key: new_date.isoformat()}
-            self._record(session, case, "extended", actor,
-                         {"reason": clean_text(reason), "reason_text": reason_text,
-                          "deadline": key,
-                          "previous_date": previous.isoformat() if previous else None,
-                          "new_date": new_date.isoformat()}, status_before=case.status)
+            details = {"reason": clean_text(reason), "reason_text": reason_text, "deadline": key,
+                       "previous_date": previous.isoformat() if previous else None,
+                       "new_date": new_date.isoformat()}
+            if further:
+                details["resident_agreement"] = clean_text(resident_agreement.strip())
+            self._record(session, case, "extended", actor, details, status_before=case.status)
         return case
 
     def record_response(self, reference: str, actor: str, summary: str, *,

@@ -211,6 +211,8 @@ DETAIL_LABELS = {
     "accepted_despite_exclusion": "Accepted despite the exclusion",
     "deadline_error": "Deadlines not computed",
     "before_stage1_response": "Asked before the stage 1 response",
+    "resident_agreement": "Agreed with the resident", "stage1_assignee": "Stage 1 assignee (unassigned)",
+    "letter": "Letter", "subject": "Subject", "method": "Sent by", "sent_to": "Sent through",
 }
 HIDDEN_DETAILS = ("key",)
 

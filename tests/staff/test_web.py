@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -688,3 +689,26 @@ def test_a_new_build_complaint_offers_no_stage_2(signed_in, store):
     response = max_.post(f"/cases/{case.reference}/escalate", {"reason": "asked"})
     assert response.status_code == 400 and "New Homes Quality Code" in text(response)
     assert store.find_by_reference(case.reference).stage == 1
+
+
+def test_a_further_extension_agreed_with_the_resident_seed_004(signed_in, store, clock):
+    case, _ = store.file_case(CaseSubmission(
+        case_type="complaint", channel="rest", conversation_id="fx", description="leak"),
+        "seed-004-landlord")
+    r = case.reference
+    store.acknowledge(r, "staff:ada")
+    store.extend(r, "staff:ada", "explained")
+    ada = signed_in("ada")
+    page = text(ada.get(f"/cases/{r}"))
+    assert "Further extension, agreed with the resident" in page
+    due = store.find_by_reference(r).deadline("stage1_response_by")
+    later = due.replace(day=1) + timedelta(days=62)
+    missing = ada.post(f"/cases/{r}/extend", {"further": "1", "new_date": later.isoformat(),
+                                              "reason": "contractor delayed", "agreement": ""})
+    assert missing.status_code == 400 and "how and when the resident agreed" in text(missing)
+    done = ada.post(f"/cases/{r}/extend", {"further": "1", "new_date": later.isoformat(),
+                                           "reason": "contractor delayed",
+                                           "agreement": "Agreed by e-mail on 3 March"})
+    assert done.status_code == 303
+    assert store.find_by_reference(r).deadline("stage1_response_by") == later
+    assert "Agreed with the resident" in text(ada.get(f"/cases/{r}"))

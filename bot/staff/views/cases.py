@@ -218,11 +218,16 @@ def _extension_options(case: Case, profile) -> dict[str, Any]:
         if new_date < today:
             continue
         result["options"].append((days, new_date))
+    rules = profile.stage2 if stage == 2 else profile.stage1
+    # Past the policy's limit, only with the resident's agreement where the policy allows it.
+    result["further"] = bool(rules.further_extension_needs_agreement)
+    result["outer"] = outer
     if not result["options"]:
         result["problem"] = (
             f"The response is already due on the latest date the policy allows "
-            f"({display.fmt_long_date(outer or due)}); a further extension needs the resident's "
-            "agreement: record it as a note.")
+            f"({display.fmt_long_date(outer or due)})."
+            + (" A further extension needs the resident's agreement: record it below."
+               if result["further"] else " The policy allows no further extension."))
     return result
 
 
@@ -370,6 +375,8 @@ def _acknowledge(ws, case, actor, version):
 
 
 def _extend(ws, case, actor, version):
+    if request.form.get("further"):
+        return _further_extension(ws, case, actor, version)
     reason = _text("reason", "choose the reason for the extension")
     try:
         days = int(request.form.get("working_days", ""))
@@ -388,6 +395,19 @@ def _extend(ws, case, actor, version):
     return (f"Extended: the stage {updated.stage or 1} response is now due by "
             f"{display.fmt_long_date(updated.deadline(key))}. Tell the resident why, with the new "
             "date and the Ombudsman's contact details.")
+
+
+def _further_extension(ws, case, actor, version):
+    """An extension past the policy's limit, agreed with the resident (seed 004)."""
+    new_date = _form_date("new_date", "new date")
+    if new_date is None:
+        raise FormProblem("give the new date agreed with the resident")
+    reason = _text("reason", "say why more time is needed", limit=2000)
+    agreement = _text("agreement", "record how and when the resident agreed", limit=2000)
+    updated = ws.store.extend(case.reference, actor, reason, new_date,
+                              resident_agreement=agreement, expected_version=version)
+    return (f"Extended with the resident's agreement: the stage {updated.stage or 1} response is "
+            f"now due by {display.fmt_long_date(new_date)}.")
 
 
 def _respond(ws, case, actor, version):
