@@ -276,6 +276,9 @@ class CaseStore:
         if existing is not None:
             return existing, False
         profile = self.profile(profile)
+        # A service the profile does not have (care under a housing-only landlord) has no rules
+        # to file it by: refused with the reason (PolicyError), not filed without deadlines.
+        profile.service(submission.service)
         now = self.now()
         deadlines, deadline_error = self._filing_deadlines(profile, submission, now)
         for _ in range(20):

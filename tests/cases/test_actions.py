@@ -239,7 +239,7 @@ def test_the_queue_filters_and_sorts_by_urgency(store, profile, clock):
                                                  name="Zed Neighbour"), profile, "c")
     clock.advance(days=1)
     newer, _ = store.file_case(submission(service="new-build", description="snagging list"),
-                               profile, "d")
+                               "housing-plus-group", "d")
     done, _ = store.file_case(submission(case_type="compliment"), profile, "e")
     store.close(done.reference, "staff:a")
 

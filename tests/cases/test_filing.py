@@ -80,9 +80,10 @@ def test_the_deadline_function_is_injectable(make_store, profile):
         return {"acknowledge_by": date(2030, 1, 2)}
 
     store = make_store(deadline_fn=fake)
-    case, _ = store.file_case(submission(service="new-build"), profile, "f")
+    case, _ = store.file_case(submission(service="new-build"), "housing-plus-group", "f")
     assert case.deadlines == {"acknowledge_by": "2030-01-02"}
-    assert calls[0][0] == PROFILE and calls[0][1:2] == ("complaint",) and calls[0][3] == "new-build"
+    assert calls[0][0] == "housing-plus-group" and calls[0][1:2] == ("complaint",)
+    assert calls[0][3] == "new-build"
     assert calls[0][2].utcoffset() is not None
 
 
@@ -322,3 +323,11 @@ def test_the_module_level_helpers_use_the_store_of_the_settings(database_url, pr
     finally:
         if cases._default is not None:
             cases._default.dispose()
+
+
+def test_a_service_the_profile_does_not_have_is_refused_not_filed(store, profile):
+    from bot.policy import PolicyError
+
+    with pytest.raises(PolicyError, match="has no service 'care'"):
+        store.file_case(submission(service="care"), profile, "care-1")
+    assert store.count() == 0

@@ -121,8 +121,10 @@ def file(store, case_type: str = "complaint", **fields):
     fields.setdefault("channel", "rest")
     fields.setdefault("conversation_id", f"conv-{case_type}-{fields.get('name', 'x')}")
     fields.setdefault("description", "Something happened")
-    case, _ = store.file_case(CaseSubmission(case_type=case_type, **fields),
-                              "housing-ombudsman-code")
+    # Care and new-build cases need a landlord that has those services.
+    profile = "housing-ombudsman-code" if fields.get("service", "housing") == "housing" \
+        else "housing-plus-group"
+    case, _ = store.file_case(CaseSubmission(case_type=case_type, **fields), profile)
     return case
 
 
