@@ -62,6 +62,29 @@ class Extension:
 
 
 @dataclass(frozen=True)
+class HistoryFact:
+    """One entry of a case's history that the governance reports read (`HISTORY_KINDS`): its
+    kind, when, at which stage, by whom, the status before it, and its details."""
+
+    kind: str
+    at: datetime | date
+    stage: int | None = None
+    actor: str = ""
+    status_before: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def day(self) -> date:
+        return uk_date(self.at)
+
+
+# The history entries kept in `CaseFacts.history`: responses (their decisions), lessons learned,
+# refusals, acknowledgements (acceptance despite an exclusion), extensions and letters.
+HISTORY_KINDS = ("acknowledged", "extended", "responded", "not_accepted", "lessons_learned",
+                 "letter_sent")
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """What the reports need to know about one case."""
 
@@ -80,13 +103,22 @@ class CaseFacts:
     stage2_responded_at: datetime | date | None = None
     closed_at: datetime | date | None = None
     extensions: tuple[Extension, ...] = ()
+    reasonable_adjustments: bool = False   # any recorded
+    representative: bool = False           # made by someone on the resident's behalf
+    history: tuple[HistoryFact, ...] = ()  # in the order recorded
 
     @classmethod
     def from_case(cls, case: Any, events: Iterable[Any] = ()) -> "CaseFacts":
-        """From a case store `Case` (and its history, for the extensions)."""
-        extensions = []
+        """From a case store `Case` and its history (in the order recorded: the extensions,
+        and the entries of `HISTORY_KINDS`)."""
+        extensions, history = [], []
         for event in events:
-            if getattr(event, "kind", None) != "extended":
+            kind = getattr(event, "kind", None)
+            if kind in HISTORY_KINDS:
+                history.append(HistoryFact(
+                    kind=kind, at=event.at, stage=event.stage, actor=event.actor or "",
+                    status_before=event.status_before, details=dict(event.details or {})))
+            if kind != "extended":
                 continue
             details = event.details or {}
             new_date = details.get("new_date")
@@ -103,6 +135,10 @@ class CaseFacts:
             stage2_acknowledged_at=case.stage2_acknowledged_at,
             stage2_responded_at=case.stage2_responded_at, closed_at=case.closed_at,
             extensions=tuple(extensions),
+            reasonable_adjustments=bool((getattr(case, "reasonable_adjustments", None) or "").strip()),
+            representative=bool(getattr(case, "representative_name", None)
+                                or getattr(case, "representative_relationship", None)),
+            history=tuple(history),
         )
 
     # UK calendar dates of the moments
@@ -256,14 +292,18 @@ def _outcome(deadline: date | None, done: date | None, ended: date | None, today
     return OVERDUE if today > deadline else NOT_YET_DUE
 
 
+def extension_limit(profile, stage: int, due: date) -> date:
+    """The latest date an extension of `stage` may give, the response being due on `due`."""
+    return add_working_days(due, max_extension_working_days(profile, stage), profile.region)
+
+
 def _permitted(profile, stage: int, due: date, extensions: Iterable[Extension]) -> date:
     """The response deadline with the case's extensions of `stage`, at most the longest
     extension the profile allows after `due`."""
     dates = [e.new_date for e in extensions if e.stage == stage]
     if not dates:
         return due
-    limit = add_working_days(due, max_extension_working_days(profile, stage), profile.region)
-    return min(max(max(dates), due), limit)
+    return min(max(max(dates), due), extension_limit(profile, stage, due))
 
 
 def _follows_code_stages(profile, service: str) -> bool:
@@ -280,19 +320,37 @@ class StageDeadlines:
 
 
 def stage1_deadlines(case: CaseFacts, profile) -> StageDeadlines:
+    """Stage 1's acknowledgement and response deadlines, the response with the case's permitted
+    extensions."""
+    due = unextended_stage1(case, profile)
+    if _follows_code_stages(profile, case.service):
+        return StageDeadlines(due.acknowledge_by,
+                              _permitted(profile, 1, due.response_by, case.extensions))
+    return due
+
+
+def unextended_stage1(case: CaseFacts, profile) -> StageDeadlines:
+    """Stage 1's deadlines before any extension."""
     received = case.received
     acknowledged = case.day("acknowledged_at") or case.day("responded_at")
     if acknowledged is not None and acknowledged < received:
         acknowledged = received
     # A late acknowledgement buys no time: the policy counts from when it was due.
     values = complaint_deadlines(profile, received, service=case.service, acknowledged=acknowledged)
-    response_by = values["stage1_response_by"]
-    if _follows_code_stages(profile, case.service):
-        response_by = _permitted(profile, 1, response_by, case.extensions)
-    return StageDeadlines(values["acknowledge_by"], response_by)
+    return StageDeadlines(values["acknowledge_by"], values["stage1_response_by"])
 
 
 def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
+    """Stage 2's deadlines (the response with the permitted extensions), or None before it."""
+    due = unextended_stage2(case, profile)
+    if due is None:
+        return None
+    return StageDeadlines(due.acknowledge_by,
+                          _permitted(profile, 2, due.response_by, case.extensions))
+
+
+def unextended_stage2(case: CaseFacts, profile) -> StageDeadlines | None:
+    """Stage 2's deadlines before any extension, or None if the complaint never reached it."""
     if not case.reached_stage2 or not _follows_code_stages(profile, case.service):
         return None
     requested = case.day("stage2_requested_at")
@@ -300,8 +358,7 @@ def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
     if acknowledged is not None and acknowledged < requested:
         acknowledged = requested
     values = stage2_deadlines(profile, requested, service=case.service, acknowledged=acknowledged)
-    return StageDeadlines(values["acknowledge_by"],
-                          _permitted(profile, 2, values["response_by"], case.extensions))
+    return StageDeadlines(values["acknowledge_by"], values["response_by"])
 
 
 def _stage1_end(case: CaseFacts) -> date | None:
