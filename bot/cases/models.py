@@ -50,7 +50,11 @@ EVENT_KINDS = (
     FILED, "acknowledged", "extended", "responded", "stage2_requested", "escalated", "closed",
     "not_accepted", "note_added", "information_added", "lessons_learned", "reassigned",
     "subject_access_export", "erased", "anonymised", "letter_sent",
+    "follow_up_added", "follow_up_done", "hazard_work_done",
 )
+# A complaint's outcome, recorded with its response: a decision per point, and the remedies.
+DECISIONS = ("upheld", "partly_upheld", "not_upheld", "resolved")
+REMEDY_KINDS = ("apology", "repair", "financial", "explanation", "other")
 
 # The resident's personal data: emptied by anonymisation and erasure. Everything else (type,
 # service, channel, status, stage, flags, dates, deadlines, policy) stays for the statistics.
@@ -139,6 +143,8 @@ class Case(Base):
     stage2_responded_at = sa.Column(UTCDateTime)
     closed_at = sa.Column(UTCDateTime, index=True)
     anonymised_at = sa.Column(UTCDateTime)
+    # Awaab's Law clocks run on their own, past the response, until the hazard work is done.
+    hazard_work_done_at = sa.Column(UTCDateTime)
 
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id",
                           cascade="save-update, merge", passive_deletes="all")
@@ -231,6 +237,30 @@ class CaseEvent(Base):
 
     def __repr__(self) -> str:
         return f"<CaseEvent {self.kind} by {self.actor!r} at {self.at:%Y-%m-%d %H:%M}>"
+
+
+class FollowUp(Base):
+    """Something promised in a response (a repair, a payment, a call back), owned by a member of
+    staff, due on a date and tracked to done (Code 6.6: outstanding actions are followed up)."""
+
+    __tablename__ = "follow_ups"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True)
+    description = sa.Column(ExactText, nullable=False)
+    owner = sa.Column(sa.String(200))
+    due_date = sa.Column(sa.Date)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    created_by = sa.Column(ExactText, nullable=False)
+    done_at = sa.Column(UTCDateTime)
+    done_by = sa.Column(ExactText)
+    done_note = sa.Column(ExactText)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.done_at is None and self.due_date is not None and self.due_date < today
+
+    def __repr__(self) -> str:
+        return f"<FollowUp {self.id} of case {self.case_id} due {self.due_date}>"
 
 
 class AppendOnlyError(RuntimeError):
@@ -331,6 +361,10 @@ def deadline_counts(case: "Case", name: str) -> bool:
     extension, not the resident's own window to ask for stage 2, not acknowledgement once the
     case is acknowledged, and the not-accepted reply only while that is pending."""
     key = name.lower()
+    if key.startswith("awaab_"):
+        return awaab_clock_running(case, key)
+    if case.status in (RESPONDED, CLOSED, NOT_ACCEPTED):
+        return False  # the stage's response (or the decision) stops its clocks
     if "extended" in key or "request_by" in key:
         return False
     if (case.stage == 2) != key.startswith("stage2"):
@@ -341,6 +375,13 @@ def deadline_counts(case: "Case", name: str) -> bool:
     if "not_accepted" in key and case.status != NOT_ACCEPTED_PENDING:
         return False
     return True
+
+
+def awaab_clock_running(case: "Case", name: str) -> bool:
+    """An Awaab's Law deadline counts until the hazard work is recorded as done, whatever the
+    case's stage or response (not once the case is closed or refused)."""
+    return (name.startswith("awaab_") and case.hazard_work_done_at is None
+            and case.status not in FINAL_STATUSES)
 
 
 def as_date(value: Any) -> date | None:

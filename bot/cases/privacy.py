@@ -39,7 +39,7 @@ from bot import settings
 from bot.cases import contacts, references
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
-    FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, OutboxMessage,
+    FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, FollowUp, OutboxMessage,
 )
 from bot.cases.store import LONDON, CaseNotFound, CaseStore
 from bot.cases.tracker import TrackerStore
@@ -92,6 +92,9 @@ def _anonymise(store: CaseStore, session, case: Case, kind: str, actor: str,
         column = Case.__table__.c[name]
         setattr(case, name, "" if not column.nullable else None)
     case.extra = {}
+    for item in session.execute(select(FollowUp).where(FollowUp.case_id == case.id)).scalars():
+        item.description = REMOVED  # what was promised may name the resident or their home
+        item.done_note = REMOVED if item.done_note else None
     case.idempotency_key = "anonymised:" + case.reference
     case.anonymised_at = now
     events = session.execute(select(CaseEvent.id, CaseEvent.details).where(

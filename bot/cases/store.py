@@ -32,8 +32,8 @@ from bot.cases.db import WRITE, make_engine
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     ACKNOWLEDGED, CLOSED, FILED, FINAL_STATUSES, NEW, NOT_ACCEPTED, NOT_ACCEPTED_PENDING,
-    OPEN_STATUSES, RESPONDED, STAGE2_PENDING, Case, CaseEvent, OutboxMessage, deadline_counts,
-    deadline_day,
+    DECISIONS, OPEN_STATUSES, REMEDY_KINDS, RESPONDED, STAGE2_PENDING, Case, CaseEvent,
+    FollowUp, OutboxMessage, deadline_counts, deadline_day,
 )
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
 from bot import vocabulary
@@ -85,16 +85,18 @@ def _dates_to_iso(values: Mapping[str, Any] | None) -> dict[str, str]:
     return result
 
 
-def next_deadline_of(case: Case) -> date | None:
+def next_deadline_of(case: Case, follow_up_due: date | None = None) -> date | None:
     """The deadline the landlord has to meet next, given the case's status and stage.
 
-    Nothing is due once the stage's response is issued or the case is closed. Deadlines of the
-    other stage, the outer limit of an extension and the resident's own window to ask for stage 2
-    do not count; neither does acknowledgement once the case is acknowledged.
+    The stage's response (or closing) stops its clocks; Awaab's Law ones run on until the hazard
+    work is done, and an open follow-up action's due date counts until it is done
+    (`follow_up_due`: the earliest). Deadlines of the other stage, the outer limit of an
+    extension and the resident's own window to ask for stage 2 do not count; neither does
+    acknowledgement once the case is acknowledged.
     """
-    if case.status in (RESPONDED, CLOSED, NOT_ACCEPTED):
+    if case.status in FINAL_STATUSES:
         return None
-    best = None
+    best = follow_up_due
     for name, value in (case.deadlines or {}).items():
         if not value or not deadline_counts(case, name):
             continue
@@ -360,7 +362,11 @@ class CaseStore:
         if kind != FILED:
             case.version = (case.version or 0) + 1
             case.updated_at = at
-            case.next_deadline = next_deadline_of(case)
+            session.flush()  # a follow-up added or done in this transaction counts
+            follow_up_due = session.execute(
+                select(sa.func.min(FollowUp.due_date)).where(
+                    FollowUp.case_id == case.id, FollowUp.done_at.is_(None))).scalar()
+            case.next_deadline = next_deadline_of(case, follow_up_due)
         event = CaseEvent(case_id=case.id, kind=kind, actor=_actor(actor), at=at, stage=case.stage,
                           status_before=status_before, status_after=case.status,
                           details=_json_safe(details or {}))
@@ -619,9 +625,14 @@ class CaseStore:
         return case
 
     def record_response(self, reference: str, actor: str, summary: str, *,
-                        decision: str | None = None, at: datetime | None = None,
+                        decision: str | None = None, points: Iterable[Mapping[str, Any]] = (),
+                        remedies: Iterable[Mapping[str, Any]] = (), at: datetime | None = None,
                         expected_version: int | None = None) -> Case:
-        """Record that the current stage's response was issued (e.g. decision: upheld)."""
+        """Record that the current stage's response was issued (e.g. decision: upheld), with a
+        decision per point of the complaint ({"point", "decision"}) and the remedies offered
+        ({"kind", "description", "amount"}: see `outcome_details`). It stops the stage's clocks;
+        Awaab's Law ones and follow-up actions run on."""
+        outcome = outcome_details(decision, points, remedies)
         with self._acting(reference, expected_version) as (session, case):
             _require(case, statuses=(NEW, ACKNOWLEDGED), action="record a response to")
             self._require_new_handler(session, case, actor)
@@ -633,8 +644,71 @@ class CaseStore:
                 case.responded_at = at
             self._update_deadlines(case, "responded", at)
             self._record(session, case, "responded", actor,
-                         {"summary": clean_text(summary or ""), "decision": decision},
+                         {"summary": clean_text(summary or ""), **outcome},
                          status_before=before)
+        return case
+
+    # -- after the response: follow-up actions and the hazard work --
+
+    def add_follow_up(self, reference: str, actor: str, description: str, *,
+                      owner: str | None = None, due_date: date | None = None,
+                      expected_version: int | None = None) -> FollowUp:
+        """An action promised to the resident, with its owner and due date (Code 6.6)."""
+        if not description or not description.strip():
+            raise InvalidTransition("a follow-up action needs a description")
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, statuses=OPEN_STATUSES, action="add a follow-up action to")
+            item = FollowUp(case_id=case.id, description=clean_text(description.strip()),
+                            owner=_username(owner) if owner else None, due_date=due_date,
+                            created_at=self.now(), created_by=_actor(actor))
+            session.add(item)
+            session.flush()
+            self._record(session, case, "follow_up_added", actor,
+                         {"follow_up": item.id, "text": item.description, "owner": item.owner,
+                          "due_date": due_date.isoformat() if due_date else None},
+                         status_before=case.status)
+            session.expunge(item)
+        return item
+
+    def complete_follow_up(self, reference: str, follow_up_id: int, actor: str, *,
+                           note: str | None = None, expected_version: int | None = None) -> FollowUp:
+        with self._acting(reference, expected_version) as (session, case):
+            item = session.get(FollowUp, follow_up_id)
+            if item is None or item.case_id != case.id:
+                raise CaseNotFound(f"{case.reference} has no follow-up action {follow_up_id}")
+            if item.done_at is not None:
+                raise InvalidTransition(f"that follow-up action of {case.reference} is already done")
+            item.done_at, item.done_by = self.now(), _actor(actor)
+            item.done_note = clean_text(note.strip()) if note and note.strip() else None
+            self._record(session, case, "follow_up_done", actor,
+                         {"follow_up": item.id, "text": item.description, "note": item.done_note},
+                         status_before=case.status)
+            session.expunge(item)
+        return item
+
+    def follow_ups(self, reference: str) -> list[FollowUp]:
+        with self.read() as session:
+            case = self.find_by_reference(reference)
+            items = list(session.execute(select(FollowUp).where(FollowUp.case_id == case.id)
+                                         .order_by(FollowUp.due_date.is_(None), FollowUp.due_date,
+                                                   FollowUp.id)).scalars())
+            for item in items:
+                session.expunge(item)
+        return items
+
+    def record_hazard_work_done(self, reference: str, actor: str, note: str | None = None, *,
+                                expected_version: int | None = None) -> Case:
+        """The Awaab's Law hazard work is done: its clocks stop (they do not stop with the
+        complaint's response)."""
+        with self._acting(reference, expected_version) as (session, case):
+            if not any(name.startswith("awaab_") for name in case.deadlines or {}):
+                raise InvalidTransition(f"{case.reference} has no Awaab's Law timescales")
+            if case.hazard_work_done_at is not None:
+                raise InvalidTransition(f"the hazard work of {case.reference} is already recorded as done")
+            case.hazard_work_done_at = self.now()
+            self._record(session, case, "hazard_work_done", actor,
+                         {"note": clean_text(note.strip()) if note and note.strip() else None},
+                         status_before=case.status)
         return case
 
     def escalate(self, reference: str, actor: str, *, reason: str | None = None,
@@ -913,6 +987,50 @@ def stage_deadlines(profile, case: Case, moment: str, at: datetime) -> Mapping[s
         values = policy.stage2_deadlines(profile, at, service=case.service)
         return {f"stage2_{k}": v for k, v in values.items()}
     return {}
+
+
+def outcome_details(decision: str | None, points: Iterable[Mapping[str, Any]],
+                    remedies: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """A response's outcome as kept in the history: the overall decision, a decision per point
+    and the remedies (a financial remedy with its amount in pounds, as text with pence)."""
+    from decimal import Decimal, InvalidOperation
+
+    if decision is not None and decision not in DECISIONS:
+        raise InvalidTransition(f"the decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    kept_points = []
+    for point in points:
+        text = (point.get("point") or "").strip()
+        if not text:
+            continue
+        if point.get("decision") not in DECISIONS:
+            raise InvalidTransition(f"choose a decision for the point {text[:60]!r}")
+        kept_points.append({"point": clean_text(text), "decision": point["decision"]})
+    kept_remedies = []
+    for remedy in remedies:
+        kind, text = remedy.get("kind"), (remedy.get("description") or "").strip()
+        amount = str(remedy.get("amount") or "").strip().lstrip("£").replace(",", "")
+        if not kind and not text and not amount:
+            continue
+        if kind not in REMEDY_KINDS:
+            raise InvalidTransition(f"a remedy is one of {', '.join(REMEDY_KINDS)}, not {kind!r}")
+        value = None
+        if amount:
+            try:
+                value = Decimal(amount).quantize(Decimal("0.01"))
+            except InvalidOperation:
+                raise InvalidTransition(f"the amount {amount!r} is not a sum of money") from None
+            if value <= 0:
+                raise InvalidTransition("an amount must be more than nothing")
+        if kind == "financial" and value is None:
+            raise InvalidTransition("a financial remedy needs its amount")
+        kept_remedies.append({"kind": kind, "description": clean_text(text),
+                              "amount": str(value) if value is not None else None})
+    details: dict[str, Any] = {"decision": decision}
+    if kept_points:
+        details["points"] = kept_points
+    if kept_remedies:
+        details["remedies"] = kept_remedies
+    return details
 
 
 def extra_filing_deadlines(profile, submission: CaseSubmission, filed_at: datetime

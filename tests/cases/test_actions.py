@@ -52,7 +52,7 @@ def test_a_complaints_whole_journey_is_in_its_history(store, profile, clock):
     assert stage2.next_deadline == min(s2.get("contact_by", s2["acknowledge_by"]),
                                        s2["acknowledge_by"])
     store.acknowledge(ref, "staff:cy")
-    store.record_response(ref, "staff:cy", "Stage 2 answer", decision="partly upheld")
+    store.record_response(ref, "staff:cy", "Stage 2 answer", decision="partly_upheld")
     closed = store.close(ref, "staff:cy", outcome="resolved")
     assert closed.status == CLOSED and closed.closed_at == clock()
 
