@@ -59,7 +59,8 @@ def _moment(timestamp: float | None) -> str | None:
         datetime.fromtimestamp(timestamp, timezone.utc).isoformat()
 
 
-def _load(raw: str | None) -> dict[str, Any]:
+def event_data(raw: str | None) -> dict[str, Any]:
+    """One `events` row's JSON as a dict ({} when it is not a JSON object)."""
     try:
         value = json.loads(raw or "{}")
     except ValueError:
@@ -168,7 +169,7 @@ class TrackerStore:
                     .order_by(e.sender_id, e.id)).all()
                 offered: dict[str, list[dict[str, str]]] = {}
                 for row in rows:
-                    data = _load(row.data)
+                    data = event_data(row.data)
                     text = str(data.get("text") or "")
                     if row.type_name == "bot":
                         buttons = _buttons(data)

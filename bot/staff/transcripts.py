@@ -8,7 +8,6 @@ the assistant detected, its confidence and the runners-up.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -20,7 +19,7 @@ from sqlalchemy.engine.url import make_url
 
 from bot import settings
 from bot import vocabulary
-from bot.cases.tracker import EVENTS  # Rasa's table, defined once
+from bot.cases.tracker import EVENTS, event_data  # Rasa's table, defined once
 
 LONDON = vocabulary.UK
 FALLBACK_INTENT = "nlu_fallback"
@@ -184,7 +183,7 @@ class TrackerReader:
             row = connection.execute(sa.select(EVENTS).where(
                 EVENTS.c.id == int(event_id), EVENTS.c.sender_id == sender_id,
                 EVENTS.c.type_name == "user")).first()
-        return None if row is None else _user_turn(row, _load(row.data))
+        return None if row is None else _user_turn(row, event_data(row.data))
 
     def transcript(self, sender_id: str, *, with_actions: bool = False) -> list[Turn]:
         """Every turn of one conversation, in order ([] if there is none)."""
@@ -196,7 +195,7 @@ class TrackerReader:
         turns: list[Turn] = []
         last_buttons: list[dict[str, str]] = []
         for row in rows:
-            data = _load(row.data)
+            data = event_data(row.data)
             if row.type_name == "user":
                 turn = _user_turn(row, data)
                 for button in last_buttons:
@@ -222,14 +221,6 @@ class TrackerReader:
                 elif with_actions and name != "action_listen":
                     turns.append(Turn("action", _moment(row.timestamp), row.id, name=name))
         return turns
-
-
-def _load(raw: str | None) -> dict[str, Any]:
-    try:
-        value = json.loads(raw or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _user_turn(row, data: dict[str, Any]) -> Turn:
