@@ -59,6 +59,7 @@ NOT_YET_DUE, NOT_COUNTED = "not yet due", "not counted"
 class Extension:
     stage: int
     new_date: date
+    agreed: bool = False    # a further extension the resident agreed to (past the usual limit)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ class CaseFacts:
                                     else 1)
             if new_date:
                 extensions.append(Extension(stage=int(stage),
-                                            new_date=date.fromisoformat(str(new_date))))
+                                            new_date=date.fromisoformat(str(new_date)),
+                                            agreed=bool(details.get("resident_agreement"))))
         return cls(
             reference=case.reference, case_type=case.case_type, received_at=case.created_at,
             service=case.service, channel=case.channel, status=case.status, stage=case.stage,
@@ -298,12 +300,19 @@ def extension_limit(profile, stage: int, due: date) -> date:
 
 
 def _permitted(profile, stage: int, due: date, extensions: Iterable[Extension]) -> date:
-    """The response deadline with the case's extensions of `stage`, at most the longest
-    extension the profile allows after `due`."""
-    dates = [e.new_date for e in extensions if e.stage == stage]
-    if not dates:
+    """The response deadline with the case's extensions of `stage`: at most the longest
+    extension the profile allows after `due`, unless the resident agreed to a further one and
+    the profile allows that (the store refuses one without the agreement)."""
+    mine = [e for e in extensions if e.stage == stage]
+    if not mine:
         return due
-    return min(max(max(dates), due), extension_limit(profile, stage, due))
+    limit = extension_limit(profile, stage, due)
+    rules = profile.stage2 if stage == 2 else profile.stage1
+    if getattr(rules, "further_extension_needs_agreement", False):
+        agreed = [e.new_date for e in mine if e.agreed]
+        if agreed:
+            limit = max(limit, max(agreed))
+    return min(max(max(e.new_date for e in mine), due), limit)
 
 
 def _follows_code_stages(profile, service: str) -> bool:

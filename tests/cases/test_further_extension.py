@@ -41,3 +41,21 @@ def test_without_the_rule_no_further_extension_is_possible(store, profile):
         store.extend(case.reference, "staff:amy", "more time", later,
                      resident_agreement="they said yes")
     assert store.find_by_reference(case.reference).deadline("stage1_response_by") < later
+
+
+def test_the_reports_count_an_agreed_further_extension_as_in_time(store):
+    """The store accepts the agreed date; CH02 and policy timeliness must not then count a
+    response on it late against the usual limit."""
+    from bot.staff.reports import CaseFacts, stage1_deadlines
+
+    profile = load_profile("seed-004-landlord")
+    case = extended_to_the_limit(store, profile, "fx-3")
+    limit = case.deadline("stage1_response_by")
+    facts = CaseFacts.from_case(case, store.history(case.reference))
+    assert stage1_deadlines(facts, profile).response_by == limit
+    later = limit + timedelta(days=14)
+    store.extend(case.reference, "staff:amy", "contractor delayed", later,
+                 resident_agreement="Agreed in writing on 20 March")
+    case = store.find_by_reference(case.reference)
+    facts = CaseFacts.from_case(case, store.history(case.reference))
+    assert stage1_deadlines(facts, profile).response_by == later
