@@ -894,14 +894,16 @@ class CaseStore:
                 if case.anonymised_at is not None:
                     raise InvalidTransition(f"{case.reference}: its personal data was removed")
                 merge = (not as_new_case and case.status not in FINAL_STATUSES
-                         and case.responded_at is None and case.stage != 2)
+                         and case.responded_at is None and case.stage != 2
+                         and self._merges_additional(case))
                 if merge:
                     seen = session.execute(select(CaseEvent.details).where(
                         CaseEvent.case_id == case.id, CaseEvent.kind == "information_added"))
                     if any((d or {}).get("key") == key for (d,) in seen):
                         return case, True
                     self._record(session, case, "information_added", actor,
-                                 {"text": text, "merged": True, "key": key},
+                                 {"text": text, "merged": True, "key": key,
+                                  "channel": channel, "conversation_id": conversation_id},
                                  status_before=case.status)
                     return case, True
                 new_case, created = self.file_in_session(
@@ -916,6 +918,21 @@ class CaseStore:
                 return new_case, False
 
         return self._retrying(work)
+
+    def _merges_additional(self, case: Case) -> bool:
+        """Whether the case's profile joins more from the resident to an open complaint's stage 1
+        (`stage1.merge_additional_complaints`, the Code's rule); other kinds of case always
+        take it. A profile that cannot be read falls back to the Code's rule, with a warning."""
+        if case.case_type != "complaint":
+            return True
+        from bot.policy import PolicyError
+
+        try:
+            return bool(self.profile(case.policy_profile).stage1.merge_additional_complaints)
+        except PolicyError:
+            log.warning("case store: profile %r of %s could not be read; more information joins "
+                        "it as the Code says", case.policy_profile, case.reference)
+            return True
 
     def record_lessons(self, reference: str, actor: str, what_went_wrong: str, action: str, *,
                        target_date: date | None = None, done_date: date | None = None,

@@ -116,12 +116,13 @@ def after_advice(in_form: bool) -> str:
 
 
 def what_counts(profile: Profile) -> list[Message]:
-    return [{"text": (
-        "A complaint is when you tell us you're unhappy with our service, with something we did, "
-        "or with something we didn't do, whoever did it for us. You don't have to use the word "
-        "\"complaint\". Asking us to do something for the first time, like a repair, is a service "
-        "request. If you're unhappy with how a request or a report about a neighbour was handled, "
-        "that is a complaint, and you can make one at any time.")}]
+    text = ("A complaint is when you tell us you're unhappy with our service, with something we "
+            "did, or with something we didn't do, whoever did it for us. You don't have to use "
+            "the word \"complaint\". Asking us to do something for the first time, like a "
+            "repair, is a service request. If you're unhappy with how a request or a report about "
+            "a neighbour was handled, that is a complaint, and you can make one at any time.")
+    who = wording.who_can_complain_text(profile)
+    return [{"text": f"{text} {who}" if who else text}]
 
 
 def ombudsman(profile: Profile, service: str = "housing") -> list[Message]:

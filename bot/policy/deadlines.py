@@ -71,7 +71,8 @@ def complaint_deadlines(profile: Profile, received: date, acknowledged: date | N
     if that is earlier or no acknowledgement is given: see `response_base`; from receipt if the
     profile's stage 1 counts from receipt),
     stage1_extended_response_by (stage1_response_by plus the longest extension) and, only when
-    `stage1_response` is given, stage2_request_by (the end of the window to ask for stage 2).
+    `stage1_response` is given, stage2_request_by (the end of the window to ask for stage 2);
+    stage1_contact_by when the profile sets when the handler gets in touch (from receipt).
 
     For a consumer-code service: acknowledge_by, stage1_response_by (the code's response) and
     stage1_extended_response_by (the code's final point, e.g. the eight-week letter); there is no
@@ -104,6 +105,8 @@ def complaint_deadlines(profile: Profile, received: date, acknowledged: date | N
         "stage1_response_by": response_by,
         "stage1_extended_response_by": _wd(profile, response_by, stage1.extension_working_days),
     }
+    if stage1.contact_working_days is not None:  # the handler gets in touch (if the policy says)
+        result["stage1_contact_by"] = _wd(profile, received, stage1.contact_working_days)
     if stage1_response is not None:
         result["stage2_request_by"] = stage2_request_by(profile, stage1_response)
     return result

@@ -91,8 +91,15 @@ def complaint_next_steps(profile: Profile, filed_at: datetime, service: str = "h
         return (f"We will {join_words(parts)}. If your complaint is not resolved by "
                 f"{format_date(steps['final_by'])}, you can take it to {_the(svc.ombudsman.name)}.")
     steps = dl.complaint_deadlines(profile, filed_at, service=service)
-    text = (f"We will acknowledge your complaint by {format_date(steps['acknowledge_by'])} and "
-            f"send you our response by {format_date(steps['stage1_response_by'])}.")
+    text = f"We will acknowledge your complaint by {format_date(steps['acknowledge_by'])}"
+    if "stage1_contact_by" in steps:
+        text += (f", the person handling it will contact you by "
+                 f"{format_date(steps['stage1_contact_by'])} to understand it,")
+    text += f" and send you our response by {format_date(steps['stage1_response_by'])}."
+    if profile.stage1.there_and_then_resolution:
+        # Still stage 1 (the Code has no informal stage): a quick answer is confirmed in writing.
+        text += (" If we can put things right there and then, we will, and we will still confirm "
+                 "it in writing, with how to take it further if you are not happy.")
     if profile.stage1.extension_working_days:
         text += (f" If we need more time, we will tell you why and give you a new date, no later "
                  f"than {format_date(steps['stage1_extended_response_by'])}.")
@@ -150,6 +157,16 @@ def timescales_text(profile: Profile, service: str = "housing") -> str:
     if s2.extension_working_days:
         text += f" (or up to {days_text(s2.extension_working_days)} more, with reasons)"
     return text + "."
+
+
+def who_can_complain_text(profile: Profile) -> str | None:
+    """Who may complain under the profile's policy (None if the profile does not say)."""
+    if not profile.who_can_complain:
+        return None
+    people = list(profile.who_can_complain)
+    # The entries have commas of their own: semicolons keep them apart.
+    listed = people[0] if len(people) == 1 else f"{'; '.join(people[:-1])}; and {people[-1]}"
+    return f"Under our policy, complaints can come from {listed}."
 
 
 def stage2_window_text(profile: Profile, stage1_response: date | None = None,

@@ -29,12 +29,15 @@ EVENT_LABELS = {
     "lessons_learned": "Lessons learned", "reassigned": "Reassigned",
     "subject_access_export": "Subject access export", "erased": "Personal data erased",
     "anonymised": "Anonymised", "letter_sent": "Letter sent",
+    "follow_up_added": "Follow-up action added", "follow_up_done": "Follow-up action done",
+    "hazard_work_done": "Hazard work done",
 }
 DEADLINE_LABELS = {
     "acknowledge_by": "Acknowledge by", "stage1_response_by": "Stage 1 response by",
     "stage1_extended_response_by": "Stage 1 response at the latest (with an extension)",
     "stage2_request_by": "Resident may ask for stage 2 until",
-    "stage2_contact_by": "Stage 2 contact by", "stage2_acknowledge_by": "Stage 2 acknowledge by",
+    "stage1_contact_by": "Contact the resident by", "stage2_contact_by": "Stage 2 contact by",
+    "stage2_acknowledge_by": "Stage 2 acknowledge by",
     "stage2_response_by": "Stage 2 response by",
     "stage2_extended_response_by": "Stage 2 response at the latest (with an extension)",
     "respond_by": "Respond by", "not_accepted_reply_by": "Decide on acceptance by",
