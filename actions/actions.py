@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot import conversation
 from bot.intake import enquiries
+from actions.context import channel_of
 from bot.policy import active_profile
 
 
@@ -22,7 +23,7 @@ class ActionGreetResident(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=conversation.greeting(active_profile()))
+        dispatcher.utter_message(text=conversation.greeting(active_profile(), channel_of(tracker)))
         return []
 
 

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outbox": ("bot.cases.outbox_cli", "show and deliver what waits to be forwarded"),
     "db": ("bot.cases.db_cli", "create or upgrade the case store's schema"),
     "nginx-config": ("bot.loadbalancer", "print the nginx load balancer config of the scaled-out layout"),
+    "messenger-profile": ("bot.channels.messenger_profile",
+                          "set the Messenger welcome screen (greeting and Get Started)"),
     "staff": ("bot.staff.cli", "the staff workspace: serve it, create accounts, export corrections"),
 }
 

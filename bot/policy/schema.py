@@ -322,6 +322,8 @@ class Organisation(_Model):
     name: Text
     website: Optional[Text] = None
     postal_address: Optional[List[Text]] = None
+    privacy_notice_url: Optional[Text] = Field(
+        None, description="the landlord's privacy notice, linked when a chat starts")
 
 
 # --- the profile ----------------------------------------------------------------------------------
