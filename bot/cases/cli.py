@@ -280,6 +280,7 @@ def _personal_data(args, store, tracker) -> int:
         if args.json:
             _write(json.dumps({
                 "dry_run": result.dry_run, "retention_years": result.years,
+                "service_retention_years": result.service_years,
                 "closed_before": result.closed_before.isoformat(), "cases": result.references,
                 "case_conversations": result.case_conversations,
                 "case_transcript_events": result.case_transcript_events,
@@ -299,6 +300,10 @@ def _personal_data(args, store, tracker) -> int:
               f"{result.closed_before.isoformat()} (retention {result.years} years); "
               f"{deleted} {result.case_conversations} of their conversation(s) "
               f"({result.case_transcript_events} event(s)) from the tracker store", file=sys.stderr)
+        for service, years in sorted(result.service_years.items()):
+            print(f"  {service} cases: closed before "
+                  f"{privacy.years_before(result.closed_before, years - result.years).isoformat()} "
+                  f"(retention {years} years)", file=sys.stderr)
         print(f"{deleted} {len(result.conversations)} conversation(s) that filed no case "
               f"({result.conversation_events} event(s)), idle since before "
               f"{result.idle_before.isoformat()} (retention {result.conversation_days} days)",

@@ -63,6 +63,14 @@ def retention_years(profile) -> int:
     return int(years) if years else DEFAULT_RETENTION_YEARS
 
 
+def service_retention_years(profile) -> dict[str, int]:
+    """The services whose retention differs from the profile's (e.g. care records kept longer)."""
+    default = retention_years(profile)
+    per_service = getattr(profile, "service_retention_years", None)
+    found = per_service() if callable(per_service) else {}
+    return {key: int(years) for key, years in found.items() if int(years) != default}
+
+
 def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -185,6 +193,8 @@ class RetentionResult:
     # Conversations that filed no case, idle since before `idle_before`: deleted.
     conversations: list[str] = field(default_factory=list)
     conversation_events: int = 0
+    # Services kept for a different number of years than `years` (service -> years).
+    service_years: dict[str, int] = field(default_factory=dict)
 
 
 def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | None = None,
@@ -195,8 +205,12 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
     the active policy profile's) and delete their conversations from the tracker store; delete the
     conversations that filed no case once idle for `conversation_days` (default the setting
     INTAKE_CONVERSATION_RETENTION_DAYS). With `dry_run`, only say what would go."""
+    # A given number of years applies to every service; otherwise each service has the
+    # profile's retention or its own.
+    by_service: dict[str, int] = {}
     if years is None:
-        years = retention_years(store.profile(None))
+        profile = store.profile(None)
+        years, by_service = retention_years(profile), service_retention_years(profile)
     if years < 0:
         raise ValueError("the retention period cannot be negative")
     if conversation_days is None:
@@ -209,9 +223,15 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
     idle_day = today - timedelta(days=conversation_days)
     idle_before = _uk_midnight(idle_day)
     result = RetentionResult(years=years, closed_before=cutoff_day, dry_run=dry_run,
-                             conversation_days=conversation_days, idle_before=idle_day)
+                             conversation_days=conversation_days, idle_before=idle_day,
+                             service_years=dict(by_service))
+    old_enough = [sa.and_(Case.service.not_in(list(by_service)) if by_service else sa.true(),
+                          Case.closed_at < cutoff)]
+    old_enough += [sa.and_(Case.service == key,
+                           Case.closed_at < _uk_midnight(years_before(today, service_years)))
+                   for key, service_years in by_service.items()]
     condition = sa.and_(Case.status.in_(FINAL_STATUSES), Case.closed_at.is_not(None),
-                        Case.closed_at < cutoff, Case.anonymised_at.is_(None))
+                        sa.or_(*old_enough), Case.anonymised_at.is_(None))
     tracker.check()  # before anything changes
     if dry_run:
         with store.read() as session:
@@ -241,9 +261,10 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
                 with tracker.deleting() as deleter:
                     removed = deleter.delete(conversations)
                     for case in cases:
+                        kept = by_service.get(case.service, years)
                         _anonymise(store, session, case, "anonymised", actor,
-                                   {"retention_years": years,
-                                    "closed_before": cutoff_day.isoformat(),
+                                   {"retention_years": kept,
+                                    "closed_before": years_before(today, kept).isoformat(),
                                     "transcript_events": removed.get(case.conversation_id, 0)})
                     session.flush()
                 unsaved = deleter.done.total

@@ -118,6 +118,9 @@ class Service(_Model):
     regulator: Optional[Body] = None
     regulator_matters: Optional[Text] = Field(
         None, description="resident-facing: which matters go to the regulator")
+    retention_years: Optional[Years] = Field(
+        None, description="years its case records are kept after closure, if not the profile's "
+                          "(care records are commonly kept longer)")
     consumer_code: Optional[ConsumerCode] = Field(
         None, description="if set, complaints follow this code's process instead of stage 1/2")
 
@@ -396,6 +399,11 @@ class Profile(_Model):
     @property
     def retention_years(self) -> int:
         return self.retention.case_records_years_after_closure
+
+    def service_retention_years(self) -> dict[str, int]:
+        """Each service's retention in years (its own, or the profile's)."""
+        return {key: service.retention_years or self.retention_years
+                for key, service in self.services.items()}
 
     def service(self, key: str = "housing") -> Service:
         """The service `key`, or a PolicyError naming the services the profile has."""

@@ -136,3 +136,31 @@ def _unknown():
     from bot.cases.references import new_reference
 
     return new_reference("complaint")
+
+
+def test_a_service_with_a_longer_retention_keeps_its_cases_longer(make_store, clock, tracker,
+                                                                   monkeypatch):
+    """Housing Plus Group keeps Care Plus records 7 years, housing ones the profile's 6."""
+    from bot.policy import active_profile, load_profile
+
+    monkeypatch.setenv("INTAKE_POLICY", "housing-plus-group")
+    active_profile.cache_clear()
+    try:
+        group = load_profile("housing-plus-group")
+        assert group.service_retention_years() == {"housing": 6, "care": 7, "new-build": 6}
+        store = make_store()
+        housing = _closed_case(store, group, "h")
+        care = _closed_case(store, group, "c", service="care")
+        clock.set(datetime(2032, 3, 10, 9, 0, tzinfo=timezone.utc))   # six years and a week
+        result = apply_retention(store, tracker=tracker)
+        assert result.references == [housing.reference] and result.service_years == {"care": 7}
+        assert store.find_by_reference(care.reference).description == SECRET_TEXT
+        clock.set(datetime(2033, 3, 10, 9, 0, tzinfo=timezone.utc))   # seven years and a week
+        assert apply_retention(store, tracker=tracker).references == [care.reference]
+        case = _no_personal_text(store, care.reference)
+        assert case.events[-1].details["retention_years"] == 7
+        assert case.events[-1].details["closed_before"] == "2026-03-10"
+        # Years given by hand apply to every service.
+        assert apply_retention(store, tracker=tracker, years=1).service_years == {}
+    finally:
+        active_profile.cache_clear()
