@@ -643,9 +643,10 @@ class CaseStore:
             else:
                 case.responded_at = at
             self._update_deadlines(case, "responded", at)
-            self._record(session, case, "responded", actor,
-                         {"summary": clean_text(summary or ""), **outcome},
-                         status_before=before)
+            details = {"summary": clean_text(summary or ""), **outcome}
+            if at != self.now():  # recorded after the day it went out: the history says both
+                details["issued_at"] = _utc_iso(at)
+            self._record(session, case, "responded", actor, details, status_before=before)
         return case
 
     # -- after the response: follow-up actions and the hazard work --

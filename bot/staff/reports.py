@@ -116,8 +116,10 @@ class CaseFacts:
         for event in events:
             kind = getattr(event, "kind", None)
             if kind in HISTORY_KINDS:
+                issued = (event.details or {}).get("issued_at")  # a response recorded later
                 history.append(HistoryFact(
-                    kind=kind, at=event.at, stage=event.stage, actor=event.actor or "",
+                    kind=kind, at=datetime.fromisoformat(issued) if issued else event.at,
+                    stage=event.stage, actor=event.actor or "",
                     status_before=event.status_before, details=dict(event.details or {})))
             if kind != "extended":
                 continue

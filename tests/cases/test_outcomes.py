@@ -95,3 +95,27 @@ def test_erasure_empties_follow_up_text(store, profile, tracker):
                           tracker=tracker)
     [item] = store.follow_ups(case.reference)
     assert "Ada" not in item.description and "Mill Lane" not in item.description
+
+
+def test_a_response_recorded_after_the_day_it_went_out_keeps_both_days(store, profile, clock):
+    """The history entry is stamped when it was recorded (an audit trail never back-dates); the
+    day the response went out is kept with it and is the day the reports count."""
+    from datetime import datetime, timezone
+
+    from bot.staff.reports import CaseFacts
+
+    case, _ = store.file_case(submission(), profile, "o-late")
+    clock.advance(days=7)
+    sent = datetime(2026, 3, 4, 15, 0, tzinfo=timezone.utc)
+    store.record_response(case.reference, "staff:amy", "Sent by post on Wednesday.",
+                          decision="upheld", at=sent)
+    entry = store.history(case.reference)[-1]
+    assert entry.at.date() == date(2026, 3, 9)
+    assert entry.details["issued_at"] == "2026-03-04T15:00:00+00:00"
+    updated = store.find_by_reference(case.reference)
+    facts = CaseFacts.from_case(updated, store.history(case.reference))
+    assert [h.day for h in facts.history if h.kind == "responded"] == [date(2026, 3, 4)]
+    # Recorded the same moment it went out: nothing extra.
+    other, _ = store.file_case(submission(conversation_id="conv-2"), profile, "o-now")
+    store.record_response(other.reference, "staff:amy", "Done.", decision="upheld")
+    assert "issued_at" not in store.history(other.reference)[-1].details
