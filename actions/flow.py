@@ -29,6 +29,7 @@ INTAKE_SLOTS = (
     "on_behalf", "representative_consent", "share_details", "in_danger", "complaint_choice",
     "complaint_offered", "awaab_category", "exclusion", "submission_id", "awaiting_confirmation",
     "choosing_correction", "field_to_change", "still_happening", "aware_date_text", "aware_date",
+    "home_date_text", "home_date", "home_date_needed",
     "reuse_details", "unsure_answers", "asking_again", "date_needs_check", "opening_description",
 )
 # What is remembered of the resident after a form, to offer back for the next one.

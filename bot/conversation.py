@@ -13,7 +13,8 @@ def greeting(profile: Profile, channel: str | None = None) -> str:
     return (
         f"Hello, I'm the online assistant for {profile.display_name}. I can help you make a "
         "complaint, ask for a repair or other service, report a problem with a neighbour, "
-        "or leave a comment or a compliment. What would you like to tell us?\n\n"
+        "or leave a comment or a compliment. What would you like to tell us? "
+        # One paragraph: channels split a message at blank lines, and the greeting is one answer.
         + privacy_notice(profile, channel)
     )
 

@@ -1115,6 +1115,13 @@ def exclusion_explanation(profile, key: str, service: str = "housing") -> str | 
     exclusions = getattr(profile, "exclusions", None) or {}
     entry = exclusions.get(key) if isinstance(exclusions, Mapping) else None
     text = getattr(entry, "explanation", None) or (entry if isinstance(entry, str) else None)
+    if text and hasattr(profile, "limit_from_sale"):  # a policy profile: its own wording rules
+        from bot.policy import PolicyError, wording
+
+        try:
+            return wording.exclusion_explanation(profile, key, service)
+        except PolicyError:
+            return text
     if text and hasattr(profile, "fill"):
         try:
             return profile.fill(text, service)

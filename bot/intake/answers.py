@@ -44,6 +44,9 @@ class Context:
     services: tuple[str, ...] = ("housing",)
     # The profile's time limit for raising a complaint about a service, in months.
     time_limit_months: Callable[[str], int] = lambda service: 12
+    # Whether a service's time limit counts from the home's reservation or completion (a
+    # consumer code for new homes) rather than from the problem.
+    limit_from_sale: Callable[[str], bool] = lambda service: False
     # What the policy says about an exclusion (key), for a service (the time limits differ).
     exclusion_message: Callable[[str, str], str] = lambda key, service: ""
     emergency_advice: Callable[[], str] = lambda: ""
@@ -249,6 +252,7 @@ def check_event_date_text(value: Any, ctx: Context) -> Outcome:
     limit = ctx.time_limit_months(ctx.known_service(ctx.slots) or "housing")
     old = found.date is not None and exclusions.too_old(date.fromisoformat(found.date), ctx.today, limit)
     outcome.slots["date_needs_check"] = bool(old and not found.ongoing
+                                             and not ctx.slots.get("home_date_needed")
                                              and ctx.slots.get("still_happening") is not True)
     if found.kind == reading.UNSURE:
         outcome.slots["unsure_answers"] = sorted({*_unsure(ctx), "event_date_text"})
@@ -265,6 +269,18 @@ def check_aware_date_text(value: Any, ctx: Context) -> Outcome:
         outcome.slots["aware_date"] = found.date
     if found.kind == reading.UNSURE:
         outcome.slots["unsure_answers"] = sorted({*_unsure(ctx), "aware_date_text"})
+    return outcome
+
+
+def check_home_date_text(value: Any, ctx: Context) -> Outcome:
+    """When the resident completed on (or reserved) a new home: a consumer code's time limit
+    counts from it, not from the problem."""
+    found, outcome = _date_answer("home_date_text", value, ctx)
+    if found is None:
+        return outcome
+    outcome.slots["home_date"] = found.date
+    if found.kind == reading.UNSURE:
+        outcome.slots["unsure_answers"] = sorted({*_unsure(ctx), "home_date_text"})
     return outcome
 
 
@@ -511,6 +527,7 @@ CHECKS: dict[str, Callable[[Any, Context], Outcome]] = {
     "legal_proceedings": check_yes_no("legal_proceedings"),
     "still_happening": check_still_happening,
     "aware_date_text": check_aware_date_text,
+    "home_date_text": check_home_date_text,
     "reuse_details": check_reuse_details,
     "represented_name": check_represented_name,
     "name": check_name,
@@ -575,8 +592,22 @@ def check(slot: str, value: Any, ctx: Context) -> Outcome:
             and ctx.reading is not None and ctx.reading.safety:
         outcome.safety = ctx.reading.safety
     _offer_complaint(slot, value, outcome, ctx)
+    _note_sale_limit(outcome, ctx)
     _review_exclusions(outcome, ctx)
     return outcome
+
+
+def _note_sale_limit(outcome: Outcome, ctx: Context) -> None:
+    """A complaint about a service whose time limit counts from the home's reservation or
+    completion asks for that date (`home_date_needed`), once the service is known."""
+    slots = {**ctx.slots, **outcome.slots}
+    service = ctx.known_service(slots)
+    needed = bool(slots.get("feedback_kind") == "complaint" and service
+                  and ctx.limit_from_sale(service))
+    if needed != bool(slots.get("home_date_needed")):
+        outcome.slots["home_date_needed"] = needed
+        if needed:
+            outcome.slots["date_needs_check"] = False  # the problem's date does not decide it
 
 
 # An answer this long to the first question after an opening is the resident still telling

@@ -29,6 +29,7 @@ FIELD_WORDS: dict[str, str] = {
                        rf"\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?|\d{{4}}|happened on|started on",
     "still_happening": r"still happening|still going on|ongoing|still there|not still|no longer happening",
     "aware_date_text": r"(became|become|first) aware|when i (noticed|found out|first knew)|noticed|found out",
+    "home_date_text": r"complet(ed|ion)|moved in|reserv(ed|ation)|got the keys",
     "affected": r"affected|who was (affected|involved)|household|who it affects",
     "desired_outcome": r"outcome|put (it|things) right|apology|apologise|compensation|refund|"
                        r"what i want(ed)?|what i'?d like|i'?d like you to|i want you to|resolution|"

@@ -47,7 +47,13 @@ def applying(slots: Mapping[str, Any], today: date, time_limit_months: Callable[
 
 def clearly_too_old(slots: Mapping[str, Any], today: date, months: int, unsure: set) -> bool:
     """Too old on clear answers: the problem has stopped (a clear no to "still happening"), it
-    happened longer ago than the limit, and the resident became aware of it longer ago too."""
+    happened longer ago than the limit, and the resident became aware of it longer ago too.
+    Where the limit counts from the home's reservation or completion (`home_date_needed`), only
+    that date, given clearly, decides."""
+    if slots.get("home_date_needed"):
+        home = slots.get("home_date")
+        return bool(home) and "home_date_text" not in unsure \
+            and too_old(date.fromisoformat(home), today, months)
     if not too_old(event_date(slots), today, months):
         return False
     if slots.get("still_happening") is not False or "still_happening" in unsure:

@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "event_date_text": "When",
     "still_happening": "Still happening",
     "aware_date_text": "When you became aware of it",
+    "home_date_text": "When you completed on (or reserved) the home",
     "affected": "Who was affected",
     "service": "Service",
     "desired_outcome": "What you would like us to do",
@@ -79,7 +80,7 @@ def _when(slots: Mapping[str, Any]) -> list[str]:
     """When it happened; and, for a date older than the time limit, whether it is still going
     on and (if not) when the resident became aware of it: only clear answers exclude it."""
     asked = ["event_date_text"]
-    if slots.get("date_needs_check"):
+    if slots.get("date_needs_check") and not slots.get("home_date_needed"):
         asked.append("still_happening")
         if slots.get("still_happening") is False:
             asked.append("aware_date_text")
@@ -100,6 +101,8 @@ def required_slots(slots: Mapping[str, Any], services: Sequence[str] = ("housing
         questions = ["description", *_when(slots), "affected"]
         if len(services) > 1:
             questions.append("service")  # filled without asking when the description makes it obvious
+        if slots.get("home_date_needed"):
+            questions.append("home_date_text")  # a new home's time limit counts from it
         questions += ["desired_outcome", "already_investigated", "legal_proceedings", "on_behalf"]
         if slots.get("on_behalf"):
             questions += ["represented_name", "representative_relationship", "representative_consent"]

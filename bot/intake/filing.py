@@ -20,6 +20,9 @@ def filed_exclusions(slots: Mapping[str, Any], profile: Any, today: date) -> lis
     or add one): too old for the service's own time limit, legal proceedings, already
     investigated."""
     service = slots.get("service") or "housing"
+    # Whether the limit counts from the home's sale is the profile's rule, not an answer.
+    slots = {**slots, "home_date_needed": slots.get("feedback_kind") == "complaint"
+             and profile.limit_from_sale(service)}
     return exclusions.applying(slots, today, profile.raise_within_months, service)
 
 
@@ -44,6 +47,7 @@ def submission_fields(slots: Mapping[str, Any], channel: str, conversation_id: s
     name = None if anonymous else slots.get("name")
     extra = {key: slots.get(key) for key in ("subject", "person_praised", "in_danger", "urgency",
                                              "still_happening", "aware_date_text", "aware_date",
+                                             "home_date_text", "home_date",
                                              "already_investigated", "legal_proceedings")
              if slots.get(key) is not None}
     if slots.get("unsure_answers"):

@@ -43,7 +43,7 @@ PAYLOAD = "payload"        # a button press ("/affirm"): read by Rasa, not here
 # The questions, by the reader that reads them.
 YES_NO = ("already_investigated", "legal_proceedings", "on_behalf", "representative_consent",
           "share_details", "in_danger", "complaint_choice", "still_happening", "reuse_details")
-DATES = ("event_date_text", "aware_date_text")
+DATES = ("event_date_text", "aware_date_text", "home_date_text")
 NAMES = ("name", "represented_name")
 PERSONAL = ("name", "address", "contact_details", "preferred_contact", "preferred_format")
 OPTIONAL = ("evidence", "reasonable_adjustments", "review_reasons", "affected",

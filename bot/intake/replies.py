@@ -54,7 +54,7 @@ def which_service_question(profile: Profile) -> Message:
 
 def exclusion_message(profile: Profile, key: str, service: str = "housing") -> str:
     """What the policy says about an exclusion, with the time limit of `service`."""
-    explanation = profile.fill(profile.exclusion(key).explanation, service)
+    explanation = wording.exclusion_explanation(profile, key, service)
     return (f"I need to let you know what our policy says: {explanation} I'll still record "
             "everything you tell me, and a member of staff will decide whether we can take it as "
             "a complaint. They will tell you what they decide, and why.")

@@ -7,21 +7,23 @@ from typing import Any, Mapping, Sequence
 from bot.intake.fields import FIELD_LABELS, KIND_LABELS, NOT_GIVEN, answered_fields
 from bot.policy import wording
 
+# Date answers in the resident's words, and the slot holding the date each points to.
+DATE_ANSWERS = {"event_date_text": "event_date", "aware_date_text": "aware_date",
+                "home_date_text": "home_date"}
 _SHOWN_LIMIT = 300  # long answers are shortened in the summary only; the whole text is filed
 
 
 def _shown(name: str, value: Any, slots: Mapping[str, Any]) -> str:
-    if name in (slots.get("unsure_answers") or []) and name not in ("event_date_text", "aware_date_text"):
+    if name in (slots.get("unsure_answers") or []) and name not in DATE_ANSWERS:
         return "not sure" + (" (recorded as yes, to be safe)" if value is True else "")
     if value == NOT_GIVEN:
         return "not given"
     if isinstance(value, bool):
         return "yes" if value else "no"
     text = str(value)
-    if name == "event_date_text" and slots.get("event_date"):
-        text = f"{text} ({wording.format_date(date.fromisoformat(slots['event_date']))})"
-    if name == "aware_date_text" and slots.get("aware_date"):
-        text = f"{text} ({wording.format_date(date.fromisoformat(slots['aware_date']))})"
+    day = slots.get(DATE_ANSWERS.get(name) or "")
+    if day:
+        text = f"{text} ({wording.format_date(date.fromisoformat(day))})"
     if len(text) > _SHOWN_LIMIT:
         text = text[:_SHOWN_LIMIT].rstrip() + "..."
     return text
@@ -54,6 +56,8 @@ def fields_to_clear(field: str) -> list[str]:
                             "date_needs_check"],
         "still_happening": ["aware_date_text", "aware_date"],
         "aware_date_text": ["aware_date"],
+        "home_date_text": ["home_date"],
+        "service": ["home_date_text", "home_date", "home_date_needed"],
         "address": ["postcode"],
         "contact_details": ["email", "phone"],
         "on_behalf": ["represented_name", "representative_relationship", "representative_consent"],

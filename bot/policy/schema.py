@@ -89,7 +89,9 @@ class Body(_Model):
 class ConsumerCode(_Model):
     """A consumer code with its own complaint process (e.g. the New Homes Quality Code).
 
-    Counted in calendar days from the first working day after the complaint is received.
+    Counted in calendar days from the first working day after the complaint is received; its
+    `raise_within_months` counts from the home's reservation or completion, which the assistant
+    asks for.
     """
 
     name: Text
@@ -399,6 +401,12 @@ class Profile(_Model):
     @property
     def retention_years(self) -> int:
         return self.retention.case_records_years_after_closure
+
+    def limit_from_sale(self, key: str) -> bool:
+        """Whether the time limit of service `key` counts from the home's reservation or
+        completion (a consumer code for new homes) rather than from the problem."""
+        service = self.services.get(key)
+        return bool(service and service.consumer_code)
 
     def service_retention_years(self) -> dict[str, int]:
         """Each service's retention in years (its own, or the profile's)."""

@@ -300,12 +300,23 @@ def contact_channels_text(profile: Profile) -> str:
 
 # --- exclusions and repairs ---------------------------------------------------------------------
 
+def exclusion_explanation(profile: Profile, exclusion_key: str, service: str = "housing") -> str:
+    """The profile's explanation of an exclusion for `service`. A new home's time limit counts
+    from its reservation or completion, whatever the profile's general wording says."""
+    if exclusion_key == "too_old" and profile.limit_from_sale(service):
+        svc = profile.service(service)
+        return (f"For {svc.name}, the {svc.consumer_code.name} expects a complaint within "
+                f"{profile.raise_within_months(service)} months of reserving or completing on "
+                f"your home. That limit may not apply if you have a good reason for not "
+                f"complaining sooner.")
+    return profile.fill(profile.exclusion(exclusion_key).explanation, service)
+
+
 def exclusion_text(profile: Profile, exclusion_key: str, service: str = "housing",
                    with_ombudsman: bool = True) -> str:
     """The profile's explanation of an exclusion, with the right to take the decision to the
     ombudsman (the Code: a refusal is explained, with that right)."""
-    exclusion = profile.exclusion(exclusion_key)
-    text = _sentence(profile.fill(exclusion.explanation, service))
+    text = _sentence(exclusion_explanation(profile, exclusion_key, service))
     if with_ombudsman:
         text += (f" If you disagree with this decision, you can ask "
                  f"{_the(profile.service(service).ombudsman.name)} to look at it.")

@@ -20,6 +20,7 @@ def context(profile, **slots) -> answers.Context:
     return answers.Context(
         slots=slots, now=NOW, services=replies.service_keys(profile),
         time_limit_months=lambda service: replies.complaint_time_limit_months(profile, service),
+        limit_from_sale=profile.limit_from_sale,
         exclusion_message=lambda key, service: replies.exclusion_message(profile, key, service))
 
 
@@ -149,7 +150,9 @@ def test_an_event_too_old_for_new_build_is_told_24_months():
     talk.answer("description", "snagging on my new build home")
     assert talk.slots["service"] == "new-build"   # obvious from the description: not asked
     talk.answer("event_date_text", "in 2020")
-    talk.stopped_long_ago()
+    assert not talk.slots["date_needs_check"]  # the problem's date does not decide it here
+    assert talk.slots.get("exclusion") is None
+    talk.answer("home_date_text", "we completed in 2019")
     assert talk.slots["exclusion"] == "too_old"
     assert "24 months" in talk.said[-1] and "12 months" not in talk.said[-1]
 
@@ -167,3 +170,47 @@ def test_the_filing_uses_the_service_limit_too():
 @pytest.mark.parametrize("service, months", [("housing", 12), ("care", 12), ("new-build", 24)])
 def test_the_exclusion_message_has_the_services_months(service, months):
     assert f"{months} months" in replies.exclusion_message(HPG, "too_old", service)
+
+
+def test_a_new_home_is_too_old_from_its_completion_not_from_the_problem():
+    """The New Homes Quality Code's two years count from reservation or completion: a defect
+    found last month in a home completed three years ago is outside it; an old problem in a home
+    completed last year is not."""
+    from bot.intake import fields
+
+    talk = Conversation(HPG, feedback_kind="complaint", description="cracks in the new walls")
+    talk.answer("event_date_text", "last month")
+    talk.answer("service", "new-build")
+    assert talk.slots["home_date_needed"] is True
+    asked = fields.required_slots(talk.slots, replies.service_keys(HPG))
+    assert "home_date_text" in asked and "still_happening" not in asked
+    talk.answer("home_date_text", "I got the keys in March 2023")
+    assert talk.slots["home_date"] == "2023-03-01"
+    assert talk.slots["exclusion"] == "too_old"
+    assert explanations(talk.said, "too_old", HPG, "new-build") == 1
+    assert talk.filed()["exclusion"] == "too_old"
+    assert "When you completed on (or reserved) the home: I got the keys in March 2023 (" in \
+        summary.summary_text(talk.slots, replies.service_keys(HPG))
+
+    recent = Conversation(HPG, feedback_kind="complaint", description="the sale was mis-sold")
+    recent.answer("event_date_text", "January 2024")   # more than 24 months ago
+    recent.answer("service", "new-build")
+    recent.answer("home_date_text", "we completed in august 2025")
+    assert recent.slots.get("exclusion") is None and recent.filed()["exclusion"] is None
+
+
+def test_not_sure_of_the_completion_date_brings_no_exclusion_and_housing_never_asks_it():
+    from bot.intake import fields
+
+    talk = Conversation(HPG, feedback_kind="complaint", description="snagging never done")
+    talk.answer("service", "new-build")
+    talk.answer("home_date_text", "not sure, a while ago")
+    assert talk.slots["home_date"] is None and "home_date_text" in talk.slots["unsure_answers"]
+    assert talk.slots.get("exclusion") is None and talk.filed()["exclusion"] is None
+    # Changing the service to housing drops the question and its answer.
+    talk.change("service")
+    talk.answer("service", "housing")
+    assert not talk.slots.get("home_date_needed")
+    assert "home_date_text" not in fields.required_slots(talk.slots, replies.service_keys(HPG))
+    assert "home_date_text" not in fields.required_slots(
+        {"feedback_kind": "complaint", "service": "housing"}, replies.service_keys(HPG))
