@@ -113,6 +113,8 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(i|you|he|she|it|we|they|that|this|there|which|who)\s+may\b", r"\1 might", text)
     text = re.sub(r"\bmay\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    # "the other day": a few days ago, as people mean it.
+    text = re.sub(r"\b(the\s+)?other\s+day\b", "a few days ago", text)
     for words, number in _WORD_NUMBERS.items():
         text = re.sub(rf"\b{words}\b", number, text)
     text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+(more\s+)?(day|week|month|year)s?\b)",

@@ -22,6 +22,8 @@ NOW = datetime(2026, 11, 23, 10, 30)  # a Monday
     ("it started about 2 months ago", date(2026, 9, 23)),
     ("back in september", date(2026, 9, 1)),
     ("around the 5th of october", date(2026, 10, 5)),
+    ("the other day", date(2026, 11, 20)),       # "a few days ago", as people mean it
+    ("it was only the other day", date(2026, 11, 20)),
 ])
 def test_residents_phrasings_are_parsed_to_a_past_date(words, expected):
     assert parse_event_date(words, NOW) == expected
