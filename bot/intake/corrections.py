@@ -30,7 +30,8 @@ FIELD_WORDS: dict[str, str] = {
     "still_happening": r"still happening|still going on|ongoing|still there|not still|no longer happening",
     "aware_date_text": r"(became|become|first) aware|when i (noticed|found out|first knew)|noticed|found out",
     "home_date_text": r"complet(ed|ion)|moved in|reserv(ed|ation)|got the keys",
-    "affected": r"affected|who was (affected|involved)|household|who it affects",
+    "affected": r"affected|who was (affected|involved)|household|who it affects|not just me|only me|just me|"
+                r"(my|the) (kids|children|family)",
     "desired_outcome": r"outcome|put (it|things) right|apology|apologise|compensation|refund|"
                        r"what i want(ed)?|what i'?d like|i'?d like you to|i want you to|resolution|"
                        r"what (you|u) (should|could) do",
@@ -65,7 +66,8 @@ FIELD_WORDS: dict[str, str] = {
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
-                         r"contact by|how (you|u) contact|how to contact|how (you|u|to) (get hold of|reach) me",
+                         r"contact by|how (you|u) contact|how to contact|how (you|u|to) (get hold of|reach) me|"
+                         r"(rang|ring|call|phoned?|texted) me",
     "preferred_format": r"format|large print|braille|easy read|audio|bigger print",
     "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|"
                               r"things that make it easier|(my )?(hearing|eyesight|sight|deaf(ness)?|"
@@ -97,6 +99,18 @@ _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         re.I)
 _MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|didn'?t (mention|say|put)|add (that|this)|"
                      r"also (add|put|mention)|you'?ve missed)\b", re.I)
+# Answers short enough that "X not Y" means X.
+_SHORT_ANSWERS = frozenset({"name", "represented_name", "event_date_text", "aware_date_text",
+                            "home_date_text", "address", "contact_details", "preferred_contact",
+                            "preferred_format", "location", "service"})
+_NO_VALUE = re.compile(r"^(wrong|incorrect|not right|not correct|thing|bit|part|one|answer|question|too|"
+                       r"as well|also|than\b.*)?$", re.I)
+# "the already investigated bit is wrong, nobody has investigated anything": the new answer is
+# what follows the word that says the old one is wrong.
+_AFTER_WRONG = re.compile(r"\b(?:wrong|incorrect|not right|not correct|a mistake)\b[\s,.;:!-]+(\w.*)$", re.I)
+_YES_NO_FIELDS = frozenset({"already_investigated", "legal_proceedings", "on_behalf",
+                            "representative_consent", "share_details", "in_danger",
+                            "still_happening"})
 _NEW_VALUE = re.compile(
     r"\b(?:should (?:be|say|read|have said)|is actually|it'?s actually|was actually|is now|it'?s now|"
     r"change (?:it )?to|changed to|update (?:it )?to|to say|it was|it'?s|its|is|was|to|:|-|=)\s+(.+)$", re.I)
@@ -161,6 +175,10 @@ def new_value(text: str, field: str) -> str | None:
         found = contact.find_email(text) or contact.find_phone(text)
         if found:
             return found
+    if field in _YES_NO_FIELDS:
+        after = _AFTER_WRONG.search(text)
+        if after:
+            return after.group(1).strip(" ,.;:!-\"'") or None
     pattern = _PATTERNS.get(field)
     tail = text
     if pattern is not None:
@@ -171,6 +189,11 @@ def new_value(text: str, field: str) -> str | None:
     value = match.group(1) if match else re.sub(r"^[\s,.;:!-]*(bit|part|one|answer|bit is|is)?\s*"
                                                 r"(is |was )?(wrong|incorrect|not right)?[\s,.;:!-]*", "", tail)
     value = value.strip(" ,.;:!-\"'")
+    if field in _SHORT_ANSWERS:
+        # "its Sian not Sean", "august not september": the new value, without the old one.
+        value = re.sub(r"\s*,?\s*\b(not|instead of|rather than)\s+\S.*$", "", value, flags=re.I) or value
+    if _NO_VALUE.match(value):
+        return None  # "the date is wrong", "the legal thing": which answer, but no new value
     return value or None
 
 
