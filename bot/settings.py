@@ -6,6 +6,7 @@ is checked against SETTINGS by a test, so the two cannot drift apart.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,11 +120,55 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+# Per-team forwarding (see docs/settings.md): INTAKE_FORWARD_URL_<TEAM> and
+# INTAKE_FORWARD_SECRET_<TEAM>, <TEAM> a team key of the policy profile in capitals
+# (neighbourhood: INTAKE_FORWARD_URL_NEIGHBOURHOOD). A team without its own URL is forwarded to
+# INTAKE_FORWARD_URL; one without its own secret signs with INTAKE_FORWARD_SECRET.
+TEAM_SETTINGS = {
+    "INTAKE_FORWARD_URL_": "Where the changes of TEAM's cases are forwarded instead of INTAKE_FORWARD_URL",
+    "INTAKE_FORWARD_SECRET_": "Key signing what is forwarded to INTAKE_FORWARD_URL_TEAM "
+                              "(empty: INTAKE_FORWARD_SECRET)",
+}
+_TEAM_SUFFIX = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def team_setting(prefix: str, team: str) -> Setting:
+    """The per-team setting `prefix` + TEAM (TEAM_SETTINGS) of the team key `team`."""
+    if prefix not in TEAM_SETTINGS or not re.fullmatch(r"[a-z][a-z0-9_]*", team or ""):
+        raise KeyError(f"{prefix}{team}")
+    suffix = team.upper()
+    return Setting(prefix + suffix, "", TEAM_SETTINGS[prefix].replace("TEAM", suffix))
+
+
+def _setting(name: str) -> Setting:
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    for prefix in TEAM_SETTINGS:
+        if name.startswith(prefix) and _TEAM_SUFFIX.fullmatch(name[len(prefix):]):
+            return team_setting(prefix, name[len(prefix):].lower())
+    raise KeyError(name)
+
+
 def get(name: str) -> str:
     """The value of a setting: the environment's, else its default."""
-    setting = _BY_NAME[name]
+    setting = _setting(name)
     value = os.environ.get(name)
     return setting.default if value is None or value == "" else value
+
+
+def team_forwarding() -> dict[str, tuple[str, str]]:
+    """Team key -> (URL, secret) for each team given a forwarding address of its own
+    (INTAKE_FORWARD_URL_<TEAM>); its secret is INTAKE_FORWARD_SECRET_<TEAM>, else
+    INTAKE_FORWARD_SECRET (either may be empty: the forwarder refuses to start then)."""
+    prefix = "INTAKE_FORWARD_URL_"
+    found = {}
+    for name in sorted(os.environ):
+        if name.startswith(prefix) and _TEAM_SUFFIX.fullmatch(name[len(prefix):]) and get(name):
+            team = name[len(prefix):].lower()
+            secret = get(team_setting("INTAKE_FORWARD_SECRET_", team).name) \
+                or get("INTAKE_FORWARD_SECRET")
+            found[team] = (get(name), secret)
+    return found
 
 
 class SettingError(ValueError):

@@ -17,7 +17,7 @@ FIELDS = (
     "reasonable_adjustments", "representative", "anonymous", "urgent", "safeguarding",
     "awaab_category", "exclusion", "exclusion_explanation", "location", "access_availability",
     "evidence", "frequency", "complaint_offered", "complaint_choice", "extra", "policy_profile",
-    "deadlines", "next_deadline", "assigned_to", "related_reference", "created_at", "updated_at",
+    "deadlines", "next_deadline", "team", "assigned_to", "related_reference", "created_at", "updated_at",
     "acknowledged_at", "responded_at", "stage2_requested_at", "stage2_acknowledged_at",
     "stage2_responded_at", "closed_at", "anonymised_at", "version",
 )

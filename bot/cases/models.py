@@ -50,7 +50,7 @@ EVENT_KINDS = (
     FILED, "acknowledged", "extended", "responded", "stage2_requested", "escalated", "closed",
     "not_accepted", "note_added", "information_added", "lessons_learned", "reassigned",
     "subject_access_export", "erased", "anonymised", "letter_sent",
-    "follow_up_added", "follow_up_done", "hazard_work_done",
+    "follow_up_added", "follow_up_done", "hazard_work_done", "moved_to_team",
 )
 # A complaint's outcome, recorded with its response: a decision per point, and the remedies.
 DECISIONS = ("upheld", "partly_upheld", "not_upheld", "resolved")
@@ -131,6 +131,9 @@ class Case(Base):
     next_deadline = sa.Column(sa.Date, index=True)                  # the one that matters now
 
     # Handling
+    # The team that handles it (a team key of the policy profile), from the profile's routing
+    # rules at filing (bot.policy.teams.team_for), moved by staff; None: not routed.
+    team = sa.Column(sa.String(40), index=True)
     assigned_to = sa.Column(sa.String(200))
     related_case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"))
     version = sa.Column(sa.Integer, nullable=False, default=1)
@@ -217,7 +220,7 @@ class CaseEvent(Base):
     case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"), nullable=False)
     kind = sa.Column(sa.String(40), nullable=False)
     actor = sa.Column(ExactText, nullable=False)
-    at = sa.Column(UTCDateTime, nullable=False)
+    at = sa.Column(UTCDateTime, nullable=False, index=True)   # the reports filter by it
     stage = sa.Column(sa.Integer)
     status_before = sa.Column(sa.String(40))
     status_after = sa.Column(sa.String(40))

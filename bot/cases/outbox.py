@@ -17,6 +17,12 @@ hour), for as long as it takes: nothing is ever dropped. Delivery is at least on
 that times out after storing a message gets it again), so receivers deduplicate by event id.
 Messages of one case are delivered in order: a later one waits while an earlier one is failing.
 Several workers may run at once; each claims a message with a short lease before sending it.
+
+Per team: a team of the policy profile may have an address of its own,
+INTAKE_FORWARD_URL_<TEAM> (signed with INTAKE_FORWARD_SECRET_<TEAM>, else INTAKE_FORWARD_SECRET).
+Each message goes to the address of the team its case has when it is delivered (cases.team, see
+bot.policy.teams); a case of any other team, or of none, goes to INTAKE_FORWARD_URL. A case moved
+to another team is forwarded to the new team from then on, the move itself included.
 """
 from __future__ import annotations
 
@@ -26,7 +32,7 @@ import logging
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -79,19 +85,29 @@ class DeliveryReport:
 
 
 class Forwarder:
-    """Delivers due outbox messages of a CaseStore to one URL."""
+    """Delivers due outbox messages of a CaseStore to one URL, or per team to the team's own
+    (`teams`: team key -> (URL, secret)) and to `url` for the rest."""
 
     def __init__(self, store, url: str, secret: str, *, http=None, timeout=TIMEOUT,
-                 jitter: float = 0.2) -> None:
+                 jitter: float = 0.2, teams: Mapping[str, tuple[str, str]] | None = None) -> None:
         if not url:
             raise ForwardingNotConfigured("INTAKE_FORWARD_URL is not set: there is nowhere to "
                                           "forward cases to")
         if not secret:
             raise ForwardingNotConfigured("INTAKE_FORWARD_SECRET is not set: forwarded cases "
                                           "must be signed")
+        for team, (team_url, team_secret) in (teams or {}).items():
+            suffix = team.upper()
+            if not team_url:
+                raise ForwardingNotConfigured(f"INTAKE_FORWARD_URL_{suffix} is empty")
+            if not team_secret:
+                raise ForwardingNotConfigured(
+                    f"INTAKE_FORWARD_SECRET_{suffix} (or INTAKE_FORWARD_SECRET) is not set: "
+                    f"forwarded cases must be signed")
         import requests
 
         self.store, self.url, self.secret = store, url, secret
+        self.teams = dict(teams or {})
         self.http = http or requests.Session()
         self.timeout = timeout
         self.jitter = jitter
@@ -100,8 +116,16 @@ class Forwarder:
     def from_settings(cls, store, **kwargs) -> "Forwarder":
         from bot import settings
 
+        teams = settings.team_forwarding()
+        if teams and "teams" not in kwargs:
+            _check_teams(teams)
+        kwargs.setdefault("teams", teams)
         return cls(store, settings.get("INTAKE_FORWARD_URL"), settings.get("INTAKE_FORWARD_SECRET"),
                    **kwargs)
+
+    def address(self, team: str | None) -> tuple[str, str]:
+        """(URL, secret) that a message of a case of `team` is sent to and signed with."""
+        return self.teams.get(team or "", (self.url, self.secret))
 
     def deliver_due(self, limit: int = 100) -> DeliveryReport:
         """Try each message that is due, oldest first, once. Returns what happened."""
@@ -110,7 +134,8 @@ class Forwarder:
         with self.store.read() as session:
             rows = session.execute(
                 select(OutboxMessage.id, OutboxMessage.case_id, OutboxMessage.next_attempt_at,
-                       OutboxMessage.locked_until)
+                       OutboxMessage.locked_until, Case.team)
+                .join(Case, Case.id == OutboxMessage.case_id, isouter=True)
                 .where(OutboxMessage.delivered_at.is_(None))
                 .order_by(OutboxMessage.id).limit(limit * 5)).all()
         blocked: set[int] = set()
@@ -130,7 +155,7 @@ class Forwarder:
                 if row.case_id is not None:
                     blocked.add(row.case_id)
                 continue
-            error = self._send(message)
+            error = self._send(message, row.team)
             self._settle(message, error)
             if error is None:
                 report.delivered.append(message.event_id)
@@ -155,21 +180,22 @@ class Forwarder:
             return session.execute(select(OutboxMessage).where(
                 OutboxMessage.id == message_id)).scalar_one()
 
-    def _send(self, message: OutboxMessage) -> str | None:
+    def _send(self, message: OutboxMessage, team: str | None = None) -> str | None:
         """None when the receiver took it, else what went wrong (one line)."""
         import requests
 
+        url, secret = self.address(team)
         body = message.payload.encode("utf-8")
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             EVENT_ID_HEADER: message.event_id,
             EVENT_HEADER: message.kind,
             ATTEMPT_HEADER: str(message.attempts),
-            SIGNATURE_HEADER: sign(body, self.secret),
+            SIGNATURE_HEADER: sign(body, secret),
             "User-Agent": "intake-case-forwarder/1",
         }
         try:
-            response = self.http.post(self.url, data=body, headers=headers, timeout=self.timeout,
+            response = self.http.post(url, data=body, headers=headers, timeout=self.timeout,
                                       allow_redirects=False)
         except requests.RequestException as error:
             return f"{type(error).__name__}: {str(error)[:300]}"
@@ -194,6 +220,21 @@ class Forwarder:
         with self.store.write() as session:
             session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message.id)
                             .values(**values).execution_options(synchronize_session=False))
+
+
+def _check_teams(teams: Mapping[str, tuple[str, str]]) -> None:
+    """Each INTAKE_FORWARD_URL_<TEAM> names a team of the active policy profile (a misspelt
+    one would silently send that team's cases to INTAKE_FORWARD_URL)."""
+    from bot.policy import active_profile
+    from bot.policy.teams import team_names
+
+    known = team_names(active_profile())
+    for team in teams:
+        if team not in known:
+            listed = ", ".join(known) or "none"
+            raise ForwardingNotConfigured(
+                f"INTAKE_FORWARD_URL_{team.upper()}: the policy profile has no team {team!r} "
+                f"(its teams: {listed})")
 
 
 @dataclass

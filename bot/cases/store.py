@@ -60,6 +60,10 @@ class NoStage2(InvalidTransition):
     """The case's service follows a consumer code (new homes): there is no landlord stage 2."""
 
 
+class UnknownTeam(InvalidTransition):
+    """A team the case's policy profile does not have."""
+
+
 class ConcurrentChange(CaseStoreError):
     """The case changed since the caller read it (its version moved on)."""
 
@@ -139,6 +143,8 @@ class CaseQuery:
     overdue: bool = False
     open_only: bool = False
     assigned_to: str | None = None
+    team: str | Sequence[str] | None = None   # a team key: that team's cases...
+    unrouted: bool = True                      # ...and, with a team, those not routed (no team)
     include_anonymised: bool = True
     sort: str = "urgency"
     limit: int | None = None
@@ -287,6 +293,8 @@ class CaseStore:
             case = self._new_case(submission, profile, key, ikey, deadlines, now)
             if related_case is not None:
                 case.related_case_id = related_case.id
+                if related_case.team:  # more about a case stays with the team that has it
+                    case.team = related_case.team
             try:
                 with session.begin_nested():
                     session.add(case)
@@ -297,7 +305,7 @@ class CaseStore:
                     return existing, False
                 continue  # the random reference is taken: draw another
             details: dict[str, Any] = {"policy_profile": case.policy_profile,
-                                       "deadlines": dict(case.deadlines)}
+                                       "deadlines": dict(case.deadlines), "team": case.team}
             if deadline_error:
                 details["deadline_error"] = deadline_error
             if related_case is not None:
@@ -342,6 +350,7 @@ class CaseStore:
             safeguarding=submission.safeguarding, awaab_category=submission.awaab_category,
             exclusion=submission.exclusion, complaint_offered=submission.complaint_offered,
             extra=data["extra"] or {}, policy_profile=_profile_name(profile),
+            team=_routed_team(profile, submission),
             deadlines=deadlines, version=1, created_at=now, updated_at=now,
         )
         for name in TEXT_FIELDS:
@@ -470,6 +479,10 @@ class CaseStore:
             conditions.append(Case.status.in_(OPEN_STATUSES))
         if q.assigned_to is not None:
             conditions.append(Case.assigned_to == q.assigned_to)
+        teams = _as_list(q.team)
+        if teams:
+            in_team = Case.team.in_(teams)
+            conditions.append(sa.or_(in_team, Case.team.is_(None)) if q.unrouted else in_team)
         if not q.include_anonymised:
             conditions.append(Case.anonymised_at.is_(None))
         if q.search:
@@ -964,6 +977,31 @@ class CaseStore:
                          {"from": previous, "to": case.assigned_to}, status_before=case.status)
         return case
 
+    def move_to_team(self, reference: str, actor: str, team: str, *, reason: str | None = None,
+                     expected_version: int | None = None) -> Case:
+        """Move an open case to another team of its policy profile (a staff decision, kept in the
+        history with the team it came from). A team the profile does not have: UnknownTeam."""
+        from bot.policy.teams import require_team
+
+        team = (team or "").strip()
+        if not team:
+            raise UnknownTeam("choose the team to move the case to")
+        with self._acting(reference, expected_version) as (session, case):
+            _require(case, statuses=OPEN_STATUSES, action="move")
+            try:
+                require_team(self.profile(case.policy_profile), team)
+            except Exception as error:  # noqa: BLE001 - PolicyError: no such team, or no profile
+                raise UnknownTeam(f"cannot move {case.reference}: {error}") from None
+            if case.team == team:
+                raise InvalidTransition(f"{case.reference} is already with the team {team!r}")
+            previous = case.team
+            case.team = team
+            details: dict[str, Any] = {"from": previous, "to": team}
+            if reason and reason.strip():
+                details["reason"] = clean_text(reason.strip())
+            self._record(session, case, "moved_to_team", actor, details, status_before=case.status)
+        return case
+
     # -- deadlines after filing --
 
     def _update_deadlines(self, case: Case, moment: str, at: datetime) -> None:
@@ -1101,6 +1139,17 @@ def _submission(value) -> CaseSubmission:
     if isinstance(value, CaseSubmission):
         return value
     return CaseSubmission(**dict(value))
+
+
+def _routed_team(profile, submission: CaseSubmission) -> str | None:
+    """The team the profile's routing rules give a new case (None: the profile has no teams)."""
+    from bot.policy.teams import team_for
+
+    try:
+        return team_for(profile, submission.case_type, submission.service)
+    except Exception:  # noqa: BLE001 - a case is never lost for want of a team: not routed
+        log.exception("case store: no team could be chosen; filing it not routed")
+        return None
 
 
 def _profile_name(profile) -> str:

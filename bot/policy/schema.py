@@ -270,6 +270,36 @@ class CaseType(_Model):
         return _check_placeholders(v)
 
 
+# --- teams: who handles a case ------------------------------------------------------------------
+
+class Team(_Model):
+    """A team of the landlord's that handles cases: what the staff queue filters by and where a
+    case's changes are forwarded (INTAKE_FORWARD_URL_<TEAM>, else INTAKE_FORWARD_URL). What
+    residents are told about who handles a kind of case is `case_types.<type>.handled_by`."""
+
+    name: Text = Field(..., description="what staff call it, e.g. 'Neighbourhood team'")
+    description: Optional[Text] = Field(None, description="for staff: what the team handles")
+    default: StrictBool = Field(False, description="gets every case no routing rule matches "
+                                                   "(exactly one team is the default)")
+
+
+class RoutingRule(_Model):
+    """One rule of `routing`: cases of this type and/or service go to `team`. The rules are
+    tried in order and the first that matches wins; a case no rule matches goes to the default
+    team. The rule itself is applied in one place, bot.policy.teams.team_for."""
+
+    case_type: Optional[Literal[CASE_TYPES]] = None
+    service: Optional[Text] = None
+    team: Text
+
+    @root_validator(skip_on_failure=True)
+    def _matches_something(cls, values):
+        if values.get("case_type") is None and values.get("service") is None:
+            raise ValueError("a rule needs a case_type, a service or both (a case no rule "
+                             "matches goes to the default team)")
+        return values
+
+
 # --- repairs ------------------------------------------------------------------------------------
 
 class RepairPriority(_Model):
@@ -359,6 +389,8 @@ class Profile(_Model):
     repairs: Repairs
     retention: Retention
     enquiries: Dict[Literal[ENQUIRY_TOPICS], Enquiry] = {}
+    teams: Dict[str, Team] = Field({}, description="team key -> team; exactly one is the default")
+    routing: List[RoutingRule] = Field([], description="which team gets a case, first match wins")
 
     @validator("services", pre=True)
     def _service_keys(cls, v):
@@ -367,6 +399,39 @@ class Profile(_Model):
     @validator("exclusions", pre=True)
     def _exclusion_keys(cls, v):
         return _check_mapping_keys(v, _KEY, "too_old, legal_proceedings")
+
+    @validator("teams", pre=True)
+    def _team_keys(cls, v):
+        return _check_mapping_keys(v, _KEY, "complaints, neighbourhood, care_plus")
+
+    @validator("teams")
+    def _one_default(cls, v):
+        defaults = [key for key, team in v.items() if team.default]
+        if v and not defaults:
+            raise ValueError("no team is the default: mark exactly one `default: true` (it gets "
+                             "every case no routing rule matches)")
+        if len(defaults) > 1:
+            raise ValueError(f"only one team can be the default, not {' and '.join(defaults)}")
+        return v
+
+    @validator("routing")
+    def _known_teams_and_services(cls, v, values):
+        if not v:
+            return v
+        if "teams" not in values:
+            return v  # the teams themselves are wrong: that error is reported
+        teams = values["teams"]
+        if not teams:
+            raise ValueError("routing rules need a teams section naming the teams")
+        services = values.get("services") or {}
+        for number, rule in enumerate(v, start=1):
+            if rule.team not in teams:
+                raise ValueError(f"rule {number} names the team {rule.team!r}, which is not in "
+                                 f"teams (its teams: {', '.join(teams)})")
+            if rule.service is not None and services and rule.service not in services:
+                raise ValueError(f"rule {number} names the service {rule.service!r}, which the "
+                                 f"profile does not have (its services: {', '.join(services)})")
+        return v
 
     @validator("services")
     def _has_housing(cls, v):

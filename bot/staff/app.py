@@ -133,9 +133,10 @@ def create_app(*, database_url: str | None = None, tracker_url: str | None = Non
     app.extensions["intake_staff"] = Workspace(store, tracker, clock)
     CSRFProtect(app)
 
-    from bot.staff.views import admin, cases, conversations, letters, reports, signin
+    from bot.staff.views import admin, cases, conversations, letters, reports, signin, teams
 
-    for blueprint in (signin.bp, cases.bp, letters.bp, conversations.bp, reports.bp, admin.bp):
+    for blueprint in (signin.bp, cases.bp, letters.bp, conversations.bp, reports.bp, admin.bp,
+                      teams.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_load_user)

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
 from bot import vocabulary
+from bot.cases import models
 
 LONDON = vocabulary.UK
 
@@ -26,7 +29,7 @@ EVENT_LABELS = {
     "responded": "Response recorded", "stage2_requested": "Stage 2 requested",
     "escalated": "Escalated to stage 2", "closed": "Closed", "not_accepted": "Not accepted",
     "note_added": "Note", "information_added": "More information",
-    "lessons_learned": "Lessons learned", "reassigned": "Reassigned",
+    "lessons_learned": "Lessons learned", "reassigned": "Reassigned", "moved_to_team": "Moved to another team",
     "subject_access_export": "Subject access export", "erased": "Personal data erased",
     "anonymised": "Anonymised", "letter_sent": "Letter sent",
     "follow_up_added": "Follow-up action added", "follow_up_done": "Follow-up action done",
@@ -46,10 +49,20 @@ DEADLINE_LABELS = {
     "awaab_make_safe_by": "Awaab's Law: make safe by",
     "awaab_summary_by": "Awaab's Law: written summary by",
     "awaab_safety_work_by": "Awaab's Law: safety work by",
+    "follow_up_due": "Follow-up action due",   # not stored: the earliest open follow-up action
 }
-DECISIONS = (("upheld", "Upheld"), ("partly_upheld", "Partly upheld"),
-             ("not_upheld", "Not upheld"), ("resolved", "Resolved"))
-DECISION_LABELS = dict(DECISIONS)
+# A response's decisions and the kinds of remedy: the keys are the case store's (one list, in
+# bot.cases.models); these are their words. A key added there shows as itself until worded here.
+_DECISION_WORDS = {"upheld": "Upheld", "partly_upheld": "Partly upheld",
+                   "not_upheld": "Not upheld", "resolved": "Resolved"}
+_REMEDY_WORDS = {"apology": "Apology", "repair": "Repair",
+                 "financial": "Financial remedy", "explanation": "Explanation", "other": "Other"}
+DECISION_LABELS = {key: _DECISION_WORDS.get(key) or key.replace("_", " ").capitalize()
+                   for key in models.DECISIONS}
+REMEDY_LABELS = {key: _REMEDY_WORDS.get(key) or key.replace("_", " ").capitalize()
+                 for key in models.REMEDY_KINDS}
+DECISIONS = tuple(DECISION_LABELS.items())        # (key, label), in the store's order
+REMEDY_KINDS = tuple(REMEDY_LABELS.items())
 # The fields of a case page, in groups (the name in the case store -> the label).
 FIELD_GROUPS = (
     ("What happened", (
@@ -170,11 +183,15 @@ def due_text(deadline: date | None, today: date, is_open: bool = True,
 
 def next_deadline_name(case) -> str | None:
     """Which of the case's deadlines its next deadline is (for the label)."""
+    from bot.cases.models import deadline_counts
+
     if case.next_deadline is None:
         return None
     wanted = case.next_deadline.isoformat()
+    # Only one that counts now (after the response, not the acknowledgement due the same day).
     names = [n for n, v in (case.deadlines or {}).items()
-             if v == wanted and "extended" not in n and "request_by" not in n]
+             if v == wanted and "extended" not in n and "request_by" not in n
+             and deadline_counts(case, n)]
     preferred = [n for n in names if (case.stage == 2) == n.startswith("stage2")]
     return (preferred or names or [None])[0]
 
@@ -216,8 +233,10 @@ DETAIL_LABELS = {
     "before_stage1_response": "Asked before the stage 1 response",
     "resident_agreement": "Agreed with the resident", "stage1_assignee": "Stage 1 assignee (unassigned)",
     "letter": "Letter", "subject": "Subject", "method": "Sent by", "sent_to": "Sent through",
+    "points": "Decision per point", "remedies": "Remedies", "owner": "Owner",
+    "due_date": "Due",
 }
-HIDDEN_DETAILS = ("key",)
+HIDDEN_DETAILS = ("key", "follow_up")
 
 
 def detail_items(details: dict | None) -> list[tuple[str, str]]:
@@ -230,9 +249,14 @@ def detail_items(details: dict | None) -> list[tuple[str, str]]:
             value = label(DEADLINE_LABELS, value)
         elif key == "decision":
             value = label(DECISION_LABELS, value)
-        elif key in ("previous_date", "new_date", "target_date", "done_date") and \
+        elif key in ("previous_date", "new_date", "target_date", "done_date", "due_date") and \
                 isinstance(value, str):
             value = fmt_deadline(value)
+        elif key == "points" and isinstance(value, list):
+            value = "; ".join(f"{p.get('point', '')}: {label(DECISION_LABELS, p.get('decision'))}"
+                              for p in value if isinstance(p, dict))
+        elif key == "remedies" and isinstance(value, list):
+            value = "; ".join(remedy_text(r) for r in value if isinstance(r, dict))
         elif key == "deadlines" and isinstance(value, dict):
             value = "; ".join(
                 f"{label(DEADLINE_LABELS, k)} {fmt_deadline(v)}"
@@ -240,6 +264,60 @@ def detail_items(details: dict | None) -> list[tuple[str, str]]:
         name = DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
         items.append((name, field_text(value)))
     return items
+
+
+def fmt_money(amount) -> str:
+    """An amount in pounds as money: '£1,250.00' (from '1250.5', 1250.5 or a Decimal); anything
+    that is not a number as it is."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount).strip().lstrip("£").replace(",", ""))
+    except InvalidOperation:
+        return str(amount)
+    if not value.is_finite():
+        return str(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.2f}"
+
+
+def remedy_text(remedy: dict) -> str:
+    """'Financial remedy: time and trouble (£1,250.00)'."""
+    words = label(REMEDY_LABELS, remedy.get("kind"))
+    if remedy.get("description"):
+        words += f": {remedy['description']}"
+    if remedy.get("amount"):
+        words += f" ({fmt_money(remedy['amount'])})"
+    return words
+
+
+def outcomes(events) -> list[dict]:
+    """The outcome of each response recorded on a case (oldest first), from its "responded"
+    history entry: when, by whom, at which stage, the overall decision, the decision per point
+    and the remedies offered (amounts as money), with the financial total."""
+    found = []
+    for event in events:
+        if event.kind != "responded":
+            continue
+        details = event.details or {}
+        points = [{"point": p.get("point", ""), "decision": label(DECISION_LABELS, p.get("decision"))}
+                  for p in details.get("points") or () if isinstance(p, dict)]
+        remedies, total = [], Decimal(0)
+        for remedy in details.get("remedies") or ():
+            if not isinstance(remedy, dict):
+                continue
+            remedies.append({"kind": label(REMEDY_LABELS, remedy.get("kind")),
+                             "description": remedy.get("description") or "",
+                             "amount": fmt_money(remedy.get("amount"))})
+            try:
+                total += Decimal(str(remedy.get("amount") or 0))
+            except InvalidOperation:
+                pass
+        found.append({"at": event.at, "actor": event.actor, "stage": event.stage,
+                      "decision": label(DECISION_LABELS, details.get("decision")),
+                      "summary": details.get("summary") or "", "points": points,
+                      "remedies": remedies, "total": fmt_money(total) if total else ""})
+    return found
 
 
 def is_figure(value) -> bool:

@@ -21,16 +21,24 @@ Definitions (also on the pages and in docs/staff.md):
 * **Self-assessment**: for a financial year (1 April to 31 March), the Code's main requirements,
   each with what the case data shows for complaints about housing (the service the Code covers)
   and a blank line for the landlord's evidence and commentary.
+* **Remedies offered**: the remedies recorded with the responses issued in the year (the history
+  entry's date, either stage), by kind, with the number of financial remedies and their total.
+* **Follow-up actions**: the actions promised to residents (`FollowUp`) added in the year to
+  complaints, their status as of today: *done*; otherwise *overdue* the day after their due date,
+  *open* until then (or when they have no due date).
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
-from bot.staff import reports
+from bot.cases import models
+from bot.policy.deadlines import uk_date
+from bot.staff import display, reports
 from bot.staff.reports import (
     TSM, TSM_SERVICES, CaseFacts, HistoryFact, Period, Table, Tally, percent, share,
 )
@@ -140,11 +148,9 @@ def lessons_table(rows: Sequence[Lesson], today: date,
 
 # --- upheld rates ---------------------------------------------------------------------------------
 
-DECISIONS = ("upheld", "partly_upheld", "not_upheld", "resolved")
+DECISIONS = models.DECISIONS
 NO_DECISION = "none"
-DECISION_HEADINGS = {"upheld": "Upheld", "partly_upheld": "Partly upheld",
-                     "not_upheld": "Not upheld", "resolved": "Resolved",
-                     NO_DECISION: "No decision recorded"}
+DECISION_HEADINGS = {**display.DECISION_LABELS, NO_DECISION: "No decision recorded"}
 ALL_SERVICES = "all"
 
 
@@ -223,6 +229,108 @@ def upheld_table(rates: Mapping[tuple[int, str], Decisions],
                   DECISION_HEADINGS[NO_DECISION], "Upheld or partly upheld"), rows)
 
 
+# --- remedies and follow-up actions -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Remedies:
+    """The remedies recorded with the responses issued in a period."""
+
+    responses: int = 0                     # responses issued (history entries, either stage)
+    with_remedy: int = 0                   # ... that record at least one remedy
+    by_kind: dict[str, int] = field(default_factory=dict)
+    financial: int = 0                     # financial remedies (each with its amount)
+    financial_total: Decimal = Decimal("0.00")
+
+    @property
+    def offered(self) -> int:
+        return sum(self.by_kind.values())
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def remedies(cases: Iterable[CaseFacts], period: Period) -> Remedies:
+    """The remedies of the responses recorded in the period (the history entry's UK date)."""
+    responses = with_remedy = financial = 0
+    kinds: Counter[str] = Counter()
+    total = Decimal("0.00")
+    for case in cases:
+        for event in case.history:
+            if event.kind != "responded" or event.day not in period:
+                continue
+            responses += 1
+            given = [r for r in event.details.get("remedies") or () if isinstance(r, Mapping)]
+            with_remedy += bool(given)
+            for remedy in given:
+                kind = str(remedy.get("kind") or "other")
+                kinds[kind] += 1
+                if kind == "financial":
+                    financial += 1
+                    total += _amount(remedy.get("amount")) or 0
+    order = {k: i for i, k in enumerate(models.REMEDY_KINDS)}
+    return Remedies(responses, with_remedy,
+                    dict(sorted(kinds.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))),
+                    financial, total)
+
+
+FOLLOW_UP_OPEN = "open"
+
+
+@dataclass(frozen=True)
+class FollowUpFact:
+    """One follow-up action promised to a resident (`bot.cases.models.FollowUp`)."""
+
+    reference: str
+    case_type: str
+    service: str
+    added: date                 # the UK date it was added
+    due: date | None
+    done: date | None           # the UK date it was done
+
+    def status(self, today: date) -> str:
+        if self.done is not None:
+            return DONE
+        if self.due is not None and self.due < today:
+            return OVERDUE
+        return FOLLOW_UP_OPEN
+
+
+def follow_up_facts(session, period: Period | None = None) -> list[FollowUpFact]:
+    """The follow-up actions in the case store (`session`: a case store session), those added
+    in `period` (with a day's margin either side for UK time: count them by `added`)."""
+    import sqlalchemy as sa
+
+    query = (sa.select(models.FollowUp, models.Case.reference, models.Case.case_type,
+                       models.Case.service)
+             .join(models.Case, models.Case.id == models.FollowUp.case_id)
+             .order_by(models.FollowUp.id))
+    if period is not None:
+        start = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=display.LONDON)
+        end = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=display.LONDON)
+        query = query.where(models.FollowUp.created_at >= start, models.FollowUp.created_at < end)
+    return [FollowUpFact(reference, case_type, service, uk_date(item.created_at),
+                         item.due_date, uk_date(item.done_at) if item.done_at else None)
+            for item, reference, case_type, service in session.execute(query)]
+
+
+def follow_up_counts(items: Iterable[FollowUpFact], period: Period,
+                     today: date) -> dict[str, int]:
+    """Of the follow-up actions added in the period: how many, done (and of those, by their due
+    date), overdue and open as of `today`, and without a due date."""
+    added = [f for f in items if f.added in period]
+    statuses = Counter(f.status(today) for f in added)
+    return {"added": len(added), DONE: statuses[DONE], OVERDUE: statuses[OVERDUE],
+            FOLLOW_UP_OPEN: statuses[FOLLOW_UP_OPEN],
+            "done_by_due": sum(f.done is not None and f.due is not None and f.done <= f.due
+                               for f in added),
+            "no_due_date": sum(f.due is None for f in added)}
+
+
 # --- the self-assessment's figures ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -283,6 +391,11 @@ class CodeFigures:
     stage2_handlers: tuple[int, int]         # stage 2 responses by someone else, by the same
     decisions: dict[int, Decisions]
     lessons: tuple[Lesson, ...]
+    remedies: Remedies = field(default_factory=Remedies)
+    follow_ups: tuple[FollowUpFact, ...] = ()  # on complaints, added in the year
+
+    def follow_up_counts(self) -> dict[str, int]:
+        return follow_up_counts(self.follow_ups, self.year, self.today)
 
     @property
     def complete(self) -> bool:
@@ -330,9 +443,11 @@ def _responder(case: CaseFacts, stage: int) -> str | None:
 
 
 def code_figures(cases: Iterable[CaseFacts], code_profile, year: Period, today: date,
-                 services: Sequence[str] = TSM_SERVICES) -> CodeFigures:
+                 services: Sequence[str] = TSM_SERVICES,
+                 follow_ups: Iterable[FollowUpFact] = ()) -> CodeFigures:
     """The figures for the self-assessment: complaints about `services` (housing), judged under
-    the Code (`code_profile`), for the financial year `year`."""
+    the Code (`code_profile`), for the financial year `year`; `follow_ups`: the follow-up actions
+    (`follow_up_facts`), of which those on such complaints added in the year count."""
     ours = [c for c in cases if c.service in services]
     complaints = [c for c in ours if c.case_type == "complaint"]
     received = reports.counts_by(ours, year, "case_type", reports.CASE_TYPES)
@@ -402,7 +517,9 @@ def code_figures(cases: Iterable[CaseFacts], code_profile, year: Period, today: 
         awaiting_acceptance=awaiting, accepted_despite_exclusion=despite,
         stage2=Stage2Requests(**requests), stage2_handlers=(handlers[True], handlers[False]),
         decisions={1: rates[(1, ALL_SERVICES)], 2: rates[(2, ALL_SERVICES)]},
-        lessons=tuple(lessons(ours, year)))
+        lessons=tuple(lessons(ours, year)), remedies=remedies(complaints, year),
+        follow_ups=tuple(f for f in follow_ups if f.case_type == "complaint"
+                         and f.service in services and f.added in year))
 
 
 # --- the self-assessment --------------------------------------------------------------------------
@@ -479,6 +596,31 @@ def _decisions_line(stage: int, d: Decisions) -> str:
         parts.append(f"{d.counts[NO_DECISION]} with no decision recorded")
     return (f"Stage {stage}: {_n(d.answered, 'response')} issued: {_list(parts)}; "
             f"{percent(d.rate)} of those with a decision upheld or partly upheld.")
+
+
+def _remedies_lines(r: Remedies) -> tuple[str, ...]:
+    if not r.responses:
+        return ("No response issued in the year, so no remedy recorded.",)
+    if not r.offered:
+        return (f"None of the {_n(r.responses, 'response')} issued in the year records a remedy.",)
+    kinds = _list([f"{_lower(display.label(display.REMEDY_LABELS, k))} {n}"
+                   for k, n in r.by_kind.items()])
+    money = (f"{_n(r.financial, 'financial remedy', 'financial remedies')} offered, totalling "
+             f"{display.fmt_money(r.financial_total)}." if r.financial
+             else "No financial remedy offered.")
+    return (f"{_n(r.offered, 'remedy', 'remedies')} offered with {_of(r.with_remedy, r.responses)} "
+            f"responses issued in the year (by kind: {kinds}).", money)
+
+
+def _follow_ups_lines(figures: CodeFigures) -> tuple[str, ...]:
+    c = figures.follow_up_counts()
+    if not c["added"]:
+        return ("Follow-up actions (6.6): none promised on a complaint in the year.",)
+    return (f"Follow-up actions (6.6): {_n(c['added'], 'action')} promised in the year: "
+            f"{c[DONE]} done "
+            f"({c['done_by_due']} by the due date), {c[OVERDUE]} overdue, "
+            f"{c[FOLLOW_UP_OPEN]} open and not yet due (as of {long_day(figures.today)}); "
+            f"{c['no_due_date']} without a due date.",)
 
 
 def self_assessment(figures: CodeFigures, code_profile,
@@ -606,11 +748,13 @@ def self_assessment(figures: CodeFigures, code_profile,
                      two.respond_working_days, "answered"),
              *_extensions_shown(figures, 2, two.extension_working_days))),
         Requirement(
-            "7. Putting things right", "section 7",
+            "7. Putting things right", "section 7, 6.6",
             "Where something has gone wrong, the landlord puts it right: an apology, an "
-            "explanation, action, a financial remedy, a change of policy.",
+            "explanation, action, a financial remedy, a change of policy. The response is issued "
+            "when the answer is known; the actions it promises are tracked and carried out "
+            "promptly (6.6).",
             (_decisions_line(1, figures.decisions[1]), _decisions_line(2, figures.decisions[2]),
-             "The remedies given are not counted here: describe them below.")),
+             *_remedies_lines(figures.remedies), *_follow_ups_lines(figures))),
         Requirement(
             "8. Self-assessment, reporting and compliance", "section 8",
             "An annual complaints performance and service improvement report, with this "

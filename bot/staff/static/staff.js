@@ -21,6 +21,37 @@
     Array.prototype.forEach.call(document.querySelectorAll("button[disabled]"),
       function (button) { button.disabled = false; });
   });
+  // The response form: another blank row of points or remedies (without JavaScript the form has
+  // a fixed number of blank rows; the server reads as many as are sent).
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-add-row]"), function (button) {
+    var kind = button.getAttribute("data-add-row");
+    var set = button.closest("fieldset");
+    if (!set) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var rows = set.querySelectorAll(".outcome-row");
+      var last = rows[rows.length - 1];
+      var number = rows.length + 1;
+      if (!last || number > 30) { return; }
+      var copy = last.cloneNode(true);
+      var pattern = new RegExp("^" + kind + "([-_])\\d+([-_])");
+      copy.setAttribute("data-row", String(number));
+      Array.prototype.forEach.call(copy.querySelectorAll("[id], [name], [for]"), function (el) {
+        ["id", "name", "for"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) { el.setAttribute(attr, value.replace(pattern, kind + "$1" + number + "$2")); }
+        });
+        if (el.tagName === "INPUT") { el.value = ""; }
+        if (el.tagName === "SELECT") { el.selectedIndex = 0; }
+      });
+      Array.prototype.forEach.call(copy.querySelectorAll("label"), function (label) {
+        label.textContent = label.textContent.replace(/\d+$/, String(number));
+      });
+      last.parentNode.insertBefore(copy, last.nextSibling);
+      var first = copy.querySelector("input, select");
+      if (first) { first.focus(); }
+    });
+  });
   // Open the action whose form had a problem, and the one named in the address (#action-...).
   var target = document.querySelector(".actions details[data-error]") ||
     (window.location.hash && document.querySelector(".actions " + CSS.escape(window.location.hash)));

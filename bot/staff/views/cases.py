@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from bot.cases.export import case_to_dict, to_csv
 from bot.cases.models import (
     ACKNOWLEDGED, CASE_TYPES, NEW, NOT_ACCEPTED_PENDING, OPEN_STATUSES, RESPONDED, SERVICES,
-    STAGE2_PENDING, STATUSES, CLOSED, Case,
+    STAGE2_PENDING, STATUSES, CLOSED, Case, FollowUp, deadline_counts,
 )
 from bot.cases.references import InvalidReference
 from bot.cases.store import CaseNotFound, CaseQuery, ConcurrentChange, InvalidTransition
@@ -34,8 +34,11 @@ def _day(text: str | None) -> date | None:
 
 
 def _filters() -> dict[str, Any]:
+    import re
+
     args = request.args
     stage = args.get("stage", "")
+    team = args.get("team", "")
     return {
         "view": args.get("view") if args.get("view") in VIEWS else "open",
         "type": args.get("type") if args.get("type") in CASE_TYPES else "",
@@ -47,6 +50,8 @@ def _filters() -> dict[str, Any]:
         "to": _day(args.get("to")),
         "q": args.get("q", "").strip()[:200],
         "mine": args.get("mine") == "1",
+        # A team key of a policy profile: that team's cases, and those not yet routed.
+        "team": team if re.fullmatch(r"[a-z][a-z0-9_]{0,39}", team) else "",
     }
 
 
@@ -57,7 +62,8 @@ def _query(filters: dict[str, Any], **extra) -> CaseQuery:
         channel=filters["channel"] or None, created_from=filters["from"],
         created_to=filters["to"], search=filters["q"] or None,
         open_only=filters["view"] in ("open", "overdue"), overdue=filters["view"] == "overdue",
-        assigned_to=g.user.username if filters["mine"] else None, **extra)
+        assigned_to=g.user.username if filters["mine"] else None,
+        team=filters.get("team") or None, **extra)
 
 
 def _filter_args(filters: dict[str, Any], **changes) -> dict[str, str]:
@@ -93,9 +99,17 @@ def queue():
         rows.append({"case": case, "age": display.age_text(case.created_at, today),
                      "due": due, "due_class": due_class,
                      "deadline_name": display.next_deadline_name(case)})
+    from bot.staff.views.teams import queue_teams
+
+    teams, team_labels = queue_teams(ws, cases)
+
+    def filter_args(values: dict[str, Any], **changes) -> dict[str, str]:
+        return _filter_args(values, **{"team": values.get("team", ""), **changes})
+
     return render_template("queue.html", rows=rows, filters=filters, page=page, counts=counts,
-                           views=VIEWS, filter_args=_filter_args, channels=_channels(),
-                           case_types=CASE_TYPES, statuses=STATUSES, services=SERVICES)
+                           views=VIEWS, filter_args=filter_args, channels=_channels(),
+                           case_types=CASE_TYPES, statuses=STATUSES, services=SERVICES,
+                           teams=teams, team_labels=team_labels)
 
 
 @bp.route("/cases.csv")
@@ -128,6 +142,7 @@ class ActionForms:
     staff: list[StaffUser] = field(default_factory=list)
     stage1_handlers: set[str] = field(default_factory=set)  # not for stage 2 (Code 6.13)
     letters: list[tuple[str, str]] = field(default_factory=list)  # (kind, title) to draft
+    owners: list[StaffUser] = field(default_factory=list)  # for a follow-up action: any active
 
 
 def _actions(case: Case, profile) -> ActionForms:
@@ -148,6 +163,11 @@ def _actions(case: Case, profile) -> ActionForms:
         "reassign": is_open,
         "note": True,
         "lessons": True,
+        # After the response too: what was promised, tracked to done (Code 6.6).
+        "follow_up": is_open,
+        "follow_up_done": True,
+        # Awaab's Law clocks run past the response until the hazard work is recorded as done.
+        "hazard_done": case.hazard_work_done_at is None and _has_awaab_deadlines(case),
     }
     forms.needs_manager = {"respond": case.stage == 2,
                            "escalate": case.status == STAGE2_PENDING,
@@ -166,11 +186,16 @@ def _actions(case: Case, profile) -> ActionForms:
     with ws.store.read() as db:
         if case.stage == 2:
             forms.stage1_handlers = ws.store.stage1_handlers(db, case)
-        forms.staff = [person for person in db.execute(
+        forms.owners = list(db.execute(
             sa.select(StaffUser).where(StaffUser.active.is_(True))
-            .order_by(StaffUser.display_name)).scalars()
-            if person.username not in forms.stage1_handlers]
+            .order_by(StaffUser.display_name)).scalars())
+        forms.staff = [person for person in forms.owners
+                       if person.username not in forms.stage1_handlers]
     return forms
+
+
+def _has_awaab_deadlines(case: Case) -> bool:
+    return any(name.startswith("awaab_") for name in case.deadlines or {})
 
 
 def _stage2_decision(case: Case) -> bool:
@@ -260,6 +285,9 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         follow_ups = db.execute(sa.select(Case.reference).where(
             Case.related_case_id == case.id).order_by(Case.id)).scalars().all()
         names = dict(db.execute(sa.select(StaffUser.username, StaffUser.display_name)).all())
+        actions_promised = list(db.execute(
+            sa.select(FollowUp).where(FollowUp.case_id == case.id)
+            .order_by(FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)).scalars())
     fields = case_to_dict(case)
     deadlines = []
     now, today = ws.now(), ws.today()
@@ -268,9 +296,27 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         day, moment = case.deadline(name), case.deadline_at(name)
         hour = moment if isinstance(moment, datetime) else None
         due, due_class = display.due_text(day, today, case.is_open, hour, now) if day else ("", "")
+        stopped = name.startswith("awaab_") and case.hazard_work_done_at is not None
         deadlines.append({"name": name, "value": value, "day": day, "due": due,
                           "when": display.fmt_datetime(hour) if hour else None,
-                          "due_class": due_class, "next": day == case.next_deadline})
+                          "due_class": due_class,
+                          "next": day == case.next_deadline and deadline_counts(case, name),
+                          "stopped": stopped, "link": None})
+    follow_up_view = _follow_up_rows(actions_promised, names, today)
+    next_name = display.next_deadline_name(case)
+    first_due = min((f.due_date for f in actions_promised if f.done_at is None and f.due_date),
+                    default=None)
+    if first_due is not None:
+        # An open follow-up action's due date counts as a deadline until it is done (the
+        # store's next_deadline_of takes the earliest into the case's next deadline).
+        due, due_class = display.due_text(first_due, today, case.is_open)
+        is_next = first_due == case.next_deadline
+        deadlines.append({"name": "follow_up_due", "value": first_due.isoformat(),
+                          "day": first_due, "due": due, "when": None, "due_class": due_class,
+                          "next": is_next, "stopped": False, "link": "#follow-ups"})
+        deadlines.sort(key=lambda d: d["day"] or date.max)
+        if is_next and next_name is None:
+            next_name = "follow_up_due"
     try:
         intents = corrections.domain_intents()
     except OSError:
@@ -281,9 +327,61 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         profile=profile, transcript=transcript, transcript_error=transcript_error,
         corrected=corrected, intents=intents, follow_ups=follow_ups,
         staff_names=names, errors=errors or {}, values=values or {},
-        decisions=display.DECISIONS, low_confidence=ws.setting("low_confidence"),
-        next_deadline_name=display.next_deadline_name(case),
+        decisions=display.DECISIONS, remedy_kinds=display.REMEDY_KINDS,
+        response_rows=_response_rows(values or {}),
+        outcomes=[{**o, "actor": _staff_name(o["actor"], names)}
+                  for o in display.outcomes(case.events)],
+        follow_up_actions=follow_up_view,
+        overdue_follow_ups=sum(row["overdue"] for row in follow_up_view),
+        hazard_done=_hazard_done_event(case, names),
+        low_confidence=ws.setting("low_confidence"), next_deadline_name=next_name,
         due=display.due_text(case.next_deadline, today, case.is_open)), status
+
+
+def _staff_name(actor: str | None, names: dict[str, str]) -> str:
+    """'Ada Advocate' for "staff:ada"; anyone else (the assistant, a resident) as recorded."""
+    if not actor:
+        return ""
+    username = actor.removeprefix("staff:")
+    return names.get(username, actor) if actor.startswith("staff:") else actor
+
+
+def _follow_up_rows(items: list[FollowUp], names: dict[str, str], today: date) -> list[dict]:
+    return [{"id": item.id, "description": item.description,
+             "owner": names.get(item.owner, item.owner) if item.owner else "",
+             "due_date": item.due_date, "overdue": item.is_overdue(today),
+             "created_at": item.created_at, "created_by": _staff_name(item.created_by, names),
+             "done": item.done_at is not None, "done_at": item.done_at,
+             "done_by": _staff_name(item.done_by, names), "done_note": item.done_note or ""}
+            for item in items]
+
+
+def _hazard_done_event(case: Case, names: dict[str, str]) -> dict | None:
+    """When and by whom the Awaab's Law hazard work was recorded as done (from the history)."""
+    if case.hazard_work_done_at is None:
+        return None
+    event = next((e for e in reversed(case.events) if e.kind == "hazard_work_done"), None)
+    if event is None:
+        return {"at": case.hazard_work_done_at, "by": "", "note": ""}
+    return {"at": event.at, "by": _staff_name(event.actor, names),
+            "note": (event.details or {}).get("note") or ""}
+
+
+# The response form's rows: points of the complaint, each with its decision, and remedies. This
+# many blank ones without JavaScript (staff.js adds more); as many as were sent, after a problem.
+RESPONSE_ROWS = 3
+MAX_RESPONSE_ROWS = 30
+POINT_FIELDS = ("text", "decision")
+REMEDY_FIELDS = ("kind", "description", "amount")
+
+
+def _response_rows(values: dict[str, str]) -> dict[str, int]:
+    counts = {}
+    for prefix, names in (("point", POINT_FIELDS), ("remedy", REMEDY_FIELDS)):
+        used = [i for i in range(1, MAX_RESPONSE_ROWS + 1)
+                if any((values.get(f"{prefix}_{i}_{n}") or "").strip() for n in names)]
+        counts[prefix] = max([RESPONSE_ROWS, *used])
+    return counts
 
 
 @bp.route("/cases/<reference>")
@@ -342,6 +440,7 @@ def act(reference: str, action: str):
         "acknowledge": _acknowledge, "extend": _extend, "respond": _respond,
         "escalate": _escalate, "close": _close, "not_accepted": _not_accepted,
         "note": _note, "lessons": _lessons, "reassign": _reassign,
+        "follow_up": _follow_up, "follow_up_done": _follow_up_done, "hazard_done": _hazard_done,
     }
     if action not in handlers:
         abort(404)
@@ -417,9 +516,39 @@ def _respond(ws, case, actor, version):
     decision = request.form.get("decision") or None
     if decision is not None and decision not in display.DECISION_LABELS:
         raise FormProblem("choose a decision from the list")
-    ws.store.record_response(case.reference, actor, summary, decision=decision,
-                             expected_version=version)
+    points, remedies = _outcome_rows() if case.case_type == "complaint" else ([], [])
+    ws.store.record_response(case.reference, actor, summary, decision=decision, points=points,
+                             remedies=remedies, expected_version=version)
     return f"Response recorded (stage {case.stage})." if case.stage else "Response recorded."
+
+
+def _outcome_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The response form's points (text and decision) and remedies (kind, description, amount),
+    blank rows left out; the store checks the rest (a decision for each point, a financial
+    remedy's amount)."""
+    points, remedies = [], []
+    for i in range(1, MAX_RESPONSE_ROWS + 1):
+        point = {n: (request.form.get(f"point_{i}_{n}") or "").strip() for n in POINT_FIELDS}
+        if point["decision"] and point["decision"] not in display.DECISION_LABELS:
+            raise FormProblem(f"point {i}: choose its decision from the list")
+        if point["decision"] and not point["text"]:
+            raise FormProblem(f"point {i} has a decision but no point: write the point, or "
+                              "leave its decision blank")
+        if len(point["text"]) > 2000:
+            raise FormProblem(f"point {i}: at most 2,000 characters, please")
+        if point["text"]:
+            points.append({"point": point["text"], "decision": point["decision"] or None})
+        remedy = {n: (request.form.get(f"remedy_{i}_{n}") or "").strip() for n in REMEDY_FIELDS}
+        if not any(remedy.values()):
+            continue
+        if not remedy["kind"]:
+            raise FormProblem(f"remedy {i}: choose what kind of remedy it is")
+        if remedy["kind"] not in display.REMEDY_LABELS:
+            raise FormProblem(f"remedy {i}: choose its kind from the list")
+        if len(remedy["description"]) > 2000 or len(remedy["amount"]) > 40:
+            raise FormProblem(f"remedy {i}: that is too long")
+        remedies.append(remedy)
+    return points, remedies
 
 
 def _escalate(ws, case, actor, version):
@@ -479,6 +608,43 @@ def _lessons(ws, case, actor, version):
     ws.store.record_lessons(case.reference, actor, went_wrong, action, target_date=target,
                             done_date=done)
     return "Lessons learned recorded."
+
+
+def _follow_up(ws, case, actor, version):
+    description = _text("follow_up_description", "describe the follow-up action", limit=2000)
+    owner = (request.form.get("follow_up_owner") or "").strip() or None
+    if owner is not None:
+        with ws.store.read() as db:
+            known = db.execute(sa.select(StaffUser.username).where(
+                StaffUser.username == owner, StaffUser.active.is_(True))).scalar_one_or_none()
+        if known is None:
+            raise FormProblem("choose the owner from the list of staff, or nobody")
+    due = _form_date("follow_up_due", "due date")
+    if due is not None and due < ws.today():
+        raise FormProblem("the due date is in the past: give today or a later date")
+    ws.store.add_follow_up(case.reference, actor, description, owner=owner, due_date=due,
+                           expected_version=version)
+    when = f", due by {display.fmt_long_date(due)}" if due else ""
+    return f"Follow-up action added{when}."
+
+
+def _follow_up_done(ws, case, actor, version):
+    try:
+        item = int(request.form.get("follow_up_id", ""))
+    except ValueError:
+        raise FormProblem("choose which follow-up action is done") from None
+    try:
+        ws.store.complete_follow_up(case.reference, item, actor,
+                                    note=_text("done_note", limit=5000), expected_version=version)
+    except CaseNotFound:
+        raise FormProblem("that follow-up action is not one of this case's") from None
+    return "Follow-up action marked as done."
+
+
+def _hazard_done(ws, case, actor, version):
+    ws.store.record_hazard_work_done(case.reference, actor, _text("hazard_note", limit=5000),
+                                     expected_version=version)
+    return "Hazard work recorded as done: the Awaab's Law timescales have stopped."
 
 
 def _reassign(ws, case, actor, version):

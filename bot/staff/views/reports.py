@@ -169,7 +169,9 @@ def _self_assessment(today: date):
     ws = workspace()
     year, problem = _year(today)
     code = ws.code_profile
-    figures = governance.code_figures(_facts(year), code, year, today)
+    with ws.store.read() as db:
+        follow_ups = governance.follow_up_facts(db, year)
+    figures = governance.code_figures(_facts(year), code, year, today, follow_ups=follow_ups)
     profile = ws.profile(None)
     titles = {k: e.title for p in (code, profile) for k, e in p.exclusions.items()}
     requirements = governance.self_assessment(figures, code, titles, display.TYPE_LABELS,
