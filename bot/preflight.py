@@ -7,6 +7,7 @@ one line: what is wrong and where.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -225,6 +226,8 @@ def check_placeholders() -> list[str]:
     """Settings that still hold the placeholders of the Kubernetes Secret: one line naming them
     (never their values)."""
     values = {s.name: settings.get(s.name) for s in settings.SETTINGS}
+    values.update({name: value for name, value in os.environ.items()  # a team's own address
+                   if name.startswith(tuple(settings.TEAM_SETTINGS))})
     names = [name for name, value in values.items() if is_placeholder(value)]
     if not names:
         return []
@@ -268,6 +271,10 @@ def problems(skip_database: bool = False) -> list[str]:
         return placeholders
     found = (check_yaml(settings.PROJECT_ROOT) + check_policy() + check_contact_details()
              + check_limits() + check_lock_lifetime() + check_action_server())
+    if not found:  # the teams are read from the policy profile, which must load first
+        from bot.cases.outbox import team_forwarding_problems
+
+        found += team_forwarding_problems()
     if not skip_database:
         found += check_database("INTAKE_DATABASE_URL", settings.database_url())
         found += check_database("INTAKE_TRACKER_URL", settings.tracker_url())

@@ -182,3 +182,22 @@ def test_a_bad_lock_store_setting_stops_the_start_with_one_line(tmp_path):
     lines = unreachable.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(
         "error: INTAKE_REDIS_HOST: cannot connect to the lock store's Redis at 127.0.0.1:1")
+
+
+def test_a_teams_forwarding_address_is_checked_before_the_start():
+    base = dict(INTAKE_FORWARD_URL="https://cases.example.org/in", INTAKE_FORWARD_SECRET="k" * 32)
+    misspelt = run_bot("check", "--skip-database", INTAKE_FORWARD_URL_NEIGHBOURHOD="https://asb.example.org",
+                       **base)
+    assert misspelt.returncode == 1
+    assert misspelt.stderr.strip().startswith(
+        "error: INTAKE_FORWARD_URL_NEIGHBOURHOD: the policy profile has no team 'neighbourhod'")
+    alone = run_bot("check", "--skip-database", INTAKE_FORWARD_URL_NEIGHBOURHOOD="https://asb.example.org")
+    assert alone.returncode == 1 and "INTAKE_FORWARD_URL is not set" in alone.stderr
+    assert "INTAKE_FORWARD_SECRET_NEIGHBOURHOOD (or INTAKE_FORWARD_SECRET) is not set" in alone.stderr
+    placeholder = run_bot("check", "--skip-database", INTAKE_FORWARD_URL_NEIGHBOURHOOD="https://asb.example.org",
+                          INTAKE_FORWARD_SECRET_NEIGHBOURHOOD="replace-with-a-secret", **base)
+    assert placeholder.returncode == 1
+    assert "INTAKE_FORWARD_SECRET_NEIGHBOURHOOD" in placeholder.stderr
+    assert "replace-with-a-secret" not in placeholder.stderr
+    assert run_bot("check", "--skip-database", INTAKE_FORWARD_URL_NEIGHBOURHOOD="https://asb.example.org",
+                   **base).returncode == 0

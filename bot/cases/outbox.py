@@ -223,18 +223,37 @@ class Forwarder:
 
 
 def _check_teams(teams: Mapping[str, tuple[str, str]]) -> None:
+    problems = team_forwarding_problems(teams)
+    if problems:
+        raise ForwardingNotConfigured(problems[0])
+
+
+def team_forwarding_problems(teams: Mapping[str, tuple[str, str]] | None = None) -> list[str]:
     """Each INTAKE_FORWARD_URL_<TEAM> names a team of the active policy profile (a misspelt
-    one would silently send that team's cases to INTAKE_FORWARD_URL)."""
+    one would silently send that team's cases to INTAKE_FORWARD_URL), and comes with the
+    default address and a secret to sign with. For the forwarder and `python -m bot check`."""
+    from bot import settings
     from bot.policy import active_profile
     from bot.policy.teams import team_names
 
+    teams = settings.team_forwarding() if teams is None else teams
+    if not teams:
+        return []
     known = team_names(active_profile())
-    for team in teams:
+    problems = []
+    for team, (_url, secret) in teams.items():
+        suffix = team.upper()
         if team not in known:
             listed = ", ".join(known) or "none"
-            raise ForwardingNotConfigured(
-                f"INTAKE_FORWARD_URL_{team.upper()}: the policy profile has no team {team!r} "
-                f"(its teams: {listed})")
+            problems.append(f"INTAKE_FORWARD_URL_{suffix}: the policy profile has no team "
+                            f"{team!r} (its teams: {listed})")
+        elif not secret:
+            problems.append(f"INTAKE_FORWARD_SECRET_{suffix} (or INTAKE_FORWARD_SECRET) is not "
+                            f"set: forwarded cases must be signed")
+    if not settings.get("INTAKE_FORWARD_URL"):
+        problems.append("INTAKE_FORWARD_URL is not set: a team's own address needs the default "
+                        "one for the other teams")
+    return problems
 
 
 @dataclass
