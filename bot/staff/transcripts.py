@@ -55,6 +55,9 @@ class ConversationSummary:
     lowest_confidence: float | None
     channel: str | None
     cases: list[tuple[str, str]] = field(default_factory=list)   # (reference, type)
+    first_message: str | None = None    # the first thing the resident typed (not a button)
+    name: str | None = None             # the name they gave, if they gave one
+    started_form: bool = False          # a form was started (so "no case" means left unfinished)
 
 
 @dataclass
@@ -172,6 +175,33 @@ class TrackerReader:
             resident_messages=int(row.messages or 0), fallbacks=int(row.fallbacks or 0),
             lowest_confidence=None if row.lowest is None else float(row.lowest),
             channel=row.channel) for row in rows], total
+
+    def add_glance(self, summaries: list[ConversationSummary]) -> None:
+        """Fill in what staff recognise a conversation by: its first typed message, the name the
+        resident gave, and whether a form was started. One query for the page's conversations."""
+        if not summaries or not self.available():
+            return
+        by_id = {s.sender_id: s for s in summaries}
+        e = EVENTS.c
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(e.sender_id, e.type_name, e.data)
+                .where(e.sender_id.in_(list(by_id)),
+                       e.type_name.in_(("user", "slot", "active_loop")))
+                .order_by(e.id)).all()
+        for row in rows:
+            summary, data = by_id[row.sender_id], event_data(row.data)
+            if row.type_name == "user" and summary.first_message is None:
+                text = str(data.get("text") or "").strip()
+                opening = ((data.get("metadata") or {}).get("webchat") or {}).get("opening")
+                if text and not text.startswith("/") and not opening:
+                    summary.first_message = text
+            elif row.type_name == "slot" and data.get("name") == "name":
+                value = data.get("value")
+                if isinstance(value, str) and value.strip() and value != "not given":
+                    summary.name = value.strip()
+            elif row.type_name == "active_loop" and data.get("name"):
+                summary.started_form = True
 
     # -- one conversation ----------------------------------------------------------------------
 

@@ -476,7 +476,7 @@ def test_conversations_list_filters_fallbacks_and_low_confidence(signed_in, stor
     staff = signed_in("ada")
     page = text(staff.get("/conversations"))
     assert [s for s in re.findall(r'href="/conversation\?id=([^"&]+)"', page)] == ["calm", "lost", "unsure"]
-    assert case.reference in page and "none" in page
+    assert case.reference in page and "no case" in page
     low = text(staff.get("/conversations?show=low"))
     assert set(re.findall(r'href="/conversation\?id=([^"&]+)"', low)) == {"lost", "unsure"}
     fallback = text(staff.get("/conversations?show=fallback"))
@@ -486,6 +486,30 @@ def test_conversations_list_filters_fallbacks_and_low_confidence(signed_in, stor
     page = text(staff.get("/conversation?id=unsure"))
     assert "This conversation filed no case." in page and "41%" in page
     assert staff.get("/conversation?id=nobody").status_code == 404
+
+
+def test_the_conversations_list_shows_each_at_a_glance(signed_in, store, tracker):
+    """First typed message, the resident's name, and what came of it, not just a hex id."""
+    tracker.user("web-1", "/greet", "greet", 1.0, channel="webchat")
+    tracker.user("web-1", "my <b>boiler</b> has been broken for a week", "service_request", 0.9,
+                 channel="webchat")
+    tracker.add("web-1", "active_loop", {"name": "intake_form"})
+    tracker.add("web-1", "slot", {"name": "name", "value": "Jo Bloggs"})
+    tracker.user("chat-2", "how do i pay my rent", "ask_enquiry", 0.8)
+    tracker.add("chat-2", "slot", {"name": "name", "value": "not given"})
+    filed = file(store, conversation_id="web-1", case_type="service_request")
+    page = text(signed_in("ada").get("/conversations"))
+
+    def row(sender):
+        start = page.rindex("<tr>", 0, page.index(f"/conversation?id={sender}"))
+        return page[start:page.index("</tr>", start)]
+
+    web = row("web-1")
+    assert "my &lt;b&gt;boiler&lt;/b&gt; has been broken for a week" in web and "/greet" not in web
+    assert "Jo Bloggs" in web and "Website chat" in web and filed.reference in web
+    chat = row("chat-2")
+    assert "how do i pay my rent" in chat and "not given" in chat and "no case" in chat
+    assert "Jo Bloggs" not in chat
 
 
 def test_any_conversation_id_works_slashes_markup_and_all(signed_in, store, tracker):

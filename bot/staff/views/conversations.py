@@ -45,6 +45,7 @@ def conversations():
                                .order_by(Case.id)).all()
         for row in rows:
             row.cases = [(ref, kind) for sender, ref, kind in found if sender == row.sender_id]
+        ws.tracker.add_glance(rows)
 
     def args(**changes):
         values = {"show": filters["show"], "from": filters["from"] or "",
