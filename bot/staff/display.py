@@ -336,6 +336,19 @@ def is_figure(value) -> bool:
         return False
 
 
+# Label words that keep their capital inside a sentence.
+_PROPER_STARTS = ("Awaab", "ASB", "CH0", "Care Plus", "County Town", "New Homes")
+
+
+def mid_sentence(label: object) -> str:
+    """A label as it reads inside a sentence: "Stage 1 response by" -> "stage 1 response by",
+    but "Awaab's Law: ...", "ASB report" keep their capitals (|lower made "awaab's law")."""
+    text = str(label)
+    if not text or text.startswith(_PROPER_STARTS) or text[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def as_sentence(message: object) -> str:
     """An error message as a sentence: its first letter raised and a full stop, and nothing else
     changed (str.capitalize would lower "HPG-7K2QX-4" and "New Homes Quality Code")."""

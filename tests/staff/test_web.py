@@ -586,7 +586,9 @@ def test_reports_page_and_every_csv(signed_in, store, clock, monkeypatch):
     assert "CH01" in page and "CH02" in page
     # No number of homes yet: CH01's counts, and no made-up rate.
     assert "Set the number of homes (Settings) to see CH01 per 1,000 homes" in page
-    assert "Homes: not set" in page and "per 1,000 homes (1)" in page
+    assert "Homes: not set" in page
+    # The tile's headline is the count, never the instruction to set the homes.
+    assert '<div class="figure">1</div><div class="what">CH01: stage 1 complaints received.' in page
     assert ">100.0%<" in page                   # answered within the Code's timescales
     for name in ("tsm", "timeliness", "by-type", "by-service", "by-channel", "by-month"):
         response = staff.get(f"/reports/{name}.csv?from=2026-12-01&to=2027-01-31")
