@@ -276,7 +276,7 @@ def _template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         date=display.fmt_date, long_date=display.fmt_long_date, datetime=display.fmt_datetime,
         time=display.fmt_time, yes_no=display.yes_no, field=display.field_text,
-        details=display.detail_items, mid_sentence=display.mid_sentence)
+        details=display.detail_items, mid_sentence=display.mid_sentence, uk_day=display.uk_day)
 
     app.jinja_env.tests["figure"] = display.is_figure
 

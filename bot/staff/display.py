@@ -1,6 +1,7 @@
 """Words and formats the staff pages show: labels for codes, dates in UK time, ages."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -334,6 +335,32 @@ def is_figure(value) -> bool:
         return True
     except ValueError:
         return False
+
+
+def parse_day(text: str | None) -> date | None:
+    """A date typed the UK way (27/3/2026, 27-03-2026, 27.3.26) or as ISO 8601 (2026-03-27, the
+    form links use); None for nothing; ValueError for anything else."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    uk = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})", text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif uk:
+        day, month, year = (int(part) for part in uk.groups())
+        year += 2000 if year < 100 else 0
+    else:
+        raise ValueError(f"{text!r} is not a date: type it as day/month/year, e.g. 27/3/2026")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date that exists") from None
+
+
+def uk_day(value: date | None) -> str:
+    """A date as a UK form shows it: 27/03/2026."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 # Label words that keep their capital inside a sentence.

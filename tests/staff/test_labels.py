@@ -24,3 +24,26 @@ def test_the_case_pages_opening_lines_read_as_sentences(signed_in, store):
     report = file(store, "asb_report", conversation_id="asb-1")
     page = signed_in("ada").get("/conversation?id=asb-1").get_data(as_text=True)
     assert f"{report.reference}</a> (ASB report, new)" in page
+
+
+def test_dates_are_typed_and_shown_the_uk_way(signed_in, store, clock):
+    import pytest
+
+    assert display.parse_day("27/3/2026") == display.parse_day("2026-03-27") == \
+        display.parse_day("27.03.26") == display.parse_day(" 27-03-2026 ")
+    for bad in ("31/2/2026", "3/27/2026", "next tuesday"):
+        with pytest.raises(ValueError):
+            display.parse_day(bad)
+    file(store)
+    staff = signed_in("ada")
+    # Day first: 4/1/2027 is 4 January (the clock's day), not 1 April.
+    queue = staff.get("/?view=all&from=4/1/2027&to=4/1/2027").get_data(as_text=True)
+    assert 'value="04/01/2027"' in queue and "Showing 1 to 1 of 1" in queue.replace("\n", " ")
+    assert 'type="date"' not in queue
+    none = staff.get("/?view=all&from=5/1/2027").get_data(as_text=True)
+    assert "Showing 1 to 1" not in none
+    manager = signed_in("max")
+    report = manager.get("/reports?from=1/12/2026&to=31/1/2027").get_data(as_text=True)
+    assert 'value="01/12/2026"' in report and 'value="31/01/2027"' in report
+    refused = manager.get("/reports?from=31/2/2027").get_data(as_text=True)
+    assert "dates are day/month/year" in refused

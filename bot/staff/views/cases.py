@@ -28,7 +28,7 @@ VIEWS = {"open": "Open", "overdue": "Overdue", "all": "All cases"}
 
 def _day(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        return display.parse_day(text)
     except ValueError:
         return None
 

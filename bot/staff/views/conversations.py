@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from bot.cases.models import Case
-from bot.staff import corrections
+from bot.staff import corrections, display
 from bot.staff.app import Page, workspace
 from bot.staff.transcripts import FALLBACK_INTENT
 
@@ -20,7 +20,7 @@ SHOW = {"all": "All conversations", "low": "Fallback or low confidence",
 
 def _day(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        return display.parse_day(text)
     except ValueError:
         return None
 

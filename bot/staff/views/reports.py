@@ -26,12 +26,12 @@ def _period(today: date) -> tuple[Period, str | None]:
     default = Period.financial_year(today)
     given_from, given_to = request.args.get("from"), request.args.get("to")
     try:
-        start = date.fromisoformat(given_from) if given_from else default.start
-        end = date.fromisoformat(given_to) if given_to else default.end
+        start = display.parse_day(given_from) or default.start
+        end = display.parse_day(given_to) or default.end
         return Period(start, end), None
     except ValueError:
-        return default, "That period is not valid (the dates must be YYYY-MM-DD, the end after " \
-                        "the start); showing this reporting year instead."
+        return default, "That period is not valid (the dates are day/month/year, e.g. 27/3/2026, " \
+                        "the end after the start); showing this reporting year instead."
 
 
 def _facts(period: Period) -> list[CaseFacts]:
