@@ -64,17 +64,66 @@ export const CSS = `
 .ic-panel[hidden], .ic-launcher[hidden], .ic [hidden] { display: none !important; }
 
 .ic-header {
-  display: flex; align-items: center; gap: 0.5em;
+  display: flex; flex-wrap: wrap; align-items: center; gap: 0.5em;
   padding: 0.5em 0.5em 0.5em 1em;
   background: #1d4f91; color: #ffffff;
 }
-.ic-title { flex: 1; margin: 0; font-size: 1.1em; font-weight: 700; line-height: 1.3; }
+.ic-title { flex: 1 1 auto; margin: 0; font-size: 1.1em; font-weight: 700; line-height: 1.3; }
+.ic-actions { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: inherit; margin-left: auto; }
 .ic-header button {
   min-height: 2.75em; min-width: 2.75em; padding: 0.3em 0.7em;
   border: 2px solid #ffffff; border-radius: 0.3em;
   background: transparent; color: #ffffff;
+  white-space: nowrap;
 }
 .ic-header button:hover { background: #163d70; }
+
+/* The case reference, pinned under the header. */
+.ic-ref {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 0.25em 0.75em;
+  padding: 0.35em 0.5em 0.35em 1em;
+  background: #eef3fa; color: #0b0c0c;
+  border-bottom: 2px solid #1d4f91;
+}
+.ic-ref-text { flex: 1 1 auto; margin: 0; font-weight: 600; }
+.ic-ref-code {
+  font-family: ui-monospace, Consolas, "Liberation Mono", monospace; font-size: 1.05em;
+  letter-spacing: 0.05em; white-space: nowrap; user-select: all;
+}
+.ic-ref-copy {
+  min-height: 2.25em; padding: 0.2em 0.8em;
+  border: 2px solid #1d4f91; border-radius: 0.3em;
+  background: #ffffff; color: #1d4f91; font-weight: 600;
+}
+.ic-ref-copy:hover { background: #e8f0fa; }
+.ic-ref-status { font-weight: 600; }
+.ic-ref-status:empty { display: none; }
+
+/* "End this chat?": over the panel, whose other parts are inert meanwhile. */
+.ic-confirm {
+  position: absolute; inset: 0; z-index: 1;
+  display: flex; align-items: center; justify-content: center;
+  padding: 1em;
+  background: rgba(11, 12, 12, 0.6);
+}
+.ic-confirm-box {
+  width: 100%; max-width: 22em; max-height: 100%; overflow-y: auto;
+  padding: 1em 1.1em;
+  background: #ffffff; color: #0b0c0c;
+  border: 2px solid #0b0c0c; border-radius: 0.5em;
+  box-shadow: 0 4px 16px rgba(0, 0, 0, 0.4);
+}
+.ic-confirm-title { margin: 0 0 0.4em; font-size: 1.15em; line-height: 1.3; }
+.ic-confirm-text { margin: 0 0 1em; }
+.ic-confirm-actions { display: flex; flex-wrap: wrap; gap: 0.6em; }
+.ic-confirm-actions button {
+  min-height: 2.75em; padding: 0.4em 1.1em;
+  border: 2px solid #1d4f91; border-radius: 0.3em; font-weight: 700;
+}
+.ic-confirm-actions .ic-confirm-end { background: #a4131f; border-color: #a4131f; color: #ffffff; }
+.ic-confirm-actions .ic-confirm-end:hover { background: #7d0e17; border-color: #7d0e17; }
+.ic-confirm-actions .ic-confirm-keep { background: #ffffff; color: #1d4f91; }
+.ic-confirm-actions .ic-confirm-keep:hover { background: #e8f0fa; }
 
 .ic-conn {
   margin: 0; padding: 0.5em 1em;
@@ -145,10 +194,23 @@ export const CSS = `
   .ic-panel { inset: 0; width: 100%; height: 100%; max-height: 100dvh; border: 0; border-radius: 0; overflow-y: auto; }
   .ic-log { min-height: 8em; }
   .ic-msg { max-width: 92%; }
+  /* Compact header, reference bar and message box: the conversation gets most of the screen,
+     also with the on-screen keyboard up (the panel then fits above it, see fitToViewport). */
+  .ic-header { gap: 0.35em; padding: 0.25em 0.25em 0.25em 0.75em; }
+  .ic-title { font-size: 1em; }
+  .ic-header button { min-height: 2.5em; padding: 0.2em 0.5em; }
+  .ic-ref { padding: 0.15em 0.25em 0.15em 0.75em; }
+  .ic-log { padding: 0.75em; }
+  .ic-typing { min-height: 0; padding: 0 0.75em; }
+  .ic-typing:not(:empty) { padding-bottom: 0.3em; }
+  .ic-form { gap: 0.15em; padding: 0.35em 0.75em 0.5em; }
+  .ic-form label { font-size: 0.9em; }
+  .ic-input { height: 2.75em; }
 }
 
 @media (forced-colors: active) {
-  .ic-launcher, .ic-send, .ic-choice, .ic-header button, .ic-msg, .ic-panel { border: 2px solid ButtonText; }
+  .ic-launcher, .ic-send, .ic-choice, .ic-header button, .ic-msg, .ic-panel, .ic-ref-copy,
+  .ic-confirm-box, .ic-confirm-actions button { border: 2px solid ButtonText; }
   .ic-dots span { background: CanvasText; }
   .ic button:focus-visible, .ic-log:focus-visible, .ic a:focus-visible { outline: 3px solid Highlight; }
 }

@@ -142,6 +142,28 @@ function linkified(text) {
   return fragment;
 }
 
+// Case references as the assistant gives them (bot/cases/references.py): a type prefix, five
+// characters and a check character from an alphabet without look-alikes, e.g. CMP-7KQ4M-X. Only
+// references whose check character is right count, so a mistyped one quoted back is not pinned.
+const REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ";
+const REFERENCE_PREFIXES = ["CMP", "SRQ", "ASB", "CMT", "CPL"]; // the order is part of the check
+const REFERENCE_PATTERN = new RegExp(
+  String.raw`\b(${REFERENCE_PREFIXES.join("|")})-([${REFERENCE_ALPHABET}]{5})-([${REFERENCE_ALPHABET}])\b`, "g");
+
+function validReference(prefix, body, check) {
+  const values = [REFERENCE_PREFIXES.indexOf(prefix) + 1, ...[...body + check].map((c) => REFERENCE_ALPHABET.indexOf(c))];
+  const total = values.reduce((sum, value, i) => sum + (i + 1) * value, 0);
+  return total % REFERENCE_ALPHABET.length === 0;
+}
+
+function lastReference(text) {
+  let found = null;
+  for (const match of text.matchAll(REFERENCE_PATTERN)) {
+    if (validReference(match[1], match[2], match[3])) found = match[0];
+  }
+  return found;
+}
+
 function sameMessage(a, b) {
   return a.sender === b.sender && (a.text || "") === (b.text || "");
 }
@@ -187,11 +209,29 @@ class IntakeChat {
     this.panel = element("section", { id: "ic-panel", class: "ic-panel", "aria-labelledby": "ic-title", hidden: true });
     const header = element("div", { class: "ic-header" });
     header.appendChild(element("h2", { id: "ic-title", class: "ic-title" }, title));
-    this.endButton = element("button", { type: "button", class: "ic-end" }, "End chat");
-    this.endButton.addEventListener("click", () => this.endChat());
-    const minimise = element("button", { type: "button", class: "ic-min", "aria-label": "Minimise chat", title: "Minimise chat" }, "\u2212");
+    this.endButton = element("button", { type: "button", class: "ic-end", "aria-haspopup": "dialog" }, "End chat");
+    this.endButton.addEventListener("click", () => this.askToEnd());
+    // The visible word is the whole accessible name (WCAG 2.5.3 Label in Name).
+    const minimise = element("button", { type: "button", class: "ic-min" }, "Minimise");
     minimise.addEventListener("click", () => this.close());
-    header.append(this.endButton, minimise);
+    // The buttons wrap together, to the right, when the title and they do not fit on one line.
+    const actions = element("div", { class: "ic-actions" });
+    actions.append(this.endButton, minimise);
+    header.appendChild(actions);
+    this.header = header;
+
+    // The case reference, once the assistant has given one: pinned under the header, so it does
+    // not scroll away with the conversation. Not a live region: the message that gave it was read.
+    this.refBar = element("div", { class: "ic-ref", hidden: true });
+    const refText = element("p", { class: "ic-ref-text" }, "Your reference: ");
+    this.refCode = element("span", { class: "ic-ref-code" });
+    refText.appendChild(this.refCode);
+    this.copyButton = element("button", { type: "button", class: "ic-ref-copy" }, "Copy");
+    this.copyButton.appendChild(element("span", { class: "ic-sr" }, " reference"));
+    this.copyButton.addEventListener("click", () => this.copyReference());
+    this.copyStatus = element("span", { class: "ic-ref-status", role: "status" });
+    this.refBar.append(refText, this.copyButton, this.copyStatus);
+    this.reference = null;
 
     // Live regions exist from the start (an announcement needs a region that was already there).
     this.connection = element("div", { class: "ic-conn", role: "status", "aria-live": "assertive" });
@@ -200,12 +240,15 @@ class IntakeChat {
 
     const form = element("form", { class: "ic-form", novalidate: true });
     form.appendChild(element("label", { for: "ic-input" }, "Your message"));
-    form.appendChild(element("p", { id: "ic-hint", class: "ic-hint" }, "Press Enter to send. Shift and Enter starts a new line."));
+    // Only where there is a keyboard to press Shift on (shown by keyboardHint()).
+    this.hint = element("p", { id: "ic-hint", class: "ic-hint", hidden: true }, "Press Enter to send. Shift and Enter starts a new line.");
+    form.appendChild(this.hint);
     const row = element("div", { class: "ic-row" });
     this.input = element("textarea", {
       id: "ic-input", class: "ic-input", rows: "2",
-      "aria-describedby": "ic-hint", autocomplete: "off", spellcheck: "true",
+      autocomplete: "off", spellcheck: "true", enterkeyhint: "send",
     });
+    this.input.addEventListener("input", () => this.growInput());
     this.sendButton = element("button", { type: "submit", class: "ic-send" }, "Send");
     row.append(this.input, this.sendButton);
     form.appendChild(row);
@@ -222,14 +265,134 @@ class IntakeChat {
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();
-        this.close();
+        if (!this.confirm.hidden) this.cancelEnd();
+        else this.close();
       }
     });
+    this.form = form;
 
-    this.panel.append(header, this.connection, this.log, this.typing, form);
+    this.confirm = this.buildConfirm();
+    this.panel.append(header, this.refBar, this.connection, this.log, this.typing, form, this.confirm);
     wrap.append(this.launcher, this.panel);
     root.appendChild(wrap);
     document.body.appendChild(host);
+    this.keyboardHint();
+    this.followViewport();
+  }
+
+  // "End chat" asks first, inside the widget: a small alert dialog over the panel, with focus on
+  // the harmless choice; Escape or "Keep chatting" puts focus back on the header's "End chat".
+  buildConfirm() {
+    const confirm = element("div", {
+      class: "ic-confirm", role: "alertdialog", "aria-modal": "true",
+      "aria-labelledby": "ic-confirm-title", "aria-describedby": "ic-confirm-text", hidden: true,
+    });
+    const box = element("div", { class: "ic-confirm-box" });
+    box.appendChild(element("h3", { id: "ic-confirm-title", class: "ic-confirm-title" }, "End this chat?"));
+    box.appendChild(element("p", { id: "ic-confirm-text", class: "ic-confirm-text" },
+      "The conversation will no longer be shown on this device. Anything you have already sent us is kept."));
+    const actions = element("div", { class: "ic-confirm-actions" });
+    const end = element("button", { type: "button", class: "ic-confirm-end" }, "End chat");
+    end.addEventListener("click", () => this.confirmEnd());
+    this.keepButton = element("button", { type: "button", class: "ic-confirm-keep" }, "Keep chatting");
+    this.keepButton.addEventListener("click", () => this.cancelEnd());
+    actions.append(end, this.keepButton);
+    box.appendChild(actions);
+    confirm.appendChild(box);
+    // Focus stays in the dialog while it is open (the rest of the panel is inert).
+    confirm.addEventListener("keydown", (event) => {
+      if (event.key !== "Tab") return;
+      const first = end, last = this.keepButton;
+      const active = confirm.getRootNode().activeElement;
+      if (event.shiftKey && active === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && active === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+    return confirm;
+  }
+
+  setBackgroundInert(on) {
+    for (const part of [this.header, this.refBar, this.log, this.form]) {
+      if ("inert" in part) part.inert = on;
+      else if (on) part.setAttribute("aria-hidden", "true"); // older browsers: hidden from screen readers
+      else part.removeAttribute("aria-hidden");
+    }
+  }
+
+  askToEnd() {
+    this.panel.scrollTop = 0; // a short screen scrolls the panel: the dialog covers its top
+    this.confirm.hidden = false;
+    this.setBackgroundInert(true);
+    this.keepButton.focus();
+  }
+
+  cancelEnd({ focus = true } = {}) {
+    if (this.confirm.hidden) return;
+    this.confirm.hidden = true;
+    this.setBackgroundInert(false);
+    if (focus) this.endButton.focus();
+  }
+
+  confirmEnd() {
+    this.cancelEnd({ focus: false });
+    this.endChat();
+  }
+
+  // "Shift and Enter starts a new line" means something only with a hardware keyboard (and a
+  // mouse or trackpad: a laptop), not on a phone or tablet.
+  keyboardHint() {
+    const query = window.matchMedia ? window.matchMedia("(hover: hover) and (pointer: fine)") : null;
+    const apply = () => {
+      const show = !query || query.matches;
+      this.hint.hidden = !show;
+      if (show) this.input.setAttribute("aria-describedby", "ic-hint");
+      else this.input.removeAttribute("aria-describedby");
+    };
+    apply();
+    if (query && query.addEventListener) query.addEventListener("change", apply);
+  }
+
+  // The message box grows with what is typed (up to its max-height), and never shrinks below
+  // the size the resident dragged it to; sending puts it back.
+  growInput(reset = false) {
+    const box = this.input;
+    if (reset) box.style.height = "";
+    const border = box.offsetHeight - box.clientHeight;
+    if (box.scrollHeight > box.clientHeight) box.style.height = box.scrollHeight + border + "px";
+  }
+
+  // On a phone the panel fills the screen; when the on-screen keyboard is up, only the part of
+  // the screen above it (the visual viewport). Pinch zoom (scale != 1) is left alone.
+  followViewport() {
+    const viewport = window.visualViewport;
+    this.phone = window.matchMedia ? window.matchMedia("(max-width: 30em), (max-height: 30em)") : null;
+    if (!viewport || !this.phone) return;
+    const fit = () => this.fitToViewport();
+    viewport.addEventListener("resize", fit);
+    viewport.addEventListener("scroll", fit);
+    if (this.phone.addEventListener) this.phone.addEventListener("change", fit);
+  }
+
+  fitToViewport() {
+    const viewport = window.visualViewport;
+    if (!viewport || !this.phone) return;
+    const style = this.panel.style;
+    const squeezed = !this.panel.hidden && this.phone.matches && Math.abs(viewport.scale - 1) < 0.01
+      && viewport.height < window.innerHeight - 1;
+    const atEnd = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 8;
+    if (squeezed) {
+      style.top = Math.max(0, viewport.offsetTop) + "px";
+      style.bottom = "auto";
+      style.height = viewport.height + "px";
+    } else {
+      style.top = style.bottom = style.height = "";
+    }
+    this.panel.classList.toggle("ic-squeezed", squeezed);
+    if (atEnd) this.scrollToEnd();
   }
 
   open({ focus = true } = {}) {
@@ -238,12 +401,15 @@ class IntakeChat {
     this.launcher.setAttribute("aria-expanded", "true");
     writeJSON(this.session, this.config.key + ":open", true);
     this.connect();
+    this.fitToViewport();
     if (focus) this.input.focus();
     this.scrollToEnd();
   }
 
   close() {
+    this.cancelEnd({ focus: false });
     this.panel.hidden = true;
+    this.fitToViewport();
     this.launcher.hidden = false;
     this.launcher.setAttribute("aria-expanded", "false");
     writeJSON(this.session, this.config.key + ":open", false);
@@ -339,8 +505,46 @@ class IntakeChat {
     }
     for (const message of messages.slice(extends_ ? shown.length : 0)) this.add({ ...message });
     this.showChoices();
+    this.showReference();
     if (quiet) this.log.setAttribute("aria-busy", "false");
     this.scrollToEnd();
+  }
+
+  // The latest case reference the assistant gave, pinned under the header. It comes from the
+  // conversation itself, so it is back after a reload (with the history) and goes with End chat.
+  showReference() {
+    let found = null;
+    for (let i = this.items.length - 1; i >= 0 && !found; i--) {
+      const item = this.items[i];
+      if (item.sender === "bot") found = lastReference(item.text || "");
+    }
+    if (found === this.reference) return;
+    this.reference = found;
+    this.refCode.textContent = found || "";
+    this.refBar.hidden = !found;
+    this.copyStatus.textContent = "";
+  }
+
+  async copyReference() {
+    const reference = this.reference;
+    if (!reference) return;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(reference);
+      copied = true;
+    } catch (error) {
+      // No clipboard API here (an http page, or refused): copy the selected text the old way.
+      try {
+        const selection = window.getSelection();
+        selection.selectAllChildren(this.refCode);
+        copied = document.execCommand("copy");
+      } catch (ignored) {
+        copied = false;
+      }
+    }
+    clearTimeout(this.copyTimer);
+    this.copyStatus.textContent = copied ? "Copied" : "Could not copy. Please write it down: " + reference;
+    if (copied) this.copyTimer = setTimeout(() => { this.copyStatus.textContent = ""; }, 5000);
   }
 
   // --- talking to the server ---------------------------------------------------------------------
@@ -427,6 +631,7 @@ class IntakeChat {
     if (!item.text && !item.attachment) return;
     this.add(item);
     this.showChoices();
+    this.showReference();
     this.scrollToEnd();
   }
 
@@ -480,6 +685,7 @@ class IntakeChat {
       return;
     }
     this.input.value = "";
+    this.growInput(true);
     this.send(text);
   }
 
@@ -487,6 +693,7 @@ class IntakeChat {
     this.forgetSession();
     this.log.replaceChildren();
     this.items = [];
+    this.showReference();
     this.greeted = false;
     this.waiting = 0;
     this.setTyping(false);
