@@ -32,6 +32,7 @@ def answer_context(tracker: Tracker) -> answers.Context:
         services=services(),
         time_limit_months=lambda service: replies.complaint_time_limit_months(profile, service),
         limit_from_sale=profile.limit_from_sale,
+        service_names={key: service.name for key, service in profile.services.items()},
         exclusion_message=lambda key, service: replies.exclusion_message(profile, key, service),
         emergency_advice=lambda: replies.emergency_advice(profile),
         danger_advice=lambda: replies.danger_advice(profile),

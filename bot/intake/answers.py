@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
-from bot.intake import contact, dates, exclusions, reading, triage
+from bot.intake import contact, dates, exclusions, reading, triage, yesno
 from bot.intake.fields import NOT_GIVEN
 
 # A message longer than this is still kept whole; the resident is only told we have it all.
@@ -47,6 +47,8 @@ class Context:
     # Whether a service's time limit counts from the home's reservation or completion (a
     # consumer code for new homes) rather than from the problem.
     limit_from_sale: Callable[[str], bool] = lambda service: False
+    # What residents call each service (key -> name, e.g. "housing" -> "Homes Plus").
+    service_names: Mapping[str, str] = field(default_factory=dict)
     # What the policy says about an exclusion (key), for a service (the time limits differ).
     exclusion_message: Callable[[str, str], str] = lambda key, service: ""
     emergency_advice: Callable[[], str] = lambda: ""
@@ -290,6 +292,11 @@ def check_service(value: Any, ctx: Context) -> Outcome:
         return Outcome({"service": text})
     if text in ("housing", "my_home", "home", "repairs", "tenancy"):
         return Outcome({"service": "housing"})
+    said = _text(value).lower()
+    named = [key for key, name in ctx.service_names.items()
+             if key in ctx.services and name and name.lower() in said]
+    if len(named) == 1:  # "homes plus, im a tenant": the service by the name the buttons show
+        return Outcome({"service": named[0]})
     found = infer_service(value if isinstance(value, str) else "", ctx.services)
     if found:
         return Outcome({"service": found})
@@ -381,10 +388,16 @@ def check_preferred_contact(value: Any, ctx: Context) -> Outcome:
 _FORMATS = ("standard", "large print", "easy read", "braille", "audio", "another language", "bsl")
 
 
+# "normal is fine", "the usual", "doesn't matter": no special format.
+_STANDARD_FORMAT = re.compile(
+    r"^\W*(just |the |as )?(normal|standard|usual|regular|any|whatever|ordinary|plain)\b|"
+    r"does ?n'?t matter|no preference|not fussed|^\W*(that'?s |it'?s |its )?(fine|ok|okay)\W*$")
+
+
 def check_preferred_format(value: Any, ctx: Context) -> Outcome:
     text = _text(value)
     lowered = text.lower()
-    if _NOTHING.match(text) or lowered in ("normal", "standard", "any", "doesn't matter", "no preference"):
+    if _NOTHING.match(text) or _STANDARD_FORMAT.search(lowered):
         return Outcome({"preferred_format": "standard"})
     for known in _FORMATS:
         if known in lowered:
@@ -396,8 +409,9 @@ def check_preferred_format(value: Any, ctx: Context) -> Outcome:
 
 def check_reasonable_adjustments(value: Any, ctx: Context) -> Outcome:
     text = _text(value)
-    if not text or _NOTHING.match(text) or read("reasonable_adjustments", text, ctx).kind == reading.NONE:
-        return Outcome({"reasonable_adjustments": "none"})
+    if not text or _NOTHING.match(text) or read("reasonable_adjustments", text, ctx).kind == reading.NONE \
+            or (len(text.split()) <= 3 and yesno.read("reasonable_adjustments", text) == yesno.NO):
+        return Outcome({"reasonable_adjustments": "none"})  # "no ta", "nah ta"
     return Outcome({"reasonable_adjustments": text}).say(
         "Thank you for telling me. We'll record that and keep it in mind whenever we contact you.")
 

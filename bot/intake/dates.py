@@ -346,6 +346,15 @@ def _search(candidate: str, settings: dict, today: date) -> Reading | None:
     return None
 
 
+def _year_named(words: str, today: date) -> str:
+    """"march this year", "the 2nd of june last year": the year as a number, so the month (and
+    day) are kept; "last year" alone still means about a year ago."""
+    def year(match: re.Match) -> str:
+        return f"{match.group('month')} {today.year - (match.group('which') == 'last')}"
+
+    return re.sub(rf"\b(?P<month>{_MONTH})\s+(?P<which>this|last)\s+year\b", year, words)
+
+
 def read_event_date(text: str, now: datetime) -> Reading:
     """What a resident's answer to "when did it happen?" says (see the module's rules)."""
     if not text or not text.strip():
@@ -354,7 +363,7 @@ def read_event_date(text: str, now: datetime) -> Reading:
         return Reading(UNSURE)
     now = uk_today(now)
     today = now.date()
-    words = _normalise(text)
+    words = _year_named(_normalise(text), today)
     if not words:
         return Reading(UNREADABLE)
     if _FUTURE.search(words):

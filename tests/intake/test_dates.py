@@ -97,3 +97,14 @@ def test_today_is_the_uk_date():
     just_after_midnight = datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)
     assert parse_event_date("yesterday", just_after_midnight) == date(2026, 6, 30)
     assert parse_event_date("on the 1st", just_after_midnight) == date(2026, 7, 1)
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("the 14th of march this year", date(2026, 3, 14)),
+    ("14 march this year", date(2026, 3, 14)),
+    ("the 2nd of june last year", date(2025, 6, 2)),
+    ("in june last year", date(2025, 6, 1)),
+    ("last year", date(2025, 11, 23)),      # alone: about a year ago
+])
+def test_a_month_with_this_or_last_year_keeps_its_month(words, expected):
+    assert parse_event_date(words, NOW) == expected

@@ -172,3 +172,25 @@ def test_the_kind_is_introduced_once_it_is_known_whichever_way():
     assert outcome.slots == {"feedback_kind": "service_request"}
     assert "not a complaint" in outcome.messages[0]["text"]
     assert answers.check("feedback_kind", "nonsense", ctx).slots == {"feedback_kind": None}
+
+
+def test_a_service_typed_by_the_name_its_button_shows_is_taken():
+    named = answers.Context(slots={"feedback_kind": "complaint"}, now=NOW,
+                            services=("housing", "care", "new-build"),
+                            service_names={"housing": "Homes Plus", "care": "Care Plus",
+                                           "new-build": "County Town Homes"})
+    assert answers.check("service", "Homes Plus", named).slots["service"] == "housing"
+    assert answers.check("service", "homes plus, im a tenant", named).slots["service"] == "housing"
+    assert answers.check("service", "its county town homes", named).slots["service"] == "new-build"
+    refused = answers.check("service", "the council", named)
+    assert refused.slots["service"] is None and refused.messages
+
+
+def test_plain_answers_to_format_and_support_are_not_kept_as_needs():
+    for said in ("no ta", "nah ta", "no ta love"):
+        assert answers.check("reasonable_adjustments", said, ctx()).slots["reasonable_adjustments"] == "none"
+    kept = answers.check("reasonable_adjustments", "no stairs please, I use a wheelchair", ctx())
+    assert kept.slots["reasonable_adjustments"] == "no stairs please, I use a wheelchair"
+    for said in ("normal is fine", "the usual", "doesn't matter", "its fine"):
+        assert answers.check("preferred_format", said, ctx()).slots["preferred_format"] == "standard", said
+    assert answers.check("preferred_format", "large print please", ctx()).slots["preferred_format"] == "large print"
