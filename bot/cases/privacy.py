@@ -52,7 +52,7 @@ SAFE_DETAIL_KEYS = frozenset({
     "reason", "within_window", "merged", "linked_reference", "related_reference", "exclusion",
     "accepted_despite_exclusion", "decision", "target_date", "done_date", "from", "to",
     "retention_years", "closed_before", "matched_by", "cases", "reason_text",
-    "before_stage1_response", "transcript_events",
+    "before_stage1_response", "transcript_events", "team",
 })
 # Of those, the ones that may be free text written about the resident.
 _FREE_TEXT_KEYS = frozenset({"reason"})
@@ -316,6 +316,15 @@ class Subject:
         return [name for name in ("email", "phone", "reference") if getattr(self, name)]
 
 
+def subject_conversations(cases: list[Case], tracker: TrackerStore) -> set[str]:
+    """The conversations about a resident's cases: those that filed them, and those where the
+    resident gave one of their references or their e-mail address (a status check, a stage 2
+    request, more information), which hold her words and details too."""
+    filed = {case.conversation_id for case in cases if case.conversation_id}
+    needles = [value for case in cases for value in (case.reference, case.email) if value]
+    return filed | tracker.conversations_mentioning(needles)
+
+
 def find_subject_cases(session, subject: Subject) -> list[Case]:
     """The resident's cases: by e-mail, by phone, or a reference and the cases sharing its e-mail
     or phone. Anonymised cases hold nothing about anyone and are not found."""
@@ -359,11 +368,14 @@ def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
                           tracker: TrackerStore) -> dict[str, Any]:
     """Everything held about one resident, as JSON-ready data: each case with its history and
     the transcript of the conversation that filed it (`transcript`: the resident's and the
-    assistant's messages with their times). Each case's history records the export."""
+    assistant's messages with their times), and the other conversations about those cases
+    (`other_conversations`). Each case's history records the export."""
     tracker.check()
     with store.write() as session:
         cases = find_subject_cases(session, subject)
-        transcripts = tracker.transcripts(case.conversation_id for case in cases)
+        about = subject_conversations(cases, tracker)
+        transcripts = tracker.transcripts(about)
+        filed = {case.conversation_id for case in cases}
         exported = []
         for case in cases:
             related = case.related_case.reference if case.related_case_id else None
@@ -375,8 +387,11 @@ def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
             store._record(session, case, "subject_access_export", actor,
                           {"matched_by": subject.describe(), "cases": len(cases)},
                           status_before=case.status, at=now)
+    # Conversations about the cases that filed none (look-ups, stage 2 requests).
+    others = [{"conversation": sender, "transcript": transcripts[sender]}
+              for sender in sorted(about - filed) if transcripts.get(sender)]
     return {"generated_at": now.isoformat(), "requested_by": actor,
-            "matched_by": subject.describe(), "cases": exported}
+            "matched_by": subject.describe(), "cases": exported, "other_conversations": others}
 
 
 @dataclass
@@ -400,7 +415,7 @@ def erase_subject(store: CaseStore, subject: Subject, *, actor: str,
     try:
         with store.write() as session:
             cases = find_subject_cases(session, subject)
-            conversations = {case.conversation_id for case in cases if case.conversation_id}
+            conversations = subject_conversations(cases, tracker)
             with tracker.deleting() as deleter:
                 removed = deleter.delete(conversations)
                 corrections = _delete_corrections(session, conversations)

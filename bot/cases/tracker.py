@@ -186,6 +186,25 @@ class TrackerStore:
                     found[row.sender_id].append(turn)
         return found
 
+    def conversations_mentioning(self, needles: Iterable[str]) -> set[str]:
+        """The conversations whose events hold any of `needles` (case-insensitive): those where a
+        resident gave a case reference or an e-mail address to look a case up, ask for stage 2
+        or add to it, besides the one that filed it. Read from the stored JSON, so a value
+        counts only as written there (e-mails and references are plain ASCII)."""
+        wanted = sorted({n.strip().lower() for n in needles if n and len(n.strip()) >= 6})
+        if not wanted or not self.check():
+            return set()
+        e = EVENTS.c
+        found: set[str] = set()
+        with self._guarded(), self.engine.connect() as connection:
+            for chunk in _chunks(wanted):
+                condition = sa.or_(*(sa.func.lower(e.data).contains(n, autoescape=True)
+                                     for n in chunk))
+                found.update(connection.execute(
+                    sa.select(e.sender_id).where(e.type_name.in_(("user", "slot")), condition)
+                    .distinct()).scalars())
+        return found
+
     def event_counts(self, sender_ids: Iterable[str]) -> dict[str, int]:
         """How many events the store holds of each conversation (those it holds)."""
         wanted = sorted({s for s in sender_ids if s})

@@ -412,3 +412,44 @@ def test_retention_deletes_a_cases_conversation_with_it_and_idle_ones_that_filed
     shorter = apply_retention(store, tracker=tracker, conversation_days=30)
     assert shorter.conversations == ["recent"]
     assert set(senders(url)) == {"shared", "open-long"}
+
+
+def look_up(rasa, sender: str, at: float, reference: str, email: str = EMAIL,
+            reasons: str = "nobody came back about the Kittiwake mould") -> None:
+    """A later conversation where the resident gives her reference and e-mail to ask for stage
+    2: it filed nothing, but holds her details and words."""
+    moments = iter(at + n for n in range(50))
+    events = [
+        ActionExecuted("action_session_start", timestamp=next(moments)),
+        ActionExecuted("action_listen", timestamp=next(moments)),
+        UserUttered("i want to take my complaint further", timestamp=next(moments)),
+        BotUttered("What is your case reference?", timestamp=next(moments)),
+        UserUttered(f"its {reference.lower()}", timestamp=next(moments)),
+        BotUttered("And the e-mail address you gave us?", timestamp=next(moments)),
+        UserUttered(email.upper(), timestamp=next(moments)),
+        BotUttered("Why would you like stage 2?", timestamp=next(moments)),
+        UserUttered(reasons, timestamp=next(moments)),
+        ActionExecuted("action_listen", timestamp=next(moments)),
+    ]
+    _, store = rasa
+    asyncio.run(store.save(DialogueStateTracker.from_events(sender, events, DOMAIN.slots)))
+
+
+def test_erasure_and_subject_access_cover_the_conversations_that_looked_a_case_up(
+        store, profile, rasa, tracker):
+    converse(rasa, "filed-it", 1_700_000_000)
+    case = file(store, profile, "filed-it", "lk-1")
+    look_up(rasa, "asked-for-stage-2", 1_700_100_000, case.reference)
+    converse(rasa, "someone-else", 1_700_200_000, name="Bob Other", email="bob@example.org",
+             words="the lift is broken")
+    export = subject_access_export(store, Subject(email=EMAIL), actor="staff:dpo", tracker=tracker)
+    [other] = export["other_conversations"]
+    assert other["conversation"] == "asked-for-stage-2"
+    assert any("Kittiwake" in turn["text"] for turn in other["transcript"])
+    result = erase_subject(store, Subject(email=EMAIL), actor="staff:dpo", tracker=tracker)
+    assert result.conversations == 2
+    left = senders(rasa[0])
+    assert set(left) == {"someone-else"}
+    dump = json.dumps(event_rows(rasa[0]))
+    for trace in TRACES:
+        assert trace.lower() not in dump.lower(), trace
