@@ -31,6 +31,7 @@ STATUS_WORDS = {
 }
 DEADLINE_WORDS = {
     "acknowledge_by": "We will acknowledge it by",
+    "resolution_plan_by": "We will tell you how we plan to resolve it by",
     "stage1_response_by": "We will respond by",
     "stage1_extended_response_by": "We will respond by",
     "stage2_acknowledge_by": "We will acknowledge your stage 2 request by",

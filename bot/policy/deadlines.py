@@ -75,8 +75,8 @@ def complaint_deadlines(profile: Profile, received: date, acknowledged: date | N
     stage1_contact_by when the profile sets when the handler gets in touch (from receipt).
 
     For a consumer-code service: acknowledge_by, stage1_response_by (the code's response) and
-    stage1_extended_response_by (the code's final point, e.g. the eight-week letter); there is no
-    stage 2, so no stage2_request_by.
+    stage1_extended_response_by (the code's final point, e.g. the eight-week letter), and
+    resolution_plan_by where the code sets one; there is no stage 2, so no stage2_request_by.
     """
     received = uk_date(received)
     acknowledged = uk_date(acknowledged) if acknowledged is not None else None
@@ -87,11 +87,14 @@ def complaint_deadlines(profile: Profile, received: date, acknowledged: date | N
     code = profile.service(service).consumer_code
     if code is not None:
         start = consumer_code_start(profile, received)
-        return {
+        found = {
             "acknowledge_by": add_calendar_days(start, code.acknowledge_calendar_days),
             "stage1_response_by": add_calendar_days(start, code.response_calendar_days),
             "stage1_extended_response_by": add_calendar_days(start, code.final_calendar_days),
         }
+        if code.resolution_plan_calendar_days is not None:  # the resident is told this date too
+            found["resolution_plan_by"] = add_calendar_days(start, code.resolution_plan_calendar_days)
+        return found
 
     stage1 = profile.stage1
     acknowledge_by = _wd(profile, received, stage1.acknowledge_working_days)

@@ -40,6 +40,7 @@ DEADLINE_LABELS = {
     "acknowledge_by": "Acknowledge by", "stage1_response_by": "Stage 1 response by",
     "stage1_extended_response_by": "Stage 1 response at the latest (with an extension)",
     "stage2_request_by": "Resident may ask for stage 2 until",
+    "resolution_plan_by": "Tell the resident the plan to resolve it by",
     "stage1_contact_by": "Contact the resident by", "stage2_contact_by": "Stage 2 contact by",
     "stage2_acknowledge_by": "Stage 2 acknowledge by",
     "stage2_response_by": "Stage 2 response by",

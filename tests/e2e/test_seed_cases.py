@@ -158,11 +158,13 @@ def test_a_county_town_homes_complaint_follows_the_new_homes_code_to_closure(hpg
             ("complaint", "new-build", "housing-plus-group", "county_town_homes")
         assert case.extra["home_date"] == completed.isoformat() and case.exclusion is None
         # The New Homes Quality Code: calendar days from the first working day after receipt
-        # (5 to acknowledge, 30 to respond, 56 before the ombudsman), not the housing stages'
-        # working days, and no director contact (that belongs to stage 1 of the housing process).
+        # (5 to acknowledge, 10 to say how it will be resolved, 30 to respond, 56 before the
+        # ombudsman), not the housing stages' working days, and no director contact (that
+        # belongs to stage 1 of the housing process).
         start = add_working_days(filed_on(case), 1, "england-and-wales")
         assert case.deadlines == {
             "acknowledge_by": (start + timedelta(days=5)).isoformat(),
+            "resolution_plan_by": (start + timedelta(days=10)).isoformat(),
             "stage1_response_by": (start + timedelta(days=30)).isoformat(),
             "stage1_extended_response_by": (start + timedelta(days=56)).isoformat(),
         }

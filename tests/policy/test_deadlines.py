@@ -131,9 +131,10 @@ def test_new_build_complaint_follows_the_consumer_code_in_calendar_days(hpg):
         "acknowledge_by": date(2026, 12, 29),                 # 24 Dec + 5
         "stage1_response_by": date(2027, 1, 23),              # 24 Dec + 30
         "stage1_extended_response_by": date(2027, 2, 18),     # 24 Dec + 56, the eight-week letter
+        "resolution_plan_by": date(2027, 1, 3),               # 24 Dec + 10: kept with the case
     }
     every = consumer_code_deadlines(hpg, date(2026, 12, 23))
-    assert every["resolution_plan_by"] == date(2027, 1, 3)    # 24 Dec + 10
+    assert every["resolution_plan_by"] == found["resolution_plan_by"]
     assert every["final_by"] == found["stage1_extended_response_by"]
     # No stage 2 under the code.
     assert "stage2_request_by" not in complaint_deadlines(
