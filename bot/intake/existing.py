@@ -80,6 +80,18 @@ def no_reference_text(contact: str) -> str:
             "I'll record it again.")
 
 
+def _can_go_to_stage2(store: Any, case: Any) -> bool:
+    """A complaint at stage 1 of a service with a landlord stage 2 (not a consumer code's)."""
+    if case.case_type != "complaint" or case.stage == 2:
+        return False
+    from bot.policy import PolicyError
+
+    try:
+        return store.profile(case.policy_profile).has_stage2(case.service)
+    except PolicyError:
+        return True  # the store will decide; the reasons are worth having
+
+
 def check_verification(store: Any, slots: Mapping[str, Any], value: Any,
                        conversation_id: str) -> Check:
     """The postcode or e-mail given for the reference, looked up by the case store with its
@@ -93,6 +105,9 @@ def check_verification(store: Any, slots: Mapping[str, Any], value: Any,
     except references.InvalidReference:
         return Check({"verification": None, "case_reference": None}, [NOT_FOUND])
     if found.case is not None:
+        if slots.get("case_task") == "review" and not _can_go_to_stage2(store, found.case):
+            # Not asked why they want a stage it cannot have: the task says so at once.
+            return Check({"verification": value, "review_reasons": ""})
         return Check({"verification": value})
     if found.locked:
         return Check({"verification": None})

@@ -137,3 +137,26 @@ def test_a_malformed_reference_is_refused_without_counting(store, reference):
     check = existing.check_verification(store, {"case_reference": reference}, "SW1A 1AA", conversation)
     assert check.slots == {"verification": None, "case_reference": None}
     assert not ResidentLookup(store).is_locked(conversation)
+
+
+def test_a_review_of_a_case_with_no_stage_2_is_not_asked_for_reasons(store, profile):
+    """Found by the blind seed test: a new-home buyer was asked why she was unhappy with "our
+    stage 1 response", then told there is no second stage and her reasons were dropped."""
+    from bot.policy import load_profile
+
+    group = load_profile("housing-plus-group")
+    new_home, _ = store.file_case(submission(conversation_id="nb", service="new-build"), group)
+    housing, _ = store.file_case(submission(conversation_id="hs"), group)
+    report, _ = store.file_case(submission(conversation_id="asb", case_type="asb_report"), profile)
+    conversation, _ = _ids()
+    for case, asked in ((new_home, False), (report, False), (housing, True)):
+        slots = {"case_task": "review", "case_reference": case.reference}
+        check = existing.check_verification(store, slots, "SW1A 1AA", conversation)
+        assert check.slots["verification"] == "SW1A 1AA"
+        filled = {**slots, **check.slots}
+        assert ("review_reasons" in existing.required_slots(filled) and
+                filled.get("review_reasons") is None) is asked, case.case_type
+    # A status check is not affected.
+    status = existing.check_verification(
+        store, {"case_task": "status", "case_reference": new_home.reference}, "SW1A 1AA", conversation)
+    assert status.slots == {"verification": "SW1A 1AA"}

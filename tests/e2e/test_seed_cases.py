@@ -198,6 +198,7 @@ def test_a_county_town_homes_complaint_follows_the_new_homes_code_to_closure(hpg
                                                 "just filled them"),
                     ], until=re.compile("no second stage", re.I))
         assert "New Homes Ombudsman Service" in said and "nhos.org.uk" in said
+        assert "why you are unhappy" not in again.asked  # no reasons asked for a stage it lacks
 
         case = store.find_by_reference(reference)
         assert (case.status, case.stage) == ("closed", 1)
