@@ -15,6 +15,7 @@ from bot.cases import safety
 from bot.intake import answers, corrections, fields, filing, opening, reading, replies, summary
 from bot.intake.fields import FIELD_LABELS, NOT_GIVEN
 from bot.nlp.clarify import needs_clarification
+from bot.ops import metrics
 from bot.policy import active_profile
 
 logger = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def start_events(tracker: Tracker, kind: str | None) -> list[EventType]:
     # Flags raised earlier in the conversation (an emergency, a safeguarding concern) stay.
     events = clear_intake(tracker.slots)
     events.append(SlotSet("submission_id", uuid.uuid4().hex))
+    metrics.FORMS_STARTED.labels(kind or "unclear").inc()
     if kind:  # the form's check of feedback_kind says what this kind is and what happens next
         events.append(SlotSet("feedback_kind", kind))
     if opening.describes_the_matter(text):  # not asked "what went wrong?" again
@@ -146,6 +148,7 @@ class ActionAskFeedbackKind(Action):
             domain: dict[str, Any]) -> list[EventType]:
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         question = needs_clarification(ranking)
+        metrics.CLARIFYING_QUESTIONS.inc()
         if question is not None:
             dispatcher.utter_message(**question.as_message())
         else:
@@ -291,6 +294,8 @@ class ActionCancelForm(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_stopped")
+        if tracker.active_loop_name == "intake_form" or tracker.get_slot("awaiting_confirmation"):
+            metrics.FORMS_STOPPED.inc()
         return [ActiveLoop(None), SlotSet("requested_slot", None), *clear_intake(tracker.slots),
                 *keep_contact(tracker.slots), SlotSet("case_task", None),
                 SlotSet("case_reference", None), SlotSet("verification", None)]

@@ -265,12 +265,43 @@ def check_yaml(root: Path) -> list[str]:
     return problems
 
 
+def check_operations() -> list[str]:
+    """INTAKE_LOG_FORMAT is text or json; each metrics port is empty (off) or a port, none the
+    same as another process's port or metrics port (they may share a host)."""
+    from bot.ops import logs, metrics
+
+    problems = []
+    try:
+        logs.log_format()
+    except settings.SettingError as error:
+        problems.append(str(error))
+    taken = {}
+    for name in settings.PORTS[:3]:  # the servers' own ports
+        value = settings.get(name).strip()
+        taken.setdefault(value, name)
+    for process in metrics.PROCESSES:
+        name = metrics.port_setting(process)
+        try:
+            port = metrics.configured_port(process)
+        except settings.SettingError as error:
+            problems.append(str(error))
+            continue
+        if port is None:
+            continue
+        if str(port) in taken:
+            problems.append(f"{name}: port {port} is already {taken[str(port)]}'s; give each "
+                            "process a metrics port of its own")
+        taken.setdefault(str(port), name)
+    return problems
+
+
 def problems(skip_database: bool = False) -> list[str]:
     placeholders = check_placeholders()
     if placeholders:  # the cause of whatever else would fail (a database password among them)
         return placeholders
     found = (check_yaml(settings.PROJECT_ROOT) + check_policy() + check_contact_details()
-             + check_limits() + check_lock_lifetime() + check_action_server())
+             + check_limits() + check_lock_lifetime() + check_action_server()
+             + check_operations())
     if not found:  # the teams are read from the policy profile, which must load first
         from bot.cases.outbox import team_forwarding_problems
 

@@ -67,6 +67,20 @@ SETTINGS: tuple[Setting, ...] = (
             "Token every REST webhook call must carry (Authorization: Bearer); empty: the REST "
             "channel is open, for trying the assistant and for tests"),
     Setting("INTAKE_LOG_LEVEL", "INFO", "Log level of our own code"),
+    Setting("INTAKE_LOG_FORMAT", "text",
+            "text: plain log lines; json: one JSON object a line (time, level, logger, message, "
+            "the conversation id), never a resident's words (docs/operations.md)"),
+    Setting("INTAKE_METRICS_HOST", "127.0.0.1",
+            "Address the processes' Prometheus metrics endpoints listen on (0.0.0.0: every "
+            "interface, for a Prometheus on another host; never expose them to the internet)"),
+    Setting("INTAKE_METRICS_RASA_PORT", "",
+            "Port of the Rasa server's metrics endpoint (GET /metrics); empty: off"),
+    Setting("INTAKE_METRICS_ACTIONS_PORT", "",
+            "Port of the action server's metrics endpoint; empty: off"),
+    Setting("INTAKE_METRICS_STAFF_PORT", "",
+            "Port of the staff workspace's metrics endpoint; empty: off"),
+    Setting("INTAKE_METRICS_FORWARDER_PORT", "",
+            "Port of the outbox forwarder's metrics endpoint; empty: off"),
     Setting("INTAKE_FORWARD_URL", "",
             "Where new cases and their changes are forwarded as signed JSON; empty: not forwarded"),
     Setting("INTAKE_FORWARD_SECRET", "",

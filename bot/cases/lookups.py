@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases import contacts, references
 from bot.cases.models import Case, VerificationFailure as Failure
+from bot.ops import metrics
 
 MAX_FAILURES = 3
 LOCK_SECONDS = 15 * 60
@@ -134,15 +135,21 @@ class ResidentLookup:
             _serialise(session, conversation_id, canonical)
             locked = _locked_until(session, now, conversation_id, canonical)
             if locked is not None:
+                metrics.CASE_LOOKUPS.labels("locked").inc()
                 return Lookup(None, locked)
             case = _matching_case(session, canonical, postcode_or_email)
             if case is not None:
+                metrics.CASE_LOOKUPS.labels("found").inc()
                 return Lookup(case)
             oldest = now - 2 * timedelta(seconds=max(LOCK_SECONDS, REFERENCE_WINDOW_SECONDS))
             session.execute(sa.delete(Failure).where(Failure.at <= oldest))
             session.add(Failure(conversation_id=conversation_id[:255], reference=canonical, at=now))
             session.flush()
-            return Lookup(None, _locked_until(session, now, conversation_id, canonical))
+            locked = _locked_until(session, now, conversation_id, canonical)
+            metrics.CASE_LOOKUPS.labels("not_matched").inc()
+            if locked is not None:
+                metrics.LOCKOUTS.inc()
+            return Lookup(None, locked)
 
 
 def _canonical(reference: str | None) -> str | None:

@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from bot.cases.models import Case, OutboxMessage
+from bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,7 @@ class Forwarder:
     def _settle(self, message: OutboxMessage, error: str | None) -> None:
         now = self.store.now()
         values: dict = {"locked_until": None}
+        metrics.DELIVERIES.labels("delivered" if error is None else "failed").inc()
         if error is None:
             values.update(delivered_at=now, last_error=None)
             log.info("outbox: delivered %s (%s) after %d attempt(s)", message.event_id,
@@ -293,6 +295,21 @@ def counts(store) -> dict[str, int]:
     return {"waiting": pending, "delivered": delivered}
 
 
+def backlog(store) -> tuple[int, float]:
+    """(messages not yet delivered, age in seconds of the oldest of them; 0 when none)."""
+    with store.read() as session:
+        waiting, oldest = session.execute(
+            select(sa.func.count(OutboxMessage.id), sa.func.min(OutboxMessage.created_at))
+            .where(OutboxMessage.delivered_at.is_(None))).one()
+    if not waiting or oldest is None:
+        return 0, 0.0
+    if oldest.tzinfo is None:
+        from datetime import timezone
+
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return int(waiting), max(0.0, (store.now() - oldest).total_seconds())
+
+
 def run_worker(forwarder: Forwarder, *, interval: float = 5.0, stop: Callable[[], bool] = lambda: False,
                sleep: Callable[[float], None] | None = None, on_report=None) -> None:
     """Deliver until `stop()` says so: straight on while there is work, else every `interval` s."""
@@ -304,8 +321,10 @@ def run_worker(forwarder: Forwarder, *, interval: float = 5.0, stop: Callable[[]
             report = forwarder.deliver_due()
         except Exception:  # noqa: BLE001 - a database hiccup must not end the worker
             log.exception("outbox: delivery round failed; trying again in %.0f s", interval)
+            metrics.DELIVERY_ROUNDS_FAILED.inc()
             sleep(interval)
             continue
+        metrics.LAST_ROUND.set_to_current_time()
         if on_report is not None:
             on_report(report)
         if not report.delivered:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import signal
 import sys
 from datetime import datetime
@@ -75,6 +74,8 @@ def _run(args, store) -> int:
         print(f"{counts['waiting']} waiting, {counts['delivered']} delivered", file=sys.stderr)
         return 0
 
+    if args.loop:  # the forwarder process: its log format and metrics (docs/operations.md)
+        _observe(store)
     try:
         forwarder = outbox.Forwarder.from_settings(store)
     except outbox.ForwardingNotConfigured as error:
@@ -95,7 +96,6 @@ def _run(args, store) -> int:
             print(f"  {event_id}: {error}", file=sys.stderr)
         return 0 if not report.failed else 1
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stopping = []
 
     def _stop(*_):
@@ -108,6 +108,24 @@ def _run(args, store) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _observe(store) -> None:
+    """Log in INTAKE_LOG_FORMAT and serve the forwarder's metrics (INTAKE_METRICS_FORWARDER_PORT),
+    with the outbox's backlog read from the store at each scrape."""
+    from bot import settings
+    from bot.cases import outbox
+    from bot.ops import logs, metrics
+
+    try:
+        logs.configure("forwarder", level="INFO")
+        metrics.watch_store(backlog=lambda: outbox.backlog(store))
+        metrics.serve("forwarder")
+    except settings.SettingError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot serve the forwarder's metrics (INTAKE_METRICS_HOST, "
+                        f"INTAKE_METRICS_FORWARDER_PORT): {error.strerror or error}") from None
 
 
 def _wait_until_stopped() -> int:

@@ -25,6 +25,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 
 from bot.cases.models import FINAL_STATUSES, Case, CaseEvent
+from bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +87,12 @@ def record_concern(store: Any, trigger: str, text: str, slots: Mapping[str, Any]
         key = KEY_PREFIX if not earlier else f"{KEY_PREFIX}:{len(earlier) + 1}"
         case, created = store.file_case(fields, profile, submission_key=key, actor=ACTOR)
         if created:
+            metrics.SAFETY_RECORDS.labels(trigger, "new").inc()
             return case
         existing = case
-    return _add_to(store, existing.id, trigger, text)
+    case = _add_to(store, existing.id, trigger, text)
+    metrics.SAFETY_RECORDS.labels(trigger, "added").inc()
+    return case
 
 
 def _add_to(store: Any, case_id: int, trigger: str, text: str) -> Case:

@@ -35,6 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import rasa_hooks
+from bot.ops import logs, metrics
 from bot.channels.deliveries import DeliveryLedger
 from bot.channels.limits import MessageLimits
 from bot.channels.ownership import ConversationOwners
@@ -328,15 +329,18 @@ class FacebookInput(InputChannel):
         # Per conversation only: every Messenger post comes from Meta's servers, not the resident.
         refusal = self.limits.check(message.text, message.sender_id, None)
         if refusal is not None:
+            metrics.refused(self.name(), refusal.status)
             await output.send_text_message(message.sender_id, refusal.text)
             return
         await output.send_action(message.sender_id, "mark_seen")
         await output.send_action(message.sender_id, "typing_on")
+        logs.conversation.set(message.sender_id)
         try:
-            await on_new_message(UserMessage(message.text, output, message.sender_id,
-                                             input_channel=self.name(),
-                                             message_id=message.message_id,
-                                             metadata=message.metadata))
+            with metrics.turn(self.name()):
+                await on_new_message(UserMessage(message.text, output, message.sender_id,
+                                                 input_channel=self.name(),
+                                                 message_id=message.message_id,
+                                                 metadata=message.metadata))
         except Exception:
             logger.exception("The assistant failed on a Messenger message from %s",
                              message.sender_id)

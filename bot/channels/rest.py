@@ -33,6 +33,7 @@ from bot.channels.limits import (MessageLimits, Refusal, body_too_large, clean_j
                                  client_address, max_message_chars, request_size_limit)
 from bot.channels.ownership import ConversationOwners, reserved_for_messenger
 from bot import rasa_hooks
+from bot.ops import logs, metrics
 from bot.rasa_guard import apology
 
 logger = logging.getLogger(__name__)
@@ -149,12 +150,15 @@ class RestInput(RasaRestInput):
             address = client_address(request.ip, request.headers.get("x-forwarded-for"))
             refusal = self.limits.check(text, sender, address)
             if refusal is not None:
+                metrics.refused(self.name(), refusal.status)
                 return self.refusal_response(sender, refusal)
             text = clean_text(text)  # counted as sent; stored as every store can take it
             collector = CollectingOutputChannel()
+            logs.conversation.set(sender)
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                with metrics.turn(self.name()):
+                    await on_new_message(UserMessage(text, collector, sender,
+                                                     input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - the resident must hear that it failed
                 logger.exception("REST: the assistant failed on a message from %s", sender)
                 return response.json([*collector.messages, {"recipient_id": sender, "text": apology()}],

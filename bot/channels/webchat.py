@@ -49,6 +49,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot import rasa_hooks
+from bot.ops import logs, metrics
 from bot.channels.limits import (MessageLimits, clean_text, client_address, max_message_chars,
                                  request_size_limit)
 from bot.rasa_guard import apology
@@ -329,15 +330,18 @@ class WebChatInput(SocketIOInput):
             text = str(data.get("message") or "").strip()
             refusal = self.limits.check(text, sender_id, self._addresses.get(sid))
             if refusal is not None:  # told plainly, on this socket only
+                metrics.refused(self.name(), refusal.status)
                 await sio.emit(self.bot_message_evt, {"text": refusal.text}, room=sid,
                                namespace=namespace)
                 return
             text = clean_text(text)  # counted as sent; stored as every store can take it
             output = SocketIOOutput(sio, self.bot_message_evt)
             metadata = {"webchat": {"opening": True}} if data.get("opening") is True else None
+            logs.conversation.set(sender_id)
             try:
-                await on_new_message(UserMessage(text, output, sender_id,
-                                                 input_channel=self.name(), metadata=metadata))
+                with metrics.turn(self.name()):
+                    await on_new_message(UserMessage(text, output, sender_id,
+                                                     input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - the resident must hear that it failed
                 logger.exception("website chat: the assistant failed on a message of %s", sender_id)
                 await sio.emit(self.bot_message_evt, {"text": apology()}, room=sid,

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from bot.intake import answers, contact, dates, exclusions
 from bot.intake.fields import NOT_GIVEN
+from bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,13 @@ def file_from_slots(slots: Mapping[str, Any], *, profile: Any, channel: str,
     """
     submission = submission_fields(slots, channel, conversation_id, profile=profile)
     try:
-        case, _created = case_store().file_case(submission, profile,
-                                                submission_key=slots.get("submission_id") or None)
+        case, created = case_store().file_case(submission, profile,
+                                               submission_key=slots.get("submission_id") or None)
     except Exception as error:  # noqa: BLE001 - whatever broke, the resident must hear of it
         log.exception("filing failed for conversation %s", conversation_id)
+        metrics.FILING_FAILURES.inc()
         raise FilingFailed(str(error)) from error
+    if created:  # a retried confirmation gets the same case: counted once
+        log.info("filed %s (%s, %s)", case.reference, case.case_type, case.service)
+        metrics.safely(lambda: metrics.CASES_FILED.labels(case.case_type, case.service).inc())
     return case

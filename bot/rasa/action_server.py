@@ -17,11 +17,15 @@ from __future__ import annotations
 import argparse
 import hmac
 import ipaddress
+import json
 import logging
 import sys
+import time
+import zlib
 from typing import Sequence
 
 from bot import settings
+from bot.ops import logs, metrics
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +67,59 @@ def create_app(secret: str, actions_package: str = "actions"):
         raise ValueError("the action server needs a secret")
     app = sdk_app(actions_package, cors_origins="")
 
+    from rasa_sdk.executor import ActionExecutor
+
+    registered = ActionExecutor()
+    sdk_log = logging.getLogger("rasa_sdk.executor")
+    level, sdk_log.level = sdk_log.level, logging.WARNING  # the SDK said each name already
+    try:
+        registered.register_package(actions_package)
+    finally:
+        sdk_log.setLevel(level)
+    known = set(registered.actions)  # the metric's action label takes only these
+
+    def call_of(request) -> dict:
+        """The action call's JSON (deflated as the SDK accepts it), or {}."""
+        try:
+            body = request.body
+            if request.headers.get("content-encoding") == "deflate":
+                body = zlib.decompress(body)
+            call = json.loads(body or b"null")
+        except Exception:  # noqa: BLE001 - the SDK answers a bad body itself
+            return {}
+        return call if isinstance(call, dict) else {}
+
+    def action_of(call: dict) -> str:
+        """The action a call runs, as a metric label: only names of this server's actions."""
+        name = call.get("next_action")
+        return name if isinstance(name, str) and name in known else "unknown"
+
     @app.middleware("request")
     async def require_secret(request):
         if request.path in OPEN_PATHS:
             return None
         if authorised(request.headers.get("authorization"), secret):
+            request.ctx.started = time.perf_counter()
+            call = call_of(request) if request.path == "/webhook" else {}
+            request.ctx.action = action_of(call)
+            sender = call.get("sender_id")
+            logs.conversation.set(sender if isinstance(sender, str) else None)
             return None
+        metrics.ACTION_CALLS.labels("unknown", "refused").inc()
         log.warning("action server: a call to %s without the right secret from %s was refused",
                     request.path, request.ip)
         return response.json({"error": "unauthorised: this server answers the Rasa server only"},
                              status=401)
+
+    @app.middleware("response")
+    async def count_call(request, resp):
+        started = getattr(request.ctx, "started", None)
+        if started is None or request.path != "/webhook":
+            return
+        action = getattr(request.ctx, "action", "unknown")
+        outcome = "error" if resp is not None and resp.status >= 500 else "ok"
+        metrics.ACTION_CALLS.labels(action, outcome).inc()
+        metrics.ACTION_SECONDS.labels(action).observe(time.perf_counter() - started)
 
     def failed(request, exception: Exception):
         # The SDK's handler echoes the request body (a resident's answers) in the error.
@@ -104,13 +151,21 @@ def main(argv: Sequence[str] = ()) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     secret = generated_secret("INTAKE_ACTION_SECRET", generate=True)
+    try:
+        logs.log_format()
+        metrics.configured_port("actions")
+    except settings.SettingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
     from rasa_sdk import utils
 
     level = "DEBUG" if args.debug else "INFO"
     utils.configure_colored_logging(level)
     utils.update_sanic_log_level()
+    logs.apply("actions")
     app = create_app(secret, args.actions)
+    metrics.serve("actions")
     log.info("Action server listening on http://%s:%s (calls need INTAKE_ACTION_SECRET)", host, port)
     app.run(host, port, workers=1, access_log=False)
     return 0

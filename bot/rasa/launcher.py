@@ -90,6 +90,10 @@ def run_rasa(argv: Sequence[str]) -> int:
         os.environ.setdefault(name, settings.get(name))
     quiet_third_party_warnings()
     install()
+    if argv[:1] == ["run"]:
+        from bot.rasa import observe
+
+        observe.install()  # the metrics endpoint, and the log format once Rasa made its app
     import rasa.__main__
 
     sys.argv = ["rasa", *argv]
@@ -112,4 +116,12 @@ def main(argv: Sequence[str]) -> int:
         _share_action_secret()
     if argv[0] == "run":
         argv = ["run", *server_argv(argv[1:])]
+        try:
+            from bot.ops import logs, metrics
+
+            logs.log_format()
+            metrics.configured_port("rasa")
+        except settings.SettingError as error:
+            raise LaunchError(str(error)) from None
+        logs.apply("rasa")  # from the first line; again once Rasa set its logging up
     return run_rasa(argv)

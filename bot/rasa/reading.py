@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.nlp import FEEDBACK_KINDS
 from bot.nlp.clarify import FALLBACK_INTENT
+from bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,9 @@ def install() -> None:
 
     async def parse_message(self, message, tracker=None, only_output_properties=True):
         parse = await original(self, message, tracker, only_output_properties)
+        from bot.rasa.observe import count_parse
+
+        metrics.safely(lambda: count_parse(parse, getattr(message, "text", None)))
         try:
             return read_in_context(parse, tracker)
         except Exception:  # noqa: BLE001 - the classifier's reading stands if ours fails

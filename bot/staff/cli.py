@@ -205,9 +205,23 @@ def _export(args) -> int:
     return 0
 
 
-def _serve(args) -> int:
-    import logging
+def overdue_by_stage(store) -> dict[tuple[str, str], int]:
+    """{(case type, stage): open cases past a deadline that counts now}, stage "1", "2" or
+    "none" (a case without complaint stages), for the metric intake_cases_overdue."""
+    from bot.vocabulary import CASE_TYPES
 
+    counts = {}
+    for case_type in CASE_TYPES:
+        total = store.count(overdue=True, case_type=case_type)
+        staged = {stage: store.count(overdue=True, case_type=case_type, stage=stage) if total else 0
+                  for stage in (1, 2)}
+        for stage, count in staged.items():
+            counts[(case_type, str(stage))] = count
+        counts[(case_type, "none")] = total - sum(staged.values())
+    return counts
+
+
+def _serve(args) -> int:
     from waitress import serve
 
     from bot import settings
@@ -222,8 +236,17 @@ def _serve(args) -> int:
     except ConfigError as error:
         raise UserError(str(error)) from None
     host = args.host or settings.get("STAFF_HOST")
-    logging.basicConfig(level=settings.get("INTAKE_LOG_LEVEL"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.ops import logs, metrics
+
+    try:
+        logs.configure("staff")
+        metrics.watch_store(overdue=lambda: overdue_by_stage(store))
+        metrics.serve("staff")
+    except settings.SettingError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot serve the staff workspace's metrics (INTAKE_METRICS_HOST, "
+                        f"INTAKE_METRICS_STAFF_PORT): {error.strerror or error}") from None
     print(f"Staff workspace on http://{host}:{port}/", flush=True)
     try:
         serve(app, host=host, port=port, threads=args.threads, ident="",

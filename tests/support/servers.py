@@ -160,6 +160,10 @@ class RasaStack:
             # Every test resident shares 127.0.0.1: no per-address limit (the tests of the limit
             # set their own); the per-conversation limit stays as configured.
             INTAKE_RATE_LIMIT_ADDRESS="0",
+            # Each process's metrics endpoint on a free loopback port (docs/operations.md).
+            INTAKE_METRICS_HOST="127.0.0.1",
+            INTAKE_METRICS_RASA_PORT=str(free_port()),
+            INTAKE_METRICS_ACTIONS_PORT=str(free_port()),
         )
         self.env.update(self.extra_env)
 
@@ -217,6 +221,13 @@ class RasaStack:
             stop(process)
         self.processes.clear()
         self.graph_api.stop()
+
+    def metrics(self, process: str) -> str:
+        """The text of `process`'s metrics endpoint ("rasa" or "actions")."""
+        port = self.env[f"INTAKE_METRICS_{process.upper()}_PORT"]
+        response = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10)
+        response.raise_for_status()
+        return response.text
 
     def log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
+from bot.ops import metrics
 from bot.staff import auth, display
 from bot.staff.app import SESSION_KEY, safe_next, workspace
 
@@ -24,6 +25,9 @@ def sign_in():
         result = auth.sign_in(db, username, password, ip=request.remote_addr,
                               user_agent=request.headers.get("User-Agent"), now=now)
         user_id = result.user.id if result.user else None
+    metrics.STAFF_SIGN_INS.labels(
+        "ok" if result.ok else "locked" if result.account_locked
+        else "throttled" if result.retry_after is not None else "refused").inc()
     if result.retry_after is not None:
         minutes = -(-result.retry_after // 60)
         if result.account_locked:
