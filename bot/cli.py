@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ready": ("bot.ready", "wait for the servers, then say where to talk to the assistant"),
     "model": ("bot.model", "train the model if its inputs changed since the last one"),
     "deadlines": ("bot.policy.deadlines_cli", "compute a complaint's deadlines under a policy"),
-    "cases": ("bot.cases.cli", "list, show and export cases; retention and subject access"),
+    "cases": ("bot.cases.cli", "list, show and export cases; retention, subject access; the lifecycle table"),
     "outbox": ("bot.cases.outbox_cli", "show and deliver what waits to be forwarded"),
     "db": ("bot.cases.db_cli", "create or upgrade the case store's schema"),
     "nginx-config": ("bot.loadbalancer", "print the nginx load balancer config of the scaled-out layout"),

@@ -7,6 +7,7 @@
                                                          apply the retention periods
     cases subject-access --email E | --phone P | --reference R           everything about a resident
     cases erase --email E | --phone P | --reference R --yes              erase it
+    cases lifecycle                                          what may happen to a case (the table)
 
 Retention, subject access and erasure also cover the conversations in Rasa's tracker store
 (INTAKE_TRACKER_URL): they stop, changing nothing, when it cannot be reached.
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from bot.cli import UserError
 
-COMMANDS = ("list", "show", "export", "anonymise", "subject-access", "erase")
+COMMANDS = ("list", "show", "export", "anonymise", "subject-access", "erase", "lifecycle")
 
 
 def _day(text: str) -> date:
@@ -112,6 +113,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _subject(p)
     p.add_argument("--yes", action="store_true", help="really erase (it cannot be undone)")
 
+    sub.add_parser("lifecycle", help="print what may happen to a case: each action with its case "
+                                     "types, stages, statuses, role and who may not do it")
+
 
 def open_store():
     """The store of INTAKE_DATABASE_URL, after checking its schema is current."""
@@ -179,6 +183,11 @@ def run(args) -> int:
     from bot.cases.store import CaseStoreError
     from bot.cases.tracker import TrackerStoreUnavailable
 
+    if args.action == "lifecycle":  # the table itself: no database needed
+        from bot.cases import lifecycle
+
+        sys.stdout.write(lifecycle.table_markdown())
+        return 0
     try:
         return _run(args)
     except (InvalidReference, CaseStoreError) as error:

@@ -28,7 +28,11 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import settings
 from bot.cases import contacts, references
+from bot.cases import lifecycle
 from bot.cases.db import WRITE, make_engine
+from bot.cases.errors import (  # noqa: F401 - the store's errors, imported from here too
+    CaseNotFound, CaseStoreError, ConcurrentChange, InvalidTransition, NoStage2, UnknownTeam,
+)
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     ACKNOWLEDGED, CLOSED, FILED, FINAL_STATUSES, NEW, NOT_ACCEPTED, NOT_ACCEPTED_PENDING,
@@ -42,30 +46,6 @@ log = logging.getLogger(__name__)
 
 LONDON = vocabulary.UK
 DeadlineFn = Callable[..., Mapping[str, Any]]
-
-
-class CaseStoreError(Exception):
-    """Base of the store's errors that callers are expected to handle."""
-
-
-class CaseNotFound(CaseStoreError):
-    """A well-formed reference that no case has."""
-
-
-class InvalidTransition(CaseStoreError):
-    """The action does not fit the case's type, status or stage."""
-
-
-class NoStage2(InvalidTransition):
-    """The case's service follows a consumer code (new homes): there is no landlord stage 2."""
-
-
-class UnknownTeam(InvalidTransition):
-    """A team the case's policy profile does not have."""
-
-
-class ConcurrentChange(CaseStoreError):
-    """The case changed since the caller read it (its version moved on)."""
 
 
 # --- deadlines: from the policy module, injectable for tests ----------------------------------
@@ -534,8 +514,7 @@ class CaseStore:
         """Acknowledge a new case at its stage. For a case flagged "not accepted - pending review"
         this accepts it after all (the landlord's discretion)."""
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, statuses=(NEW, NOT_ACCEPTED_PENDING), action="acknowledge")
-            self._require_new_handler(session, case, actor)
+            self._check(session, case, "acknowledge", actor=actor)
             before, at = case.status, _aware(at) or self.now()
             details: dict[str, Any] = {}
             if before == NOT_ACCEPTED_PENDING:
@@ -567,8 +546,7 @@ class CaseStore:
         if not reason or not reason.strip():
             raise InvalidTransition("an extension needs a reason")
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, types=("complaint",), statuses=(ACKNOWLEDGED,), action="extend")
-            self._require_new_handler(session, case, actor)
+            self._check(session, case, "extend", actor=actor)
             key = "stage2_response_by" if case.stage == 2 else "stage1_response_by"
             previous = case.deadline(key)
             try:
@@ -613,9 +591,8 @@ class CaseStore:
                                   case.reference)
             further = latest is not None and new_date > latest
             if further:
-                stage_rules = profile.stage2 if case.stage == 2 else profile.stage1
                 agreed = (resident_agreement or "").strip()
-                if not stage_rules.further_extension_needs_agreement:
+                if lifecycle.why_not(case, "further_extension", profile=profile) is not None:
                     raise InvalidTransition(
                         f"the new date {new_date} is later than policy profile "
                         f"{_profile_name(profile)!r} allows for the stage {case.stage or 1} "
@@ -647,8 +624,7 @@ class CaseStore:
         Awaab's Law ones and follow-up actions run on."""
         outcome = outcome_details(decision, points, remedies)
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, statuses=(NEW, ACKNOWLEDGED), action="record a response to")
-            self._require_new_handler(session, case, actor)
+            self._check(session, case, "record_response", actor=actor)
             before, at = case.status, _aware(at) or self.now()
             case.status = RESPONDED
             if case.stage == 2:
@@ -671,7 +647,7 @@ class CaseStore:
         if not description or not description.strip():
             raise InvalidTransition("a follow-up action needs a description")
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, statuses=OPEN_STATUSES, action="add a follow-up action to")
+            self._check(session, case, "add_follow_up", actor=actor)
             item = FollowUp(case_id=case.id, description=clean_text(description.strip()),
                             owner=_username(owner) if owner else None, due_date=due_date,
                             created_at=self.now(), created_by=_actor(actor))
@@ -687,6 +663,7 @@ class CaseStore:
     def complete_follow_up(self, reference: str, follow_up_id: int, actor: str, *,
                            note: str | None = None, expected_version: int | None = None) -> FollowUp:
         with self._acting(reference, expected_version) as (session, case):
+            self._check(session, case, "complete_follow_up", actor=actor)
             item = session.get(FollowUp, follow_up_id)
             if item is None or item.case_id != case.id:
                 raise CaseNotFound(f"{case.reference} has no follow-up action {follow_up_id}")
@@ -715,10 +692,7 @@ class CaseStore:
         """The Awaab's Law hazard work is done: its clocks stop (they do not stop with the
         complaint's response)."""
         with self._acting(reference, expected_version) as (session, case):
-            if not any(name.startswith("awaab_") for name in case.deadlines or {}):
-                raise InvalidTransition(f"{case.reference} has no Awaab's Law timescales")
-            if case.hazard_work_done_at is not None:
-                raise InvalidTransition(f"the hazard work of {case.reference} is already recorded as done")
+            self._check(session, case, "record_hazard_work_done", actor=actor)
             case.hazard_work_done_at = self.now()
             self._record(session, case, "hazard_work_done", actor,
                          {"note": clean_text(note.strip()) if note and note.strip() else None},
@@ -729,10 +703,7 @@ class CaseStore:
                  expected_version: int | None = None) -> Case:
         """Escalate a complaint to stage 2 (a staff decision, or accepting a late request)."""
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, types=("complaint",), stages=(1,),
-                     statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING),
-                     action="escalate")
-            self._require_stage2(case)
+            self._check(session, case, "escalate", actor=actor)
             before = case.status
             moved = self._to_stage2(case)
             self._record(session, case, "escalated", actor,
@@ -749,9 +720,7 @@ class CaseStore:
         recorded there is no window yet: stage 1 is not skipped, the request waits for a person
         to decide, as a late one does (history detail `before_stage1_response`)."""
         with self._acting(reference) as (session, case):
-            _require(case, types=("complaint",), stages=(1,),
-                     statuses=(NEW, ACKNOWLEDGED, RESPONDED, CLOSED), action="take to stage 2")
-            self._require_stage2(case)
+            self._check(session, case, "request_stage2", actor=actor)
             before, now = case.status, self.now()
             early = False
             if within_window is None:
@@ -776,15 +745,14 @@ class CaseStore:
                          status_before=before)
         return case
 
-    def _require_stage2(self, case: Case) -> None:
-        """A service under a consumer code (the New Homes Quality Code) has no landlord stage 2:
-        after the final response the buyer goes to the code's ombudsman."""
-        profile = self.profile(case.policy_profile)
-        if not profile.has_stage2(case.service):
-            code = profile.service(case.service).consumer_code
-            raise NoStage2(f"{case.reference} follows the {code.name}, which has no stage 2: "
-                           f"after the final response the resident can go to the "
-                           f"{profile.service(case.service).ombudsman.name}")
+    def _check(self, session: Session, case: Case, name: str, *, actor: str | None = None,
+               assignee: str | None = None) -> None:
+        """Refuse what the lifecycle table (bot.cases.lifecycle) does not let happen to the case
+        now: its type, stage and status; at stage 2, the stage 1 handlers (Code 6.13); a stage 2
+        under a consumer code (NoStage2). The role is the workspace's to check."""
+        lifecycle.check(case, name, actor=actor, assignee=assignee,
+                        stage1_handlers=lambda: self.stage1_handlers(session, case),
+                        profile=lambda: self.profile(case.policy_profile))
 
     @staticmethod
     def stage1_handlers(session: Session, case: Case) -> set[str]:
@@ -800,16 +768,6 @@ class CaseStore:
             elif kind in ("escalated", "stage2_requested") and (details or {}).get("stage1_assignee"):
                 handlers.add(_username(details["stage1_assignee"]))
         return handlers
-
-    def _require_new_handler(self, session: Session, case: Case, actor: str) -> None:
-        """At stage 2, the stage 1 handler may not decide or act on the complaint (Code 6.13)."""
-        if case.stage != 2 or not actor.startswith("staff:"):
-            return
-        username = _username(actor)
-        if username in self.stage1_handlers(session, case):
-            raise InvalidTransition(
-                f"{case.reference}: {username} handled stage 1 of this complaint, so stage 2 must "
-                f"be handled by someone else (Housing Ombudsman Complaint Handling Code, 6.13)")
 
     def _to_stage2(self, case: Case) -> dict[str, Any]:
         """Move to stage 2; the stage 1 assignee is unassigned (stage 2 is someone else's). The
@@ -829,8 +787,7 @@ class CaseStore:
     def close(self, reference: str, actor: str, *, outcome: str | None = None,
               expected_version: int | None = None) -> Case:
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, statuses=OPEN_STATUSES, action="close")
-            self._require_new_handler(session, case, actor)
+            self._check(session, case, "close", actor=actor)
             before = case.status
             case.status = CLOSED
             case.closed_at = self.now()
@@ -846,10 +803,7 @@ class CaseStore:
         if not exclusion or not explanation or not explanation.strip():
             raise InvalidTransition("not accepting a complaint needs the exclusion and an explanation")
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, types=("complaint",),
-                     statuses=(NEW, NOT_ACCEPTED_PENDING, ACKNOWLEDGED, STAGE2_PENDING),
-                     action="mark as not accepted")
-            self._require_new_handler(session, case, actor)
+            self._check(session, case, "mark_not_accepted", actor=actor)
             before = case.status
             case.status = NOT_ACCEPTED
             case.exclusion = exclusion
@@ -867,6 +821,7 @@ class CaseStore:
         returns its history entry. Once the director's letter is sent, the director contact is
         no longer due."""
         with self._acting(reference, expected_version) as (session, case):
+            self._check(session, case, "record_letter", actor=actor)
             if letter == "director_contact" and "director_contact_by" in (case.deadlines or {}):
                 case.deadlines = {k: v for k, v in case.deadlines.items() if k != "director_contact_by"}
             event = self._record(session, case, "letter_sent", actor,
@@ -880,6 +835,7 @@ class CaseStore:
         if not text or not text.strip():
             raise InvalidTransition("a note needs some text")
         with self._acting(reference, expected_version) as (session, case):
+            self._check(session, case, "add_note", actor=actor)
             self._record(session, case, "note_added", actor, {"text": clean_text(text)},
                          status_before=case.status)
         return case
@@ -905,8 +861,7 @@ class CaseStore:
 
         def work():
             with self._acting(reference) as (session, case):
-                if case.anonymised_at is not None:
-                    raise InvalidTransition(f"{case.reference}: its personal data was removed")
+                self._check(session, case, "add_information", actor=actor)
                 merge = (not as_new_case and case.status not in FINAL_STATUSES
                          and case.responded_at is None and case.stage != 2
                          and self._merges_additional(case))
@@ -955,6 +910,7 @@ class CaseStore:
         if not (what_went_wrong or "").strip() or not (action or "").strip():
             raise InvalidTransition("lessons learned need what went wrong and the action")
         with self._acting(reference, expected_version) as (session, case):
+            self._check(session, case, "record_lessons", actor=actor)
             self._record(session, case, "lessons_learned", actor, {
                 "what_went_wrong": clean_text(what_went_wrong), "action": clean_text(action),
                 "target_date": _as_day(target_date).isoformat() if target_date else None,
@@ -965,12 +921,7 @@ class CaseStore:
     def reassign(self, reference: str, actor: str, assignee: str | None, *,
                  expected_version: int | None = None) -> Case:
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, statuses=OPEN_STATUSES, action="reassign")
-            if case.stage == 2 and assignee and _username(assignee) in self.stage1_handlers(session, case):
-                raise InvalidTransition(
-                    f"{case.reference}: {assignee} handled stage 1 of this complaint, so stage 2 "
-                    f"must be assigned to someone else (Housing Ombudsman Complaint Handling "
-                    f"Code, 6.13)")
+            self._check(session, case, "reassign", actor=actor, assignee=assignee)
             previous = case.assigned_to
             case.assigned_to = assignee or None
             self._record(session, case, "reassigned", actor,
@@ -987,7 +938,7 @@ class CaseStore:
         if not team:
             raise UnknownTeam("choose the team to move the case to")
         with self._acting(reference, expected_version) as (session, case):
-            _require(case, statuses=OPEN_STATUSES, action="move")
+            self._check(session, case, "move_to_team", actor=actor)
             try:
                 require_team(self.profile(case.policy_profile), team)
             except Exception as error:  # noqa: BLE001 - PolicyError: no such team, or no profile
@@ -1177,18 +1128,6 @@ def exclusion_explanation(profile, key: str, service: str = "housing") -> str | 
         except Exception:  # noqa: BLE001 - the raw text is better than nothing
             return text
     return text
-
-
-def _require(case: Case, *, action: str, statuses: Iterable[str] | None = None,
-             types: Iterable[str] | None = None, stages: Iterable[int | None] | None = None) -> None:
-    if types is not None and case.case_type not in types:
-        raise InvalidTransition(f"cannot {action} {case.reference}: it is a "
-                                f"{case.case_type.replace('_', ' ')}")
-    if stages is not None and case.stage not in stages:
-        raise InvalidTransition(f"cannot {action} {case.reference}: it is at stage {case.stage}")
-    if statuses is not None and case.status not in statuses:
-        raise InvalidTransition(f"cannot {action} {case.reference}: its status is "
-                                f"{case.status!r}")
 
 
 def _username(who: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import relationship
 
+# The roles, each able to do everything the ones before it can: named by the lifecycle table
+# (bot.cases.lifecycle), which says what each may do to a case.
+from bot.cases.lifecycle import ADMIN, ADVOCATE, MANAGER, ROLE_RANK, ROLES  # noqa: F401
 from bot.cases.models import Base, _in
 from bot.cases.types import ExactText, UTCDateTime
 
-ADVOCATE, MANAGER, ADMIN = "advocate", "manager", "admin"
-ROLES = (ADVOCATE, MANAGER, ADMIN)          # each role can do everything the ones before it can
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 ROLE_DESCRIPTIONS = {
     ADVOCATE: "works cases: the queue, case pages and their actions, conversation review",
     MANAGER: "also reports, and signs off stage 2 (its response, and late requests for it)",

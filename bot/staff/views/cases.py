@@ -8,11 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
+from bot.cases import lifecycle
 from bot.cases.export import case_to_dict, to_csv
-from bot.cases.models import (
-    ACKNOWLEDGED, CASE_TYPES, NEW, NOT_ACCEPTED_PENDING, OPEN_STATUSES, RESPONDED, SERVICES,
-    STAGE2_PENDING, STATUSES, CLOSED, Case, FollowUp, deadline_counts,
-)
+from bot.cases.models import CASE_TYPES, SERVICES, STATUSES, Case, FollowUp, deadline_counts
 from bot.cases.references import InvalidReference
 from bot.cases.store import CaseNotFound, CaseQuery, ConcurrentChange, InvalidTransition
 from bot.staff import corrections, display
@@ -133,10 +131,14 @@ def queue_csv():
 
 @dataclass
 class ActionForms:
-    """Which actions the case page offers, and what they need."""
+    """Which actions the case page offers, and what they need: by form (`lifecycle.FORMS`), from
+    the lifecycle table. `available`: the action fits the case (its box is shown);
+    `needs_manager`: it needs a manager now (said in the box's title); `permitted`: the signed-in
+    user may do it (its form is shown; otherwise the box says who decides)."""
 
     available: dict[str, bool] = field(default_factory=dict)
     needs_manager: dict[str, bool] = field(default_factory=dict)
+    permitted: dict[str, bool] = field(default_factory=dict)
     extension: dict[str, Any] | None = None
     exclusions: list[tuple[str, str]] = field(default_factory=list)
     staff: list[StaffUser] = field(default_factory=list)
@@ -145,34 +147,21 @@ class ActionForms:
     owners: list[StaffUser] = field(default_factory=list)  # for a follow-up action: any active
 
 
+def _user_role() -> str | None:
+    user = g.get("user")
+    return user.role if user is not None and user.active else None
+
+
 def _actions(case: Case, profile) -> ActionForms:
+    """The forms of the case page, each shown when the lifecycle table lets its action happen to
+    the case (with its profile: no stage 2 under a consumer code) and the user has the role."""
     forms = ActionForms()
-    complaint = case.case_type == "complaint"
-    is_open = case.status in OPEN_STATUSES
-    forms.available = {
-        "acknowledge": case.status in (NEW, NOT_ACCEPTED_PENDING),
-        "extend": complaint and case.status == ACKNOWLEDGED,
-        "respond": case.status in (NEW, ACKNOWLEDGED),
-        # A consumer code (new homes) has no landlord stage 2.
-        "escalate": complaint and case.stage == 1 and case.status in (
-            NEW, ACKNOWLEDGED, RESPONDED, CLOSED, STAGE2_PENDING)
-        and (profile is None or profile.has_stage2(case.service)),
-        "not_accepted": complaint and case.status in (
-            NEW, NOT_ACCEPTED_PENDING, ACKNOWLEDGED, STAGE2_PENDING),
-        "close": is_open,
-        "reassign": is_open,
-        "note": True,
-        "lessons": True,
-        # After the response too: what was promised, tracked to done (Code 6.6).
-        "follow_up": is_open,
-        "follow_up_done": True,
-        # Awaab's Law clocks run past the response until the hazard work is recorded as done.
-        "hazard_done": case.hazard_work_done_at is None and _has_awaab_deadlines(case),
-    }
-    forms.needs_manager = {"respond": case.stage == 2,
-                           "escalate": case.status == STAGE2_PENDING,
-                           "close": _stage2_decision(case),
-                           "not_accepted": _stage2_decision(case)}
+    role = _user_role()
+    for form, name in lifecycle.FORMS.items():
+        needed = lifecycle.role_needed(case, name)
+        forms.available[form] = lifecycle.fits(case, name, profile=profile)
+        forms.needs_manager[form] = needed == MANAGER
+        forms.permitted[form] = forms.available[form] and lifecycle.role_covers(role, needed)
     if forms.available["extend"]:
         forms.extension = _extension_options(case, profile)
     if profile is not None:
@@ -192,16 +181,6 @@ def _actions(case: Case, profile) -> ActionForms:
         forms.staff = [person for person in forms.owners
                        if person.username not in forms.stage1_handlers]
     return forms
-
-
-def _has_awaab_deadlines(case: Case) -> bool:
-    return any(name.startswith("awaab_") for name in case.deadlines or {})
-
-
-def _stage2_decision(case: Case) -> bool:
-    """Ending a case at stage 2, or one waiting for a decision on a late stage 2 request, is the
-    manager's sign-off like the stage 2 response (else closing would get round it)."""
-    return case.stage == 2 or case.status == STAGE2_PENDING
 
 
 def _extension_options(case: Case, profile) -> dict[str, Any]:
@@ -243,9 +222,9 @@ def _extension_options(case: Case, profile) -> dict[str, Any]:
         if new_date < today:
             continue
         result["options"].append((days, new_date))
-    rules = profile.stage2 if stage == 2 else profile.stage1
     # Past the policy's limit, only with the resident's agreement where the policy allows it.
-    result["further"] = bool(rules.further_extension_needs_agreement)
+    result["further"] = lifecycle.allowed(case, "further_extension", _user_role(),
+                                          profile=profile)
     result["outer"] = outer
     if not result["options"]:
         result["problem"] = (
@@ -426,10 +405,13 @@ def _version() -> int | None:
         return None
 
 
-def _require_manager(what: str) -> None:
-    if not g.user.can(MANAGER):
-        g.required_role = MANAGER
-        abort(403, what)
+def _require_role(case: Case, name: str) -> None:
+    """The role the lifecycle table asks for this action on this case now (a manager's sign-off
+    at stage 2, say), or 403."""
+    needed = lifecycle.role_needed(case, name)
+    if needed is not None and not g.user.can(needed):
+        g.required_role = needed
+        abort(403, lifecycle.sign_off_reason(case, name))
 
 
 @bp.route("/cases/<reference>/<action>", methods=["POST"])
@@ -444,6 +426,8 @@ def act(reference: str, action: str):
     }
     if action not in handlers:
         abort(404)
+    # The role first (what the page says), then the store refuses what does not fit the case.
+    _require_role(case, lifecycle.FORMS[action])
     actor = g.user.actor
     version = _version()
     try:
@@ -510,8 +494,6 @@ def _further_extension(ws, case, actor, version):
 
 
 def _respond(ws, case, actor, version):
-    if case.stage == 2:
-        _require_manager("Recording the stage 2 response is a manager's sign-off.")
     summary = _text("summary", "summarise the response")
     decision = request.form.get("decision") or None
     if decision is not None and decision not in display.DECISION_LABELS:
@@ -552,8 +534,6 @@ def _outcome_rows() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def _escalate(ws, case, actor, version):
-    if case.status == STAGE2_PENDING:
-        _require_manager("Accepting a late request for stage 2 is a manager's decision.")
     updated = ws.store.escalate(case.reference, actor, reason=_text("reason", limit=5000),
                                 expected_version=version)
     due = updated.deadline("stage2_acknowledge_by")
@@ -562,18 +542,12 @@ def _escalate(ws, case, actor, version):
 
 
 def _close(ws, case, actor, version):
-    if _stage2_decision(case):
-        _require_manager("Closing a complaint at stage 2, or one waiting for a decision on a "
-                         "late request for stage 2, is a manager's sign-off.")
     ws.store.close(case.reference, actor, outcome=_text("outcome", limit=5000),
                    expected_version=version)
     return "Closed."
 
 
 def _not_accepted(ws, case, actor, version):
-    if _stage2_decision(case):
-        _require_manager("Not accepting a complaint at stage 2, or a late request for stage 2, "
-                         "is a manager's decision.")
     exclusion = _text("exclusion", "choose which exclusion applies")
     profile = None
     try:

@@ -10,15 +10,16 @@ from typing import Any, Iterable
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
+from bot.cases import lifecycle
 from bot.cases.store import ConcurrentChange, InvalidTransition
 from bot.staff import display
-from bot.staff.app import MANAGER, requires, workspace
+from bot.staff.app import requires, workspace
 
 bp = Blueprint("teams", __name__)
 
 
 @bp.route("/cases/<reference>/team/move", methods=["POST"])
-@requires(MANAGER)
+@requires(lifecycle.ACTIONS["move_to_team"].role)  # the lifecycle table's role
 def move(reference: str):
     from bot.staff.views.cases import _load, _version, render_case
 
