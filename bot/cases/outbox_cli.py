@@ -115,17 +115,12 @@ def _observe(store) -> None:
     with the outbox's backlog read from the store at each scrape."""
     from bot import settings
     from bot.cases import outbox
-    from bot.ops import logs, metrics
+    from bot.ops import observe
 
     try:
-        logs.configure("forwarder", level="INFO")
-        metrics.watch_store(backlog=lambda: outbox.backlog(store))
-        metrics.serve("forwarder")
+        observe("forwarder", level="INFO", backlog=lambda: outbox.backlog(store))
     except settings.SettingError as error:
         raise UserError(str(error)) from None
-    except OSError as error:
-        raise UserError(f"cannot serve the forwarder's metrics (INTAKE_METRICS_HOST, "
-                        f"INTAKE_METRICS_FORWARDER_PORT): {error.strerror or error}") from None
 
 
 def _wait_until_stopped() -> int:

@@ -1,3 +1,14 @@
 """Operations: the Prometheus metrics every process exports (`bot.ops.metrics`) and the log line
 format (`bot.ops.logs`). A leaf like bot.settings: it imports nothing else of the project, so any
 package may count what it does here (see docs/operations.md)."""
+
+
+def observe(process: str, *, level: str | None = None, backlog=None, overdue=None) -> None:
+    """Set up a command-line process's logging (INTAKE_LOG_FORMAT) and serve its metrics, with
+    the store figures it reads at each scrape. A setting that cannot be used is a SettingError
+    naming it; a metrics port that cannot be opened is logged and the process goes on."""
+    from bot.ops import logs, metrics
+
+    logs.configure(process, level=level)
+    metrics.watch_store(backlog=backlog, overdue=overdue)
+    metrics.serve(process)

@@ -236,17 +236,12 @@ def _serve(args) -> int:
     except ConfigError as error:
         raise UserError(str(error)) from None
     host = args.host or settings.get("STAFF_HOST")
-    from bot.ops import logs, metrics
+    from bot.ops import observe
 
     try:
-        logs.configure("staff")
-        metrics.watch_store(overdue=lambda: overdue_by_stage(store))
-        metrics.serve("staff")
+        observe("staff", overdue=lambda: overdue_by_stage(store))
     except settings.SettingError as error:
         raise UserError(str(error)) from None
-    except OSError as error:
-        raise UserError(f"cannot serve the staff workspace's metrics (INTAKE_METRICS_HOST, "
-                        f"INTAKE_METRICS_STAFF_PORT): {error.strerror or error}") from None
     print(f"Staff workspace on http://{host}:{port}/", flush=True)
     try:
         serve(app, host=host, port=port, threads=args.threads, ident="",

@@ -27,13 +27,12 @@ def cases_of(store, conversation_id: str) -> list:
         return list(session.execute(select(Case).where(Case.conversation_id == conversation_id)).scalars())
 
 
-@pytest.fixture(scope="session")
-def hpg_stack(trained_model, tmp_path_factory):
-    """A second stack under the Housing Plus Group profile: housing, care and new-build sales."""
+def stack_under(policy: str, trained_model, tmp_path_factory):
+    """A stack (Rasa and action servers) under another policy profile, for a session fixture."""
     from tests.support.servers import RasaStack
 
-    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp("hpg-stack"),
-                      extra_env={"INTAKE_POLICY": "housing-plus-group"})
+    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp(f"{policy}-stack"),
+                      extra_env={"INTAKE_POLICY": policy})
     try:
         stack.start()
     except Exception:
@@ -41,3 +40,9 @@ def hpg_stack(trained_model, tmp_path_factory):
         raise
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def hpg_stack(trained_model, tmp_path_factory):
+    """A second stack under the Housing Plus Group profile: housing, care and new-build sales."""
+    yield from stack_under("housing-plus-group", trained_model, tmp_path_factory)

@@ -288,17 +288,9 @@ def test_a_housing_plus_group_complaint_unanswered_for_20_working_days_is_due_a_
 @pytest.fixture(scope="session")
 def seed004_stack(trained_model, tmp_path_factory):
     """A stack under the seed 004 landlord's profile (further extensions need agreement)."""
-    from tests.support.servers import RasaStack
+    from tests.e2e.conftest import stack_under
 
-    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp("seed004-stack"),
-                      extra_env={"INTAKE_POLICY": "seed-004-landlord"})
-    try:
-        stack.start()
-    except Exception:
-        stack.stop()
-        raise
-    yield stack
-    stack.stop()
+    yield from stack_under("seed-004-landlord", trained_model, tmp_path_factory)
 
 
 def test_a_seed_004_complaint_is_extended_further_only_with_the_resident_s_agreement(seed004_stack):
