@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from bot import vocabulary
 from bot.cases import models
@@ -66,6 +67,23 @@ REMEDY_LABELS = {key: _REMEDY_WORDS.get(key) or key.replace("_", " ").capitalize
 DECISIONS = tuple(DECISION_LABELS.items())        # (key, label), in the store's order
 REMEDY_KINDS = tuple(REMEDY_LABELS.items())
 # The fields of a case page, in groups (the name in the case store -> the label).
+# Health and disability details (UK GDPR special category data): shown to the member of staff
+# the case is assigned to and to managers; others see that something is recorded.
+SENSITIVE_FIELDS = frozenset({"reasonable_adjustments"})
+RESTRICTED = "[shown to the case's handler and managers]"
+
+
+def sees_sensitive(user: Any, case: Any) -> bool:
+    from bot.cases.lifecycle import MANAGER
+
+    if user is None:
+        return False
+    if user.can(MANAGER):
+        return True
+    assigned = (case.assigned_to or "").removeprefix("staff:")
+    return bool(assigned) and assigned == user.username
+
+
 FIELD_GROUPS = (
     ("What happened", (
         ("description", "Description"), ("event_date_text", "When (as told)"),

@@ -299,6 +299,7 @@ def test_the_case_page_shows_every_field_the_history_and_the_transcript_escaped(
     tracker.bot("conv-1", "Is that right?", [("Yes", "/affirm"), ("No", "/deny")])
     tracker.user("conv-1", "/affirm", "affirm", 1.0)
     store.add_note(case.reference, f"note {HOSTILE}", "staff:ada")
+    store.reassign(case.reference, "staff:max", "ada")  # her case: its support needs are shown
     page = text(signed_in("ada").get(f"/cases/{case.reference}"))
     assert HOSTILE not in page and "<b>3</b>" not in page and "<i>there</i>" not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4   # name, description, note, transcript
@@ -308,6 +309,25 @@ def test_the_case_page_shows_every_field_the_history_and_the_transcript_escaped(
                   "42%", "service_request", "Pressed:</span> Yes", "Is that right?"):
         assert shown in page, shown
     assert 'class="resident low"' in page      # 42% is below the 60% threshold
+
+
+def test_support_needs_are_shown_to_the_cases_handler_and_managers_only(signed_in, store):
+    """Health and disability details are special category data: an advocate who does not handle
+    the case sees that some are recorded, not what they are (page and CSV)."""
+    case = file(store, reasonable_adjustments="I have MS and cannot manage stairs")
+    other = file(store, conversation_id="other", reasonable_adjustments="deaf: text only")
+    store.reassign(other.reference, "staff:max", "ada")
+    ada, max_ = signed_in("ada"), signed_in("max")
+    hidden = text(ada.get(f"/cases/{case.reference}"))
+    assert "cannot manage stairs" not in hidden
+    assert "Recorded: shown to the member of staff the case is assigned to, and to managers." in hidden
+    assert "cannot manage stairs" in text(max_.get(f"/cases/{case.reference}"))
+    assert "deaf: text only" in text(ada.get(f"/cases/{other.reference}"))
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(text(ada.get("/cases.csv"))))}
+    assert rows[case.reference]["reasonable_adjustments"] == "[shown to the case's handler and managers]"
+    assert rows[other.reference]["reasonable_adjustments"] == "deaf: text only"
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(text(max_.get("/cases.csv"))))}
+    assert rows[case.reference]["reasonable_adjustments"] == "I have MS and cannot manage stairs"
 
 
 def test_a_mistyped_or_unknown_reference_is_not_found(signed_in, store):

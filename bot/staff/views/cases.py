@@ -122,6 +122,9 @@ def queue_csv():
             related = dict(db.execute(sa.select(Case.id, Case.reference)
                                       .where(Case.id.in_(related_ids))).all())
     rows = [case_to_dict(c, related_reference=related.get(c.related_case_id)) for c in cases]
+    for case, row in zip(cases, rows):
+        if not display.sees_sensitive(g.user, case):
+            row.update({name: display.RESTRICTED for name in display.SENSITIVE_FIELDS if row.get(name)})
     name = f"cases-{ws.today().isoformat()}.csv"
     return Response(to_csv(rows, spreadsheet_safe=True), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -302,6 +305,7 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         intents = []
     return render_template(
         "case.html", case=case, fields=fields, field_groups=display.FIELD_GROUPS,
+        sensitive=display.SENSITIVE_FIELDS, sees_sensitive=display.sees_sensitive(g.user, case),
         deadlines=deadlines, history=list(case.events), actions=_actions(case, profile),
         profile=profile, transcript=transcript, transcript_error=transcript_error,
         corrected=corrected, intents=intents, follow_ups=follow_ups,
