@@ -84,6 +84,21 @@ def sees_sensitive(user: Any, case: Any) -> bool:
     return bool(assigned) and assigned == user.username
 
 
+def masked_transcript(turns: list, cases: list, user: Any) -> list:
+    """A transcript as `user` may read it: a resident message that gave a support need of a case
+    they may not see it on is replaced, like the field (the same words, hidden alike)."""
+    hidden = {str(getattr(case, name)).strip().casefold()
+              for case in cases if not sees_sensitive(user, case)
+              for name in SENSITIVE_FIELDS if getattr(case, name, None)}
+    if not hidden:
+        return turns
+    from dataclasses import replace
+
+    return [replace(turn, text=RESTRICTED)
+            if turn.kind == "resident" and (turn.text or "").strip().casefold() in hidden else turn
+            for turn in turns]
+
+
 FIELD_GROUPS = (
     ("What happened", (
         ("description", "Description"), ("event_date_text", "When (as told)"),

@@ -330,6 +330,21 @@ def test_support_needs_are_shown_to_the_cases_handler_and_managers_only(signed_i
     assert rows[case.reference]["reasonable_adjustments"] == "I have MS and cannot manage stairs"
 
 
+def test_the_words_that_gave_a_support_need_are_hidden_in_the_transcript_alike(
+        signed_in, store, tracker):
+    tracker.user("conv-ms", "my roof leaks", "complaint", 0.9)
+    tracker.bot("conv-ms", "Is there anything we should know to support you?")
+    tracker.user("conv-ms", "  I have MS and cannot manage stairs ", "inform", 0.5)
+    case = file(store, conversation_id="conv-ms",
+                reasonable_adjustments="I have MS and cannot manage stairs")
+    ada, max_ = signed_in("ada"), signed_in("max")
+    for page in (f"/cases/{case.reference}", "/conversation?id=conv-ms"):
+        hidden = text(ada.get(page))
+        assert "cannot manage stairs" not in hidden and "my roof leaks" in hidden, page
+        assert "[shown to the case&#39;s handler and managers]" in hidden, page
+        assert "cannot manage stairs" in text(max_.get(page)), page
+
+
 def test_a_mistyped_or_unknown_reference_is_not_found(signed_in, store):
     staff = signed_in("ada")
     case = file(store)

@@ -73,6 +73,7 @@ def conversation():
     if not transcript and not cases:
         g.specific_404 = True
         abort(404, "There is no conversation with this id in the tracker store.")
+    transcript = display.masked_transcript(transcript, cases, g.user)
     return render_template("conversation.html", sender_id=sender_id, transcript=transcript,
                            cases=cases, corrected=corrected, intents=corrections.domain_intents(),
                            low_confidence=ws.setting("low_confidence"),
