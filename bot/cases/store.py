@@ -532,7 +532,7 @@ class CaseStore:
 
     def extend(self, reference: str, actor: str, reason: str, new_date: date | None = None, *,
                working_days: int | None = None, resident_agreement: str | None = None,
-               expected_version: int | None = None) -> Case:
+               explanation: str | None = None, expected_version: int | None = None) -> Case:
         """Extend the response deadline of an acknowledged complaint's current stage.
 
         `reason` is one of the profile's extension reasons (its key), or a reason in words.
@@ -609,6 +609,8 @@ class CaseStore:
             details = {"reason": clean_text(reason), "reason_text": reason_text, "deadline": key,
                        "previous_date": previous.isoformat() if previous else None,
                        "new_date": new_date.isoformat()}
+            if explanation and explanation.strip():  # the reason as told to the resident
+                details["explanation"] = clean_text(explanation.strip())
             if further:
                 details["resident_agreement"] = clean_text(resident_agreement.strip())
             self._record(session, case, "extended", actor, details, status_before=case.status)

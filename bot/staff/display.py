@@ -255,7 +255,7 @@ def field_text(value) -> str:
 
 
 DETAIL_LABELS = {
-    "reason": "Reason", "reason_text": "Reason (policy)", "deadline": "Deadline",
+    "reason": "Reason", "reason_text": "Reason", "deadline": "Deadline",
     "previous_date": "Was due", "new_date": "Now due", "summary": "Summary",
     "decision": "Decision", "outcome": "Outcome", "exclusion": "Exclusion",
     "explanation": "Explanation", "text": "Text", "what_went_wrong": "What went wrong",
@@ -277,9 +277,12 @@ HIDDEN_DETAILS = ("key", "follow_up")
 def detail_items(details: dict | None) -> list[tuple[str, str]]:
     """A history entry's details as (label, text) pairs."""
     items = []
-    for key, value in (details or {}).items():
+    details = details or {}
+    for key, value in details.items():
         if key in HIDDEN_DETAILS or value is None or value == "":
             continue
+        if key == "reason" and details.get("reason_text"):
+            continue  # the policy's words for it follow ("Reason: explained" said nothing)
         if key == "deadline":
             value = label(DEADLINE_LABELS, value)
         elif key == "decision":

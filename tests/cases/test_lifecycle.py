@@ -236,7 +236,8 @@ ROLES = {"ada": "advocate", "max": "manager"}
 def _form_data(store, case, form, who, item):
     return {
         "acknowledge": {},
-        "extend": {"reason": _reason(store, case), "working_days": "1"},
+        "extend": {"reason": _reason(store, case), "working_days": "1",
+                   "why": "the contractor's report is late"},
         "respond": {"summary": "The answer", "decision": "upheld"},
         "escalate": {},
         "close": {},

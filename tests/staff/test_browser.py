@@ -185,6 +185,8 @@ def test_staff_find_read_acknowledge_extend_and_download_a_filed_complaint(
     days.select_option("10")
     chosen = days.locator("option:checked").inner_text()
     new_date = re.search(r"new date (\w+ \d+ \w+ \d{4})", chosen).group(1)
+    page.get_by_label("Why, as you explained it to the resident").fill(
+        "The surveyor cannot visit until next week; told Ms Jones by phone.")
     page.get_by_role("button", name="Extend", exact=True).click()
     expect(page.locator(".flash.success")).to_contain_text(
         f"Extended: the stage 1 response is now due by {new_date}.")
@@ -192,6 +194,7 @@ def test_staff_find_read_acknowledge_extend_and_download_a_filed_complaint(
     expect(row.first).to_contain_text(new_date)
     history = page.locator("table.history")
     expect(history).to_contain_text("Deadline extended")
+    expect(history).to_contain_text("The surveyor cannot visit until next week")
     expect(history).to_contain_text("staff:ada")
 
     # The date is the policy's: ten working days after the acknowledged response date.

@@ -376,8 +376,12 @@ def test_acknowledge_extend_respond_and_close_a_complaint_over_christmas(signed_
     bad = staff.post(f"/cases/{case.reference}/extend", {"reason": "because", "working_days": "10",
                                                           "version": version})
     assert bad.status_code == 400 and "reasons the policy allows" in text(bad)
+    unexplained = staff.post(f"/cases/{case.reference}/extend",
+                             {"reason": "explained", "working_days": "10", "version": version})
+    assert unexplained.status_code == 400 and "what you told the resident" in text(unexplained)
     response = staff.post(f"/cases/{case.reference}/extend",
-                          {"reason": "explained", "working_days": "10", "version": version})
+                          {"reason": "explained", "working_days": "10", "version": version,
+                           "why": "Waiting for the roofer's report; told her on the phone."})
     assert response.status_code == 303
     page = text(staff.get(f"/cases/{case.reference}"))
     assert "now due by Tuesday 26 January 2027" in page
@@ -385,7 +389,7 @@ def test_acknowledge_extend_respond_and_close_a_complaint_over_christmas(signed_
     # Extended to the policy's limit: no further extension is offered, nor taken if posted.
     assert "The policy allows no further extension." in page
     again = staff.post(f"/cases/{case.reference}/extend",
-                       {"reason": "explained", "working_days": "10",
+                       {"reason": "explained", "working_days": "10", "why": "more time",
                         "version": store.find_by_reference(case.reference).version})
     assert again.status_code == 400
     assert "later than policy profile &#39;housing-ombudsman-code&#39; allows" in text(again)
@@ -393,6 +397,11 @@ def test_acknowledge_extend_respond_and_close_a_complaint_over_christmas(signed_
     extended = store.history(case.reference)[-1]
     assert (extended.kind, extended.actor) == ("extended", "staff:ada")
     assert extended.details["reason_text"] == "A reason explained to the resident, with the new date"
+    assert extended.details["explanation"] == "Waiting for the roofer's report; told her on the phone."
+    history = text(staff.get(f"/cases/{case.reference}"))
+    assert "<span>Reason:</span> explained<" not in history     # the key said nothing
+    assert "<span>Reason:</span> A reason explained to the resident, with the new date<" in history
+    assert "<span>Explanation:</span> Waiting for the roofer&#39;s report" in history
     version = store.find_by_reference(case.reference).version
     response = staff.post(f"/cases/{case.reference}/respond",
                           {"summary": "Roof fixed; apology", "decision": "upheld", "version": version})

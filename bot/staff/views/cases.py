@@ -477,8 +477,9 @@ def _extend(ws, case, actor, version):
         allowed = []
     if reason not in allowed:
         raise FormProblem("choose one of the reasons the policy allows")
+    explanation = _text("why", "say what you told the resident about why", limit=2000)
     updated = ws.store.extend(case.reference, actor, reason, working_days=days,
-                              expected_version=version)
+                              explanation=explanation, expected_version=version)
     key = "stage2_response_by" if updated.stage == 2 else "stage1_response_by"
     return (f"Extended: the stage {updated.stage or 1} response is now due by "
             f"{display.fmt_long_date(updated.deadline(key))}. Tell the resident why, with the new "
