@@ -121,6 +121,7 @@ class CaseQuery:
     created_to: date | None = None         # inclusive
     search: str | None = None              # reference, name or description
     overdue: bool = False
+    due_by: date | None = None             # open cases whose next deadline is on or before it
     open_only: bool = False
     assigned_to: str | None = None
     team: str | Sequence[str] | None = None   # a team key: that team's cases...
@@ -447,6 +448,9 @@ class CaseStore:
             conditions.append(Case.created_at >= _local_midnight(q.created_from))
         if q.created_to is not None:
             conditions.append(Case.created_at < _local_midnight(q.created_to + timedelta(days=1)))
+        if q.due_by is not None:
+            conditions += [Case.status.in_(OPEN_STATUSES), Case.next_deadline.isnot(None),
+                           Case.next_deadline <= q.due_by]
         if q.overdue:
             # A deadline counted in hours (an Awaab's Law emergency) is overdue from its time.
             made_safe_late = sa.and_(

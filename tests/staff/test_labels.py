@@ -47,3 +47,22 @@ def test_dates_are_typed_and_shown_the_uk_way(signed_in, store, clock):
     assert 'value="01/12/2026"' in report and 'value="31/01/2027"' in report
     refused = manager.get("/reports?from=31/2/2027").get_data(as_text=True)
     assert "dates are day/month/year" in refused
+
+
+def test_the_queue_filters_by_when_the_next_deadline_falls(signed_in, store, clock):
+    """Issue 20: a deadline filter beside the overdue tab (due today, within a week)."""
+    soon = file(store)                                     # acknowledge within 5 working days
+    clock.advance(days=10)
+    later = file(store, conversation_id="later")           # filed today: due in a week
+    staff = signed_in("ada")
+
+    def listed(due):
+        page = staff.get(f"/?view=all&due={due}").get_data(as_text=True)
+        return {ref for ref in (soon.reference, later.reference) if ref in page}
+
+    assert listed("today") == {soon.reference}             # overdue counts as due today
+    assert listed("week") == {soon.reference, later.reference}
+    assert listed("") == {soon.reference, later.reference}
+    page = staff.get("/?due=today").get_data(as_text=True)
+    assert '<option value="today" selected>Due today or overdue</option>' in page
+    assert "due=today" in page                            # kept in the tabs' and pages' links

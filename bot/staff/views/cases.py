@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,8 @@ from bot.staff.models import StaffUser
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
 VIEWS = {"open": "Open", "overdue": "Overdue", "all": "All cases"}
+# Next deadline on or before: today, or within a week (calendar days ahead).
+DUE = {"today": ("Due today or overdue", 0), "week": ("Due within 7 days or overdue", 7)}
 
 
 # --- the queue ----------------------------------------------------------------------------------
@@ -50,6 +52,7 @@ def _filters() -> dict[str, Any]:
         "mine": args.get("mine") == "1",
         # A team key of a policy profile: that team's cases, and those not yet routed.
         "team": team if re.fullmatch(r"[a-z][a-z0-9_]{0,39}", team) else "",
+        "due": args.get("due") if args.get("due") in DUE else "",
     }
 
 
@@ -61,7 +64,9 @@ def _query(filters: dict[str, Any], **extra) -> CaseQuery:
         created_to=filters["to"], search=filters["q"] or None,
         open_only=filters["view"] in ("open", "overdue"), overdue=filters["view"] == "overdue",
         assigned_to=g.user.username if filters["mine"] else None,
-        team=filters.get("team") or None, **extra)
+        team=filters.get("team") or None,
+        due_by=workspace().today() + timedelta(days=DUE[filters["due"]][1]) if filters.get("due") else None,
+        **extra)
 
 
 def _filter_args(filters: dict[str, Any], **changes) -> dict[str, str]:
@@ -69,7 +74,8 @@ def _filter_args(filters: dict[str, Any], **changes) -> dict[str, str]:
     values = {"view": filters["view"], "type": filters["type"], "status": filters["status"],
               "stage": filters["stage"] or "", "service": filters["service"],
               "channel": filters["channel"], "from": filters["from"] or "",
-              "to": filters["to"] or "", "q": filters["q"], "mine": "1" if filters["mine"] else ""}
+              "to": filters["to"] or "", "q": filters["q"], "mine": "1" if filters["mine"] else "",
+              "due": filters.get("due", "")}
     values.update(changes)
     return {k: str(v) for k, v in values.items() if v not in ("", None)}
 
@@ -107,7 +113,7 @@ def queue():
     return render_template("queue.html", rows=rows, filters=filters, page=page, counts=counts,
                            views=VIEWS, filter_args=filter_args, channels=_channels(),
                            case_types=CASE_TYPES, statuses=STATUSES, services=SERVICES,
-                           teams=teams, team_labels=team_labels)
+                           teams=teams, team_labels=team_labels, due_choices=DUE)
 
 
 @bp.route("/cases.csv")
