@@ -66,3 +66,22 @@ def test_the_queue_filters_by_when_the_next_deadline_falls(signed_in, store, clo
     page = staff.get("/?due=today").get_data(as_text=True)
     assert '<option value="today" selected>Due today or overdue</option>' in page
     assert "due=today" in page                            # kept in the tabs' and pages' links
+
+
+def test_the_case_pages_date_fields_take_uk_dates_too(signed_in, store, clock):
+    case = file(store)
+    staff = signed_in("ada")
+    page = staff.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert 'type="date"' not in page and "day/month/year, e.g. 27/3/2026" in page
+    version = store.find_by_reference(case.reference).version
+    added = staff.post(f"/cases/{case.reference}/follow_up",
+                       {"follow_up_description": "Call back about the repair", "follow_up_due": "8/2/2027",
+                        "version": version})
+    assert added.status_code == 303, added.get_data(as_text=True)[:500]
+    [item] = store.follow_ups(case.reference)
+    assert item.due_date.isoformat() == "2027-02-08"                      # 8 February, day first
+    wrong = staff.post(f"/cases/{case.reference}/follow_up",
+                       {"follow_up_description": "Another", "follow_up_due": "31/2/2027",
+                        "version": store.find_by_reference(case.reference).version})
+    assert wrong.status_code == 400 and "is not a date" in wrong.get_data(as_text=True)
+    assert 'value="31/2/2027"' in wrong.get_data(as_text=True)             # what was typed is kept

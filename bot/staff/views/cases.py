@@ -400,13 +400,11 @@ def _text(name: str, required: str | None = None, limit: int = 20000) -> str | N
 
 
 def _form_date(name: str, what: str) -> date | None:
-    value = (request.form.get(name) or "").strip()
-    if not value:
-        return None
     try:
-        return date.fromisoformat(value)
+        return display.parse_day(request.form.get(name))
     except ValueError:
-        raise FormProblem(f"the {what} is not a date (YYYY-MM-DD)") from None
+        raise FormProblem(f"the {what} is not a date: type it as day/month/year, "
+                          f"e.g. 27/3/2026") from None
 
 
 def _version() -> int | None:
