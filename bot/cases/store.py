@@ -937,7 +937,8 @@ class CaseStore:
     def move_to_team(self, reference: str, actor: str, team: str, *, reason: str | None = None,
                      expected_version: int | None = None) -> Case:
         """Move an open case to another team of its policy profile (a staff decision, kept in the
-        history with the team it came from). A team the profile does not have: UnknownTeam."""
+        history with the team it came from); whoever held it is unassigned, for the new team to
+        choose. A team the profile does not have: UnknownTeam."""
         from bot.policy.teams import require_team
 
         team = (team or "").strip()
@@ -956,6 +957,8 @@ class CaseStore:
             details: dict[str, Any] = {"from": previous, "to": team}
             if reason and reason.strip():
                 details["reason"] = clean_text(reason.strip())
+            if case.assigned_to:
+                details["unassigned"], case.assigned_to = case.assigned_to, None
             self._record(session, case, "moved_to_team", actor, details, status_before=case.status)
         return case
 

@@ -255,7 +255,7 @@ def field_text(value) -> str:
 
 
 DETAIL_LABELS = {
-    "reason": "Reason", "reason_text": "Reason", "deadline": "Deadline",
+    "reason": "Reason", "reason_text": "Reason", "unassigned": "No longer assigned to", "deadline": "Deadline",
     "previous_date": "Was due", "new_date": "Now due", "summary": "Summary",
     "decision": "Decision", "outcome": "Outcome", "exclusion": "Exclusion",
     "explanation": "Explanation", "text": "Text", "what_went_wrong": "What went wrong",

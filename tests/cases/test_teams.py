@@ -102,6 +102,20 @@ def test_moving_a_case_keeps_the_old_and_new_team_in_the_history(store, profile)
     assert store.get(case.reference).team == "complaints"
 
 
+def test_a_case_moved_to_another_team_is_no_longer_assigned_to_the_old_teams_officer(
+        store, profile):
+    case, _ = store.file_case(submission(case_type="asb_report"), profile, "asb")
+    store.reassign(case.reference, "staff:max", "nina")
+    moved = store.move_to_team(case.reference, "staff:max", "complaints")
+    assert moved.assigned_to is None
+    entry = store.history(case.reference)[-1]
+    assert entry.details["unassigned"] == "nina" and entry.details["to"] == "complaints"
+    # Moved back with nobody assigned: nothing to record.
+    again = store.move_to_team(case.reference, "staff:max", "neighbourhood")
+    assert again.assigned_to is None
+    assert "unassigned" not in store.history(case.reference)[-1].details
+
+
 def test_an_unknown_team_the_same_team_a_closed_case_and_a_stale_version_are_refused(store,
                                                                                   profile):
     case, _ = store.file_case(submission(), profile, "f")
