@@ -395,6 +395,14 @@ def parse_day(text: str | None) -> date | None:
         raise ValueError(f"{text!r} is not a date that exists") from None
 
 
+def filter_day(text: str | None) -> date | None:
+    """A filter's date (see parse_day); one that cannot be read is no filter."""
+    try:
+        return parse_day(text)
+    except ValueError:
+        return None
+
+
 def uk_day(value: date | None) -> str:
     """A date as a UK form shows it: 27/03/2026."""
     return value.strftime("%d/%m/%Y") if value else ""

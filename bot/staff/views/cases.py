@@ -26,13 +26,6 @@ DUE = {"today": ("Due today or overdue", 0), "week": ("Due within 7 days or over
 
 # --- the queue ----------------------------------------------------------------------------------
 
-def _day(text: str | None) -> date | None:
-    try:
-        return display.parse_day(text)
-    except ValueError:
-        return None
-
-
 def _filters() -> dict[str, Any]:
     import re
 
@@ -46,8 +39,8 @@ def _filters() -> dict[str, Any]:
         "stage": int(stage) if stage in ("1", "2") else None,
         "service": args.get("service") if args.get("service") in SERVICES else "",
         "channel": args.get("channel", "")[:40],
-        "from": _day(args.get("from")),
-        "to": _day(args.get("to")),
+        "from": display.filter_day(args.get("from")),
+        "to": display.filter_day(args.get("to")),
         "q": args.get("q", "").strip()[:200],
         "mine": args.get("mine") == "1",
         # A team key of a policy profile: that team's cases, and those not yet routed.
@@ -594,15 +587,18 @@ def _lessons(ws, case, actor, version):
     return "Lessons learned recorded."
 
 
+def _active_staff(ws, username: str) -> bool:
+    """Whether `username` is an active member of staff (an owner or assignee chosen on a form)."""
+    with ws.store.read() as db:
+        return db.execute(sa.select(StaffUser.username).where(
+            StaffUser.username == username, StaffUser.active.is_(True))).scalar_one_or_none() is not None
+
+
 def _follow_up(ws, case, actor, version):
     description = _text("follow_up_description", "describe the follow-up action", limit=2000)
     owner = (request.form.get("follow_up_owner") or "").strip() or None
-    if owner is not None:
-        with ws.store.read() as db:
-            known = db.execute(sa.select(StaffUser.username).where(
-                StaffUser.username == owner, StaffUser.active.is_(True))).scalar_one_or_none()
-        if known is None:
-            raise FormProblem("choose the owner from the list of staff, or nobody")
+    if owner is not None and not _active_staff(ws, owner):
+        raise FormProblem("choose the owner from the list of staff, or nobody")
     due = _form_date("follow_up_due", "due date")
     if due is not None and due < ws.today():
         raise FormProblem("the due date is in the past: give today or a later date")
@@ -633,12 +629,8 @@ def _hazard_done(ws, case, actor, version):
 
 def _reassign(ws, case, actor, version):
     assignee = (request.form.get("assignee") or "").strip() or None
-    if assignee is not None:
-        with ws.store.read() as db:
-            known = db.execute(sa.select(StaffUser.username).where(
-                StaffUser.username == assignee, StaffUser.active.is_(True))).scalar_one_or_none()
-        if known is None:
-            raise FormProblem("choose a member of staff from the list")
+    if assignee is not None and not _active_staff(ws, assignee):
+        raise FormProblem("choose a member of staff from the list")
     if assignee == case.assigned_to:
         raise FormProblem("the case is already assigned to them" if assignee else
                           "the case is not assigned to anyone")

@@ -2,7 +2,6 @@
 corrections of resident messages, and their export as Rasa NLU training data."""
 from __future__ import annotations
 
-from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
@@ -18,20 +17,13 @@ SHOW = {"all": "All conversations", "low": "Fallback or low confidence",
         "fallback": "With a fallback"}
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return display.parse_day(text)
-    except ValueError:
-        return None
-
-
 @bp.route("/conversations")
 def conversations():
     ws = workspace()
     show = request.args.get("show") if request.args.get("show") in SHOW else "all"
     threshold = ws.setting("low_confidence")
-    filters = {"show": show, "from": _day(request.args.get("from")),
-               "to": _day(request.args.get("to")), "q": request.args.get("q", "").strip()[:255]}
+    filters = {"show": show, "from": display.filter_day(request.args.get("from")),
+               "to": display.filter_day(request.args.get("to")), "q": request.args.get("q", "").strip()[:255]}
     kwargs = dict(only=show, threshold=threshold, date_from=filters["from"],
                   date_to=filters["to"], search=filters["q"] or None)
     available = ws.tracker.available()
