@@ -76,6 +76,9 @@ class ScaledStack:
         self.env.update(os.environ)
         self.env.update(
             RASA_TELEMETRY_ENABLED="false",
+            # Unbuffered, as the manifests run it: stdout and stderr share one log file, and a
+            # test that reads "the lines after my request" needs them in the order they happened.
+            PYTHONUNBUFFERED="1",
             INTAKE_DATABASE_URL=self.database_url,
             INTAKE_TRACKER_URL=self.database_url,
             INTAKE_LOCK_STORE="redis",

@@ -145,6 +145,9 @@ class RasaStack:
         self.env.update(os.environ)
         self.env.update(
             RASA_TELEMETRY_ENABLED="false",
+            # Unbuffered, as the manifests run it: stdout and stderr share one log file, and a
+            # test that reads "the lines after my request" needs them in the order they happened.
+            PYTHONUNBUFFERED="1",
             INTAKE_DATABASE_URL=f"sqlite:///{self.workdir / 'intake.db'}",
             INTAKE_TRACKER_URL=f"sqlite:///{self.workdir / 'tracker.db'}",
             ACTION_PORT=str(self.action_port),
