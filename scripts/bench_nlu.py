@@ -48,6 +48,9 @@ TARGET_FALSE_COMPLAINTS = 0.03
 TARGET_MEDIAN_MS = 30.0
 # What macro-F1 is taken over: the five kinds and the question route.
 KINDS_AND_ENQUIRY = FEEDBACK_KINDS + ("enquiry",)
+# Tasks on a case the resident already has (bot.nlp.case_tasks): scored beside the kinds, since a
+# chase or a stage 2 request read as a new case starts a second case and loses the first.
+from bot.nlp.case_tasks import TASK_INTENTS  # noqa: E402
 SHORT = {"complaint": "CMP", "service_request": "SRQ", "asb_report": "ASB", "comment": "CMT",
          "compliment": "CPL", "enquiry": "ENQ", ev.OTHER: "other"}
 
@@ -122,7 +125,10 @@ def measure(predictions: list[ev.Prediction]) -> dict:
         "safety_advice_then_kind": sum(1 for p in predictions if p.classifier_intent in SAFETY_INTENTS
                                        and p.predicted in FEEDBACK_KINDS),
         "latency": ev.latency_summary([p.parse_ms for p in predictions]),
-        "misses": [p.as_dict() for p in predictions if not p.correct and p.expected in KINDS_AND_ENQUIRY],
+        "case_tasks": ev.per_intent_scores(predictions, [t for t in TASK_INTENTS
+                                                         if any(p.expected == t for p in predictions)]),
+        "misses": [p.as_dict() for p in predictions if not p.correct
+                   and p.expected in KINDS_AND_ENQUIRY + TASK_INTENTS],
     }
 
 
@@ -165,6 +171,9 @@ def print_set(name: str, data: dict, real: bool) -> None:
           f"{c['asked_when_wrong']} of them were misreadings caught")
     print(f"read as an emergency or safeguarding concern, advised, then recorded as a kind: "
           f"{data['safety_advice_then_kind']}; fell back: {data['fallbacks']}")
+    for intent, s in data["case_tasks"].items():
+        print(f"existing case, {intent:20} precision {s['precision']:.3f} recall {s['recall']:.3f} "
+              f"f1 {s['f1']:.3f} ({s['support']} messages)")
     lat = data["latency"]
     print(f"parse: median {lat['median_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms "
           f"(target median < {TARGET_MEDIAN_MS:.0f} ms: {ok(lat['median_ms'] < TARGET_MEDIAN_MS)})")

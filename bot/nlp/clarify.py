@@ -209,16 +209,43 @@ def safety_concern(intent_ranking: Sequence[Mapping[str, Any]],
 # A resident who says in so many words that they want to complain is making a complaint (Code 1.3:
 # a resident asking for a complaint to be raised must have one raised), whatever the classifier
 # reads from the rest ("I want to complain about the damp in my flat" is not only a repair).
+# "...a complaint without giving my name / by phone / if...": a question about complaints.
+_NOT_A_QUESTION_OF_HOW = (r"(?!\s+(?:without|if|when|anonymous|by\s+|online|in\s+writing|over\s+the|"
+                          r"on\s+(?:the\s+)?phone|for\s+someone))")
 _DECLARED = re.compile(
     r"\b(i('d| would| do)?|we('d| would| do)?) (really )?(like|want|wish|need|wanna|have) (to )?"
     r"(make|file|raise|log|put in|lodge|submit|register) (a |an |an official |a formal |another )?complaint\b"
-    r"|\b(i|we)('d| would)? (like|want|wish|need|wanna|have) to complain\b|\bi'?m complaining\b"
+    r"|\b(i|we)('d| would)? (like|want|wish|need|wanna|have) (to )?complain\b|\bi'?m complaining\b"
     r"|\bi am complaining\b|\bthis is a (formal |official )?complaint\b|\bformal complaint\b"
-    r"|\bcomplaint (about|against|regarding|re)\b", re.I)
+    r"|\bcomplaint (about|against|regarding|re)\b"
+    # "can I register a complaint" (not "can I make a complaint without giving my name": that is
+    # a question about complaints, as "can I complain about a contractor?" is)
+    r"|\b(can|could|may) (i|we) (please )?(make|raise|log|put in|lodge|submit|register|file|have|do) "
+    rf"(a |an )?(formal |official )?complaint\b{_NOT_A_QUESTION_OF_HOW}"
+    r"|\b(i|we) (have|'ve got|ve got|have got|got) (a |another )?(formal |official )?complaint\b"
+    r"|\b(help|assist) (me |us )?(to )?(make|raise|log|put in|with|file|lodge|do) (a |my |an )?complaint\b"
+    r"|\b(wanting|looking|trying|hoping|needing|going) to (make|raise|log|put in|lodge|submit|register|file) "
+    r"(a |an )?(formal |official )?complaint\b|\b(wanting|looking|trying|hoping|needing) to complain\b"
+    r"|\b(want|wanna|need|would like|'d like) (to )?complain\b"
+    r"|\b(want|wanna|need|would like|'d like) to (make|raise|log|put in|lodge|submit|register|file) "
+    r"(a |an )?(formal |official )?complaint\b|\b(start|starting|open|opening) (a |an )?(new )?complaint\b"
+    rf"|\bput (a|an) (formal |official )?complaint in\b{_NOT_A_QUESTION_OF_HOW}"
+    rf"|\bhow (do|can|would|should) (i|we) (go about )?(make|making|raise|raising|log|logging|put in|"
+    rf"putting in|file|lodge|submit)( a| an)?( formal| official)? complaint\b{_NOT_A_QUESTION_OF_HOW}"
+    rf"|\bhow (do|can|would|should) (i|we) (go about )?complain(ing)?\b{_NOT_A_QUESTION_OF_HOW}"
+    # The whole message: "complaint", "Complaint please", "hi, make a complaint"
+    r"|^\W*((hi|hello|hiya|hey|morning|evening|afternoon|good (morning|afternoon|evening))\W+)?"
+    r"((i want to |i'd like to )?(make|raise|log) )?(a |new )?(complaint|complaints|complain)\W*(please|pls|plz)?\W*$",
+    re.I)
+
+
+# "What kind of things can I make a complaint about?" asks about complaints; it makes none.
+_QUESTION_ABOUT_COMPLAINTS = re.compile(r"\bwhat (kinds?|sorts?|types?) of\b|\bwhat can (i|we)\b", re.I)
 
 
 def declared_complaint(text: str) -> bool:
-    return bool(_DECLARED.search(text or "")) and not denied_complaint(text)
+    return (bool(_DECLARED.search(text or "")) and not denied_complaint(text)
+            and not _QUESTION_ABOUT_COMPLAINTS.search(text or ""))
 
 
 # "I don't want to complain as such", "this isn't a complaint", "not moaning but": the resident

@@ -108,30 +108,42 @@ def read_in_context(parse: dict, tracker: Any, now: datetime | None = None) -> d
     return parse
 
 
+# Never read as a task on an existing case: the safety advice comes first, and "stop" stops.
+KEPT_AT_OPENING = ("emergency", "safeguarding_concern", "stop")
+
 # Read as one of these, a message that says in words it is a complaint is one: "I want to make a
 # complaint" is not a question about complaints, nor a message the classifier could not place.
 DECLARABLE = (*(kind for kind in FEEDBACK_KINDS if kind != "complaint"), "enquiry",
-              "ask_what_counts_as_complaint", FALLBACK_INTENT)
+              "ask_what_counts_as_complaint", FALLBACK_INTENT, "greet", "bot_challenge",
+              "thanks", "inform", "affirm")
 
 
 def _read_opening(parse: dict, text: str) -> dict:
-    """With nothing pending: a case reference anywhere in the message checks that case; a
-    message that says in words it is a complaint is one (bot.nlp.clarify.declared_complaint); a
-    request about a failure that came back gets the complaint-or-request question."""
+    """With nothing pending: a message about a case the resident already has (a reference in it,
+    or words that say so: bot.nlp.case_tasks) goes to that case's task; a message that says in
+    words it is a complaint is one (bot.nlp.clarify.declared_complaint); a request about a failure
+    that came back gets the complaint-or-request question."""
     from bot.intake.existing import find_reference
-    from bot.nlp import clarify
+    from bot.nlp import case_tasks, clarify
 
     classified = (parse.get("intent") or {}).get("name")
-    reference, _ = find_reference(text) if classified not in CASE_TASK_INTENTS else (None, None)
-    if reference:
-        parse["intake"] = {"classifier": parse.get("intent"), "reference": reference}
-        _set_intent(parse, "check_case_status")
+    reference, _ = find_reference(text)
+    task = (case_tasks.case_task(text, has_reference=bool(reference))
+            if classified not in KEPT_AT_OPENING else None)
+    if task == case_tasks.STATUS and classified in CASE_TASK_INTENTS:
+        task = classified  # "a stage 2 review of CMP-...": the classifier saw more than a reference
+    if task:
+        parse["intake"] = {"classifier": parse.get("intent"), "task": task,
+                           **({"reference": reference} if reference else {})}
+        if task != classified:
+            _set_intent(parse, task)
     elif classified in DECLARABLE and clarify.declared_complaint(text):
         parse["intake"] = {"classifier": parse.get("intent"), "declared": "complaint"}
         parse["intent_ranking"] = clarify.as_declared(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])
-    elif classified == "complaint" and clarify.denied_complaint(text):
-        # "I don't want to complain as such, just a comment": the next kind, or the question.
+    elif classified in ("complaint", FALLBACK_INTENT) and clarify.denied_complaint(text):
+        # "I don't want to complain as such, just a comment": the next kind, or the question;
+        # "i dont want to complain i just want someone to fix the gate", unplaced: the same.
         parse["intake"] = {"classifier": parse.get("intent"), "denied": "complaint"}
         parse["intent_ranking"] = clarify.without_complaint(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])

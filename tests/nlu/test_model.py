@@ -10,10 +10,17 @@ import logging
 
 import pytest
 
+from bot.nlp import FEEDBACK_KINDS
 from bot.nlp import evaluation as ev
 from tests.nlu.nludata import HELDOUT_FILES, heldout_examples
 
 HELDOUT_MACRO_F1_FLOOR = 0.94
+# The batches of first messages about existing cases (stage 2, chasing, adding; and new cases that
+# mention earlier contact): macro-F1 over the labels they hold. Measured 0.91 (the second batch,
+# never tuned on) on 2026-12-06; the floor catches a regression, not the target.
+EXISTING_CASE_BATCHES = tuple(p for p in HELDOUT_FILES if p.name.startswith("heldout_existing"))
+KIND_BATCHES = tuple(p for p in HELDOUT_FILES if p not in EXISTING_CASE_BATCHES)
+EXISTING_CASE_MACRO_F1_FLOOR = 0.85
 
 CANONICAL = {
     "complaint": [
@@ -87,18 +94,35 @@ def test_date_spellings_are_mapped_by_the_synonyms(parse):
     assert "EntitySynonymMapper" in result["entities"][0].get("processors", [])
 
 
-@pytest.mark.parametrize("batch", HELDOUT_FILES, ids=lambda path: path.name)
+def _read_as_first_messages(parse, batch) -> list:
+    from bot.rasa.reading import read_first_message
+
+    return ev.advice_counts([
+        ev.prediction_from_parse(e.text, e.intent, read_first_message(parse(e.text)))
+        for e in heldout_examples((batch,))])
+
+
+@pytest.mark.parametrize("batch", KIND_BATCHES, ids=lambda path: path.name)
 def test_heldout_macro_f1_floor_on_every_batch(parse, batch):
     """A floor on each held-out batch, not the target (>= 0.97, measured by `make bench-nlu`):
     macro-F1 over the five kinds, each message read as the assistant acts on a first message."""
-    from bot.rasa.reading import read_first_message
-
-    predictions = ev.advice_counts([
-        ev.prediction_from_parse(e.text, e.intent, read_first_message(parse(e.text)))
-        for e in heldout_examples((batch,))])
+    predictions = _read_as_first_messages(parse, batch)
     score = ev.macro_f1(predictions)
     print(f"{batch.name}: macro-F1 {score:.3f} over {len(predictions)} messages")
     assert score >= HELDOUT_MACRO_F1_FLOOR, f"{batch.name}: held-out macro-F1 {score:.3f}"
+
+
+@pytest.mark.parametrize("batch", EXISTING_CASE_BATCHES, ids=lambda path: path.name)
+def test_existing_case_messages_floor(parse, batch):
+    """Chasing, stage 2 and news for a case go to that case, and new cases stay new cases."""
+    from bot.nlp.case_tasks import TASK_INTENTS
+
+    predictions = _read_as_first_messages(parse, batch)
+    labels = [label for label in FEEDBACK_KINDS + TASK_INTENTS if any(p.expected == label for p in predictions)]
+    assert set(TASK_INTENTS) <= set(labels), labels
+    score = ev.macro_f1(predictions, labels)
+    print(f"{batch.name}: macro-F1 {score:.3f} over {labels}")
+    assert score >= EXISTING_CASE_MACRO_F1_FLOOR, f"{batch.name}: macro-F1 {score:.3f}"
 
 
 # Button presses as the widget and Messenger send them, and text that only looks like one.

@@ -1,0 +1,182 @@
+"""A first message about a case the resident already has: chasing it, adding to it, or asking for
+its complaint response to be reviewed at stage 2.
+
+The classifier learnt these from tidy examples ("I want to escalate my complaint") and reads the
+way residents write them as new cases: "got the stage 1 letter, offered £50 for 6 months without
+a kitchen, i want a review" as a complaint, "reported a leak 2 weeks ago and heard nothing whats
+happening" as a complaint, "the mould i reported is worse now, can i send new photos" as a
+complaint. Each of those would start a new case and lose the link to the one the resident has.
+
+A message is read as a task on an existing case only when it says both things plainly: that
+something was reported or complained about before (or it holds a reference), and what the
+resident wants done with it now. A new complaint that mentions earlier reports ("I've reported
+this leak four times and nobody has fixed it, I want to complain") is left to the classifier: a
+resident who says they want to complain is making a complaint (bot.nlp.clarify.declared_complaint),
+and a chase written in anger ("still waiting, absolute disgrace") is dissatisfaction, which the
+Complaint Handling Code says is a complaint.
+"""
+from __future__ import annotations
+
+import re
+
+REVIEW, STATUS, ADD = "request_review", "check_case_status", "add_information"
+TASK_INTENTS = (STATUS, REVIEW, ADD)
+
+_WHO = r"(?:i|we|she|he|they|my \w+|her \w+|his \w+)"
+_KINDS = r"(?:complaint|report|case|repair request|request|repair|job|ticket)"
+
+# A case reference as residents type it (any case, dashes, spaces or none; the check character
+# not checked: a mistyped reference still says "my case"). bot.intake.existing finds the real one.
+_REFERENCE_LIKE = re.compile(
+    r"\b(?:cmp|srq|asb|cmt|cpl)[\s-]?(?=[a-z]*\d)[a-z0-9]{4,5}[\s-]?[a-z0-9]\b", re.I)
+
+# Something was reported or complained about before, to us (not to the police or the council).
+_EARLIER = re.compile(
+    rf"(?:^|\b{_WHO}\s+)(?:have\s+|has\s+|had\s+|'ve\s+|ve\s+)?(?:already\s+|just\s+|recently\s+)?"
+    r"(?:reported|complained|logged|raised|put in|submitted|made|opened|rang|called|phoned|emailed|"
+    r"contacted|told you)\b(?!\s+(?:it\s+|this\s+|them\s+)?to\s+(?:the\s+)?(?:police|council|101))"
+    rf"|\bput\s+(?:a|an|my|the)\s+(?:\w+\s+)?{_KINDS}\s+in\b"
+    rf"|\b(?:my|her|his|our|their|mums?|dads?|nans?)\s+(?:\w+\s+){{0,3}}?{_KINDS}\b"
+    r"|\b(?:existing|open|earlier|previous|current|ongoing|last|first)\s+(?:\w+\s+)?"
+    r"(?:complaint|report|case|request)\b"
+    r"|\b(?:have|got)\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:complaint|report|case)\s+(?:open|in|already|with you)\b"
+    r"|\bthe\s+(?:complaint|report|case|request)\s+(?:i|we|she|he|my\s+\w+)\s+(?:made|put|raised|logged|"
+    r"submitted|sent|opened)\b"
+    r"|\bthe\s+(?:\w+\s+){0,2}(?:i|we|she|he)\s+(?:have\s+|'ve\s+)?(?:reported|complained about|logged|raised)\b"
+    r"|\bstage\s*(?:1|one)\s+(?:response|reply|answer|letter|outcome|decision)\b"
+    r"|\b(?:reference|ref)\b", re.I)
+
+# An existing complaint and its answer: review is a stage of a complaint, not of a repair.
+_COMPLAINT_ANSWERED = re.compile(
+    r"\b(?:response|reply|respond|responded|replied|answer|answered|letter|outcome|decision|findings?|"
+    r"result|investigation|email)\b|\bstage\s*(?:1|one|i)\b|\bclosed\b|\bupheld\b", re.I)
+_OWN_COMPLAINT = re.compile(
+    r"\b(?:my|her|his|our|their|mums?|dads?|nans?|the|this|that|first)\s+(?:\w+\s+){0,2}?complaint\b"
+    r"|\bcomplained\b|\bcomplaint\s+(?:response|reply|letter|outcome|decision)\b|\bcmp\b"
+    r"|\bstage\s*(?:1|one)\b", re.I)
+# Stage 2 named: nothing else it can be, unless it is a question of how long it takes.
+_STAGE2 = re.compile(r"\b(?:stage|level)\s*(?:2|two|ii)\b|\bsecond\s+stage\b|\bnext\s+stage\b", re.I)
+_HOW_LONG = re.compile(r"\bhow\s+long\b|\bhow\s+many\s+(?:working\s+)?days\b|\btimescale", re.I)
+# Asking for a review in so many words...
+_REVIEW_ASKED = re.compile(
+    r"\bescalat|\breview|\breconsider|\bappeal|\breopen|\bre-open|\bchallenge|\bdispute"
+    r"|\blook(?:ed|ing)?\s+(?:at\s+|into\s+)?(?:\w+\s+){0,2}?again\b|\bagain\s+by\b"
+    r"|\btake\s+(?:\w+\s+){0,2}?(?:further|higher|up\s+a\s+level|forward)\b|\bgo(?:es)?\s+(?:further|higher)\b"
+    r"|\bhigher\s+up\b|\bup\s+a\s+level\b|\bwent\s+nowhere\b", re.I)
+# ...or unhappy with the answer, or wanting someone else to look.
+_ANSWER_REJECTED = re.compile(
+    r"\bsomeone\s+(?:else|senior|more\s+senior|higher|independent)\b|\b(?:senior|manager|director|head\s+of)\b"
+    r"|\b(?:disagree|don'?t\s+agree|do\s+not\s+agree|don'?t\s+accept|do\s+not\s+accept|not\s+accept)"
+    r"|\b(?:not|never|still\s+not)\s+(?:happy|satisfied|content)\b|\bunsatisfactory\b|\bnot\s+good\s+enough\b"
+    r"|\bnot\s+acceptable\b|\bfobbed\b|\bnot\s+resolved\b|\bnonsense\b|\brubbish\b"
+    r"|\b(?:does|did|do)(?:n'?t|\s+not)\s+(?:even\s+)?(?:address|answer|mention|sort|resolve|cover)\b", re.I)
+
+_STATUS = re.compile(
+    r"\bany\s+(?:news|update|updates|progress|word|joy|luck)\b|\bupdates?\s+(?:on|about|regarding|re)\b"
+    r"|\b(?:get|give|have|want|like|need|got)\s+(?:an?\s+|any\s+)?(?:\w+\s+)?update\b|\bprogress\b|\bstatus\b"
+    r"|\b(?:the\s+)?latest\s+(?:on|with)\b|\bwhat'?s\s+the\s+latest\b"
+    r"|\bwhat'?s\s+(?:happening|happened|going\s+on|the\s+situation)"
+    r"|\bwhere\s+is\s+(?:my|the|her|his)\s+(?:\w+\s+){0,2}?(?:up\s+to|at)\b"
+    r"|\bwhat\s+is\s+(?:happening|going\s+on)|\bwhere\s+(?:is|are)\s+(?:it|we|things)\b|\bup\s+to\s+with\b"
+    r"|\b(?:heard|had)\s+nothing\b|\b(?:not|haven'?t|havent|have\s+not|never)\s+heard\b|\bnot\s+a\s+word\b"
+    r"|\b(?:no\s*one|nobody|noone|no\s+body)\s+has\s+(?:\w+\s+)?(?:rung|called|contacted|replied|"
+    r"phoned|emailed|responded|answered|got\s+back)\b|\bno\s+(?:reply|response|word|contact|answer)\s+(?:yet|since)\b"
+    r"|\bnot\s+had\s+(?:any|a)\s+(?:contact|reply|response|word|answer|call)"
+    r"|\bchasing\b|\bchase\s+(?:up|this|my|the|it)\b|\bfollow(?:ing)?\s+up\s+(?:on|my|the)\b"
+    r"|\bchecking\s+(?:in|on|up)\b|\bjust\s+checking\b|\bwaiting\s+to\s+hear\b|\bknow\s+when\b"
+    r"|\bwhen\s+(?:will|can|do|is|are|should)\s+(?:i|we|she|he|they|you|someone|somebody|anyone|it|the)\b"
+    r"|\bwhen\s+(?:someone|somebody|anyone|they|the\s+\w+)\s+(?:is|are|will)\b"
+    r"|\b(?:has|have)\s+(?:it|this|that|anyone|anybody|someone|somebody|you)\s+(?:been\s+|even\s+)?"
+    r"(?:received|looked|done|booked|seen|read|picked|assigned|got|dealt|sorted|passed)"
+    r"|\b(?:has|have|is)\s+(?:my|the|her|his|our|it|this)\s+(?:\w+\s+){0,2}?(?:been|still)\s+"
+    r"(?:received|booked|looked|picked|assigned|passed|closed|open|acknowledged|seen|read|logged)"
+    r"|\bbeen\s+(?:received|booked|looked\s+at|picked\s+up|assigned|passed)\b"
+    r"|\bstill\s+waiting\b|\b(?:is\s+)?any\s*(?:one|body)\s+(?:actually\s+)?(?:reading|dealing|looking)"
+    r"|\bis\s+(?:anyone|someone|it)\s+(?:being\s+)?(?:dealing|dealt|looking)", re.I)
+# Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
+_STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)
+
+_ADD = re.compile(
+    r"\badd(?:ing|ed)?\s+(?:this|it|that|something|some|more|a|an|to|another|these|extra|new|on|info|"
+    r"my|her|his)\b|\bto\s+add\b|\b(?:update|updating|amend|correct|change)\s+(?:my|the|her|his|our)\s+"
+    r"(?:\w+\s+)?(?:report|complaint|case|request|details|number|phone|email|address)\b"
+    r"|\bshould\s+have\s+(?:said|mentioned)|\b(?:wrong|incorrect)\s+(?:\w+\s+)?(?:date|number|phone|address|"
+    r"email|day|time|name|flat|window|details|room)\b|\bmade\s+a\s+mistake\b|\bgave\s+(?:you\s+)?the\s+wrong\b"
+    r"|\b(?:send|add|upload|attach|give|provide|have|got|put)\s+(?:you\s+)?(?:some\s+)?(?:more|new|extra|further)"
+    r"\s+(?:photos?|pictures?|pics|videos?|evidence|info|information|details|letter|diary|recordings?)\b"
+    r"|\b(?:another|new|further)\s+incident\b|\bextra\s+(?:details|info|information)\b"
+    r"|\b(?:send|upload|attach|forward)\s+(?:you\s+|in\s+|over\s+)?(?:some\s+|more\s+|new\s+|the\s+|a\s+|"
+    r"my\s+)?(?:photos?|pictures?|pics|videos?|evidence|letter|diary|documents?|recordings?|sheets?)\b"
+    r"|\bleft\s+out\b|\b(?:happened|started|kicked\s+off)\s+again\b|\bmore\s+happened\b|\bat\s+it\s+again\b|\bdone\s+it\s+again\b"
+    r"|\bagain\s+(?:last\s+night|tonight|today|this\s+(?:morning|afternoon|evening)|yesterday)\b"
+    r"|\b(?:got|gotten|is|are|has\s+got)\s+(?:much\s+|even\s+|a\s+lot\s+)?worse\b|\bspread\b", re.I)
+# Adding to something told before, whatever was told: "I forgot to mention...".
+_ADD_ALONE = re.compile(
+    r"\bforgot\s+(?:to\s+)?(?:say|mention|add|tell|include|put)|\bdidn'?t\s+mention\b"
+    r"|\bleft\s+(?:something|it|that|some\w*)\s+(?:out|off)\b|\bmissed\s+(?:something|some\w*)\s+(?:out|off)\b"
+    r"|\bone\s+more\s+thing\s+about\s+my\b", re.I)
+
+# "An update for my case: the dog barked all day again" brings news; "an update on it?" asks for it.
+_UPDATE_FOR = re.compile(r"\bupdate\s+(?:for|to)\s+(?:my|the)\s+(?:\w+\s+)?(?:case|report|complaint)\b", re.I)
+# Thanks for a stage 2 review or for text updates is a compliment.
+_PRAISE = re.compile(r"\b(?:appreciat|brilliant|excellent|thorough|pleased|grateful|lovely|"
+                     r"well\s+done|made\s+things)", re.I)
+# Stage 2 named with a wish: "stage 2 please", "I want it taken to stage 2", "can I go to stage 2?"
+_WISH = re.compile(r"\b(?:want|wanting|would\s+like|'?d\s+like|like\s+to|wish|can|could|please|pls|plz|how\s+do|"
+                   r"how\s+can|request|requesting|go\s+to|take|taken|escalat|move|put|process|unhappy)\b"
+                   r"|\bnot\s+happy|\?", re.I)
+
+# Said in anger, a chase is dissatisfaction with the service: a complaint, not a status check.
+_ANGER = re.compile(
+    r"\b(?:disgrac|disgust|appall|unacceptable|ridiculous|shocking|useless|pathetic|joke|fed\s+up|"
+    r"sick\s+(?:of|and\s+tired)|absolute|furious|fuming|outrag|shambles|incompeten)", re.I)
+
+# "I want to make a complaint about..." is a new complaint, whatever it mentions from before.
+_NEW_COMPLAINT = re.compile(
+    r"\b(?:make|raise|log|put\s+in|lodge|submit|register|file|turn\s+(?:this|it)\s+into|escalate\s+"
+    r"(?:this|it)\s+(?:to|into))\s+(?:a\s+|an\s+)?(?:new\s+|formal\s+|official\s+)?complaint\b"
+    r"|\b(?:want|wanna|like|need|wish|going)\s+to\s+complain\b", re.I)
+
+# A chase or an addition is short; a long message that mentions earlier reports is telling us
+# about a problem (a new case), and the classifier reads it.
+_SHORT_WORDS, _LONG_WORDS = 35, 60
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").replace("\u2019", "'").replace("\u2018", "'")).strip()
+
+
+def looks_like_reference(text: str) -> bool:
+    return bool(_REFERENCE_LIKE.search(text or ""))
+
+
+def case_task(text: str, has_reference: bool = False) -> str | None:
+    """The task on an existing case the message asks for, or None when it does not plainly ask
+    for one. `has_reference`: the message holds a case reference (found by the caller)."""
+    text = _clean(text)
+    if not text or _NEW_COMPLAINT.search(text):
+        return None
+    has_reference = has_reference or looks_like_reference(text)
+    words = len(text.split())
+    earlier = has_reference or bool(_EARLIER.search(text))
+    praise = _PRAISE.search(text) and not _ANSWER_REJECTED.search(text)
+    if praise:
+        return None
+    if _STAGE2.search(text) and _WISH.search(text) and not _HOW_LONG.search(text):
+        return REVIEW
+    own_complaint = has_reference or bool(_OWN_COMPLAINT.search(text))
+    if own_complaint and (
+            _REVIEW_ASKED.search(text)
+            or (_ANSWER_REJECTED.search(text) and _COMPLAINT_ANSWERED.search(text) and words <= _LONG_WORDS)):
+        return REVIEW
+    if words > (_LONG_WORDS if has_reference else _SHORT_WORDS):
+        return None
+    if _ADD_ALONE.search(text) or (earlier and _ADD.search(text)) or (_UPDATE_FOR.search(text) and words > 8):
+        return ADD
+    if _ANGER.search(text):
+        return None
+    if (earlier and _STATUS.search(text)) or (words <= 8 and _STATUS_ALONE.search(text)):
+        return STATUS
+    if has_reference:
+        return STATUS
+    return None

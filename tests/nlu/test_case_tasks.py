@@ -1,0 +1,116 @@
+"""A first message about a case the resident already has (bot.nlp.case_tasks): read as the task it
+asks for, and never taken from a new case that only mentions earlier reports."""
+from __future__ import annotations
+
+import pytest
+
+from bot.intake import existing
+from bot.nlp.case_tasks import ADD, REVIEW, STATUS, case_task, looks_like_reference
+
+
+@pytest.mark.parametrize("text", [
+    "had ur answer to my complaint, it ignores the mould completely, i want it looked at again",
+    "stage two pls",
+    "my mums complaint came back not upheld and we dont accept that, can a manager review it",
+    "I'm writing to appeal the decision on my complaint about the lift",
+    "the complaint letter doesnt address the leak at all. take it further please",
+    "cmp 7kq4m x not happy with the outcome",
+    "i'd like my complaint reopened, the fix you promised never happened",
+])
+def test_a_stage_2_request_in_residents_words(text):
+    assert case_task(text) == REVIEW
+
+
+@pytest.mark.parametrize("text", [
+    "reported my toilet leaking last week, not heard a thing, what's going on",
+    "any news about the complaint i put in for my dad",
+    "has my noise report been picked up by anyone",
+    "chasing SRQ 4PT9K H",
+    "i logged a repair on the 2nd, when will someone come",
+    "update on my case please",
+    "any update?",
+])
+def test_a_chase_in_residents_words(text):
+    assert case_task(text) == STATUS
+
+
+@pytest.mark.parametrize("text", [
+    "the damp i reported last month has spread into the lounge",
+    "forgot to mention the window in the back bedroom is cracked too",
+    "they were at it again last night, please put it with my asb report",
+    "i gave you the wrong email on my complaint, it should be jo@example.org",
+    "got more photos of the leak for my repair request",
+])
+def test_news_for_a_case_in_residents_words(text):
+    assert case_task(text) == ADD
+
+
+@pytest.mark.parametrize("text", [
+    # New complaints that mention earlier reports: the classifier reads them.
+    "I've reported this leak four times since March and nobody has fixed it, I want to complain",
+    "still waiting for my repair after 4 months, absolute disgrace",
+    "your call centre lady was rude when i rang about my report",
+    "the repair you did last month has failed again",
+    "I reported it to the police and they said to tell you, the man next door threatened me",
+    # First requests and questions.
+    "my kitchen tap is dripping",
+    "how long does stage 2 take",
+    "can i send photos of the damp in my bathroom",
+    # Praise for a stage 2 review is a compliment.
+    "the stage 2 review was thorough and the manager who rang me was lovely",
+    "",
+])
+def test_not_a_task_on_an_existing_case(text):
+    assert case_task(text) is None
+
+
+def test_a_reference_as_residents_type_it_is_seen_whatever_its_check_character():
+    assert looks_like_reference("whats happening with asb 5pl8y j")
+    assert looks_like_reference("SRQ4PT9KH")
+    assert not looks_like_reference("my asb report about flat 12")
+    assert case_task("srq9hk2pb") == STATUS
+
+
+@pytest.mark.parametrize("classified", ["complaint", "service_request", "greet", "nlu_fallback"])
+def test_the_opening_reading_sends_the_message_to_the_task(classified):
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": classified, "confidence": 0.8}, {"name": "request_review", "confidence": 0.1}]
+    parse = {"text": "got the stage 1 letter and its rubbish, i want a review",
+             "intent": dict(rows[0]), "intent_ranking": rows}
+    read = read_first_message(parse)
+    assert read["intent"]["name"] == REVIEW and read["intake"]["task"] == REVIEW
+    assert read["intake"]["classifier"]["name"] == classified
+
+
+def test_the_safety_advice_comes_before_any_task():
+    from bot.rasa.reading import read_in_context
+
+    rows = [{"name": "emergency", "confidence": 0.9}]
+    parse = {"text": "i reported a gas smell yesterday and its worse now", "intent": dict(rows[0]),
+             "intent_ranking": rows}
+    assert read_in_context(parse, None)["intent"]["name"] == "emergency"
+
+
+def test_the_classifiers_own_task_stands_when_only_a_reference_is_seen():
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": "request_review", "confidence": 0.9}]
+    parse = {"text": "please have CMP-7KQ4M-X seen by someone new", "intent": dict(rows[0]),
+             "intent_ranking": rows}
+    assert read_first_message(parse)["intent"]["name"] == REVIEW
+
+
+# --- what a second task in the same conversation starts with -----------------------------------
+
+def test_a_case_checked_earlier_is_not_asked_for_again():
+    slots = {"verified_reference": "CMP-7KQ4M-X", "verified_check": "M2 3AB"}
+    assert existing.known_answers(None, slots) == {"case_reference": "CMP-7KQ4M-X", "verification": "M2 3AB"}
+    # The same case named again: still known. Another case: only its reference.
+    assert existing.known_answers("CMP-7KQ4M-X", slots)["verification"] == "M2 3AB"
+    assert existing.known_answers("SRQ-4PT9K-H", slots) == {"case_reference": "SRQ-4PT9K-H"}
+
+
+def test_a_case_filed_in_this_conversation_is_offered_but_still_checked():
+    assert existing.known_answers(None, {"last_reference": "ASB-9RT2C-H"}) == {"case_reference": "ASB-9RT2C-H"}
+    assert existing.known_answers(None, {}) == {}
