@@ -29,9 +29,11 @@ class ActionStartCaseTask(Action):
         events: list[EventType] = [SlotSet(name, None) for name in CASE_SLOTS]
         events.append(SlotSet("case_task", existing.TASKS.get(intent, "status")))
         reference, _ = existing.find_reference((tracker.latest_message or {}).get("text") or "")
-        if reference:
-            events.append(SlotSet("case_reference", reference))
-        return events
+        known = existing.known_answers(reference, tracker.slots)
+        if known.get("verification"):
+            dispatcher.utter_message(text=f"This is about {known['case_reference']}, the case you "
+                                          "checked a moment ago.")
+        return events + [SlotSet(name, value) for name, value in known.items()]
 
 
 class ValidateExistingCaseForm(FormValidationAction):
@@ -97,7 +99,9 @@ class ActionRunCaseTask(Action):
         case = found.case if found is not None else None
         if case is None:
             dispatcher.utter_message(text=existing.NOT_FOUND)
-            return clear
+            return clear + [SlotSet("verified_reference", None), SlotSet("verified_check", None)]
+        clear += [SlotSet("verified_reference", case.reference),
+                  SlotSet("verified_check", slots.get("verification"))]
         profile = active_profile()
         task = slots.get("case_task")
         try:

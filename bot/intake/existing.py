@@ -58,6 +58,20 @@ def find_reference(text: str) -> tuple[str | None, str | None]:
     return None, reason
 
 
+def known_answers(text_reference: str | None, slots: Mapping[str, Any]) -> dict[str, Any]:
+    """What a new task on an existing case starts with: the reference the message holds, else the
+    case this conversation already found or filed; the postcode or e-mail it was found with when
+    it is that case. The task still looks the pair up through the lockout (ActionRunCaseTask)."""
+    verified = slots.get("verified_reference")
+    reference = text_reference or verified or slots.get("last_reference")
+    if not reference:
+        return {}
+    known: dict[str, Any] = {"case_reference": reference}
+    if reference == verified and slots.get("verified_check"):
+        known["verification"] = slots["verified_check"]
+    return known
+
+
 def locked_message(contact: str = "") -> str:
     return ("For your security, I can't look up a case for you here for a while, after several "
             "attempts that didn't match. Please try again later, or contact us directly."

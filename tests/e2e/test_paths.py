@@ -354,10 +354,10 @@ def test_a_stage_2_request_after_a_status_check(rasa_stack, case_store):
     resident.start(f"what's the status of my complaint {reference}", "complaint", "postcode or the e-mail")
     status = resident.answer("M2 3AB")
     assert reference in status and "we have sent our response" in status
-    resident.answer("I'm not happy with your response and I want it to go to stage 2",
-                    "case reference")
-    resident.answer(reference, "postcode or the e-mail")
-    resident.answer("m2 3ab", "why you are unhappy")
+    # The case this conversation has just found: neither its reference nor its postcode again.
+    said = resident.answer("I'm not happy with your response and I want it to go to stage 2",
+                           "why you are unhappy")
+    assert reference in said and "postcode" not in said
     said = resident.answer("The lock is broken again already")
     assert f"I've asked for your complaint {reference} to go to stage 2" in said
     case = case_store.find_by_reference(reference)
@@ -380,6 +380,22 @@ def test_information_added_to_an_open_complaint_is_merged(rasa_stack, case_store
     (added,) = [e for e in case_store.history(reference) if e.kind == "information_added"]
     assert added.details["text"] == "Someone got in through the broken door last night"
     assert added.details["merged"] is True
+
+
+def test_a_case_filed_in_this_conversation_is_not_asked_for_by_reference(rasa_stack, case_store):
+    resident = Resident(rasa_stack)
+    complaint_to_summary(resident, "The bin store door has been broken for a month",
+                         contact=True, postcode="M5 6AB")
+    reference = reference_in(confirm_and_file(resident, ["M5 6AB"]))
+    # Said as residents say it, after the reference: the case just filed, checked by its postcode.
+    said = resident.answer("oh i forgot to say, the door closer is missing as well",
+                           "postcode or the e-mail")
+    assert reference in said and "What is your case reference" not in said
+    resident.answer("m5 6ab", "what would you like to add")
+    said = resident.answer("the door closer is missing as well")
+    assert f"I've added that to your case {reference}" in said
+    (added,) = [e for e in case_store.history(reference) if e.kind == "information_added"]
+    assert added.details["text"] == "the door closer is missing as well"
 
 
 # --- 2. failed look-ups: locked, still after /restart, allowed after the lock period -------------
