@@ -115,6 +115,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("FACEBOOK_PAGE_ACCESS_TOKEN", "", "Facebook Page access token used to send the replies"),
     Setting("FACEBOOK_GRAPH_API_URL", "https://graph.facebook.com/v21.0",
             "Graph API base URL the Messenger replies are sent to (tests point it at a fake)"),
+    Setting("INTAKE_EVIDENCE_STORE", "folder",
+            "Where residents' photos, videos and documents are kept: folder (INTAKE_EVIDENCE_DIR) "
+            "or s3 (an S3-compatible object store, INTAKE_EVIDENCE_S3_*)"),
+    Setting("INTAKE_EVIDENCE_DIR", "var/evidence",
+            "Folder of the evidence files with INTAKE_EVIDENCE_STORE=folder (relative: to the project)"),
+    Setting("INTAKE_EVIDENCE_S3_BUCKET", "", "Bucket of the evidence files with INTAKE_EVIDENCE_STORE=s3"),
+    Setting("INTAKE_EVIDENCE_S3_PREFIX", "evidence/", "Key prefix of the evidence files in the bucket"),
+    Setting("INTAKE_EVIDENCE_S3_ENDPOINT_URL", "",
+            "Address of an S3-compatible store (MinIO, Ceph, moto...); empty: Amazon S3. "
+            "Credentials come from boto3's usual places (AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, a profile or an instance role)"),
+    Setting("INTAKE_EVIDENCE_S3_REGION", "eu-west-2", "Region of the evidence bucket"),
+    Setting("INTAKE_EVIDENCE_MAX_MB", "25",
+            "Largest photo, video or document a resident may send, in megabytes"),
+    Setting("INTAKE_EVIDENCE_MAX_FILES", "20",
+            "Most files one conversation may send (more are refused with a reply saying so)"),
+    Setting("INTAKE_MESSENGER_MEDIA_HOSTS", "fbcdn.net,fbsbx.com,facebook.com",
+            "Hosts (and their subdomains) Messenger attachments are downloaded from; "
+            "an attachment elsewhere is recorded as missing"),
     Setting("STAFF_HOST", "127.0.0.1",
             "Address the staff workspace listens on (0.0.0.0: every interface; serve it over HTTPS)"),
     Setting("STAFF_PORT", "8000", "Port of the staff workspace"),

@@ -34,3 +34,11 @@ def rasa_stack(trained_model, tmp_path_factory):
         raise
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="session")
+def staff_url(rasa_stack, tmp_path_factory):
+    """The staff workspace on a free port, on the stack's case store and tracker store."""
+    from tests.support.staff_server import start_staff_server
+
+    yield from start_staff_server(rasa_stack, tmp_path_factory)

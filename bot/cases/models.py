@@ -407,3 +407,45 @@ class ChannelDelivery(Base):
     channel = sa.Column(sa.String(20), primary_key=True)
     message_id = sa.Column(sa.String(255), primary_key=True)
     seen_at = sa.Column(UTCDateTime, nullable=False, index=True)
+
+
+ATTACHMENT_KINDS = ("photo", "video", "audio", "document")
+STORED, MISSING = "stored", "missing"
+
+
+class Attachment(Base):
+    """A file a resident sent (a photo, a video, a recording, a document), kept in the evidence
+    store (`bot.evidence.storage`) under `key`, a random name drawn by the server. It belongs to
+    the conversation it was sent in and, once that conversation files a case (or adds information
+    to one), to the case. A Messenger file that could not be fetched is recorded as `missing`,
+    with why, rather than dropped. Deleted, with its file, when its case is anonymised or erased
+    or its conversation is deleted (bot.cases.privacy)."""
+
+    __tablename__ = "attachments"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    conversation_id = sa.Column(sa.String(255), nullable=False, index=True)  # Rasa's sender id
+    channel = sa.Column(sa.String(40), nullable=False)
+    sender_id = sa.Column(sa.String(255), nullable=False)   # who sent it, on that channel
+    received_at = sa.Column(UTCDateTime, nullable=False)
+    status = sa.Column(sa.String(20), nullable=False, default=STORED)
+    kind = sa.Column(sa.String(20))
+    media_type = sa.Column(sa.String(100))
+    size = sa.Column(sa.Integer)
+    sha256 = sa.Column(sa.String(64))
+    key = sa.Column(sa.String(64), unique=True)              # None when missing
+    thumbnail_key = sa.Column(sa.String(64))
+    width = sa.Column(sa.Integer)
+    height = sa.Column(sa.Integer)
+    original_name = sa.Column(ExactText)                     # shown to staff; never a path
+    problem = sa.Column(ExactText)                           # why it is missing
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"), index=True)
+    linked_at = sa.Column(UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", (STORED, MISSING)), name="status"),
+        sa.CheckConstraint("kind IS NULL OR " + _in("kind", ATTACHMENT_KINDS), name="kind"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Attachment {self.id} {self.kind} {self.status} of {self.conversation_id!r}>"

@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot import settings
-from bot.cases import contacts, references
+from bot.cases import attachments, contacts, references
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, FollowUp, OutboxMessage,
@@ -52,7 +52,7 @@ SAFE_DETAIL_KEYS = frozenset({
     "reason", "within_window", "merged", "linked_reference", "related_reference", "exclusion",
     "accepted_despite_exclusion", "decision", "target_date", "done_date", "from", "to",
     "retention_years", "closed_before", "matched_by", "cases", "reason_text",
-    "before_stage1_response", "transcript_events", "team",
+    "before_stage1_response", "transcript_events", "team", "attachments",
 })
 # Of those, the ones that may be free text written about the resident.
 _FREE_TEXT_KEYS = frozenset({"reason"})
@@ -93,9 +93,14 @@ def _scrub_details(details: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _anonymise(store: CaseStore, session, case: Case, kind: str, actor: str,
-               details: dict[str, Any]) -> None:
-    """Empty one case's personal data, within the caller's transaction, and record `kind`."""
+               details: dict[str, Any], files=None) -> None:
+    """Empty one case's personal data, within the caller's transaction, and record `kind`.
+    The case's photos, videos and documents are deleted, rows and files (`files`: the evidence
+    store, default the settings')."""
     now = store.now()
+    removed_files = attachments.delete_for(session, files, case_ids=[case.id])
+    if removed_files:
+        details = {**details, "attachments": removed_files}
     for name in PERSONAL_FIELDS:
         column = Case.__table__.c[name]
         setattr(case, name, "" if not column.nullable else None)
@@ -200,7 +205,7 @@ class RetentionResult:
 def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | None = None,
                     conversation_days: int | None = None, as_of: date | None = None,
                     actor: str = "system:retention", dry_run: bool = False,
-                    batch: int = 200) -> RetentionResult:
+                    batch: int = 200, files=None) -> RetentionResult:
     """Anonymise closed cases whose closure is older than the retention period (in years; default
     the active policy profile's) and delete their conversations from the tracker store; delete the
     conversations that filed no case once idle for `conversation_days` (default the setting
@@ -265,7 +270,9 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
                         _anonymise(store, session, case, "anonymised", actor,
                                    {"retention_years": kept,
                                     "closed_before": years_before(today, kept).isoformat(),
-                                    "transcript_events": removed.get(case.conversation_id, 0)})
+                                    "transcript_events": removed.get(case.conversation_id, 0)},
+                                   files)
+                    attachments.delete_for(session, files, conversations=conversations)
                     session.flush()
                 unsaved = deleter.done.total
                 references = [case.reference for case in cases]
@@ -279,8 +286,11 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
         for chunk in _chunks(idle):
             with store.read() as session:
                 linked = _linked(session, set(chunk))
-            with tracker.deleting() as deleter:
+            with store.write() as session, tracker.deleting() as deleter:
                 removed = deleter.delete(set(chunk) - linked, idle_before=idle_before)
+                # The files sent in them that no case has go with them.
+                attachments.delete_for(session, files,
+                                       conversations=[s for s in chunk if removed.get(s)])
             result.conversations += [s for s in chunk if removed.get(s)]
             result.conversation_events += deleter.done.total
     except Exception as error:
@@ -365,12 +375,16 @@ def find_subject_cases(session, subject: Subject) -> list[Case]:
 
 
 def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
-                          tracker: TrackerStore) -> dict[str, Any]:
+                          tracker: TrackerStore, files=None) -> dict[str, Any]:
     """Everything held about one resident, as JSON-ready data: each case with its history and
     the transcript of the conversation that filed it (`transcript`: the resident's and the
     assistant's messages with their times), and the other conversations about those cases
     (`other_conversations`). Each case's history records the export."""
     tracker.check()
+    if files is None:
+        from bot.evidence import store_from_settings
+
+        files = store_from_settings()
     with store.write() as session:
         cases = find_subject_cases(session, subject)
         about = subject_conversations(cases, tracker)
@@ -381,7 +395,13 @@ def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
             related = case.related_case.reference if case.related_case_id else None
             data = case_to_dict(case, related_reference=related, history=case.events)
             data["transcript"] = transcripts.get(case.conversation_id, [])
+            # The photos, videos and documents sent with it, each with its bytes.
+            data["attachments"] = [attachments.exported(row, files)
+                                   for row in attachments.of_case(session, case.id)]
             exported.append(data)
+        # Files sent in those conversations that no case has (yet).
+        unlinked = [attachments.exported(row, files) for sender in sorted(about)
+                    for row in attachments.of_conversation(session, sender) if row.case_id is None]
         now = store.now()
         for case in cases:
             store._record(session, case, "subject_access_export", actor,
@@ -391,7 +411,8 @@ def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
     others = [{"conversation": sender, "transcript": transcripts[sender]}
               for sender in sorted(about - filed) if transcripts.get(sender)]
     return {"generated_at": now.isoformat(), "requested_by": actor,
-            "matched_by": subject.describe(), "cases": exported, "other_conversations": others}
+            "matched_by": subject.describe(), "cases": exported, "other_conversations": others,
+            "other_attachments": unlinked}
 
 
 @dataclass
@@ -403,7 +424,7 @@ class ErasureResult:
 
 
 def erase_subject(store: CaseStore, subject: Subject, *, actor: str,
-                  tracker: TrackerStore) -> ErasureResult:
+                  tracker: TrackerStore, files=None) -> ErasureResult:
     """Anonymise every case of one resident now, delete the conversations that filed them from
     the tracker store, and the staff's intent corrections of those conversations' messages.
 
@@ -422,7 +443,9 @@ def erase_subject(store: CaseStore, subject: Subject, *, actor: str,
                 for case in cases:
                     _anonymise(store, session, case, "erased", actor,
                                {"matched_by": subject.describe(), "cases": len(cases),
-                                "transcript_events": removed.get(case.conversation_id, 0)})
+                                "transcript_events": removed.get(case.conversation_id, 0)},
+                               files)
+                attachments.delete_for(session, files, conversations=conversations)
                 session.flush()
             conversations_deleted = deleter.done.total > 0
             references = [case.reference for case in cases]

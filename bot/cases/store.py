@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import settings
-from bot.cases import contacts, references
+from bot.cases import attachments, contacts, references
 from bot.cases import lifecycle
 from bot.cases.db import WRITE, make_engine
 from bot.cases.errors import (  # noqa: F401 - the store's errors, imported from here too
@@ -291,6 +291,10 @@ class CaseStore:
                 details["deadline_error"] = deadline_error
             if related_case is not None:
                 details["related_reference"] = related_case.reference
+            # The photos, videos and documents the resident sent in this conversation so far.
+            linked = attachments.link_conversation(session, case, now)
+            if linked:
+                details["attachments"] = linked
             self._record(session, case, FILED, actor, details, status_before=None, at=now)
             return case, True
         raise RuntimeError("could not draw a free case reference in 20 attempts")
@@ -876,9 +880,15 @@ class CaseStore:
                         CaseEvent.case_id == case.id, CaseEvent.kind == "information_added"))
                     if any((d or {}).get("key") == key for (d,) in seen):
                         return case, True
-                    self._record(session, case, "information_added", actor,
-                                 {"text": text, "merged": True, "key": key,
-                                  "channel": channel, "conversation_id": conversation_id},
+                    details = {"text": text, "merged": True, "key": key,
+                               "channel": channel, "conversation_id": conversation_id}
+                    # Evidence sent in the conversation that adds the information joins too.
+                    linked = attachments.link_conversation(session, case, self.now(),
+                                                           conversation_id) \
+                        if conversation_id else 0
+                    if linked:
+                        details["attachments"] = linked
+                    self._record(session, case, "information_added", actor, details,
                                  status_before=case.status)
                     return case, True
                 new_case, created = self.file_in_session(

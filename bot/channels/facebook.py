@@ -37,6 +37,9 @@ from sanic.response import HTTPResponse
 from bot import rasa_hooks
 from bot.ops import logs, metrics
 from bot.channels.deliveries import DeliveryLedger
+from bot.channels.evidence import MESSENGER_EVIDENCE_TYPES, EvidenceDesk, FetchFailed, fetch
+from bot.evidence import Refused
+from bot.evidence import replies as evidence_replies
 from bot.channels.limits import MessageLimits
 from bot.channels.ownership import ConversationOwners
 from bot.rasa_guard import apology
@@ -212,6 +215,7 @@ class FacebookInput(InputChannel):
         self.limits = MessageLimits()
         self._tails: dict[str, asyncio.Task] = {}  # per resident: the task handling their events
         self.ledger = ledger or DeliveryLedger()
+        self.evidence = EvidenceDesk()
         self.owners = ConversationOwners()
         self.app: Any = None
         if not app_secret:
@@ -248,6 +252,7 @@ class FacebookInput(InputChannel):
         async def close_graph_session(*_: Any) -> None:
             await self.graph.close()
             self.ledger.dispose()
+            self.evidence.dispose()
 
         return webhook
 
@@ -286,6 +291,42 @@ class FacebookInput(InputChannel):
             return response.text("malformed events", status=400)
         self.schedule(messages, on_new_message)
         return response.text("EVENT_RECEIVED")
+
+    # --- evidence ----------------------------------------------------------------------------------
+
+    async def keep_evidence(self, message: InboundMessage) -> list[str]:
+        """Download, check and keep the files of one message; what to tell the resident."""
+        kept: list[str] = []
+        refusals: list[str] = []
+        lost = 0
+        for item in message.evidence:
+            kind = MESSENGER_EVIDENCE_TYPES.get(item["type"])
+            try:
+                data = await asyncio.to_thread(fetch, item["url"])
+                result = await self.evidence.keep_async(
+                    conversation_id=message.sender_id, channel=CHANNEL_NAME,
+                    sender_id=message.sender_id, data=data)
+                kept.append(result.kind)
+            except Refused as refused:
+                logger.info("Messenger: a %s from %s was refused: %s", item["type"],
+                            message.sender_id, refused)
+                if refused.message not in refusals:
+                    refusals.append(refused.message)
+            except FetchFailed as error:
+                lost += 1
+                await asyncio.to_thread(self.evidence.missing, conversation_id=message.sender_id,
+                                        channel=CHANNEL_NAME, sender_id=message.sender_id,
+                                        kind=kind, problem=str(error))
+            except Exception:  # noqa: BLE001 - the store failed: say so, the chat goes on
+                logger.exception("Messenger: a %s from %s could not be kept", item["type"],
+                                 message.sender_id)
+                refusals.append(evidence_replies.refusal("unavailable"))
+        replies = []
+        if kept and not message.text:
+            replies.append(evidence_replies.kept(kept))
+        if lost:
+            replies.append(evidence_replies.missing(lost))
+        return replies + refusals
 
     # --- handling the messages -------------------------------------------------------------------
 
@@ -332,6 +373,19 @@ class FacebookInput(InputChannel):
             metrics.refused(self.name(), refusal.status)
             await output.send_text_message(message.sender_id, refusal.text)
             return
+        if message.evidence:
+            # Kept by the channel; without words nothing goes to the assistant, so the question
+            # it is waiting on stays as it was (bot/channels/evidence.py).
+            await output.send_action(message.sender_id, "mark_seen")
+            await output.send_action(message.sender_id, "typing_on")
+            try:
+                for reply in await self.keep_evidence(message):
+                    await output.send_text_message(message.sender_id, reply)
+            finally:
+                if not message.text:
+                    await output.send_action(message.sender_id, "typing_off")
+            if not message.text:
+                return
         await output.send_action(message.sender_id, "mark_seen")
         await output.send_action(message.sender_id, "typing_on")
         logs.conversation.set(message.sender_id)

@@ -64,6 +64,10 @@ class InboundMessage:
     sender_id: str
     text: str
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Photos, videos, recordings and files sent with it ({"type", "url"}): evidence, which the
+    # channel downloads and keeps itself (bot/channels/evidence.py). `text` is "" when the
+    # resident sent only those.
+    evidence: tuple[dict[str, str], ...] = ()
 
     @property
     def message_id(self) -> str | None:
@@ -138,13 +142,16 @@ def _parse_event(event: dict, entry: dict) -> InboundMessage | None:
         attachments = [a for a in raw_attachments if isinstance(a, dict)]
         payload = _text_field(quick_reply.get("payload"), "quick_reply.payload")
         words = _text_field(message.get("text"), "message.text")
+        evidence = tuple(found for found in (_evidence(a) for a in attachments) if found)
         if payload:
             text = payload
             facebook["quick_reply_title"] = words
         elif words:
             text = words
+        elif evidence:
+            text = ""  # only files: the channel keeps them and answers; nothing for the assistant
         elif attachments:
-            # A photo, a voice note, a file or a location with no words: pass its address on, as
+            # A location, a sticker or a shared link with no words: pass its address on, as
             # Rasa's own channel does, and keep every attachment in the metadata.
             text = _attachment_text(attachments[0])
         else:
@@ -156,9 +163,9 @@ def _parse_event(event: dict, entry: dict) -> InboundMessage | None:
                                     if isinstance(a.get("payload") or {}, dict) else None,
                                     "attachment.url")}
                 for a in attachments]
-        if not text:
+        if not text and not evidence:
             return None
-        return InboundMessage(sender_id, text, {"facebook": facebook})
+        return InboundMessage(sender_id, text, {"facebook": facebook}, evidence)
     if isinstance(postback, dict):
         text = (_text_field(postback.get("payload"), "postback.payload")
                 or _text_field(postback.get("title"), "postback.title") or "")
@@ -168,6 +175,20 @@ def _parse_event(event: dict, entry: dict) -> InboundMessage | None:
         facebook["postback_title"] = _text_field(postback.get("title"), "postback.title")
         return InboundMessage(sender_id, text, {"facebook": facebook})
     return None  # delivery, read, reaction, optin, referral, account linking, ...
+
+
+EVIDENCE_TYPES = ("image", "video", "audio", "file")
+
+
+def _evidence(attachment: dict) -> dict[str, str] | None:
+    """A photo, video, recording or file (not a sticker, a location or a shared link), as
+    {"type", "url"}."""
+    kind = attachment.get("type")
+    payload = attachment.get("payload") or {}
+    if kind not in EVIDENCE_TYPES or not isinstance(payload, dict) or payload.get("sticker_id"):
+        return None
+    url = _text_field(payload.get("url"), "attachment.url")
+    return {"type": kind, "url": url} if url else None
 
 
 def _attachment_text(attachment: dict) -> str:

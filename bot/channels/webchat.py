@@ -9,6 +9,9 @@ Routes (the blueprint's prefix is /webhooks/webchat; socket.io sits at /socket.i
 - GET  /webhooks/webchat/            health
 - GET  /webhooks/webchat/widget.js   the widget (web/dist/intake-chat.js), with an ETag
 - GET  /webhooks/webchat/demo        a demo page that loads the widget
+- POST /webhooks/webchat/upload      a photo, video, recording or PDF from the widget (one per
+                                     request, the session id in X-Intake-Session; see
+                                     bot/channels/evidence.py): kept, or refused with the reason
 - GET/POST /socket.io/               socket.io, long-polling only (WebSocket fails under sanic 21.12 on Python 3.11)
 
 What this adds to Rasa's `SocketIOInput` (whose channel name, "socketio", it keeps):
@@ -29,6 +32,7 @@ What this adds to Rasa's `SocketIOInput` (whose channel name, "socketio", it kee
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import inspect
@@ -37,12 +41,12 @@ import re
 import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import rasa.core.channels.channel
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.events import BotUttered, Event, SessionStarted, UserUttered
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -52,6 +56,10 @@ from bot import rasa_hooks
 from bot.ops import logs, metrics
 from bot.channels.limits import (MessageLimits, clean_text, client_address, max_message_chars,
                                  request_size_limit)
+from bot.channels.evidence import EvidenceDesk
+from bot.evidence import Refused
+from bot.evidence import replies as evidence_replies
+from bot.evidence.checks import max_bytes
 from bot.rasa_guard import apology
 from bot.settings import PROJECT_ROOT
 
@@ -105,16 +113,32 @@ def _button(button: dict) -> dict:
             "payload": button.get("payload", "")}
 
 
-def transcript(events: Iterable[Event]) -> list[dict[str, Any]]:
+def file_items(kind: str) -> list[dict[str, Any]]:
+    """A file the resident sent, as the widget showed it: "Sent a photo" and the channel's reply."""
+    return [{"sender": "user", "text": sent_text(kind)},
+            {"sender": "bot", "text": evidence_replies.kept([kind])}]
+
+
+def sent_text(kind: str) -> str:
+    return f"Sent a {evidence_replies.NOUNS.get(kind, 'file')}"
+
+
+def transcript(events: Iterable[Event],
+               files: Iterable[tuple[Any, str]] = ()) -> list[dict[str, Any]]:
     """The conversation as the widget shows it, in the shape of its live messages.
 
     Bot messages are split at blank lines and carry their buttons as `quick_replies` on the last
     part, exactly as Rasa's socket.io output sends them. A button the resident clicked shows as
-    its title; the widget's opening message (such as "/greet") is left out.
+    its title; the widget's opening message (such as "/greet") is left out. `files`: (time, kind)
+    of each file the resident sent, which never reached the assistant: shown where they came.
     """
     items: list[dict[str, Any]] = []
     offered: list[dict] = []
+    waiting = sorted(((moment.timestamp(), kind) for moment, kind in files), key=lambda f: f[0])
     for event in events:
+        while waiting and isinstance(event, (UserUttered, BotUttered)) \
+                and waiting[0][0] <= (event.timestamp or 0):
+            items += file_items(waiting.pop(0)[1])
         if isinstance(event, UserUttered):
             text = (event.text or "").strip()
             title = next((b.get("title") for b in offered if b.get("payload") == text), None)
@@ -137,6 +161,8 @@ def transcript(events: Iterable[Event]) -> list[dict[str, Any]]:
                 items.append({"sender": "bot", "attachment": {
                     "type": "image", "payload": {"src": data["image"]}}})
             offered = buttons
+    for _moment, kind in waiting:
+        items += file_items(kind)
     return items
 
 
@@ -212,6 +238,7 @@ class WebChatInput(SocketIOInput):
         self._sessions: dict[str, str] = {}  # socket id -> the session (Rasa sender id) it joined
         self._addresses: dict[str, str] = {}  # socket id -> the resident's network address
         self.limits = MessageLimits()
+        self.evidence = EvidenceDesk()
         self._widget = _Asset(WIDGET_FILE, "application/javascript; charset=utf-8")
         self._demo = _Asset(DEMO_FILE, "text/html; charset=utf-8")
         if not self.session_persistence:
@@ -252,7 +279,7 @@ class WebChatInput(SocketIOInput):
         widget_url = f"{request.scheme}://{request.host}/webhooks/{URL_PREFIX}/widget.js"
         page = self._demo.body.decode("utf-8").replace("{{WIDGET_URL}}", html.escape(widget_url))
         csp = ("default-src 'none'; script-src 'self'; connect-src 'self'; "
-               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+               "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; base-uri 'none'; "
                "form-action 'none'; frame-ancestors 'none'")
         return self._serve(request, self._demo, page.encode("utf-8"),
                            {"Content-Security-Policy": csp, "Referrer-Policy": "no-referrer"})
@@ -281,6 +308,14 @@ class WebChatInput(SocketIOInput):
         @webchat.route("/demo", methods=["GET"])
         async def demo(request: Request) -> HTTPResponse:
             return self._demo_page(request)
+
+        @webchat.route("/upload", methods=["POST", "OPTIONS"], stream=True)
+        async def upload(request: Request) -> HTTPResponse:
+            return await self.upload(request)
+
+        @webchat.listener("after_server_stop")
+        async def close_evidence(*_: Any) -> None:
+            self.evidence.dispose()
 
         namespace = self.namespace
 
@@ -377,7 +412,80 @@ class WebChatInput(SocketIOInput):
         events = await self._events(session_id)
         if not events or self._other_channels(events):
             return []  # never show a conversation held on another channel
-        return transcript(events)
+        try:
+            files = await asyncio.to_thread(self.evidence.stored_since, session_id)
+        except Exception:  # noqa: BLE001 - the history still shows the words
+            logger.exception("website chat: the files of %s could not be read", session_id)
+            files = []
+        start = max((e.timestamp for e in events if isinstance(e, SessionStarted)), default=None)
+        return transcript(events, [(at, kind) for at, kind, _name in files
+                                   if start is None or at.timestamp() >= start])
+
+    # --- files: photos, videos, recordings, documents --------------------------------------------
+
+    def _cors(self, request: Request) -> dict[str, str] | None:
+        """CORS headers for an allowed page (the widget on the landlord's site); None: refused."""
+        setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+        origin = request.headers.get("origin")
+        if not origin:
+            return {}
+        if not origin_allowed(origin, request.headers.get("host", ""), self.allowed_origins):
+            return None
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+    async def upload(self, request: Request) -> HTTPResponse:
+        """POST /webhooks/webchat/upload: one file as the body, the session id in
+        X-Intake-Session, the file's name (shown to staff only) in X-Intake-File-Name."""
+        cors = self._cors(request)
+        if cors is None:
+            logger.warning("website chat: an upload from a page at %s was refused",
+                           request.headers.get("origin"))
+            return response.json({"ok": False, "text": "This page may not use the chat."},
+                                 status=403)
+        if request.method == "OPTIONS":
+            return response.empty(status=204, headers={
+                **cors, "Access-Control-Allow-Methods": "POST",
+                "Access-Control-Allow-Headers": "Content-Type, X-Intake-Session, X-Intake-File-Name",
+                "Access-Control-Max-Age": "600"})
+
+        def answer(ok: bool, text: str, status: int = 200, **extra: Any) -> HTTPResponse:
+            return response.json({"ok": ok, "text": text, **extra}, status=status, headers=cors)
+
+        session_id = request.headers.get("x-intake-session", "")
+        if not valid_session_id(session_id) or not await self.held_here(session_id):
+            return answer(False, "This chat session is not known. Please reload the page.", 403)
+        limit = max_bytes()
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return answer(False, evidence_replies.refusal("size"), 413, reason="size")
+        refusal = self.limits.check("", session_id, client_address(
+            request.remote_addr or request.ip, request.headers.get("x-forwarded-for")))
+        if refusal is not None:
+            metrics.refused(self.name(), refusal.status)
+            return answer(False, refusal.text, refusal.status)
+        request.stream.request_max_size = limit + 1
+        body = bytearray()
+        while True:
+            chunk = await request.stream.read()
+            if chunk is None:
+                break
+            body += chunk
+            if len(body) > limit:
+                return answer(False, evidence_replies.refusal("size"), 413, reason="size")
+        name = unquote(request.headers.get("x-intake-file-name", ""))[:200]
+        try:
+            kept = await self.evidence.keep_async(
+                conversation_id=session_id, channel=CHANNEL_NAME, sender_id=session_id,
+                data=bytes(body), original_name=name)
+        except Refused as refused:
+            logger.info("website chat: a file from %s was refused: %s", session_id, refused)
+            return answer(False, refused.message, 413 if refused.reason == "size" else 422,
+                          reason=refused.reason)
+        except Exception:  # noqa: BLE001 - the store failed: say so, the chat goes on
+            logger.exception("website chat: a file from %s could not be kept", session_id)
+            return answer(False, evidence_replies.refusal("unavailable"), 503)
+        return answer(True, evidence_replies.kept([kept.kind]), kind=kept.kind,
+                      shown=sent_text(kept.kind))
 
 
 async def _maybe_await(result: Any) -> None:

@@ -133,10 +133,11 @@ def create_app(*, database_url: str | None = None, tracker_url: str | None = Non
     app.extensions["intake_staff"] = Workspace(store, tracker, clock)
     CSRFProtect(app)
 
-    from bot.staff.views import admin, cases, conversations, letters, reports, signin, teams
+    from bot.staff.views import (admin, cases, conversations, evidence, letters, reports, signin,
+                                 teams)
 
     for blueprint in (signin.bp, cases.bp, letters.bp, conversations.bp, reports.bp, admin.bp,
-                      teams.bp):
+                      teams.bp, evidence.bp):
         app.register_blueprint(blueprint)
 
     app.before_request(_load_user)
@@ -279,6 +280,9 @@ def _template_helpers(app: Flask) -> None:
         details=display.detail_items, mid_sentence=display.mid_sentence, uk_day=display.uk_day)
 
     app.jinja_env.tests["figure"] = display.is_figure
+    from bot.staff.views.evidence import describe, size_text
+
+    app.jinja_env.filters.update(file_size=size_text, file_kind=describe)
 
     @app.context_processor
     def helpers() -> dict[str, Any]:

@@ -76,6 +76,7 @@ class Turn:
     buttons: list[dict[str, str]] = field(default_factory=list)
     clicked: str | None = None      # the title of the button whose payload this message is
     name: str | None = None         # an action's name
+    attachment: Any = None          # a file the resident sent (kind "evidence"): an Attachment
 
     @property
     def is_payload(self) -> bool:
@@ -264,3 +265,17 @@ def _user_turn(row, data: dict[str, Any]) -> Turn:
                 intent=intent.get("name") or row.intent_name,
                 confidence=None if confidence is None else float(confidence),
                 ranking=ranking[:5], entities=entities, channel=data.get("input_channel"))
+
+
+def with_attachments(turns: list[Turn], rows: list) -> list[Turn]:
+    """The transcript with the files the resident sent (which never reached the assistant, so
+    are not in the tracker store) placed where they came, by time."""
+    if not rows:
+        return turns
+    files = [Turn("evidence", row.received_at, -row.id, attachment=row) for row in rows]
+    merged: list[Turn] = []
+    for turn in turns:
+        while files and turn.at is not None and files[0].at <= turn.at:
+            merged.append(files.pop(0))
+        merged.append(turn)
+    return merged + files

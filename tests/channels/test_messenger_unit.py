@@ -92,8 +92,23 @@ def test_every_message_and_postback_of_every_entry_in_order_and_nothing_else():
         ("alice", "My boiler is broken"),
         ("bob", "/affirm"),  # a quick reply gives its payload
         ("alice", "/service_request"),  # a postback gives its payload
-        ("carol", "https://cdn.example/damp.jpg"),  # a photo alone: its address, as Rasa does
+        ("carol", ""),  # a photo alone: no words; the channel keeps the photo itself
     ]
+    assert found[-1].evidence == ({"type": "image", "url": "https://cdn.example/damp.jpg"},)
+
+
+def test_stickers_locations_and_links_are_not_evidence():
+    sticker = event("dan", message={"mid": "m.6", "attachments": [
+        {"type": "image", "payload": {"url": "https://cdn.example/like.png", "sticker_id": 369239263222822}}]})
+    place = event("dan", message={"mid": "m.7", "attachments": [
+        {"type": "location", "payload": {"coordinates": {"lat": 51.5, "long": -0.1}}}]})
+    with_words = event("dan", message={"mid": "m.8", "text": "the mould", "attachments": [
+        {"type": "file", "payload": {"url": "https://cdn.example/report.pdf"}}]})
+    found = inbound_messages({"object": "page", "entry": [{"id": "P", "messaging": [
+        sticker, place, with_words]}]})
+    assert [(m.text, m.evidence) for m in found] == [
+        ("https://cdn.example/like.png", ()), ("51.5,-0.1", ()),
+        ("the mould", ({"type": "file", "url": "https://cdn.example/report.pdf"},))]
 
 
 def test_metadata_keeps_the_message_id_page_and_what_the_resident_saw():
@@ -216,10 +231,31 @@ def _ledger_database(ledger_url, monkeypatch):
     monkeypatch.setenv("INTAKE_DATABASE_URL", ledger_url)
 
 
+class RecordingDesk:
+    """Stands in for the evidence desk (bot/channels/evidence.py): records what it is given."""
+
+    def __init__(self) -> None:
+        self.kept: list[dict] = []
+        self.lost: list[dict] = []
+
+    async def keep_async(self, **kwargs):
+        from bot.channels.evidence import Kept
+
+        self.kept.append(kwargs)
+        return Kept(len(self.kept), "photo")
+
+    def missing(self, **kwargs) -> None:
+        self.lost.append(kwargs)
+
+    def dispose(self) -> None:
+        pass
+
+
 def channel(ledger: DeliveryLedger | None = None) -> FacebookInput:
     fb = FacebookInput(verify_token="verify-me", app_secret=SECRET, page_access_token="token",
                        ledger=ledger)
     fb.graph = RecordingGraph()
+    fb.evidence = RecordingDesk()
     return fb
 
 
@@ -247,8 +283,12 @@ def test_a_signed_batch_is_acknowledged_and_every_message_handled_in_order():
         ("alice", "/service_request", "facebook"),
         ("alice", "My boiler is broken", "facebook"),
         ("bob", "/affirm", "facebook"),
-        ("carol", "https://cdn.example/damp.jpg", "facebook"),
-    ]
+    ]  # carol sent only a photo: kept by the channel (here: not from a Messenger host), not passed on
+    assert [(lost["sender_id"], lost["kind"]) for lost in fb.evidence.lost] == [("carol", "photo")]
+    to_carol = [b["message"]["text"] for b in fb.graph.sent
+                if b["recipient"]["id"] == "carol" and "message" in b]
+    assert to_carol == ["Sorry, I couldn't fetch a file you sent from Messenger. Please send it "
+                        "again; we can carry on meanwhile."]
     alice = [m.text for m in handled if m.sender_id == "alice"]
     assert alice == ["My boiler is broken", "/service_request"]
     first = next(m for m in handled if m.sender_id == "alice")

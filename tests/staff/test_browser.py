@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -21,48 +19,14 @@ from playwright.sync_api import Page, expect
 from bot.settings import PROJECT_ROOT
 from tests.channels.conftest import artifacts, browser  # noqa: F401 - shared fixtures
 from tests.e2e.resident import Resident
-from tests.support.servers import free_port, stop, wait_until
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "browser test passphrase"
+from tests.support.staff_server import PASSWORD
 HOSTILE = "<script>alert(1)</script>"
 REFERENCE = re.compile(r"\bCMP-[A-Z0-9]{5}-[A-Z0-9]\b")
 AXE = PROJECT_ROOT / "web" / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture(scope="session")
-def staff_url(rasa_stack, tmp_path_factory):
-    """The staff workspace on a free port, on the stack's case store and tracker store."""
-    port = free_port()
-    env = {**rasa_stack.env, "STAFF_PORT": str(port), "STAFF_HOST": "127.0.0.1",
-           "STAFF_SECRET_KEY": "browser-test-" + "k" * 40, "STAFF_SECURE_COOKIES": "false",
-           "STAFF_HOMES": "1000"}  # CH01 per 1,000 homes needs the number of homes
-
-    def bot(*args, stdin=None):
-        result = subprocess.run([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env,
-                                input=stdin, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-        return result
-
-    bot("db", "upgrade")
-    for username, name, role in (("ada", "Ada Advocate", "advocate"),
-                                 ("max", "Max Manager", "manager")):
-        bot("staff", "create-user", "--role", role, "--username", username, "--name", name,
-            "--password-stdin", stdin=PASSWORD + "\n")
-    log = open(tmp_path_factory.mktemp("staff") / "staff.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot", "staff", "serve"], cwd=PROJECT_ROOT,
-                               env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(lambda: requests.get(f"{url}/healthz", timeout=2).ok, 60, "staff workspace",
-                   process)
-        yield url
-    finally:
-        stop(process)
-        log.close()
 
 
 # What the resident answers to each of the assistant's questions (the first match wins). The

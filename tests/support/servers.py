@@ -60,9 +60,32 @@ class FakeGraphAPI:
     def __init__(self) -> None:
         self.calls: list[dict] = []
         self._lock = threading.Lock()
+        # Meta's CDN, where Messenger attachments' addresses point: name -> [bytes, type, failures
+        # still to answer with 500 (404 when the bytes are None)], and every GET made.
+        self.media: dict[str, list] = {}
+        self.fetched: list[str] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                name = urlsplit(self.path).path.rsplit("/", 1)[-1]
+                with fake._lock:
+                    fake.fetched.append(name)
+                    found = fake.media.get(name)
+                    failing = bool(found) and found[2] > 0
+                    if failing:
+                        found[2] -= 1
+                if found is None or found[0] is None or failing:
+                    self.send_response(500 if failing else 404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", found[1])
+                self.send_header("Content-Length", str(len(found[0])))
+                self.end_headers()
+                self.wfile.write(found[0])
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
@@ -107,6 +130,14 @@ class FakeGraphAPI:
             self._server.shutdown()
             self._thread = None
         self._server.server_close()
+
+    def serve(self, name: str, data: bytes | None, content_type: str = "image/jpeg",
+              failures: int = 0) -> str:
+        """Put a file on the fake CDN (None: answer 404; `failures`: first answer 500 so many
+        times); its address, as a Messenger attachment gives it."""
+        with self._lock:
+            self.media[name] = [data, content_type, failures]
+        return f"http://127.0.0.1:{self._server.server_address[1]}/cdn/{name}?_nc_oh=x&oe=1"
 
     def sent_to(self, recipient_id: str) -> list[dict]:
         """The Send API bodies addressed to one resident, in order."""
@@ -160,6 +191,10 @@ class RasaStack:
             FACEBOOK_PAGE_ACCESS_TOKEN="test-page-access-token",
             FACEBOOK_GRAPH_API_URL=self.graph_api.url,
             INTAKE_WEBCHAT_ORIGINS=self.webchat_test_origin,
+            # Residents' files in the stack's own folder; Messenger's come from the fake CDN.
+            INTAKE_EVIDENCE_STORE="folder",
+            INTAKE_EVIDENCE_DIR=str(self.workdir / "evidence"),
+            INTAKE_MESSENGER_MEDIA_HOSTS="127.0.0.1",
             # Every test resident shares 127.0.0.1: no per-address limit (the tests of the limit
             # set their own); the per-conversation limit stays as configured.
             INTAKE_RATE_LIMIT_ADDRESS="0",

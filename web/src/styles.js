@@ -173,9 +173,10 @@ export const CSS = `
 .ic-form { display: flex; flex-direction: column; gap: 0.3em; padding: 0.6em 1em 1em; border-top: 1px solid #b1b4b6; }
 .ic-form label { font-weight: 600; }
 .ic-hint { margin: 0; color: #505a5f; font-size: 0.9em; }
-.ic-row { display: flex; gap: 0.5em; align-items: flex-end; }
+/* Wraps when the text is large or the screen narrow: the message box keeps a readable width. */
+.ic-row { display: flex; flex-wrap: wrap; gap: 0.5em; align-items: flex-end; }
 .ic-input {
-  flex: 1; min-height: 2.75em; max-height: 8em; resize: vertical;
+  flex: 1 1 9em; min-width: 0; min-height: 2.75em; max-height: 8em; resize: vertical;
   padding: 0.5em 0.6em;
   border: 2px solid #0b0c0c; border-radius: 0.2em;
   background: #ffffff;
@@ -186,6 +187,18 @@ export const CSS = `
   background: #1d4f91; color: #ffffff; font-weight: 700;
 }
 .ic-send:hover { background: #163d70; }
+.ic-attach {
+  min-height: 2.75em; padding: 0.4em 0.8em;
+  border: 2px solid #1d4f91; border-radius: 0.3em;
+  background: #ffffff; color: #1d4f91; font-weight: 700;
+}
+.ic-attach:hover { background: #e8f0fa; }
+.ic-file { display: none; }
+.ic-panel.ic-dragging .ic-log { outline: 3px dashed #1d4f91; outline-offset: -6px; }
+.ic-figure { margin: 0.3em 0 0; }
+.ic-figure img { display: block; max-width: 100%; max-height: 14em; border-radius: 0.4em; background: #ffffff; }
+.ic-upload { display: flex; align-items: center; gap: 0.5em; margin-top: 0.3em; font-size: 0.9em; }
+.ic-upload progress { flex: 1; min-width: 4em; accent-color: #ffffff; }
 
 /* Phones: the chat takes the whole screen. When the screen is too short for the conversation to
    stay readable (a small window, zoom, large text), the conversation keeps about five lines and
@@ -209,7 +222,7 @@ export const CSS = `
 }
 
 @media (forced-colors: active) {
-  .ic-launcher, .ic-send, .ic-choice, .ic-header button, .ic-msg, .ic-panel, .ic-ref-copy,
+  .ic-launcher, .ic-send, .ic-attach, .ic-choice, .ic-header button, .ic-msg, .ic-panel, .ic-ref-copy,
   .ic-confirm-box, .ic-confirm-actions button { border: 2px solid ButtonText; }
   .ic-dots span { background: CanvasText; }
   .ic button:focus-visible, .ic-log:focus-visible, .ic a:focus-visible { outline: 3px solid Highlight; }

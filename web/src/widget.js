@@ -10,6 +10,13 @@
 //   data-server="https://..."        the Rasa server, if not the one the script came from
 //   data-socket-path="/socket.io/"   Rasa's socket.io path
 //   data-session-ttl-minutes="60"    forget the conversation on this device after this long idle
+//   data-max-file-mb="25"            the server's INTAKE_EVIDENCE_MAX_MB (checked here first)
+//
+// Photos, videos, recordings and PDFs: the Attach button (the camera or the gallery on a phone,
+// the file picker on a laptop) or dropped on the chat. Each is uploaded on its own (POST
+// /webhooks/webchat/upload, with the session id), with progress; the server checks and keeps it
+// and answers with what to say (kept, or why not). A picture is shown from the resident's own
+// copy (a blob: URL); nothing a resident uploads is ever fetched back from the server.
 //
 // It talks to Rasa's socket.io channel with long polling (WebSocket does not work with the Rasa
 // server's Python 3.11 + sanic 21.12, see shared/STACK.md). The session id is kept in
@@ -35,6 +42,7 @@ function readConfig(script) {
     title: data.title || "Chat with us",
     initPayload: data.initPayload === undefined ? "/greet" : data.initPayload,
     open: data.open === "true",
+    maxFileBytes: (Number(data.maxFileMb) > 0 ? Number(data.maxFileMb) : 25) * 1024 * 1024,
     ttlMs: (Number.isFinite(ttl) && ttl > 0 ? ttl : 60) * 60000,
     key: "intake-chat:" + server,
   };
@@ -250,7 +258,21 @@ class IntakeChat {
     });
     this.input.addEventListener("input", () => this.growInput());
     this.sendButton = element("button", { type: "submit", class: "ic-send" }, "Send");
-    row.append(this.input, this.sendButton);
+    // Its name is the word it shows (WCAG 2.5.3); what it takes is its description. The file
+    // input is reached through it only (not rendered: one control, not two).
+    this.attachButton = element("button", { type: "button", class: "ic-attach", "aria-describedby": "ic-attach-what" }, "Attach");
+    const attachWhat = element("span", { id: "ic-attach-what", class: "ic-sr" }, "a photo, video or document");
+    this.fileInput = element("input", {
+      type: "file", class: "ic-file", multiple: true, tabindex: "-1", "aria-hidden": "true", hidden: true,
+      accept: "image/*,video/*,audio/*,application/pdf,.heic,.heif,.pdf",
+    });
+    this.attachButton.addEventListener("click", () => this.fileInput.click());
+    this.fileInput.addEventListener("change", () => {
+      const files = [...this.fileInput.files];
+      this.fileInput.value = "";
+      this.attachFiles(files);
+    });
+    row.append(this.attachButton, this.input, this.sendButton, this.fileInput, attachWhat);
     form.appendChild(row);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -270,6 +292,23 @@ class IntakeChat {
       }
     });
     this.form = form;
+
+    // Files dropped anywhere on the open panel (a laptop's drag and drop).
+    this.panel.addEventListener("dragover", (event) => {
+      if (!event.dataTransfer || ![...event.dataTransfer.types].includes("Files")) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+      this.panel.classList.add("ic-dragging");
+    });
+    this.panel.addEventListener("dragleave", (event) => {
+      if (!this.panel.contains(event.relatedTarget)) this.panel.classList.remove("ic-dragging");
+    });
+    this.panel.addEventListener("drop", (event) => {
+      this.panel.classList.remove("ic-dragging");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) return;
+      event.preventDefault();
+      this.attachFiles([...event.dataTransfer.files]);
+    });
 
     this.confirm = this.buildConfirm();
     this.panel.append(header, this.refBar, this.connection, this.log, this.typing, form, this.confirm);
@@ -448,6 +487,19 @@ class IntakeChat {
     if (!text && attachment && attachment.payload) text = attachment.payload.src || attachment.payload.url || "";
     if (bot) node.appendChild(linkified(text));
     else node.appendChild(document.createTextNode(text));
+    if (item.preview) {
+      // The resident's own copy of the picture (a blob: URL), never one fetched from the server.
+      const figure = element("figure", { class: "ic-figure" });
+      figure.appendChild(element("img", { src: item.preview, alt: "Your picture: " + (item.fileName || "photo") }));
+      node.appendChild(figure);
+    }
+    if (item.upload) {
+      const status = element("div", { class: "ic-upload" });
+      item.progress = element("progress", { max: "100", value: "0", "aria-label": "Upload of " + (item.fileName || "your file") });
+      item.status = element("span", {}, "Uploading\u2026");
+      status.append(item.progress, item.status);
+      node.appendChild(status);
+    }
     if (item.pending) {
       node.classList.add("ic-pending");
       node.appendChild(element("span", { class: "ic-sr ic-pending-note" }, " (waiting to send)"));
@@ -687,6 +739,82 @@ class IntakeChat {
     this.input.value = "";
     this.growInput(true);
     this.send(text);
+  }
+
+  // --- photos, videos and documents -------------------------------------------------------------
+
+  attachFiles(files) {
+    for (const file of files) this.upload(file);
+    this.input.focus();
+  }
+
+  // The channel's own reply about a file. The buttons of the question the assistant was asking
+  // come back under it: the question is still open (the file was not an answer to it).
+  note(text, offered) {
+    const item = { sender: "bot", text };
+    if (offered && offered.length) item.quick_replies = offered;
+    this.add(item);
+    this.showChoices();
+    this.scrollToEnd();
+  }
+
+  upload(file) {
+    const name = file.name || "file";
+    const picture = /^image\//.test(file.type) && !/hei[cf]/i.test(file.type);
+    const last = this.items[this.items.length - 1];
+    const offered = last && last.sender === "bot" ? last.quick_replies : null;
+    const item = {
+      sender: "user", text: "Sending " + name, fileName: name, upload: true,
+      preview: picture && window.URL && URL.createObjectURL ? URL.createObjectURL(file) : null,
+    };
+    this.add(item);
+    this.showChoices();
+    this.scrollToEnd();
+    const finish = (text, sent) => {
+      item.text = text;
+      item.node.firstChild.nextSibling.textContent = text;
+      item.status.textContent = sent ? "Sent" : "Not sent";
+      item.progress.value = sent ? 100 : 0;
+      item.progress.hidden = true;
+    };
+    if (file.size > this.config.maxFileBytes) {
+      finish("Not sent: " + name, false);
+      this.note(`Sorry, that file is too big: the most I can keep is ${Math.round(this.config.maxFileBytes / 1048576)} MB. A photo, or a shorter video, will do. Please carry on where we were.`, offered);
+      return;
+    }
+    if (!this.ready || !this.sessionId) {
+      finish("Not sent: " + name, false);
+      this.note("The chat is not connected, so your file was not sent. Please try again when the connection is back.", offered);
+      return;
+    }
+    this.touch();
+    const request = new XMLHttpRequest();
+    request.open("POST", this.config.server + "/webhooks/webchat/upload");
+    request.setRequestHeader("Content-Type", "application/octet-stream");
+    request.setRequestHeader("X-Intake-Session", this.sessionId);
+    request.setRequestHeader("X-Intake-File-Name", encodeURIComponent(name.slice(0, 200)));
+    request.upload.addEventListener("progress", (event) => {
+      if (!event.lengthComputable) return;
+      const percent = Math.round((100 * event.loaded) / event.total);
+      item.progress.value = percent;
+      item.status.textContent = `Uploading\u2026 ${percent}%`;
+    });
+    request.addEventListener("load", () => {
+      let answer = null;
+      try {
+        answer = JSON.parse(request.responseText);
+      } catch (error) {
+        answer = null;
+      }
+      if (answer && answer.ok) finish(answer.shown || "Sent: " + name, true);
+      else finish("Not sent: " + name, false);
+      this.note((answer && answer.text) || "Sorry, I couldn't keep that file just now. Please try sending it again in a minute; we can carry on meanwhile.", offered);
+    });
+    request.addEventListener("error", () => {
+      finish("Not sent: " + name, false);
+      this.note("Sorry, your file could not be sent (the connection failed). Please try again; we can carry on meanwhile.", offered);
+    });
+    request.send(file);
   }
 
   endChat() {

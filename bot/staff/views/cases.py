@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
-from bot.cases import lifecycle
+from bot.cases import attachments, lifecycle
 from bot.cases.export import case_to_dict, to_csv
 from bot.cases.models import CASE_TYPES, SERVICES, STATUSES, Case, FollowUp, deadline_counts
 from bot.cases.references import InvalidReference
@@ -16,6 +16,7 @@ from bot.cases.store import CaseNotFound, CaseQuery, ConcurrentChange, InvalidTr
 from bot.staff import corrections, display
 from bot.staff.app import MANAGER, Page, workspace
 from bot.staff.models import StaffUser
+from bot.staff.transcripts import with_attachments
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
@@ -269,6 +270,8 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         actions_promised = list(db.execute(
             sa.select(FollowUp).where(FollowUp.case_id == case.id)
             .order_by(FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)).scalars())
+        evidence = attachments.of_case(db, case.id)
+        conversation_files = attachments.of_conversation(db, case.conversation_id or "")
     fields = case_to_dict(case)
     deadlines = []
     now, today = ws.now(), ws.today()
@@ -306,7 +309,9 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         "case.html", case=case, fields=fields, field_groups=display.FIELD_GROUPS,
         sensitive=display.SENSITIVE_FIELDS, sees_sensitive=display.sees_sensitive(g.user, case),
         deadlines=deadlines, history=list(case.events), actions=_actions(case, profile),
-        profile=profile, transcript=display.masked_transcript(transcript, [case], g.user),
+        profile=profile, evidence=evidence,
+        transcript=with_attachments(display.masked_transcript(transcript, [case], g.user),
+                                    conversation_files),
         transcript_error=transcript_error,
         corrected=corrected, intents=intents, follow_ups=follow_ups,
         staff_names=names, errors=errors or {}, values=values or {},

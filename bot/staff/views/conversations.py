@@ -6,10 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
+from bot.cases import attachments
 from bot.cases.models import Case
 from bot.staff import corrections, display
 from bot.staff.app import Page, workspace
-from bot.staff.transcripts import FALLBACK_INTENT
+from bot.staff.transcripts import FALLBACK_INTENT, with_attachments
 
 bp = Blueprint("conversations", __name__)
 PAGE_SIZE = 50
@@ -62,10 +63,11 @@ def conversation():
         cases = db.execute(sa.select(Case).where(Case.conversation_id == sender_id)
                            .order_by(Case.id)).scalars().all()
         corrected = corrections.of_conversation(db, sender_id)
-    if not transcript and not cases:
+        files = attachments.of_conversation(db, sender_id)
+    if not transcript and not cases and not files:
         g.specific_404 = True
         abort(404, "There is no conversation with this id in the tracker store.")
-    transcript = display.masked_transcript(transcript, cases, g.user)
+    transcript = with_attachments(display.masked_transcript(transcript, cases, g.user), files)
     return render_template("conversation.html", sender_id=sender_id, transcript=transcript,
                            cases=cases, corrected=corrected, intents=corrections.domain_intents(),
                            low_confidence=ws.setting("low_confidence"),

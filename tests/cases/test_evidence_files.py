@@ -1,0 +1,127 @@
+"""Residents' files in the case store: kept against the conversation with who sent them and when,
+linked to the case the conversation files (and to a case more information is added to), counted,
+exported for subject access, and deleted with their bytes by erasure and retention."""
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from bot.cases import attachments
+from bot.cases.models import Attachment
+from bot.cases.privacy import Subject, apply_retention, erase_subject, subject_access_export
+from bot.channels.evidence import EvidenceDesk
+from bot.evidence import FolderStore, Refused
+from tests.cases.conftest import submission
+from tests.evidence.conftest import photo
+
+
+@pytest.fixture
+def files(tmp_path):
+    return FolderStore(tmp_path / "evidence")
+
+
+@pytest.fixture
+def desk(database_url, files, clock):
+    desk = EvidenceDesk(database_url, files, clock=clock)
+    yield desk
+    desk.dispose()
+
+
+def keep(desk, conversation="conv-1", data=None, name="IMG_0001.JPG", channel="facebook"):
+    return desk.keep(conversation_id=conversation, channel=channel, sender_id=conversation,
+                     data=data or photo(), original_name=name)
+
+
+def rows(store) -> list[Attachment]:
+    with store.read() as db:
+        return list(db.execute(sa.select(Attachment).order_by(Attachment.id)).scalars())
+
+
+def test_files_of_a_conversation_join_the_case_it_files_with_who_sent_them_and_when(
+        store, desk, files, clock):
+    first = keep(desk)
+    clock.advance(minutes=1)
+    keep(desk, data=b"%PDF-1.7\n" + b"0" * 100, name="../../letter from the council.pdf")
+    keep(desk, conversation="someone-else")
+    case, created = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    assert created
+    kept = [row for row in rows(store) if row.conversation_id == "conv-1"]
+    assert [(r.kind, r.case_id, r.channel, r.sender_id) for r in kept] == [
+        ("photo", case.id, "facebook", "conv-1"), ("document", case.id, "facebook", "conv-1")]
+    assert kept[0].id == first.attachment_id and kept[0].received_at < kept[1].received_at
+    assert kept[1].original_name == "letter from the council.pdf"     # a name, never a path
+    assert all(files.exists(r.key) for r in kept)
+    assert not any("letter" in r.key or "IMG" in r.key for r in kept)
+    other = next(r for r in rows(store) if r.conversation_id == "someone-else")
+    assert other.case_id is None
+    filed = store.history(case.reference)[0]
+    assert filed.details["attachments"] == 2
+    # A retried filing links nothing twice.
+    again, created = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    assert not created and again.id == case.id
+
+
+def test_evidence_sent_while_adding_information_joins_the_same_case(store, desk):
+    case, _ = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    keep(desk, conversation="later-chat")
+    store.add_information(case.reference, "Here is a photo of the mould now", channel="facebook",
+                          conversation_id="later-chat")
+    assert [r.case_id for r in rows(store)] == [case.id]
+
+
+def test_the_number_of_files_per_conversation_is_limited(desk, monkeypatch):
+    monkeypatch.setenv("INTAKE_EVIDENCE_MAX_FILES", "2")
+    keep(desk)
+    keep(desk)
+    with pytest.raises(Refused) as refused:
+        keep(desk)
+    assert refused.value.reason == "count"
+    keep(desk, conversation="another")  # per conversation
+
+
+def test_subject_access_exports_the_files_without_their_location(store, desk, tracker, files):
+    keep(desk)
+    desk.missing(conversation_id="conv-1", channel="facebook", sender_id="conv-1", kind="video",
+                 problem="HTTP 404")
+    case, _ = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    export = subject_access_export(store, Subject(reference=case.reference), actor="test",
+                                   tracker=tracker, files=files)
+    exported = export["cases"][0]["attachments"]
+    assert [(f["kind"], f["status"]) for f in exported] == [("photo", "stored"),
+                                                             ("video", "missing")]
+    picture = Image.open(io.BytesIO(base64.b64decode(exported[0]["content_base64"])))
+    assert picture.format == "JPEG" and dict(picture.getexif()) == {}
+    assert exported[0]["file_name"].endswith(".jpg") and exported[1]["problem"] == "HTTP 404"
+
+
+def test_erasure_deletes_the_files_of_the_case_and_of_its_conversation(store, desk, tracker, files):
+    keep(desk)
+    case, _ = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    keep(desk)  # sent after filing: the conversation's, no case's yet
+    keys = [k for r in rows(store) for k in (r.key, r.thumbnail_key)]
+    assert keys and all(files.exists(k) for k in keys)
+    erase_subject(store, Subject(reference=case.reference), actor="test", tracker=tracker,
+                  files=files)
+    assert rows(store) == []
+    assert not any(files.exists(k) for k in keys)
+    erased = store.history(case.reference)[-1]
+    assert erased.kind == "erased" and erased.details["attachments"] == 1
+
+
+def test_retention_deletes_the_files_of_anonymised_cases_and_idle_conversations(
+        store, desk, tracker, files, clock):
+    keep(desk)
+    keep(desk, conversation="no-case")
+    case, _ = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    store.close(case.reference, "staff:amy")
+    keys = [k for r in rows(store) for k in (r.key, r.thumbnail_key)]
+    clock.advance(days=365 * 7)
+    apply_retention(store, tracker=tracker, files=files)
+    # The conversation that filed no case has no events, so it is not idle yet: its file stays.
+    assert [r.conversation_id for r in rows(store)] == ["no-case"]
+    assert not any(files.exists(k) for k in keys[:2])
+    assert attachments.display_name("C:\\Users\\ada\\photo.jpg") == "photo.jpg"
