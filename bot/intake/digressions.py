@@ -72,7 +72,12 @@ _HUMAN = re.compile(
     r"find|contact) (me|me up|my)\b|\bneed (someone|somebody|a person) to (ring|call|phone|contact) me\b"
     r"|\b(ring|call|phone) me (instead|please)\b|\b(spoken|speak|talk|talked) to a manager\b"
     r"|\b(give|get) me (a|the) (phone )?number (to|i can) (call|ring)\b"
-    r"|\bcan i (call|ring|phone) (you|someone|somebody)\b"
+    r"|\b(can|could|can'?t|couldn'?t) i( not)?( just)? (call|ring|phone) (you|someone|somebody|the office|"
+    r"a person|a human|the (council|housing|repairs)( office| team)?)\b"
+    # Asked for now, not told about ("they put me through to the wrong team"):
+    r"|(^|[.!?]\s*|\b(just|please|pls|can you|could you|will you)\s+)(put|get|transfer) me through to\b"
+    r"|(^|[.!?]\s*|\b(just|please|pls|can you|could you|will you)\s+)get me (a|the|your) (manager|supervisor|"
+    r"person|human)\b"
     r"|^(human|agent|operator|a person|person|speak to (a )?person)\W*$", _I)
 _TIMESCALES = re.compile(
     r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b"

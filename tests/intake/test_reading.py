@@ -123,6 +123,10 @@ def test_urgency_with_its_negations(text, level):
 @pytest.mark.parametrize("question, text, topic", [
     ("desired_outcome", "how long will this take", digressions.TIMESCALES),
     ("location", "can i speak to a person", digressions.HUMAN),
+    # Frustrated, mid-form: a person asked for however it is put.
+    ("address", "cant i just phone somebody and tell them all this", digressions.HUMAN),
+    ("case_reference", "what reference?? PUT ME THROUGH TO SOMEONE", digressions.HUMAN),
+    ("postcode", "this is ridiculous. get me your supervisor", digressions.HUMAN),
     ("event_date_text", "stop", digressions.STOP),
     ("on_behalf", "are you a bot?", digressions.BOT),
     ("legal_proceedings", "what's the ombudsman", digressions.OMBUDSMAN),
@@ -132,6 +136,11 @@ def test_urgency_with_its_negations(text, level):
 def test_only_a_clear_digression_leaves_the_question(question, text, topic):
     got = read(question, text)
     assert (got.kind, got.topic) == (r.DIGRESSION, topic)
+
+
+def test_a_person_told_about_is_not_a_person_asked_for():
+    got = read("description", "they put me through to the repairs team and nobody picked up for an hour")
+    assert got.kind != r.DIGRESSION
 
 
 @pytest.mark.parametrize("question, text", [

@@ -19,10 +19,10 @@ from playwright.sync_api import Page, expect
 from bot.settings import PROJECT_ROOT
 from tests.channels.conftest import artifacts, browser  # noqa: F401 - shared fixtures
 from tests.e2e.resident import Resident
+from tests.support.staff_server import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-from tests.support.staff_server import PASSWORD
 HOSTILE = "<script>alert(1)</script>"
 REFERENCE = re.compile(r"\bCMP-[A-Z0-9]{5}-[A-Z0-9]\b")
 AXE = PROJECT_ROOT / "web" / "vendor" / "axe.min.js"
