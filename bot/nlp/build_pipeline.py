@@ -79,6 +79,7 @@ def build(out: Path, base: str | None = None) -> Path:
     nlp = make_nlp(base)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp's 0700 would hide the pipeline from a service's own user
     try:
         nlp.to_disk(staging)
         if out.exists():
