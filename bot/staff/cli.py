@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import signal
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -242,6 +243,9 @@ def _serve(args) -> int:
         observe("staff", overdue=lambda: overdue_by_stage(store))
     except settings.SettingError as error:
         raise UserError(str(error)) from None
+    # A container's first process ignores SIGTERM unless it handles it: the pod would wait out
+    # its whole grace period at every rollout. Stop at once; a request in flight is retried.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Staff workspace on http://{host}:{port}/", flush=True)
     try:
         serve(app, host=host, port=port, threads=args.threads, ident="",

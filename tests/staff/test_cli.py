@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -88,6 +89,31 @@ def test_serve_answers_and_stops(env):
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=15)[0]
     assert f"Staff workspace on http://127.0.0.1:{port}/" in output
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root for a PID namespace")
+def test_as_a_containers_first_process_it_stops_on_sigterm(env):
+    """As PID 1 (a pod's container) the kernel drops a SIGTERM nobody handles: the workspace
+    handles it, or every rollout waits out the grace period."""
+    import time
+
+    port = free_port()
+    process = subprocess.Popen(["unshare", "--pid", "--fork", "--kill-child", sys.executable, "-m", "bot",
+                                "staff", "serve", "--port", str(port)], cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).ok, 60,
+                   "staff workspace", process)
+        children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
+        pid_one = int(children.stdout.split()[0])  # the workspace: PID 1 of its namespace
+        os.kill(pid_one, signal.SIGTERM)
+        started = time.monotonic()
+        process.wait(timeout=10)
+        assert time.monotonic() - started < 5
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def test_a_busy_port_is_one_clear_line(env):
