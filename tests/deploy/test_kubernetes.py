@@ -378,6 +378,10 @@ def peer_selects(peer: dict, labels: dict) -> bool:
     return bool(selector.get("matchLabels") or selector.get("matchExpressions"))
 
 
+# Prometheus, from its own namespace: let in only to a metrics port (deploy/prometheus/kubernetes.yml).
+MONITORING_PEER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+
+
 def allowed_clients(objects: list[dict], policy: dict) -> set[str]:
     """The workloads whose pods a NetworkPolicy lets in."""
     return {w["metadata"]["name"] for rule in policy["spec"].get("ingress", [])
@@ -402,7 +406,12 @@ def network_policy_problems(objects: list[dict]) -> list[str]:
             if not rule.get("ports"):
                 problems.append(f"{ident(policy)}: a rule without `ports` opens every port")
             for peer in rule.get("from", []):
-                if not any(peer_selects(peer, pod_labels(w)) for w in workloads(objects)):
+                if peer == MONITORING_PEER:
+                    if any(not port_matches(port.get("port"), [p for w in matched for c in containers(w, init=False)
+                                                               for p in c.get("ports", []) if p["name"] == "metrics"])
+                           for port in rule.get("ports", [])):
+                        problems.append(f"{ident(policy)}: Prometheus let in on a port other than metrics")
+                elif not any(peer_selects(peer, pod_labels(w)) for w in workloads(objects)):
                     problems.append(f"{ident(policy)}: a `from` peer {peer} matches no workload")
             for port in rule.get("ports", []):
                 for w in matched:
@@ -685,8 +694,9 @@ def test_ports_and_addresses_agree_with_the_settings_and_services():
     configmap = data(OBJECTS, "ConfigMap", CONFIGMAP)
     for deployment_name, setting in (("rasa", "RASA_PORT"), ("actions", "ACTION_PORT"),
                                      ("staff", "STAFF_PORT")):
-        ports = [p["containerPort"] for p in container(OBJECTS, deployment_name)["ports"]]
-        assert ports == [int(configmap[setting])], deployment_name
+        ports = {p["name"]: p["containerPort"] for p in container(OBJECTS, deployment_name)["ports"]}
+        assert ports == {"http": int(configmap[setting]),
+                         "metrics": int(configmap[f"INTAKE_METRICS_{deployment_name.upper()}_PORT"])}
         assert service_address(deployment_name)[1] == int(configmap[setting])
     action_url = urlsplit(configmap["ACTION_SERVER_URL"])
     assert (action_url.hostname, action_url.port) == service_address("actions")
