@@ -127,7 +127,9 @@ class RestInput(RasaRestInput):
             # Sanic's own 413 page is not a reply a chat client shows: a REST client gets the
             # usual reply shape (no sender: the body was not read), any other path an error.
             refusal = body_too_large(max_message_chars())
-            if request.path.rstrip("/").endswith("/webhooks/rest/webhook"):
+            rest = request.path.rstrip("/").endswith("/webhooks/rest/webhook")
+            metrics.refused(self.name() if rest else "other", refusal.status)  # counted, though unread
+            if rest:
                 return self.refusal_response(None, refusal)
             return response.json({"error": refusal.text}, status=refusal.status)
 

@@ -35,7 +35,7 @@ def total(scraped: dict, name: str, **labels) -> float:
 @pytest.fixture(scope="module")
 def conversation(rasa_stack):
     """Both processes' metrics before and after one complaint filed over REST, a repeated
-    confirmation and one message refused as too long."""
+    confirmation, one message refused as too long and one body too big to read."""
     before = {p: samples(rasa_stack.metrics(p)) for p in ("rasa", "actions")}
     sender = f"ops-{uuid.uuid4().hex[:10]}"
     replies = []
@@ -48,6 +48,13 @@ def conversation(rasa_stack):
     refused = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook",
                             json={"sender": sender, "message": too_long}, timeout=60)
     assert refused.status_code == 413
+    # A body too big to read at all: refused before any channel sees it, and still counted.
+    from bot.channels.limits import request_size_limit
+
+    limit = request_size_limit(int(rasa_stack.env["INTAKE_MAX_MESSAGE_CHARS"]))
+    unread = requests.post(f"{rasa_stack.url}/webhooks/rest/webhook", data=b"x" * (limit + 1),
+                           headers={"Content-Type": "application/json"}, timeout=60)
+    assert unread.status_code == 413
     after = {p: samples(rasa_stack.metrics(p)) for p in ("rasa", "actions")}
     return before, after, reference, len(COMPLAINT) + 1
 
@@ -76,9 +83,9 @@ def test_each_message_counts_as_answered_or_refused(conversation):
                  outcome="answered") == sent
     assert moved(conversation, "rasa", "intake_turn_seconds_count", channel="rest") == sent
     assert moved(conversation, "rasa", "intake_messages_total", channel="rest",
-                 outcome="refused") == 1
+                 outcome="refused") == 2
     assert moved(conversation, "rasa", "intake_refusals_total", channel="rest",
-                 reason="too_long") == 1
+                 reason="too_long") == 2
     assert moved(conversation, "rasa", "intake_messages_total", outcome="failed") == 0
 
 
