@@ -215,7 +215,8 @@ def read(question: str, text: str) -> str | None:
     if _YES_DESPITE_NO.search(said):
         return YES
     if _THINK_NO.search(said):
-        return NO
+        # Asked back ("i don't think so? he's never actually hit anyone"), a guess either way.
+        return UNSURE if _ASKED_BACK.search(said) else NO
     if _THINK_YES.search(said):
         # A guess is not a yes where a yes ends the complaint process (the Code: exclusions only
         # on clear answers), nor anywhere when it is asked back: "I think so? ...".

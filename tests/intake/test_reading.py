@@ -45,6 +45,8 @@ def test_who_the_complaint_is_for(text, kind):
     ("legal_proceedings", "i reckon so, my brother sorted a solicitor", r.UNSURE),
     ("reuse_details", "i think so yeah", r.YES),
     ("share_details", "i think so? will they know it was me", r.UNSURE),
+    ("in_danger", "i don't think so? he hasn't hit anyone yet", r.UNSURE),
+    ("in_danger", "i don't think so, he just shouts", r.NO),
     ("legal_proceedings", "thinking about it", r.NO),
     ("legal_proceedings", "my solicitor has issued a claim", r.YES),
     ("complaint_choice", "No, I just want it sorted", r.NO),
