@@ -12,15 +12,15 @@ import sys
 # command name -> (module, one-line help). The module defines `add_arguments(parser)` and
 # `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "env": ("bot.envfile", "print the settings as shell exports (defaults filled in)"),
-    "check": ("bot.preflight", "check the settings, policy profile, database and training data"),
-    "ready": ("bot.ready", "wait for the servers, then say where to talk to the assistant"),
-    "model": ("bot.model", "train the model if its inputs changed since the last one"),
+    "env": ("bot.ops.envfile", "print the settings as shell exports (defaults filled in)"),
+    "check": ("bot.ops.preflight", "check the settings, policy profile, database and training data"),
+    "ready": ("bot.ops.ready", "wait for the servers, then say where to talk to the assistant"),
+    "model": ("bot.ops.model", "train the model if its inputs changed since the last one"),
     "deadlines": ("bot.policy.deadlines_cli", "compute a complaint's deadlines under a policy"),
     "cases": ("bot.cases.cli", "list, show and export cases; retention, subject access; the lifecycle table"),
     "outbox": ("bot.cases.outbox_cli", "show and deliver what waits to be forwarded"),
     "db": ("bot.cases.db_cli", "create or upgrade the case store's schema"),
-    "nginx-config": ("bot.loadbalancer", "print the nginx load balancer config of the scaled-out layout"),
+    "nginx-config": ("bot.ops.loadbalancer", "print the nginx load balancer config of the scaled-out layout"),
     "messenger-profile": ("bot.channels.messenger_profile",
                           "set the Messenger welcome screen (greeting and Get Started)"),
     "staff": ("bot.staff.cli", "the staff workspace: serve it, create accounts, export corrections"),

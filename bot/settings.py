@@ -60,6 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Token protecting Rasa's HTTP API; empty means one is generated into var/rasa-api-token"),
     Setting("RASA_TELEMETRY_ENABLED", "false", "Rasa telemetry (off: this network refuses it)"),
     Setting("INTAKE_WARNINGS", "", "1: show the deprecation notices of Rasa's dependencies at start"),
+    Setting("INTAKE_RASA_SPEED", "1",
+            "1: the Rasa server's hot spots made cheap (bot/rasa/speed.py); 0: Rasa's own code, "
+            "to compare the two"),
     Setting("INTAKE_CORS_ORIGINS", "",
             "Origins allowed to call the Rasa server's HTTP API and REST webhook from a browser "
             "(comma-separated); empty means the website chat's origins (INTAKE_WEBCHAT_ORIGINS)"),

@@ -109,7 +109,7 @@ def main() -> int:
     if not args.no_model:
         model = args.model
         if model is None:
-            from bot.model import ensure_model
+            from bot.ops.model import ensure_model
 
             model = ensure_model(ROOT / "models")
         parse = model_parser(model)

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bot.model import ensure_model  # noqa: E402
+from bot.ops.model import ensure_model  # noqa: E402
 from tests.resilience.scripts import ASB_REPORT, COMPLAINT, SERVICE_REQUEST, reference_in  # noqa: E402
 from tests.support.servers import RasaStack, free_port, stop, wait_until  # noqa: E402
 

@@ -13,7 +13,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 @pytest.fixture(scope="session")
 def trained_model():
     """The project's model, trained only if the training inputs changed (shared with `make run`)."""
-    from bot.model import ensure_model
+    from bot.ops.model import ensure_model
 
     return ensure_model(PROJECT_ROOT / "models")
 

@@ -1,13 +1,13 @@
-"""bot.rasa_speed: the Rasa server's hot spots made cheap, with the same answers as Rasa's own."""
+"""bot.rasa.speed: the Rasa server's hot spots made cheap, with the same answers as Rasa's own."""
 import pytest
 import rasa.shared.utils.common
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 
-from bot import rasa_speed
+from bot.rasa import speed
 
 
 def test_event_classes_are_found_as_rasa_finds_them_and_only_once(monkeypatch):
-    rasa_speed.install()
+    speed.install()
     classes = rasa.shared.utils.common.all_subclasses(Event)
     expected = {}
     for cls in classes:  # Rasa's rule: the first class of that type name
@@ -25,7 +25,7 @@ def test_event_classes_are_found_as_rasa_finds_them_and_only_once(monkeypatch):
 
 
 def test_unknown_event_types_behave_as_in_rasa():
-    rasa_speed.install()
+    speed.install()
     with pytest.raises(ValueError, match="Unknown event name 'no-such-event'"):
         Event.resolve_by_type("no-such-event")
     assert Event.resolve_by_type("no-such-event", SlotSet) is SlotSet
@@ -40,7 +40,7 @@ def test_slots_are_copied_as_copy_copy_copies_them():
 
     from bot.settings import PROJECT_ROOT
 
-    rasa_speed.install()
+    speed.install()
     domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
     assert len({type(slot) for slot in domain.slots}) >= 3
     for slot in domain.slots:
@@ -60,7 +60,7 @@ def test_a_slot_class_of_someone_elses_keeps_its_own_copying():
 
     from rasa.shared.core.slots import TextSlot
 
-    rasa_speed.install()
+    speed.install()
 
     class RememberingSlot(TextSlot):
         def __setstate__(self, state):
@@ -80,7 +80,7 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_its_restart():
 
     from tests.support.webhook import serve_webhook
 
-    rasa_speed.install()
+    speed.install()
     seen = []
 
     async def answer(request):
@@ -165,7 +165,7 @@ def test_action_responses_are_judged_as_rasas_schema_judges_them():
 
     spec = RemoteAction.action_response_format_spec()
     whole_schema = validator_for(spec)(spec)
-    quick = rasa_speed.response_checker(spec)
+    quick = speed.response_checker(spec)
     samples = _sample_responses()
     verdicts = [whole_schema.is_valid(sample) for sample in samples]
     assert verdicts.count(True) >= 5 and verdicts.count(False) >= 100  # both kinds are tried
@@ -175,5 +175,51 @@ def test_action_responses_are_judged_as_rasas_schema_judges_them():
 
 def test_a_schema_of_another_shape_is_checked_whole():
     spec = {"type": "object", "properties": {"events": {"type": "array", "items": {"type": "object"}}}}
-    quick = rasa_speed.response_checker(spec)
+    quick = speed.response_checker(spec)
     assert quick({"events": [{}]}) and not quick({"events": [1]})
+
+
+# --- the same conversation with the speed patches switched off (INTAKE_RASA_SPEED=0) -------------
+
+@pytest.fixture(scope="module")
+def plain_stack(trained_model, tmp_path_factory):
+    """A second stack whose Rasa server runs Rasa's own code at every hot spot."""
+    from tests.support.servers import RasaStack
+
+    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp("plain-stack"),
+                      extra_env={"INTAKE_RASA_SPEED": "0"})
+    try:
+        stack.start()
+    except Exception:
+        stack.stop()
+        raise
+    yield stack
+    stack.stop()
+
+
+def a_comment(stack, sender: str) -> list:
+    """A short conversation (typed text, button payloads, the form, its checks and the filing on
+    the action server); what the assistant said, with the case reference left out."""
+    import re
+
+    from tests.e2e.resident import Resident
+
+    resident = Resident(stack, sender=sender)
+    resident.start("I have a suggestion", "comment", "which of our services or policies")
+    resident.answer("the grounds maintenance", "your suggestion or comment")
+    resident.answer("Please put more bins near the play area on the estate", "contact details")
+    resident.answer("/deny", "is that right")
+    resident.answer("/affirm", "reference")
+    reference = re.compile(r"\b[A-Z]{3}-[A-Z0-9]{5}-[A-Z0-9]\b")
+    return [(said, [{key: reference.sub("REF", value) if isinstance(value, str) else value
+                     for key, value in reply.items()} for reply in replies])
+            for said, replies in resident.transcript]
+
+
+def test_a_conversation_goes_the_same_with_and_without_the_speed_patches(rasa_stack, plain_stack):
+    assert "no speed patches (INTAKE_RASA_SPEED=0)" in plain_stack.log("rasa")
+    assert "the speed patches" in rasa_stack.log("rasa")
+    fast = a_comment(rasa_stack, "speed-both-ways")
+    plain = a_comment(plain_stack, "speed-both-ways")
+    assert fast == plain
+    assert any("REF" in (reply.get("text") or "") for reply in fast[-1][1])  # filed both times

@@ -1,4 +1,4 @@
-"""bot.tracker_store on a real SQLite file and a real PostgreSQL database: every event stored once
+"""bot.rasa.tracker_store on a real SQLite file and a real PostgreSQL database: every event stored once
 and in order, whichever server (store) reads and saves a conversation, without counting the stored events again on every
 save for a tracker it read itself."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import ResilientSQLTrackerStore
+from bot.rasa.tracker_store import ResilientSQLTrackerStore
 from tests.support.services import fresh_postgres_database
 
 STORES: list[ResilientSQLTrackerStore] = []

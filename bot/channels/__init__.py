@@ -8,8 +8,10 @@
 - `rest.RestInput`: Rasa's REST channel (channel name "rest") with input checks and limits.
 - `limits`: the size and rate limits every channel applies.
 
-All three channels are named in `credentials.yml`; each installs `bot.rasa_hooks` (a plain reply
-when the action server cannot be reached, and faster checks of the action server's answers) when
-the Rasa server loads it. The channel name is stored with every user message, so
+All three channels are named in `credentials.yml`. They install nothing in Rasa: the server is
+started by `python -m bot.rasa run`, which installs the project's adaptations of Rasa first
+(`bot.rasa.install()`: a plain reply when the action server cannot be reached, faster checks of
+its answers, ...); a channel loaded by a Rasa server started otherwise refuses to start, with one
+line (`bot.rasa.require_installed`). The channel name is stored with every user message, so
 `tracker.get_latest_input_channel()` tells the conversation layer where a case came from.
 """

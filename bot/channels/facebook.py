@@ -34,7 +34,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_hooks
 from bot.ops import logs, metrics
 from bot.channels.deliveries import DeliveryLedger
 from bot.channels.evidence import MESSENGER_EVIDENCE_TYPES, EvidenceDesk, FetchFailed, fetch
@@ -42,7 +41,8 @@ from bot.evidence import Refused
 from bot.evidence import replies as evidence_replies
 from bot.channels.limits import MessageLimits
 from bot.channels.ownership import ConversationOwners
-from bot.rasa_guard import apology
+from bot.rasa import require_installed
+from bot.rasa.guard import apology
 from bot.channels.messenger import (
     SIGNATURE_HEADER,
     InboundMessage,
@@ -227,6 +227,7 @@ class FacebookInput(InputChannel):
     # --- webhook ---------------------------------------------------------------------------------
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        require_installed("the Messenger channel")
         webhook = Blueprint("intake_facebook", __name__)
 
         @webhook.listener("before_server_start")
@@ -402,5 +403,3 @@ class FacebookInput(InputChannel):
         finally:
             await output.send_action(message.sender_id, "typing_off")
 
-
-rasa_hooks.install()  # loaded by the Rasa server: see bot/rasa_hooks.py

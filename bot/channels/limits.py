@@ -8,7 +8,7 @@ together and a conversation gets INTAKE_RATE_LIMIT_CONVERSATION messages in all,
 per server: each message is one Lua script (drop the hits older than the window, count, add), so
 two servers cannot both let the last one through. Should Redis not answer, each server counts in
 its own memory meanwhile (and says so in its log) rather than refuse the residents. nginx adds a
-per-address limit in front (`bot/loadbalancer.py`). Written here rather than taken from the
+per-address limit in front (`bot/ops/loadbalancer.py`). Written here rather than taken from the
 `limits` package, whose releases need packaging >= 21 while Rasa 3.6 pins packaging < 21.
 """
 from __future__ import annotations

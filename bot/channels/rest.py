@@ -32,9 +32,9 @@ from bot import settings
 from bot.channels.limits import (MessageLimits, Refusal, body_too_large, clean_json, clean_text,
                                  client_address, max_message_chars, request_size_limit)
 from bot.channels.ownership import ConversationOwners, reserved_for_messenger
-from bot import rasa_hooks
 from bot.ops import logs, metrics
-from bot.rasa_guard import apology
+from bot.rasa import require_installed
+from bot.rasa.guard import apology
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +115,7 @@ class RestInput(RasaRestInput):
                              status=refusal.status, headers=refusal.headers)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        require_installed("the REST channel")
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.listener("before_server_start")
@@ -170,5 +171,3 @@ class RestInput(RasaRestInput):
 
         return webhook
 
-
-rasa_hooks.install()  # loaded by the Rasa server: see bot/rasa_hooks.py

@@ -52,7 +52,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot import rasa_hooks
 from bot.ops import logs, metrics
 from bot.channels.limits import (MessageLimits, clean_text, client_address, max_message_chars,
                                  request_size_limit)
@@ -60,7 +59,8 @@ from bot.channels.evidence import EvidenceDesk
 from bot.evidence import Refused
 from bot.evidence import replies as evidence_replies
 from bot.evidence.checks import max_bytes
-from bot.rasa_guard import apology
+from bot.rasa import require_installed
+from bot.rasa.guard import apology
 from bot.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -287,6 +287,7 @@ class WebChatInput(SocketIOInput):
     # --- socket.io -------------------------------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        require_installed("the website chat channel")
         # Origins are checked in _socketio_endpoint; "*" here makes engine.io echo the (allowed)
         # origin in its CORS headers. WebSocket does not work on Python 3.11 with sanic 21.12,
         # so polling is the only transport offered.
@@ -492,5 +493,3 @@ async def _maybe_await(result: Any) -> None:
     if inspect.isawaitable(result):
         await result
 
-
-rasa_hooks.install()  # loaded by the Rasa server: see bot/rasa_hooks.py

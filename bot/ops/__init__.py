@@ -1,6 +1,10 @@
-"""Operations: the Prometheus metrics every process exports (`bot.ops.metrics`) and the log line
-format (`bot.ops.logs`). A leaf like bot.settings: it imports nothing else of the project, so any
-package may count what it does here (see docs/operations.md)."""
+"""Operations: the Prometheus metrics every process exports (`bot.ops.metrics`), the log line
+format (`bot.ops.logs`), and the operational commands of `python -m bot`: `env` (`envfile`),
+`check` (`preflight`), `ready`, `model` and `nginx-config` (`loadbalancer`).
+
+A leaf like bot.settings: it imports nothing else of the project, so any package may count what
+it does here (see docs/operations.md). The exception is `preflight`, which checks every part
+before a start; nothing here imports it (docs/architecture.md)."""
 
 
 def observe(process: str, *, level: str | None = None, backlog=None, overdue=None) -> None:

@@ -38,7 +38,7 @@ from typing import Sequence
 
 # What nginx answers itself, in the REST channel's shape (a list of messages with a text; no
 # recipient_id, as nginx does not read the body). The wording follows bot/channels/limits.py and
-# bot/rasa_guard.py.
+# bot/rasa/guard.py.
 TOO_FAST = ("You're sending messages faster than I can read them, so I haven't taken in that last "
             "one. Please wait 1 second, then send it again.")
 TOO_BIG = ("Sorry, that message is too long for me to take in one go, so I haven't kept it. "
@@ -154,7 +154,7 @@ def render(layout: Layout) -> str:
     actions = "\n".join(f"    server {a} max_fails=1 fail_timeout=5s;" for a in layout.actions)
     user = f"user {layout.user};\n" if layout.user else ""
     burst = layout.requests_per_second * 2
-    return f"""# The Intake load balancer (rendered by `python -m bot nginx-config`; see bot/loadbalancer.py).
+    return f"""# The Intake load balancer (rendered by `python -m bot nginx-config`; see bot/ops/loadbalancer.py).
 {user}worker_processes auto;
 pid {p}/nginx.pid;
 error_log {p}/error.log warn;

@@ -131,7 +131,7 @@ def create_app(secret: str, actions_package: str = "actions"):
 
 
 def main(argv: Sequence[str] = ()) -> int:
-    from bot.envfile import generated_secret
+    from bot.ops.envfile import generated_secret
 
     parser = argparse.ArgumentParser(prog="python -m bot.rasa run actions",
                                      description="the project's action server")

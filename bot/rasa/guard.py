@@ -9,7 +9,8 @@ before it (the message itself stays in the transcript), and the assistant listen
 repeated answer is checked as new and a case is filed once. (Rasa's `UserUtteranceReverted`
 cannot be used: inside a form Rasa folds the turns together, and reverting one empties the
 conversation.) A call the action server does not answer within INTAKE_ACTION_TIMEOUT_SECONDS
-counts as a failure too. Installed when the Rasa server loads our channels (bot/channels).
+counts as a failure too. Installed by `bot.rasa.install()` (bot/rasa/patches.py checks first that
+Rasa's functions are the ones this was written for).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import asyncio
 import logging
 from typing import Any
 
+import rasa.core.actions.action as rasa_action
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.actions.loops import LoopAction
 from rasa.core.processor import MessageProcessor
@@ -24,8 +26,9 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.exceptions import RasaException
 
+from bot.rasa.patches import Expected, Patch
+
 log = logging.getLogger(__name__)
-_INSTALLED = "_intake_guarded"
 
 
 def apology() -> str:
@@ -52,8 +55,6 @@ def _bound_action_calls() -> None:
     """Rasa waits 5 minutes for the action server (`DEFAULT_REQUEST_TIMEOUT`, read by
     `RemoteAction.run` alone): a hung action server would leave the resident without a reply,
     and outlast the conversation's lock. INTAKE_ACTION_TIMEOUT_SECONDS instead."""
-    import rasa.core.actions.action as rasa_action
-
     from bot import settings
 
     rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.seconds("INTAKE_ACTION_TIMEOUT_SECONDS")
@@ -74,10 +75,7 @@ def slots_before_last_message(tracker: Any) -> list[SlotSet]:
             if tracker.get_slot(name) != before.get(name)]
 
 
-def install() -> None:
-    _bound_action_calls()
-    if getattr(MessageProcessor, _INSTALLED, False):
-        return
+def _guard_run_action() -> None:
     original = MessageProcessor._run_action
 
     async def _run_action(self, action, tracker, output_channel, nlg, prediction) -> bool:
@@ -110,4 +108,23 @@ def install() -> None:
         return False  # nothing more to predict: wait for the resident
 
     MessageProcessor._run_action = _run_action
-    setattr(MessageProcessor, _INSTALLED, True)
+
+
+PATCHES = (
+    # Read from the settings at every install: a value, not a wrapper.
+    Patch("_intake_guard_action_timeout", rasa_action, _bound_action_calls, again=True, expects=(
+        Expected(rasa_action, "DEFAULT_REQUEST_TIMEOUT"),
+        Expected(RemoteAction, "run", "(self, output_channel, nlg, tracker, domain)"),
+    )),
+    Patch("_intake_guard_run_action", MessageProcessor, _guard_run_action, expects=(
+        Expected(MessageProcessor, "_run_action",
+                 "(self, action, tracker, output_channel, nlg, prediction)"),
+    )),
+)
+
+
+def install() -> None:
+    """This module's patches alone (the server installs all of them: `bot.rasa.install()`)."""
+    from bot.rasa import patches
+
+    patches.install(PATCHES)

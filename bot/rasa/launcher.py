@@ -42,7 +42,7 @@ def _refuse_secrets_in(argv: Sequence[str]) -> None:
 
 def server_argv(argv: Sequence[str]) -> list[str]:
     """`rasa run` arguments with the token and the CORS origins added (unless given)."""
-    from bot.envfile import generated_secret
+    from bot.ops.envfile import generated_secret
 
     args = list(argv)
     _refuse_secrets_in(args)
@@ -59,7 +59,7 @@ def server_argv(argv: Sequence[str]) -> list[str]:
 def _share_action_secret() -> None:
     """endpoints.yml sends ${INTAKE_ACTION_SECRET} with every action call; fill it from the
     generated file when the environment does not set it."""
-    from bot.envfile import generated_secret
+    from bot.ops.envfile import generated_secret
 
     os.environ["INTAKE_ACTION_SECRET"] = generated_secret("INTAKE_ACTION_SECRET", generate=True)
 
@@ -82,14 +82,23 @@ def quiet_third_party_warnings() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def install_adaptations() -> None:
+    """`bot.rasa.install()`, a refusal (an unrecognised Rasa, a bad setting) as one line."""
+    from bot.rasa import install
+    from bot.rasa.patches import Unrecognised
+
+    try:
+        install()
+    except (Unrecognised, settings.SettingError) as error:
+        raise LaunchError(str(error)) from None
+
+
 def run_rasa(argv: Sequence[str]) -> int:
     """Rasa's own command line, in this process, with the adaptations installed."""
-    from bot.rasa import install
-
     for name in ("RASA_TELEMETRY_ENABLED",):
         os.environ.setdefault(name, settings.get(name))
     quiet_third_party_warnings()
-    install()
+    install_adaptations()
     if argv[:1] == ["run"]:
         from bot.rasa import observe
 

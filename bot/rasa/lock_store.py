@@ -21,8 +21,22 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.rasa.patches import Expected
+
 T = TypeVar("T")
 BACKENDS = ("in_memory", "redis")
+
+# What of Rasa's Redis lock store this one overrides, and how it reads and writes a lock;
+# checked by `bot.rasa.install()` before the server starts (bot/rasa/patches.py).
+RELIES_ON = (
+    Expected(RedisLockStore, "issue_ticket", "(self, conversation_id, lock_lifetime=...)"),
+    Expected(RedisLockStore, "update_lock", "(self, conversation_id)"),
+    Expected(RedisLockStore, "finish_serving", "(self, conversation_id, ticket_number)"),
+    Expected(RedisLockStore, "cleanup", "(self, conversation_id, ticket_number)"),
+    Expected(RedisLockStore, "create_lock", "(conversation_id)"),
+    Expected(TicketLock, "from_dict", "(data)"),
+    Expected(TicketLock, "dumps", "(self)"),
+)
 
 
 class AtomicRedisLockStore(RedisLockStore):

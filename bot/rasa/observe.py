@@ -12,7 +12,6 @@ from bot.ops import logs, metrics
 
 log = logging.getLogger(__name__)
 
-_INSTALLED = "_intake_observed"
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -25,17 +24,17 @@ def count_parse(parse: dict, text: object) -> None:
         metrics.NLU_FALLBACKS.inc()
 
 
-def install() -> None:
-    """For `rasa run`: serve the metrics, and format the logs once Rasa made its app."""
+def _format_logs_of_the_app() -> None:
     import rasa.core.run
 
-    if getattr(rasa.core.run, _INSTALLED, False):
-        return
     original = rasa.core.run.configure_app
 
     def configure_app(*args, **kwargs):
+        from bot.rasa import installed
+
         app = original(*args, **kwargs)
         logs.apply("rasa")
+        log.info("%s", installed() or "Rasa not adapted: bot.rasa.install() did not run")
 
         async def again(*_):  # Sanic may have set its own handlers up after configure_app
             logs.apply("rasa")
@@ -44,6 +43,18 @@ def install() -> None:
         return app
 
     rasa.core.run.configure_app = configure_app
-    setattr(rasa.core.run, _INSTALLED, True)
+
+
+def install() -> None:
+    """For `rasa run`: serve the metrics, and format the logs once Rasa made its app."""
+    import rasa.core.run
+
+    from bot.rasa import patches
+
+    patch = patches.Patch("_intake_observe_configure_app", rasa.core.run, _format_logs_of_the_app,
+                          expects=(patches.Expected(rasa.core.run, "configure_app"),))
+    if patch.applied():
+        return
+    patches.install((patch,))
     logs.apply("rasa")
     metrics.serve("rasa")

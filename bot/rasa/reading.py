@@ -31,7 +31,6 @@ from bot.ops import metrics
 
 log = logging.getLogger(__name__)
 
-_INSTALLED = "_intake_reads_by_question"
 FORMS = ("intake_form", "existing_case_form")
 CASE_TASK_INTENTS = ("check_case_status", "request_review", "add_information")
 
@@ -178,11 +177,9 @@ def read_first_message(parse: dict) -> dict:
     return parse
 
 
-def install() -> None:
+def _read_by_question() -> None:
     from rasa.core.processor import MessageProcessor
 
-    if getattr(MessageProcessor, _INSTALLED, False):
-        return
     original = MessageProcessor.parse_message
 
     async def parse_message(self, message, tracker=None, only_output_properties=True):
@@ -197,4 +194,22 @@ def install() -> None:
             return parse
 
     MessageProcessor.parse_message = parse_message
-    setattr(MessageProcessor, _INSTALLED, True)
+
+
+def patches() -> tuple:
+    """This module's change to Rasa (bot/rasa/patches.py); Rasa is imported only when asked."""
+    from rasa.core.processor import MessageProcessor
+
+    from bot.rasa.patches import Expected, Patch
+
+    return (Patch("_intake_reading_parse_message", MessageProcessor, _read_by_question, expects=(
+        Expected(MessageProcessor, "parse_message",
+                 "(self, message, tracker=None, only_output_properties=True)"),
+    )),)
+
+
+def install() -> None:
+    """This module's patch alone (the server installs all of them: `bot.rasa.install()`)."""
+    from bot.rasa import patches as rasa_patches
+
+    rasa_patches.install(patches())

@@ -20,7 +20,11 @@ changing what they do:
 - every call to the action server (each custom action, each form validation: several a
   message) opened a new HTTP client session and so a new TCP connection (`EndpointConfig.request`
   makes one per call): the endpoint keeps one session per event loop, whose connections are
-  reused while idle for less than the action server's own keep-alive (Sanic: 5 s)."""
+  reused while idle for less than the action server's own keep-alive (Sanic: 5 s).
+
+Installed by `bot.rasa.install()` unless INTAKE_RASA_SPEED=0 (Rasa's own code then runs, for
+comparing the two); each patch is checked first against the Rasa function it replaces
+(bot/rasa/patches.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -41,15 +45,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, PREDICT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-_INSTALLED = "_intake_fast_validation"
-
-
-def install() -> None:
-    _install_event_lookup()
-    _install_payload_shortcut()
-    _install_slot_copy()
-    _install_kept_sessions()
-    _install_response_check()
+from bot.rasa.patches import ABSENT, Expected, Patch
 
 
 def response_checker(spec: dict) -> Callable[[Any], bool]:
@@ -92,8 +88,6 @@ def response_checker(spec: dict) -> Callable[[Any], bool]:
 
 
 def _install_response_check() -> None:
-    if getattr(RemoteAction, _INSTALLED, False):
-        return
     valid = response_checker(RemoteAction.action_response_format_spec())
     original = RemoteAction._validate_action_result
 
@@ -103,15 +97,12 @@ def _install_response_check() -> None:
         return original(self, result)  # Rasa's own check, for its own error and wording
 
     RemoteAction._validate_action_result = _validate_action_result
-    setattr(RemoteAction, _INSTALLED, True)
 
 
 _MISSING = object()
 
 
 def _install_event_lookup() -> None:
-    if getattr(Event, _INSTALLED, False):
-        return
     original = Event.resolve_by_type
     found: dict[str, type] = {}  # only hits: a class imported later can still be found
 
@@ -129,12 +120,9 @@ def _install_event_lookup() -> None:
         return cls
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
-    setattr(Event, _INSTALLED, True)
 
 
 def _install_payload_shortcut() -> None:
-    if getattr(MessageProcessor, _INSTALLED, False):
-        return
     original = MessageProcessor._parse_message_with_graph
     handler = RegexMessageHandler()
 
@@ -158,12 +146,9 @@ def _install_payload_shortcut() -> None:
 
     _parse_message_with_graph.__wrapped__ = original  # Rasa's own, for the tests to compare
     MessageProcessor._parse_message_with_graph = _parse_message_with_graph
-    setattr(MessageProcessor, _INSTALLED, True)
 
 
 def _install_slot_copy() -> None:
-    if getattr(slots.Slot, _INSTALLED, False):
-        return
     # Only Rasa's own classes, whose instances are plain attribute bags; a slot class of
     # someone else's (which may define its own state handling) is copied the generic way.
     rasa_classes = {cls for cls in rasa.shared.utils.common.all_subclasses(slots.Slot)
@@ -178,7 +163,6 @@ def _install_slot_copy() -> None:
         return new
 
     slots.Slot.__copy__ = __copy__
-    setattr(slots.Slot, _INSTALLED, True)
 
 
 # Below the action server's keep-alive (Sanic's default 5 s, nginx's 75 s), so that a kept
@@ -200,8 +184,6 @@ class _KeptSession:
 
 
 def _install_kept_sessions() -> None:
-    if getattr(EndpointConfig, _INSTALLED, False):
-        return
 
     def session(self: EndpointConfig) -> _KeptSession:
         loop = asyncio.get_running_loop()  # called by `request`, a coroutine
@@ -218,4 +200,37 @@ def _install_kept_sessions() -> None:
         return _KeptSession(kept[1])
 
     EndpointConfig.session = session
-    setattr(EndpointConfig, _INSTALLED, True)
+
+
+PATCHES = (
+    Patch("_intake_speed_event_lookup", Event, _install_event_lookup, expects=(
+        Expected(Event, "resolve_by_type", "(type_name, default=None)"),
+    )),
+    Patch("_intake_speed_payload_shortcut", MessageProcessor, _install_payload_shortcut, expects=(
+        Expected(MessageProcessor, "_parse_message_with_graph",
+                 "(self, message, tracker, only_output_properties=True)"),
+        Expected(RegexMessageHandler, "process", "(self, messages, domain=None)"),
+    )),
+    Patch("_intake_speed_slot_copy", slots.Slot, _install_slot_copy, expects=(
+        Expected(slots.Slot, "__copy__", ABSENT),
+        # CPython's own path of copy.copy, for slot classes not Rasa's.
+        Expected(copy, "_reconstruct",
+                 "(x, memo, func, args, state=None, listiter=None, dictiter=None, *, deepcopy=...)"),
+    )),
+    Patch("_intake_speed_kept_sessions", EndpointConfig, _install_kept_sessions, expects=(
+        Expected(EndpointConfig, "session", "(self)"),
+        Expected(EndpointConfig, "request",
+                 "(self, method=..., subpath=None, content_type=..., compress=False, **kwargs)"),
+    )),
+    Patch("_intake_speed_response_check", RemoteAction, _install_response_check, expects=(
+        Expected(RemoteAction, "_validate_action_result", "(self, result)"),
+        Expected(RemoteAction, "action_response_format_spec", "()"),
+    )),
+)
+
+
+def install() -> None:
+    """This module's patches alone (the server installs them through `bot.rasa.install()`)."""
+    from bot.rasa import patches
+
+    patches.install(PATCHES)

@@ -24,11 +24,25 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
+from bot.rasa.patches import Expected
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FIRST_DELAY, MAX_DELAY = 0.2, 5.0
+
+# What of Rasa's own store this one overrides or calls beyond its public interface; checked by
+# `bot.rasa.install()` before the server starts (bot/rasa/patches.py).
+RELIES_ON = (
+    Expected(SQLTrackerStore, "_retrieve", "(self, sender_id, fetch_events_from_all_sessions)"),
+    Expected(SQLTrackerStore, "_additional_events", "(self, session, tracker)"),
+    Expected(SQLTrackerStore, "_event_query",
+             "(self, session, sender_id, fetch_events_from_all_sessions)"),
+    Expected(SQLTrackerStore, "stream_events", "(self, tracker)"),
+    Expected(SQLTrackerStore, "session_scope", "(self)"),
+    Expected(SQLTrackerStore, "SQLEvent"),
+    Expected(SQLTrackerStore, "save", "(self, tracker)"),
+)
 
 
 def _is_transient(error: Exception) -> bool:

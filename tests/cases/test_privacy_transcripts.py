@@ -1,6 +1,6 @@
 """Personal data in the tracker store: erasure, subject access and retention cover the
 conversations (Rasa's `events` table), written here by the project's real tracker store
-(bot.tracker_store.ResilientSQLTrackerStore, as the Rasa server writes them) and linked to cases
+(bot.rasa.tracker_store.ResilientSQLTrackerStore, as the Rasa server writes them) and linked to cases
 filed through the real case store, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from bot.cli import main
 from bot.settings import PROJECT_ROOT
 from bot.staff.models import IntentCorrection
 from bot.staff.transcripts import TrackerReader
-from bot.tracker_store import ResilientSQLTrackerStore
+from bot.rasa.tracker_store import ResilientSQLTrackerStore
 from tests.cases.conftest import submission
 
 DOMAIN = Domain.from_dict({"intents": ["complain", "affirm"], "slots": {

@@ -1,4 +1,4 @@
-"""The nginx load balancer of the scaled-out layout (bot/loadbalancer.py).
+"""The nginx load balancer of the scaled-out layout (bot/ops/loadbalancer.py).
 
 deploy/nginx/intake.conf is exactly what `python -m bot nginx-config` renders for the example in
 docs/production.md; and Debian's real nginx, run with a rendered configuration in front of small fake
@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot import loadbalancer
+from bot.ops import loadbalancer
 from bot.cli import main
-from bot.loadbalancer import Layout, prepare_prefix, render
+from bot.ops.loadbalancer import Layout, prepare_prefix, render
 from bot.settings import PROJECT_ROOT
 from tests.support.servers import free_port, stop, wait_until
 from tests.support.services import missing

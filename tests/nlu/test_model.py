@@ -134,15 +134,15 @@ NOT_PAYLOADS = ["/no_such_intent", "/", "hello /affirm", "//affirm", "my tap lea
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_a_button_press_is_read_as_the_whole_pipeline_reads_it_without_running_it(agent, monkeypatch):
-    """bot.rasa_speed answers a payload from Rasa's RegexMessageHandler alone: the same parse
+    """bot.rasa.speed answers a payload from Rasa's RegexMessageHandler alone: the same parse
     as the whole graph, which runs only for what is not a payload the handler takes."""
     from rasa.core.channels.channel import UserMessage
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot import rasa_speed
+    from bot.rasa import speed
 
-    rasa_speed.install()
+    speed.install()
     processor = agent.processor
     whole_pipeline = MessageProcessor._parse_message_with_graph.__wrapped__
     graph_runs = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import preflight
+from bot.ops import preflight
 
 
 @pytest.fixture(autouse=True)

@@ -257,7 +257,7 @@ def test_a_database_restart_while_filings_are_in_flight_loses_nothing(scaled_sta
         assert reference_in([{"text": reply}]) == references[t.sender], (t.sender, reply)
     # The others talked to it while it was down.
     assert all(t.turns[0][1] < up and t.turns[0][2] > up for t in talking), [t.turns[0] for t in talking]
-    # Both stores retried (their log lines: bot/cases/store.py, bot/tracker_store.py).
+    # Both stores retried (their log lines: bot/cases/store.py, bot/rasa/tracker_store.py).
     new = {name: stack.log(name)[logs_before[name]:] for name in stack.processes}
     assert any("case store: transient database error" in new[name] and "retrying" in new[name]
                for name in actions), "no filing met the database down"

@@ -71,7 +71,7 @@ def test_rasa_servers_creating_the_tracker_table_together_all_start(fresh_databa
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.tracker_store import ResilientSQLTrackerStore
+    from bot.rasa.tracker_store import ResilientSQLTrackerStore
 
     start, stores, errors = threading.Barrier(4), [], []
 

@@ -1,4 +1,4 @@
-"""The lock store the scaled-out layout uses (bot/lock_store.py), against the real Redis: two
+"""The lock store the scaled-out layout uses (bot/rasa/lock_store.py), against the real Redis: two
 servers (two stores, each with its own connection and event loop) that take the same
 conversation's messages at the same moment are served one at a time, and none loses its turn."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore, IntakeLockStore
+from bot.rasa.lock_store import AtomicRedisLockStore, IntakeLockStore
 from tests.support.services import missing
 
 
@@ -32,12 +32,12 @@ def redis_options() -> dict:
 def redis_store(options: dict) -> LockStore:
     """As the Rasa server builds it from endpoints.yml with INTAKE_LOCK_STORE=redis."""
     return LockStore.create(EndpointConfig.from_dict(
-        {"type": "bot.lock_store.IntakeLockStore", "backend": "redis", **options}))
+        {"type": "bot.rasa.lock_store.IntakeLockStore", "backend": "redis", **options}))
 
 
 def test_endpoints_choose_the_store():
     memory = LockStore.create(EndpointConfig.from_dict(
-        {"type": "bot.lock_store.IntakeLockStore", "backend": "in_memory", "url": "127.0.0.1"}))
+        {"type": "bot.rasa.lock_store.IntakeLockStore", "backend": "in_memory", "url": "127.0.0.1"}))
     assert isinstance(memory, InMemoryLockStore)
     with pytest.raises(ValueError, match="memcached"):
         IntakeLockStore(EndpointConfig.from_dict({"backend": "memcached"}))

@@ -1,5 +1,5 @@
 """The scaled-out layout on loopback: several Rasa servers and action servers sharing a PostgreSQL
-tracker store and case store and a Redis lock store, behind Debian's nginx (bot/loadbalancer.py).
+tracker store and case store and a Redis lock store, behind Debian's nginx (bot/ops/loadbalancer.py).
 Used by the scale-out and fault tests and the load benchmark."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import requests
 
 from bot import settings
-from bot.loadbalancer import Layout, prepare_prefix, render
+from bot.ops.loadbalancer import Layout, prepare_prefix, render
 from bot.settings import PROJECT_ROOT
 from tests.support.servers import free_port, stop, wait_until
 
