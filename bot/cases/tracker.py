@@ -230,6 +230,24 @@ class TrackerStore:
                 sa.select(e.sender_id).group_by(e.sender_id)
                 .having(last < before.timestamp()).order_by(last, e.sender_id)).scalars())
 
+    def forms_left_open(self, before: datetime, form: str = "intake_form") -> int:
+        """Conversations whose `form` is still open (its latest active_loop event opened it) and
+        whose last event is older than `before`: residents who walked away mid-form."""
+        if not self.check():
+            return 0
+        e = EVENTS.c
+        loops = (sa.select(e.sender_id, sa.func.max(e.id).label("id"))
+                 .where(e.type_name == "active_loop").group_by(e.sender_id).subquery())
+        seen = (sa.select(e.sender_id, sa.func.max(e.timestamp).label("last"))
+                .group_by(e.sender_id).subquery())
+        # Rasa writes the event as json.dumps of its dict: {"event": "active_loop", ..., "name": "intake_form"}
+        opened = sa.or_(e.data.like(f'%"name": "{form}"%'), e.data.like(f'%"name":"{form}"%'))
+        with self._guarded(), self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.count()).select_from(
+                    EVENTS.join(loops, e.id == loops.c.id).join(seen, seen.c.sender_id == e.sender_id))
+                .where(opened, seen.c.last < before.timestamp())).scalar_one()
+
     # -- deleting ------------------------------------------------------------------------------
 
     @contextmanager

@@ -123,10 +123,13 @@ STAFF_SIGN_INS = Counter(
 OUTBOX_BACKLOG = "intake_outbox_backlog"
 OUTBOX_OLDEST = "intake_outbox_oldest_seconds"
 CASES_OVERDUE = "intake_cases_overdue"
+FORMS_ABANDONED = "intake_forms_abandoned"
 SCRAPE_TIME_GAUGES = {
     OUTBOX_BACKLOG: "Outbox messages not yet delivered to the landlord's system",
     OUTBOX_OLDEST: "Age in seconds of the oldest outbox message not yet delivered (0: none)",
     CASES_OVERDUE: "Open cases past a deadline that counts now, by case type and stage",
+    FORMS_ABANDONED: "Conversations whose intake form is still open with no message for an hour: "
+                     "residents who left before filing (read from the tracker store)",
 }
 COLLECT_ERRORS = Counter(
     "intake_metrics_collect_errors", "Scrapes in which a gauge read from the case store could "
@@ -135,11 +138,13 @@ COLLECT_ERRORS = Counter(
 
 class _StoreGauges:
     """A collector asking the case store at scrape time. `backlog` returns (waiting, oldest
-    age in seconds); `overdue` returns {(case_type, stage): count}."""
+    age in seconds); `overdue` returns {(case_type, stage): count}; `abandoned` the number of
+    forms left open."""
 
     def __init__(self, backlog: Callable[[], tuple[int, float]] | None,
-                 overdue: Callable[[], Mapping[tuple[str, str], int]] | None) -> None:
-        self.backlog, self.overdue = backlog, overdue
+                 overdue: Callable[[], Mapping[tuple[str, str], int]] | None,
+                 abandoned: Callable[[], int] | None = None) -> None:
+        self.backlog, self.overdue, self.abandoned = backlog, overdue, abandoned
 
     def describe(self):
         return []  # worked out at scrape time only: nothing to query when registering
@@ -166,17 +171,26 @@ class _StoreGauges:
                 for (case_type, stage), count in sorted(counts.items()):
                     family.add_metric([case_type, stage], count)
                 yield family
+        if self.abandoned is not None:
+            try:
+                left = self.abandoned()
+            except Exception:  # noqa: BLE001
+                log.warning("metrics: the forms left open could not be counted", exc_info=True)
+                COLLECT_ERRORS.labels(FORMS_ABANDONED).inc()
+            else:
+                yield GaugeMetricFamily(FORMS_ABANDONED, SCRAPE_TIME_GAUGES[FORMS_ABANDONED], left)
 
 
 _watched: list[_StoreGauges] = []
 
 
-def watch_store(*, backlog=None, overdue=None) -> None:
-    """Report the outbox backlog and/or the overdue cases at each scrape (once per process)."""
+def watch_store(*, backlog=None, overdue=None, abandoned=None) -> None:
+    """Report the outbox backlog, the overdue cases and/or the forms left open at each scrape
+    (once per process)."""
     for collector in _watched:
         REGISTRY.unregister(collector)
     _watched.clear()
-    collector = _StoreGauges(backlog, overdue)
+    collector = _StoreGauges(backlog, overdue, abandoned)
     REGISTRY.register(collector)
     _watched.append(collector)
 

@@ -222,6 +222,19 @@ def overdue_by_stage(store) -> dict[tuple[str, str], int]:
     return counts
 
 
+def _forms_left_open() -> int:
+    """Intake forms with no message for an hour, from the tracker store (the metrics' gauge)."""
+    from datetime import timedelta
+
+    from bot.cases.tracker import TrackerStore
+
+    tracker = TrackerStore()
+    try:
+        return tracker.forms_left_open(datetime.now(timezone.utc) - timedelta(hours=1))
+    finally:
+        tracker.dispose()
+
+
 def _serve(args) -> int:
     from waitress import serve
 
@@ -240,7 +253,7 @@ def _serve(args) -> int:
     from bot.ops import observe
 
     try:
-        observe("staff", overdue=lambda: overdue_by_stage(store))
+        observe("staff", overdue=lambda: overdue_by_stage(store), abandoned=_forms_left_open)
     except settings.SettingError as error:
         raise UserError(str(error)) from None
     # A container's first process ignores SIGTERM unless it handles it: the pod would wait out

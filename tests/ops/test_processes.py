@@ -57,6 +57,8 @@ def test_the_staff_workspace_counts_sign_ins_and_overdue_cases(env, tmp_path):
     # The overdue gauge is worked out from the case store: one series per type and stage.
     overdue = {labels for (name, labels) in after if name == "intake_cases_overdue"}
     assert (("case_type", "complaint"), ("stage", "1")) in overdue
+    # Forms residents walked away from, read from the tracker store at each scrape.
+    assert ("intake_forms_abandoned", ()) in after
     assert total(after, "intake_metrics_collect_errors_total") == 0
 
 
