@@ -80,7 +80,8 @@ class Action:
     raise it in some states. `new_handler_at_stage2`: at stage 2 the stage 1 handlers may not do
     it; `new_assignee_at_stage2`: nor be given the case. `needs_stage2_process`: not for a service
     that follows a consumer code. `profile_flag`: only where the policy profile's rules for the
-    stage have this flag set. `form`: the workspace's form for it (the path after
+    stage have this flag set. `needs_awaabs_law`: only where the profile applies Awaab's Law to
+    the case's service (social housing, not the sale of new homes). `form`: the workspace's form for it (the path after
     /cases/REFERENCE/; None: none on the case page); `method`: the CaseStore method that does it.
     """
 
@@ -98,6 +99,7 @@ class Action:
     new_assignee_at_stage2: bool = False
     needs_stage2_process: bool = False
     profile_flag: str | None = None
+    needs_awaabs_law: bool = False
     conditions: tuple[Condition, ...] = field(default=())
     form: str | None = None
     note: str = ""
@@ -107,6 +109,11 @@ STAGE2_SIGN_OFF = ("Closing a complaint at stage 2, or one waiting for a decisio
                    "request for stage 2, is a manager's sign-off.")
 NOT_ACCEPTED_SIGN_OFF = ("Not accepting a complaint at stage 2, or a late request for stage 2, "
                          "is a manager's decision.")
+
+
+_NOT_ANONYMISED = Condition("its personal data is not removed",
+                            lambda case: case.anonymised_at is None,
+                            "{reference}: its personal data was removed")
 
 
 def _has_awaab_timescales(case: Case) -> bool:
@@ -158,9 +165,7 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
     Action("add_note", "Add a note", "add a note to", "add_note", form="note"),
     Action("add_information", "Add information", "add information to", "add_information",
            by="resident", role=None,
-           conditions=(Condition("its personal data is not removed",
-                                 lambda case: case.anonymised_at is None,
-                                 "{reference}: its personal data was removed"),),
+           conditions=(_NOT_ANONYMISED,),
            note="joins an open case's stage 1 before its response; otherwise files a new case "
                 "linked to it"),
     Action("record_lessons", "Record lessons learned", "record lessons learned on",
@@ -180,6 +185,18 @@ ACTIONS: dict[str, Action] = {action.name: action for action in (
            note="stops the Awaab's Law clocks, which run on past the response"),
     Action("record_letter", "Send a letter", "send a letter about", "record_letter",
            note="the letters the case has reached, drafted from the policy profile"),
+    Action("correct_field", "Correct what the resident gave", "correct", "correct_field",
+           form="correct", conditions=(_NOT_ANONYMISED,),
+           note="one field at a time, with the reason; the old and new values kept in the "
+                "history"),
+    Action("link_cases", "Link to the same resident's case", "link", "link_cases",
+           form="link", note="recorded in both cases' histories"),
+    Action("unlink_cases", "Unlink a case", "unlink", "unlink_cases", form="unlink",
+           note="recorded in both cases' histories"),
+    Action("retriage_hazard", "Re-triage the hazard (Awaab's Law)", "re-triage the hazard of",
+           "retriage_hazard", statuses=OPEN_STATUSES, form="retriage", needs_awaabs_law=True,
+           note="raise or lower the Awaab's Law hazard category, with the reason: raising "
+                "starts the profile's clocks from now, lowering to none stops them"),
 )}
 
 FORMS: dict[str, str] = {}  # the workspace's form -> the action it does (the first, for extend)
@@ -241,6 +258,13 @@ def why_not(case: Case, name: str, *, role: str | None = None, check_role: bool 
     for condition in item.conditions:
         if not condition.holds(case):
             return InvalidTransition(condition.refusal.format(reference=ref))
+    if item.needs_awaabs_law and profile is not None:
+        profile = _resolve(profile)
+        if not profile.awaabs_law_applies(case.service):
+            return InvalidTransition(
+                f"cannot {item.verb} {ref}: Awaab's Law does not apply to its service "
+                f"({case.service.replace('-', ' ')}) under the policy profile "
+                f"{getattr(profile, 'name', '')!r}")
     if (item.needs_stage2_process or item.profile_flag) and profile is not None:
         profile = _resolve(profile)
         if item.needs_stage2_process and not profile.has_stage2(case.service):
@@ -325,6 +349,8 @@ def _row(item: Action) -> list[str]:
         also.append("a landlord stage 2 (not under a consumer code)")
     if item.profile_flag:
         also.append(f"the policy profile's `{item.profile_flag}`")
+    if item.needs_awaabs_law:
+        also.append("Awaab's Law applies to its service (not the sale of new homes)")
     if item.note:
         also.append(item.note)
     return [f"`{item.name}`", item.by, types, stages, statuses, role,

@@ -51,6 +51,7 @@ EVENT_KINDS = (
     "not_accepted", "note_added", "information_added", "lessons_learned", "reassigned",
     "subject_access_export", "erased", "anonymised", "letter_sent",
     "follow_up_added", "follow_up_done", "hazard_work_done", "moved_to_team",
+    "field_corrected", "cases_linked", "cases_unlinked", "hazard_retriaged",
 )
 # A complaint's outcome, recorded with its response: a decision per point, and the remedies.
 DECISIONS = ("upheld", "partly_upheld", "not_upheld", "resolved")
@@ -264,6 +265,28 @@ class FollowUp(Base):
 
     def __repr__(self) -> str:
         return f"<FollowUp {self.id} of case {self.case_id} due {self.due_date}>"
+
+
+class CaseLink(Base):
+    """Two cases staff linked as the same resident's (her ASB report and her complaint), recorded
+    in both histories. One row per pair, the lower case id first; unlinking deletes the row (the
+    histories keep both the link and the unlinking)."""
+
+    __tablename__ = "case_links"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"), nullable=False)
+    linked_case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    created_by = sa.Column(ExactText, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "linked_case_id"),
+        sa.CheckConstraint("case_id < linked_case_id", name="ordered"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<CaseLink {self.case_id} - {self.linked_case_id}>"
 
 
 class AppendOnlyError(RuntimeError):

@@ -52,7 +52,8 @@ SAFE_DETAIL_KEYS = frozenset({
     "reason", "within_window", "merged", "linked_reference", "related_reference", "exclusion",
     "accepted_despite_exclusion", "decision", "target_date", "done_date", "from", "to",
     "retention_years", "closed_before", "matched_by", "cases", "reason_text",
-    "before_stage1_response", "transcript_events", "team", "attachments",
+    "before_stage1_response", "transcript_events", "team", "attachments", "field",
+    "other_reference", "stopped",
 })
 # Of those, the ones that may be free text written about the resident.
 _FREE_TEXT_KEYS = frozenset({"reason"})

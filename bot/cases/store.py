@@ -35,9 +35,9 @@ from bot.cases.errors import (  # noqa: F401 - the store's errors, imported from
 )
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
-    ACKNOWLEDGED, CLOSED, FILED, FINAL_STATUSES, NEW, NOT_ACCEPTED, NOT_ACCEPTED_PENDING,
-    DECISIONS, OPEN_STATUSES, REMEDY_KINDS, RESPONDED, STAGE2_PENDING, Case, CaseEvent,
-    FollowUp, OutboxMessage, deadline_counts, deadline_day,
+    ACKNOWLEDGED, AWAAB_CATEGORIES, CLOSED, CONTACT_METHODS, FILED, FINAL_STATUSES, NEW,
+    NOT_ACCEPTED, NOT_ACCEPTED_PENDING, DECISIONS, OPEN_STATUSES, REMEDY_KINDS, RESPONDED,
+    STAGE2_PENDING, Case, CaseEvent, CaseLink, FollowUp, OutboxMessage, deadline_counts, deadline_day,
 )
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
 from bot import vocabulary
@@ -122,6 +122,9 @@ class CaseQuery:
     search: str | None = None              # reference, name or description
     overdue: bool = False
     due_by: date | None = None             # open cases whose next deadline is on or before it
+    due_on: date | None = None             # open cases whose next deadline is that day
+    # Open cases due from today to the Nth working day after it (each case's profile's calendar).
+    due_within_working_days: int | None = None
     open_only: bool = False
     assigned_to: str | None = None
     team: str | Sequence[str] | None = None   # a team key: that team's cases...
@@ -455,6 +458,15 @@ class CaseStore:
         if q.due_by is not None:
             conditions += [Case.status.in_(OPEN_STATUSES), Case.next_deadline.isnot(None),
                            Case.next_deadline <= q.due_by]
+        if q.due_on is not None:
+            conditions += [Case.status.in_(OPEN_STATUSES), Case.next_deadline == q.due_on]
+        if q.due_within_working_days is not None:
+            today = self.today()
+            within = [sa.and_(Case.policy_profile == name, Case.next_deadline <= last)
+                      for name, last in self._working_day_cutoffs(
+                          today, q.due_within_working_days).items()]
+            conditions += [Case.status.in_(OPEN_STATUSES), Case.next_deadline >= today,
+                           sa.or_(*within) if within else sa.false()]
         if q.overdue:
             # A deadline counted in hours (an Awaab's Law emergency) is overdue from its time.
             made_safe_late = sa.and_(
@@ -484,6 +496,27 @@ class CaseStore:
                 matches.append(Case.reference == references.parse(text))
             conditions.append(sa.or_(*matches))
         return statement.where(*conditions) if conditions else statement
+
+    def _working_day_cutoffs(self, today: date, days: int) -> dict[str, date]:
+        """The Nth working day after today under each policy profile the cases were filed under
+        (profiles differ in their bank holidays: Scotland's are not England's)."""
+        from bot.workdays import DEFAULT_REGION, add_working_days
+
+        with self.read() as session:
+            names = session.execute(select(Case.policy_profile).distinct()).scalars().all()
+        cutoffs = {}
+        for name in names:
+            cutoffs[name] = add_working_days(today, days, self.region_of(name))
+        return cutoffs if names else {"": add_working_days(today, days, DEFAULT_REGION)}
+
+    def region_of(self, profile_name: str | None) -> str:
+        """The bank-holiday region of a policy profile (England and Wales if it cannot be read)."""
+        from bot.workdays import DEFAULT_REGION
+
+        try:
+            return getattr(self.profile(profile_name), "region", None) or DEFAULT_REGION
+        except Exception:  # noqa: BLE001 - a profile since removed: the default calendar
+            return DEFAULT_REGION
 
     def _order(self, sort: str):
         if sort not in SORTS:
@@ -708,6 +741,187 @@ class CaseStore:
                          {"note": clean_text(note.strip()) if note and note.strip() else None},
                          status_before=case.status)
         return case
+
+    # -- corrections, the same resident's cases, and re-triage --
+
+    def correct_field(self, reference: str, actor: str, field_name: str, value: Any, reason: str,
+                      *, expected_version: int | None = None) -> Case:
+        """Correct one field the resident gave (a garbled answer, a mistyped e-mail address),
+        with the reason; the old and the new value are kept in the history (`field_corrected`).
+        A corrected e-mail, phone or postcode is what letters, forwarding and look-ups use from
+        then on. An empty value clears the field (not the description)."""
+        if field_name not in CORRECTABLE_FIELDS:
+            raise InvalidTransition(f"{field_name!r} is not a field staff may correct")
+        if not (reason or "").strip():
+            raise InvalidTransition("say why the field is corrected")
+        new = corrected_value(field_name, value)
+        with self._acting(reference, expected_version) as (session, case):
+            self._check(session, case, "correct_field", actor=actor)
+            old = getattr(case, field_name)
+            if (old in (None, "") and new is None) or old == new:
+                raise InvalidTransition("that is what the case already says")
+            setattr(case, field_name, new)
+            if field_name in ("email", "phone", "postcode"):
+                key = getattr(contacts, f"{field_name}_key")
+                setattr(case, f"{field_name}_key", key(new))
+            self._record(session, case, "field_corrected", actor, {
+                "field": field_name, "old": _plain(old), "new": _plain(new),
+                "reason": clean_text(reason.strip())}, status_before=case.status)
+        return case
+
+    def same_resident(self, reference: str, *, limit: int = 50) -> list[tuple[Case, list[str]]]:
+        """Other cases that look like the same resident's, newest first, each with what matched:
+        "email" (ignoring case), "phone" (the number, however it was typed) or "postcode and
+        name" (the postcode without spaces, and the name ignoring case, spaces and full stops).
+        Anonymised cases match nothing."""
+        case = self.find_by_reference(reference)
+        name = name_key(case.name)
+        conditions = []
+        if case.email_key:
+            conditions.append(Case.email_key == case.email_key)
+        if case.phone_key:
+            conditions.append(Case.phone_key == case.phone_key)
+        if case.postcode_key and name:
+            conditions.append(Case.postcode_key == case.postcode_key)
+        if not conditions or case.anonymised_at is not None:
+            return []
+        with self.read() as session:
+            candidates = session.execute(
+                select(Case).where(Case.id != case.id, Case.anonymised_at.is_(None),
+                                   sa.or_(*conditions))
+                .order_by(Case.created_at.desc(), Case.id.desc()).limit(limit * 4)).scalars()
+            found = []
+            for other in candidates:
+                why = []
+                if case.email_key and other.email_key == case.email_key:
+                    why.append("email")
+                if case.phone_key and other.phone_key == case.phone_key:
+                    why.append("phone")
+                if name and case.postcode_key and other.postcode_key == case.postcode_key \
+                        and name_key(other.name) == name:
+                    why.append("postcode and name")
+                if why:
+                    found.append((other, why))
+            return found[:limit]
+
+    def linked_cases(self, reference: str) -> list[Case]:
+        """The cases staff linked to this one (either way round), oldest link first."""
+        case = self.find_by_reference(reference)
+        with self.read() as session:
+            rows = session.execute(select(CaseLink).where(
+                sa.or_(CaseLink.case_id == case.id, CaseLink.linked_case_id == case.id))
+                .order_by(CaseLink.id)).scalars().all()
+            ids = [r.linked_case_id if r.case_id == case.id else r.case_id for r in rows]
+            if not ids:
+                return []
+            cases = {c.id: c for c in session.execute(select(Case).where(Case.id.in_(ids))).scalars()}
+            return [cases[i] for i in ids if i in cases]
+
+    def link_cases(self, reference: str, other_reference: str, actor: str, *,
+                   reason: str | None = None, expected_version: int | None = None) -> Case:
+        """Link two cases as the same resident's: a `cases_linked` entry in both histories."""
+        return self._linking(reference, other_reference, actor, reason, expected_version,
+                             link=True)
+
+    def unlink_cases(self, reference: str, other_reference: str, actor: str, *,
+                     reason: str | None = None, expected_version: int | None = None) -> Case:
+        """Undo a link: a `cases_unlinked` entry in both histories."""
+        return self._linking(reference, other_reference, actor, reason, expected_version,
+                             link=False)
+
+    def _linking(self, reference: str, other_reference: str, actor: str, reason: str | None,
+                 expected_version: int | None, *, link: bool) -> Case:
+        first, second = references.parse(reference), references.parse(other_reference)
+        if first == second:
+            raise InvalidTransition(f"{first} cannot be linked to itself")
+        name = "link_cases" if link else "unlink_cases"
+        with self.write() as session:
+            # Both rows locked, in one order, so two people linking the pair wait for each other.
+            found = {c.reference: c for c in session.execute(
+                select(Case).where(Case.reference.in_((first, second))).order_by(Case.id)
+                .with_for_update()).scalars()}
+            for ref in (first, second):
+                if ref not in found:
+                    raise CaseNotFound(f"no case has the reference {ref}")
+            case, other = found[first], found[second]
+            if expected_version is not None and case.version != expected_version:
+                raise ConcurrentChange(f"{first} was changed by someone else meanwhile "
+                                       f"(version {case.version}, not {expected_version})")
+            for item in (case, other):
+                self._check(session, item, name, actor=actor)
+            low, high = sorted((case.id, other.id))
+            row = session.execute(select(CaseLink).where(
+                CaseLink.case_id == low, CaseLink.linked_case_id == high)).scalar_one_or_none()
+            if link and row is not None:
+                raise InvalidTransition(f"{first} and {second} are already linked")
+            if not link and row is None:
+                raise InvalidTransition(f"{first} and {second} are not linked")
+            if link:
+                session.add(CaseLink(case_id=low, linked_case_id=high, created_at=self.now(),
+                                     created_by=_actor(actor)))
+            else:
+                session.delete(row)
+            kind = "cases_linked" if link else "cases_unlinked"
+            note = clean_text(reason.strip()) if reason and reason.strip() else None
+            for item, partner in ((case, other), (other, case)):
+                self._record(session, item, kind, actor,
+                             {"other_reference": partner.reference, "reason": note},
+                             status_before=item.status)
+        return case
+
+    def retriage_hazard(self, reference: str, actor: str, category: str | None, reason: str, *,
+                        expected_version: int | None = None) -> Case:
+        """Raise or lower a case's Awaab's Law hazard category after intake (a coughing child in
+        a mouldy room), with the reason. A category starts the profile's Awaab's Law clocks: from
+        now when the hazard is first recognised or raised to an emergency, from when it was first
+        recognised when an emergency is lowered to significant; none removes them (they stop).
+        The history entry (`hazard_retriaged`) keeps both the new and the removed deadlines."""
+        if category is not None and category not in AWAAB_CATEGORIES:
+            raise InvalidTransition(f"the hazard category is one of {', '.join(AWAAB_CATEGORIES)}"
+                                    f" or none, not {category!r}")
+        if not (reason or "").strip():
+            raise InvalidTransition("say why the hazard is re-triaged")
+        with self._acting(reference, expected_version) as (session, case):
+            self._check(session, case, "retriage_hazard", actor=actor)
+            before, now = case.awaab_category, self.now()
+            if before == category:
+                raise InvalidTransition(
+                    f"{case.reference} already has "
+                    + (f"the hazard category {category!r}" if category else "no hazard category"))
+            new: dict[str, str] = {}
+            if category is not None:
+                from bot.policy import deadlines as policy
+
+                profile = self.profile(case.policy_profile)   # the table checked Awaab's Law
+                start = now
+                if before is not None and category != "emergency":
+                    start = self._hazard_recognised_at(session, case)
+                values = policy.awaab_deadlines(profile, start.astimezone(LONDON), category)
+                new = {f"awaab_{k}": _utc_iso(v) if isinstance(v, datetime)
+                       else policy.uk_date(v).isoformat() for k, v in values.items()}
+            removed = {k: v for k, v in (case.deadlines or {}).items() if k.startswith("awaab_")}
+            case.deadlines = {**{k: v for k, v in (case.deadlines or {}).items()
+                                 if not k.startswith("awaab_")}, **new}
+            case.awaab_category = category
+            if category is not None:
+                case.hazard_work_done_at = None   # new clocks run until the work is done
+            self._record(session, case, "hazard_retriaged", actor, {
+                "from": before, "to": category, "reason": clean_text(reason.strip()),
+                "deadlines": new or None, "stopped": removed or None}, status_before=case.status)
+        return case
+
+    @staticmethod
+    def _hazard_recognised_at(session: Session, case: Case) -> datetime:
+        """When the case's current hazard was first recognised: the latest re-triage from no
+        category, or its filing."""
+        moment = case.created_at
+        for at, details in session.execute(
+                select(CaseEvent.at, CaseEvent.details).where(
+                    CaseEvent.case_id == case.id, CaseEvent.kind == "hazard_retriaged")
+                .order_by(CaseEvent.id)):
+            if (details or {}).get("from") is None and (details or {}).get("to"):
+                moment = at
+        return moment
 
     def escalate(self, reference: str, actor: str, *, reason: str | None = None,
                  expected_version: int | None = None) -> Case:
@@ -1087,6 +1301,62 @@ def _utc_iso(moment: datetime) -> str:
     """An aware time as stored in `deadlines`: ISO 8601 in UTC, to the second (these sort and
     compare as text)."""
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+# --- corrections -------------------------------------------------------------------------------
+
+# What a resident gave, which staff may correct (bot.cases.lifecycle: `correct_field`).
+CORRECTABLE_FIELDS = (
+    "description", "event_date_text", "event_date", "affected", "desired_outcome", "location",
+    "access_availability", "evidence", "frequency", "name", "address", "postcode", "email",
+    "phone", "preferred_contact", "preferred_format", "reasonable_adjustments",
+    "representative_name", "representative_relationship",
+)
+
+
+def corrected_value(field_name: str, value: Any) -> Any:
+    """A corrected value as the case keeps it (None: cleared), or InvalidTransition saying why
+    it cannot be: an e-mail address, phone number or UK postcode that is not one, a contact
+    method not on the list, a date in the wrong form, no description."""
+    from bot.cases.submission import MAX_TEXT
+
+    if field_name == "event_date":
+        if value in (None, ""):
+            return None
+        try:
+            return _as_day(value)
+        except ValueError:
+            raise InvalidTransition(f"{value!r} is not a date") from None
+    text = clean_text(str(value or "")).strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidTransition(f"at most {MAX_TEXT:,} characters, please")
+    if not text:
+        if field_name == "description":
+            raise InvalidTransition("a case needs its description: correct it rather than empty it")
+        return None
+    if field_name == "email" and contacts.email_key(text) is None:
+        raise InvalidTransition(f"{text!r} is not an e-mail address")
+    if field_name == "phone" and contacts.phone_key(text) is None:
+        raise InvalidTransition(f"{text!r} is not a phone number")
+    if field_name == "postcode":
+        if contacts.postcode_key(text) is None:
+            raise InvalidTransition(f"{text!r} is not a UK postcode")
+        text = " ".join(text.upper().split())
+    if field_name == "preferred_contact" and text not in CONTACT_METHODS:
+        raise InvalidTransition(f"the preferred contact is one of {', '.join(CONTACT_METHODS)}")
+    return text
+
+
+def name_key(name: str | None) -> str | None:
+    """A name for matching: ignoring case, spaces and full stops ("Mrs. A  Jones" = "mrs a jones")."""
+    if not name:
+        return None
+    key = " ".join(name.replace(".", " ").casefold().split())
+    return key or None
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -35,8 +35,11 @@ EVENT_LABELS = {
     "subject_access_export": "Subject access export", "erased": "Personal data erased",
     "anonymised": "Anonymised", "letter_sent": "Letter sent",
     "follow_up_added": "Follow-up action added", "follow_up_done": "Follow-up action done",
-    "hazard_work_done": "Hazard work done",
+    "hazard_work_done": "Hazard work done", "field_corrected": "Corrected",
+    "cases_linked": "Linked to a case", "cases_unlinked": "Unlinked from a case",
+    "hazard_retriaged": "Hazard re-triaged (Awaab's Law)",
 }
+AWAAB_LABELS = {"emergency": "Emergency", "significant": "Significant"}
 DEADLINE_LABELS = {
     "acknowledge_by": "Acknowledge by", "stage1_response_by": "Stage 1 response by",
     "stage1_extended_response_by": "Stage 1 response at the latest (with an extension)",
@@ -132,6 +135,19 @@ FIELD_GROUPS = (
 )
 
 
+def _correctable_labels() -> dict[str, str]:
+    from bot.cases.store import CORRECTABLE_FIELDS
+
+    titles = {name: title for _group, items in FIELD_GROUPS for name, title in items}
+    return {name: titles.get(name, name.replace("_", " ").capitalize())
+            for name in CORRECTABLE_FIELDS}
+
+
+# What a resident gave that staff may correct (the case store's CORRECTABLE_FIELDS), worded as
+# the case page words them, in the case store's order.
+CORRECTABLE_LABELS = _correctable_labels()
+
+
 def label(mapping: dict[str, str], key) -> str:
     if key is None:
         return ""
@@ -198,22 +214,43 @@ def age_text(created_at: datetime, today: date) -> str:
     return "today" if days <= 0 else days_text(days)
 
 
+def working_days_text(n: int) -> str:
+    return f"{n} working day" if n == 1 else f"{n} working days"
+
+
 def due_text(deadline: date | None, today: date, is_open: bool = True,
-             moment: datetime | None = None, now: datetime | None = None) -> tuple[str, str]:
-    """('overdue by 3 days', 'overdue') and the like: the words and a CSS class. A deadline
-    counted in hours (`moment`, with the current time `now`) is overdue from its time."""
+             moment: datetime | None = None, now: datetime | None = None,
+             region: str | None = None) -> tuple[str, str]:
+    """A deadline's status in working days of the profile's calendar (`region`; bank holidays
+    are not working days): ('due in 3 working days', 'due'), ('due today', 'due-soon'),
+    ('overdue by 2 working days', 'overdue'), with a CSS class. A deadline counted in hours
+    (`moment`, with the current time `now`) is overdue from its time ('overdue since 14:05').
+    Working days are counted as the deadlines are: today not included, so a deadline on the
+    next working day is "due in 1 working day", and one missed yesterday (or on Friday, seen on
+    Monday) is "overdue by 1 working day". One before the next working day but not today (a
+    Saturday) is "due before the next working day"."""
+    from bot.workdays import DEFAULT_REGION, working_days_between
+
+    region = region or DEFAULT_REGION
     if deadline is None or not is_open:
         return "", ""
     if moment is not None and now is not None and now >= moment:
         local = uk(moment)
-        return f"overdue since {local:%H:%M}" if local.date() == today else \
-            f"overdue by {days_text(max(1, (today - local.date()).days))}", "overdue"
-    days = (deadline - today).days
-    if days < 0:
-        return f"overdue by {days_text(-days)}", "overdue"
-    if days == 0:
+        if local.date() == today:
+            return f"overdue since {local:%H:%M}", "overdue"
+        late = max(1, working_days_between(local.date(), today, region))
+        return f"overdue by {working_days_text(late)}", "overdue"
+    if deadline < today:
+        late = max(1, working_days_between(deadline, today, region))
+        return f"overdue by {working_days_text(late)}", "overdue"
+    if deadline == today:
+        if moment is not None:
+            return f"due today at {uk(moment):%H:%M}", "due-soon"
         return "due today", "due-soon"
-    return f"due in {days_text(days)}", "due-soon" if days <= 2 else "due"
+    ahead = working_days_between(today, deadline, region)
+    if ahead == 0:
+        return "due before the next working day", "due-soon"
+    return f"due in {working_days_text(ahead)}", "due-soon" if ahead <= 2 else "due"
 
 
 def next_deadline_name(case) -> str | None:
@@ -269,7 +306,8 @@ DETAIL_LABELS = {
     "resident_agreement": "Agreed with the resident", "stage1_assignee": "Stage 1 assignee (unassigned)",
     "letter": "Letter", "subject": "Subject", "method": "Sent by", "sent_to": "Sent through",
     "points": "Decision per point", "remedies": "Remedies", "owner": "Owner",
-    "due_date": "Due",
+    "due_date": "Due", "field": "Field", "old": "Was", "new": "Now",
+    "other_reference": "Other case", "stopped": "Timescales stopped",
 }
 HIDDEN_DETAILS = ("key", "follow_up")
 
@@ -295,13 +333,65 @@ def detail_items(details: dict | None) -> list[tuple[str, str]]:
                               for p in value if isinstance(p, dict))
         elif key == "remedies" and isinstance(value, list):
             value = "; ".join(remedy_text(r) for r in value if isinstance(r, dict))
-        elif key == "deadlines" and isinstance(value, dict):
+        elif key in ("deadlines", "stopped") and isinstance(value, dict):
             value = "; ".join(
                 f"{label(DEADLINE_LABELS, k)} {fmt_deadline(v)}"
                 for k, v in sorted(value.items(), key=lambda kv: str(kv[1])))
         name = DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
         items.append((name, field_text(value)))
     return items
+
+
+def history_items(event, sees_sensitive: bool = True) -> list[tuple[str, str]]:
+    """A history entry's details as the case page shows them: a correction names the field in
+    words, and one of a support need is hidden from those who may not see it."""
+    details = dict(event.details or {})
+    if event.kind == "field_corrected":
+        name = details.get("field")
+        if name in SENSITIVE_FIELDS and not sees_sensitive:
+            details["old"] = details["new"] = RESTRICTED
+        details["field"] = CORRECTABLE_LABELS.get(name, name)
+        if name == "event_date":
+            details = {k: fmt_deadline(v) if k in ("old", "new") and v else v
+                       for k, v in details.items()}
+        if name == "preferred_contact":
+            details = {k: CONTACT_LABELS.get(v, v) if k in ("old", "new") else v
+                       for k, v in details.items()}
+        for key in ("old", "new"):
+            if details.get(key) in (None, ""):
+                details[key] = "(empty)"
+    if event.kind == "hazard_retriaged":
+        for key in ("from", "to"):
+            details[key] = AWAAB_LABELS.get(details.get(key), "No hazard category")
+    return detail_items(details)
+
+
+CONTACT_LABELS = {"email": "E-mail", "phone": "Phone", "post": "Post", "text": "Text message"}
+
+
+def deadline_met(case, name: str, region: str | None = None) -> str:
+    """For a deadline that no longer runs, whether it was met: "met" or "met 2 working days
+    late" for an acknowledgement or a response, from when it happened; "" when it cannot be
+    said (stopped by the case's closing, or not the landlord's to meet)."""
+    from bot.workdays import DEFAULT_REGION, working_days_between
+
+    done = None
+    if name in ("acknowledge_by", "stage1_acknowledge_by"):
+        done = case.acknowledged_at
+    elif name == "stage2_acknowledge_by":
+        done = case.stage2_acknowledged_at
+    elif name in ("stage1_response_by", "respond_by"):
+        done = case.responded_at
+    elif name == "stage2_response_by":
+        done = case.stage2_responded_at
+    day = case.deadline(name)
+    if done is None or day is None:
+        return ""
+    on = uk(done).date()
+    if on <= day:
+        return "met"
+    late = max(1, working_days_between(day, on, region or DEFAULT_REGION))
+    return f"met {late} working day{'s' if late != 1 else ''} late"
 
 
 def fmt_money(amount) -> str:

@@ -8,6 +8,7 @@ the assistant detected, its confidence and the runners-up.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -77,6 +78,7 @@ class Turn:
     clicked: str | None = None      # the title of the button whose payload this message is
     name: str | None = None         # an action's name
     attachment: Any = None          # a file the resident sent (kind "evidence"): an Attachment
+    fallback_after: bool = False    # the assistant fell back after this resident message
 
     @property
     def is_payload(self) -> bool:
@@ -90,6 +92,10 @@ class Turn:
     def low(self, threshold: float) -> bool:
         return (self.correctable and (self.intent == FALLBACK_INTENT or (
             self.confidence is not None and self.confidence < threshold)))
+
+    def needs_review(self, threshold: float) -> bool:
+        """Where a correction matters: a low confidence, or a fallback after the message."""
+        return self.correctable and (self.low(threshold) or self.fallback_after)
 
 
 class TrackerReader:
@@ -204,6 +210,23 @@ class TrackerReader:
             elif row.type_name == "active_loop" and data.get("name"):
                 summary.started_form = True
 
+    def conversations_mentioning(self, values: list[str], limit: int = 20) -> list[str]:
+        """Conversations in which a resident typed (or a slot took) any of `values` (an e-mail
+        address, a phone number as written on a case), ignoring case; at most `limit`, most
+        recent first. Read from the stored JSON, so a value counts only as written there."""
+        wanted = sorted({v.strip().lower() for v in values if v and len(v.strip()) >= 6})
+        if not wanted or not self.available():
+            return []
+        e = EVENTS.c
+        condition = sa.or_(*(sa.func.lower(e.data).contains(json.dumps(v)[1:-1], autoescape=True)
+                             for v in wanted))
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(e.sender_id, sa.func.max(e.id).label("last"))
+                .where(e.type_name.in_(("user", "slot")), condition)
+                .group_by(e.sender_id).order_by(sa.desc("last")).limit(limit)).all()
+        return [row.sender_id for row in rows]
+
     # -- one conversation ----------------------------------------------------------------------
 
     def event(self, sender_id: str, event_id: int) -> Turn | None:
@@ -248,6 +271,12 @@ class TrackerReader:
             elif row.type_name == "action":
                 name = row.action_name or data.get("name")
                 if name in FALLBACK_ACTIONS:
+                    for previous in reversed(turns):
+                        if previous.kind == "resident":
+                            previous.fallback_after = True
+                            break
+                        if previous.kind not in ("fallback", "action"):
+                            break
                     turns.append(Turn("fallback", _moment(row.timestamp), row.id, name=name))
                 elif with_actions and name != "action_listen":
                     turns.append(Turn("action", _moment(row.timestamp), row.id, name=name))

@@ -155,12 +155,36 @@ DO = {
     "record_letter": lambda s, c, who, item: s.record_letter(
         c.reference, f"staff:{who}", letter="acknowledgement", subject="Your complaint",
         text="Dear resident", method="email", to="resident@example.org"),
+    "correct_field": lambda s, c, who, item: s.correct_field(
+        c.reference, f"staff:{who}", "name", "Someone Else", "the name was mistyped"),
+    "link_cases": lambda s, c, who, item: s.link_cases(c.reference, _another(s), f"staff:{who}"),
+    "unlink_cases": lambda s, c, who, item: s.unlink_cases(
+        c.reference, _linked(s, c), f"staff:{who}"),
+    "retriage_hazard": lambda s, c, who, item: s.retriage_hazard(
+        c.reference, f"staff:{who}", _other_category(c), "found out more on the visit"),
 }
+
+
+def _another(store) -> str:
+    """Another case (the same resident's, say), to link to."""
+    return staff_file(store, conversation_id=f"lifecycle-{next(_numbers)}").reference
+
+
+def _linked(store, case) -> str:
+    """A case linked to this one (linking fits any case), to unlink."""
+    other = _another(store)
+    store.link_cases(case.reference, other, "staff:ann")
+    return other
+
+
+def _other_category(case) -> str:
+    return "significant" if case.awaab_category == "emergency" else "emergency"
 
 # CaseStore methods that change no case, or file a new one (not an action on a case).
 NOT_ACTIONS = {"now", "today", "write", "read", "profile", "dispose", "file_case",
                "file_in_session", "find_by_reference", "get", "history", "look_up", "query",
-               "count", "follow_ups", "stage1_handlers"}
+               "count", "follow_ups", "stage1_handlers", "same_resident", "linked_cases",
+               "region_of"}
 
 
 def test_the_table_has_every_action_of_the_store_and_the_tests_do_each():
@@ -219,7 +243,8 @@ def test_the_states_reach_every_rule(store):
                     handler_refused.add(name)
             if lifecycle.role_needed(case, name) == lifecycle.MANAGER:
                 sign_offs.add(name)
-    always = {"add_note", "record_lessons", "complete_follow_up", "record_letter"}
+    always = {"add_note", "record_lessons", "complete_follow_up", "record_letter", "link_cases",
+              "unlink_cases"}
     assert allowed == set(lifecycle.ACTIONS)
     assert refused == set(lifecycle.ACTIONS) - always
     assert handler_refused == {n for n, a in lifecycle.ACTIONS.items()
@@ -249,6 +274,11 @@ def _form_data(store, case, form, who, item):
         "follow_up_done": {"follow_up_id": str(item)},
         "hazard_done": {},
         "team/move": {"team": _other_team(store, case)},
+        "correct": {"field": "name", "value": "Someone Else", "reason": "mistyped"},
+        "link": {"other_reference": _another(store)} if form == "link" else {},
+        "unlink": {"other_reference": _linked(store, case)} if form == "unlink" else {},
+        "retriage": {"awaab_category": _other_category(case),
+                     "retriage_reason": "found out more on the visit"},
     }[form]
 
 
@@ -263,8 +293,9 @@ def test_the_workspace_offers_and_accepts_exactly_what_the_table_allows(store, s
     profile = store.profile(case.policy_profile)
     page = staff.get(f"/cases/{reference}").get_data(as_text=True)
     shown = {form for form in lifecycle.FORMS if f'action="/cases/{reference}/{form}"' in page}
+    # Unlinking is offered beside each linked case, and these cases have none.
     expected = {form for form, name in lifecycle.FORMS.items()
-                if lifecycle.allowed(case, name, role, profile=profile)}
+                if lifecycle.allowed(case, name, role, profile=profile) and form != "unlink"}
     assert shown == expected
     # The further extension's form, where the profile allows it.
     further = "Further extension, agreed with the resident" in page

@@ -73,8 +73,11 @@ def test_a_photo_attached_mid_complaint_is_shown_kept_filed_and_seen_by_staff(
     sign_in(desk, staff_url, "ada")
     evidence = desk.locator(".evidence-list img")
     expect(evidence).to_have_count(1)
+    evidence.scroll_into_view_if_needed()  # thumbnails load lazily, when they come into view
     expect(evidence).to_have_js_property("complete", True)
     assert desk.evaluate("img => img.naturalWidth", evidence.element_handle()) > 0
+    # The conversation is on its own tab, with the photo where the resident sent it.
+    desk.get_by_role("link", name="Conversation", exact=True).click()
     expect(desk.locator(".transcript .evidence img")).to_have_count(1)
     desk.screenshot(path=str(artifacts / "staff-case-evidence.png"), full_page=True)
     staff.close()

@@ -119,8 +119,9 @@ def test_staff_find_read_acknowledge_extend_and_download_a_filed_complaint(
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
     expect(page.locator(".badge.status")).to_have_text("New")
 
-    # The conversation that filed it: the resident's words with the intent and its confidence,
-    # the assistant's replies, and the resident's markup shown as text, not run.
+    # The conversation that filed it (on its own tab): the resident's words with the intent and
+    # its confidence, the assistant's replies, and the resident's markup shown as text, not run.
+    page.get_by_role("link", name="Conversation", exact=True).click()
     transcript = page.locator("ol.transcript")
     expect(transcript).to_contain_text("I want to make a complaint")
     expect(transcript).to_contain_text("When did this happen?")
@@ -133,6 +134,7 @@ def test_staff_find_read_acknowledge_extend_and_download_a_filed_complaint(
     assert page.evaluate("() => document.querySelectorAll('ol.transcript script').length") == 0
     assert axe_violations(page) == []
     page.screenshot(path=str(artifacts / "staff-case.png"), full_page=True)
+    page.get_by_role("link", name="Case", exact=True).click()
 
     # Acknowledge: the response deadline is counted from today.
     page.locator("summary", has_text="Acknowledge").click()

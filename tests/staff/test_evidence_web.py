@@ -52,7 +52,9 @@ def test_the_case_page_shows_thumbnails_that_open_the_picture_and_download_links
     assert f'href="/evidence/{photo_id}"' in page and f'href="/evidence/{pdf_id}?download=1"' in page
     assert "Video not received" in page and "HTTP 404" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.jpg" in page
-    assert page.count(f'/evidence/{photo_id}/thumbnail') == 2   # on the case and in the transcript
+    assert page.count(f'/evidence/{photo_id}/thumbnail') == 1   # the transcript has its own tab
+    transcript = ada.get(f"/cases/{case.reference}/conversation").get_data(as_text=True)
+    assert transcript.count(f'/evidence/{photo_id}/thumbnail') == 1
     conversation = ada.get("/conversation?id=conv-evidence").get_data(as_text=True)
     assert f'/evidence/{photo_id}/thumbnail' in conversation
 

@@ -49,22 +49,38 @@ def test_dates_are_typed_and_shown_the_uk_way(signed_in, store, clock):
     assert "dates are day/month/year" in refused
 
 
-def test_the_queue_filters_by_when_the_next_deadline_falls(signed_in, store, clock):
-    """Issue 20: a deadline filter beside the overdue tab (due today, within a week)."""
-    soon = file(store)                                     # acknowledge within 5 working days
-    clock.advance(days=10)
-    later = file(store, conversation_id="later")           # filed today: due in a week
+def test_the_queue_filters_by_deadline_status_in_working_days(signed_in, store, clock):
+    """Issue 20: a deadline status column and filter: overdue, due today, due within 5 working
+    days (bank holidays not counted)."""
+    clock.set_uk("2026-12-14T10:00")                       # Monday 14 December 2026
+    late = file(store, conversation_id="late")             # acknowledge by Mon 21 December
+    clock.set_uk("2026-12-16T10:00")
+    today = file(store, conversation_id="today")           # acknowledge by Wed 23 December
+    clock.set_uk("2026-12-22T10:00")
+    soon = file(store, conversation_id="soon")             # acknowledge by Thu 31 December
+    clock.set_uk("2026-12-23T10:00")
+    later = file(store, conversation_id="later")           # acknowledge by Mon 4 January
+    clock.set_uk("2026-12-23T11:00")                       # Christmas and Boxing Day ahead
     staff = signed_in("ada")
+    everyone = (late, today, soon, later)
 
     def listed(due):
         page = staff.get(f"/?view=all&due={due}").get_data(as_text=True)
-        return {ref for ref in (soon.reference, later.reference) if ref in page}
+        return {c.reference for c in everyone if c.reference in page}
 
-    assert listed("today") == {soon.reference}             # overdue counts as due today
-    assert listed("week") == {soon.reference, later.reference}
-    assert listed("") == {soon.reference, later.reference}
+    assert listed("overdue") == {late.reference}
+    assert listed("today") == {today.reference}
+    # Thu 24, Tue 29, Wed 30, Thu 31 December, Mon 4 January: five working days ahead.
+    assert listed("soon") == {today.reference, soon.reference, later.reference}
+    assert listed("") == {c.reference for c in everyone}
+    page = staff.get("/?view=all").get_data(as_text=True)
+    assert "<th scope=\"col\">Deadline status</th>" in page
+    assert "overdue by 2 working days" in page             # Tue 22 and Wed 23 December
+    assert "due today" in page
+    assert "due in 4 working days" in page                 # Thu 24, Tue 29, Wed 30, Thu 31
+    assert "due in 5 working days" in page                 # ... and Mon 4 January
     page = staff.get("/?due=today").get_data(as_text=True)
-    assert '<option value="today" selected>Due today or overdue</option>' in page
+    assert '<option value="today" selected>Due today</option>' in page
     assert "due=today" in page                            # kept in the tabs' and pages' links
 
 

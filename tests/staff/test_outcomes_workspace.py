@@ -178,7 +178,7 @@ def test_a_follow_up_action_is_added_shown_overdue_when_late_and_marked_done(
     row = section(page, f'id="follow-up-{item.id}"', "</tr>")
     assert '<strong class="overdue">Overdue</strong>' in row
     assert "1 follow-up action is past its due date" in page
-    assert "overdue by 1 day" in page
+    assert "overdue by 1 working day" in page
 
     # A stale form is refused; then done, with a note.
     stale = ada.post(f"/cases/{r}/follow_up_done", {"follow_up_id": item.id, "version": 1,

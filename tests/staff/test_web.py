@@ -226,7 +226,8 @@ def test_the_queue_puts_safeguarding_and_urgent_first_then_overdue_then_due_soon
     order = re.findall(r'class="ref" href="/cases/([A-Z0-9-]+)"', page)
     assert order == [safe.reference, urgent.reference, old.reference, soon.reference,
                      comment.reference, closed.reference]
-    assert "overdue by 5 days" in page and "due in 2 days" in page
+    # In working days (New Year's Day not counted): due 30 December, and 6 January.
+    assert "overdue by 2 working days" in page and "due in 2 working days" in page
     open_page = text(signed_in("ada").get("/"))
     assert closed.reference not in open_page and "Open (5)" in open_page
     overdue = text(signed_in("ada").get("/?view=overdue"))
@@ -300,14 +301,24 @@ def test_the_case_page_shows_every_field_the_history_and_the_transcript_escaped(
     tracker.user("conv-1", "/affirm", "affirm", 1.0)
     store.add_note(case.reference, f"note {HOSTILE}", "staff:ada")
     store.reassign(case.reference, "staff:max", "ada")  # her case: its support needs are shown
-    page = text(signed_in("ada").get(f"/cases/{case.reference}"))
+    ada = signed_in("ada")
+    page = text(ada.get(f"/cases/{case.reference}"))
     assert HOSTILE not in page and "<b>3</b>" not in page and "<i>there</i>" not in page
-    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4   # name, description, note, transcript
+    # The name and description in the summary, in the details, as the correction form's starting
+    # values, and the note.
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 7
     for shown in ("M1 1AE", "jo@example.com", "large print", "&lt;b&gt;3&lt;/b&gt;",
-                  "housing-ombudsman-code", "Acknowledge by", "Filed", "staff:ada",
-                  "Hello &lt;i&gt;there&lt;/i&gt;", "Detected intent", "complaint",
-                  "42%", "service_request", "Pressed:</span> Yes", "Is that right?"):
+                  "housing-ombudsman-code", "Acknowledge by", "Filed", "staff:ada"):
         assert shown in page, shown
+    # The transcript is on its own tab, not inline at full length.
+    assert "Detected intent" not in page and "Is that right?" not in page
+    conversation = text(ada.get(f"/cases/{case.reference}/conversation"))
+    assert HOSTILE not in conversation and "<i>there</i>" not in conversation
+    assert conversation.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 1
+    for shown in ("Hello &lt;i&gt;there&lt;/i&gt;", "Detected intent", "complaint",
+                  "42%", "service_request", "Pressed:</span> Yes", "Is that right?"):
+        assert shown in conversation, shown
+    page = conversation
     assert 'class="resident low"' in page      # 42% is below the 60% threshold
 
 
@@ -338,7 +349,7 @@ def test_the_words_that_gave_a_support_need_are_hidden_in_the_transcript_alike(
     case = file(store, conversation_id="conv-ms",
                 reasonable_adjustments="I have MS and cannot manage stairs")
     ada, max_ = signed_in("ada"), signed_in("max")
-    for page in (f"/cases/{case.reference}", "/conversation?id=conv-ms"):
+    for page in (f"/cases/{case.reference}/conversation", "/conversation?id=conv-ms"):
         hidden = text(ada.get(page))
         assert "cannot manage stairs" not in hidden and "my roof leaks" in hidden, page
         assert "[shown to the case&#39;s handler and managers]" in hidden, page
@@ -569,7 +580,7 @@ def test_any_conversation_id_works_slashes_markup_and_all(signed_in, store, trac
     link = html.unescape(re.search(r'href="(/conversation\?id=[^"]+)"', listing).group(1))
     page = text(staff.get(link))
     assert "hello there" in page and case.reference in page
-    assert "hello there" in text(staff.get(f"/cases/{case.reference}"))
+    assert "hello there" in text(staff.get(f"/cases/{case.reference}/conversation"))
     assert staff.get("/conversation").status_code == 404
 
 

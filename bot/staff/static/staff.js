@@ -52,8 +52,41 @@
       if (first) { first.focus(); }
     });
   });
+  // The correction form: choosing a field starts from what the case says now (unless a value
+  // was already typed for another field).
+  var field = document.getElementById("fc-field");
+  var value = document.getElementById("fc-value");
+  if (field && value) {
+    var shown = value.value;
+    field.addEventListener("change", function () {
+      var option = field.options[field.selectedIndex];
+      if (value.value === shown) {
+        value.value = option ? (option.getAttribute("data-current") || "") : "";
+        shown = value.value;
+      }
+    });
+  }
+  // A form with problems: the error summary at the top takes the focus, so it is read first;
+  // its links move to the field (and open the action it is in).
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var to = document.getElementById(link.getAttribute("href").slice(1));
+      if (!to) { return; }
+      var box = to.closest("details");
+      if (box) { box.open = true; }
+      if (to.tagName === "DETAILS") { to.open = true; }
+      event.preventDefault();
+      to.scrollIntoView({block: "center"});
+      if (typeof to.focus === "function") { to.focus(); }
+    });
+  }
   // Open the action whose form had a problem, and the one named in the address (#action-...).
+  var named = window.location.hash && document.getElementById(window.location.hash.slice(1));
   var target = document.querySelector(".actions details[data-error]") ||
-    (window.location.hash && document.querySelector(".actions " + CSS.escape(window.location.hash)));
+    (named && named.closest(".actions") ? named : null);
   if (target && target.tagName === "DETAILS") { target.open = true; }
 })();

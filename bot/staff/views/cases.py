@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,8 +21,11 @@ from bot.staff.transcripts import with_attachments
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
 VIEWS = {"open": "Open", "overdue": "Overdue", "all": "All cases"}
-# Next deadline on or before: today, or within a week (calendar days ahead).
-DUE = {"today": ("Due today or overdue", 0), "week": ("Due within 7 days or overdue", 7)}
+# The deadline status filter: the next deadline missed, today, or from today to the fifth
+# working day after it (each case's policy profile's calendar: bank holidays are not counted).
+DUE = {"overdue": "Overdue", "today": "Due today",
+       "soon": "Due within 5 working days (today included)"}
+SOON_WORKING_DAYS = 5
 
 
 # --- the queue ----------------------------------------------------------------------------------
@@ -56,11 +59,19 @@ def _query(filters: dict[str, Any], **extra) -> CaseQuery:
         stage=filters["stage"], service=filters["service"] or None,
         channel=filters["channel"] or None, created_from=filters["from"],
         created_to=filters["to"], search=filters["q"] or None,
-        open_only=filters["view"] in ("open", "overdue"), overdue=filters["view"] == "overdue",
+        open_only=filters["view"] in ("open", "overdue"),
+        overdue=filters["view"] == "overdue" or filters.get("due") == "overdue",
         assigned_to=g.user.username if filters["mine"] else None,
         team=filters.get("team") or None,
-        due_by=workspace().today() + timedelta(days=DUE[filters["due"]][1]) if filters.get("due") else None,
-        **extra)
+        **_due_filter(filters.get("due") or ""), **extra)
+
+
+def _due_filter(due: str) -> dict[str, Any]:
+    if due == "today":
+        return {"due_on": workspace().today()}
+    if due == "soon":
+        return {"due_within_working_days": SOON_WORKING_DAYS}
+    return {}
 
 
 def _filter_args(filters: dict[str, Any], **changes) -> dict[str, str]:
@@ -93,7 +104,8 @@ def queue():
     today = ws.today()
     rows = []
     for case in cases:
-        due, due_class = display.due_text(case.next_deadline, today, case.is_open)
+        due, due_class = display.due_text(case.next_deadline, today, case.is_open,
+                                          region=store.region_of(case.policy_profile))
         rows.append({"case": case, "age": display.age_text(case.created_at, today),
                      "due": due, "due_class": due_class,
                      "deadline_name": display.next_deadline_name(case)})
@@ -250,20 +262,30 @@ def _load(reference: str) -> Case:
         abort(404, display.as_sentence(error))
 
 
+TABS = {"case": "Case", "conversation": "Conversation"}
+
+
 def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int = 200,
-                values: dict[str, str] | None = None):
+                values: dict[str, str] | None = None, field_errors: dict[str, str] | None = None,
+                tab: str = "case"):
+    """The case page. Its "Case" tab: summary and deadlines first, the resident's other cases,
+    the details (each correctable), the history (newest first unless ?history=oldest) and the
+    actions beside them; its "Conversation" tab: the transcript that filed it."""
     ws = workspace()
     try:
         profile = ws.profile(case.policy_profile)
     except Exception:  # noqa: BLE001 - a profile since removed: the page still shows the case
         profile = None
+    region = getattr(profile, "region", None)
     transcript, transcript_error = [], None
-    try:
-        transcript = ws.tracker.transcript(case.conversation_id) if case.conversation_id else []
-    except Exception as error:  # noqa: BLE001 - the case page must not fail for the tracker
-        transcript_error = f"The conversation could not be read from the tracker store: {error}"
+    if tab == "conversation":
+        try:
+            transcript = ws.tracker.transcript(case.conversation_id) if case.conversation_id else []
+        except Exception as error:  # noqa: BLE001 - the case page must not fail for the tracker
+            transcript_error = f"The conversation could not be read from the tracker store: {error}"
     with ws.store.read() as db:
-        corrected = corrections.of_conversation(db, case.conversation_id or "")
+        corrected = corrections.of_conversation(db, case.conversation_id or "") \
+            if tab == "conversation" else {}
         follow_ups = db.execute(sa.select(Case.reference).where(
             Case.related_case_id == case.id).order_by(Case.id)).scalars().all()
         names = dict(db.execute(sa.select(StaffUser.username, StaffUser.display_name)).all())
@@ -271,7 +293,8 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
             sa.select(FollowUp).where(FollowUp.case_id == case.id)
             .order_by(FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)).scalars())
         evidence = attachments.of_case(db, case.id)
-        conversation_files = attachments.of_conversation(db, case.conversation_id or "")
+        conversation_files = attachments.of_conversation(db, case.conversation_id or "") \
+            if tab == "conversation" else []
     fields = case_to_dict(case)
     deadlines = []
     now, today = ws.now(), ws.today()
@@ -279,12 +302,15 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         # A date, or for a deadline counted in hours (Awaab's Law) its time, shown in UK time.
         day, moment = case.deadline(name), case.deadline_at(name)
         hour = moment if isinstance(moment, datetime) else None
-        due, due_class = display.due_text(day, today, case.is_open, hour, now) if day else ("", "")
+        counts = deadline_counts(case, name)
+        due, due_class = display.due_text(day, today, case.is_open and counts, hour, now,
+                                          region) if day else ("", "")
         stopped = name.startswith("awaab_") and case.hazard_work_done_at is not None
         deadlines.append({"name": name, "value": value, "day": day, "due": due,
                           "when": display.fmt_datetime(hour) if hour else None,
                           "due_class": due_class,
-                          "next": day == case.next_deadline and deadline_counts(case, name),
+                          "next": day == case.next_deadline and counts,
+                          "met": display.deadline_met(case, name, region) if not counts else "",
                           "stopped": stopped, "link": None})
     follow_up_view = _follow_up_rows(actions_promised, names, today)
     next_name = display.next_deadline_name(case)
@@ -293,28 +319,43 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
     if first_due is not None:
         # An open follow-up action's due date counts as a deadline until it is done (the
         # store's next_deadline_of takes the earliest into the case's next deadline).
-        due, due_class = display.due_text(first_due, today, case.is_open)
+        due, due_class = display.due_text(first_due, today, case.is_open, region=region)
         is_next = first_due == case.next_deadline
         deadlines.append({"name": "follow_up_due", "value": first_due.isoformat(),
                           "day": first_due, "due": due, "when": None, "due_class": due_class,
-                          "next": is_next, "stopped": False, "link": "#follow-ups"})
+                          "next": is_next, "met": "", "stopped": False, "link": "#follow-ups"})
         deadlines.sort(key=lambda d: d["day"] or date.max)
         if is_next and next_name is None:
             next_name = "follow_up_due"
-    try:
-        intents = corrections.domain_intents()
-    except OSError:
-        intents = []
+    intents = []
+    if tab == "conversation":
+        try:
+            intents = corrections.domain_intents()
+        except OSError:
+            intents = []
+    sees = display.sees_sensitive(g.user, case)
+    oldest_first = request.args.get("history") == "oldest"
+    history = [{"event": event, "items": display.history_items(event, sees)}
+               for event in case.events]
+    if not oldest_first:
+        history.reverse()
+    next_hour = None
+    if case.next_deadline is not None and next_name and next_name != "follow_up_due":
+        moment = case.deadline_at(next_name)
+        next_hour = moment if isinstance(moment, datetime) else None
+    errors = errors or {}
     return render_template(
         "case.html", case=case, fields=fields, field_groups=display.FIELD_GROUPS,
-        sensitive=display.SENSITIVE_FIELDS, sees_sensitive=display.sees_sensitive(g.user, case),
-        deadlines=deadlines, history=list(case.events), actions=_actions(case, profile),
-        profile=profile, evidence=evidence,
+        sensitive=display.SENSITIVE_FIELDS, sees_sensitive=sees,
+        deadlines=deadlines, history=history, oldest_first=oldest_first,
+        actions=_actions(case, profile),
+        profile=profile, evidence=evidence, tab=tab, tabs=TABS,
         transcript=with_attachments(display.masked_transcript(transcript, [case], g.user),
                                     conversation_files),
         transcript_error=transcript_error,
         corrected=corrected, intents=intents, follow_ups=follow_ups,
-        staff_names=names, errors=errors or {}, values=values or {},
+        staff_names=names, errors=errors, values=values or {},
+        field_errors=field_errors or {}, error_links=_error_links(errors, field_errors or {}),
         decisions=display.DECISIONS, remedy_kinds=display.REMEDY_KINDS,
         response_rows=_response_rows(values or {}),
         outcomes=[{**o, "actor": _staff_name(o["actor"], names)}
@@ -322,8 +363,64 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         follow_up_actions=follow_up_view,
         overdue_follow_ups=sum(row["overdue"] for row in follow_up_view),
         hazard_done=_hazard_done_event(case, names),
+        resident=_resident_panel(ws, case) if tab == "case" else None,
+        correctable=display.CORRECTABLE_LABELS, correcting=_correcting(case, values or {}),
+        awaab_categories=display.AWAAB_LABELS,
         low_confidence=ws.setting("low_confidence"), next_deadline_name=next_name,
-        due=display.due_text(case.next_deadline, today, case.is_open)), status
+        due=display.due_text(case.next_deadline, today, case.is_open, next_hour, now,
+                             region)), status
+
+
+def _error_links(errors: dict[str, str], field_errors: dict[str, str]) -> list[tuple[str, str]]:
+    """The error summary's entries: each message, linked to its field (or to its form)."""
+    links = [(f"#{field_id}", message) for field_id, message in field_errors.items()]
+    shown = set(field_errors.values())
+    for form, message in errors.items():
+        if message not in shown:
+            links.append((f"#action-{form}", message))
+    return links
+
+
+def _correcting(case: Case, values: dict[str, str]) -> dict[str, Any]:
+    """The correction form: the field chosen (from ?correct=NAME, or the form sent back) and
+    the value to start from (what the case says now, as the form shows it)."""
+    name = values.get("field") or request.args.get("correct") or ""
+    if name not in display.CORRECTABLE_LABELS or (
+            name in display.SENSITIVE_FIELDS and not display.sees_sensitive(g.user, case)):
+        return {"field": "", "value": values.get("value", "")}
+    if "value" in values:
+        return {"field": name, "value": values["value"]}
+    current = getattr(case, name, None)
+    if isinstance(current, date):
+        current = display.uk_day(current)
+    return {"field": name, "value": "" if current is None else str(current)}
+
+
+def _resident_panel(ws, case: Case) -> dict[str, Any]:
+    """"This resident": the cases linked to this one, the other cases that look like the same
+    resident's (e-mail, phone, or postcode and name), and their conversations (those of the
+    cases, and any other in the tracker store where the resident gave the same e-mail address
+    or phone number)."""
+    linked = ws.store.linked_cases(case.reference)
+    linked_ids = {c.id for c in linked}
+    words = {"email": "e-mail", "phone": "phone", "postcode and name": "postcode and name"}
+    matches = [{"case": other, "why": [words.get(w, w) for w in why],
+                "linked": other.id in linked_ids}
+               for other, why in ws.store.same_resident(case.reference)]
+    conversations: dict[str, str | None] = {}
+    for other in [*linked, *(m["case"] for m in matches)]:
+        if other.conversation_id and other.conversation_id != case.conversation_id:
+            conversations.setdefault(other.conversation_id, other.reference)
+    if case.anonymised_at is None:
+        try:
+            for sender in ws.tracker.conversations_mentioning(
+                    [v for v in (case.email, case.phone) if v]):
+                if sender != case.conversation_id:
+                    conversations.setdefault(sender, None)
+        except Exception:  # noqa: BLE001 - the case page must not fail for the tracker
+            pass
+    return {"linked": linked, "matches": matches,
+            "conversations": sorted(conversations.items(), key=lambda item: item[1] or "~")}
 
 
 def _staff_name(actor: str | None, names: dict[str, str]) -> str:
@@ -380,20 +477,59 @@ def case_page(reference: str):
     return render_case(case)
 
 
+@bp.route("/cases/<reference>/conversation")
+def case_conversation(reference: str):
+    """The case page's Conversation tab: the transcript that filed the case."""
+    case = _load(reference)
+    if case.reference != reference:
+        return redirect(url_for("cases.case_conversation", reference=case.reference))
+    return render_case(case, tab="conversation")
+
+
 # --- actions --------------------------------------------------------------------------------------
 
 class FormProblem(ValueError):
-    """A form filled in wrongly: shown next to it."""
+    """A form filled in wrongly: shown in the error summary at the top of the page, linked to
+    the field (`field`: its id), and next to the field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# The id of each form field on the case page, by form and field name: a problem with the field
+# is shown next to it, and the error summary links to it.
+FIELD_IDS = {
+    "correct": {"field": "fc-field", "value": "fc-value", "reason": "fc-reason"},
+    "extend": {"reason": "ext-reason", "working_days": "ext-days", "why": "ext-why",
+               "new_date": "fx-date", "agreement": "fx-agreement"},
+    "respond": {"summary": "resp-summary", "decision": "resp-decision"},
+    "note": {"text": "note-text"},
+    "retriage": {"awaab_category": "rt-category", "retriage_reason": "rt-reason"},
+    "link": {"other_reference": "link-reference"},
+    "follow_up": {"follow_up_description": "fu-description", "follow_up_owner": "fu-owner",
+                  "follow_up_due": "fu-due"},
+    "lessons": {"what_went_wrong": "ll-wrong", "action": "ll-action",
+                "target_date": "ll-target", "done_date": "ll-done"},
+    "not_accepted": {"exclusion": "na-exclusion"},
+}
+
+
+def _field_id(name: str) -> str | None:
+    form = request.view_args.get("action") if request.view_args else None
+    if form == "extend" and request.form.get("further") and name == "reason":
+        return "fx-reason"
+    return FIELD_IDS.get(form or "", {}).get(name)
 
 
 def _text(name: str, required: str | None = None, limit: int = 20000) -> str | None:
     value = (request.form.get(name) or "").strip()
     if not value:
         if required:
-            raise FormProblem(required)
+            raise FormProblem(required, _field_id(name))
         return None
     if len(value) > limit:
-        raise FormProblem(f"at most {limit:,} characters, please")
+        raise FormProblem(f"at most {limit:,} characters, please", _field_id(name))
     return value
 
 
@@ -402,7 +538,7 @@ def _form_date(name: str, what: str) -> date | None:
         return display.parse_day(request.form.get(name))
     except ValueError:
         raise FormProblem(f"the {what} is not a date: type it as day/month/year, "
-                          f"e.g. 27/3/2026") from None
+                          f"e.g. 27/3/2026", _field_id(name)) from None
 
 
 def _version() -> int | None:
@@ -430,6 +566,7 @@ def act(reference: str, action: str):
         "escalate": _escalate, "close": _close, "not_accepted": _not_accepted,
         "note": _note, "lessons": _lessons, "reassign": _reassign,
         "follow_up": _follow_up, "follow_up_done": _follow_up_done, "hazard_done": _hazard_done,
+        "correct": _correct, "link": _link, "unlink": _unlink, "retriage": _retriage,
     }
     if action not in handlers:
         abort(404)
@@ -440,8 +577,9 @@ def act(reference: str, action: str):
     try:
         message = handlers[action](ws, case, actor, version)
     except FormProblem as problem:
-        return render_case(case, errors={action: display.as_sentence(problem)}, status=400,
-                           values=dict(request.form))
+        message = display.as_sentence(problem)
+        return render_case(case, errors={action: message}, status=400, values=dict(request.form),
+                           field_errors={problem.field: message} if problem.field else None)
     except ConcurrentChange:
         fresh = _load(case.reference)
         return render_case(fresh, errors={action: (
@@ -471,14 +609,14 @@ def _extend(ws, case, actor, version):
     try:
         days = int(request.form.get("working_days", ""))
     except ValueError:
-        raise FormProblem("choose how many working days to extend by") from None
+        raise FormProblem("choose how many working days to extend by", "ext-days") from None
     try:
         profile = ws.profile(case.policy_profile)
         allowed = [r.key for r in profile.extension_reasons(case.stage or 1)]
     except Exception:  # noqa: BLE001
         allowed = []
     if reason not in allowed:
-        raise FormProblem("choose one of the reasons the policy allows")
+        raise FormProblem("choose one of the reasons the policy allows", "ext-reason")
     explanation = _text("why", "say what you told the resident about why", limit=2000)
     updated = ws.store.extend(case.reference, actor, reason, working_days=days,
                               explanation=explanation, expected_version=version)
@@ -492,7 +630,7 @@ def _further_extension(ws, case, actor, version):
     """An extension past the policy's limit, agreed with the resident (seed 004)."""
     new_date = _form_date("new_date", "new date")
     if new_date is None:
-        raise FormProblem("give the new date agreed with the resident")
+        raise FormProblem("give the new date agreed with the resident", "fx-date")
     reason = _text("reason", "say why more time is needed", limit=2000)
     agreement = _text("agreement", "record how and when the resident agreed", limit=2000)
     updated = ws.store.extend(case.reference, actor, reason, new_date,
@@ -641,3 +779,79 @@ def _reassign(ws, case, actor, version):
                           "the case is not assigned to anyone")
     ws.store.reassign(case.reference, actor, assignee, expected_version=version)
     return f"Assigned to {assignee}." if assignee else "No longer assigned to anyone."
+
+
+def _correct(ws, case, actor, version):
+    """Correct one field the resident gave, with the reason (both required)."""
+    name = (request.form.get("field") or "").strip()
+    if name not in display.CORRECTABLE_LABELS:
+        raise FormProblem("choose the field to correct", "fc-field")
+    if name in display.SENSITIVE_FIELDS and not display.sees_sensitive(g.user, case):
+        raise FormProblem("only the member of staff the case is assigned to, or a manager, may "
+                          "correct the support needs", "fc-field")
+    from bot.cases.store import corrected_value
+
+    value = request.form.get("value") or ""
+    if name == "event_date":
+        value = _form_date("value", "date")
+    try:
+        corrected_value(name, value)
+    except InvalidTransition as error:
+        raise FormProblem(str(error), "fc-value") from None
+    reason = _text("reason", "say why you are correcting it", limit=2000)
+    try:
+        ws.store.correct_field(case.reference, actor, name, value, reason,
+                               expected_version=version)
+    except InvalidTransition as error:
+        if "already says" in str(error):
+            raise FormProblem(str(error), "fc-value") from None
+        raise
+    return f"{display.CORRECTABLE_LABELS[name]} corrected. The old value is kept in the history."
+
+
+def _other_reference(ws, case) -> str:
+    from bot.cases import references
+
+    text = _text("other_reference", "give the reference of the other case", limit=40)
+    try:
+        return references.parse(text)
+    except InvalidReference as error:
+        raise FormProblem(f"{text!r} is not a case reference: {error}",
+                          _field_id("other_reference")) from None
+
+
+def _link(ws, case, actor, version):
+    other = _other_reference(ws, case)
+    try:
+        ws.store.link_cases(case.reference, other, actor, reason=_text("link_reason", limit=2000),
+                            expected_version=version)
+    except CaseNotFound as error:
+        raise FormProblem(str(error), _field_id("other_reference")) from None
+    return f"Linked to {other}: both cases' histories say so."
+
+
+def _unlink(ws, case, actor, version):
+    other = _other_reference(ws, case)
+    try:
+        ws.store.unlink_cases(case.reference, other, actor, expected_version=version)
+    except CaseNotFound as error:
+        raise FormProblem(str(error)) from None
+    return f"No longer linked to {other}."
+
+
+def _retriage(ws, case, actor, version):
+    """Raise or lower the Awaab's Law hazard category, with the reason."""
+    category = (request.form.get("awaab_category") or "").strip()
+    if category not in ("none", *display.AWAAB_LABELS):
+        raise FormProblem("choose the hazard category", "rt-category")
+    reason = _text("retriage_reason", "say why the hazard is re-triaged", limit=2000)
+    try:
+        updated = ws.store.retriage_hazard(case.reference, actor,
+                                           None if category == "none" else category, reason,
+                                           expected_version=version)
+    except InvalidTransition as error:
+        raise FormProblem(str(error), "rt-category") from None
+    if updated.awaab_category is None:
+        return "Hazard category removed: the Awaab's Law timescales have stopped."
+    return (f"Hazard re-triaged as {display.AWAAB_LABELS[updated.awaab_category].lower()}: the "
+            "Awaab's Law timescales are on the case.")
