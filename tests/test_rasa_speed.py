@@ -184,17 +184,9 @@ def test_a_schema_of_another_shape_is_checked_whole():
 @pytest.fixture(scope="module")
 def plain_stack(trained_model, tmp_path_factory):
     """A second stack whose Rasa server runs Rasa's own code at every hot spot."""
-    from tests.support.servers import RasaStack
+    from tests.support.servers import another_stack
 
-    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp("plain-stack"),
-                      extra_env={"INTAKE_RASA_SPEED": "0"})
-    try:
-        stack.start()
-    except Exception:
-        stack.stop()
-        raise
-    yield stack
-    stack.stop()
+    yield from another_stack("plain", trained_model, tmp_path_factory, INTAKE_RASA_SPEED="0")
 
 
 def a_comment(stack, sender: str) -> list:

@@ -29,17 +29,9 @@ def cases_of(store, conversation_id: str) -> list:
 
 def stack_under(policy: str, trained_model, tmp_path_factory):
     """A stack (Rasa and action servers) under another policy profile, for a session fixture."""
-    from tests.support.servers import RasaStack
+    from tests.support.servers import another_stack
 
-    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp(f"{policy}-stack"),
-                      extra_env={"INTAKE_POLICY": policy})
-    try:
-        stack.start()
-    except Exception:
-        stack.stop()
-        raise
-    yield stack
-    stack.stop()
+    yield from another_stack(policy, trained_model, tmp_path_factory, INTAKE_POLICY=policy)
 
 
 @pytest.fixture(scope="session")

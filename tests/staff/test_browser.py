@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from bot.settings import PROJECT_ROOT
 from tests.channels.conftest import artifacts, browser  # noqa: F401 - shared fixtures
 from tests.e2e.resident import Resident
-from tests.support.staff_server import PASSWORD
+from tests.support.staff_server import PASSWORD, watched_page
 
 pytestmark = pytest.mark.e2e
 
@@ -75,17 +75,7 @@ def complaint(rasa_stack):
 
 @pytest.fixture
 def page(browser, artifacts):  # noqa: F811 - the imported fixture
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                  accept_downloads=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
-                                      dialog.dismiss()))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not problems, problems
+    yield from watched_page(browser, {"width": 1280, "height": 900}, accept_downloads=True)
 
 
 def sign_in(page: Page, url: str, username: str) -> None:

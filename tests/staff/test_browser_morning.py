@@ -16,6 +16,7 @@ from bot.cases.store import CaseStore
 from bot.cases.submission import CaseSubmission
 from tests.channels.conftest import artifacts, browser  # noqa: F401 - shared fixtures
 from tests.staff.test_browser import axe_violations, sign_in
+from tests.support.staff_server import watched_page
 
 pytestmark = pytest.mark.e2e
 
@@ -52,17 +53,7 @@ def morning(rasa_stack):
 
 @pytest.fixture
 def page(browser, artifacts):  # noqa: F811 - the imported fixture
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB")
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    # The workspace asks "Are you sure?" before a few actions; nothing here should ask.
-    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
-                                      dialog.dismiss()))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert not problems, problems
+    yield from watched_page(browser, LAPTOP)
 
 
 def accessible(page: Page, state: str, artifacts) -> None:  # noqa: F811

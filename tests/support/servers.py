@@ -289,3 +289,17 @@ class RasaStack:
 
     def texts(self, sender: str, message: str) -> list[str]:
         return [reply.get("text", "") for reply in self.say(sender, message)]
+
+
+def another_stack(name: str, trained_model, tmp_path_factory, **settings: str):
+    """A second Rasa and action server with `settings` on top of the test defaults, for a fixture
+    to yield from (started once by its fixture's scope, stopped after)."""
+    stack = RasaStack(model=trained_model, workdir=tmp_path_factory.mktemp(f"{name}-stack"),
+                      extra_env=settings)
+    try:
+        stack.start()
+    except Exception:
+        stack.stop()
+        raise
+    yield stack
+    stack.stop()

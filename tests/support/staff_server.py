@@ -45,3 +45,18 @@ def start_staff_server(rasa_stack, tmp_path_factory):
     finally:
         stop(process)
         log.close()
+
+
+def watched_page(browser, viewport: dict, **options):
+    """A page in a new browser context that fails the test on a script error or an unexpected
+    "Are you sure?" dialog (nothing in these tests should ask), for a fixture to yield from."""
+    context = browser.new_context(viewport=viewport, locale="en-GB", **options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"),
+                                      dialog.dismiss()))
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert not problems, problems
