@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from bot.nlp.patterns import CASE_PREFIXES
+
 REVIEW, STATUS, ADD = "request_review", "check_case_status", "add_information"
 TASK_INTENTS = (STATUS, REVIEW, ADD)
 
@@ -28,7 +30,7 @@ _KINDS = r"(?:complaint|report|case|repair request|request|repair|job|ticket)"
 # A case reference as residents type it (any case, dashes, spaces or none; the check character
 # not checked: a mistyped reference still says "my case"). bot.intake.existing finds the real one.
 _REFERENCE_LIKE = re.compile(
-    r"\b(?:cmp|srq|asb|cmt|cpl)[\s-]?(?=[a-z]*\d)[a-z0-9]{4,5}[\s-]?[a-z0-9]\b", re.I)
+    r"\b(?:" + "|".join(CASE_PREFIXES) + r")[\s-]?(?=[a-z]*\d)[a-z0-9]{4,5}[\s-]?[a-z0-9]\b", re.I)
 
 # Something was reported or complained about before, to us (not to the police or the council).
 _EARLIER = re.compile(
