@@ -95,6 +95,14 @@ _STATUS = re.compile(
     r"|\bbeen\s+(?:received|booked|looked\s+at|picked\s+up|assigned|passed)\b"
     r"|\bstill\s+waiting\b|\b(?:is\s+)?any\s*(?:one|body)\s+(?:actually\s+)?(?:reading|dealing|looking)"
     r"|\bis\s+(?:anyone|someone|it)\s+(?:being\s+)?(?:dealing|dealt|looking)", re.I)
+# Said, not asked: "...and nobody has responded". In a longer message that tells us what went
+# wrong, that is the resident's dissatisfaction (a complaint), not a request for news.
+_NO_ANSWER_YET = re.compile(
+    r"\b(?:heard|had)\s+nothing\b|\b(?:not|haven'?t|havent|have\s+not|never)\s+heard\b|\bnot\s+a\s+word\b"
+    r"|\b(?:no\s*one|nobody|noone|no\s+body)\s+has\s+(?:\w+\s+)?(?:rung|called|contacted|replied|"
+    r"phoned|emailed|responded|answered|got\s+back)\b|\bno\s+(?:reply|response|word|contact|answer)\s+(?:yet|since)\b"
+    r"|\bnot\s+had\s+(?:any|a)\s+(?:contact|reply|response|word|answer|call)\w*|\bstill\s+waiting\b", re.I)
+_TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
 _STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)
 
@@ -122,7 +130,8 @@ _ADD_ALONE = re.compile(
 _UPDATE_FOR = re.compile(r"\bupdate\s+(?:for|to)\s+(?:my|the)\s+(?:\w+\s+)?(?:case|report|complaint)\b", re.I)
 # Thanks for a stage 2 review or for text updates is a compliment.
 _PRAISE = re.compile(r"\b(?:appreciat|brilliant|excellent|thorough|pleased|grateful|lovely|"
-                     r"well\s+done|made\s+things)", re.I)
+                     r"well\s+done|made\s+things|shout\s*-?\s*out|kudos|hats\s+off|fair\s+play|credit\s+to|"
+                     r"give\s+(?:\w+\s+)?credit|fantastic|amazing|superb|first\s+class|top\s+notch)", re.I)
 # Stage 2 named with a wish: "stage 2 please", "I want it taken to stage 2", "can I go to stage 2?"
 _WISH = re.compile(r"\b(?:want|wanting|would\s+like|'?d\s+like|like\s+to|wish|can|could|please|pls|plz|how\s+do|"
                    r"how\s+can|request|requesting|go\s+to|take|taken|escalat|move|put|process|unhappy)\b"
@@ -176,6 +185,9 @@ def case_task(text: str, has_reference: bool = False) -> str | None:
     if _ADD_ALONE.search(text) or (earlier and _ADD.search(text)) or (_UPDATE_FOR.search(text) and words > 8):
         return ADD
     if _ANGER.search(text):
+        return None
+    asked = _STATUS.search(_NO_ANSWER_YET.sub(" ", text)) or "?" in text
+    if earlier and _STATUS.search(text) and not asked and words > _TOLD_AT_LENGTH:
         return None
     if (earlier and _STATUS.search(text)) or (words <= 8 and _STATUS_ALONE.search(text)):
         return STATUS

@@ -245,7 +245,28 @@ _QUESTION_ABOUT_COMPLAINTS = re.compile(r"\bwhat (kinds?|sorts?|types?) of\b|\bw
 
 def declared_complaint(text: str) -> bool:
     return (bool(_DECLARED.search(text or "")) and not denied_complaint(text)
-            and not _QUESTION_ABOUT_COMPLAINTS.search(text or ""))
+            and not _QUESTION_ABOUT_COMPLAINTS.search(text or "") and not about_someone_else(text))
+
+
+# "I want to complain about the couple upstairs, screaming all night": the complaint is about a
+# neighbour's behaviour, which is an ASB report (data/README.md), unless the resident is unhappy
+# with how we dealt with it ("...and your housing officer has done nothing").
+_ABOUT_SOMEONE = re.compile(
+    r"\bcomplain(?:t|ts|ing)?\s+(?:about|against|regarding|re|of)\s+(?:the\s+|my\s+|our\s+|a\s+|an\s+)?"
+    r"(?:(?:\w+\s+){0,2}?(?:neighbou?rs?|next\s*door|tenants?|residents?|occupants?|couple|family|famil(?:y|ies)|"
+    r"lads?|kids|youths?|teenagers|people|man|woman|men|women|guy|fella|bloke|lady|girl|boy|dogs?|visitors?)"
+    r"|(?:no\.?|number|flat|house)\s*\d+|\d+[a-z]?\s+\w+\s+(?:road|street|close|avenue|lane|court|way|drive)"
+    r"|(?:up|down)stairs|the\s+flat\s+(?:above|below|upstairs|downstairs|next\s+door))", re.I)
+_LANDLORD_HANDLING = re.compile(
+    r"\b(?:you|your|yous|u)\b|\b(?:housing|neighbourhood|asb|tenancy)\s+(?:officer|team|manager|department)\b"
+    r"|\b(?:council|landlord|association|officer|staff|contractor|caseworker)\b|\bnothing\s+(?:has\s+been|is\s+being|"
+    r"'?s\s+been|was|ever\s+gets?|gets?)\s+done\b|\bdone\s+nothing\b|\bignor|\bno\s*one\s+(?:has|have|will|is)\b"
+    r"|\bnobody\s+(?:has|have|will|is)\b|\bclosed\b|\breported\b", re.I)
+
+
+def about_someone_else(text: str) -> bool:
+    """A complaint in words about a neighbour's behaviour, not about how we handled it."""
+    return bool(_ABOUT_SOMEONE.search(text or "")) and not _LANDLORD_HANDLING.search(text or "")
 
 
 # "I don't want to complain as such", "this isn't a complaint", "not moaning but": the resident
@@ -289,6 +310,19 @@ def as_declared(intent_ranking: Sequence[Mapping[str, Any]]) -> list[dict[str, A
     if top == "asb_report":
         return [{"name": "complaint", "confidence": 0.5}, {"name": "asb_report", "confidence": 0.45}, *rest]
     return [{"name": "complaint", "confidence": 1.0}, *rest]
+
+
+def as_behaviour(intent_ranking: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ranking for a complaint in words about a neighbour's behaviour: an ASB report first,
+    with the classifier's confidence in a complaint; the complaint after it, well below."""
+    confidences = _confidences(intent_ranking)
+    top = max(confidences.get("complaint", 0.0), confidences.get("asb_report", 0.0))
+    rows = [{"name": "asb_report", "confidence": top},
+            {"name": "complaint", "confidence": round(min(confidences.get("complaint", 0.0),
+                                                          COMPLAINT_RUNNER_UP / 2), 4)}]
+    rows += [{"name": name, "confidence": confidence} for name, confidence in confidences.items()
+             if name not in ("complaint", "asb_report")]
+    return sorted(rows, key=lambda row: -float(row["confidence"]))
 
 
 # A repair that failed again, or one reported before, is dissatisfaction with the service as much

@@ -140,6 +140,11 @@ def _read_opening(parse: dict, text: str) -> dict:
         parse["intake"] = {"classifier": parse.get("intent"), "declared": "complaint"}
         parse["intent_ranking"] = clarify.as_declared(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])
+    elif classified == "complaint" and clarify.about_someone_else(text):
+        # "I want to complain about the couple upstairs, screaming all night": their behaviour.
+        parse["intake"] = {"classifier": parse.get("intent"), "about": "behaviour"}
+        parse["intent_ranking"] = clarify.as_behaviour(parse.get("intent_ranking") or [])
+        parse["intent"] = dict(parse["intent_ranking"][0])
     elif classified in ("complaint", FALLBACK_INTENT) and clarify.denied_complaint(text):
         # "I don't want to complain as such, just a comment": the next kind, or the question;
         # "i dont want to complain i just want someone to fix the gate", unplaced: the same.

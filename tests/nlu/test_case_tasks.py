@@ -114,3 +114,23 @@ def test_a_case_checked_earlier_is_not_asked_for_again():
 def test_a_case_filed_in_this_conversation_is_offered_but_still_checked():
     assert existing.known_answers(None, {"last_reference": "ASB-9RT2C-H"}) == {"case_reference": "ASB-9RT2C-H"}
     assert existing.known_answers(None, {}) == {}
+
+
+# --- praise and accounts that only mention an earlier report -------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Shout out to the repairs line, answered in a minute and booked my job there and then. Progress!",
+    "fair play to the team, my repair was booked in a day",
+])
+def test_praise_is_not_a_task_on_a_case(text):
+    assert case_task(text) is None
+
+
+def test_an_account_that_ends_with_no_reply_is_left_to_the_classifier():
+    text = ("Your gardeners mowed the green, sprayed grass all over my car and cracked the wing mirror with a "
+            "stone. I emailed about it a fortnight ago and nobody has replied.")
+    assert case_task(text) is None
+    # Asked, or short, the same words still chase the case.
+    assert case_task("I emailed about it a fortnight ago and nobody has replied") == STATUS
+    assert case_task("I emailed about the damage to my car two weeks ago and nobody has replied, "
+                     "can you tell me what is happening with it?") == STATUS

@@ -210,3 +210,29 @@ def test_a_question_about_complaints_stays_a_question():
     parse = {"text": "can i make a complaint without giving my name", "intent": dict(rows[0]),
              "intent_ranking": rows}
     assert read_first_message(parse)["intent"]["name"] == "ask_what_counts_as_complaint"
+
+
+# --- a complaint in words about a neighbour is about their behaviour -----------------------------
+
+@pytest.mark.parametrize("text, about_them", [
+    ("I want to complain about the family at number 9, shouting and slamming doors every night", True),
+    ("I wish to complain about my neighbour's dogs barking all day", True),
+    ("I want to complain about my neighbour and how your housing officer ignored it", False),
+    ("I want to complain about the damp in my flat", False),
+    ("complaint about the contractor you sent", False),
+])
+def test_complaint_about_someone_else(text, about_them):
+    assert clarify.about_someone_else(text) is about_them
+    assert clarify.declared_complaint(text) is (not about_them)
+
+
+def test_a_complaint_about_a_neighbour_reads_as_their_behaviour():
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": "complaint", "confidence": 0.7}, {"name": "asb_report", "confidence": 0.25}]
+    parse = {"text": "I want to complain about the couple upstairs, fighting till 3am",
+             "intent": dict(rows[0]), "intent_ranking": rows}
+    read = read_first_message(parse)
+    assert read["intent"]["name"] == "asb_report"
+    assert read["intent_ranking"][1]["name"] == "complaint"
+    assert read["intent_ranking"][1]["confidence"] < clarify.COMPLAINT_RUNNER_UP
