@@ -100,7 +100,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, help="a trained model (default: train or reuse models/)")
     parser.add_argument("--no-model", action="store_true", help="read without the model's parse")
-    parser.add_argument("--set", choices=("dev", "blind", "fresh", "fourth", "all"), default="all")
+    parser.add_argument("--set", default="all",
+                        choices=("dev", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "all"))
     parser.add_argument("--quiet", action="store_true", help="do not list every misreading")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "conversation-benchmark.json")
     args = parser.parse_args()
@@ -114,8 +115,8 @@ def main() -> int:
             model = ensure_model(ROOT / "models")
         parse = model_parser(model)
     chosen = {"dev": [sets.DEV_FILE], "blind": [sets.BLIND_FILE], "fresh": [sets.FRESH_FILE],
-              "fourth": [sets.FOURTH_FILE],
-              "all": [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE, sets.FOURTH_FILE]}[args.set]
+              "fourth": [sets.FOURTH_FILE], "fifth": [sets.FIFTH_FILE], "sixth": [sets.SIXTH_FILE],
+              "seventh": [sets.SEVENTH_FILE], "all": list(sets.ALL_FILES)}[args.set]
     results = {}
     everything = []
     for path in chosen:

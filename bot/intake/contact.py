@@ -17,6 +17,8 @@ _EMAIL_CANDIDATE = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
 # A postcode spelt out a character at a time, as voice typing and some screen readers give it
 # ("S A 1 8 P L"): the characters are joined before looking again.
 _SPELT_OUT = re.compile(r"\b((?:[A-Za-z0-9] ){4,6}[A-Za-z0-9])\b")
+# ...or in pieces of one or two characters ("M 8 5 NQ").
+_IN_PIECES = re.compile(r"(?=\b((?:[A-Za-z0-9]{1,2} ){2,5}[A-Za-z0-9]{1,3})\b)")
 
 
 def find_postcode(text: str) -> str | None:
@@ -24,6 +26,9 @@ def find_postcode(text: str) -> str | None:
     if not match:
         spelt = _SPELT_OUT.search(text or "")
         match = POSTCODE.fullmatch(spelt.group(1).replace(" ", "")) if spelt else None
+    if not match:
+        match = next((found for piece in _IN_PIECES.findall(text or "")
+                      if (found := POSTCODE.fullmatch(piece.replace(" ", "")))), None)
     if not match:
         return None
     raw = re.sub(r"\s", "", match.group(1)).upper()

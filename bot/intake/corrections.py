@@ -27,20 +27,27 @@ FIELD_WORDS: dict[str, str] = {
     "event_date_text": rf"dates?|the day|when( it (happened|started))?|yesterday|today|last (week|month|year)|"
                        rf"weeks? ago|months? ago|years? ago|ago|since|{_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|"
                        rf"\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?|\d{{4}}|happened on|started on",
-    "still_happening": r"still happening|still going on|ongoing|still there|not still|no longer happening",
-    "aware_date_text": r"(became|become|first) aware|when i (noticed|found out|first knew)|noticed|found out",
+    "still_happening": r"still happening|still going on|ongoing|still there|not still|no longer happening|"
+                       r"(is|it'?s|its|has|it has) stopped( now)?|stopped now|not happening (now|any ?more)|"
+                       r"not stopped|still going",
+    "aware_date_text": r"(became|become|first) aware|when i (first )?(noticed|found out|knew|saw)|(first )?noticed|"
+                       r"found out",
     "home_date_text": r"complet(ed|ion)|moved in|reserv(ed|ation)|got the keys",
-    "affected": r"affected|who was (affected|involved)|household|who it affects|not just me|only me|just me|"
+    "affected": r"affect\w*|who was (affected|involved)|household|who it affects|not just me|only me|just me|"
+                r"(my|me|the) neighbours (too|as well)|"
                 r"(my|the) (kids|children|family)",
     "desired_outcome": r"outcome|put (it|things) right|apology|apologise|compensation|refund|"
                        r"what i want(ed)?|what i'?d like|i'?d like you to|i want you to|resolution|"
                        r"what (you|u) (should|could) do",
     "description": r"what happened|what went wrong|description|describe|the story|the problem|the issue",
     "service": r"which service|the service",
-    "already_investigated": r"(already )?investigat\w*|final response|looked into",
+    "already_investigated": r"(already )?investigat\w*|final (response|letter|reply|answer|decision)|looked into|"
+                            r"already (complained|been through)",
     "legal_proceedings": r"legal( action)?|court|solicitor|proceedings|claim",
-    "on_behalf": r"for someone else|on behalf|for myself|complaining for",
-    "represented_name": r"their name|his name|her name|(mum|mam|dad|mother|father|nan|gran)'?s name",
+    "on_behalf": r"for someone else|on behalf|for myself|complaining for|who it'?s for|"
+                 r"(it'?s |its )?for (me|myself) or (for )?(my|me|someone|somebody)",
+    "represented_name": r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
+                        r"daughter|client|wife|husband|partner)'?s) ((sur|first |last |full )?name|surname)",
     "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)",
     "representative_consent": r"permission|consent|agreement",
     "subject": r"which (service|policy)|the policy|subject",
@@ -50,15 +57,18 @@ FIELD_WORDS: dict[str, str] = {
     "location": r"where|location|which room|room|kitchen|bathroom|bedroom|living room|lounge|hallway|"
                 r"stairs|ceiling|stairwell|car park|landing|loft|garden",
     "urgency": r"urgent|urgency|emergency|can wait|how urgent|priority",
-    "access_availability": r"access|availability|available|appointment|key safe|get in|when (you|u) can come|"
+    "access_availability": r"access|availability|available|appointment|key safe|get(ting)? in|when (you|u) can come|"
+                           rf"(not|never) in (on )?({_DAYS})s?|"
                            r"times|times? (that )?suit|i'?m (in|home|out|at work)|days i'?m|"
                            r"(mornings|afternoons|evenings) not|not (mornings|afternoons|evenings)",
-    "frequency": r"how often|often|every (night|day|week|weekend)|frequency",
+    "frequency": r"how often|often|every (single )?(night|day|week|weekend|morning|evening)|frequency|"
+                 r"once a (week|day|month|fortnight)|(twice|three times|\d+ times) a (week|day|month)",
     "in_danger": r"danger|in danger",
     "evidence": r"evidence|photos?|pictures?|videos?|recordings?|diary|footage",
     "share_details": r"anonymous|anon|stay anonymous|share my details|give my details",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
-    "address": r"(?<!mail )(?<!e-mail )address|postcode|post code|house number|flat number|door number",
+    "address": r"(?<!mail )(?<!e-mail )address|postcod?e?|post code|house number|flat number|door number|"
+               r"street( name)?|road name",
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
@@ -67,9 +77,16 @@ FIELD_WORDS: dict[str, str] = {
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
                          r"contact by|how (you|u) contact|how to contact|how (you|u|to) (get hold of|reach) me|"
-                         r"(rang|ring|call|phoned?|texted) me",
-    "preferred_format": r"format|large print|braille|easy read|audio|bigger print",
+                         r"(rang|ring|call|phoned?|texted) me|"
+                         r"(a )?(phone call|call|text|letter|e-?mail) (would be|is) (better|easier|best)|"
+                         r"(rather|prefer) (have )?(a )?(phone call|call|letter|text|e-?mail)|"
+                         r"(texts?|calls?|e-?mails?|letters?|post) instead of (a |the )?(texts?|calls?|phone|"
+                         r"e-?mails?|letters?|post)|(like|want|prefer) to be (contacted|reached)|"
+                         r"(have|get|send me) (a |the )?(letters?|texts?|e-?mails?|phone calls?) (instead|please)",
+    "preferred_format": r"format|large print|braille|easy read|audio|bigger print|language|translat\w*|"
+                        r"interpreter|easy words",
     "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|"
+                              r"(the |extra )?help i need|extra help|"
                               r"things that make it easier|(my )?(hearing|eyesight|sight|deaf(ness)?|"
                               r"wheelchair|mobility|mental health)",
 }
@@ -77,7 +94,9 @@ _PATTERNS = {name: re.compile(rf"\b({words})\b", re.I) for name, words in FIELD_
 # Words that fit an answer's value rather than name the answer: they count only when no answer
 # is named outright ("I'm in Wednesday afternoons" is about access, not the date).
 _WEAK = {
-    "event_date_text": re.compile(rf"\b({_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|\d{{4}}|yesterday|today)\b", re.I),
+    "event_date_text": re.compile(rf"\b({_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|\d{{4}}|yesterday|today|since|ago)\b",
+                                  re.I),
+    "contact_details": re.compile(r"\bnumber\b", re.I),
     "location": re.compile(r"\b(kitchen|bathroom|bedroom|living room|lounge|hallway|stairs|ceiling|stairwell|"
                            r"car park|landing|loft|garden|room)\b", re.I),
 }
@@ -116,19 +135,40 @@ _NEW_VALUE = re.compile(
     r"change (?:it )?to|changed to|update (?:it )?to|to say|it was|it'?s|its|is|was|to|:|-|=)\s+(.+)$", re.I)
 
 
+# "urgency no wait, the where bit": what follows the resident's own correction is what they mean.
+_SELF_CORRECTION = re.compile(r"\b(?:no wait|wait no|sorry no|i mean|i meant|scratch that|no sorry)\b[\s,.;:!-]*",
+                              re.I)
+
+
+# Said outright, these give the new answer before any "is" earlier in the sentence does ("my
+# name is wrong it should be Jo Bloggs").
+_NEW_VALUE_PLAIN = re.compile(
+    r"\b(?:should (?:be|say|read|have said)|is actually|it'?s actually|was actually|change (?:it )?to|changed to|"
+    r"update (?:it )?to)\s+(.+)$", re.I)
+
+
 def _matches(text: str, changeable: Iterable[str]) -> list[tuple[str, int]]:
-    """The changeable answers the words point at, with the length of the longest match."""
-    found = []
+    """The changeable answers the words point at, with the length of the longest match. A match
+    inside a longer one for another answer does not count ("her name is" names the person
+    complained for, not the resident's own name)."""
+    corrected = list(_SELF_CORRECTION.finditer(text))
+    if corrected and text[corrected[-1].end():].strip():
+        text = text[corrected[-1].end():]
+    spans: list[tuple[str, int, int, int]] = []
     for name in changeable:
         pattern = _PATTERNS.get(name)
         if pattern is None:
             continue
         weak = _WEAK.get(name)
-        spans = [m.end() - m.start() + (0 if weak and weak.fullmatch(m.group(0)) else 100)
-                 for m in pattern.finditer(text)]
-        if spans:
-            found.append((name, max(spans)))
-    return found
+        spans += [(name, m.start(), m.end(), m.end() - m.start() + (0 if weak and weak.fullmatch(m.group(0)) else 100))
+                  for m in pattern.finditer(text)]
+    best: dict[str, int] = {}
+    for name, start, end, score in spans:
+        covered = any(other != name and o_start < end and start < o_end and o_end - o_start > end - start
+                      for other, o_start, o_end, _ in spans)
+        if not covered:
+            best[name] = max(best.get(name, 0), score)
+    return list(best.items())
 
 
 def fields_named(text: str, changeable: Iterable[str]) -> list[str]:
@@ -145,7 +185,7 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     if not text or text.startswith("/"):
         return None
     changeable = list(dict.fromkeys(changeable))  # each answer once, however often it is offered
-    found = _matches(text, changeable)
+    found = _matches(normalise(text), changeable)
     names = [name for name, _ in found]
     if "preferred_contact" in names and "contact_details" in names:
         found = [f for f in found if f[0] != "contact_details"]  # "contact me by e-mail": how
@@ -175,6 +215,10 @@ def new_value(text: str, field: str) -> str | None:
         found = contact.find_email(text) or contact.find_phone(text)
         if found:
             return found
+    if field in ("preferred_contact", "preferred_format"):
+        instead = re.search(r"\b([\w-]+(?: [\w-]+)?)\s+instead\b", text, re.I)
+        if instead:
+            return instead.group(1)  # "could I have letters instead of emails?"
     if field in _YES_NO_FIELDS:
         after = _AFTER_WRONG.search(text)
         if after:
@@ -185,7 +229,7 @@ def new_value(text: str, field: str) -> str | None:
         mentions = list(pattern.finditer(text))
         if mentions:
             tail = text[mentions[-1].end():]
-    match = _NEW_VALUE.search(tail)
+    match = _NEW_VALUE_PLAIN.search(tail) or _NEW_VALUE.search(tail)
     value = match.group(1) if match else re.sub(r"^[\s,.;:!-]*(bit|part|one|answer|bit is|is)?\s*"
                                                 r"(is |was )?(wrong|incorrect|not right)?[\s,.;:!-]*", "", tail)
     value = value.strip(" ,.;:!-\"'")
@@ -228,10 +272,12 @@ def read_which_answer(text: str, digression: Digression | None, changeable: list
     """FIELD (the answer meant; None when it cannot be told), DIGRESSION or CONFIRM."""
     from bot.intake.reading import CONFIRM, DIGRESSION, FIELD, Reading
 
+    said = normalise(text)
+    if digression is not None and digression.strong and ("?" in said or digression.topic == STOP):
+        return Reading(DIGRESSION, topic=digression.topic)  # "is this where I can go to the ombudsman?"
     meant = field_meant(text, changeable)
     if meant is not None:
         return Reading(FIELD, field=meant)
-    said = normalise(text)
     if digression is not None:
         return Reading(DIGRESSION, topic=digression.topic)
     if re.match(r"^(nothing|none|no(thing)?,? (it'?s|its) (fine|right|ok)|it'?s (all )?(fine|right|ok)|"

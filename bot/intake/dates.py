@@ -85,12 +85,17 @@ _PART = (r"(early|the beginning of|beginning of|the start of|start of|mid|the mi
 _HOLIDAY = re.compile(
     r"\b(new years eve|new years day|new years|new year|christmas eve|christmas day|christmas|xmas|boxing day|"
     r"bonfire night|guy fawkes night|halloween|valentines day|valentines|good friday|easter monday|"
-    r"easter sunday|easter)\b(\s+(\d{4}))?")
+    r"easter sunday|easter|hogmanay|february half term|feb half term|may half term|october half term|"
+    r"oct half term|summer holidays|summer hols)\b(\s+(\d{4}))?")
 _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new years": (1, 1), "new year": (1, 1),
                    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
                    "xmas": (12, 25), "boxing day": (12, 26), "bonfire night": (11, 5),
                    "guy fawkes night": (11, 5), "halloween": (10, 31), "valentines day": (2, 14),
-                   "valentines": (2, 14)}
+                   "valentines": (2, 14), "hogmanay": (12, 31),
+                   # School holidays in England, roughly: the Monday they usually start.
+                   "february half term": (2, 16), "feb half term": (2, 16), "may half term": (5, 25),
+                   "october half term": (10, 26), "oct half term": (10, 26), "summer holidays": (7, 22),
+                   "summer hols": (7, 22)}
 _EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1}
 _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
                           r"lunch time|teatime|night time|daytime)\b")
@@ -205,11 +210,14 @@ def _season(text: str, today: date) -> Reading | None:
     if not match:
         return None
     part, which, season, year = match.groups()
-    offset = {"early": 0, "mid": 1, "late": 2, None: 0}[part]
+    # A season said on its own ("last spring") is read as its middle: closer to what was meant,
+    # whichever part of it that was. With a year ("summer 2025") it is read from its start.
+    middle = part is None and year is None
+    offset = {"early": 0, "mid": 1, "late": 2, None: 1 if middle else 0}[part]
     start_month = _SEASONS[season]
 
     def start(y: int) -> date:
-        return date(y, start_month, 1) + relativedelta(months=offset, day=15 if part == "mid" else 1)
+        return date(y, start_month, 1) + relativedelta(months=offset, day=15 if part == "mid" or middle else 1)
 
     given = _year_of(year, today)
     if given is not None:

@@ -35,12 +35,30 @@ SCREENED = ("empty_message", "markup_message", "other_language")
 _I = re.I | re.S
 
 
+# Common misspellings, dialect and voice-to-text slips of the words the readers look for ("not
+# shure", "for masel", "divvent knaa", "stay and on a miss"), spelt the way the readers expect.
+_SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in (
+    ("shure|shur|sher", "sure"), ("realy|relly|rly", "really"), ("mayby|maybee|mebbe|mebbes|mabey|maybs", "maybe"),
+    ("havnt|havent|haveny", "haven't"), ("hasnt", "hasn't"), ("didnt|didnae|didny", "didn't"),
+    ("difrent|diffrent|differnt|diffrent|dif+erent ones", "different"),
+    ("masel|mesel|meself|maself|myslef|mysef", "myself"), ("bruther|brotha", "brother"), ("neet|nite", "night"),
+    ("my self", "myself"), ("hav", "have"),
+    ("ain'?t (asked|told|had|got|done|spoken)", r"haven't \1"), ("nae idea", "no idea"),
+    ("cannae mind|can'?t mind|cant mind|canny mind", "can't remember"), ("not a clue", "no clue"),
+    ("divvent|divn'?t|dinnae|dinny|dont", "don't"), ("knaa|knaw|kna|knoe", "know"), ("cannae|cant", "can't"),
+    ("(?:and|an) ?on a ?(?:miss|mous|mus)|anon a miss|anonymus|anonomous|anonimous|annonymous", "anonymous"),
+))
+
+
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, "u"/"r" spelt out, single spaces."""
+    """Lower case, straight apostrophes, "u"/"r" spelt out, common misspellings mended, single
+    spaces."""
     text = (text or "").strip().lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"\bu\b", "you", text)
     text = re.sub(r"\br\b", "are", text)
     text = re.sub(r"\bur\b", "your", text)
+    for wrong, right in _SPELLINGS:
+        text = wrong.sub(right, text)
     return re.sub(r"\s+", " ", text)
 
 
@@ -48,8 +66,8 @@ def normalise(text: str) -> str:
 # starts with one and says why ("cancel please, I'll ring instead"); "stop him doing it" is an
 # answer, not a request to stop.
 _STOP = re.compile(
-    r"^(please |can you |can we |just |ok(ay)? |no |oh |actually |right |look |sorry |um+ |erm+ |wait,? |"
-    r"hang on,? |d'?you know what,? |you know what,? )*"
+    r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|um+|erm+|wait|"
+    r"hang on|d'?you know what|you know what|i think|think)[,.!]? )*"
     r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
     r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
     r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|"
@@ -57,19 +75,20 @@ _STOP = re.compile(
     r"(it|this|anything)|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
     r"continue|go on with) (this|it)( any ?more)?|i'?ve changed my mind|changed my mind|start (again|over)|"
     r"scrap (it|that|this|the lot)|i give up|leave it|bin (it|this)|nvm|i'?m not doing this( any ?more)?|"
-    r"i can'?t be bothered( with this)?)"
+    r"i can'?t be bothered( with this)?|i'?ll (just )?(stop|leave it)( here| there| now)?)"
     r"(?!\s+(the|him|her|them|people|kids|my|his|their|your|it (from|happening)|this from|that from|that|"
-    r"\w+ing\b|doing|from))([\s,.!;:-]|$)"
+    r"\w+ing\b|doing|from))([\s,.!?;:-]|$)"
     r"|\b(can|could) i (just )?(cancel|stop|withdraw)\b|\bcancel (the|my)( whole)? (complaint|report|request|"
     r"thing|form|lot)\b", _I)
 _HUMAN = re.compile(
-    r"\b(speak|talk|chat|get through)( to| with)( a| an| someone| somebody| some1| an? actual| a real|"
+    r"\b(speak|talk|chat|get through)( to| with)( a| an| my| your| our| someone| somebody| some1| an? actual| a real|"
     r" real| the)?( real| actual| live)?( person| human| people| agent| adviser| advisor| operator|"
     r" someone| somebody| member of staff| staff| manager| supervisor| your team| the office|"
     r" housing officer| the housing officer| customer services)\b"
     r"|\b(real|actual|live) (person|human|people)\b|\bhuman being\b"
     r"|\b(can|could|will) (someone|somebody|a person|you|a human)( not)?( just)? (call|ring|phone|look|check|"
     r"find|contact) (me|me up|my)\b|\bneed (someone|somebody|a person) to (ring|call|phone|contact) me\b"
+    r"|\b(can|could|will) (someone|somebody|a person)\b[^.?!]{0,30}\b(ring|call|phone) me\b"
     r"|\b(ring|call|phone) me (instead|please)\b|\b(spoken|speak|talk|talked) to a manager\b"
     r"|\b(give|get) me (a|the) (phone )?number (to|i can) (call|ring)\b"
     r"|\b(can|could|can'?t|couldn'?t) i( not)?( just)? (call|ring|phone) (you|someone|somebody|the office|"
@@ -134,7 +153,10 @@ _HARM = re.compile(
     r"screaming for help|(scared|frightened|afraid) for (my|her|his|their) (life|lives|safety)|"
     r"(scared|frightened|afraid|terrified) of (him|her|them|my (ex|partner|husband|boyfriend|wife|son|dad))|"
     r"my (ex|partner|husband|boyfriend|wife)( \w+)? (checks|controls|monitors|reads|watches) my|"
-    r"(he|she|they)('?d| would| will|'?ll) (kill|hurt|burn|stab|smash|batter|get|beat) |"
+    r"(he|she|they)('?d| would| will|'?ll) (kill|hurt|burn|stab|smash|batter|beat) |"
+    # "he'll get me", not "he said he would get me through to the manager".
+    r"(he|she|they)('?d| would| will|'?ll) get (me|you|her|him|us|them)\b(?! (through|put|back|a|an|the|some\w*|"
+    r"sorted|in touch|on|to|in|out|onto|booked|seen|moved))|"
     r"kick(ed|ing)? (the|my|our|her|his) door (in|down)|being (exploited|groomed|abused|neglected|hurt|hit|"
     r"beaten|attacked|bullied|threatened)|followed me|following me|stalk\w*|"
     r"(bruises?|bruised|marks|burns) (on|all over) (him|her|them|the (kid|child|baby|boy|girl))|"
@@ -171,6 +193,14 @@ _HOME_HEALTH = re.compile(
     r"elderly|disabled|oxygen|pregnant|frail)\b"
     r"|\b(baby|newborn|toddler|\d+ ?(week|wk|month|mth|year|yr)s? old|elderly|disabled|pregnant)\b[^!?]{0,80}"
     r"\b(no heating|freezing|no heat)\b", _I)
+# No heat for someone old or frail, said in two sentences ("Since Sunday. I am 81 and the heating
+# has not worked at all"): the two parts anywhere in the message.
+_NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler)( has| is|'s)? (not|n't|never|stopped) "
+                      r"work\w*|(heating|boiler)('s| is| has)? (off|gone|broken|packed in|packed up|died)|freezing|"
+                      r"very cold|so cold)\b", _I)
+_FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re) (7[5-9]|[89]\d|1[01]\d)"
+                    r"( years old)?|(7[5-9]|[89]\d|1[01]\d) (years old|year old|yr old)|elderly|frail|disabled|"
+                    r"pregnant|newborn|baby|toddler|oxygen)\b", _I)
 # A hazard happening now (Awaab's Law's emergency hazards, bot.intake.triage), less the lack of
 # heating or hot water, which is urgent but not a danger to report to 999 on its own.
 _NOT_AN_EMERGENCY_ALONE = re.compile(r"^\s*(no heating|no hot water)\s*$", _I)
@@ -187,7 +217,7 @@ def safety_in(text: str) -> str | None:
     text = normalise(text)
     if _HARM.search(text):
         return SAFEGUARDING
-    if _MEDICAL.search(text) or _HOME_HEALTH.search(text):
+    if _MEDICAL.search(text) or _HOME_HEALTH.search(text) or (_NO_HEAT.search(text) and _FRAIL.search(text)):
         return EMERGENCY
     hazard = emergency_hazard(text)
     if hazard and not _NOT_AN_EMERGENCY_ALONE.match(hazard):

@@ -62,7 +62,7 @@ class Reading:
     safety: str | None = None         # emergency / safeguarding_concern carried by an answer
     field: str | None = None          # CHANGE, FIELD: the answer meant
     new_value: str | None = None      # CHANGE: the new answer given with it
-    ongoing: bool | None = None       # DATE: still happening
+    ongoing: bool | None = None       # DATE: still happening (None: not said)
     date: str | None = None           # DATE: ISO date it points at
     details: dict = _field(default_factory=dict)  # postcode, email, phone found in it
 
@@ -91,7 +91,8 @@ _SKIP = re.compile(
     r"( name| details| number| e-?mail| address| postcode| contact details| phone( number)?)?\b(?! is\b)"
     r"|^no (name|details|number|e-?mail|address|contact)\b|\brather (i|we) (didn'?t|did not|don'?t|not)\b"
     r"|\b(he|she|they)'?d rather (i|you|we) (didn'?t|did not|don'?t)\b"
-    r"|^skip( it| this| that)?\b|^pass\b|\bnone of (your|ur) business\b|\bnot telling\b"
+    r"|^((no|nah|nope|just|oh|i'?ll)[,.]? )?(skip|pass)( it| this| that)?\b|\bnone of (your|ur) business\b"
+    r"|\bnot telling\b"
     r"|\bdon'?t want (them|him|her|anyone|anybody|people) (to )?(know|knowing|find out)"
     r"|\b(don'?t|do not|please don'?t) (contact|call|ring|e-?mail|text|write to|phone) me\b"
     r"|\bknow(ing)? it was me\b|\b(leave|keep) (my|me) (name|details)? ?(out|private|off)\b"
@@ -217,7 +218,7 @@ def read_urgency(said: str) -> str | None:
 # --- names ----------------------------------------------------------------------------------------
 
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
+    r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
@@ -259,8 +260,15 @@ _RELATION_NAMED = re.compile(
     r"([A-Z][a-z'’-]+( [A-Z][a-z'’-]+)?)\b|(?i:\b(called|named)) ([A-Z][a-z'’-]+( [A-Z][a-z'’-]+)?)\b")
 
 
+# "FENWICK, Mark": the surname first, in capitals, as on forms.
+_SURNAME_FIRST = re.compile(r"^\s*([A-Z][A-Z'’-]+),\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?)\s*\.?\s*$")
+
+
 def read_name(text: str) -> str | None:
     """The name in an answer to "what is your name?", or None when it does not look like one."""
+    surname_first = _SURNAME_FIRST.match(text or "")
+    if surname_first:
+        return f"{surname_first.group(2)} {surname_first.group(1).title()}"
     again = list(_NAME_AGAIN.finditer(text or ""))
     if again:
         corrected = _name_at_start(text[again[-1].end():])
@@ -309,7 +317,8 @@ _ONGOING = re.compile(
     r"weeks|a while|a long time|donkey'?s years)\b|\bcarr(y|ies|ied) on\b|\bkeeps? (happening|coming back)\b"
     r"|\bbeen (going on |happening )?(for )?(ages|years|months|weeks|forever|a while|a long time)\b"
     r"|\bgoing on\b|\bstill is\b"
-    r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b", _I)
+    r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
+    r"|\bit start\b|\bnon ?stop\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )"
                           r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
                           r"only (the )?once|not any ?more|no longer|moved out)\b", _I)
@@ -356,9 +365,42 @@ _SHORT_WEEKDAY = re.compile(r"\b((?:on |last |this |since )?)(mon|tues?|weds?|th
                             r"(?=\.? (night|morning|afternoon|evening|just gone)\b|\.?\s*$)", _I)
 
 
+# Dates as residents type them: misspelt, clipped ("mornin"), dialect ("neet"), "3 weeks back".
+_DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+ing\b", "beginning"),
+               (r"\boct[oa]?b[ae]?r\b", "october"), (r"\bnov[ea]?m?b[ae]?r\b", "november"),
+               (r"\bdec[ei]?m?b[ae]?r\b", "december"), (r"\bjan[uw]?[ae]?ry\b", "january"),
+               (r"\bfeb(?:u|ru)?a?ry\b|\bfeburary\b", "february"), (r"\ba?ugust\b|\bagust\b", "august"),
+               (r"\bsep?t[ae]?m?b[ae]?r\b", "september"), (r"\bcup+le\b", "couple"),
+               (r"\b(?:octber|ocotber|octobre|octuber|ocktober)\b", "october"), (r"\bfortnite\b", "fortnight"),
+               (r"\b(?:crismas|chrismas|christmass|xmass)\b", "christmas"), (r"\bbefor\b", "before"),
+               (r"\b(?:yeer|yer)\b", "year"), (r"\blas\b", "last"), (r"\bmun?th\b", "month"), (r"\b2day\b", "today"),
+               (r"\b2nite\b", "tonight"), (r"\bsumtime\b", "sometime"),
+               (r"\btoo (?=(?:days|weeks|months|years)\b)", "two "),
+               (r"\bo'(?=\s)", "of"), (r"\b(mon|tues?|weds?|thu|thurs?|fri|sat|sun)(day)? gone\b", r"last \1\2"),
+               (r"\blast year (" + "|".join(_MONTHS) + r")\b", r"\1 last year"),
+               (r"\bfrom (the )?(\d{1,2})(st|nd|rd|th)? (to|till|until) (about |around )?(the )?"
+                r"\d{1,2}(st|nd|rd|th)?\b",
+                r"the \2\3"),
+               (r"\b(morn|even)in\b", r"\1ing"),
+               (r"\b(\d+|a few|few|a couple of|couple of|a couple) (days?|weeks?|months?|years?) back\b", r"\1 \2 ago"),
+               (r"(?<!a )\bfew (days|weeks|months) ago\b", r"a few \1 ago"))
+# A time of day ("0700hrs", "7.30pm") says nothing about the date, and "0700" is not a year.
+_TIME_OF_DAY = re.compile(r"\b\d{3,4}\s?(?:hrs|hours|h)\b|\b\d{1,2}[:.]\d{2}\s?(?:am|pm|hrs)?\b"
+                          r"|\b\d{1,2}\s?(?:am|pm)\b", _I)
+
+
 def _tidy_date_words(said: str) -> str:
     """What dates.read_event_date takes more easily: "mid-August" as "mid August", "this morning
     when I got up" as "this morning", "between the 10th and 12th" as "the 10th"."""
+    said = _TIME_OF_DAY.sub(" ", said)
+    for pattern, replacement in _DATE_TYPOS:
+        said = re.sub(pattern, replacement, said, flags=re.I)
+    # "last tues and its been non stop": a weekday cut short after "last" or "since".
+    said = re.sub(r"\b(last|since) (mon|tues?|weds?|thu|thurs?|fri|sat|sun)\b",
+                  lambda m: f"{m.group(1)} {_WEEKDAYS[m.group(2).lower()]}", said, flags=re.I)
+    # "in September, end of month": the end of September.
+    said = re.sub(rf"\b({'|'.join(m for m in _MONTHS if len(m) > 3)})\W+(the )?(end|beginning|start|middle) of "
+                  r"(the )?month\b", r"\3 of \1", said, flags=re.I)
     for pattern, replacement in _ABBREVIATIONS:
         said = re.sub(pattern, replacement, said)
     said = re.sub(r"^(a )?(week|month|year|fortnight) ago\b", r"1 \2 ago", said)
@@ -371,6 +413,10 @@ def _tidy_date_words(said: str) -> str:
     # A weekday cut short before a time of day: "sat night", "on tues".
     said = _SHORT_WEEKDAY.sub(lambda m: m.group(1) + _WEEKDAYS[m.group(2)], said)
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
+    # "the 2nd or 3rd of November": the first of the two.
+    said = re.sub(r"\b(the )?(\d{1,2})(st|nd|rd|th)? or (the )?\d{1,2}(st|nd|rd|th)?\b", r"the \2\3", said)
+    # "the back end of October" (northern English): late October.
+    said = re.sub(r"\b(the )?back ?end (o'?|of) (t'?|the )?", "late ", said)
     day = _BARE_DAY.search(said)
     if day and re.search(r"\blast month\b", said):
         return f"the {day.group(2)} of last month"
@@ -406,7 +452,8 @@ _WEEK_STARTS = {"first": 4, "1st": 4, "second": 11, "2nd": 11, "third": 18, "3rd
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _BEFORE_LAST = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r") before last\b|\bweek before last\b[^.?!]{0,20}?\b("
                           + "|".join(_WEEKDAY_NAMES) + r")\b", _I)
-_BANK_HOLIDAY = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|easter|christmas) )?bank holiday(?: monday)?"
+_BANK_HOLIDAY = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|easter|christmas|summer|spring|early may) )?"
+                           r"bank holiday(?: monday| weekend)?"
                            r"(?: (?:in|of) (" + "|".join(_MONTHS) + r"))?\b", _I)
 
 
@@ -429,6 +476,21 @@ def _named_days(said: str, today: date) -> str:
         weekday = _WEEKDAY_NAMES.index((before.group(1) or before.group(2)).lower())
         back = (today.weekday() - weekday) % 7 or 7
         said = said[:before.start()] + _day_words(today - timedelta(days=back + 7)) + said[before.end():]
+    weekend = re.search(r"\b(the )?weekend before last\b", said)
+    if weekend:
+        saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+        said = said[:weekend.start()] + _day_words(saturday - timedelta(days=7)) + said[weekend.end():]
+    before_christmas = re.search(r"\b(the )?week before (christmas|xmas)( last year)?\b", said)
+    if before_christmas:
+        year = today.year - 1 if before_christmas.group(3) or today < date(today.year, 12, 18) else today.year
+        said = said[:before_christmas.start()] + _day_words(date(year, 12, 18)) + said[before_christmas.end():]
+    clocks = _CLOCKS.search(said)
+    if clocks:
+        # The clocks go back on the last Sunday of October (forward: the last Sunday of March).
+        month = 10 if clocks.group(1).lower() == "back" else 3  # forward: March
+        year = today.year if date(today.year, month, 25) < today else today.year - 1
+        last = date(year, month, 31)
+        said = said[:clocks.start()] + _day_words(last - timedelta(days=(last.weekday() + 1) % 7)) + said[clocks.end():]
     holiday = _BANK_HOLIDAY.search(said)
     if holiday:
         from bot.workdays import bank_holidays
@@ -443,6 +505,10 @@ def _named_days(said: str, today: date) -> str:
 
 
 _SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", _I)
+_CLOCKS = re.compile(r"\b(?:(?:around|about|just after|after|when) )*the clocks (?:went|go|gone|changed) "
+                     r"(back|forwards?|for ?word|foward)\b", _I)
+# "since the summer, worse since halloween": the first "since" says when it started.
+_STARTED = re.compile(r"\b(since|from|started|began|begun)\b", _I)
 
 
 def read_date(text: str, now: datetime, question: str = "event_date_text") -> Reading:
@@ -450,7 +516,10 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
     resident became aware of a problem is a moment: never "still going on"."""
     said = _named_days(_tidy_date_words(normalise(text)), dates.uk_today(now).date())
-    ongoing = bool(_ONGOING.search(said)) and not _NOT_ONGOING.search(said)
+    # Still going on (True), over (False), or not said (None): a date with neither brings the
+    # question whether it is still happening when it is older than the time limit.
+    ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
+        False if _NOT_ONGOING.search(said) else None)
     duration = _DURATION.search(said)
     if duration and not _AGO.search(said) and not _NOT_ONGOING.search(said):
         ongoing = True  # "about 2 months": going on for two months
@@ -467,14 +536,25 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         month = _month_in(said, now)
         if month is not None:
             return dated(month)
+    pieces = [p for p in _PIECES.split(said) if p and p.strip()]
+    if len(_STARTED.findall(said)) > 1 or (len(pieces) > 1 and _STARTED.search(pieces[0])):
+        part = dates.read_event_date(next(p for p in pieces if _STARTED.search(p)), now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
     whole = dates.read_event_date(said, now)
     if whole.kind == dates.DATE:
+        if whole.date is not None and whole.date.day == 1 and _BARE_DAY.search(said):
+            # "the day it started, 31st August" read as August: the piece that names the day.
+            for piece in pieces:
+                part = dates.read_event_date(piece, now) if _BARE_DAY.search(piece) else None
+                if part and part.kind == dates.DATE and part.date and part.date.month == whole.date.month:
+                    return dated(part.date)
         return dated(whole.date)
     if whole.kind in (dates.FUTURE, dates.IMPOSSIBLE):
         return Reading(UNCLEAR, value=whole.kind)
     # A date inside a longer answer: "since they moved in, about 2 months"; "2024 and still there";
     # "can't remember exactly, sometime in september".
-    for piece in [p for p in _PIECES.split(said) if p and p.strip()]:
+    for piece in pieces:
         part = dates.read_event_date(piece, now)
         if part.kind == dates.DATE and part.date is not None:
             return dated(part.date)
@@ -495,10 +575,11 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     if yesno.doubtful(said) and not ongoing:
         return Reading(UNSURE)  # "can't remember, a while ago": no date to go on
     if ongoing or _VAGUE_PERIOD.search(said):
-        if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said):
-            ongoing = True  # "ages": it has been going on for ages
+        if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said) or (
+                question == "event_date_text" and not _NOT_ONGOING.search(said)):
+            ongoing = True  # "ages", "donkey's years man": it has been going on for that long
         return dated(None)
-    if whole.kind == dates.UNSURE or _UNSURE_ALONE.match(said):
+    if whole.kind == dates.UNSURE or _UNSURE_ALONE.match(said) or yesno.unsure_anywhere(said):
         return Reading(UNSURE)
     return Reading(UNCLEAR, value=dates.UNREADABLE)
 
@@ -511,6 +592,10 @@ def _with_safety(reading: Reading, text: str) -> Reading:
     if safety and reading.is_answer and reading.safety is None:
         return Reading(**{**asdict(reading), "safety": safety})
     return reading
+
+
+# A question asked without its question mark: "how quick can u get someone out tho".
+_QUESTION_FIRST = re.compile(r"^(how|when|what|why|can|could|will|would|is|are|do|does)\b", _I)
 
 
 def _leave(digression: Digression | None, text: str) -> Reading | None:
@@ -527,6 +612,8 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
     if digression is not None and digression.strong and digression.topic not in (STOP, *SAFETY_TOPICS) \
             and not yesno.from_question_phrase(question, text) and not yesno.plainly_said(text):
         return Reading(DIGRESSION, topic=digression.topic)
+    if question == "in_danger" and answer is None and digression is not None and digression.topic in SAFETY_TOPICS:
+        return Reading(YES, value=True)  # "he threatened me last night and he's still next door"
     if digression is not None and digression.topic in SAFETY_TOPICS and question != "in_danger" and (
             answer is None or _ASKING_WHAT_TO_DO.search(normalise(text))):
         return Reading(DIGRESSION, topic=digression.topic)
@@ -720,7 +807,9 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
             found = Reading(SKIP)
         # A choice found is the answer ("ring me please" to how to contact), unless the message
         # asks something else back ("how long do emergency repairs take?").
-        asks_back = digression is not None and digression.strong and "?" in said
+        asks_back = digression is not None and digression.strong and (
+            "?" in said or (_QUESTION_FIRST.match(said) and (
+                digression.topic != "request_human" or re.search(r"\b(speak|talk)\b", said))))
         if found is not None and not asks_back:
             return _with_safety(found, text)
         return _leave(digression, text) or (Reading(UNSURE) if _UNSURE_ALONE.match(said) else Reading(UNCLEAR))
@@ -735,6 +824,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
         reference, _ = find_reference(text)
         if reference:
             return Reading(ANSWER, value=reference)
+        if digression is not None and digression.topic == "request_human" and digression.strong:
+            return Reading(DIGRESSION, topic=digression.topic)  # "lost the letter, can someone ring me"
         if digression is not None:
             return Reading(DIGRESSION, topic=digression.topic)
         if _UNSURE_ALONE.match(said) or yesno.doubtful(said) or re.search(

@@ -37,6 +37,8 @@ _DAMP_MOULD = re.compile(
 # by themselves: only the hazard happening is.
 _EMERGENCY_HAZARD = re.compile(
     r"\b(gas (smell|leak)|smell(s|ing)? (of )?gas|leaking gas|"
+    # Mercaptan, the smell added to gas, is how residents describe a leak without naming it.
+    r"(smell\w* )?(like |of )?rotten eggs?|eggy smell|smell\w* (like|of) eggs|"
     r"carbon monoxide(?! (alarm|detector|tester))|(co|carbon monoxide) (alarm|detector) (is )?"
     r"(going off|gone off|went off|keeps going off|sounding|alarming)|"
     r"exposed wires?|live wires?|sparking|sparks|electric(al)? shocks?|"
@@ -44,7 +46,8 @@ _EMERGENCY_HAZARD = re.compile(
     r"(bulging|sagging|bowing) ceiling|"
     r"(water|leak)\w* (is |are )?(\w+ )?(through|from|in|out of) the (ceiling|light( fitting)?s?|electrics|"
     r"sockets?|fuse ?box|consumer unit)|"
-    r"(water|leak\w*|drip\w*|pour\w*|flood\w*|gush\w*)\b[^.!?]{0,40}\b(light fittings?|light switch|"
+    r"(water|leak\w*|drip\w*|pour\w*|flood\w*|gush\w*)\b[^.!?]{0,40}\b(light fittings?|light switch|ceiling lights?|"
+    r"(the|a) switch(es)?|"
     r"where the light is|the lights?|my lights?|electrics|electric|plug sockets?|sockets?|fuse ?box|"
     r"consumer unit|wiring|meter)\b|"
     r"(pouring|gushing|pissing|flooding) (out of|out|through|from|down) (the|my) ceiling|"

@@ -37,7 +37,8 @@ _DOUBT_FIRST = re.compile(
     r"kind of|kinda|sort of|sorta|both( really)?|a bit of both|half and half|yes and no|it depends|"
     r"depends|hard to say|couldn'?t (tell|say)|i can'?t say|not (really )?sure|no (idea|clue)|"
     r"possibly|maybe|perhaps|might (have|be|do)|could (have|be)|er+m* not sure|you tell me|"
-    r"you('d| would| should) know|check (your|the) records|you'?ve got the records)\b", _I)
+    r"you('d| would| should) know|check (your|the) records|you'?ve got the records|only if|"
+    r"do i (have|need|got) to|happen( it| they| she| he| i| we| you)?)\b", _I)
 # Said plainly in the middle of a "yes": a yes in doubt is taken as not sure, never as yes.
 _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
@@ -49,6 +50,8 @@ _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a pr
 # The questions whose yes ends the complaint process: a guess is recorded as not sure.
 GUESS_IS_NOT_YES = ("already_investigated", "legal_proceedings")
 _ASKED_BACK = re.compile(r"^[^.!?]{0,30}(so|yes|yeah)\?", _I)
+# A guess put as a question: "i think they've started something?", "maybe it has?".
+_GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b"
                        r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
 _UNSURE = re.compile(
@@ -92,7 +95,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         rf"|\bmy ({_PEOPLE})('?s)? (flat|house|home|place|bungalow|tenancy|complaint)\b"
         rf"|\b(he|she|they) (asked|wants|wanted) me\b|\bon (his|her|their) behalf\b"
         rf"|\b(i'?m|i am|im) (his|her|their|the) ({_ROLES})\b|\bsome(one|body) else\b"
-        rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its) (his|her|their) (flat|house|home|tenancy)\b",
+        rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its) (his|her|their) (flat|house|home|tenancy)\b"
+        r"|^\W*for (the|a|an|my|our|me) (old )?(lady|man|woman|gentleman|fella|bloke|chap|couple|lad|lass|girl|boy|"
+        r"pensioner|person|people|family)\b",
         r"\b(for )?(me|myself|meself)\b|\bjust me\b|\bmy own\b|\b(i'?m|i am|im) the tenant\b"
         r"|\b(it'?s|its) (for )?me\b|\b(it'?s|its) mine\b|\bme personally\b|\bmy (own )?(flat|house|home|place)\b"
         r"|\bi live (here|there|alone|on my own)\b|\bnobody else\b|\bno one else\b|\bwho else\b"),
@@ -139,7 +144,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\btoo right\b|\bdamn right\b|\bdefinitely complain",
         r"\bcarry on\b|\bjust (want|need|wanted|like) (it|them|this|that|the \w+|him|her|someone)\b"
         r"|\b(no|don'?t) need\b|\bnot (a |to )?complain\w*\b|\bdon'?t want to (complain|make a (complaint|fuss))\b"
-        r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"),
+        r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"
+        r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"),
     "already_investigated": (
         r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|responded|replied|"
         r"sent (me )?(a|the|your) (final )?(response|letter|reply|decision))\b|\bfinal (response|reply|decision|"
@@ -159,6 +165,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(taking|taken|took) (you|them|it) to court\b|\b(started|issued|filed) (a |the )?(claim|proceedings)\b"
         r"|\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b|\bcounty court\b"
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b",
+        r"\bnothing'?s? (been )?(filed|issued|started)\b|"
         r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b|\bhaven'?t\b|\bnothing (has been )?"
         r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
         r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"),
@@ -174,6 +181,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b|\bone[- ]off\b"
         r"|\b(only|just) (the )?once\b|(?<!n't )(?<!nt )(?<!not )(?<!never )\bstopped\b|\bover now\b"
         r"|\bfinished\b|\ball (good|fine|sorted) now\b"
+        r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
 }
 _PHRASES = {question: (re.compile(yes, _I), re.compile(no, _I))
@@ -186,6 +194,12 @@ _PLAIN_NO = re.compile(r"\b(not yet|no thanks?|no thank you|not really|definitel
 def doubtful(said: str) -> bool:
     """Whether an answer starts with doubt ("not sure, ...", "dunno really", "can't say")."""
     return bool(_DOUBT_FIRST.search(_FILLER.sub("", normalise(said)).strip(" .!,")))
+
+
+def unsure_anywhere(said: str) -> bool:
+    """Whether an answer says plainly somewhere that the resident does not know ("Dad can't
+    remember and I'm honestly not sure either")."""
+    return bool(_DOUBT_ANYWHERE.search(normalise(said)) or _UNSURE.search(normalise(said)))
 
 
 _PLAIN = re.compile(r"^(yes+|yeah+|yep+|yup|aye|no+|nope|nah+)\b\W*(and|but|,|-|\.|!|$)", _I)
@@ -214,6 +228,8 @@ def read(question: str, text: str) -> str | None:
         return UNSURE
     if _YES_DESPITE_NO.search(said):
         return YES
+    if _GUESS_ASKED_BACK.search(said):
+        return UNSURE  # "I think it's stopped? haven't heard it since Saturday": a guess
     if _THINK_NO.search(said):
         # Asked back ("i don't think so? he's never actually hit anyone"), a guess either way.
         return UNSURE if _ASKED_BACK.search(said) else NO

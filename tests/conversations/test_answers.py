@@ -12,11 +12,13 @@ from tests.conversations import answers as sets
 pytestmark = pytest.mark.e2e
 
 FLOOR = 0.95
-# answers_fresh.yml and answers_fourth.yml were written blind after the reader had been tuned on
-# the other two sets, and measured once each before any change (86.1%; 83.1%): their floors hold
-# those figures while the gap to the target (98%) is worked on. No exclusion on a guess holds on
-# every set.
-FLOORS = {sets.FRESH_FILE: 0.85, sets.FOURTH_FILE: 0.80}
+# The later sets were written blind after the reader had been tuned on the ones before, and measured
+# once each before any change (fresh 86.1%, fourth 83.1%, fifth 84.3%, sixth 81.5%, seventh 68.0%);
+# their floors sit a little under what they read now (92.8%, 93.0%, 96.4%, 95.4%, 68.0%: the
+# seventh, dates only, is not tuned on yet) while the gap to the target (98%) is worked on. No
+# exclusion on a guess holds on every set.
+FLOORS = {sets.FRESH_FILE: 0.90, sets.FOURTH_FILE: 0.90, sets.FIFTH_FILE: 0.93, sets.SIXTH_FILE: 0.92,
+          sets.SEVENTH_FILE: 0.65}
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,7 @@ def parse(rasa_stack):
     return parse
 
 
-@pytest.mark.parametrize("path", [sets.DEV_FILE, sets.BLIND_FILE, sets.FRESH_FILE, sets.FOURTH_FILE],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sets.ALL_FILES, ids=lambda p: p.stem)
 def test_answers_are_read_as_they_mean_and_never_excluded_on_a_guess(parse, path):
     items = [item for item in sets.load(path) if sets.scoreable(item)]
     readings = sets.read_all(items, parse)

@@ -1,0 +1,158 @@
+"""Answers as residents typed them in the fifth and sixth blind answer sets (misspelt, dialect,
+voice typing, two dates in one answer), each read as it means. Rewritten here in other words:
+the sets themselves stay where they are, and these check the classes of reading, not the items."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from bot.intake import reading as r
+from bot.intake.digressions import safety_in
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)  # a Tuesday
+CHANGEABLE = ("description", "event_date_text", "still_happening", "aware_date_text", "affected", "location",
+              "frequency", "evidence", "already_investigated", "on_behalf", "represented_name", "name", "address",
+              "contact_details", "preferred_contact", "preferred_format", "reasonable_adjustments",
+              "access_availability")
+
+
+def read(question: str, text: str) -> r.Reading:
+    return r.read(question, text, now=NOW, changeable=CHANGEABLE)
+
+
+@pytest.mark.parametrize("text, day", [
+    ("since the clocks went back, aye", date(2026, 10, 25)),
+    ("ever since the clocks went forwards in march", date(2026, 3, 29)),
+    ("since bonfire neet", date(2026, 11, 5)),
+    ("sinse the begining of ocotber", date(2026, 10, 1)),
+    ("been going on since the summer, worse since halloween", date(2026, 7, 15)),
+    ("since march, every single weekend", date(2026, 3, 1)),
+    ("the weekend before last", date(2026, 11, 21)),
+    ("from the 3rd to about the 18th of nov", date(2026, 11, 3)),
+    ("the 4th or 5th of November I think", date(2026, 11, 4)),
+    ("THE NIGHT IT STARTED, 29TH AUGUST", date(2026, 8, 29)),
+    ("0630hrs Fri 27 Nov", date(2026, 11, 27)),
+    ("a cupple of weeks back", date(2026, 11, 17)),
+    ("since last year October", date(2025, 10, 1)),
+    ("the week before crismas last yeer", date(2025, 12, 18)),
+    ("last spring", date(2026, 4, 15)),
+    ("since the summer hols", date(2026, 7, 22)),
+    ("thursday gone", date(2026, 11, 26)),
+])
+def test_dates_as_residents_give_them(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+def test_a_date_that_says_nothing_of_now_is_neither_going_on_nor_over():
+    # An old date with nothing said either way brings "is it still happening?", not the time limit.
+    assert read("event_date_text", "2024").ongoing is None
+    assert read("event_date_text", "since 2024").ongoing is True
+    assert read("event_date_text", "june 2024, it stopped in the autumn").ongoing is False
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("still_happening", "not shure", r.UNSURE),
+    ("still_happening", "it stop", r.NO),
+    ("still_happening", "i think it's gone quiet? not heard him since sunday", r.UNSURE),
+    ("on_behalf", "for masel", r.NO),
+    ("on_behalf", "im doin it for my self", r.NO),
+    ("on_behalf", "For the old man upstairs, he's got no one", r.YES),
+    ("representative_consent", "i havnt asked her", r.NO),
+    ("representative_consent", "ain't asked him yet", r.NO),
+    ("share_details", "stay and on a miss", r.NO),
+    ("share_details", "only if my neighbour won't find out", r.UNSURE),
+    ("already_investigated", "happen it has, there was a letter", r.UNSURE),
+    ("legal_proceedings", "solicitor's writing letters but nothing's been filed", r.NO),
+    ("complaint_choice", "she'd rather not make a fuss", r.NO),
+    ("reuse_details", "difrent", r.NO),
+    ("in_danger", "he threatened me again last night and he's still next door", r.YES),
+])
+def test_yes_no_in_residents_words(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("aware_date_text", "nae idea pal, cannae mind", r.UNSURE),
+    ("aware_date_text", "Mum can't remember and I'm honestly not sure either", r.UNSURE),
+])
+def test_not_knowing_a_date_is_unsure(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+@pytest.mark.parametrize("text, field", [
+    ("Nearly - Dad's surname is Whitaker with one t", "represented_name"),
+    ("a phone call would be better than a letter actually", "preferred_contact"),
+    ("could I have texts instead of emails", "preferred_contact"),
+    ("I'm not in Thursdays so put Monday to Wednesday for getting in", "access_availability"),
+    ("the street name is wrong", "address"),
+    ("it's every neet, not twice a week", "frequency"),
+    ("put me neighbours in too, it's affectin them", "affected"),
+    ("is stopped now, please change", "still_happening"),
+])
+def test_corrections_name_the_answer_they_mean(text, field):
+    got = read(r.SUMMARY, text)
+    assert got.kind == r.CHANGE and got.field == field, got
+
+
+@pytest.mark.parametrize("text, field", [
+    ("urgency no wait, the where bit", "location"),
+    ("the bit about the final letter", "already_investigated"),
+    ("The language of the reply", "preferred_format"),
+    ("the part where I said when I first noticed it", "aware_date_text"),
+    ("postcod", "address"),
+    ("I should like to correct my address; it is number 14, not 41.", "address"),
+    ("I have since found a video; please amend the evidence section", "evidence"),
+])
+def test_which_answer_in_residents_words(text, field):
+    got = read(r.WHICH_ANSWER, text)
+    assert got.kind == r.FIELD and got.field == field, got
+
+
+def test_new_value_said_outright_wins_over_an_earlier_is():
+    got = read(r.SUMMARY, "my name is wrong it should be Jo Bloggs")
+    assert (got.field, got.new_value) == ("name", "Jo Bloggs")
+
+
+@pytest.mark.parametrize("question, text, topic", [
+    (r.SUMMARY, "Actually, can I stop? I don't want to send it now", "stop"),
+    (r.WHICH_ANSWER, "is this where I go to the ombudsman?", "ask_ombudsman"),
+    ("urgency", "how quick can u get someone out tho", "ask_timescales"),
+    ("preferred_contact", "can i just talk to someone now", "request_human"),
+    ("case_reference", "lost the letter, can someone look it up and ring me", "request_human"),
+])
+def test_digressions_in_residents_words(question, text, topic):
+    got = read(question, text)
+    assert got.kind == r.DIGRESSION and got.topic == topic, got
+
+
+def test_choices_are_still_answers_when_they_ask_for_a_call():
+    assert read("preferred_contact", "can you ring me").value == "phone"
+
+
+@pytest.mark.parametrize("text, value", [("FENWICK, Mark", "Mark Fenwick"), ("just call me Kel", "Kel")])
+def test_names_as_typed(text, value):
+    got = read("name", text)
+    assert got.kind == r.ANSWER and got.value == value
+
+
+def test_skip_after_a_no():
+    assert read("name", "nah skip").kind == r.SKIP
+
+
+def test_a_postcode_typed_in_pieces():
+    got = read("address", "flat 6 47 Garnet Street Manchester M 8 5 NQ")
+    assert got.details["postcode"] == "M8 5NQ"
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("funny smell near the boiler, bit like rotten eggs", "emergency"),
+    ("Since Sunday. I am 84 and the heating has not worked at all", "emergency"),
+    ("water coming through the ceiling light and dripping onto the switch", "emergency"),
+    ("the man on the phone said he would get me through to the manager", None),
+    ("he said he'll get me when I'm on my own", "safeguarding_concern"),
+    ("the heating is off and I'm 35", None),
+])
+def test_safety_words(text, topic):
+    assert safety_in(text) == topic
