@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test lint image-test train check bench-nlu bench-load bench-cases bench-conversations
+.PHONY: run test lint image-test train check bench-nlu bench-load bench-cases bench-conversations bench-staff
 
 run:
 	@bash scripts/run.sh
@@ -38,3 +38,8 @@ bench-load:
 # INTAKE_TEST_POSTGRES_URL names another).
 bench-cases:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_cases.py --postgres "$${INTAKE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"'
+
+# The staff pages and `cases export` at 100,000 cases filed across a year (CASES=N for another
+# number), on SQLite and on PostgreSQL: prints the time of each page and export (not in CI).
+bench-staff:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_staff.py --cases $${CASES:-100000} --postgres "$${INTAKE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"'

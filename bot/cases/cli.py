@@ -166,6 +166,28 @@ def _write(text: str, output: Path | None) -> None:
         print(f"wrote {output}", file=sys.stderr)
 
 
+def _write_pieces(pieces, output: Path | None) -> None:
+    """`_write` for text that comes in pieces: each written as it comes."""
+    last = ""
+    if output is None:
+        for piece in pieces:
+            sys.stdout.write(piece)
+            last = piece or last
+        if not last.endswith("\n"):
+            sys.stdout.write("\n")
+        return
+    # Written beside it, then renamed: a failure half-way leaves no half a file under its name.
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as file:
+            for piece in pieces:
+                file.write(piece)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(f"wrote {output}", file=sys.stderr)
+
+
 def _one_line(text: str | None, width: int) -> str:
     text = " ".join((text or "").split())
     text = "".join(c if c.isprintable() else "\ufffd" for c in text)
@@ -211,7 +233,9 @@ def _run(args) -> int:
 
 
 def _act(args, store) -> int:
-    from bot.cases.export import case_to_dict, to_csv, to_json
+    from bot.cases.export import (
+        case_to_dict, iter_csv, iter_json, stream_cases, stream_deadline_names, to_json,
+    )
     from bot.cases.store import LONDON
 
     if args.action == "list":
@@ -258,16 +282,16 @@ def _act(args, store) -> int:
         return 0
 
     if args.action == "export":
+        # Streamed: a batch of cases in memory at a time, written as it is read.
         query = _query(args)
-        cases = store.query(query)
         if args.format == "csv":
-            _write(to_csv([case_to_dict(c) for c in cases], spreadsheet_safe=not args.raw),
-                   args.output)
+            names = stream_deadline_names(store, query)   # the columns, before the first row
+            cases = (case_to_dict(c) for c, _related, _history in stream_cases(store, query))
+            _write_pieces(iter_csv(cases, names, spreadsheet_safe=not args.raw), args.output)
         else:
-            if args.history:
-                cases = [store.find_by_reference(c.reference, with_history=True) for c in cases]
-            _write(to_json([case_to_dict(c, history=c.events if args.history else None)
-                            for c in cases]), args.output)
+            cases = (case_to_dict(c, history=history)
+                     for c, _related, history in stream_cases(store, query, history=args.history))
+            _write_pieces(iter_json(cases), args.output)
         return 0
 
     if args.action in ("anonymise", "subject-access", "erase"):

@@ -2,7 +2,9 @@
 
 Everything here is a pure function of its arguments (case facts, policy profiles, a period and
 "today"), so the figures can be checked against cases built with known dates. The staff pages
-turn ORM cases into `CaseFacts` with `CaseFacts.from_case` and render what these functions return.
+turn case rows into `CaseFacts` with `CaseFacts.from_case` and render what these functions return;
+at a large landlord's volume the counts of cases received come from the database instead and only
+the cases the other figures read are turned into facts (`bot.staff.report_queries`).
 
 Definitions (also on the Reports page and in docs/staff.md):
 
@@ -232,12 +234,18 @@ def counts_by(cases: Iterable[CaseFacts], period: Period, attribute: str,
               keys: Sequence[str] = ()) -> dict[str, int]:
     """Cases received in the period by `attribute` (case_type, service or channel). The `keys`
     come first, in their order, also when nothing has them; any others follow, sorted."""
-    counts: dict[str, int] = {key: 0 for key in keys}
+    counts: dict[str, int] = {}
     for case in received_in(cases, period):
         value = getattr(case, attribute) or ""
         counts[value] = counts.get(value, 0) + 1
+    return ordered_counts(counts, keys)
+
+
+def ordered_counts(counts: Mapping[str, int], keys: Sequence[str] = ()) -> dict[str, int]:
+    """The `keys` first, in their order, also when nothing has them; any others follow, sorted.
+    (The database counts the same way: `bot.staff.report_queries`.)"""
     extra = sorted(k for k in counts if k not in keys)
-    return {k: counts[k] for k in (*keys, *extra)}
+    return {k: counts.get(k, 0) for k in (*keys, *extra)}
 
 
 def monthly_volumes(cases: Iterable[CaseFacts], period: Period,
@@ -296,9 +304,31 @@ def _outcome(deadline: date | None, done: date | None, ended: date | None, today
     return OVERDUE if today > deadline else NOT_YET_DUE
 
 
+# Deadlines repeat: a year's 100,000 cases fall on 365 days, so each profile's deadlines are
+# worked out once per (dates, service) and remembered; counting working days one day at a time
+# for every case was most of the reports' time. Keyed by the profile object itself (held in the
+# entry, so its id is not reused while remembered).
+_REMEMBERED: dict[int, tuple[Any, dict]] = {}
+
+
+def _remembered(profile, key: tuple, compute: Callable[[], Any]) -> Any:
+    held = _REMEMBERED.get(id(profile))
+    if held is None or held[0] is not profile:
+        if len(_REMEMBERED) > 64:
+            _REMEMBERED.clear()
+        held = _REMEMBERED[id(profile)] = (profile, {})
+    values = held[1]
+    if key not in values:
+        if len(values) > 100_000:
+            values.clear()
+        values[key] = compute()
+    return values[key]
+
+
 def extension_limit(profile, stage: int, due: date) -> date:
     """The latest date an extension of `stage` may give, the response being due on `due`."""
-    return add_working_days(due, max_extension_working_days(profile, stage), profile.region)
+    return _remembered(profile, ("limit", stage, due), lambda: add_working_days(
+        due, max_extension_working_days(profile, stage), profile.region))
 
 
 def _permitted(profile, stage: int, due: date, extensions: Iterable[Extension]) -> date:
@@ -347,8 +377,11 @@ def unextended_stage1(case: CaseFacts, profile) -> StageDeadlines:
     if acknowledged is not None and acknowledged < received:
         acknowledged = received
     # A late acknowledgement buys no time: the policy counts from when it was due.
-    values = complaint_deadlines(profile, received, service=case.service, acknowledged=acknowledged)
-    return StageDeadlines(values["acknowledge_by"], values["stage1_response_by"])
+    def compute() -> StageDeadlines:
+        values = complaint_deadlines(profile, received, service=case.service,
+                                     acknowledged=acknowledged)
+        return StageDeadlines(values["acknowledge_by"], values["stage1_response_by"])
+    return _remembered(profile, ("stage1", received, acknowledged, case.service), compute)
 
 
 def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
@@ -368,8 +401,11 @@ def unextended_stage2(case: CaseFacts, profile) -> StageDeadlines | None:
     acknowledged = case.day("stage2_acknowledged_at") or case.day("stage2_responded_at")
     if acknowledged is not None and acknowledged < requested:
         acknowledged = requested
-    values = stage2_deadlines(profile, requested, service=case.service, acknowledged=acknowledged)
-    return StageDeadlines(values["acknowledge_by"], values["response_by"])
+    def compute() -> StageDeadlines:
+        values = stage2_deadlines(profile, requested, service=case.service,
+                                  acknowledged=acknowledged)
+        return StageDeadlines(values["acknowledge_by"], values["response_by"])
+    return _remembered(profile, ("stage2", requested, acknowledged, case.service), compute)
 
 
 def _stage1_end(case: CaseFacts) -> date | None:

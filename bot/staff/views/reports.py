@@ -1,20 +1,20 @@
 """Reports (managers): counts, timeliness under the policy, the Tenant Satisfaction Measures, a
 chart of volumes over time, the lessons-learned register and upheld rates, a CSV download of every
 table, and the annual self-assessment against the Complaint Handling Code (a page and a Markdown
-file). The figures come from `bot.staff.reports` and `bot.staff.governance`; this module only
-fetches the cases and renders."""
+file). The figures come from `bot.staff.reports` and `bot.staff.governance`, the cases they read
+from `bot.staff.report_queries`; this module renders, and works out only what a page or a CSV
+shows."""
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date
+from functools import cached_property, lru_cache
+from itertools import chain
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
 
-from bot.cases.models import Case, CaseEvent, SERVICES
-from bot.staff import chart, display, governance, reports
+from bot.cases.export import csv_lines
+from bot.cases.models import SERVICES
+from bot.staff import chart, display, governance, report_queries, reports
 from bot.staff.app import MANAGER, requires, workspace
 from bot.staff.reports import CaseFacts, Period
 
@@ -34,30 +34,11 @@ def _period(today: date) -> tuple[Period, str | None]:
                         "the end after the start); showing this reporting year instead."
 
 
-def _facts(period: Period) -> list[CaseFacts]:
-    """The cases with anything in the period: received, reached stage 2 or answered in it, or
-    with a lessons-learned entry, a refusal or an acknowledgement recorded in it; with the history entries
-    the reports read (`reports.HISTORY_KINDS`), in the order recorded. The margin of a day or two
-    either side covers UK time; the figures then count by UK date."""
-    ws = workspace()
-    start = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=display.LONDON)
-    end = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=display.LONDON)
-    within = [sa.and_(column >= start, column < end) for column in (
-        Case.created_at, Case.stage2_requested_at, Case.responded_at, Case.stage2_responded_at)]
-    recorded = sa.select(CaseEvent.case_id).where(
-        CaseEvent.kind.in_(("lessons_learned", "not_accepted", "acknowledged")),
-        CaseEvent.at >= start, CaseEvent.at < end)
-    with ws.store.read() as db:
-        cases = db.execute(sa.select(Case).where(
-            sa.or_(*within, Case.id.in_(recorded)))).scalars().all()
-        ids = [c.id for c in cases]
-        events: dict[int, list[CaseEvent]] = {}
-        for chunk in range(0, len(ids), 500):
-            for event in db.execute(sa.select(CaseEvent).where(
-                    CaseEvent.case_id.in_(ids[chunk:chunk + 500]),
-                    CaseEvent.kind.in_(reports.HISTORY_KINDS)).order_by(CaseEvent.id)).scalars():
-                events.setdefault(event.case_id, []).append(event)
-    return [CaseFacts.from_case(c, events.get(c.id, ())) for c in cases]
+def _facts(period: Period, *, complaints_only: bool = True) -> list[CaseFacts]:
+    """The facts of the cases with anything in the period (see `report_queries.iter_facts`),
+    read in batches, only the columns the figures need."""
+    with workspace().store.read() as db:
+        return list(report_queries.iter_facts(db, period, complaints_only=complaints_only))
 
 
 def _profiles():
@@ -72,33 +53,81 @@ def _profiles():
     return load
 
 
+class _Reports:
+    """The report of a period, each figure worked out when first asked for: a CSV of counts
+    needs only the counts (one query), never the timeliness of every complaint."""
+
+    def __init__(self, period: Period, today: date) -> None:
+        self.ws, self.period, self.today = workspace(), period, today
+
+    @cached_property
+    def counts(self):
+        with self.ws.store.read() as db:
+            return report_queries.received_counts(db, self.period)
+
+    @cached_property
+    def facts(self) -> list[CaseFacts]:
+        return _facts(self.period)
+
+    @cached_property
+    def homes(self):
+        return self.ws.setting("homes")
+
+    @cached_property
+    def months(self):
+        return report_queries.monthly_volumes(self.counts, self.period)
+
+    @cached_property
+    def tallies(self):
+        return reports.timeliness(self.facts, _profiles(), self.period, self.today)
+
+    @cached_property
+    def figures(self):
+        return reports.tsm(self.facts, self.ws.code_profile, self.homes, self.period)
+
+    @cached_property
+    def lessons(self):
+        return governance.lessons(self.facts, self.period)
+
+    def _count_table(self, name: str, title: str, heading: str, attribute: str, keys, labels):
+        counts = report_queries.counts_by(self.counts, attribute, keys)
+        return reports.count_table(name, title, heading, counts, labels)
+
+    def table(self, name: str) -> reports.Table:
+        build = {
+            "tsm": lambda: reports.tsm_table(self.figures),
+            "timeliness": lambda: reports.timeliness_table(self.tallies),
+            "by-type": lambda: self._count_table("by-type", "Cases received by type", "Type",
+                                                 "case_type", reports.CASE_TYPES,
+                                                 display.TYPE_LABELS),
+            "by-service": lambda: self._count_table("by-service", "Cases received by service",
+                                                    "Service", "service", SERVICES,
+                                                    display.SERVICE_LABELS),
+            "by-channel": lambda: self._count_table("by-channel", "Cases received by channel",
+                                                    "Channel", "channel", (),
+                                                    display.CHANNEL_LABELS),
+            "by-month": lambda: reports.monthly_table(self.months, reports.CASE_TYPES,
+                                                      display.TYPE_LABELS),
+            "upheld": lambda: governance.upheld_table(
+                governance.upheld_rates(self.facts, self.period, SERVICES),
+                display.SERVICE_LABELS),
+            "lessons": lambda: governance.lessons_table(self.lessons, self.today,
+                                                        display.TYPE_LABELS,
+                                                        display.SERVICE_LABELS),
+        }.get(name)
+        if build is None:
+            raise KeyError(name)
+        return build()
+
+
+TABLES = ("tsm", "timeliness", "by-type", "by-service", "by-channel", "by-month", "upheld",
+          "lessons")
+
+
 def _tables(period: Period, today: date):
-    ws = workspace()
-    facts = _facts(period)
-    homes = ws.setting("homes")
-    by_type = reports.counts_by(facts, period, "case_type", reports.CASE_TYPES)
-    by_service = reports.counts_by(facts, period, "service", SERVICES)
-    by_channel = reports.counts_by(facts, period, "channel")
-    months = reports.monthly_volumes(facts, period)
-    tallies = reports.timeliness(facts, _profiles(), period, today)
-    figures = reports.tsm(facts, ws.code_profile, homes, period)
-    lessons = governance.lessons(facts, period)
-    rates = governance.upheld_rates(facts, period, SERVICES)
-    tables = {
-        "tsm": reports.tsm_table(figures),
-        "timeliness": reports.timeliness_table(tallies),
-        "by-type": reports.count_table("by-type", "Cases received by type", "Type", by_type,
-                                       display.TYPE_LABELS),
-        "by-service": reports.count_table("by-service", "Cases received by service", "Service",
-                                          by_service, display.SERVICE_LABELS),
-        "by-channel": reports.count_table("by-channel", "Cases received by channel", "Channel",
-                                          by_channel, display.CHANNEL_LABELS),
-        "by-month": reports.monthly_table(months, reports.CASE_TYPES, display.TYPE_LABELS),
-        "upheld": governance.upheld_table(rates, display.SERVICE_LABELS),
-        "lessons": governance.lessons_table(lessons, today, display.TYPE_LABELS,
-                                            display.SERVICE_LABELS),
-    }
-    return tables, months, figures, tallies, homes, lessons
+    report = _Reports(period, today)
+    tables = {name: report.table(name) for name in TABLES}
+    return tables, report.months, report.figures, report.tallies, report.homes, report.lessons
 
 
 @bp.route("/reports")
@@ -138,17 +167,12 @@ def table_csv(name: str):
     ws = workspace()
     today = ws.today()
     period, _problem = _period(today)
-    tables = _tables(period, today)[0]
-    if name not in tables:
+    if name not in TABLES:
         abort(404)
-    table = tables[name]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_cell(c) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_cell(c) for c in row])
+    table = _Reports(period, today).table(name)   # only this table's figures
+    rows = chain([table.columns], table.rows)
     filename = f"intake-{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
+    return Response(csv_lines([_cell(c) for c in row] for row in rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -171,7 +195,8 @@ def _self_assessment(today: date):
     code = ws.code_profile
     with ws.store.read() as db:
         follow_ups = governance.follow_up_facts(db, year)
-    figures = governance.code_figures(_facts(year), code, year, today, follow_ups=follow_ups)
+    figures = governance.code_figures(_facts(year, complaints_only=False), code, year, today,
+                                      follow_ups=follow_ups)
     profile = ws.profile(None)
     titles = {k: e.title for p in (code, profile) for k, e in p.exclusions.items()}
     requirements = governance.self_assessment(figures, code, titles, display.TYPE_LABELS,
