@@ -106,7 +106,7 @@ class ActionRunCaseTask(Action):
         task = slots.get("case_task")
         try:
             if task == "review":
-                self._review(dispatcher, store, case, slots, profile)
+                self._review(dispatcher, store, case, slots, profile, tracker)
             elif task == "add_information":
                 self._add(dispatcher, store, case, slots, tracker)
             else:
@@ -122,8 +122,9 @@ class ActionRunCaseTask(Action):
         return clear
 
     @staticmethod
-    def _review(dispatcher, store, case, slots, profile) -> None:
-        updated = store.request_stage2(case.reference, reasons=slots.get("review_reasons") or None)
+    def _review(dispatcher, store, case, slots, profile, tracker) -> None:
+        updated = store.request_stage2(case.reference, reasons=slots.get("review_reasons") or None,
+                                       channel=channel_of(tracker), conversation_id=tracker.sender_id)
         for message in replies.stage2_request_reply(profile, updated, now()):
             dispatcher.utter_message(**message)
 

@@ -73,6 +73,6 @@ def add_information(reference: str, text: str, actor: str = "resident", *,
 
 
 def request_stage2(reference: str, reasons: str | None = None, within_window: bool | None = None,
-                   *, store: CaseStore | None = None, actor: str = "resident") -> Case:
+                   *, store: CaseStore | None = None, actor: str = "resident", **kwargs) -> Case:
     return (store or default_store()).request_stage2(reference, reasons, within_window,
-                                                     actor=actor)
+                                                     actor=actor, **kwargs)

@@ -321,6 +321,9 @@ class OutboxMessage(Base):
     last_error = sa.Column(ExactText)
     locked_until = sa.Column(UTCDateTime)               # a worker's lease while it sends
     delivered_at = sa.Column(UTCDateTime)
+    # Addressed to this team's forwarding address, whatever team the case has when it is
+    # delivered (a notice to the team a case left); None: the case's team at delivery.
+    team = sa.Column(sa.String(40))
 
     case = relationship("Case")
 

@@ -22,7 +22,10 @@ Per team: a team of the policy profile may have an address of its own,
 INTAKE_FORWARD_URL_<TEAM> (signed with INTAKE_FORWARD_SECRET_<TEAM>, else INTAKE_FORWARD_SECRET).
 Each message goes to the address of the team its case has when it is delivered (cases.team, see
 bot.policy.teams); a case of any other team, or of none, goes to INTAKE_FORWARD_URL. A case moved
-to another team is forwarded to the new team from then on, the move itself included.
+to another team is forwarded to the new team from then on, the move itself included, and the team
+it left gets a `case.left_team` notice naming the new team (bot.cases.team_notices): a message
+addressed to a team (outbox.team) goes to that team's address whatever the case's team. Order is
+kept per case and address, so one team's receiver being down holds up no other team's.
 """
 from __future__ import annotations
 
@@ -135,35 +138,40 @@ class Forwarder:
         with self.store.read() as session:
             rows = session.execute(
                 select(OutboxMessage.id, OutboxMessage.case_id, OutboxMessage.next_attempt_at,
-                       OutboxMessage.locked_until, Case.team)
+                       OutboxMessage.locked_until, Case.team,
+                       OutboxMessage.team.label("addressed"))
                 .join(Case, Case.id == OutboxMessage.case_id, isouter=True)
                 .where(OutboxMessage.delivered_at.is_(None))
                 .order_by(OutboxMessage.id).limit(limit * 5)).all()
-        blocked: set[int] = set()
+        # Kept in order per case and address: a team's notice of a case that left it neither
+        # waits for, nor holds up, the messages going to the case's new team.
+        blocked: set[tuple[int, str]] = set()
         for row in rows:
             if report.attempted >= limit:
                 break
+            team = row.addressed or row.team
+            lane = (row.case_id, self.address(team)[0]) if row.case_id is not None else None
             due = row.next_attempt_at <= now and (row.locked_until is None
                                                   or row.locked_until <= now)
-            if row.case_id in blocked or not due:
+            if lane in blocked or not due:
                 # Keep each case's messages in order: nothing overtakes a waiting message.
-                if row.case_id is not None:
-                    blocked.add(row.case_id)
+                if lane is not None:
+                    blocked.add(lane)
                 report.deferred += 1
                 continue
             message = self._claim(row.id, now)
             if message is None:  # another worker got it first
-                if row.case_id is not None:
-                    blocked.add(row.case_id)
+                if lane is not None:
+                    blocked.add(lane)
                 continue
-            error = self._send(message, row.team)
+            error = self._send(message, team)
             self._settle(message, error)
             if error is None:
                 report.delivered.append(message.event_id)
             else:
                 report.failed[message.event_id] = error
-                if message.case_id is not None:
-                    blocked.add(message.case_id)
+                if lane is not None:
+                    blocked.add(lane)
         return report
 
     def _claim(self, message_id: int, now: datetime) -> OutboxMessage | None:

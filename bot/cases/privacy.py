@@ -125,6 +125,8 @@ def _anonymise(store: CaseStore, session, case: Case, kind: str, actor: str,
         payload = json.loads(message.payload)
         if message.delivered_at is None:
             payload["case"] = snapshot
+            if "files" in payload:
+                payload["files"] = []   # deleted with the case's anonymisation
             if isinstance(payload.get("event"), dict):
                 payload["event"]["details"] = _scrub_details(payload["event"].get("details"))
         else:

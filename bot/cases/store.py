@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import settings
-from bot.cases import attachments, contacts, references
+from bot.cases import attachments, contacts, forwarded_files, references, team_notices
 from bot.cases import lifecycle
 from bot.cases.db import WRITE, make_engine
 from bot.cases.errors import (  # noqa: F401 - the store's errors, imported from here too
@@ -387,6 +387,8 @@ class CaseStore:
                       "stage": event.stage, "status_before": event.status_before,
                       "status_after": event.status_after, "details": event.details},
             "case": case_to_dict(case, related_reference=related),
+            # What is known of each of its files, and where staff open it; never the bytes.
+            "files": forwarded_files.described(session, case),
         }
         session.add(OutboxMessage(
             event_id=event_id, case_id=case.id, kind=f"case.{event.kind}",
@@ -936,13 +938,19 @@ class CaseStore:
         return case
 
     def request_stage2(self, reference: str, reasons: str | None = None,
-                       within_window: bool | None = None, *, actor: str = "resident") -> Case:
+                       within_window: bool | None = None, *, actor: str = "resident",
+                       channel: str | None = None, conversation_id: str | None = None) -> Case:
         """The resident asks for stage 2. Reasons are invited, never required. Inside the window
         the complaint moves to stage 2; outside it, it waits for a person to decide
         ("escalation requested - pending review"). `within_window` None: judged from the case's
         `stage2_request_by` deadline, when it has one. Before the stage 1 response has been
         recorded there is no window yet: stage 1 is not skipped, the request waits for a person
-        to decide, as a late one does (history detail `before_stage1_response`)."""
+        to decide, as a late one does (history detail `before_stage1_response`).
+
+        `channel` and `conversation_id`: where the resident asked (kept in the history entry, so
+        staff can read the request in its transcript; the case keeps the filing conversation's
+        id); files sent in that conversation and in no case yet join the case, as with
+        `add_information`."""
         with self._acting(reference) as (session, case):
             self._check(session, case, "request_stage2", actor=actor)
             before, now = case.status, self.now()
@@ -965,9 +973,24 @@ class CaseStore:
                                        "within_window": bool(within_window)}
             if early:
                 details["before_stage1_response"] = True
+            details.update(self._asked_in(session, case, channel, conversation_id))
             self._record(session, case, "stage2_requested", actor, {**details, **moved},
                          status_before=before)
         return case
+
+    def _asked_in(self, session: Session, case: Case, channel: str | None,
+                  conversation_id: str | None) -> dict[str, Any]:
+        """History details naming the conversation a resident's request came from (none when
+        not known), with how many of its files joined the case."""
+        details: dict[str, Any] = {}
+        if channel:
+            details["channel"] = channel
+        if conversation_id:
+            details["conversation_id"] = conversation_id
+            linked = attachments.link_conversation(session, case, self.now(), conversation_id)
+            if linked:
+                details["attachments"] = linked
+        return details
 
     def _check(self, session: Session, case: Case, name: str, *, actor: str | None = None,
                assignee: str | None = None) -> None:
@@ -1163,7 +1186,7 @@ class CaseStore:
         """Move an open case to another team of its policy profile (a staff decision, kept in the
         history with the team it came from); whoever held it is unassigned, for the new team to
         choose. A team the profile does not have: UnknownTeam."""
-        from bot.policy.teams import require_team
+        from bot.policy.teams import require_team, team_names
 
         team = (team or "").strip()
         if not team:
@@ -1171,7 +1194,8 @@ class CaseStore:
         with self._acting(reference, expected_version) as (session, case):
             self._check(session, case, "move_to_team", actor=actor)
             try:
-                require_team(self.profile(case.policy_profile), team)
+                profile = self.profile(case.policy_profile)
+                require_team(profile, team)
             except Exception as error:  # noqa: BLE001 - PolicyError: no such team, or no profile
                 raise UnknownTeam(f"cannot move {case.reference}: {error}") from None
             if case.team == team:
@@ -1183,7 +1207,11 @@ class CaseStore:
                 details["reason"] = clean_text(reason.strip())
             if case.assigned_to:
                 details["unassigned"], case.assigned_to = case.assigned_to, None
-            self._record(session, case, "moved_to_team", actor, details, status_before=case.status)
+            event = self._record(session, case, "moved_to_team", actor, details,
+                                 status_before=case.status)
+            if self.forward and previous:
+                # The team the case left is told too (its receiver would otherwise never hear).
+                session.add(team_notices.left_team(case, event, previous, team_names(profile)))
         return case
 
     # -- deadlines after filing --

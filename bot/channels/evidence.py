@@ -6,7 +6,8 @@ A file that arrives without words is dealt with by the channel itself: it is che
 the assistant, so the question a form is waiting on stays exactly as it was: a photo sent in the
 middle of a form is evidence for that form, never read as an answer. With words, the file is kept
 the same way and only the words go on. When the conversation files a case, its files join the
-case (`CaseStore.file_in_session`).
+case (`CaseStore.file_in_session`); one sent after that, with no form under way, joins the
+conversation's last filed case at once (`bot.cases.late_files`).
 
 Messenger sends addresses, not files, and they expire within days: `fetch` downloads each at once
 (only from INTAKE_MESSENGER_MEDIA_HOSTS; retried; limited to INTAKE_EVIDENCE_MAX_MB while it
@@ -28,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import sqlalchemy as sa
 
 from bot import settings
-from bot.cases import attachments
+from bot.cases import attachments, late_files
 from bot.evidence import Refused, check, new_key, store_from_settings
 from bot.evidence.checks import max_bytes, max_files
 from bot.evidence.storage import thumbnail_key
@@ -44,6 +45,7 @@ REDIRECTS = 3
 class Kept:
     attachment_id: int
     kind: str
+    reference: str | None = None   # the filed case it joined at once (bot.cases.late_files)
 
 
 class EvidenceDesk:
@@ -55,6 +57,7 @@ class EvidenceDesk:
         self._files = files
         self.clock = clock
         self._engine: sa.engine.Engine | None = None
+        self._store = None
         self._lock = threading.Lock()
 
     @property
@@ -71,9 +74,19 @@ class EvidenceDesk:
                 self._engine = make_engine(self.url, pool_size=2, max_overflow=2)
             return self._engine
 
+    def _case_store(self):
+        """A case store on the desk's database, for its history entries (and their outbox)."""
+        from bot.cases.store import CaseStore
+
+        if self._store is None:
+            self._store = CaseStore(self._connect(), clock=self.clock)
+        return self._store
+
     def keep(self, *, conversation_id: str, channel: str, sender_id: str, data: bytes,
-             original_name: str | None = None) -> Kept:
-        """Check and store one file; Refused (with the resident's message) when it is not kept."""
+             original_name: str | None = None, join_filed_case: bool = False) -> Kept:
+        """Check and store one file; Refused (with the resident's message) when it is not kept.
+        `join_filed_case`: no form is under way, so a file the conversation sends after filing a
+        case joins that case now (bot.cases.late_files) instead of waiting for a filing."""
         evidence = check(data)
         from bot.cases.db import WRITE
         from sqlalchemy.orm import Session
@@ -97,7 +110,9 @@ class EvidenceDesk:
                         session, conversation_id=conversation_id, channel=channel,
                         sender_id=sender_id, received_at=self.clock(), evidence=evidence,
                         key=key, thumbnail_key=thumb, original_name=original_name)
-                    kept = Kept(row.id, evidence.kind)
+                    joined = late_files.join_filed_case(self._case_store(), session, row) \
+                        if join_filed_case else None
+                    kept = Kept(row.id, evidence.kind, joined.reference if joined else None)
                 except Exception:
                     for name in stored:  # nothing stored that no row names
                         try:
@@ -139,6 +154,7 @@ class EvidenceDesk:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+            self._store = None
 
 
 # --- Messenger: fetching the files from Meta's CDN ------------------------------------------------

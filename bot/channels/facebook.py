@@ -41,6 +41,7 @@ from bot.evidence import Refused
 from bot.evidence import replies as evidence_replies
 from bot.channels.limits import MessageLimits
 from bot.channels.ownership import ConversationOwners
+from bot.channels.pending import read_waiting
 from bot.rasa import require_installed
 from bot.rasa.guard import apology
 from bot.channels.messenger import (
@@ -295,9 +296,12 @@ class FacebookInput(InputChannel):
 
     # --- evidence ----------------------------------------------------------------------------------
 
-    async def keep_evidence(self, message: InboundMessage) -> list[str]:
-        """Download, check and keep the files of one message; what to tell the resident."""
+    async def keep_evidence(self, message: InboundMessage, *,
+                            join_filed_case: bool = False) -> list[str]:
+        """Download, check and keep the files of one message; what to tell the resident.
+        `join_filed_case`: see `EvidenceDesk.keep`."""
         kept: list[str] = []
+        joined: str | None = None
         refusals: list[str] = []
         lost = 0
         for item in message.evidence:
@@ -306,8 +310,9 @@ class FacebookInput(InputChannel):
                 data = await asyncio.to_thread(fetch, item["url"])
                 result = await self.evidence.keep_async(
                     conversation_id=message.sender_id, channel=CHANNEL_NAME,
-                    sender_id=message.sender_id, data=data)
+                    sender_id=message.sender_id, data=data, join_filed_case=join_filed_case)
                 kept.append(result.kind)
+                joined = joined or result.reference
             except Refused as refused:
                 logger.info("Messenger: a %s from %s was refused: %s", item["type"],
                             message.sender_id, refused)
@@ -323,8 +328,9 @@ class FacebookInput(InputChannel):
                                  message.sender_id)
                 refusals.append(evidence_replies.refusal("unavailable"))
         replies = []
-        if kept and not message.text:
-            replies.append(evidence_replies.kept(kept))
+        if kept and (joined or not message.text):
+            # Added to a filed case: said even with words, which the assistant does not know of.
+            replies.append(evidence_replies.kept(kept, joined))
         if lost:
             replies.append(evidence_replies.missing(lost))
         return replies + refusals
@@ -380,8 +386,15 @@ class FacebookInput(InputChannel):
             await output.send_action(message.sender_id, "mark_seen")
             await output.send_action(message.sender_id, "typing_on")
             try:
-                for reply in await self.keep_evidence(message):
-                    await output.send_text_message(message.sender_id, reply)
+                waiting = await read_waiting(self.app, message.sender_id)
+                replies = await self.keep_evidence(message, join_filed_case=not waiting.busy)
+                buttons = waiting.buttons if not message.text else []
+                for index, reply in enumerate(replies):
+                    if buttons and index == len(replies) - 1:
+                        # The pending question's quick replies again (bot/channels/pending.py).
+                        await output.send_text_with_buttons(message.sender_id, reply, buttons)
+                    else:
+                        await output.send_text_message(message.sender_id, reply)
             finally:
                 if not message.text:
                     await output.send_action(message.sender_id, "typing_off")

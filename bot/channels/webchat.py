@@ -56,6 +56,7 @@ from bot.ops import logs, metrics
 from bot.channels.limits import (MessageLimits, clean_text, client_address, max_message_chars,
                                  request_size_limit)
 from bot.channels.evidence import EvidenceDesk
+from bot.channels.pending import read_waiting
 from bot.evidence import Refused
 from bot.evidence import replies as evidence_replies
 from bot.evidence.checks import max_bytes
@@ -474,10 +475,11 @@ class WebChatInput(SocketIOInput):
             if len(body) > limit:
                 return answer(False, evidence_replies.refusal("size"), 413, reason="size")
         name = unquote(request.headers.get("x-intake-file-name", ""))[:200]
+        waiting = await read_waiting(self.app, session_id)
         try:
             kept = await self.evidence.keep_async(
                 conversation_id=session_id, channel=CHANNEL_NAME, sender_id=session_id,
-                data=bytes(body), original_name=name)
+                data=bytes(body), original_name=name, join_filed_case=not waiting.busy)
         except Refused as refused:
             logger.info("website chat: a file from %s was refused: %s", session_id, refused)
             return answer(False, refused.message, 413 if refused.reason == "size" else 422,
@@ -485,8 +487,8 @@ class WebChatInput(SocketIOInput):
         except Exception:  # noqa: BLE001 - the store failed: say so, the chat goes on
             logger.exception("website chat: a file from %s could not be kept", session_id)
             return answer(False, evidence_replies.refusal("unavailable"), 503)
-        return answer(True, evidence_replies.kept([kept.kind]), kind=kept.kind,
-                      shown=sent_text(kept.kind))
+        return answer(True, evidence_replies.kept([kept.kind], kept.reference), kind=kept.kind,
+                      shown=sent_text(kept.kind), reference=kept.reference)
 
 
 async def _maybe_await(result: Any) -> None:

@@ -5,14 +5,18 @@ from __future__ import annotations
 NOUNS = {"photo": "photo", "video": "video", "audio": "recording", "document": "document"}
 
 
-def kept(kinds: list[str]) -> str:
-    """"Thanks, I've kept your photo with this conversation. ..." for one or more files."""
+def kept(kinds: list[str], reference: str | None = None) -> str:
+    """"Thanks, I've kept your photo with this conversation. ..." for one or more files; with
+    `reference`, the filed case they were added to."""
     if len(kinds) == 1:
         what = f"your {NOUNS.get(kinds[0], 'file')}"
     elif len(set(kinds)) == 1:
         what = f"your {len(kinds)} {NOUNS.get(kinds[0], 'file')}s"
     else:
         what = f"your {len(kinds)} files"
+    if reference:
+        return (f"Thanks, I've added {what} to your case {reference}. Staff will see it with "
+                "the rest of your case.")
     return (f"Thanks, I've kept {what} with this conversation. Staff will see it with what you "
             "tell me. Please carry on where we were.")
 

@@ -308,6 +308,8 @@ DETAIL_LABELS = {
     "points": "Decision per point", "remedies": "Remedies", "owner": "Owner",
     "due_date": "Due", "field": "Field", "old": "Was", "new": "Now",
     "other_reference": "Other case", "stopped": "Timescales stopped",
+    "conversation_id": "Conversation", "channel": "Channel", "attachments": "Files joined",
+    "file": "File", "received_at": "Received",
 }
 HIDDEN_DETAILS = ("key", "follow_up")
 
@@ -328,6 +330,11 @@ def detail_items(details: dict | None) -> list[tuple[str, str]]:
         elif key in ("previous_date", "new_date", "target_date", "done_date", "due_date") and \
                 isinstance(value, str):
             value = fmt_deadline(value)
+        elif key == "received_at" and isinstance(value, str):
+            try:
+                value = fmt_datetime(datetime.fromisoformat(value))
+            except ValueError:
+                pass
         elif key == "points" and isinstance(value, list):
             value = "; ".join(f"{p.get('point', '')}: {label(DECISION_LABELS, p.get('decision'))}"
                               for p in value if isinstance(p, dict))

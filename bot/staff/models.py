@@ -36,6 +36,9 @@ class StaffUser(Base):
     updated_at = sa.Column(UTCDateTime, nullable=False)
     password_changed_at = sa.Column(UTCDateTime, nullable=False)
     last_sign_in_at = sa.Column(UTCDateTime)
+    # The team whose cases the queue shows this person first (a team key of the active policy
+    # profile, set by an admin); None: every team. They can still choose another, or any.
+    default_team = sa.Column(sa.String(40))
 
     sessions = relationship("StaffSession", back_populates="user", passive_deletes=True)
 

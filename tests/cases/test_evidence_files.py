@@ -125,3 +125,50 @@ def test_retention_deletes_the_files_of_anonymised_cases_and_idle_conversations(
     assert [r.conversation_id for r in rows(store)] == ["no-case"]
     assert not any(files.exists(k) for k in keys[:2])
     assert attachments.display_name("C:\\Users\\ada\\photo.jpg") == "photo.jpg"
+
+
+# --- a file sent after the conversation filed its case ---------------------------------------------
+
+def test_a_file_sent_after_filing_joins_the_conversation_s_last_case_at_once(store, desk, clock):
+    first, _ = store.file_case(submission(conversation_id="conv-1"), "housing-ombudsman-code")
+    clock.advance(minutes=5)
+    second, _ = store.file_case(submission(conversation_id="conv-1", description="Another matter"),
+                                "housing-ombudsman-code", "second")
+    clock.advance(minutes=5)
+    kept = desk.keep(conversation_id="conv-1", channel="webchat", sender_id="conv-1",
+                     data=photo(), original_name="later.jpg", join_filed_case=True)
+    assert kept.reference == second.reference
+    [row] = rows(store)
+    assert (row.case_id, row.channel, row.sender_id) == (second.id, "webchat", "conv-1")
+    assert row.linked_at == row.received_at == clock()
+    entry = store.history(second.reference)[-1]
+    assert (entry.kind, entry.actor) == ("information_added", "resident")
+    assert entry.details["attachments"] == 1 and entry.details["file"] == "photo"
+    assert entry.details["channel"] == "webchat" and entry.details["conversation_id"] == "conv-1"
+    assert entry.details["received_at"] == clock().isoformat()
+    from bot.staff.display import detail_items
+
+    shown = dict(detail_items(entry.details))
+    assert shown["File"] == "photo" and shown["Received"].endswith(clock().strftime("%H:%M"))
+    assert store.get(second.reference).version == second.version + 1
+    assert [e.kind for e in store.history(first.reference)] == ["filed"]
+
+
+def test_a_file_sent_while_a_form_is_under_way_or_before_any_filing_waits(store, desk):
+    waiting = desk.keep(conversation_id="conv-2", channel="facebook", sender_id="conv-2",
+                        data=photo(), join_filed_case=True)          # nothing filed yet
+    assert waiting.reference is None
+    case, _ = store.file_case(submission(conversation_id="conv-2"), "housing-ombudsman-code")
+    mid_form = desk.keep(conversation_id="conv-2", channel="facebook", sender_id="conv-2",
+                         data=photo(), join_filed_case=False)        # the channel: a form is open
+    assert mid_form.reference is None
+    assert [r.case_id for r in rows(store)] == [case.id, None]     # the first joined at filing
+
+
+def test_an_anonymised_case_takes_no_more_files(store, desk, files, tracker):
+    case, _ = store.file_case(submission(conversation_id="conv-3"), "housing-ombudsman-code")
+    erase_subject(store, Subject(reference=case.reference), actor="test", tracker=tracker,
+                  files=files)
+    kept = desk.keep(conversation_id="conv-3", channel="facebook", sender_id="conv-3",
+                     data=photo(), join_filed_case=True)
+    assert kept.reference is None and rows(store)[-1].case_id is None

@@ -255,12 +255,67 @@ def test_an_asb_case_goes_to_the_neighbourhood_team_s_address_and_a_complaint_to
     # Moved to the complaints team, the case's changes go to the default address from then on.
     store.move_to_team(asb.reference, "staff:max", "complaints")
     store.acknowledge(asb.reference, "staff:a")
-    assert len(forwarder.deliver_due().delivered) == 2
+    assert len(forwarder.deliver_due().delivered) == 3       # the move, the notice, the ack
     assert _types(default)[-2:] == [("case.moved_to_team", asb.reference),
                                     ("case.acknowledged", asb.reference)]
     moved = default.accepted[default.order[-2]]
     assert moved["event"]["details"] == {"from": "neighbourhood", "to": "complaints"}
-    assert len(neighbourhood.accepted) == 1
+    # The team it left is told where it went, and hears nothing more of it.
+    assert _types(neighbourhood) == [("case.filed", asb.reference), ("case.left_team", asb.reference)]
+
+
+def test_the_team_a_case_left_is_told_the_new_team_s_name_at_its_own_address(
+        make_store, profile, receivers):
+    store = make_store(forward=True)
+    default, neighbourhood = receivers
+    asb, _ = store.file_case(submission(case_type="asb_report", conversation_id="a"), profile, "f")
+    forwarder = Forwarder(store, default.url, SECRET, jitter=0,
+                          teams={"neighbourhood": (neighbourhood.url, NEIGHBOURHOOD_SECRET)})
+    forwarder.deliver_due()
+    store.move_to_team(asb.reference, "staff:max", "repairs", reason="It is a repair.")
+    assert len(forwarder.deliver_due().delivered) == 2
+    notice = neighbourhood.accepted[neighbourhood.order[-1]]
+    assert notice["type"] == "case.left_team"
+    assert notice["event"]["details"] == {
+        "from": "neighbourhood", "from_name": "Neighbourhood team", "to": "repairs",
+        "to_name": profile.teams["repairs"].name, "reason": "It is a repair."}
+    assert notice["case"]["reference"] == asb.reference
+    assert notice["case"]["team_name"] == profile.teams["repairs"].name
+    assert "email" not in notice["case"] and "name" not in notice["case"]   # not theirs any more
+    assert neighbourhood.receipts[-1]["signed"]
+    assert _types(default) == [("case.moved_to_team", asb.reference)]
+
+
+def test_a_notice_to_a_team_that_is_down_holds_up_nothing_for_the_new_team(
+        make_store, profile, receivers):
+    store = make_store(forward=True)
+    default, neighbourhood = receivers
+    asb, _ = store.file_case(submission(case_type="asb_report", conversation_id="a"), profile, "f")
+    forwarder = Forwarder(store, default.url, SECRET, jitter=0,
+                          teams={"neighbourhood": (neighbourhood.url, NEIGHBOURHOOD_SECRET)})
+    forwarder.deliver_due()
+    neighbourhood.mode = "500"
+    store.move_to_team(asb.reference, "staff:max", "complaints")
+    store.acknowledge(asb.reference, "staff:a")
+    report = forwarder.deliver_due()
+    # The notice waits for the neighbourhood team; the new team gets its messages meanwhile.
+    assert len(report.failed) == 1 and len(report.delivered) == 2
+    assert _types(default) == [("case.moved_to_team", asb.reference),
+                               ("case.acknowledged", asb.reference)]
+    assert [w.kind for w in outbox.waiting(store)] == ["case.left_team"]
+
+
+def test_no_notice_without_forwarding_or_for_a_case_that_had_no_team(make_store, profile):
+    quiet = make_store(forward=False)
+    case, _ = quiet.file_case(submission(case_type="asb_report", conversation_id="a"), profile, "f")
+    quiet.move_to_team(case.reference, "staff:max", "complaints")
+    assert outbox.waiting(quiet) == []
+    store = make_store(forward=True)
+    bare = profile.copy(update={"teams": {}, "routing": []})
+    unrouted, _ = store.file_case(submission(conversation_id="b"), bare, "f")
+    assert unrouted.team is None
+    store.move_to_team(unrouted.reference, "staff:max", "repairs")
+    assert [w.kind for w in outbox.waiting(store)] == ["case.filed", "case.moved_to_team"]
 
 
 def test_a_team_s_address_that_is_down_holds_only_its_own_cases(make_store, profile, receivers,

@@ -24,7 +24,33 @@ def _users_page(error: str | None = None, values: dict | None = None, status: in
         locked = {user.id for user in users if auth.account_locked(db, user.username, now)}
     return render_template("users.html", users=users, roles=ROLES, locked=locked,
                            role_descriptions=ROLE_DESCRIPTIONS, activity=activity, error=error,
-                           values=values or {}), status
+                           values=values or {}, teams=_teams()), status
+
+
+def _teams() -> dict[str, str]:
+    """The active policy profile's teams (key -> name): the choices of a default team."""
+    from bot.policy.teams import team_names
+
+    try:
+        return team_names(workspace().profile(None))
+    except Exception:  # noqa: BLE001 - no profile: no teams to choose from
+        return {}
+
+
+def _set_default_team(db, user: StaffUser, value: str) -> list[str]:
+    """Give `user` the default team `value` ("" for none), audited; what changed, as words."""
+    value = value.strip()
+    teams = _teams()
+    if value and value not in teams:
+        raise auth.AccountError(f"there is no team {value!r}; choose one of "
+                                f"{', '.join(teams.values()) or 'none'}")
+    if (user.default_team or "") == value:
+        return []
+    ws = workspace()
+    auth.audit(db, g.user.actor, "default_team_changed",
+               {"username": user.username, "from": user.default_team, "to": value or None}, ws.now())
+    user.default_team = value or None
+    return [f"default team {teams[value] if value else 'none (every team)'}"]
 
 
 @bp.route("/users")
@@ -73,6 +99,8 @@ def update_user(user_id: int):
                 changes = auth.update_user(db, user, actor=g.user.actor, now=ws.now(),
                                            role=form.get("role") or None, active=active,
                                            display_name=form.get("display_name") or None)
+                if "default_team" in form:
+                    changes = [*changes, *_set_default_team(db, user, form["default_team"])]
                 message = (f"{user.username}: {', '.join(changes)}." if changes
                            else f"{user.username}: nothing changed.")
     except auth.AccountError as error:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 
 from bot.cases import attachments, lifecycle
-from bot.cases.export import case_to_dict, to_csv
+from bot.cases.export import case_to_dict, iter_csv, stream_cases, stream_deadline_names
 from bot.cases.models import CASE_TYPES, SERVICES, STATUSES, Case, FollowUp, deadline_counts
 from bot.cases.references import InvalidReference
 from bot.cases.store import CaseNotFound, CaseQuery, ConcurrentChange, InvalidTransition
@@ -26,6 +26,7 @@ VIEWS = {"open": "Open", "overdue": "Overdue", "all": "All cases"}
 DUE = {"overdue": "Overdue", "today": "Due today",
        "soon": "Due within 5 working days (today included)"}
 SOON_WORKING_DAYS = 5
+ANY_TEAM = "all"   # the queue's "any team" choice, which a default team does not override
 
 
 # --- the queue ----------------------------------------------------------------------------------
@@ -35,7 +36,11 @@ def _filters() -> dict[str, Any]:
 
     args = request.args
     stage = args.get("stage", "")
-    team = args.get("team", "")
+    # No team chosen: the person's default team, if they have one; "all": every team.
+    team = args.get("team")
+    if team is None:
+        team = getattr(g.user, "default_team", None) or ""
+    team = "" if team == ANY_TEAM else team
     return {
         "view": args.get("view") if args.get("view") in VIEWS else "open",
         "type": args.get("type") if args.get("type") in CASE_TYPES else "",
@@ -114,31 +119,36 @@ def queue():
     teams, team_labels = queue_teams(ws, cases)
 
     def filter_args(values: dict[str, Any], **changes) -> dict[str, str]:
-        return _filter_args(values, **{"team": values.get("team", ""), **changes})
+        # "Any team" is kept in links, or a default team would come back on the next page.
+        chosen = values.get("team") or (ANY_TEAM if g.user.default_team else "")
+        return _filter_args(values, **{"team": chosen, **changes})
 
     return render_template("queue.html", rows=rows, filters=filters, page=page, counts=counts,
                            views=VIEWS, filter_args=filter_args, channels=_channels(),
                            case_types=CASE_TYPES, statuses=STATUSES, services=SERVICES,
-                           teams=teams, team_labels=team_labels, due_choices=DUE)
+                           teams=teams, team_labels=team_labels, due_choices=DUE,
+                           any_team=ANY_TEAM)
 
 
 @bp.route("/cases.csv")
 def queue_csv():
+    """Every matching case, streamed: read in batches and written a row at a time (23,000 open
+    cases at a large landlord: never one list of them, nor one string)."""
     ws = workspace()
-    filters = _filters()
-    cases = ws.store.query(_query(filters))
-    related_ids = {c.related_case_id for c in cases if c.related_case_id}
-    related = {}
-    if related_ids:
-        with ws.store.read() as db:
-            related = dict(db.execute(sa.select(Case.id, Case.reference)
-                                      .where(Case.id.in_(related_ids))).all())
-    rows = [case_to_dict(c, related_reference=related.get(c.related_case_id)) for c in cases]
-    for case, row in zip(cases, rows):
-        if not display.sees_sensitive(g.user, case):
-            row.update({name: display.RESTRICTED for name in display.SENSITIVE_FIELDS if row.get(name)})
+    query = _query(_filters())
+    user = g.user   # the generator runs after the request: it keeps what it needs
+    names = stream_deadline_names(ws.store, query)
+
+    def rows():
+        for case, related, _history in stream_cases(ws.store, query, related=True):
+            row = case_to_dict(case, related_reference=related)
+            if not display.sees_sensitive(user, case):
+                row.update({name: display.RESTRICTED for name in display.SENSITIVE_FIELDS
+                            if row.get(name)})
+            yield row
+
     name = f"cases-{ws.today().isoformat()}.csv"
-    return Response(to_csv(rows, spreadsheet_safe=True), mimetype="text/csv",
+    return Response(iter_csv(rows(), names, spreadsheet_safe=True), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
