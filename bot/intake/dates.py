@@ -241,6 +241,8 @@ def _part_of(text: str, today: date) -> Reading | None:
                 return date(y, month, 1)
             if part.endswith("middle of") or part == "mid":
                 return date(y, month, 15)
+            if part == "late":
+                return date(y, month, 24)  # the middle of its last third; "the end of" is its last day
             return date(y, month, _last_day(y, month))
 
         if year:

@@ -102,7 +102,9 @@ _TIMESCALES = re.compile(
     r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b"
     r"|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
     r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
-    r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b", _I)
+    r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b"
+    r"|\bwhen (are|is) (you|yous|someone|somebody|anyone|they|the \w+) (sending|coming|going to (come|send|fix))\b",
+    _I)
 # A request for a person told as part of what happened.
 _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begged|demanded) (to |for |and )?"
                          r"(speak|talk|get through)\b", _I)

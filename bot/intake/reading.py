@@ -378,6 +378,19 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\btoo (?=(?:days|weeks|months|years)\b)", "two "),
                (r"\bo'(?=\s)", "of"), (r"\b(mon|tues?|weds?|thu|thurs?|fri|sat|sun)(day)? gone\b", r"last \1\2"),
                (r"\blast year (" + "|".join(_MONTHS) + r")\b", r"\1 last year"),
+               # Voice typing and dialect: "oak tober", "in a gust", "in julie", "june the tense",
+               # "aboot", "fae", "efter", "gaun", "b4", "to weeks", "for months ago".
+               (r"\boak ?tober\b", "october"), (r"\bin a gust\b", "in august"), (r"\bin julie\b", "in july"),
+               (r"\bin mark\b", "in march"), (r"\b(" + "|".join(_MONTHS) + r") the tense\b", r"\1 the 10th"),
+               (r"\baboot\b", "about"), (r"\bfae\b", "from"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
+               (r"\b(gaun|gannin|gannin')\b", "going"), (r"\bfort night\b", "fortnight"),
+               (r"\bthe fortnight ago\b", "a fortnight ago"),
+               (r"\b(to|for) (?=(?:days|weeks|months|years) ago\b)", lambda m: {"to": "two ", "for": "four "}[
+                   m.group(1).lower()]),
+               (r"\bo (?=(the|last|this|" + "|".join(_MONTHS) + r")\b)", "of "),
+               (r"\b(latter|second) (part|half) of\b", "late"), (r"\b(first|early) (part|half) of\b", "early"),
+               (r"\bhalf (a )?year\b", "6 months"), (r"\bcannot recall\b", "can't recall"),
+               (r"^(only|just|like|honestly)\s+", ""), (r"\bhalf term,? the (\w+) one\b", r"\1 half term"),
                (r"\bfrom (the )?(\d{1,2})(st|nd|rd|th)? (to|till|until) (about |around )?(the )?"
                 r"\d{1,2}(st|nd|rd|th)?\b",
                 r"the \2\3"),
@@ -385,14 +398,17 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(\d+|a few|few|a couple of|couple of|a couple) (days?|weeks?|months?|years?) back\b", r"\1 \2 ago"),
                (r"(?<!a )\bfew (days|weeks|months) ago\b", r"a few \1 ago"))
 # A time of day ("0700hrs", "7.30pm") says nothing about the date, and "0700" is not a year.
-_TIME_OF_DAY = re.compile(r"\b\d{3,4}\s?(?:hrs|hours|h)\b|\b\d{1,2}[:.]\d{2}\s?(?:am|pm|hrs)?\b"
-                          r"|\b\d{1,2}\s?(?:am|pm)\b", _I)
+_TIME_OF_DAY = re.compile(r"\b\d{3,4}\s?(?:hrs|hours|h)\b|\b\d{1,2}:\d{2}\s?(?:am|pm|hrs)?\b"
+                          r"|\b\d{1,2}\.\d{2}\s?(?:am|pm|hrs)\b|\b\d{1,2}\s?(?:am|pm)\b", _I)
+# "From 15.09", "01.11.26": a day and month with full stops (a time has a colon or am/pm).
+_DOTTED_DATE = re.compile(r"\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.(\d{2}|\d{4}))?\b")
 
 
 def _tidy_date_words(said: str) -> str:
     """What dates.read_event_date takes more easily: "mid-August" as "mid August", "this morning
     when I got up" as "this morning", "between the 10th and 12th" as "the 10th"."""
     said = _TIME_OF_DAY.sub(" ", said)
+    said = _DOTTED_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}" + (f"/{m.group(3)}" if m.group(3) else ""), said)
     for pattern, replacement in _DATE_TYPOS:
         said = re.sub(pattern, replacement, said, flags=re.I)
     # "last tues and its been non stop": a weekday cut short after "last" or "since".
@@ -436,6 +452,9 @@ def _month_in(said: str, now: datetime) -> date | None:
         return None
     today = dates.uk_today(now).date()
     year = match.group(3)
+    if not year:
+        elsewhere = re.search(r"\b(19\d\d|20\d\d)\b", said)  # "in the autumn of 2024, I think September"
+        year = elsewhere.group(1) if elsewhere else None
     if year == "this year":
         year = str(today.year)
     elif year == "last year":
@@ -450,6 +469,7 @@ _WEEK_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|
 _WEEK_STARTS = {"first": 4, "1st": 4, "second": 11, "2nd": 11, "third": 18, "3rd": 18, "fourth": 25, "4th": 25,
                 "last": 25}
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBER_WORDS = {"one": "1", "a": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 _BEFORE_LAST = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r") before last\b|\bweek before last\b[^.?!]{0,20}?\b("
                           + "|".join(_WEEKDAY_NAMES) + r")\b", _I)
 _BANK_HOLIDAY = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|easter|christmas|summer|spring|early may) )?"
@@ -476,6 +496,29 @@ def _named_days(said: str, today: date) -> str:
         weekday = _WEEKDAY_NAMES.index((before.group(1) or before.group(2)).lower())
         back = (today.weekday() - weekday) % 7 or 7
         said = said[:before.start()] + _day_words(today - timedelta(days=back + 7)) + said[before.end():]
+    remembrance = re.search(r"\bremembrance (sunday|day)\b", said)
+    if remembrance:
+        # The second Sunday of November (Remembrance Day itself, the 11th, when said so).
+        year = today.year if date(today.year, 11, 14) <= today else today.year - 1
+        first = date(year, 11, 1)
+        day = (date(year, 11, 11) if remembrance.group(1) == "day"
+               else first + timedelta(days=(6 - first.weekday()) % 7 + 7))
+        said = said[:remembrance.start()] + _day_words(day) + said[remembrance.end():]
+    weeks_on = re.search(r"\b(\w+) weeks? (past |last |gone )?on (a )?(monday|tuesday|wednesday|thursday|friday|"
+                         r"saturday|sunday)\b", said)
+    if weeks_on and _NUMBER_WORDS.get(weeks_on.group(1).lower(), weeks_on.group(1)).isdigit():
+        # "three weeks on Saturday": three weeks before the coming Saturday; "three weeks past on Sunday"
+        # before the last one.
+        weekday = _WEEKDAY_NAMES.index(weeks_on.group(4).lower())
+        day = (today - timedelta(days=(today.weekday() - weekday) % 7) if weeks_on.group(2)
+               else today + timedelta(days=(weekday - today.weekday()) % 7))
+        weeks = int(_NUMBER_WORDS.get(weeks_on.group(1).lower(), weeks_on.group(1)))
+        said = said[:weeks_on.start()] + _day_words(day - timedelta(weeks=weeks)) + said[weeks_on.end():]
+    before_last = re.search(r"\b(spring|summer|autumn|winter) before last\b", said)
+    if before_last:
+        starts = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}[before_last.group(1)]
+        last = today.year if date(today.year, starts, 1) <= today else today.year - 1
+        said = said[:before_last.start()] + f"{before_last.group(1)} {last - 1}" + said[before_last.end():]
     weekend = re.search(r"\b(the )?weekend before last\b", said)
     if weekend:
         saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
@@ -491,6 +534,19 @@ def _named_days(said: str, today: date) -> str:
         year = today.year if date(today.year, month, 25) < today else today.year - 1
         last = date(year, month, 31)
         said = said[:clocks.start()] + _day_words(last - timedelta(days=(last.weekday() + 1) % 7)) + said[clocks.end():]
+    after_day = re.search(r"\b(the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday) (after|before) "
+                          r"(bonfire night|halloween|christmas|boxing day|new year'?s day|easter)\b", said)
+    if after_day:
+        # "the Monday after bonfire night": that weekday next after (or before) the day named.
+        named = dates.read_event_date(after_day.group(4), now=datetime.combine(today, datetime.min.time(),
+                                                                              tzinfo=dates.UK))
+        if named.kind == dates.DATE and named.date is not None:
+            weekday = _WEEKDAY_NAMES.index(after_day.group(2).lower())
+            step = 1 if after_day.group(3) == "after" else -1
+            day = named.date + timedelta(days=step)
+            while day.weekday() != weekday:
+                day += timedelta(days=step)
+            said = said[:after_day.start()] + _day_words(day) + said[after_day.end():]
     holiday = _BANK_HOLIDAY.search(said)
     if holiday:
         from bot.workdays import bank_holidays
@@ -505,6 +561,20 @@ def _named_days(said: str, today: date) -> str:
 
 
 _SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", _I)
+_MONTH_WORD = r"(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+# A date given outright, day and month or part of a month: it says more than anything around it
+# ("about a month ago? it was the 29th October"; "since like freshers week lol so late september").
+_EXPLICIT = re.compile(
+    rf"\b(the )?\d{{1,2}}(st|nd|rd|th)? (of )?{_MONTH_WORD}\b( \d{{4}}| last year| this year)?"
+    rf"|\b{_MONTH_WORD} (the )?\d{{1,2}}(st|nd|rd|th)?\b(?! (days|weeks|months|years))( \d{{4}})?"
+    rf"|\b(early|mid|late|the (beginning|start|middle|end) of|(beginning|start|middle|end) of) {_MONTH_WORD}\b"
+    rf"( \d{{4}}| last year| this year)?"
+    r"|\b\d{1,2}/\d{1,2}(/\d{2,4})?\b", _I)
+# "It was Sunday 29th, no sorry, Saturday 28th": what follows the correction.
+_DATE_CORRECTED = re.compile(r"\b(no sorry|sorry no|no wait|wait no|no hang on|hang on|i mean|i meant|"
+                             r"actually no|no actually|or rather|sorry)\b[\s,.;:!-]*", _I)
+_WEEKDAY_WORD = re.compile(r"\b(the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                           r"( night| morning| afternoon| evening)?\b", _I)
 _CLOCKS = re.compile(r"\b(?:(?:around|about|just after|after|when) )*the clocks (?:went|go|gone|changed) "
                      r"(back|forwards?|for ?word|foward)\b", _I)
 # "since the summer, worse since halloween": the first "since" says when it started.
@@ -531,6 +601,20 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     def dated(day: date | None) -> Reading:
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
+    corrected = list(_DATE_CORRECTED.finditer(said))
+    if corrected and re.search(r"\d|" + _MONTH_WORD, said[corrected[-1].end():], _I):
+        said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
+    explicit = _EXPLICIT.search(said)
+    if explicit:
+        part = dates.read_event_date(explicit.group(0), now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
+    day_named = _BARE_DAY.search(said)
+    if day_named and _WEEKDAY_WORD.search(said):
+        # "the Friday night, the 20th": the day of the month says which Friday.
+        part = dates.read_event_date(f"the {day_named.group(2)}{day_named.group(3)}", now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
     if _SEASON.search(said):
         # "in the spring, around April": the month is the closer of the two.
         month = _month_in(said, now)
@@ -542,6 +626,12 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         if part.kind == dates.DATE and part.date is not None:
             return dated(part.date)
     whole = dates.read_event_date(said, now)
+    year_said = re.search(r"\b(19\d\d|20\d\d)\b", said)
+    if whole.kind == dates.DATE and whole.date is not None and year_said and whole.date.year != int(year_said.group(1)):
+        # "Years ago now, when we first moved in, 2015": the year said, not "now".
+        part = dates.read_event_date(year_said.group(1), now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
     if whole.kind == dates.DATE:
         if whole.date is not None and whole.date.day == 1 and _BARE_DAY.search(said):
             # "the day it started, 31st August" read as August: the piece that names the day.
@@ -572,8 +662,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         return dated(month)
     if question == "aware_date_text" and _AWARE_AT_ONCE.search(said):
         return dated(None)
-    if yesno.doubtful(said) and not ongoing:
-        return Reading(UNSURE)  # "can't remember, a while ago": no date to go on
+    if (yesno.doubtful(said) and not ongoing) or (yesno.unsure_anywhere(said) and not _VAGUE_PERIOD.search(said)):
+        return Reading(UNSURE)  # "can't remember, a while ago"; "I cannot recall when it began"
     if ongoing or _VAGUE_PERIOD.search(said):
         if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said) or (
                 question == "event_date_text" and not _NOT_ONGOING.search(said)):

@@ -43,6 +43,15 @@ _DOUBT_FIRST = re.compile(
 _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
     r"can'?t (remember|say|be sure)|not 100)\b", _I)
+# Hedges that make a yes a guess where a yes would end the complaint process.
+_HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
+                     r"(doesn'?t|doesnt|does not|didn'?t|don'?t|dont|do not) (know|remember|understand) "
+                     r"(what|if|whether)|"
+                     r"can'?t (find|read|remember)|might have|"
+                     r"may have|could have|not sure)\b", _I)
+# "...but that was a different thing": a final letter about another matter.
+_ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matter|problem|issue|complaint)\b"
+                             r"|\bthat was (about|for)\b|\bfor that\b|\bnot (this|the same)\b", _I)
 # Ways of saying yes that start like a no.
 _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a problem|nothing against it|"
                              r"happy to|happy for (you|that|it)|fine by me|that'?s fine|thats fine|"
@@ -252,6 +261,14 @@ def read(question: str, text: str) -> str | None:
     if yes_phrase != no_phrase:
         if yes_phrase and _DOUBT_ANYWHERE.search(said):
             return UNSURE
+        if yes_phrase and question in GUESS_IS_NOT_YES:
+            # A yes here ends the complaint process: not when it is hedged ("she thinks she got a
+            # letter but doesn't know what it said"), nor when it starts with a no ("No. I got a
+            # final letter for the boiler, but this is the damp").
+            if starts_no:
+                return NO if _ANOTHER_MATTER.search(said) else UNSURE
+            if _HEDGED.search(said):
+                return UNSURE
         return YES if yes_phrase else NO
     if yes_phrase and no_phrase:
         # Both: the question's "yes" phrase names what a "no" start might deny ("no, it's for my
@@ -280,4 +297,6 @@ def read(question: str, text: str) -> str | None:
         yes_word, no_word = bool(_YES_ANYWHERE.search(said)), bool(_NO_ANYWHERE.search(said))
         if yes_word != no_word:
             return YES if yes_word else NO
+    if question in GUESS_IS_NOT_YES and _HEDGED.search(said):
+        return UNSURE  # "he thinks there was a letter but doesn't know what it said"
     return None

@@ -156,3 +156,40 @@ def test_a_postcode_typed_in_pieces():
 ])
 def test_safety_words(text, topic):
     assert safety_in(text) == topic
+
+
+@pytest.mark.parametrize("text, day", [
+    ("since the Tuesday after bonfire night", date(2026, 11, 10)),
+    ("it'll be two weeks on Friday", date(2026, 11, 20)),
+    ("four weeks past on Sunday", date(2026, 11, 1)),
+    ("Since Remembrance Sunday", date(2026, 11, 8)),
+    ("a month or so back? it was the 27th of October, the night of the storm", date(2026, 10, 27)),
+    ("dunno, after the school run one day, so mid November", date(2026, 11, 15)),
+    ("it was Monday 16th, no wait, Tuesday 17th", date(2026, 11, 17)),
+    ("the Thursday night, the 19th, just the once", date(2026, 11, 19)),
+    ("From 12.10 it is like this", date(2026, 10, 12)),
+    ("since the 3rd of oak tober", date(2026, 10, 3)),
+    ("when I got the letter in julie", date(2026, 7, 1)),
+    ("about for weeks ago", date(2026, 11, 3)),
+    ("in the latter part of February", date(2026, 2, 24)),
+    ("Ages ago, when we moved in, 2016", date(2016, 1, 1)),
+    ("In the spring of 2024, April I think", date(2024, 4, 1)),
+    ("fae the middle o August", date(2026, 8, 15)),
+])
+def test_dates_said_with_something_else(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+def test_a_date_that_cannot_be_recalled_is_unsure():
+    assert read("event_date_text", "I am afraid I cannot recall when it began").kind == r.UNSURE
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("he thinks there was a letter but he can't find it and doesn't know what it said", r.UNSURE),
+    ("No - we had a final letter about the windows, but that was a different matter", r.NO),
+    ("No, though I did get a final response letter once", r.UNSURE),
+    ("yes, the final response letter came in June", r.YES),
+])
+def test_a_yes_that_would_end_the_complaint_is_never_a_guess(text, kind):
+    assert read("already_investigated", text).kind == kind
