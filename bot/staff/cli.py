@@ -222,17 +222,22 @@ def overdue_by_stage(store) -> dict[tuple[str, str], int]:
     return counts
 
 
-def _forms_left_open() -> int:
-    """Intake forms with no message for an hour, from the tracker store (the metrics' gauge)."""
+def forms_left_open_counter(make_tracker=None):
+    """A count of intake forms with no message for an hour, from the tracker store (the metrics'
+    gauge). One tracker store for the process, opened at the first scrape: an engine made at every
+    scrape would open a new connection pool each minute."""
     from datetime import timedelta
 
-    from bot.cases.tracker import TrackerStore
+    held: list = []
 
-    tracker = TrackerStore()
-    try:
-        return tracker.forms_left_open(datetime.now(timezone.utc) - timedelta(hours=1))
-    finally:
-        tracker.dispose()
+    def count() -> int:
+        if not held:
+            from bot.cases.tracker import TrackerStore
+
+            held.append((make_tracker or TrackerStore)())
+        return held[0].forms_left_open(datetime.now(timezone.utc) - timedelta(hours=1))
+
+    return count
 
 
 def _serve(args) -> int:
@@ -253,7 +258,7 @@ def _serve(args) -> int:
     from bot.ops import observe
 
     try:
-        observe("staff", overdue=lambda: overdue_by_stage(store), abandoned=_forms_left_open)
+        observe("staff", overdue=lambda: overdue_by_stage(store), abandoned=forms_left_open_counter())
     except settings.SettingError as error:
         raise UserError(str(error)) from None
     # A container's first process ignores SIGTERM unless it handles it: the pod would wait out

@@ -40,3 +40,19 @@ def test_only_forms_still_open_and_idle_for_an_hour_count(rasa, tracker):  # noq
     assert tracker.forms_left_open(an_hour_ago) == 1
     assert tracker.forms_left_open(an_hour_ago, form="existing_case_form") == 1
     assert tracker.forms_left_open(datetime.fromtimestamp(now + 1, timezone.utc)) == 2
+
+
+def test_the_staff_process_counts_with_one_tracker_store(rasa, tracker):  # noqa: F811
+    from bot.staff.cli import forms_left_open_counter
+
+    made = []
+
+    def make():
+        made.append(tracker)
+        return tracker
+
+    conversation(rasa, "walked-away", time.time() - 2 * HOUR)
+    count = forms_left_open_counter(make)
+    assert made == []  # nothing opened until the first scrape
+    assert [count(), count(), count()] == [1, 1, 1]
+    assert len(made) == 1  # one store (and its engine) for every scrape
