@@ -58,7 +58,8 @@ def _filters(parser: argparse.ArgumentParser) -> None:
                        help="filed on or after this day")
     group.add_argument("--to", dest="created_to", type=_day, metavar="YYYY-MM-DD",
                        help="filed on or before this day")
-    group.add_argument("--search", help="text in the reference, name or description")
+    group.add_argument("--search", help="words of the reference, name, contact details, "
+                                         "address or answers (docs/case-store.md#search)")
     group.add_argument("--overdue", action="store_true", help="only open cases past a deadline")
     group.add_argument("--open", dest="open_only", action="store_true", help="only open cases")
     group.add_argument("--sort", choices=("urgency", "newest", "oldest", "deadline"),

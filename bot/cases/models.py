@@ -114,7 +114,7 @@ class Case(Base):
     # Normalised contact details for verification and subject access (never shown).
     email_key = sa.Column(sa.String(320), index=True)
     phone_key = sa.Column(sa.String(32), index=True)
-    postcode_key = sa.Column(sa.String(16))
+    postcode_key = sa.Column(sa.String(16), index=True)   # the search matches it exactly
 
     # Flags and triage
     urgent = sa.Column(sa.Boolean, nullable=False, default=False)

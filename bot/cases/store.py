@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from bot import settings
 from bot.cases import attachments, contacts, forwarded_files, references, team_notices
-from bot.cases import lifecycle
+from bot.cases import lifecycle, search
 from bot.cases.db import WRITE, make_engine
 from bot.cases.errors import (  # noqa: F401 - the store's errors, imported from here too
     CaseNotFound, CaseStoreError, ConcurrentChange, InvalidTransition, NoStage2, UnknownTeam,
@@ -139,10 +139,6 @@ def _as_list(value) -> list | None:
     if value is None:
         return None
     return [value] if isinstance(value, (str, int)) else list(value)
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _local_midnight(day: date) -> datetime:
@@ -488,15 +484,8 @@ class CaseStore:
         if not q.include_anonymised:
             conditions.append(Case.anonymised_at.is_(None))
         if q.search:
-            text = clean_text(q.search.strip())
-            pattern = f"%{_like_escape(text)}%"
-            matches = [Case.name.ilike(pattern, escape="\\"),
-                       Case.description.ilike(pattern, escape="\\")]
-            if text.isprintable():  # a reference is plain characters (and NUL is no text to PG)
-                matches.append(Case.reference.ilike(pattern, escape="\\"))
-            if references.is_valid(text):
-                matches.append(Case.reference == references.parse(text))
-            conditions.append(sa.or_(*matches))
+            # Words through the full-text index, identifiers exactly: see bot.cases.search.
+            conditions.append(search.condition(clean_text(q.search.strip()), self.engine.dialect.name))
         return statement.where(*conditions) if conditions else statement
 
     def _working_day_cutoffs(self, today: date, days: int) -> dict[str, date]:

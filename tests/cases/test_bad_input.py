@@ -44,7 +44,8 @@ def test_searching_for_hostile_text_finds_it_and_nothing_else(store, profile, ki
     text = HOSTILE[kind]
     plain, _ = store.file_case(submission(description="an ordinary repair"), profile, "p")
     hostile, _ = store.file_case(submission(description=text), profile, "h")
-    fragment = text[:40] if kind != "control" else text[-60:]
+    # From the start of a word: the search finds words and their beginnings (bot.cases.search).
+    fragment = text[:40] if kind != "control" else text[text.index("cr\r"):]
     found = [c.reference for c in store.query(CaseQuery(search=fragment))]
     assert hostile.reference in found
     if fragment.strip() and "ordinary repair" not in fragment:

@@ -15,6 +15,7 @@ from bot.cases.db import (
     make_engine, upgrade,
 )
 from bot.cases.models import metadata
+from bot.cases.search import not_search_table
 from bot.settings import PROJECT_ROOT
 from tests.cases.conftest import BACKENDS
 
@@ -28,7 +29,8 @@ def empty_database_url(request, tmp_path):
 
 def _differences(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_name": not_search_table})
         return compare_metadata(context, metadata)
 
 

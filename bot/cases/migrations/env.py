@@ -13,6 +13,7 @@ from alembic import context
 
 from bot.cases.db import VERSION_TABLE, make_engine
 from bot.cases.models import metadata
+from bot.cases.search import not_search_table
 import bot.staff.models  # noqa: F401,E402 - the staff workspace's tables, on the same metadata
 
 config = context.config
@@ -25,6 +26,7 @@ def run_migrations(connection) -> None:
         version_table=config.attributes.get("version_table", VERSION_TABLE),
         render_as_batch=True,        # SQLite cannot ALTER most things; batch mode copies tables
         compare_type=True,
+        include_name=not_search_table,   # the search index's tables are no model's (0012)
     )
     with context.begin_transaction():
         context.run_migrations()
