@@ -5,6 +5,7 @@ PostgreSQL variants instead of skipping them."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 import uuid
 from datetime import datetime, timezone
 
@@ -159,3 +160,48 @@ def submission(**fields):
                   email="ada@example.org", postcode="SW1A 1AA", phone="07700 900123")
     values.update(fields)
     return CaseSubmission(**values)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """Residents' files in a folder of the test's own."""
+    from bot.evidence import FolderStore
+
+    return FolderStore(tmp_path / "evidence")
+
+
+@pytest.fixture
+def desk(database_url, files, clock):
+    """The channels' evidence desk on the test's database and folder."""
+    from bot.channels.evidence import EvidenceDesk
+
+    desk = EvidenceDesk(database_url, files, clock=clock)
+    yield desk
+    desk.dispose()
+
+
+@dataclass
+class Result:
+    """What a `python -m bot` command returned and printed."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def bot(database_url, tracker_url, monkeypatch, capsys):
+    """`python -m bot ...` run in this process (the same entry point, without the start-up time;
+    test_outbox and test_migrations run the real command in a subprocess)."""
+    monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
+    monkeypatch.setenv("INTAKE_TRACKER_URL", tracker_url)
+
+    from bot.cli import main
+
+    def run(*args, expect=0):
+        capsys.readouterr()
+        returncode = main(list(args))
+        out, err = capsys.readouterr()
+        result = Result(returncode, out, err)
+        assert result.returncode == expect, result.stdout + result.stderr
+        return result
+    return run

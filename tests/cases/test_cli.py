@@ -4,42 +4,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
-from bot.cli import main
 from tests.cases.conftest import submission
 
 REQUIRED_KEYS = {"reference", "type", "service", "status", "stage", "channel", "conversation_id",
                  "description", "event_date", "desired_outcome", "name", "email", "phone",
                  "postcode", "preferred_contact", "representative", "anonymous", "urgent",
                  "safeguarding", "deadlines", "created_at"}
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def bot(database_url, tracker_url, monkeypatch, capsys):
-    """`python -m bot ...` run in this process (the same entry point, without the start-up time;
-    test_outbox and test_migrations run the real command in a subprocess)."""
-    monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
-    monkeypatch.setenv("INTAKE_TRACKER_URL", tracker_url)
-
-    def run(*args, expect=0):
-        capsys.readouterr()
-        returncode = main(list(args))
-        out, err = capsys.readouterr()
-        result = Result(returncode, out, err)
-        assert result.returncode == expect, result.stdout + result.stderr
-        return result
-    return run
 
 
 @pytest.fixture

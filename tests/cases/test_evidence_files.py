@@ -13,22 +13,11 @@ from PIL import Image
 from bot.cases import attachments
 from bot.cases.models import Attachment
 from bot.cases.privacy import Subject, apply_retention, erase_subject, subject_access_export
-from bot.channels.evidence import EvidenceDesk
-from bot.evidence import FolderStore, Refused
+from bot.evidence import Refused
 from tests.cases.conftest import submission
 from tests.evidence.conftest import photo
 
 
-@pytest.fixture
-def files(tmp_path):
-    return FolderStore(tmp_path / "evidence")
-
-
-@pytest.fixture
-def desk(database_url, files, clock):
-    desk = EvidenceDesk(database_url, files, clock=clock)
-    yield desk
-    desk.dispose()
 
 
 def keep(desk, conversation="conv-1", data=None, name="IMG_0001.JPG", channel="facebook"):

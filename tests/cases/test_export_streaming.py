@@ -5,38 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 
 import pytest
 
 from bot.cases import export
 from bot.cases.export import case_to_dict, iter_csv, iter_json, to_csv, to_json
 from bot.cases.store import CaseQuery
-from bot.cli import main
 from tests.cases.conftest import submission
 
 COUNT = 240
-
-
-@dataclass
-class Result:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def bot(database_url, tracker_url, monkeypatch, capsys):
-    monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
-    monkeypatch.setenv("INTAKE_TRACKER_URL", tracker_url)
-
-    def run(*args):
-        capsys.readouterr()
-        returncode = main(list(args))
-        out, err = capsys.readouterr()
-        assert returncode == 0, out + err
-        return Result(returncode, out, err)
-    return run
 
 
 @pytest.fixture

@@ -5,27 +5,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from bot.cases.models import OutboxMessage
 from bot.cases.privacy import Subject, erase_subject
-from bot.channels.evidence import EvidenceDesk
-from bot.evidence import FolderStore
 from tests.cases.conftest import submission
 from tests.evidence.conftest import photo
 
 
-@pytest.fixture
-def files(tmp_path):
-    return FolderStore(tmp_path / "evidence")
-
-
-@pytest.fixture
-def desk(database_url, files, clock):
-    desk = EvidenceDesk(database_url, files, clock=clock)
-    yield desk
-    desk.dispose()
 
 
 def payloads(store) -> list[dict]:

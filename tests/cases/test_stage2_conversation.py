@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.channels.evidence import EvidenceDesk
-from bot.evidence import FolderStore
 from bot.staff.display import detail_items
 from tests.cases.conftest import submission
 from tests.evidence.conftest import photo
 
-
-@pytest.fixture
-def desk(database_url, tmp_path, clock):
-    desk = EvidenceDesk(database_url, FolderStore(tmp_path / "evidence"), clock=clock)
-    yield desk
-    desk.dispose()
 
 
 def responded(store, profile):
