@@ -208,7 +208,8 @@ def doubtful(said: str) -> bool:
 def unsure_anywhere(said: str) -> bool:
     """Whether an answer says plainly somewhere that the resident does not know ("Dad can't
     remember and I'm honestly not sure either")."""
-    return bool(_DOUBT_ANYWHERE.search(normalise(said)) or _UNSURE.search(normalise(said)))
+    said = normalise(said)
+    return bool(_DOUBT_ANYWHERE.search(said) or _UNSURE.search(said))
 
 
 _PLAIN = re.compile(r"^(yes+|yeah+|yep+|yup|aye|no+|nope|nah+)\b\W*(and|but|,|-|\.|!|$)", _I)

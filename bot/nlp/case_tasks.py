@@ -73,17 +73,23 @@ _ANSWER_REJECTED = re.compile(
     r"|\bnot\s+acceptable\b|\bfobbed\b|\bnot\s+resolved\b|\bnonsense\b|\brubbish\b"
     r"|\b(?:does|did|do)(?:n'?t|\s+not)\s+(?:even\s+)?(?:address|answer|mention|sort|resolve|cover)\b", re.I)
 
+# Said, not asked: "...and nobody has responded". In a longer message that tells us what went
+# wrong, that is the resident's dissatisfaction (a complaint), not a request for news.
+_NO_ANSWER_YET_WORDS = (
+    r"\b(?:heard|had)\s+nothing\b|\b(?:not|haven'?t|havent|have\s+not|never)\s+heard\b|\bnot\s+a\s+word\b"
+    r"|\b(?:no\s*one|nobody|noone|no\s+body)\s+has\s+(?:\w+\s+)?(?:rung|called|contacted|replied|"
+    r"phoned|emailed|responded|answered|got\s+back)\b|\bno\s+(?:reply|response|word|contact|answer)\s+(?:yet|since)\b"
+    r"|\bnot\s+had\s+(?:any|a)\s+(?:contact|reply|response|word|answer|call)\w*|\bstill\s+waiting\b")
+_NO_ANSWER_YET = re.compile(_NO_ANSWER_YET_WORDS, re.I)
+# Asked for, or said that no answer came: a chase.
 _STATUS = re.compile(
-    r"\bany\s+(?:news|update|updates|progress|word|joy|luck)\b|\bupdates?\s+(?:on|about|regarding|re)\b"
+    _NO_ANSWER_YET_WORDS
+    + r"|\bany\s+(?:news|update|updates|progress|word|joy|luck)\b|\bupdates?\s+(?:on|about|regarding|re)\b"
     r"|\b(?:get|give|have|want|like|need|got)\s+(?:an?\s+|any\s+)?(?:\w+\s+)?update\b|\bprogress\b|\bstatus\b"
     r"|\b(?:the\s+)?latest\s+(?:on|with)\b|\bwhat'?s\s+the\s+latest\b"
     r"|\bwhat'?s\s+(?:happening|happened|going\s+on|the\s+situation)"
     r"|\bwhere\s+is\s+(?:my|the|her|his)\s+(?:\w+\s+){0,2}?(?:up\s+to|at)\b"
     r"|\bwhat\s+is\s+(?:happening|going\s+on)|\bwhere\s+(?:is|are)\s+(?:it|we|things)\b|\bup\s+to\s+with\b"
-    r"|\b(?:heard|had)\s+nothing\b|\b(?:not|haven'?t|havent|have\s+not|never)\s+heard\b|\bnot\s+a\s+word\b"
-    r"|\b(?:no\s*one|nobody|noone|no\s+body)\s+has\s+(?:\w+\s+)?(?:rung|called|contacted|replied|"
-    r"phoned|emailed|responded|answered|got\s+back)\b|\bno\s+(?:reply|response|word|contact|answer)\s+(?:yet|since)\b"
-    r"|\bnot\s+had\s+(?:any|a)\s+(?:contact|reply|response|word|answer|call)"
     r"|\bchasing\b|\bchase\s+(?:up|this|my|the|it)\b|\bfollow(?:ing)?\s+up\s+(?:on|my|the)\b"
     r"|\bchecking\s+(?:in|on|up)\b|\bjust\s+checking\b|\bwaiting\s+to\s+hear\b|\bknow\s+when\b"
     r"|\bwhen\s+(?:will|can|do|is|are|should)\s+(?:i|we|she|he|they|you|someone|somebody|anyone|it|the)\b"
@@ -93,15 +99,8 @@ _STATUS = re.compile(
     r"|\b(?:has|have|is)\s+(?:my|the|her|his|our|it|this)\s+(?:\w+\s+){0,2}?(?:been|still)\s+"
     r"(?:received|booked|looked|picked|assigned|passed|closed|open|acknowledged|seen|read|logged)"
     r"|\bbeen\s+(?:received|booked|looked\s+at|picked\s+up|assigned|passed)\b"
-    r"|\bstill\s+waiting\b|\b(?:is\s+)?any\s*(?:one|body)\s+(?:actually\s+)?(?:reading|dealing|looking)"
+    r"|\b(?:is\s+)?any\s*(?:one|body)\s+(?:actually\s+)?(?:reading|dealing|looking)"
     r"|\bis\s+(?:anyone|someone|it)\s+(?:being\s+)?(?:dealing|dealt|looking)", re.I)
-# Said, not asked: "...and nobody has responded". In a longer message that tells us what went
-# wrong, that is the resident's dissatisfaction (a complaint), not a request for news.
-_NO_ANSWER_YET = re.compile(
-    r"\b(?:heard|had)\s+nothing\b|\b(?:not|haven'?t|havent|have\s+not|never)\s+heard\b|\bnot\s+a\s+word\b"
-    r"|\b(?:no\s*one|nobody|noone|no\s+body)\s+has\s+(?:\w+\s+)?(?:rung|called|contacted|replied|"
-    r"phoned|emailed|responded|answered|got\s+back)\b|\bno\s+(?:reply|response|word|contact|answer)\s+(?:yet|since)\b"
-    r"|\bnot\s+had\s+(?:any|a)\s+(?:contact|reply|response|word|answer|call)\w*|\bstill\s+waiting\b", re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
 _STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)
