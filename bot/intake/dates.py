@@ -10,7 +10,9 @@ thin rules only where dateparser gets it wrong:
 - "from the start": a month, a season or a year means its first day ("since March" is 1 March,
   "since 2020" is 1 January 2020, "summer 2025" is 1 June 2025); "end of October" is its last day;
 - a bare day ("on the 4th") is that day of this month if it has passed, else of last month;
-- holidays ("New Year's Eve", "Christmas", "Easter") are their last occurrence;
+- holidays ("New Year's Eve", "Christmas", "Easter") and festivals ("Diwali", "Eid", "Burns
+  night", "Whitsun") are their last occurrence; "the week after Easter" and "the Sunday after
+  Remembrance Sunday" count from them; the dates of Diwali and Eid come from `holidays`;
 - "may" is a month only where it is not the verb ("I may have reported it in June" is June).
 
 `today` is the UK date: the caller passes the current time, and an aware time is read in
@@ -27,6 +29,10 @@ import dateparser
 from dateparser.search import search_dates
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
+from functools import lru_cache
+
+import holidays
+
 from bot import vocabulary
 
 UK = vocabulary.UK
@@ -86,7 +92,16 @@ _HOLIDAY = re.compile(
     r"\b(new years eve|new years day|new years|new year|christmas eve|christmas day|christmas|xmas|boxing day|"
     r"bonfire night|guy fawkes night|halloween|valentines day|valentines|good friday|easter monday|"
     r"easter sunday|easter|hogmanay|february half term|feb half term|may half term|october half term|"
-    r"oct half term|summer holidays|summer hols)\b(\s+(\d{4}))?")
+    r"oct half term|summer holidays|summer hols|burns night|st\.? patricks day|saint patricks day|paddys day|"
+    r"st\.? davids day|st\.? georges day|st\.? andrews day|all saints( day)?|armistice day|remembrance day|"
+    r"remembrance sunday|black friday|back to school|whit sunday|whitsun|pentecost|shrove tuesday|pancake day|"
+    r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
+    r"eid (?:al|ul|el)[- ]?fitr|eid[- ]ul[- ]fitr|small eid|little eid|meethi eid|"
+    r"eid (?:al|ul|el)[- ]?adha|eid[- ]ul[- ]adha|bakri eid|bakra eid|kurbani eid|qurbani eid|big eid|eid|"
+    r"chinese new year|lunar new year|clocks back|clocks forward)\b(\s+(\d{4}))?")
+# Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
+_NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                           r"(?: (?:morning|afternoon|evening|night))? (before|after)\s+$")
 _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new years": (1, 1), "new year": (1, 1),
                    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
                    "xmas": (12, 25), "boxing day": (12, 26), "bonfire night": (11, 5),
@@ -95,8 +110,22 @@ _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new year
                    # School holidays in England, roughly: the Monday they usually start.
                    "february half term": (2, 16), "feb half term": (2, 16), "may half term": (5, 25),
                    "october half term": (10, 26), "oct half term": (10, 26), "summer holidays": (7, 22),
-                   "summer hols": (7, 22)}
-_EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1}
+                   "summer hols": (7, 22), "back to school": (9, 3),
+                   "burns night": (1, 25), "st patricks day": (3, 17), "paddys day": (3, 17),
+                   "st davids day": (3, 1), "st georges day": (4, 23), "st andrews day": (11, 30),
+                   "all saints": (11, 1), "armistice day": (11, 11), "remembrance day": (11, 11)}
+_EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1, "whitsun": 49,
+                  "whit sunday": 49, "pentecost": 49, "shrove tuesday": -47, "pancake day": -47,
+                  "mothering sunday": -21, "mothers day": -21}
+# Festivals whose dates move with other calendars, as the `holidays` package has them: the
+# country whose calendar it is and the words of the holiday's name there. Ramadan is read as its
+# start, about 29 days before Eid al-Fitr.
+_FESTIVALS = {"diwali": ("IN", ("Diwali", "Deepavali")), "eid al fitr": ("AE", ("Eid al-Fitr",)),
+              "eid al adha": ("AE", ("Eid al-Adha",)), "chinese new year": ("SG", ("Chinese New Year",))}
+_FESTIVAL_NAMES = {"deepavali": "diwali", "divali": "diwali", "small eid": "eid al fitr",
+                   "little eid": "eid al fitr", "meethi eid": "eid al fitr", "bakri eid": "eid al adha",
+                   "bakra eid": "eid al adha", "kurbani eid": "eid al adha", "qurbani eid": "eid al adha",
+                   "big eid": "eid al adha", "lunar new year": "chinese new year", "ramzan": "ramadan"}
 _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
                           r"lunch time|teatime|night time|daytime)\b")
 
@@ -118,6 +147,13 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(i|you|he|she|it|we|they|that|this|there|which|who)\s+may\b", r"\1 might", text)
     text = re.sub(r"\bmay\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"\bhalf-term\b", "half term", text)
+    text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
+                  lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
+    # Back to school: the first week of September, however it is said.
+    text = re.sub(r"\b(the )?(kids|schools?|children|they) (went|go|going|gone|were going|got) back( to school)?\b"
+                  r"|\b(the )?(start|beginning) of (the )?(new )?school year\b|\bnew school year\b", "back to school",
+                  text)
     # "the other day": a few days ago, as people mean it.
     text = re.sub(r"\b(the\s+)?other\s+day\b", "a few days ago", text)
     for words, number in _WORD_NUMBERS.items():
@@ -149,7 +185,8 @@ def _latest(candidates, today: date) -> date | None:
     return max(past) if past else None
 
 
-def _safe(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """The date, or None when the month has no such day."""
     try:
         return date(year, month, day)
     except ValueError:
@@ -171,37 +208,101 @@ def _impossible(text: str) -> bool:
     """A day of a named month that no year has (the 31st of February, the 31st of April)."""
     for match in re.finditer(rf"\b(\d{{1,2}})\s+(?:of\s+)?{_MONTH}\b(?:\s+(\d{{4}}))?", text):
         day, month, year = int(match.group(1)), MONTHS[match.group(2)], match.group(3)
-        if _safe(int(year) if year else 2024, month, day) is None:  # 2024: a leap year
+        if safe_date(int(year) if year else 2024, month, day) is None:  # 2024: a leap year
             return True
     for match in re.finditer(rf"\b{_MONTH}\s+(\d{{1,2}})\b(?![\d:])(?:\s+(\d{{4}}))?", text):
         month, day, year = MONTHS[match.group(1)], int(match.group(2)), match.group(3)
-        if _safe(int(year) if year else 2024, month, day) is None:
+        if safe_date(int(year) if year else 2024, month, day) is None:
             return True
     for match in re.finditer(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?\b", text):
         day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
         if 1 <= month <= 12:
             full = int(year) + (2000 if len(year) == 2 else 0) if year else 2024
-            if _safe(full, month, day) is None:
+            if safe_date(full, month, day) is None:
                 return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _festival(name: str, year: int) -> date | None:
+    """The first day of a festival in `year`, from the `holidays` package's calendars."""
+    if name == "ramadan":
+        eid = _festival("eid al fitr", year)
+        return eid - timedelta(days=29) if eid else None
+    country, words = _FESTIVALS[name]
+    days = holidays.country_holidays(country, years=year)
+    found = sorted(d for d, said in days.items() if any(word in said for word in words))
+    return found[0] if found else None
+
+
+def _holiday_name(said: str) -> str:
+    name = re.sub(r"^(st\.?|saint) ", "st ", said.replace("-", " "))
+    name = re.sub(r"^eid (al|ul|el) ?", "eid al ", re.sub(r"^eid ul ", "eid al ", name))
+    return _FESTIVAL_NAMES.get(name, re.sub(r"^all saints day$", "all saints", name))
+
+
+def _holiday_on(name: str, y: int) -> date | None:
+    if name in _EASTER_OFFSET:
+        return easter(y) + timedelta(days=_EASTER_OFFSET[name])
+    if name in _FIXED_HOLIDAYS:
+        month, day = _FIXED_HOLIDAYS[name]
+        return date(y, month, day)
+    if name == "remembrance sunday":  # the second Sunday of November
+        first = date(y, 11, 1)
+        return first + timedelta(days=(6 - first.weekday()) % 7 + 7)
+    if name in ("clocks back", "clocks forward"):  # the last Sunday of October (forward: of March)
+        last = date(y, 10 if name == "clocks back" else 3, 31)
+        return last - timedelta(days=(last.weekday() + 1) % 7)
+    if name == "black friday":  # the day after the fourth Thursday of November
+        first = date(y, 11, 1)
+        return first + timedelta(days=(3 - first.weekday()) % 7 + 21 + 1)
+    if name == "fathers day":  # the third Sunday of June
+        first = date(y, 6, 1)
+        return first + timedelta(days=(6 - first.weekday()) % 7 + 14)
+    if name == "eid":  # either Eid: the later of the two
+        days = [d for d in (_festival("eid al fitr", y), _festival("eid al adha", y)) if d]
+        return max(days) if days else None
+    return _festival(name, y)
 
 
 def _holiday(text: str, today: date) -> Reading | None:
     match = _HOLIDAY.search(text)
     if not match:
         return None
-    name, year = match.group(1), match.group(3)
+    name, year = _holiday_name(match.group(1)), match.group(3)
+    near = _NEAR_HOLIDAY.search(text[:match.start()])
 
-    def on(y: int) -> date:
-        if name in _EASTER_OFFSET:
-            return easter(y) + timedelta(days=_EASTER_OFFSET[name])
-        month, day = _FIXED_HOLIDAYS[name]
-        return date(y, month, day)
+    def on(y: int) -> date | None:
+        day = _holiday_on(name, y)
+        if day is None or near is None:
+            return day
+        step = 1 if near.group(2) == "after" else -1
+        if near.group(1) == "week":
+            return day + timedelta(days=7 * step)
+        weekday = WEEKDAYS.index(near.group(1))
+        day += timedelta(days=step)
+        while day.weekday() != weekday:
+            day += timedelta(days=step)
+        return day
 
     if year:
         day = on(int(year))
+        if day is None:
+            return None
         return Reading(DATE, day) if day <= today else Reading(FUTURE)
-    return Reading(DATE, _latest((on(today.year), on(today.year - 1)), today))
+    latest = _latest((on(today.year), on(today.year - 1)), today)
+    return Reading(DATE, latest) if latest else None
+
+
+def day_near_holiday(phrase: str, today: date) -> date | None:
+    """The day a phrase such as "the Tuesday after bonfire night" or "the week before Easter"
+    names, or None when it does not start that way."""
+    words = _normalise(phrase)
+    match = _HOLIDAY.search(words)
+    if not match or not _NEAR_HOLIDAY.search(words[:match.start()]):
+        return None
+    reading = _holiday(words, today)
+    return reading.date if reading is not None and reading.kind == DATE else None
 
 
 def _season(text: str, today: date) -> Reading | None:
@@ -210,6 +311,13 @@ def _season(text: str, today: date) -> Reading | None:
     if not match:
         return None
     part, which, season, year = match.groups()
+    if part is None and re.search(r"\b(just )?before( the)?\s+$", text[:match.start()]):
+        # "before the summer": the fortnight before it started, as near as can be said.
+        start = _season(text[match.start():], today)
+        if start is not None and start.date is not None:
+            first = date(start.date.year, _SEASONS[season], 1)
+            return Reading(DATE, first - timedelta(days=14))
+        return start
     # A season said on its own ("last spring") is read as its middle: closer to what was meant,
     # whichever part of it that was. With a year ("summer 2025") it is read from its start.
     middle = part is None and year is None
@@ -300,7 +408,7 @@ def _bare_day(original: str, today: date) -> Reading | None:
         first -= relativedelta(months=1)
     for back in range(0, 12):
         month = first - relativedelta(months=back)
-        found = _safe(month.year, month.month, day)
+        found = safe_date(month.year, month.month, day)
         if found is not None and found <= today:
             return Reading(DATE, found)
         if which == "this":

@@ -318,8 +318,9 @@ _ONGOING = re.compile(
     r"|\bbeen (going on |happening )?(for )?(ages|years|months|weeks|forever|a while|a long time)\b"
     r"|\bgoing on\b|\bstill is\b"
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
-    r"|\bit start\b|\bnon ?stop\b", _I)
+    r"|\bit start\b|\bnon ?stop\b|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )"
+                          r"(?<!will be )(?<!ll be )(?<!to be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
                           r"only (the )?once|not any ?more|no longer|moved out)\b", _I)
 _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long time|forever|donkey'?s years|"
@@ -377,7 +378,6 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b2nite\b", "tonight"), (r"\bsumtime\b", "sometime"),
                (r"\btoo (?=(?:days|weeks|months|years)\b)", "two "),
                (r"\bo'(?=\s)", "of"), (r"\b(mon|tues?|weds?|thu|thurs?|fri|sat|sun)(day)? gone\b", r"last \1\2"),
-               (r"\blast year (" + "|".join(_MONTHS) + r")\b", r"\1 last year"),
                # Voice typing and dialect: "oak tober", "in a gust", "in julie", "june the tense",
                # "aboot", "fae", "efter", "gaun", "b4", "to weeks", "for months ago".
                (r"\boak ?tober\b", "october"), (r"\bin a gust\b", "in august"), (r"\bin julie\b", "in july"),
@@ -396,7 +396,15 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                 r"the \2\3"),
                (r"\b(morn|even)in\b", r"\1ing"),
                (r"\b(\d+|a few|few|a couple of|couple of|a couple) (days?|weeks?|months?|years?) back\b", r"\1 \2 ago"),
-               (r"(?<!a )\bfew (days|weeks|months) ago\b", r"a few \1 ago"))
+               (r"(?<!a )\bfew (days|weeks|months) ago\b", r"a few \1 ago"),
+               (r"\bwe+ks\b", "weeks"), (r"\bwe+k\b", "week"), (r"\bmonts\b|\bmnoths\b", "months"),
+               (r"\b(a)?bout\b", "about"), (r"\byesterdy\b|\byestaday\b|\byday\b", "yesterday"),
+               # "three weeks since, like" (Scots, northern English): three weeks ago.
+               (r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|a couple of|couple of) "
+                r"(days?|weeks?|months?|years?) since\b(?!\s+(?:i|we|they|he|she|it|the|then|my|our|last|this|that)\b)",
+                r"\1 \2 ago"),
+               # "late last year, November I reckon": the month of last year.
+               (r"\blast year[,;]? (" + "|".join(_MONTHS) + r")\b", r"\1 last year"))
 # A time of day ("0700hrs", "7.30pm") says nothing about the date, and "0700" is not a year.
 _TIME_OF_DAY = re.compile(r"\b\d{3,4}\s?(?:hrs|hours|h)\b|\b\d{1,2}:\d{2}\s?(?:am|pm|hrs)?\b"
                           r"|\b\d{1,2}\.\d{2}\s?(?:am|pm|hrs)\b|\b\d{1,2}\s?(?:am|pm)\b", _I)
@@ -491,19 +499,19 @@ def _named_days(said: str, today: date) -> str:
 
     said = _LAST_MONTH.sub(last_month, said)
     said = _WEEK_OF_MONTH.sub(lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of {m.group(2)}", said)
+    weekdays_ago = re.search(r"\b(\d|two|three|four) (" + "|".join(_WEEKDAY_NAMES) + r")s ago\b", said)
+    if weekdays_ago:
+        # "2 saturdays ago": the Saturday before last.
+        weekday = _WEEKDAY_NAMES.index(weekdays_ago.group(2))
+        back = (today.weekday() - weekday) % 7 or 7
+        weeks = int(_NUMBER_WORDS.get(weekdays_ago.group(1), weekdays_ago.group(1)))
+        said = (said[:weekdays_ago.start()] + _day_words(today - timedelta(days=back + 7 * (weeks - 1)))
+                + said[weekdays_ago.end():])
     before = _BEFORE_LAST.search(said)
     if before:
         weekday = _WEEKDAY_NAMES.index((before.group(1) or before.group(2)).lower())
         back = (today.weekday() - weekday) % 7 or 7
         said = said[:before.start()] + _day_words(today - timedelta(days=back + 7)) + said[before.end():]
-    remembrance = re.search(r"\bremembrance (sunday|day)\b", said)
-    if remembrance:
-        # The second Sunday of November (Remembrance Day itself, the 11th, when said so).
-        year = today.year if date(today.year, 11, 14) <= today else today.year - 1
-        first = date(year, 11, 1)
-        day = (date(year, 11, 11) if remembrance.group(1) == "day"
-               else first + timedelta(days=(6 - first.weekday()) % 7 + 7))
-        said = said[:remembrance.start()] + _day_words(day) + said[remembrance.end():]
     weeks_on = re.search(r"\b(\w+) weeks? (past |last |gone )?on (a )?(monday|tuesday|wednesday|thursday|friday|"
                          r"saturday|sunday)\b", said)
     if weeks_on and _NUMBER_WORDS.get(weeks_on.group(1).lower(), weeks_on.group(1)).isdigit():
@@ -527,26 +535,18 @@ def _named_days(said: str, today: date) -> str:
     if before_christmas:
         year = today.year - 1 if before_christmas.group(3) or today < date(today.year, 12, 18) else today.year
         said = said[:before_christmas.start()] + _day_words(date(year, 12, 18)) + said[before_christmas.end():]
-    clocks = _CLOCKS.search(said)
-    if clocks:
-        # The clocks go back on the last Sunday of October (forward: the last Sunday of March).
-        month = 10 if clocks.group(1).lower() == "back" else 3  # forward: March
-        year = today.year if date(today.year, month, 25) < today else today.year - 1
-        last = date(year, month, 31)
-        said = said[:clocks.start()] + _day_words(last - timedelta(days=(last.weekday() + 1) % 7)) + said[clocks.end():]
-    after_day = re.search(r"\b(the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday) (after|before) "
-                          r"(bonfire night|halloween|christmas|boxing day|new year'?s day|easter)\b", said)
-    if after_day:
-        # "the Monday after bonfire night": that weekday next after (or before) the day named.
-        named = dates.read_event_date(after_day.group(4), now=datetime.combine(today, datetime.min.time(),
-                                                                              tzinfo=dates.UK))
-        if named.kind == dates.DATE and named.date is not None:
-            weekday = _WEEKDAY_NAMES.index(after_day.group(2).lower())
-            step = 1 if after_day.group(3) == "after" else -1
-            day = named.date + timedelta(days=step)
-            while day.weekday() != weekday:
-                day += timedelta(days=step)
-            said = said[:after_day.start()] + _day_words(day) + said[after_day.end():]
+    near = re.search(r"\b(the )?(week|" + "|".join(_WEEKDAY_NAMES) + r")( morning| afternoon| evening| night)? "
+                     r"(before|after)\b", said)
+    if near:
+        # "the Tuesday after bonfire night", "the week before Easter": as the day it names (the
+        # fewest words after "after" that name a holiday, so the rest of the answer is kept).
+        words = list(re.finditer(r"[^\s,.;!?]+", said[near.end():]))[:5]
+        for word in words:
+            end = near.end() + word.end()
+            near_day = dates.day_near_holiday(said[near.start():end], today)
+            if near_day is not None:
+                said = said[:near.start()] + _day_words(near_day) + said[end:]
+                break
     holiday = _BANK_HOLIDAY.search(said)
     if holiday:
         from bot.workdays import bank_holidays
@@ -575,10 +575,26 @@ _DATE_CORRECTED = re.compile(r"\b(no sorry|sorry no|no wait|wait no|no hang on|h
                              r"actually no|no actually|or rather|sorry)\b[\s,.;:!-]*", _I)
 _WEEKDAY_WORD = re.compile(r"\b(the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"( night| morning| afternoon| evening)?\b", _I)
-_CLOCKS = re.compile(r"\b(?:(?:around|about|just after|after|when) )*the clocks (?:went|go|gone|changed) "
-                     r"(back|forwards?|for ?word|foward)\b", _I)
 # "since the summer, worse since halloween": the first "since" says when it started.
 _STARTED = re.compile(r"\b(since|from|started|began|begun)\b", _I)
+
+
+_PART_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week\b|\b(middle|mid)\b"
+                            r"|\b(?:the )?(\d{1,2})(?:st|nd|rd|th)\b(?! (?:time|times|floor|visit|call|attempt))", _I)
+
+
+def _within_month(day: date | None, said: str, today: date) -> date | None:
+    """A month read as its first day, with the part of it said elsewhere in the answer: "in August,
+    about the 20th"; "October middle"; "in July, I think the second week"."""
+    if day is None or day.day != 1 or len(_MONTH_NAMED.findall(said)) != 1:
+        return day
+    match = _PART_OF_MONTH.search(said)
+    if not match:
+        return day
+    week, middle, number = match.groups()
+    within = _WEEK_STARTS[week.lower()] if week else 15 if middle else int(number)
+    found = dates.safe_date(day.year, day.month, within)
+    return found if found is not None and found <= today else day
 
 
 def read_date(text: str, now: datetime, question: str = "event_date_text") -> Reading:
@@ -599,11 +615,13 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
                                  said)) and not _NOT_ONGOING.search(said)
 
     def dated(day: date | None) -> Reading:
+        day = _within_month(day, said, dates.uk_today(now).date())
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
     corrected = list(_DATE_CORRECTED.finditer(said))
     if corrected and re.search(r"\d|" + _MONTH_WORD, said[corrected[-1].end():], _I):
         said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
+        duration = _DURATION.search(said) or duration  # "a month ago no actually more like 6 weeks"
     explicit = _EXPLICIT.search(said)
     if explicit:
         part = dates.read_event_date(explicit.group(0), now)
@@ -666,7 +684,7 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         return Reading(UNSURE)  # "can't remember, a while ago"; "I cannot recall when it began"
     if ongoing or _VAGUE_PERIOD.search(said):
         if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said) or (
-                question == "event_date_text" and not _NOT_ONGOING.search(said)):
+                question == "event_date_text" and not _NOT_ONGOING.search(said) and not re.search(r"\bago\b", said)):
             ongoing = True  # "ages", "donkey's years man": it has been going on for that long
         return dated(None)
     if whole.kind == dates.UNSURE or _UNSURE_ALONE.match(said) or yesno.unsure_anywhere(said):

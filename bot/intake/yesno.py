@@ -60,6 +60,9 @@ _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a pr
 GUESS_IS_NOT_YES = ("already_investigated", "legal_proceedings")
 _ASKED_BACK = re.compile(r"^[^.!?]{0,30}(so|yes|yeah)\?", _I)
 # A guess put as a question: "i think they've started something?", "maybe it has?".
+_STOPPED_FOR_NOW = re.compile(r"\b(stopped|quiet|gone|ok|okay|fine) (for now|at the moment|for the moment|for a bit|"
+                              r"for a while|this week|today)\b", _I)
+_COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (then|again)|who knows)\b", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b"
                        r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
@@ -157,8 +160,12 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"),
     "already_investigated": (
         r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|responded|replied|"
-        r"sent (me )?(a|the|your) (final )?(response|letter|reply|decision))\b|\bfinal (response|reply|decision|"
-        r"letter)\b(?! ?(yet|never))|\b(got|had|received) (a|the|your) (final )?(response|reply|letter|decision)\b"
+        r"sent (me )?(a|the|your) (final )?(response|letter|reply|decision))\b"
+        # "no final letter came", "never got a final response": a no, not a yes.
+        r"|(?<!no )(?<!not a )(?<!not the )(?<!never got a )(?<!never had a )(?<!never got the )"
+        r"\bfinal (response|reply|decision|letter)\b(?! ?(yet|never))"
+        r"|(?<!never )(?<!not )(?<!n't )(?<!nt )\b(got|had|received) (a|the|your) (final )?(response|reply|letter|"
+        r"decision)\b"
         r"|\bstage (2|two)\b|\bthis is (my )?(second|2nd|another) complaint\b",
         r"\b(nobody|no ?one|no-one|you|they|u)( has| have|'ve| had)? (never|not|n'?t)\b.{0,30}(investigat|looked|"
         r"respond|repl|got back|done anything|did anything)"
@@ -170,14 +177,19 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"),
     "legal_proceedings": (
         r"\b(solicitor|lawyer|claim)s?( has| have| is| was)? (issued|filed|lodged|started|taken|submitted)"
-        r"|\b(it'?s|its|it has|it'?s already) (gone|been) to court\b|\bcourt (case|hearing|date|papers)\b"
+        r"|\b(it'?s|its|it has|it'?s already) (gone|been) to court\b|(?<!no )(?<!not a )(?<!any )"
+        r"\bcourt (case|hearing|date|papers)\b"
         r"|\b(taking|taken|took) (you|them|it) to court\b|\b(started|issued|filed) (a |the )?(claim|proceedings)\b"
         r"|\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b|\bcounty court\b"
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b",
         r"\bnothing'?s? (been )?(filed|issued|started)\b|"
         r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b|\bhaven'?t\b|\bnothing (has been )?"
         r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
-        r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"),
+        r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"
+        # Talking to a solicitor or a law centre is not a claim ("had a word with a solicitor but
+        # nothing come of it").
+        r"|\b(had a word|spoke|spoken|talked|been) (with|to) (a |the )?(solicitor|lawyer|law centre|citizens advice)"
+        r"|\bnothing (came|come|has come) of it\b"),
     "still_happening": (
         r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bevery (day|night|week|morning|evening)\b|\bgetting worse\b"
         r"|\bon and off\b|\boff and on\b|\bcomes and goes\b|\bnow and (then|again)\b|\bagain\b"
@@ -185,11 +197,13 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r" ?(stopped|gone|been fixed|been sorted|fixed|sorted|resolved|repaired|dealt with|cleared)\b"
         r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
         r"|\bcoming back\b|\bkeeps (happening|coming|going)\b|\b(remains?|is|still) unresolved\b"
-        r"|\bremains? (a problem|the same|ongoing)\b",
+        r"|\bremains? (a problem|the same|ongoing)\b"
+        # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
+        r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b",
         r"\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|resolved|repaired|"
         r"gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b|\bone[- ]off\b"
-        r"|\b(only|just) (the )?once\b|(?<!n't )(?<!nt )(?<!not )(?<!never )\bstopped\b|\bover now\b"
-        r"|\bfinished\b|\ball (good|fine|sorted) now\b"
+        r"|\b(only|just) (the )?once\b|(?<!n't )(?<!nt )(?<!not )(?<!never )\bstopped\b(?!\s*\?)|\bover now\b"
+        r"|\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
         r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
 }
@@ -257,6 +271,8 @@ def read(question: str, text: str) -> str | None:
     unsure = bool(_UNSURE.search(said))
     if unsure and not (yes_phrase or no_phrase) and not (starts_yes or starts_no):
         return UNSURE
+    if question == "still_happening" and _STOPPED_FOR_NOW.search(said) and _COMES_AND_GOES.search(said):
+        return UNSURE  # "its stopped for now but it comes and goes tbh so who knows"
     if unsure and (starts_no and re.match(r"^no (idea|clue)\b", said)):
         return UNSURE
     if yes_phrase != no_phrase:

@@ -193,3 +193,64 @@ def test_a_date_that_cannot_be_recalled_is_unsure():
 ])
 def test_a_yes_that_would_end_the_complaint_is_never_a_guess(text, kind):
     assert read("already_investigated", text).kind == kind
+
+
+# The eighth set's classes (2026-12-07), in other words: festivals from other calendars, days
+# counted from a holiday, the part of a month said apart from the month, dialect "since" for
+# "ago", yes/no answers that deny a denial.
+@pytest.mark.parametrize("text, day", [
+    ("started round Diwali time", date(2026, 11, 8)),
+    ("just after eid al-fitr", date(2026, 3, 20)),
+    ("since qurbani eid", date(2026, 5, 27)),
+    ("since the start of ramadan", date(2026, 2, 19)),
+    ("on paddy's day", date(2026, 3, 17)),
+    ("burns nicht", None),
+    ("on Burns night this year", date(2026, 1, 25)),
+    ("around whitsun", date(2026, 5, 24)),
+    ("black friday it went", date(2026, 11, 27)),
+    ("the week after easter", date(2026, 4, 12)),
+    ("the saturday before halloween", date(2026, 10, 24)),
+    ("the Monday after Remembrance Sunday", date(2026, 11, 9)),
+    ("since the clocks change back", date(2026, 10, 25)),
+    ("when the kids went back to school", date(2026, 9, 3)),
+    ("just before the summer", date(2026, 5, 18)),
+    ("in June, round about the 12th", date(2026, 6, 12)),
+    ("SEPTEMBER MIDDLE", date(2026, 9, 15)),
+    ("in march, i think the third week", date(2026, 3, 18)),
+    ("since march, the 2nd time it flooded", date(2026, 3, 1)),
+    ("3 sundays ago", date(2026, 11, 15)),
+    ("two weeks since, like", date(2026, 11, 17)),
+    ("bout 2 weks ago", date(2026, 11, 17)),
+    ("tail end of last year, october maybe", date(2025, 10, 31)),
+    ("about 2 months ago, no actually nearer 10 weeks", date(2026, 9, 22)),
+])
+def test_holidays_and_parts_of_months(text, day):
+    got = read("event_date_text", text)
+    if day is None:
+        assert got.kind != r.DATE or got.date is None or not got.date.endswith("-01-25"), got
+    else:
+        assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+@pytest.mark.parametrize("text, ongoing", [
+    ("two weeks since, like", None),
+    ("since the 9th and it's getting bigger", True),
+    ("mid october, it'll be fixed one day I suppose but it's still there", True),
+])
+def test_still_going_on_said_in_other_words(text, ongoing):
+    assert read("event_date_text", text).ongoing == ongoing
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("still_happening", "Stopped?? has it eck", r.YES),
+    ("still_happening", "no it aint stopped", r.YES),
+    ("still_happening", "it has now ceased, thank you", r.NO),
+    ("still_happening", "quiet for now but its on and off so who knows", r.UNSURE),
+    ("still_happening", "stopped for now, it'll probably start again", r.NO),
+    ("legal_proceedings", "had a word with citizens advice, nothing more", r.NO),
+    ("legal_proceedings", "no, there's no court case", r.NO),
+    ("already_investigated", "I did complain but never got a final response", r.NO),
+    ("already_investigated", "I complained before but no final letter", r.NO),
+])
+def test_yes_no_that_turn_on_a_denial(question, text, kind):
+    assert read(question, text).kind == kind
