@@ -45,6 +45,47 @@ def find_email(text: str) -> str | None:
     return None
 
 
+# An e-mail address read out ("lisa dot thompson 84 at example dot com", "ken wright at example dot
+# com all one word"): the words before "at" that belong to it are joined.
+_SPOKEN = ((r"\s+dot\s+", "."), (r"\s+underscore\s+", "_"), (r"\s+(dash|hyphen)\s+", "-"))
+_NOT_ADDRESS_WORDS = frozenset("is my its it's email e-mail address me on or and at use it mail the your".split())
+
+
+def spoken_email(text: str) -> str:
+    """`text` with an e-mail address said in words written as one; unchanged when none is."""
+    text = re.sub(r"\s*@\s*", "@", text or "")
+    if not re.search(r"\b(dot|at)\b", text, re.I):
+        return text
+    said = text
+    for spoken, mark in _SPOKEN:
+        said = re.sub(spoken, mark, said, flags=re.I)
+    match = re.search(r"\s+at\s+([\w-]+(?:\.[\w-]+)+)", said, re.I)
+    if not match:
+        return text
+    before = said[:match.start()].split()
+    local: list[str] = []
+    while before and re.fullmatch(r"[\w.+'-]+", before[-1]) and before[-1].lower() not in _NOT_ADDRESS_WORDS:
+        local.insert(0, before.pop())
+    if not local:
+        return text
+    return " ".join(before + ["".join(local) + "@" + match.group(1)]) + said[match.end():]
+
+
+def find_phone_corrected(text: str) -> str | None:
+    """The phone number in `text`, the corrected one when the resident put a slip right ("07700
+    900123 wait no 900132": the end of the number typed again)."""
+    first = find_phone(text)
+    slip = re.search(r"(\d[\d ]{8,}\d)\W+(?:wait|sorry|no|i mean|i meant|correction|oops)\b[\w\s,.!-]*?"
+                     r"(\d[\d ]{1,12}\d)\s*$", text or "", re.I)
+    if not first or not slip:
+        return first
+    again = find_phone(slip.group(2))
+    if again:
+        return again
+    old, tail = re.sub(r"\D", "", slip.group(1)), re.sub(r"\D", "", slip.group(2))
+    return find_phone(old[:-len(tail)] + tail) if len(tail) < len(old) else first
+
+
 def find_phone(text: str) -> str | None:
     """The first UK phone number, in international format (+44 ...).
 

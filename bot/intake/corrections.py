@@ -30,10 +30,12 @@ FIELD_WORDS: dict[str, str] = {
     "still_happening": r"still happening|still going on|ongoing|still there|not still|no longer happening|"
                        r"(is|it'?s|its|has|it has) stopped( now)?|stopped now|not happening (now|any ?more)|"
                        r"not stopped|still going",
-    "aware_date_text": r"(became|become|first) aware|when i (first )?(noticed|found out|knew|saw)|(first )?noticed|"
+    "aware_date_text": r"(became|become|first) aware|when i (first )?(noticed|found out|knew|saw|know|learn\w*|"
+                       r"realis\w*|realiz\w*|see)( about)?|(first )?noticed|"
                        r"found out",
     "home_date_text": r"complet(ed|ion)|moved in|reserv(ed|ation)|got the keys",
-    "affected": r"affect\w*|who was (affected|involved)|household|who it affects|not just me|only me|just me|"
+    "affected": r"affect\w*|who('?s| is| was| were)? (affected|involved)|household|who it affects|not just me|"
+                r"only me|just me|"
                 r"(my|me|the) neighbours (too|as well)|"
                 r"(my|the) (kids|children|family)",
     "desired_outcome": r"outcome|put (it|things) right|apology|apologise|compensation|refund|"
@@ -42,7 +44,8 @@ FIELD_WORDS: dict[str, str] = {
     "description": r"what happened|what went wrong|description|describe|the story|the problem|the issue",
     "service": r"which service|the service",
     "already_investigated": r"(already )?investigat\w*|final (response|letter|reply|answer|decision)|looked into|"
-                            r"already (complained|been through)",
+                            r"already (complained|been through)|(you|yous|u|you'?ve|we|they) (already )?looked at it"
+                            r"( before)?|looked at it before",
     "legal_proceedings": r"legal( action)?|court|solicitor|proceedings|claim",
     "on_behalf": r"for someone else|on behalf|for myself|complaining for|who it'?s for|"
                  r"(it'?s |its )?for (me|myself) or (for )?(my|me|someone|somebody)",
@@ -61,14 +64,15 @@ FIELD_WORDS: dict[str, str] = {
                            rf"(not|never) in (on )?({_DAYS})s?|"
                            r"times|times? (that )?suit|i'?m (in|home|out|at work)|days i'?m|"
                            r"(mornings|afternoons|evenings) not|not (mornings|afternoons|evenings)",
-    "frequency": r"how often|often|every (single )?(night|day|week|weekend|morning|evening)|frequency|"
+    "frequency": r"how (often|ofen|offen|oftn)|often|every (single )?(night|day|week|weekend|morning|evening)|"
+                 r"frequency|"
                  r"once a (week|day|month|fortnight)|(twice|three times|\d+ times) a (week|day|month)",
     "in_danger": r"danger|in danger",
     "evidence": r"evidence|photos?|pictures?|videos?|recordings?|diary|footage",
     "share_details": r"anonymous|anon|stay anonymous|share my details|give my details",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
     "address": r"(?<!mail )(?<!e-mail )address|postcod?e?|post code|house number|flat number|door number|"
-               r"street( name)?|road name",
+               r"street( name)?|road name|flat \d+\w?|house \d+",
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
@@ -97,6 +101,7 @@ _WEAK = {
     "event_date_text": re.compile(rf"\b({_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|\d{{4}}|yesterday|today|since|ago)\b",
                                   re.I),
     "contact_details": re.compile(r"\bnumber\b", re.I),
+    "address": re.compile(r"\b(flat \d+\w?|house \d+)\b", re.I),
     "location": re.compile(r"\b(kitchen|bathroom|bedroom|living room|lounge|hallway|stairs|ceiling|stairwell|"
                            r"car park|landing|loft|garden|room)\b", re.I),
 }
@@ -105,7 +110,8 @@ _CHANGING = re.compile(
     r"should (be|say|read|have said)|actually|meant|instead|not quite|fix|amend|correction|correct (it|that|this)|edit|"
     r"spelt|spelled|misspelt|swap|replace|put|missed|forgot|left out|add|not|no longer|different)\b", re.I)
 _SEND = re.compile(
-    r"^(yes+|yeah|yep|yup|yh|aye|ok(ay)?|sure|correct|right|perfect|spot on|lovely|great|brilliant|"
+    r"^(yes+|yeah|yep|yup|yh|ys|aye|ar|ok(ay)?|sure|correct|right|perfect|spot on|lovely|great|brilliant|"
+    r"everything('?s| is)? (good|fine|correct|right|ok)|proper job|"
     r"cheers|fine|all (good|correct|fine|right)|looks (good|right|fine|ok|correct)|that'?s (right|correct|"
     r"fine|it|all|all correct|perfect|spot on|great|grand)|go (on|ahead)( then)?|send( it)?|submit( it)?|"
     r"all done|done|thats grand|grand|good|yes please|please send|send please|sound|ace|champion|bang on|"
@@ -113,7 +119,8 @@ _SEND = re.compile(
     r"proceed)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
 _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
-                        r"\b(send it( off| over| through| in)?|off you go|go ahead|fire away|crack on|submit it|"
+                        r"\b(send (it|'?er|her|that|this)( off| over| through| in)?|off you go|go ahead|fire away|"
+                        r"crack on|submit it|(you )?can send|(please |just )?send\W*$|"
                         r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",
                         re.I)
 _MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|didn'?t (mention|say|put)|add (that|this)|"
@@ -185,7 +192,10 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     if not text or text.startswith("/"):
         return None
     changeable = list(dict.fromkeys(changeable))  # each answer once, however often it is offered
-    found = _matches(normalise(text), changeable)
+    # "where it says who's affected", "the bit where it asks...": words that point, not a place.
+    pointed = re.sub(r"\b(the (bit|part|line|question) )?where (it|you) (says?|say|asks?|ask|has|have|put)\b", " ",
+                     normalise(text))
+    found = _matches(pointed, changeable)
     names = [name for name, _ in found]
     if "preferred_contact" in names and "contact_details" in names:
         found = [f for f in found if f[0] != "contact_details"]  # "contact me by e-mail": how
@@ -250,6 +260,11 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     if digression is not None and (digression.topic == STOP or is_short_digression(text, digression)):
         return Reading(DIGRESSION, topic=digression.topic)
     meant = field_meant(text, changeable)
+    if meant in ("event_date_text", "aware_date_text") and re.search(r"\b(one of )?the dates\b", said):
+        meant = None  # "one of the dates is wrong": there are two; ask which
+    last = [piece for piece in re.split(r"[.?!]+", said) if piece.strip()]
+    if meant is None and len(last) > 1 and _SEND.match(last[-1].strip()) and not _CHANGING.search(said):
+        return Reading(CONFIRM)  # "I think so? Yes. Yes that's right, sorry"
     if "description" in changeable and _MISSED.search(said) and (
             meant is None or _WEAK.get(meant) is not None):
         meant = "description"  # "you've missed out that the contractor left rubbish"

@@ -47,6 +47,11 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("cannae mind|can'?t mind|cant mind|canny mind", "can't remember"), ("not a clue", "no clue"),
     ("divvent|divn'?t|dinnae|dinny|dont", "don't"), ("knaa|knaw|kna|knoe", "know"), ("cannae|cant", "can't"),
     ("(?:and|an) ?on a ?(?:miss|mous|mus)|anon a miss|anonymus|anonomous|anonimous|annonymous", "anonymous"),
+    ("tlking|talkin|tawkin", "talking"), ("ceilin", "ceiling"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
+    ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"),
+    # Dropped g's: "the water's still pourin", "smoke comin out the meter cupboard".
+    ("(com|go|pour|leak|dripp|bow|smok|burn|spark|flood|gush|fall|cav|kick|shout|bang|scream|hitt|cough|wheez|"
+     "breath|sagg|bulg|collaps|happen|start|sort|fix|wait)in'?", r"\1ing"),
 ))
 
 
@@ -103,7 +108,8 @@ _TIMESCALES = re.compile(
     r"|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
     r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
     r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b"
-    r"|\bwhen (are|is) (you|yous|someone|somebody|anyone|they|the \w+) (sending|coming|going to (come|send|fix))\b",
+    r"|\bwhen (are|is) (you|yous|someone|somebody|anyone|they|the \w+) (sending|coming|going to (come|send|fix))\b"
+    r"|\b(is|will) (this|it|all this)( all)? (gonna |going to )?take (long|ages|forever)\b",
     _I)
 # A request for a person told as part of what happened.
 _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begged|demanded) (to |for |and )?"
@@ -113,7 +119,8 @@ _WHAT_COUNTS = re.compile(
     r"\bwhat (counts|is|'?s) (as |classed as |classified as )?a complaint\b"
     r"|\b(is|does) (this|that|it) (count|classed|class)\b"
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
-    r"|\bsame as a complaint\b|\bis this a complaint\b|\bwon'?t (look at|treat|take) it as a complaint\b"
+    r"|\bsame as a complaint\b|\bis this a complaint\b|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
+    r"|\bwon'?t (look at|treat|take) it as a complaint\b"
     r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is) the difference between\b"
     r"|\bwhat do(es)? (you|that) mean by (a )?complaint\b", _I)
 _BOT = re.compile(
@@ -155,6 +162,11 @@ _HARM = re.compile(
     r"screaming for help|(scared|frightened|afraid) for (my|her|his|their) (life|lives|safety)|"
     r"(scared|frightened|afraid|terrified) of (him|her|them|my (ex|partner|husband|boyfriend|wife|son|dad))|"
     r"my (ex|partner|husband|boyfriend|wife)( \w+)? (checks|controls|monitors|reads|watches) my|"
+    r"(he|she) (checks|controls|monitors|reads|goes through) my (phone|messages|texts|e-?mails|money)|"
+    r"(scared|frightened|afraid|terrified) (of )?what (he|she|they)('ll| will| might| would|'d) do|"
+    # A neighbour nobody has seen for days; a child locked out at night (welfare concerns).
+    r"(not|haven'?t|hasn'?t|no one has|nobody has|not) (seen|see|heard from) (her|him|them)\b[^!?]{0,40}"
+    r"\b(days?|weeks?|curtains|post|milk)|lock(s|ed|ing)? (him|her|them|the (kids?|child|children|boy|girl)) out|"
     r"(he|she|they)('?d| would| will|'?ll) (kill|hurt|burn|stab|smash|batter|beat) |"
     # "he'll get me", not "he said he would get me through to the manager".
     r"(he|she|they)('?d| would| will|'?ll) get (me|you|her|him|us|them)\b(?! (through|put|back|a|an|the|some\w*|"
@@ -174,6 +186,12 @@ _HARM = re.compile(
     r"(kids?|children|child|baby|toddler|girl|boy|lad|wean|little one)\b[^.?!]{0,25}\b(on (their|his|her) own|"
     r"by (himself|herself|themselves))|"
     r"(bruises?|bruised|marks|burns) (on|all over) (my|her|his) (arms?|face|neck|legs?|body|back|wrists?))\b", _I)
+# No power where someone depends on medical equipment: an emergency whatever else is said.
+_NO_POWER_FOR_CARE = re.compile(
+    r"\b(power|electric\w*|lights?)\b[^.!?]{0,60}\b(off|out|gone|cut\w*|tripp\w*|down)\b[^!?]{0,100}"
+    r"\b(oxygen|hospital bed|stair ?lift|dialysis|ventilator|hoist|nebuli[sz]er|medical equipment|feeding pump)\b"
+    r"|\b(oxygen|hospital bed|stair ?lift|dialysis|ventilator|hoist|nebuli[sz]er|medical equipment|feeding pump)\b"
+    r"[^!?]{0,100}\b(power|electric\w*)\b[^.!?]{0,40}\b(off|out|gone|cut\w*|tripp\w*|down)\b", _I)
 # A medical emergency happening now: 999 first.
 _MEDICAL = re.compile(r"\b(collapsed|unconscious|not breathing|can'?t breathe|heart attack|having a stroke|"
                       r"(oxygen|dialysis|ventilator|breathing) (machine|concentrator|equipment)|"
@@ -219,7 +237,8 @@ def safety_in(text: str) -> str | None:
     text = normalise(text)
     if _HARM.search(text):
         return SAFEGUARDING
-    if _MEDICAL.search(text) or _HOME_HEALTH.search(text) or (_NO_HEAT.search(text) and _FRAIL.search(text)):
+    if _MEDICAL.search(text) or _HOME_HEALTH.search(text) or _NO_POWER_FOR_CARE.search(text) or (
+            _NO_HEAT.search(text) and _FRAIL.search(text)):
         return EMERGENCY
     hazard = emergency_hazard(text)
     if hazard and not _NOT_AN_EMERGENCY_ALONE.match(hazard):

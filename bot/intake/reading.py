@@ -92,7 +92,9 @@ _SKIP = re.compile(
     r"|^no (name|details|number|e-?mail|address|contact)\b|\brather (i|we) (didn'?t|did not|don'?t|not)\b"
     r"|\b(he|she|they)'?d rather (i|you|we) (didn'?t|did not|don'?t)\b"
     r"|^((no|nah|nope|just|oh|i'?ll)[,.]? )?(skip|pass)( it| this| that)?\b|\bnone of (your|ur) business\b"
-    r"|\bnot telling\b"
+    r"|\bnot telling\b|\brather (nuh|nah|not|no) (say|seh|tell)\b|\bcan i not (give|say|leave)\b"
+    r"|\b(nah|nuh|not|don'?t|won'?t) (want to |wanna )?give (out )?(my|mi|me) (number|e-?mail|details|name)\b"
+    r"|\b(just|jus) (write|send a letter) (to )?(me|mi)\b"
     r"|\bdon'?t want (them|him|her|anyone|anybody|people) (to )?(know|knowing|find out)"
     r"|\b(don'?t|do not|please don'?t) (contact|call|ring|e-?mail|text|write to|phone) me\b"
     r"|\bknow(ing)? it was me\b|\b(leave|keep) (my|me) (name|details)? ?(out|private|off)\b"
@@ -219,6 +221,7 @@ def read_urgency(said: str) -> str | None:
 
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
+    r"(my|mi|me) name|"
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
@@ -243,7 +246,13 @@ _RELATION_FIRST = re.compile(
 # A name given again after a slip: "Graham Hollis - sorry, Graham Hollins"; "use of Ali sorry its Yusuf Ali".
 _NAME_AGAIN = re.compile(r"\b(sorry|i mean|i meant|correction|no wait)\b[\s,:-]*(it'?s |its |i'?m |im )?", re.I)
 # A name said last, after the rest: "Why do you need my name? Daniel Kerr."; "..., actually, Arjun Patel".
-_NAME_LAST = re.compile(r"[,.?!:]\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3})[.!]?\s*$")
+_NAME_LAST = re.compile(r"(?:[,.?!:]|\b(?i:it'?s|its|i'?m|im|i am))\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3})"
+                        r"[.!]?\s*$")
+# A title said after the name: "Beverley Campbell, Miss".
+_TITLE_AFTER = re.compile(r"\s*,\s*(mr|mrs|ms|miss|mx|dr)\.?\s*$", re.I)
+# Words of warmth said after a name ("Pauline Armstrong pet", "Dave Price mate"): not the name.
+_ENDEARMENT = re.compile(r"\s+(pet|love|luv|hun|hon|bab|babs|babe|mate|duck|me duck|my lover|la|bruv|hen|chuck|"
+                         r"darlin'?|darling|sweetheart|cock|our kid)\W*$", re.I)
 _NOT_NAME_WORDS = frozenset("""
 i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
 yes yeah what why how who when where want wanted trying try send change it its it's this that these
@@ -266,6 +275,11 @@ _SURNAME_FIRST = re.compile(r"^\s*([A-Z][A-Z'’-]+),\s*([A-Z][a-z'’-]+(?: [A-
 
 def read_name(text: str) -> str | None:
     """The name in an answer to "what is your name?", or None when it does not look like one."""
+    title = _TITLE_AFTER.search(text or "")
+    if title:
+        name = read_name(text[:title.start()])
+        if name and not re.match(_TITLES, name, _I):
+            return f"{title.group(1).title()} {name}"
     surname_first = _SURNAME_FIRST.match(text or "")
     if surname_first:
         return f"{surname_first.group(2)} {surname_first.group(1).title()}"
@@ -275,6 +289,11 @@ def read_name(text: str) -> str | None:
         if corrected and len(corrected.split()) >= 2:
             return corrected
     found = _name_at_start(text)
+    if found and "," in text:
+        # "its Sandra, sandra hingley": the name given again in full.
+        fuller = _name_at_start(text.split(",", 1)[1])
+        if fuller and fuller.lower().startswith(found.lower().split()[-1]) and len(fuller.split()) > len(found.split()):
+            return fuller
     if found:
         return found
     last = _NAME_LAST.search(text or "")
@@ -292,6 +311,8 @@ def _name_at_start(text: str) -> str | None:
         said = _NAME_PREFIX.sub("", said).strip()
         said = _RELATION_FIRST.sub("", said).strip()
     said = _NAME_STOP.split(said, maxsplit=1)[0].strip(" -:.,")
+    if len(said.split()) >= 3:
+        said = _ENDEARMENT.sub("", said)
     words = said.split()
     if not 1 <= len(words) <= 6:
         return None
@@ -318,7 +339,8 @@ _ONGOING = re.compile(
     r"|\bbeen (going on |happening )?(for )?(ages|years|months|weeks|forever|a while|a long time)\b"
     r"|\bgoing on\b|\bstill is\b"
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
-    r"|\bit start\b|\bnon ?stop\b|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b", _I)
+    r"|\bit start\b|\bnon ?stop\b|\bstill (not|n'?t|nae|no) (fixed|sorted|done|repaired|resolved|right|working)\b"
+    r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )"
                           r"(?<!will be )(?<!ll be )(?<!to be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
@@ -398,6 +420,14 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(\d+|a few|few|a couple of|couple of|a couple) (days?|weeks?|months?|years?) back\b", r"\1 \2 ago"),
                (r"(?<!a )\bfew (days|weeks|months) ago\b", r"a few \1 ago"),
                (r"\bwe+ks\b", "weeks"), (r"\bwe+k\b", "week"), (r"\bmonts\b|\bmnoths\b", "months"),
+               (r"\b(\d+|a few|few|couple of|a couple of) moths\b", r"\1 months"), (r"\b(lasr|lsat|lst)\b", "last"),
+               (r"\b(tuesdy|tusday|teusday|tueday)\b", "tuesday"), (r"\b(wensday|wednsday|wedensday|wedsday)\b",
+                                                                   "wednesday"),
+               (r"\b(thursdy|thurday|thrusday)\b", "thursday"), (r"\b(fridy|firday)\b", "friday"),
+               (r"\b(saterday|satuday|saturdy)\b", "saturday"), (r"\b(sundy|sunady)\b", "sunday"),
+               (r"\b(mondy|monady)\b", "monday"), (r"\b(hallowen|holloween|haloween|halloweeen)\b", "halloween"),
+               (r"\b(\d)[oO](st|nd|rd|th)?\b", r"\g<1>0\2"), (r"\b(\d{4}) year\b", r"\1"),
+               (r"\b(?:on )?(?:the )?(\d{1,2}) (?:of )?(last|this) month\b", r"the \1th of \2 month"),
                (r"\b(a)?bout\b", "about"), (r"\byesterdy\b|\byestaday\b|\byday\b", "yesterday"),
                # "three weeks since, like" (Scots, northern English): three weeks ago.
                (r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|a couple of|couple of) "
@@ -432,6 +462,13 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\b(mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(day)?\.? (the )?(\d{1,2})(st|nd|rd|th)\b",
                   r"the \4\5", said)
     said = re.sub(r"\b(mid|early|late)-", r"\1 ", said)
+    # Words of warmth ("last nite bab, and..."), and a time of day in words ("Thursday evening about
+    # seven ish"), say nothing about the date.
+    said = re.sub(r"\s*\b(bab|pet|love|luv|hun|la|mate|duck|hen|chuck|bruv|my lover|me duck)\b(?=\s*([,.!?]|$))", "",
+                  said)
+    if re.search(r"\b(morning|afternoon|evening|night|" + "|".join(_WEEKDAY_NAMES) + r")\b", said):
+        said = re.sub(r"\b(?:at|about|around|roughly)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                      r"twelve|\d{1,2})(?:\s?ish|\s?o'?clock)?\b(?!\s+(days?|weeks?|months?|years?|ago))", " ", said)
     # Ordinals in words before a month: "the third of November", "twenty-first of May".
     said = _ORDINAL_WORD.sub(lambda m: _ORDINALS[m.group(1).replace(" ", "-")], said)
     # A weekday cut short before a time of day: "sat night", "on tues".
@@ -508,6 +545,10 @@ def _named_days(said: str, today: date) -> str:
         said = (said[:weekdays_ago.start()] + _day_words(today - timedelta(days=back + 7 * (weeks - 1)))
                 + said[weekdays_ago.end():])
     before = _BEFORE_LAST.search(said)
+    if not before:
+        alone = re.search(r"\b(the )?week before last\b", said)
+        if alone:  # the middle of the week before last
+            said = said[:alone.start()] + _day_words(today - timedelta(days=today.weekday() + 12)) + said[alone.end():]
     if before:
         weekday = _WEEKDAY_NAMES.index((before.group(1) or before.group(2)).lower())
         back = (today.weekday() - weekday) % 7 or 7
@@ -551,7 +592,8 @@ def _named_days(said: str, today: date) -> str:
     if holiday:
         from bot.workdays import bank_holidays
 
-        month = holiday.group(1) or holiday.group(2) or ""
+        elsewhere = re.search(r"\b(" + "|".join(_MONTHS) + r")\b", said)
+        month = holiday.group(1) or holiday.group(2) or (elsewhere.group(1) if elsewhere else "")
         past = sorted((d for year in (today.year - 1, today.year) for d, name in bank_holidays(year).items()
                        if d < today and (not month or (month.lower() in _MONTHS and d.month == _MONTHS.index(
                            month.lower()) + 1) or month.lower() in name.lower())), reverse=True)
@@ -561,6 +603,8 @@ def _named_days(said: str, today: date) -> str:
 
 
 _SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", _I)
+_SEASON_MONTHS = {"spring": (2, 3, 4, 5, 6), "summer": (5, 6, 7, 8, 9), "autumn": (8, 9, 10, 11, 12),
+                  "fall": (8, 9, 10, 11, 12), "winter": (11, 12, 1, 2, 3)}
 _MONTH_WORD = r"(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
 # A date given outright, day and month or part of a month: it says more than anything around it
 # ("about a month ago? it was the 29th October"; "since like freshers week lol so late september").
@@ -623,6 +667,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
         duration = _DURATION.search(said) or duration  # "a month ago no actually more like 6 weeks"
     explicit = _EXPLICIT.search(said)
+    starts = list(_STARTED.finditer(said))
+    if explicit and len(starts) > 1 and explicit.start() > starts[1].start():
+        explicit = None  # "since the spring, but worse since the start of November": the first
     if explicit:
         part = dates.read_event_date(explicit.group(0), now)
         if part.kind == dates.DATE and part.date is not None:
@@ -633,10 +680,12 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         part = dates.read_event_date(f"the {day_named.group(2)}{day_named.group(3)}", now)
         if part.kind == dates.DATE and part.date is not None:
             return dated(part.date)
-    if _SEASON.search(said):
-        # "in the spring, around April": the month is the closer of the two.
+    season = _SEASON.search(said)
+    if season:
+        # "in the spring, around April": the month is the closer of the two (not "since the
+        # spring, worse since November": another time).
         month = _month_in(said, now)
-        if month is not None:
+        if month is not None and month.month in _SEASON_MONTHS[season.group(1).lower()]:
             return dated(month)
     pieces = [p for p in _PIECES.split(said) if p and p.strip()]
     if len(_STARTED.findall(said)) > 1 or (len(pieces) > 1 and _STARTED.search(pieces[0])):
@@ -750,9 +799,7 @@ def _personal(question: str, text: str, said: str, digression: Digression | None
         if postcode:
             return Reading(ANSWER, value=text.strip(), details={"postcode": postcode})
     elif question == "contact_details":
-        spelled = re.sub(r"\s+(at|@)\s+", "@", re.sub(r"\s+dot\s+", ".", text, flags=_I), flags=_I) \
-            if re.search(r"\bdot\b", text, _I) else text
-        email, phone = contact.find_email(spelled), contact.find_phone(text)
+        email, phone = contact.find_email(contact.spoken_email(text)), contact.find_phone_corrected(text)
         if email or phone:
             found = {k: v for k, v in (("email", email), ("phone", phone)) if v}
             return Reading(ANSWER, value=text.strip(), details=found)

@@ -174,7 +174,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bnothing final\b|\bnot (the |a )?final\b|\bno final\b"
         r"|\bfirst time\b|\bnever (complained|reported|heard|had|got)\b|\bthis is (the|my) first\b"
         r"|\bnot (yet|been investigated|investigated)\b|\bhaven'?t (complained|heard|had|got)\b"
-        r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"),
+        r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
+        # "I complained about something else last year, the fence, but not this".
+        r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"),
     "legal_proceedings": (
         r"\b(solicitor|lawyer|claim)s?( has| have| is| was)? (issued|filed|lodged|started|taken|submitted)"
         r"|\b(it'?s|its|it has|it'?s already) (gone|been) to court\b|(?<!no )(?<!not a )(?<!any )"
@@ -200,9 +202,11 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bremains? (a problem|the same|ongoing)\b"
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
         r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b",
-        r"\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|resolved|repaired|"
-        r"gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b|\bone[- ]off\b"
-        r"|\b(only|just) (the )?once\b|(?<!n't )(?<!nt )(?<!not )(?<!never )\bstopped\b(?!\s*\?)|\bover now\b"
+        r"(?<!if )(?<!whether )\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|"
+        r"resolved|repaired|gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b"
+        r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
+        r"|(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!if its )(?<!if it's )(?<!whether its )(?<!if it has )"
+        r"\bstopped\b(?!\s*\?)|\bover now\b"
         r"|\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
         r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),

@@ -254,3 +254,85 @@ def test_still_going_on_said_in_other_words(text, ongoing):
 ])
 def test_yes_no_that_turn_on_a_denial(question, text, kind):
     assert read(question, text).kind == kind
+
+
+# The ninth set's classes (2026-12-07), in other words.
+@pytest.mark.parametrize("text, name", [
+    ("its Maria, maria costa", "maria costa"),
+    ("my name Tariq Aziz", "Tariq Aziz"),
+    ("Mi name Hyacinth Brown, Mrs", "Mrs Hyacinth Brown"),
+    ("Gary Nuttall mate", "Gary Nuttall"),
+    ("I'm only helping my nan type but if you want mine it's Leanne Cox", "Leanne Cox"),
+])
+def test_names_with_extras(text, name):
+    got = read("name", text)
+    assert got.kind == r.ANSWER and got.value == name, got
+
+
+@pytest.mark.parametrize("text, email, phone", [
+    ("sam dot jones 77 at example dot co dot uk", "sam.jones77@example.co.uk", None),
+    ("email is mo ali at example dot org all one word", "moali@example.org", None),
+    ("t.wood@ example.com", "t.wood@example.com", None),
+    ("07700 900456 sorry no 900465", None, "+447700900465"),
+    ("07700 900456 oops I mean 07700 900999", None, "+447700900999"),
+])
+def test_contact_details_said_out_loud_or_corrected(text, email, phone):
+    got = read("contact_details", text)
+    assert got.kind == r.ANSWER, got
+    assert got.details.get("email") == email and got.details.get("phone") == phone, got
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("contact_details", "can i not give one, i dont like calls", r.SKIP),
+    ("contact_details", "nah i won't give out my number, just write to me", r.SKIP),
+    ("name", "mi rather nuh seh", r.SKIP),
+    ("confirm", "ar, that's it", r.CONFIRM),
+    ("confirm", "proper job, send 'er", r.CONFIRM),
+    ("confirm", "everything's fine, you can send", r.CONFIRM),
+    ("confirm", "Hmm? Oh. Yes, that's right", r.CONFIRM),
+    ("still_happening", "calmer now but I don't know if it's stopped", r.UNSURE),
+    ("already_investigated", "I complained about something else before, not this", r.NO),
+])
+def test_refusals_and_confirmations_in_dialect(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+@pytest.mark.parametrize("text, field", [
+    ("where it says who's affected, add my partner", "affected"),
+    ("the bit where it asks if you looked at it before", "already_investigated"),
+    ("when i know about the problem", "aware_date_text"),
+    ("how ofen", "frequency"),
+])
+def test_answers_named_by_pointing_at_them(text, field):
+    assert read("field_to_change", text).field == field
+
+
+def test_one_of_two_dates_is_not_guessed():
+    got = read("confirm", "not quite, one of the dates is off")
+    assert got.kind == r.CHANGE and got.field is None, got
+
+
+@pytest.mark.parametrize("text, day", [
+    ("lasr wensday", date(2026, 11, 25)),
+    ("since holloween", date(2026, 10, 31)),
+    ("the 1Oth", date(2026, 11, 10)),
+    ("3 moths ago", date(2026, 9, 1)),
+    ("on 14 of last month", date(2026, 11, 14)),
+    ("2025 year, march", date(2025, 3, 1)),
+    ("last friday night about ten ish", date(2026, 11, 27)),
+    ("last nite hun", date(2026, 11, 30)),
+    ("on and off since the summer, worse since the start of october", date(2026, 7, 15)),
+])
+def test_dates_with_slips(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("the rain's comin through my bedroom light", "emergency"),
+    ("the power keeps going off and my dad's on oxygen", "emergency"),
+    ("please email, he goes through my phone", "safeguarding_concern"),
+    ("nobody has seen her for days, the curtains have been shut all week", "safeguarding_concern"),
+])
+def test_safety_in_other_words(text, topic):
+    assert safety_in(text) == topic
