@@ -35,7 +35,8 @@ class ActionAnswerEnquiry(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[dict[str, Any]]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        for message in enquiries.answer(active_profile(), text):
+        latest = tracker.latest_message or {}
+        text = latest.get("text") or ""
+        for message in enquiries.answer(active_profile(), text, latest.get("intent_ranking")):
             dispatcher.utter_message(**message)
         return []

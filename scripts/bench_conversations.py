@@ -101,8 +101,8 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="a trained model (default: train or reuse models/)")
     parser.add_argument("--no-model", action="store_true", help="read without the model's parse")
     parser.add_argument("--set", default="all",
-                        choices=("dev", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-                                 "all"))
+                        choices=("dev", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                                 "tenth", "all"))
     parser.add_argument("--quiet", action="store_true", help="do not list every misreading")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "conversation-benchmark.json")
     args = parser.parse_args()

@@ -2,13 +2,17 @@
 the tenancy, the housing register, benefits, the tenant portal, who to contact. They are answered
 with where to go, from the policy profile (its `enquiries`, else its contact channels), and the
 resident is offered a request if they want something done. Never a complaint form: asking a
-question is not dissatisfaction.
+question is not dissatisfaction. A question that is also unhappy with us ("you took eight months
+to treat the mould: who is going to pay for my coats?") is offered a complaint as well: under the
+Code dissatisfaction however it is put is a complaint, and the resident chooses.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from bot.intake import triage
+from bot.nlp import clarify
 from bot.policy import wording
 from bot.policy.schema import Profile
 
@@ -32,6 +36,16 @@ TOPIC_WORDS = {"rent": "rent and payments", "tenancy": "your tenancy",
                "repairs": "repairs", "other": "that"}
 OFFER = [{"title": "Log a request", "payload": "/service_request"},
          {"title": "No, that's all", "payload": "/thanks"}]
+COMPLAINT_BUTTON = {"title": clarify.BUTTON_TITLES["complaint"], "payload": "/complaint"}
+
+
+def offers_complaint(text: str, intent_ranking: list[dict] | None = None) -> bool:
+    """Whether a question also shows dissatisfaction with us (its words, a failure that came back,
+    or the classifier's complaint as a runner-up), so that a complaint is offered with the answer."""
+    complaint = max([float(row.get("confidence") or 0) for row in intent_ranking or []
+                     if row.get("name") == "complaint"] + [0.0])
+    return (complaint >= clarify.COMPLAINT_RUNNER_UP or clarify.repeated_failure(text)
+            or triage.expresses_dissatisfaction(text, intent_ranking))
 
 
 def topic_of(text: str) -> str:
@@ -41,8 +55,9 @@ def topic_of(text: str) -> str:
     return "other"
 
 
-def answer(profile: Profile, text: str) -> list[dict[str, Any]]:
-    """Where to go with the question, and the offer of a request."""
+def answer(profile: Profile, text: str, intent_ranking: list[dict] | None = None) -> list[dict[str, Any]]:
+    """Where to go with the question, and the offer of a request (and of a complaint, when the
+    question is unhappy with us)."""
     topic = topic_of(text)
     found = profile.enquiries.get(topic) or profile.enquiries.get("other")
     about = TOPIC_WORDS[topic]
@@ -52,6 +67,11 @@ def answer(profile: Profile, text: str) -> list[dict[str, Any]]:
     else:
         where = (f"I can't answer questions about {about} here, but {profile.display_name} can. "
                  + wording.contact_channels_text(profile))
+    if offers_complaint(text, intent_ranking):
+        return [{"text": where},
+                {"text": "If you're unhappy with how we've dealt with this, I can take a complaint now. Or, if "
+                         "you'd like us to do something about it, I can log a request.",
+                 "buttons": [COMPLAINT_BUTTON, *OFFER]}]
     return [{"text": where},
             {"text": "If you'd like us to do something about it, I can log a request for you now.",
              "buttons": OFFER}]

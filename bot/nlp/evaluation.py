@@ -25,6 +25,7 @@ class Prediction:
     confidence: float
     ranking: tuple[tuple[str, float], ...] = field(default=())
     parse_ms: float = 0.0
+    offered: tuple[str, ...] = ()  # kinds offered with another route's answer (an enquiry's)
 
     @property
     def classifier_intent(self) -> str:
@@ -51,8 +52,9 @@ def prediction_from_parse(text: str, expected: str, parsed: dict[str, Any],
     intent = parsed.get("intent") or {}
     ranking = tuple((r.get("name"), float(r.get("confidence") or 0.0))
                     for r in parsed.get("intent_ranking") or [])
+    offered = tuple((parsed.get("intake") or {}).get("offered") or ())
     return Prediction(text, expected, intent.get("name") or "", float(intent.get("confidence") or 0.0),
-                      ranking, parse_ms)
+                      ranking, parse_ms, offered)
 
 
 def advice_counts(predictions: Sequence[Prediction],
@@ -138,6 +140,8 @@ def outcome(p: Prediction) -> str:
             return ASKED if p.expected in question.intents else ASKED_WRONG
         if p.predicted == FALLBACK_INTENT:
             return REPHRASE
+    if p.expected != p.predicted and p.expected in p.offered:
+        return ASKED  # an enquiry answered with a complaint offered beside it
     return p.predicted
 
 

@@ -122,6 +122,7 @@ def _read_opening(parse: dict, text: str) -> dict:
     or words that say so: bot.nlp.case_tasks) goes to that case's task; a message that says in
     words it is a complaint is one (bot.nlp.clarify.declared_complaint); a request about a failure
     that came back gets the complaint-or-request question."""
+    from bot.intake import enquiries
     from bot.intake.existing import find_reference
     from bot.nlp import case_tasks, clarify
 
@@ -157,6 +158,9 @@ def _read_opening(parse: dict, text: str) -> dict:
         concern = clarify.safety_concern(parse.get("intent_ranking") or [])
         parse["intake"] = {"classifier": parse.get("intent"), "safety": concern}
         _set_intent(parse, concern)
+    elif classified == "enquiry" and enquiries.offers_complaint(text, parse.get("intent_ranking")):
+        # A question unhappy with us: answered, and a complaint offered with the answer.
+        parse["intake"] = {"classifier": parse.get("intent"), "offered": ["complaint"]}
     elif classified == "service_request" and clarify.repeated_failure(text):
         # Asked, not assumed: "fixed twice and leaking again" may be a complaint or a request.
         parse["intake"] = {"classifier": parse.get("intent"), "repeated": True}

@@ -1,5 +1,5 @@
 """A question that is not feedback gets where to go, from the profile, and the offer of a request
-(never a complaint form)."""
+(never a complaint form; a complaint offered beside it when the question is unhappy with us)."""
 from __future__ import annotations
 
 import pytest
@@ -34,3 +34,31 @@ def test_without_an_entry_for_the_topic_the_contact_channels_are_given():
     assert "0113 496 0000" in first["text"] and "Demo Homes" in first["text"]
     code = load_profile("housing-ombudsman-code")
     assert "You can contact the landlord" in enquiries.answer(code, "how do i pay my rent")[0]["text"]
+
+
+@pytest.mark.parametrize("text, ranking, offered", [
+    ("how do i pay my rent", [{"name": "enquiry", "confidence": 0.97}], False),
+    ("can i keep a cat in my flat?", [{"name": "enquiry", "confidence": 0.9}], False),
+    # Unhappy with us, said as a question: a complaint is offered beside the answer.
+    ("I've rung five times about the mould and nobody came back. who do I even speak to?",
+     [{"name": "enquiry", "confidence": 0.6}], True),
+    ("why is the lift broken AGAIN, who is responsible for it?", [{"name": "enquiry", "confidence": 0.5}], True),
+    ("who is going to pay for my ruined carpet?", [{"name": "enquiry", "confidence": 0.5},
+                                                   {"name": "complaint", "confidence": 0.3}], True),
+])
+def test_a_question_unhappy_with_us_is_offered_a_complaint(text, ranking, offered):
+    assert enquiries.offers_complaint(text, ranking) is offered
+    _, offer = enquiries.answer(DEMO, text, ranking)
+    payloads = [b["payload"] for b in offer["buttons"]]
+    assert ("/complaint" in payloads) is offered
+    assert payloads[-2:] == ["/service_request", "/thanks"]
+
+
+def test_the_benchmark_counts_the_offer_as_asking():
+    from bot.nlp import evaluation as ev
+
+    parse = {"intent": {"name": "enquiry", "confidence": 0.6}, "intent_ranking": [],
+             "intake": {"offered": ["complaint"]}}
+    assert ev.outcome(ev.prediction_from_parse("x", "complaint", parse)) == ev.ASKED
+    assert ev.outcome(ev.prediction_from_parse("x", "enquiry", parse)) == "enquiry"
+    assert ev.outcome(ev.prediction_from_parse("x", "complaint", dict(parse, intake={}))) == "enquiry"
