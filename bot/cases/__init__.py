@@ -15,7 +15,7 @@ use. See `bot.cases.store.CaseStore` for the staff actions and the queue query.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.cases.models import (
     ACKNOWLEDGED, CASE_TYPES, CLOSED, EVENT_KINDS, NEW, NOT_ACCEPTED, NOT_ACCEPTED_PENDING,
@@ -26,6 +26,9 @@ from bot.cases.store import (
     CaseNotFound, CaseQuery, CaseStore, CaseStoreError, ConcurrentChange, InvalidTransition,
 )
 from bot.cases.submission import CaseSubmission
+
+if TYPE_CHECKING:
+    from bot.policy import Profile
 
 __all__ = [
     "Case", "CaseEvent", "OutboxMessage", "CaseSubmission", "CaseStore", "CaseQuery",
@@ -49,7 +52,7 @@ def default_store() -> CaseStore:
         return _default
 
 
-def file_case(session_or_store, submission: CaseSubmission | dict, profile: Any = None,
+def file_case(session_or_store, submission: CaseSubmission | dict, profile: Profile | str | None = None,
               submission_key: str | None = None, *, actor: str = "assistant"
               ) -> tuple[Case, bool]:
     """File a case once per (conversation id, submission key): (case, created)."""

@@ -154,22 +154,12 @@ def to_csv(cases: list[dict[str, Any]], *, spreadsheet_safe: bool = True) -> str
 
 # --- reading the cases in batches -----------------------------------------------------------------
 
-def _statement(store, query, columns):
-    """The store's own filters (`CaseQuery`) and order on a select of `columns`."""
-    statement = store._filtered(sa.select(*columns), query).order_by(*store._order(query.sort))
-    if query.offset:
-        statement = statement.offset(query.offset)
-    if query.limit is not None:
-        statement = statement.limit(query.limit)
-    return statement
-
-
 def stream_deadline_names(store, query) -> set[str]:
     """The names of the deadlines the matching cases have (the CSV's columns), reading only that
     column."""
     names: set[str] = set()
     with store.read() as session:
-        statement = _statement(store, query, [Case.deadlines]).execution_options(yield_per=BATCH)
+        statement = store.select_matching(query, Case.deadlines).execution_options(yield_per=BATCH)
         for deadlines in session.execute(statement).scalars():
             names.update(deadlines or {})
     return names
@@ -184,7 +174,7 @@ def stream_cases(store, query, *, related: bool = False, history: bool = False
     batch."""
     other = aliased(Case)
     columns = [Case, other.reference] if related else [Case]
-    statement = _statement(store, query, columns)
+    statement = store.select_matching(query, *columns)
     if related:
         statement = statement.outerjoin(other, Case.related_case_id == other.id)
     with store.read() as session:

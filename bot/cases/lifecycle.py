@@ -17,13 +17,16 @@ InvalidTransition (NoStage2 for the missing stage 2), worded as the store always
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from bot.cases.errors import InvalidTransition, NoStage2
 from bot.cases.models import (
     ACKNOWLEDGED, CLOSED, NEW, NOT_ACCEPTED_PENDING, OPEN_STATUSES, RESPONDED, STAGE2_PENDING,
     STATUSES, Case,
 )
+
+if TYPE_CHECKING:
+    from bot.policy import Profile
 
 # The staff roles, each able to do everything the ones before it can (bot.staff.models uses these).
 ADVOCATE, MANAGER, ADMIN = "advocate", "manager", "admin"
@@ -239,7 +242,7 @@ def _resolve(value):
 def why_not(case: Case, name: str, *, role: str | None = None, check_role: bool = False,
             actor: str | None = None, assignee: str | None = None,
             stage1_handlers: Iterable[str] | Callable[[], Iterable[str]] | None = None,
-            profile: Any = None) -> InvalidTransition | None:
+            profile: Profile | Callable[[], Profile] | None = None) -> InvalidTransition | None:
     """The refusal (an InvalidTransition, not raised) if the action does not fit the case, or None.
 
     The case's type, stage, status and other facts always count. The rest only when given:

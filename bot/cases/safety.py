@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from sqlalchemy import select
 
 from bot.cases.models import FINAL_STATUSES, Case, CaseEvent
 from bot.ops import metrics
+
+if TYPE_CHECKING:
+    from bot.policy import Profile
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,8 @@ def open_concern(session, conversation_id: str, *, before_id: int | None = None)
     return session.execute(query.limit(1)).scalars().first()
 
 
-def record_concern(store: Any, trigger: str, text: str, slots: Mapping[str, Any], *, profile: Any,
-                   channel: str, conversation_id: str) -> Case:
+def record_concern(store: Any, trigger: str, text: str, slots: Mapping[str, Any], *,
+                   profile: Profile | str | None, channel: str, conversation_id: str) -> Case:
     """Record a concern for staff now; returns its case. Idempotent: the same words again (a
     retried message) change nothing; new words are added to the conversation's open record."""
     fields = concern_submission(trigger, text, slots, channel=channel,
@@ -144,7 +147,7 @@ def link_to_concern(store: Any, case: Any) -> Case | None:
         return concern
 
 
-def advice_not_recorded(profile: Any) -> str:
+def advice_not_recorded(profile: Profile) -> str:
     """Said instead of "I've flagged this ..." when the concern could not be recorded."""
     from bot.policy import wording
 

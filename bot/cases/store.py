@@ -17,7 +17,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 from uuid import uuid4
 
 import sqlalchemy as sa
@@ -42,6 +42,9 @@ from bot.cases.models import (
 from bot.cases.submission import TEXT_FIELDS, CaseSubmission, clean_text
 from bot import vocabulary
 
+if TYPE_CHECKING:   # for annotations only: the store imports bot.policy where it uses it
+    from bot.policy import Profile
+
 log = logging.getLogger(__name__)
 
 LONDON = vocabulary.UK
@@ -50,7 +53,7 @@ DeadlineFn = Callable[..., Mapping[str, Any]]
 
 # --- deadlines: from the policy module, injectable for tests ----------------------------------
 
-def policy_case_deadlines(profile, case_type: str, filed_at: datetime,
+def policy_case_deadlines(profile: Profile, case_type: str, filed_at: datetime,
                           service: str = "housing") -> Mapping[str, date]:
     """The default deadline function: the policy module's."""
     from bot.policy.deadlines import case_deadlines
@@ -150,7 +153,7 @@ def _local_midnight(day: date) -> datetime:
 class CaseStore:
     def __init__(self, engine: Engine | str | None = None, *, deadline_fn: DeadlineFn | None = None,
                  forward: bool | None = None, clock: Callable[[], datetime] | None = None,
-                 profile_loader: Callable[[str], Any] | None = None) -> None:
+                 profile_loader: Callable[[str], Profile] | None = None) -> None:
         """`engine`: an Engine or URL (default INTAKE_DATABASE_URL). `deadline_fn(profile,
         case_type, filed_at, service=...)` computes a new case's deadlines (default: the policy
         module's). `forward`: write outbox messages (default: when INTAKE_FORWARD_URL is set).
@@ -165,7 +168,7 @@ class CaseStore:
         self.forward = forward
         self._clock = clock or (lambda: datetime.now(timezone.utc))
         self._profile_loader = profile_loader
-        self._profiles: dict[str, Any] = {}
+        self._profiles: dict[str, Profile] = {}
 
     # -- plumbing --
 
@@ -215,7 +218,7 @@ class CaseStore:
                 if not self.engine.dialect.name == "sqlite":
                     self.engine.dispose()
 
-    def profile(self, profile: Any = None) -> Any:
+    def profile(self, profile: Profile | str | None = None) -> Profile:
         """A policy profile object from an object, a name, or None (the active profile)."""
         if profile is not None and not isinstance(profile, str):
             return profile
@@ -238,7 +241,7 @@ class CaseStore:
 
     # -- filing --
 
-    def file_case(self, submission: CaseSubmission | Mapping[str, Any], profile: Any = None,
+    def file_case(self, submission: CaseSubmission | Mapping[str, Any], profile: Profile | str | None = None,
                   submission_key: str | None = None, *, actor: str = "assistant"
                   ) -> tuple[Case, bool]:
         """File a case once: (case, True) the first time, (the same case, False) for a retry of the
@@ -253,7 +256,7 @@ class CaseStore:
 
         return self._retrying(work)
 
-    def file_in_session(self, session: Session, submission: CaseSubmission, profile: Any,
+    def file_in_session(self, session: Session, submission: CaseSubmission, profile: Profile | str | None,
                         submission_key: str | None, *, actor: str = "assistant",
                         related_case: Case | None = None) -> tuple[Case, bool]:
         """File within the caller's transaction (the caller commits)."""
@@ -298,7 +301,7 @@ class CaseStore:
             return case, True
         raise RuntimeError("could not draw a free case reference in 20 attempts")
 
-    def _filing_deadlines(self, profile, submission: CaseSubmission, now: datetime):
+    def _filing_deadlines(self, profile: Profile, submission: CaseSubmission, now: datetime):
         local = now.astimezone(LONDON)
         try:
             values = dict(self.deadline_fn(profile, submission.case_type, local,
@@ -314,7 +317,7 @@ class CaseStore:
                 return _dates_to_iso(values), f"{type(error).__name__}: {error}"
         return _dates_to_iso(values), None
 
-    def _new_case(self, submission: CaseSubmission, profile, key: str, ikey: str,
+    def _new_case(self, submission: CaseSubmission, profile: Profile, key: str, ikey: str,
                   deadlines: dict[str, str], now: datetime) -> Case:
         data = submission.dict()
         status = NOT_ACCEPTED_PENDING if submission.exclusion else NEW
@@ -425,14 +428,19 @@ class CaseStore:
     def query(self, q: CaseQuery | None = None, **filters) -> list[Case]:
         """Cases matching the filters, sorted (default: by urgency)."""
         q = q or CaseQuery(**filters)
-        statement = self._filtered(select(Case), q)
-        statement = statement.order_by(*self._order(q.sort))
+        with self.read() as session:
+            return list(session.execute(self.select_matching(q, Case)).scalars())
+
+    def select_matching(self, q: CaseQuery, *columns: Any) -> sa.Select:
+        """A SELECT of `columns` (ORM entities or columns) over the cases `q` filters, in its sort
+        order and with its offset and limit: for a caller that reads other columns than `query`
+        does, or reads them in batches (the exports)."""
+        statement = self._filtered(select(*columns), q).order_by(*self._order(q.sort))
         if q.offset:
             statement = statement.offset(q.offset)
         if q.limit is not None:
             statement = statement.limit(q.limit)
-        with self.read() as session:
-            return list(session.execute(statement).scalars())
+        return statement
 
     def count(self, q: CaseQuery | None = None, **filters) -> int:
         q = q or CaseQuery(**filters)
@@ -1219,7 +1227,7 @@ class CaseStore:
             case.deadlines = {**(case.deadlines or {}), **_dates_to_iso(values)}
 
 
-def stage_deadlines(profile, case: Case, moment: str, at: datetime) -> Mapping[str, Any]:
+def stage_deadlines(profile: Profile, case: Case, moment: str, at: datetime) -> Mapping[str, Any]:
     """Deadlines that count from a later moment of a complaint, from the policy module:
     "acknowledged" (the response counts from the acknowledgement), "responded" (the window to ask
     for stage 2 opens) and "stage2" (a stage 2 request). Empty for other kinds of case, and for a
@@ -1290,7 +1298,7 @@ def outcome_details(decision: str | None, points: Iterable[Mapping[str, Any]],
     return details
 
 
-def extra_filing_deadlines(profile, submission: CaseSubmission, filed_at: datetime
+def extra_filing_deadlines(profile: Profile, submission: CaseSubmission, filed_at: datetime
                            ) -> dict[str, Any]:
     """Deadlines beyond the policy's case deadlines that some cases carry: the reply to a
     complaint that may not be accepted, and Awaab's Law for a flagged hazard."""
@@ -1398,7 +1406,7 @@ def _submission(value) -> CaseSubmission:
     return CaseSubmission(**dict(value))
 
 
-def _routed_team(profile, submission: CaseSubmission) -> str | None:
+def _routed_team(profile: Profile, submission: CaseSubmission) -> str | None:
     """The team the profile's routing rules give a new case (None: the profile has no teams)."""
     from bot.policy.teams import team_for
 
@@ -1409,14 +1417,14 @@ def _routed_team(profile, submission: CaseSubmission) -> str | None:
         return None
 
 
-def _profile_name(profile) -> str:
+def _profile_name(profile: Profile | str) -> str:
     name = getattr(profile, "name", None) or (profile if isinstance(profile, str) else None)
     if not name:
         raise ValueError(f"not a policy profile: {profile!r}")
     return str(name)
 
 
-def exclusion_explanation(profile, key: str, service: str = "housing") -> str | None:
+def exclusion_explanation(profile: Profile, key: str, service: str = "housing") -> str | None:
     """The profile's resident-facing explanation of an exclusion (None if it has no such key)."""
     exclusions = getattr(profile, "exclusions", None) or {}
     entry = exclusions.get(key) if isinstance(exclusions, Mapping) else None

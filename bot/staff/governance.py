@@ -37,6 +37,7 @@ from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
 from bot.cases import models
+from bot.policy import Profile
 from bot.policy.deadlines import uk_date
 from bot.staff import display, reports
 from bot.staff.reports import (
@@ -442,7 +443,7 @@ def _responder(case: CaseFacts, stage: int) -> str | None:
     return actor
 
 
-def code_figures(cases: Iterable[CaseFacts], code_profile, year: Period, today: date,
+def code_figures(cases: Iterable[CaseFacts], code_profile: Profile, year: Period, today: date,
                  services: Sequence[str] = TSM_SERVICES,
                  follow_ups: Iterable[FollowUpFact] = ()) -> CodeFigures:
     """The figures for the self-assessment: complaints about `services` (housing), judged under
@@ -623,7 +624,7 @@ def _follow_ups_lines(figures: CodeFigures) -> tuple[str, ...]:
             f"{c['no_due_date']} without a due date.",)
 
 
-def self_assessment(figures: CodeFigures, code_profile,
+def self_assessment(figures: CodeFigures, code_profile: Profile,
                     exclusion_titles: Mapping[str, str] | None = None,
                     type_labels: Mapping[str, str] | None = None,
                     channel_labels: Mapping[str, str] | None = None) -> tuple[Requirement, ...]:

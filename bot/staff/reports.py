@@ -34,11 +34,13 @@ Definitions (also on the Reports page and in docs/staff.md):
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from bot.policy import Profile
 from bot.policy.deadlines import (
     complaint_deadlines, max_extension_working_days, stage2_deadlines, uk_date,
 )
@@ -306,18 +308,31 @@ def _outcome(deadline: date | None, done: date | None, ended: date | None, today
 
 # Deadlines repeat: a year's 100,000 cases fall on 365 days, so each profile's deadlines are
 # worked out once per (dates, service) and remembered; counting working days one day at a time
-# for every case was most of the reports' time. Keyed by the profile object itself (held in the
-# entry, so its id is not reused while remembered).
-_REMEMBERED: dict[int, tuple[Any, dict]] = {}
+# for every case was most of the reports' time. They are remembered by what the profile says
+# (`_settings_key`: its name and a digest of its settings), so a profile loaded again shares them
+# and a changed one under the same name does not. Working out the digest takes about a
+# millisecond, so it is done once per profile object: `_SEEN` goes from the object's id to the
+# object itself (held, so that no other object can get its id while the entry lasts) and its
+# deadlines.
+_REMEMBERED: dict[tuple[str, str], dict] = {}
+_SEEN: dict[int, tuple[Profile, dict]] = {}
 
 
-def _remembered(profile, key: tuple, compute: Callable[[], Any]) -> Any:
-    held = _REMEMBERED.get(id(profile))
-    if held is None or held[0] is not profile:
-        if len(_REMEMBERED) > 64:
+def _settings_key(profile: Profile) -> tuple[str, str]:
+    """What identifies a profile's deadlines: its name and a digest of everything it sets (not the
+    file it was read from)."""
+    text = profile.json(exclude={"source"}, sort_keys=True)
+    return profile.name, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _remembered(profile: Profile, key: tuple, compute: Callable[[], Any]) -> Any:
+    seen = _SEEN.get(id(profile))
+    if seen is None or seen[0] is not profile:
+        if len(_SEEN) > 64:
+            _SEEN.clear()
             _REMEMBERED.clear()
-        held = _REMEMBERED[id(profile)] = (profile, {})
-    values = held[1]
+        seen = _SEEN[id(profile)] = (profile, _REMEMBERED.setdefault(_settings_key(profile), {}))
+    values = seen[1]
     if key not in values:
         if len(values) > 100_000:
             values.clear()
@@ -325,13 +340,13 @@ def _remembered(profile, key: tuple, compute: Callable[[], Any]) -> Any:
     return values[key]
 
 
-def extension_limit(profile, stage: int, due: date) -> date:
+def extension_limit(profile: Profile, stage: int, due: date) -> date:
     """The latest date an extension of `stage` may give, the response being due on `due`."""
     return _remembered(profile, ("limit", stage, due), lambda: add_working_days(
         due, max_extension_working_days(profile, stage), profile.region))
 
 
-def _permitted(profile, stage: int, due: date, extensions: Iterable[Extension]) -> date:
+def _permitted(profile: Profile, stage: int, due: date, extensions: Iterable[Extension]) -> date:
     """The response deadline with the case's extensions of `stage`: at most the longest
     extension the profile allows after `due`, unless the resident agreed to a further one and
     the profile allows that (the store refuses one without the agreement)."""
@@ -347,7 +362,7 @@ def _permitted(profile, stage: int, due: date, extensions: Iterable[Extension]) 
     return min(max(max(e.new_date for e in mine), due), limit)
 
 
-def _follows_code_stages(profile, service: str) -> bool:
+def _follows_code_stages(profile: Profile, service: str) -> bool:
     try:
         return profile.service(service).consumer_code is None
     except Exception:  # noqa: BLE001 - a service the profile does not have
@@ -360,7 +375,7 @@ class StageDeadlines:
     response_by: date | None       # with permitted extensions
 
 
-def stage1_deadlines(case: CaseFacts, profile) -> StageDeadlines:
+def stage1_deadlines(case: CaseFacts, profile: Profile) -> StageDeadlines:
     """Stage 1's acknowledgement and response deadlines, the response with the case's permitted
     extensions."""
     due = unextended_stage1(case, profile)
@@ -370,7 +385,7 @@ def stage1_deadlines(case: CaseFacts, profile) -> StageDeadlines:
     return due
 
 
-def unextended_stage1(case: CaseFacts, profile) -> StageDeadlines:
+def unextended_stage1(case: CaseFacts, profile: Profile) -> StageDeadlines:
     """Stage 1's deadlines before any extension."""
     received = case.received
     acknowledged = case.day("acknowledged_at") or case.day("responded_at")
@@ -384,7 +399,7 @@ def unextended_stage1(case: CaseFacts, profile) -> StageDeadlines:
     return _remembered(profile, ("stage1", received, acknowledged, case.service), compute)
 
 
-def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
+def stage2_deadlines_of(case: CaseFacts, profile: Profile) -> StageDeadlines | None:
     """Stage 2's deadlines (the response with the permitted extensions), or None before it."""
     due = unextended_stage2(case, profile)
     if due is None:
@@ -393,7 +408,7 @@ def stage2_deadlines_of(case: CaseFacts, profile) -> StageDeadlines | None:
                           _permitted(profile, 2, due.response_by, case.extensions))
 
 
-def unextended_stage2(case: CaseFacts, profile) -> StageDeadlines | None:
+def unextended_stage2(case: CaseFacts, profile: Profile) -> StageDeadlines | None:
     """Stage 2's deadlines before any extension, or None if the complaint never reached it."""
     if not case.reached_stage2 or not _follows_code_stages(profile, case.service):
         return None
@@ -421,7 +436,7 @@ def _stage2_end(case: CaseFacts) -> date | None:
     return case.day("closed_at") if case.status in ("closed", "not accepted") else None
 
 
-def stage_outcomes(case: CaseFacts, profile, today: date) -> dict[str, str]:
+def stage_outcomes(case: CaseFacts, profile: Profile, today: date) -> dict[str, str]:
     """The outcome of each measure for one complaint: stage1_acknowledged, stage1_responded,
     and, once it reached stage 2, stage2_acknowledged and stage2_responded."""
     result: dict[str, str] = {}
@@ -453,7 +468,7 @@ MEASURE_LABELS = {
 }
 
 
-def timeliness(cases: Iterable[CaseFacts], profiles: Callable[[str], Any], period: Period,
+def timeliness(cases: Iterable[CaseFacts], profiles: Callable[[str], Profile], period: Period,
                today: date) -> dict[str, Tally]:
     """Policy timeliness of complaints: stage 1 measures for complaints received in the period,
     stage 2 measures for complaints that reached stage 2 in the period, each under the case's
@@ -516,7 +531,7 @@ def per_thousand(value: Fraction | None, places: int = 1) -> str:
     return "-" if value is None else f"{float(value):.{places}f}"
 
 
-def tsm(cases: Iterable[CaseFacts], code_profile, homes: int | None, period: Period,
+def tsm(cases: Iterable[CaseFacts], code_profile: Profile, homes: int | None, period: Period,
         services: Sequence[str] = TSM_SERVICES) -> TSM:
     """CH01 and CH02 for the period (see the module's docstring for the definitions)."""
     stage1 = stage2 = not_counted = 0

@@ -183,7 +183,7 @@ def _other_category(case) -> str:
 # CaseStore methods that change no case, or file a new one (not an action on a case).
 NOT_ACTIONS = {"now", "today", "write", "read", "profile", "dispose", "file_case",
                "file_in_session", "find_by_reference", "get", "history", "look_up", "query",
-               "count", "follow_ups", "stage1_handlers", "same_resident", "linked_cases",
+               "select_matching", "count", "follow_ups", "stage1_handlers", "same_resident", "linked_cases",
                "region_of"}
 
 

@@ -219,7 +219,7 @@ def _indexed_words(store, reference: str) -> str:
 
 def test_the_search_is_served_by_the_index(store, cases):
     """The query plan reads the full-text index (and the identifiers' indexes), not every case."""
-    statement = store._filtered(sa.select(Case.id), CaseQuery(search="sw1a 1aa"))
+    statement = store.select_matching(CaseQuery(search="sw1a 1aa"), Case.id)
     sql = str(statement.compile(store.engine, compile_kwargs={"literal_binds": True}))
     with store.engine.connect() as db:
         if store.engine.dialect.name == "postgresql":

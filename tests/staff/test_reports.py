@@ -102,6 +102,26 @@ def test_stage_deadlines_count_working_days_around_christmas():
     assert reports.stage1_deadlines(G, CODE).response_by == d("2027-01-18")
 
 
+def test_a_changed_profile_under_the_same_name_does_not_reuse_remembered_deadlines():
+    """The deadlines are remembered by what a profile says, not by its name or the object: a
+    profile changed under the same name is counted afresh, while one loaded again (another
+    object, the same settings) gives the same deadlines."""
+    assert reports.stage1_deadlines(E, CODE) == reports.StageDeadlines(d("2027-01-06"), d("2027-01-20"))
+    slower = CODE.copy(update={"stage1": CODE.stage1.copy(update={"acknowledge_working_days": 10})},
+                       deep=True)
+    assert slower.name == CODE.name
+    # E, received Tue 29 Dec: acknowledge by 30 31 Dec, 4 5 6 7 8 11 12 13 Jan -> Wed 13 Jan;
+    # respond by (from then) 14 15 18 19 20 21 22 25 26 27 Jan -> Wed 27 Jan.
+    assert reports.stage1_deadlines(E, slower) == reports.StageDeadlines(d("2027-01-13"),
+                                                                         d("2027-01-27"))
+    assert reports.stage_outcomes(E, slower, d("2027-01-08"))["stage1_acknowledged"] == "not yet due"
+    # The original (and a fresh copy of it) still gets its own deadlines.
+    assert reports.stage1_deadlines(E, CODE).acknowledge_by == d("2027-01-06")
+    reloaded = load_profile("housing-ombudsman-code")
+    assert reloaded is not CODE
+    assert reports.stage1_deadlines(E, reloaded) == reports.stage1_deadlines(E, CODE)
+
+
 def test_outcomes_of_each_complaint():
     today = d("2027-01-08")
     assert reports.stage_outcomes(A, CODE, today) == {"stage1_acknowledged": "met",
