@@ -76,7 +76,7 @@ def find_phone_corrected(text: str) -> str | None:
     900123 wait no 900132": the end of the number typed again)."""
     first = find_phone(text)
     slip = re.search(r"(\d[\d ]{8,}\d)\W+(?:wait|sorry|no|i mean|i meant|correction|oops)\b[\w\s,.!-]*?"
-                     r"(\d[\d ]{1,12}\d)\s*$", text or "", re.I)
+                     r"(\d[\d ]{1,12}\d)(?!.*\d)", text or "", re.I)
     if not first or not slip:
         return first
     again = find_phone(slip.group(2))

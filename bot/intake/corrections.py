@@ -44,12 +44,15 @@ FIELD_WORDS: dict[str, str] = {
     "description": r"what happened|what went wrong|description|describe|the story|the problem|the issue",
     "service": r"which service|the service",
     "already_investigated": r"(already )?investigat\w*|final (response|letter|reply|answer|decision)|looked into|"
-                            r"already (complained|been through)|(you|yous|u|you'?ve|we|they) (already )?looked at it"
+                            r"already (complained|been through)|(been )?looked at (it )?before"
+                            r"|(you|yous|u|you'?ve|we|they) (already )?looked at it"
                             r"( before)?|looked at it before",
     "legal_proceedings": r"legal( action)?|court|solicitor|proceedings|claim",
-    "on_behalf": r"for someone else|on behalf|for myself|complaining for|who it'?s for|"
+    "on_behalf": r"for someone else|on behalf|for myself|complaining for|who it'?s for|not for me|"
+                 r"who i'?m (doing (this|it)|complaining|making (this|it)) for|"
                  r"(it'?s |its )?for (me|myself) or (for )?(my|me|someone|somebody)",
-    "represented_name": r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
+    "represented_name": r"(the )?name of the person i'?m (doing (it|this)|complaining|making (it|this)) for|"
+                        r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
                         r"daughter|client|wife|husband|partner)'?s) ((sur|first |last |full )?name|surname)",
     "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)",
     "representative_consent": r"permission|consent|agreement",
@@ -75,7 +78,8 @@ FIELD_WORDS: dict[str, str] = {
                r"street( name)?|road name|flat \d+\w?|house \d+",
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
                        r"contact info|landline|my mob",
-    "preferred_contact": r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
+    "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
+                         r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
@@ -88,6 +92,7 @@ FIELD_WORDS: dict[str, str] = {
                          r"e-?mails?|letters?|post)|(like|want|prefer) to be (contacted|reached)|"
                          r"(have|get|send me) (a |the )?(letters?|texts?|e-?mails?|phone calls?) (instead|please)",
     "preferred_format": r"format|large print|braille|easy read|audio|bigger print|language|translat\w*|"
+                        r"big(ger)? (writing|letters|print|text)|"
                         r"interpreter|easy words",
     "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|"
                               r"(the |extra )?help i need|extra help|"
@@ -195,6 +200,12 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     # "where it says who's affected", "the bit where it asks...": words that point, not a place.
     pointed = re.sub(r"\b(the (bit|part|line|question) )?where (it|you) (says?|say|asks?|ask|has|have|put)\b", " ",
                      normalise(text))
+    # "Adjustments should say BSL interpreter needed": the answer named before "should say".
+    named_first = re.match(r"^(.{3,50}?)\s+(should (say|be|read|have said)|is wrong|needs? to say)\b", pointed)
+    if named_first:
+        first = _matches(named_first.group(1), changeable)
+        if len(first) == 1:
+            return first[0][0]
     found = _matches(pointed, changeable)
     names = [name for name, _ in found]
     if "preferred_contact" in names and "contact_details" in names:

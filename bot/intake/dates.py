@@ -259,7 +259,7 @@ def _holiday_on(name: str, y: int) -> date | None:
     if name == "fathers day":  # the third Sunday of June
         first = date(y, 6, 1)
         return first + timedelta(days=(6 - first.weekday()) % 7 + 14)
-    if name == "eid":  # either Eid: the later of the two
+    if name == "eid":  # either Eid: the later of the two (see _holiday for a month said with it)
         days = [d for d in (_festival("eid al fitr", y), _festival("eid al adha", y)) if d]
         return max(days) if days else None
     return _festival(name, y)
@@ -270,6 +270,14 @@ def _holiday(text: str, today: date) -> Reading | None:
     if not match:
         return None
     name, year = _holiday_name(match.group(1)), match.group(3)
+    month = re.search(rf"\b{_MONTH}\b", text)
+    if name == "eid" and month:
+        # "since Eid in March": the Eid of that month.
+        for which in ("eid al fitr", "eid al adha"):
+            if any((day := _festival(which, y)) and day.month == MONTHS[month.group(1)]
+                   for y in (today.year, today.year - 1)):
+                name = which
+                break
     near = _NEAR_HOLIDAY.search(text[:match.start()])
 
     def on(y: int) -> date | None:

@@ -47,7 +47,12 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("cannae mind|can'?t mind|cant mind|canny mind", "can't remember"), ("not a clue", "no clue"),
     ("divvent|divn'?t|dinnae|dinny|dont", "don't"), ("knaa|knaw|kna|knoe", "know"), ("cannae|cant", "can't"),
     ("(?:and|an) ?on a ?(?:miss|mous|mus)|anon a miss|anonymus|anonomous|anonimous|annonymous", "anonymous"),
-    ("tlking|talkin|tawkin", "talking"), ("ceilin", "ceiling"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
+    ("tlking|talkin|tawkin", "talking"), ("ceilin", "ceiling"),
+    # Jamaican and second-language "I don't remember": "mi cyaan memba", "I not remember".
+    ("memba|rememba|rember|remeber", "remember"), ("cyaan|caan", "can't"),
+    ("(?<!do )(?<!did )(?<!could )(?:not|nuh|no) remember", "don't remember"),
+    ("fortnit|fortnite|fortnigt", "fortnight"), ("yesterdee|yisterday|yestaday", "yesterday"),
+    ("hows long", "how long"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
     ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"),
     # Dropped g's: "the water's still pourin", "smoke comin out the meter cupboard".
     ("(com|go|pour|leak|dripp|bow|smok|burn|spark|flood|gush|fall|cav|kick|shout|bang|scream|hitt|cough|wheez|"
@@ -71,13 +76,13 @@ def normalise(text: str) -> str:
 # starts with one and says why ("cancel please, I'll ring instead"); "stop him doing it" is an
 # answer, not a request to stop.
 _STOP = re.compile(
-    r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|um+|erm+|wait|"
+    r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|i'?m sorry|um+|erm+|wait|"
     r"hang on|d'?you know what|you know what|i think|think)[,.!]? )*"
     r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
     r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
     r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|"
-    r"(i )?don'?t (wanna |want to )?(send|file|submit) "
-    r"(it|this|anything)|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
+    r"(i )?don'?t (wanna |want to |want )?(send|file|submit)( it| this| anything)?"
+    r"|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
     r"continue|go on with) (this|it)( any ?more)?|i'?ve changed my mind|changed my mind|start (again|over)|"
     r"scrap (it|that|this|the lot)|i give up|leave it|bin (it|this)|nvm|i'?m not doing this( any ?more)?|"
     r"i can'?t be bothered( with this)?|i'?ll (just )?(stop|leave it)( here| there| now)?)"
@@ -129,6 +134,9 @@ _BOT = re.compile(
     r"|\b(is|will|does) (a |an )?(real |actual )?(person|human|someone|somebody|anyone) (going to |gonna )?"
     r"(read|see|look at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
     r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
+    r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b"
+    r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a )?"
+    r"(bot|robot|computer|machine|ai)\b"
     r"|\bam i (talking|talkin'?|speaking|chatting) (to|with) (a |an )?"
     r"(bot|robot|real person|human|machine|computer|ai)\b"
     # "is this like a real person typing or a bot": a person or a machine, asked in one breath.

@@ -19,6 +19,7 @@ is before any rule runs (bot.rasa.reading), the action server to check the answe
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from dataclasses import asdict, dataclass, field as _field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
@@ -93,11 +94,14 @@ _SKIP = re.compile(
     r"|\b(he|she|they)'?d rather (i|you|we) (didn'?t|did not|don'?t)\b"
     r"|^((no|nah|nope|just|oh|i'?ll)[,.]? )?(skip|pass)( it| this| that)?\b|\bnone of (your|ur) business\b"
     r"|\bnot telling\b|\brather (nuh|nah|not|no) (say|seh|tell)\b|\bcan i not (give|say|leave)\b"
+    r"|\bi'?d rather not\b|\bcan i leave (that|it|this) (out|off|blank)\b"
+    r"|\b(don'?t|dont|not|rather not|no) (wanna |want( to)? |to )?give\b"
     r"|\b(nah|nuh|not|don'?t|won'?t) (want to |wanna )?give (out )?(my|mi|me) (number|e-?mail|details|name)\b"
     r"|\b(just|jus) (write|send a letter) (to )?(me|mi)\b"
     r"|\bdon'?t want (them|him|her|anyone|anybody|people) (to )?(know|knowing|find out)"
     r"|\b(don'?t|do not|please don'?t) (contact|call|ring|e-?mail|text|write to|phone) me\b"
-    r"|\bknow(ing)? it was me\b|\b(leave|keep) (my|me) (name|details)? ?(out|private|off)\b"
+    r"|(?<!mind them )(?<!mind people )(?<!mind you )\bknow(ing)? it was me\b"
+    r"|\b(leave|keep) (my|me) (name|details)? ?(out|private|off)\b"
     r"|^(no|nope|nah|no thanks?|no thank you|no ta|nah ta|not really)[\s.!]*$", _I)
 _NOTHING = re.compile(
     r"^(no+|nope|nah|none|nothing|n/?a|na|no thanks?|no thank you|not really|nothing (else|thanks|really|"
@@ -221,7 +225,7 @@ def read_urgency(said: str) -> str | None:
 
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
-    r"(my|mi|me) name|"
+    r"(my|mi|me) name|myself|"
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
@@ -251,7 +255,7 @@ _NAME_LAST = re.compile(r"(?:[,.?!:]|\b(?i:it'?s|its|i'?m|im|i am))\s*([A-Z][a-z
 # A title said after the name: "Beverley Campbell, Miss".
 _TITLE_AFTER = re.compile(r"\s*,\s*(mr|mrs|ms|miss|mx|dr)\.?\s*$", re.I)
 # Words of warmth said after a name ("Pauline Armstrong pet", "Dave Price mate"): not the name.
-_ENDEARMENT = re.compile(r"\s+(pet|love|luv|hun|hon|bab|babs|babe|mate|duck|me duck|my lover|la|bruv|hen|chuck|"
+_ENDEARMENT = re.compile(r"\s+(pet|love|luv|hun|hon|bab|babs|babe|mate|duck|me duck|my lover|la|bruv|hen|chuck|innit|"
                          r"darlin'?|darling|sweetheart|cock|our kid)\W*$", re.I)
 _NOT_NAME_WORDS = frozenset("""
 i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
@@ -273,8 +277,36 @@ _RELATION_NAMED = re.compile(
 _SURNAME_FIRST = re.compile(r"^\s*([A-Z][A-Z'’-]+),\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?)\s*\.?\s*$")
 
 
+def _name_words(text: str) -> str:
+    """The answer without what is not the name: a phone number or e-mail given with it, "with a
+    V", letters spelt out one by one ("S T E V E Ashworth")."""
+    text = re.sub(r"\S+@\S+", " ", text or "")
+    text = re.sub(r"(\+44\s?|0)\d[\d\s-]{8,}\d", " ", text)
+    text = re.sub(r"\s*\bwith an? [a-z]\b(?= [A-Z])", "", text, flags=re.I)
+    text = re.sub(r"\b((?:[A-Za-z] ){2,}[A-Za-z])\b", lambda m: m.group(1).replace(" ", "").title(), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _slip_mended(name: str, correction: str) -> str | None:
+    """"Darren Cartwight, Cartwright sorry": a one-word correction put in place of the word it
+    mends (the most alike, if alike enough)."""
+    words = name.split()
+    if len(correction.split()) != 1 or len(words) < 2:
+        return None
+    score, at = max((SequenceMatcher(None, w.lower(), correction.lower()).ratio(), i) for i, w in enumerate(words))
+    if score < 0.7:
+        return None
+    return " ".join(words[:at] + [correction] + words[at + 1:])
+
+
 def read_name(text: str) -> str | None:
     """The name in an answer to "what is your name?", or None when it does not look like one."""
+    text = _name_words(text)
+    for slip in (re.match(r"^(.+?)(?:,\s*|\s+)([A-Za-z'’-]+),?\s+(?:sorry|oops|typo|i mean)\b", text, re.I),
+                 re.match(r"^(.+?)\s+(?:sorry|oops|i mean)\s+([A-Za-z'’-]+)\W*(?:typo|sorry)?\W*$", text, re.I)):
+        mended = _slip_mended(_name_at_start(slip.group(1)) or "", slip.group(2)) if slip else None
+        if mended:
+            return mended
     title = _TITLE_AFTER.search(text or "")
     if title:
         name = read_name(text[:title.start()])
@@ -289,9 +321,9 @@ def read_name(text: str) -> str | None:
         if corrected and len(corrected.split()) >= 2:
             return corrected
     found = _name_at_start(text)
-    if found and "," in text:
-        # "its Sandra, sandra hingley": the name given again in full.
-        fuller = _name_at_start(text.split(",", 1)[1])
+    if found and re.search(r"[,.]", text):
+        # "its Sandra, sandra hingley", "Emeka please. Emeka Okafor-Bello": the name again in full.
+        fuller = _name_at_start(re.split(r"[,.]", text, maxsplit=1)[1])
         if fuller and fuller.lower().startswith(found.lower().split()[-1]) and len(fuller.split()) > len(found.split()):
             return fuller
     if found:
@@ -330,7 +362,8 @@ def _name_at_start(text: str) -> str | None:
 # --- dates ------------------------------------------------------------------------------------------
 
 _ONGOING = re.compile(
-    r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bsince\b|\bcontinu\w+\b|\bevery (day|night|week|month)\b"
+    r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bsince\b|\bcontinu\w+\b"
+    r"|\bevery (day|night|week|weekend|month|morning|evening)\b|\b(no|nae|nuh|not|never) stop(ped)?\b"
     r"|\bon and off\b|\boff and on\b|\bgetting worse\b|\bto this day\b|\b(till|until|up to|right up to) "
     r"(now|today|this day)\b|\bever since\b|\bhasn'?t (stopped|gone|been (fixed|sorted))\b|\bnever (stopped|"
     r"been fixed|been sorted|went away|gone away)\b|\b(for|been) (the last |the past )?(\d+|a|an|one|two|three|"
@@ -341,7 +374,7 @@ _ONGOING = re.compile(
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
     r"|\bit start\b|\bnon ?stop\b|\bstill (not|n'?t|nae|no) (fixed|sorted|done|repaired|resolved|right|working)\b"
     r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b", _I)
-_NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )"
+_NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
                           r"(?<!will be )(?<!ll be )(?<!to be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
                           r"only (the )?once|not any ?more|no longer|moved out)\b", _I)
@@ -421,6 +454,8 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"(?<!a )\bfew (days|weeks|months) ago\b", r"a few \1 ago"),
                (r"\bwe+ks\b", "weeks"), (r"\bwe+k\b", "week"), (r"\bmonts\b|\bmnoths\b", "months"),
                (r"\b(\d+|a few|few|couple of|a couple of) moths\b", r"\1 months"), (r"\b(lasr|lsat|lst)\b", "last"),
+               (r"\blast year,? (?:around|about|in|roughly|maybe|sometime in) (" + "|".join(_MONTHS) + r")\b",
+                r"\1 last year"),
                (r"\b(tuesdy|tusday|teusday|tueday)\b", "tuesday"), (r"\b(wensday|wednsday|wedensday|wedsday)\b",
                                                                    "wednesday"),
                (r"\b(thursdy|thurday|thrusday)\b", "thursday"), (r"\b(fridy|firday)\b", "friday"),

@@ -36,7 +36,7 @@ _DAMP_MOULD = re.compile(
 # fittings named after a hazard ("fire alarm", "gas fire", "fire door", "flood light") are not one
 # by themselves: only the hazard happening is.
 _EMERGENCY_HAZARD = re.compile(
-    r"\b(gas (smell|leak)|smell(s|ing)? (of )?gas|leaking gas|"
+    r"\b(gas (smell|leak)|smell(s|ing)? (a bit |a little |slightly |faintly )?(of |like )?gas|leaking gas|"
     # Mercaptan, the smell added to gas, is how residents describe a leak without naming it.
     r"(smell\w* )?(like |of )?rotten eggs?|eggy smell|smell\w* (like|of) eggs|"
     r"carbon monoxide(?! (alarm|detector|tester))|(co|carbon monoxide) (alarm|detector) (is )?"

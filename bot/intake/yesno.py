@@ -123,7 +123,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bdon'?t want (to give|to share|to say|them|him|her|anyone|anybody|my name|it known|people)"
         r"|\bno (details|name)|\bkeep (me|my name|it|this|my details) (out|anonymous|private|secret|confidential)"
         r"|\bdon'?t (contact|call|ring|e-?mail|text|come round to) me|\bnot giving\b|\bwithout (my )?(name|details)"
-        r"|\bknow(ing)? it was me\b|\bfind out it was me\b|\bscared (he|she|they)'?ll\b|\bno thanks?\b"),
+        r"|(?<!mind them )(?<!mind people )(?<!mind you )\bknow(ing)? it was me\b|\bfind out it was me\b"
+        r"|\bscared (he|she|they)'?ll\b|\bno thanks?\b"),
     "reuse_details": (
         r"\bsame\b(?! (as|details|ones|number|e-?mail)? ?(but|except))|\buse (them|those|the same|"
         r"my (old|earlier|previous|last))\b|\b(they'?re|they are|those are|that'?s|thats)( all)? (still )?"

@@ -336,3 +336,85 @@ def test_dates_with_slips(text, day):
 ])
 def test_safety_in_other_words(text, topic):
     assert safety_in(text) == topic
+
+
+# The tenth set's classes (2026-12-07), in other words.
+@pytest.mark.parametrize("text, name", [
+    ("Niamh Byrne 07700 900123", "Niamh Byrne"),
+    ("Karen Smiht, Smith sorry", "Karen Smith"),
+    ("joe bloggs sorry Blogg", "joe Blogg"),
+    ("Kofi please. Kofi Mensah-Boateng", "Kofi Mensah-Boateng"),
+    ("Myself Harpreet Kaur", "Harpreet Kaur"),
+    ("liam walsh innit", "liam walsh"),
+    ("Catherine with a C Doyle", "Catherine Doyle"),
+    ("J O H N Smith", "John Smith"),
+])
+def test_names_with_slips_and_spellings(text, name):
+    got = read("name", text)
+    assert got.kind == r.ANSWER and got.value == name, got
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("name", "can I leave that bit out? I'd rather not", r.SKIP),
+    ("contact_details", "nah dont wanna give it", r.SKIP),
+    ("contact_details", "I not want give my phone", r.SKIP),
+    ("share_details", "yes, I don't mind them knowing it was me", r.YES),
+    ("event_date_text", "mi cyaan memba", r.UNSURE),
+    ("event_date_text", "I not remember, sorry", r.UNSURE),
+])
+def test_refusals_and_not_remembering(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+@pytest.mark.parametrize("question, text, topic", [
+    ("contact_details", "ur a bot arent u", "bot_challenge"),
+    ("reuse_details", "are you actually a person or a bot?", "bot_challenge"),
+    ("address", "I'm sorry, I want to stop now", "stop"),
+    ("confirm", "hang on, i dont want send, cancel it", "stop"),
+    ("event_date_text", "hows long is this all going to take", "ask_timescales"),
+])
+def test_digressions_in_other_words(question, text, topic):
+    got = read(question, text)
+    assert got.kind == r.DIGRESSION and got.topic == topic, got
+
+
+@pytest.mark.parametrize("text, field", [
+    ("Adjustments should say I need a BSL interpreter", "reasonable_adjustments"),
+    ("preferred contact should be text not email", "preferred_contact"),
+    ("it's not for me, it's for my grandad", "on_behalf"),
+    ("no the bit about if it's been looked at before", "already_investigated"),
+])
+def test_summary_corrections_that_name_the_answer(text, field):
+    got = read("confirm", text)
+    assert got.kind == r.CHANGE and got.field == field, got
+
+
+@pytest.mark.parametrize("text, field", [
+    ("the mode of contact", "preferred_contact"),
+    ("the letter, I need bigger writing", "preferred_format"),
+    ("the name of the person I'm complaining for", "represented_name"),
+    ("the bit that says who I'm doing this for", "on_behalf"),
+])
+def test_answers_chosen_in_other_words(text, field):
+    assert read("field_to_change", text).field == field
+
+
+@pytest.mark.parametrize("text, day, ongoing", [
+    ("since Eid in March and he still does it", date(2026, 3, 20), True),
+    ("since the 2nd o November an it's no stopped", date(2026, 11, 2), True),
+    ("end of September an it's every weekend", date(2026, 9, 30), True),
+    ("last year about October", date(2025, 10, 1), None),
+    ("bout a fortnit ago", date(2026, 11, 17), None),
+])
+def test_dates_and_still_going_on(text, day, ongoing):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat() and got.ongoing == ongoing, got
+
+
+def test_contact_slip_with_words_after_it():
+    got = read("contact_details", "07700 900512 wait no 900521, sorry")
+    assert got.details.get("phone") == "+447700900521", got
+
+
+def test_a_faint_gas_smell_is_an_emergency():
+    assert safety_in("boiler stopped yesterdee, smells a bit of gas by it now") == "emergency"
