@@ -6,11 +6,15 @@
   INTAKE_CONVERSATION_RETENTION_DAYS.
 - `subject_access_export`: everything held about one resident, found by e-mail, phone or a case
   reference (the reference's own e-mail and phone then find their other cases), with the
-  transcript of the conversation that filed each case.
-- `erase_subject`: anonymises every case of one resident now and deletes their conversations.
+  transcript of the conversation that filed each case. A case whose e-mail or phone staff
+  corrected is found by the value it had too: the old value lives on only in its history (the
+  `field_corrected` entries), which the export includes.
+- `erase_subject`: anonymises every case of one resident now (those found by a corrected value
+  too) and deletes their conversations.
 
 Anonymising empties the resident's words and details (PERSONAL_FIELDS, `extra`, the free text in
-the history, and the copies waiting in the outbox) and keeps what the statistics need: type,
+the history, the old and new values of its corrections among it, and the copies waiting in the
+outbox) and keeps what the statistics need: type,
 service, channel, status, stage, flags, dates, deadlines, the policy, and the history's kinds,
 actors and dates. Each of these writes an entry to the case's history (and is forwarded, so the
 landlord's own system can do the same); the entry says how many of the conversation's events were
@@ -27,6 +31,7 @@ completes it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -55,8 +60,14 @@ SAFE_DETAIL_KEYS = frozenset({
     "before_stage1_response", "transcript_events", "team", "attachments", "field",
     "other_reference", "stopped",
 })
-# Of those, the ones that may be free text written about the resident.
+# Of those, the ones that may be free text written about the resident: kept only as a key (an
+# extension's "complex_repairs"), not as words, nor as a single "word" such as an e-mail address
+# (a correction's reason).
 _FREE_TEXT_KEYS = frozenset({"reason"})
+_KEY = re.compile(r"[a-z0-9_]{1,64}")
+# The fields whose corrections find a resident: a corrected case no longer has the old value, so
+# only its history (`field_corrected`: "field", "old", "new") says it once held it.
+_CONTACT_KEYS = {"email": contacts.email_key, "phone": contacts.phone_key}
 
 
 def retention_years(profile) -> int:
@@ -84,7 +95,7 @@ def _scrub_details(details: dict[str, Any] | None) -> dict[str, Any]:
     for key, value in (details or {}).items():
         if key in SAFE_DETAIL_KEYS and key not in _FREE_TEXT_KEYS:
             scrubbed[key] = value
-        elif key in _FREE_TEXT_KEYS and isinstance(value, str) and " " not in value.strip():
+        elif key in _FREE_TEXT_KEYS and isinstance(value, str) and _KEY.fullmatch(value.strip()):
             scrubbed[key] = value  # a reason key such as "complex_repairs", not words
         elif value is not None:
             scrubbed[key] = REMOVED
@@ -335,12 +346,67 @@ def subject_conversations(cases: list[Case], tracker: TrackerStore) -> set[str]:
     request, more information), which hold her words and details too."""
     filed = {case.conversation_id for case in cases if case.conversation_id}
     needles = [value for case in cases for value in (case.reference, case.email) if value]
+    # The e-mail addresses a case had before staff corrected it: she may have given one.
+    needles += [value for case in cases for entry in contact_corrections(case.events)
+                if entry.details.get("field") == "email"
+                for value in (entry.details.get("old"), entry.details.get("new"))
+                if isinstance(value, str) and value]
     return filed | tracker.conversations_mentioning(needles)
+
+
+def _contact_values(details: dict[str, Any] | None) -> tuple[str | None, set[str]]:
+    """A correction's field (if an e-mail or phone) and the keys of its old and new values."""
+    field_name = (details or {}).get("field")
+    key = _CONTACT_KEYS.get(field_name)
+    if key is None:
+        return None, set()
+    found = {key(value) for value in (details.get("old"), details.get("new"))
+             if isinstance(value, str)}
+    return field_name, found - {None}
+
+
+def contact_corrections(events, email_keys: set[str] | None = None,
+                        phone_keys: set[str] | None = None) -> list[CaseEvent]:
+    """A case's corrections of its e-mail or phone (its history's `field_corrected` entries);
+    given the keys asked about, only those whose old or new value is one of them."""
+    found = []
+    for event in events:
+        if event.kind != "field_corrected":
+            continue
+        field_name, keys = _contact_values(event.details)
+        wanted = email_keys if field_name == "email" else phone_keys
+        if field_name is not None and (email_keys is None and phone_keys is None
+                                       or keys & (wanted or set())):
+            found.append(event)
+    return found
+
+
+def _corrected_from(session, email_keys: set[str], phone_keys: set[str]) -> set[int]:
+    """The ids of the cases (not anonymised) whose corrections held one of these e-mail or phone
+    keys, as the old value or a new one corrected again since: the case itself no longer has
+    it. Corrections are few, and a request rare: the entries are read and compared here."""
+    field_name = CaseEvent.details["field"].as_string()
+    rows = session.execute(
+        select(CaseEvent.case_id, CaseEvent.details).join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind == "field_corrected", field_name.in_(list(_CONTACT_KEYS)),
+               Case.anonymised_at.is_(None))).all()
+    ids = set()
+    for case_id, details in rows:
+        name, keys = _contact_values(details)
+        if keys & (email_keys if name == "email" else phone_keys):
+            ids.add(case_id)
+    return ids
 
 
 def find_subject_cases(session, subject: Subject) -> list[Case]:
     """The resident's cases: by e-mail, by phone, or a reference and the cases sharing its e-mail
-    or phone. Anonymised cases hold nothing about anyone and are not found."""
+    or phone; each also where the case had it before staff corrected it (its history holds the
+    old value). Anonymised cases hold nothing about anyone and are not found."""
+    return _find_subject(session, subject)[0]
+
+
+def _find_subject(session, subject: Subject) -> tuple[list[Case], set[str], set[str]]:
+    """find_subject_cases, with the e-mail and phone keys the cases were looked for by."""
     if not subject.describe():
         raise ValueError("give an e-mail address, a phone number or a case reference")
     email_keys, phone_keys, ids = set(), set(), set()
@@ -364,6 +430,8 @@ def find_subject_cases(session, subject: Subject) -> list[Case]:
             email_keys.add(case.email_key)
         if case.phone_key:
             phone_keys.add(case.phone_key)
+    if email_keys or phone_keys:
+        ids |= _corrected_from(session, email_keys, phone_keys)
     conditions = []
     if ids:
         conditions.append(Case.id.in_(ids))
@@ -371,25 +439,28 @@ def find_subject_cases(session, subject: Subject) -> list[Case]:
         conditions.append(Case.email_key.in_(email_keys))
     if phone_keys:
         conditions.append(Case.phone_key.in_(phone_keys))
-    return list(session.execute(
+    cases = list(session.execute(
         select(Case).where(sa.or_(*conditions), Case.anonymised_at.is_(None))
         .options(selectinload(Case.events)).order_by(Case.created_at, Case.id)
         .with_for_update()).scalars())
+    return cases, email_keys, phone_keys
 
 
 def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
                           tracker: TrackerStore, files=None) -> dict[str, Any]:
     """Everything held about one resident, as JSON-ready data: each case with its history and
     the transcript of the conversation that filed it (`transcript`: the resident's and the
-    assistant's messages with their times), and the other conversations about those cases
-    (`other_conversations`). Each case's history records the export."""
+    assistant's messages with their times), the corrections of its e-mail or phone that held the
+    value asked about (`corrections_matched`: a case found by what it said before a correction),
+    and the other conversations about those cases (`other_conversations`). Each case's history
+    records the export."""
     tracker.check()
     if files is None:
         from bot.evidence import store_from_settings
 
         files = store_from_settings()
     with store.write() as session:
-        cases = find_subject_cases(session, subject)
+        cases, email_keys, phone_keys = _find_subject(session, subject)
         about = subject_conversations(cases, tracker)
         transcripts = tracker.transcripts(about)
         filed = {case.conversation_id for case in cases}
@@ -397,6 +468,11 @@ def subject_access_export(store: CaseStore, subject: Subject, *, actor: str,
         for case in cases:
             related = case.related_case.reference if case.related_case_id else None
             data = case_to_dict(case, related_reference=related, history=case.events)
+            # The corrections that held the e-mail or phone asked about (also in `history`):
+            # what the case said before staff corrected it, and so why it is here.
+            data["corrections_matched"] = [
+                event.as_dict() for event in contact_corrections(case.events, email_keys,
+                                                                 phone_keys)]
             data["transcript"] = transcripts.get(case.conversation_id, [])
             # The photos, videos and documents sent with it, each with its bytes.
             data["attachments"] = [attachments.exported(row, files)

@@ -1,10 +1,12 @@
 """The staff workspace's web app (Flask): sign-in, the case queue and case pages, conversation
-review, reports and administration.
+review, reports and administration. The app factory registers the views (`bot.staff.views`);
+what they share (the workspace, `requires`, `Page`, `safe_next`) is in `bot.staff.web`, which
+never imports this module.
 
 Security, in one place:
 * Every page needs a signed-in account with a role (advocate < manager < admin) unless it is in
-  PUBLIC_ENDPOINTS; a view asks for more with `@requires(MANAGER)`. Not signed in: a page
-  redirects to the sign-in page, anything else gets 401. Too low a role: 403.
+  PUBLIC_ENDPOINTS; a view asks for more with `@requires(MANAGER)` (`bot.staff.web`). Not signed
+  in: a page redirects to the sign-in page, anything else gets 401. Too low a role: 403.
 * Every POST needs the form's CSRF token (Flask-WTF); without a valid one: 403.
 * The session cookie is HttpOnly, SameSite=Lax and Secure with STAFF_SECURE_COOKIES or whenever
   the request came over HTTPS (behind STAFF_TRUSTED_PROXIES, as X-Forwarded-Proto says); it holds
@@ -15,11 +17,8 @@ Security, in one place:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from functools import cached_property
+from datetime import datetime
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 from flask import (
     Flask, abort, g, has_request_context, redirect, render_template, request, session, url_for,
@@ -33,59 +32,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import settings
 from bot.cases.store import CaseStore
 from bot.staff import auth, config, display
-from bot.staff.models import ADMIN, ADVOCATE, MANAGER, ROLE_DESCRIPTIONS, ROLES
+from bot.staff.models import ADMIN, ADVOCATE, MANAGER, ROLE_DESCRIPTIONS
 from bot.staff.transcripts import TrackerReader
+from bot.staff.web import EXTENSION, SESSION_KEY, Workspace, workspace
 
 log = logging.getLogger(__name__)
 
-PUBLIC_ENDPOINTS = {"static", "auth.sign_in", "healthz"}
-SESSION_KEY = "sid"
-
-
-def requires(role: str) -> Callable:
-    """Mark a view as needing `role` (or a higher one)."""
-    if role not in ROLES:
-        raise ValueError(role)
-
-    def mark(view):
-        view.required_role = role
-        return view
-    return mark
-
-
-class Workspace:
-    """What the views share: the case store, the tracker store and the clock."""
-
-    def __init__(self, store: CaseStore, tracker: TrackerReader,
-                 clock: Callable[[], datetime] | None = None) -> None:
-        self.store = store
-        self.tracker = tracker
-        self._clock = clock
-
-    def now(self) -> datetime:
-        return (self._clock or self.store.now)().astimezone(timezone.utc)
-
-    def today(self) -> date:
-        return self.now().astimezone(display.LONDON).date()
-
-    def profile(self, name: str | None = None):
-        return self.store.profile(name)
-
-    @cached_property
-    def code_profile(self):
-        from bot.policy import load_profile
-
-        return load_profile("housing-ombudsman-code")
-
-    def setting(self, key: str):
-        with self.store.read() as db:
-            return config.get_editable(db, key)
-
-
-def workspace() -> Workspace:
-    from flask import current_app
-
-    return current_app.extensions["intake_staff"]
+# evidence.shared_file: a resident's file on a signed, expiring link, for the landlord's system
+# (bot.staff.views.evidence); it serves nothing without a valid link.
+PUBLIC_ENDPOINTS = {"static", "auth.sign_in", "healthz", "evidence.shared_file"}
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -130,7 +85,7 @@ def create_app(*, database_url: str | None = None, tracker_url: str | None = Non
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     store = store or CaseStore(database_url)
     tracker = tracker or TrackerReader(tracker_url)
-    app.extensions["intake_staff"] = Workspace(store, tracker, clock)
+    app.extensions[EXTENSION] = Workspace(store, tracker, clock)
     CSRFProtect(app)
 
     from bot.staff.views import (admin, cases, conversations, evidence, letters, reports, signin,
@@ -198,16 +153,6 @@ def _here() -> str:
     return path[:-1] if path.endswith("?") else path
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path on this site (no other host, no scheme) may be where sign-in leads."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return url_for("cases.queue")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
-        return url_for("cases.queue")
-    return target
-
-
 def _headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
@@ -234,7 +179,7 @@ def _headers(response):
 ERROR_TITLES = {
     400: "The request was not understood", 401: "Please sign in",
     403: "You cannot do that", 404: "Not found", 405: "Not allowed",
-    409: "Changed meanwhile", 413: "Too much data", 429: "Too many attempts",
+    409: "Changed meanwhile", 410: "Expired", 413: "Too much data", 429: "Too many attempts",
     500: "Something went wrong",
 }
 
@@ -297,38 +242,3 @@ def _template_helpers(app: Flask) -> None:
             "DEADLINE_LABELS": display.DEADLINE_LABELS, "today": workspace().today(),
             "settings_host": settings.get("STAFF_HOST"),
         }
-
-
-@dataclass
-class Page:
-    """Pagination: which page of how many."""
-
-    number: int
-    size: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.size
-
-    @property
-    def first_item(self) -> int:
-        return 0 if self.total == 0 else self.offset + 1
-
-    @property
-    def last_item(self) -> int:
-        return min(self.total, self.offset + self.size)
-
-    @classmethod
-    def from_request(cls, total: int, size: int = 50) -> "Page":
-        try:
-            number = max(1, int(request.args.get("page", "1")))
-        except ValueError:
-            number = 1
-        page = cls(number, size, total)
-        page.number = min(page.number, page.pages)
-        return page

@@ -50,7 +50,13 @@ USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 
 
 class AccountError(ValueError):
-    """Something about an account that the person can fix; the message says what."""
+    """Something about an account that the person can fix; the message says what, and `field`
+    which of the account's details it is about ("username", "display_name", "role", "password",
+    "active"), if one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # --- passwords ----------------------------------------------------------------------------------
@@ -285,22 +291,40 @@ def find_user(session: Session, username: str) -> StaffUser | None:
         StaffUser.username == normalise_username(username))).scalar_one_or_none()
 
 
+def account_problems(username: str, display_name: str, role: str, password: str) -> dict[str, str]:
+    """Every problem with a new account's details, by field ("username", "display_name", "role",
+    "password"), in that order: a form says them all at once. Empty when the account can be
+    made (unless the username is taken)."""
+    problems = {}
+    username = normalise_username(username)
+    if not username:
+        problems["username"] = "enter a username"
+    elif problem := username_problem(username):
+        problems["username"] = problem
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        problems["display_name"] = "enter the person's name"
+    elif len(display_name) > 200:
+        problems["display_name"] = "give the person's name (at most 200 characters)"
+    if role not in ROLES:
+        problems["role"] = f"the role must be one of {', '.join(ROLES)}"
+    if not password:
+        problems["password"] = "enter a password"
+    elif problem := password_problem(password, username):
+        problems["password"] = problem
+    return problems
+
+
 def create_user(session: Session, username: str, display_name: str, role: str, password: str, *,
                 actor: str, now: datetime) -> StaffUser:
+    problems = account_problems(username, display_name, role, password)
+    if problems:
+        field, problem = next(iter(problems.items()))
+        raise AccountError(problem, field)
     username = normalise_username(username)
-    problem = username_problem(username)
-    if problem:
-        raise AccountError(problem)
     display_name = " ".join((display_name or "").split())
-    if not display_name or len(display_name) > 200:
-        raise AccountError("give the person's name (at most 200 characters)")
-    if role not in ROLES:
-        raise AccountError(f"the role must be one of {', '.join(ROLES)}")
-    problem = password_problem(password, username)
-    if problem:
-        raise AccountError(problem)
     if find_user(session, username) is not None:
-        raise AccountError(f"there is already an account called {username!r}")
+        raise AccountError(f"there is already an account called {username!r}", "username")
     user = StaffUser(username=username, display_name=display_name, role=role,
                      password_hash=hash_password(password), active=True, created_at=now,
                      updated_at=now, password_changed_at=now)
@@ -323,14 +347,16 @@ def update_user(session: Session, user: StaffUser, *, actor: str, now: datetime,
     changes = []
     if role is not None and role != user.role:
         if role not in ROLES:
-            raise AccountError(f"the role must be one of {', '.join(ROLES)}")
+            raise AccountError(f"the role must be one of {', '.join(ROLES)}", "role")
         if user.role == ADMIN and user.active and _active_admins(session) <= 1:
-            raise AccountError("this is the only active admin: make someone else an admin first")
+            raise AccountError("this is the only active admin: make someone else an admin first",
+                               "role")
         changes.append(f"role {user.role} -> {role}")
         user.role = role
     if active is not None and bool(active) != bool(user.active):
         if not active and user.role == ADMIN and _active_admins(session) <= 1:
-            raise AccountError("this is the only active admin: make someone else an admin first")
+            raise AccountError("this is the only active admin: make someone else an admin first",
+                               "active")
         changes.append("activated" if active else "deactivated")
         user.active = bool(active)
         if not active:
@@ -338,7 +364,7 @@ def update_user(session: Session, user: StaffUser, *, actor: str, now: datetime,
     if display_name is not None:
         display_name = " ".join(display_name.split())
         if not display_name or len(display_name) > 200:
-            raise AccountError("give the person's name (at most 200 characters)")
+            raise AccountError("give the person's name (at most 200 characters)", "display_name")
         if display_name != user.display_name:
             changes.append("name changed")
             user.display_name = display_name
@@ -353,7 +379,7 @@ def set_password(session: Session, user: StaffUser, password: str, *, actor: str
     """A new password; every other session of the account ends."""
     problem = password_problem(password, user.username)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(problem, "password")
     user.password_hash = hash_password(password)
     user.password_changed_at = user.updated_at = now
     end_all_sessions(session, user.id, except_token=keep_token)

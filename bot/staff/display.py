@@ -253,6 +253,72 @@ def due_text(deadline: date | None, today: date, is_open: bool = True,
     return f"due in {working_days_text(ahead)}", "due-soon" if ahead <= 2 else "due"
 
 
+def deadline_status(case, name: str, today: date, now: datetime | None = None,
+                    region: str | None = None) -> tuple[str, str]:
+    """One deadline's status with its CSS class, as the case page's deadlines table words it:
+    while it counts, due_text's ("due in 3 working days", "overdue by 2 working days", to its
+    hour for one counted in hours); once it no longer does, whether it was met (deadline_met:
+    "met", "met 2 working days late"), or "not running"; ("", "") for one the case has not."""
+    day = case.deadline(name)
+    if day is None:
+        return "", ""
+    if name.startswith("awaab_") and case.hazard_work_done_at is not None:
+        return "stopped: hazard work done", "muted"
+    if case.is_open and models.deadline_counts(case, name):
+        moment = case.deadline_at(name)
+        return due_text(day, today, True, moment if isinstance(moment, datetime) else None, now,
+                        region)
+    met = deadline_met(case, name, region)
+    return (met or "not running"), "muted"
+
+
+# The deadlines whose met / not met is said for a case with none running: its responses first.
+_ANSWERED = ("stage2_response_by", "stage1_response_by", "respond_by", "stage2_acknowledge_by",
+             "acknowledge_by")
+
+
+def running_deadline(case, today: date, now: datetime | None = None,
+                     region: str | None = None) -> dict[str, Any]:
+    """The status of a case's running deadline (its next one), as the queue's "Deadline status"
+    column says it (due_text; to the hour for one counted in hours, as the case page does):
+    {"name", "day", "text", "css"}. With none running: whether the last one was met
+    (deadline_met, as on the case page), else "no deadline running" or "closed"."""
+    if case.next_deadline is not None and case.is_open:
+        name = next_deadline_name(case)
+        moment = case.deadline_at(name) if name else None
+        text, css = due_text(case.next_deadline, today, True,
+                             moment if isinstance(moment, datetime) else None, now, region)
+        return {"name": name, "day": case.next_deadline, "text": text, "css": css}
+    for name in _ANSWERED:
+        met = deadline_met(case, name, region) if case.deadline(name) else ""
+        if met:
+            return {"name": name, "day": case.deadline(name), "text": met, "css": "muted"}
+    return {"name": None, "day": None, "css": "muted",
+            "text": "no deadline running" if case.is_open else "closed"}
+
+
+# The deadline each letter answers (bot.letters.KINDS), the first the case has; an extension's
+# is the response deadline of the case's stage, which it moves.
+LETTER_DEADLINES = {
+    "acknowledgement": ("acknowledge_by",),
+    "not_accepted": ("not_accepted_reply_by", "acknowledge_by"),
+    "stage1_response": ("stage1_response_by",),
+    "final_response": ("stage1_response_by", "respond_by"),
+    "stage2_acknowledgement": ("stage2_acknowledge_by",),
+    "stage2_response": ("stage2_response_by",),
+    "director_contact": ("director_contact_by",),
+}
+
+
+def letter_deadline(case, kind: str) -> str | None:
+    """The name of the deadline a letter of `kind` answers, if the case has it."""
+    if kind == "extension":
+        names = ("stage2_response_by",) if case.stage == 2 else ("stage1_response_by",)
+    else:
+        names = LETTER_DEADLINES.get(kind, ())
+    return next((name for name in names if case.deadline(name) is not None), None)
+
+
 def next_deadline_name(case) -> str | None:
     """Which of the case's deadlines its next deadline is (for the label)."""
     from bot.cases.models import deadline_counts
@@ -516,6 +582,17 @@ def mid_sentence(label: object) -> str:
     if not text or text.startswith(_PROPER_STARTS) or text[1:2].isupper():
         return text
     return text[:1].lower() + text[1:]
+
+
+def error_links(field_errors: dict[str, str], problem: object = None
+                ) -> list[tuple[str | None, str]]:
+    """The entries of a form's error summary (the error_summary macro): each field's message
+    linked to the field (by its id), then a problem with no one field, as a sentence, unlinked."""
+    links: list[tuple[str | None, str]] = [(f"#{field_id}", message)
+                                           for field_id, message in field_errors.items()]
+    if problem:
+        links.append((None, as_sentence(problem)))
+    return links
 
 
 def as_sentence(message: object) -> str:

@@ -164,3 +164,93 @@ def test_a_service_with_a_longer_retention_keeps_its_cases_longer(make_store, cl
         assert apply_retention(store, tracker=tracker, years=1).service_years == {}
     finally:
         active_profile.cache_clear()
+
+
+# --- values corrected since: subject access and erasure by what the case said before -------------
+
+OLD_EMAIL, NEW_EMAIL = "ada.l@exmaple.org", "ada.l@example.org"
+
+
+def _say_in_another_conversation(tracker_url, sender, text):
+    """A resident's message in a conversation that filed no case (a status check)."""
+    import sqlalchemy as sa
+
+    from bot.cases.tracker import EVENTS
+
+    engine = sa.create_engine(tracker_url)
+    with engine.begin() as connection:
+        connection.execute(EVENTS.insert().values(
+            sender_id=sender, type_name="user", timestamp=1_900_000_000.0, intent_name="inform",
+            data=json.dumps({"event": "user", "text": text, "timestamp": 1_900_000_000.0})))
+    engine.dispose()
+
+
+def _corrected_case(store, profile):
+    """Ada's case, filed with a mistyped e-mail address and an old phone number, both corrected
+    since (the e-mail twice: the middle value lives on only in the history too)."""
+    case, _ = store.file_case(submission(email=OLD_EMAIL, phone="07700 900111",
+                                         conversation_id="conv-ada"), profile, "ada")
+    store.correct_field(case.reference, "staff:amy", "email", "ada.l@example.com", OLD_EMAIL)
+    store.correct_field(case.reference, "staff:amy", "email", NEW_EMAIL, "still mistyped")
+    store.correct_field(case.reference, "staff:amy", "phone", "07700 900123", "she has a new phone")
+    return store.find_by_reference(case.reference)
+
+
+def test_subject_access_finds_a_case_by_an_e_mail_or_phone_it_had_before_a_correction(
+        store, profile, tracker, tracker_url):
+    case = _corrected_case(store, profile)
+    assert (case.email, case.phone) == (NEW_EMAIL, "07700 900123")
+    other, _ = store.file_case(submission(email="bob@example.org", phone="020 7946 0000",
+                                          name="Bob", conversation_id="conv-bob"), profile, "bob")
+    _say_in_another_conversation(tracker_url, "status-check", f"my email is {OLD_EMAIL.upper()}")
+
+    export = subject_access_export(store, Subject(email=OLD_EMAIL.upper()), actor="staff:dpo",
+                                   tracker=tracker)
+    [found] = export["cases"]
+    assert found["reference"] == case.reference and found["email"] == NEW_EMAIL
+    # The correction that held the value asked about is in the export, and in the history.
+    [matched] = found["corrections_matched"]
+    assert matched["kind"] == "field_corrected"
+    assert matched["details"]["field"] == "email" and matched["details"]["old"] == OLD_EMAIL
+    assert matched in found["history"]
+    assert other.reference not in json.dumps(export)
+    # A conversation where she gave the old address is hers too.
+    assert [c["conversation"] for c in export["other_conversations"]] == ["status-check"]
+
+    # The middle value (corrected again since), the old phone number however typed, and the
+    # current e-mail address (which also names the corrections it took part in) find it too.
+    for subject in (Subject(email="ADA.L@example.com"), Subject(phone="+44 7700 900111"),
+                    Subject(email=NEW_EMAIL)):
+        again = subject_access_export(store, subject, actor="staff:dpo", tracker=tracker)
+        assert [c["reference"] for c in again["cases"]] == [case.reference], subject
+        assert again["cases"][0]["corrections_matched"], subject
+    # Not by a value corrected in another field, nor one nobody had.
+    assert subject_access_export(store, Subject(email="nobody@example.org"), actor="staff:dpo",
+                                 tracker=tracker)["cases"] == []
+    assert store.history(case.reference)[-1].kind == "subject_access_export"
+
+
+def test_erasure_by_an_old_value_scrubs_it_from_the_correction_history(store, profile, tracker,
+                                                                          tracker_url):
+    case = _corrected_case(store, profile)
+    other, _ = store.file_case(submission(email="bob@example.org", phone="020 7946 0000",
+                                          name="Bob", conversation_id="conv-bob"), profile, "bob")
+    _say_in_another_conversation(tracker_url, "status-check", f"my email is {OLD_EMAIL}")
+
+    erased = erase_subject(store, Subject(email=OLD_EMAIL), actor="staff:dpo", tracker=tracker)
+    assert erased.references == [case.reference]
+    assert erased.conversations == 1    # the status check (the filing one was not stored here)
+    after = _no_personal_text(store, case.reference)
+    dump = json.dumps([e.as_dict() for e in after.events])
+    for value in (OLD_EMAIL, "ada.l@example.com", NEW_EMAIL, "900111", "900123", "exmaple"):
+        assert value not in dump, value
+    corrections = [e.details for e in after.events if e.kind == "field_corrected"]
+    # What was corrected and that it was stays; the values and the reasons in words go, and so
+    # does a reason that was only the old address.
+    assert corrections == [{"field": "email", "old": REMOVED, "new": REMOVED, "reason": REMOVED},
+                           {"field": "email", "old": REMOVED, "new": REMOVED, "reason": REMOVED},
+                           {"field": "phone", "old": REMOVED, "new": REMOVED, "reason": REMOVED}]
+    assert store.find_by_reference(other.reference).email == "bob@example.org"
+    # Nothing is left to find by any of the values.
+    for subject in (Subject(email=OLD_EMAIL), Subject(email=NEW_EMAIL), Subject(phone="07700900111")):
+        assert erase_subject(store, subject, actor="staff:dpo", tracker=tracker).references == []

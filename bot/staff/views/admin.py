@@ -6,14 +6,30 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from bot import settings
 from bot.staff import auth, config, display
-from bot.staff.app import ADMIN, requires, workspace
-from bot.staff.models import ROLE_DESCRIPTIONS, ROLES, StaffAudit, StaffUser
+from bot.staff.models import ADMIN, ROLE_DESCRIPTIONS, ROLES, StaffAudit, StaffUser
+from bot.staff.web import requires, workspace
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 SECRET_SETTINGS = ("SECRET", "TOKEN", "PASSWORD")
 
 
-def _users_page(error: str | None = None, values: dict | None = None, status: int = 200):
+# The ids of the fields of the "Add an account" form, by auth's name of each detail.
+NEW_ACCOUNT_FIELDS = {"username": "new-username", "display_name": "new-name", "role": "new-role",
+                      "password": "new-password"}
+
+
+def _field_errors(error: auth.AccountError, ids: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """An account problem for the error summary: next to its field (`ids`: auth's name of the
+    field -> its id on the page), or, about no field of the form, on its own."""
+    message = display.as_sentence(error)
+    field_id = ids.get(getattr(error, "field", None) or "")
+    return ({field_id: message}, None) if field_id else ({}, message)
+
+
+def _users_page(field_errors: dict[str, str] | None = None, problem: str | None = None,
+                values: dict | None = None, status: int = 200):
+    """The accounts page; after a form with problems, each said next to its field and in the
+    error summary, with what was typed (not a password) kept."""
     ws = workspace()
     with ws.store.read() as db:
         users = db.execute(sa.select(StaffUser).order_by(StaffUser.active.desc(),
@@ -23,7 +39,9 @@ def _users_page(error: str | None = None, values: dict | None = None, status: in
         now = ws.now()
         locked = {user.id for user in users if auth.account_locked(db, user.username, now)}
     return render_template("users.html", users=users, roles=ROLES, locked=locked,
-                           role_descriptions=ROLE_DESCRIPTIONS, activity=activity, error=error,
+                           role_descriptions=ROLE_DESCRIPTIONS, activity=activity,
+                           field_errors=field_errors or {},
+                           error_links=display.error_links(field_errors or {}, problem),
                            values=values or {}, teams=_teams()), status
 
 
@@ -43,7 +61,7 @@ def _set_default_team(db, user: StaffUser, value: str) -> list[str]:
     teams = _teams()
     if value and value not in teams:
         raise auth.AccountError(f"there is no team {value!r}; choose one of "
-                                f"{', '.join(teams.values()) or 'none'}")
+                                f"{', '.join(teams.values()) or 'none'}", "default_team")
     if (user.default_team or "") == value:
         return []
     ws = workspace()
@@ -64,14 +82,19 @@ def users():
 def create_user():
     ws = workspace()
     form = request.form
+    details = [form.get(name, "") for name in ("username", "display_name", "role", "password")]
+    values = {k: v for k, v in form.items() if k not in ("password", "csrf_token")}
+    # Every missing or wrong detail at once, each by its field.
+    problems = {NEW_ACCOUNT_FIELDS[name]: display.as_sentence(message)
+                for name, message in auth.account_problems(*details).items()}
+    if problems:
+        return _users_page(problems, values=values, status=400)
     try:
         with ws.store.write() as db:
-            auth.create_user(db, form.get("username", ""), form.get("display_name", ""),
-                             form.get("role", ""), form.get("password", ""),
-                             actor=g.user.actor, now=ws.now())
+            auth.create_user(db, *details, actor=g.user.actor, now=ws.now())
     except auth.AccountError as error:
-        values = {k: v for k, v in form.items() if k != "password"}
-        return _users_page(display.as_sentence(error), values, 400)
+        field_errors, problem = _field_errors(error, NEW_ACCOUNT_FIELDS)
+        return _users_page(field_errors, problem, values, 400)
     flash(f"Account {auth.normalise_username(form.get('username', ''))} created. Give the person "
           "their password in a safe way; they can change it on their Account page.", "success")
     return redirect(url_for("admin.users"), code=303)
@@ -82,6 +105,9 @@ def create_user():
 def update_user(user_id: int):
     ws = workspace()
     form = request.form
+    # This account's fields on the page, by auth's name of each.
+    ids = {"password": f"pw-{user_id}", "role": f"role-{user_id}", "active": f"active-{user_id}",
+           "default_team": f"team-{user_id}"}
     try:
         with ws.store.write() as db:
             user = db.get(StaffUser, user_id)
@@ -91,7 +117,9 @@ def update_user(user_id: int):
                 forgotten = auth.unlock_account(db, user.username, actor=g.user.actor, now=ws.now())
                 message = (f"{user.username} is unlocked: {forgotten} failed sign-in(s) "
                            "forgotten.")
-            elif form.get("password"):
+            elif "password" in form:        # the "New password" form, sent empty or not
+                if not form["password"]:
+                    raise auth.AccountError(f"enter a new password for {user.username}", "password")
                 auth.set_password(db, user, form["password"], actor=g.user.actor, now=ws.now())
                 message = f"New password set for {user.username}; their sessions have ended."
             else:
@@ -104,7 +132,8 @@ def update_user(user_id: int):
                 message = (f"{user.username}: {', '.join(changes)}." if changes
                            else f"{user.username}: nothing changed.")
     except auth.AccountError as error:
-        return _users_page(display.as_sentence(error), status=400)
+        field_errors, problem = _field_errors(error, ids)
+        return _users_page(field_errors, problem, status=400)
     flash(message, "success")
     return redirect(url_for("admin.users"), code=303)
 

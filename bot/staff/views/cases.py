@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
@@ -14,9 +14,12 @@ from bot.cases.models import CASE_TYPES, SERVICES, STATUSES, Case, FollowUp, dea
 from bot.cases.references import InvalidReference
 from bot.cases.store import CaseNotFound, CaseQuery, ConcurrentChange, InvalidTransition
 from bot.staff import corrections, display
-from bot.staff.app import MANAGER, Page, workspace
-from bot.staff.models import StaffUser
+from bot.staff.models import MANAGER, StaffUser
 from bot.staff.transcripts import with_attachments
+from bot.staff.web import Page, workspace
+
+if TYPE_CHECKING:
+    from bot.policy import Profile
 
 bp = Blueprint("cases", __name__)
 PAGE_SIZE = 50
@@ -177,7 +180,7 @@ def _user_role() -> str | None:
     return user.role if user is not None and user.active else None
 
 
-def _actions(case: Case, profile) -> ActionForms:
+def _actions(case: Case, profile: Profile | None) -> ActionForms:
     """The forms of the case page, each shown when the lifecycle table lets its action happen to
     the case (with its profile: no stage 2 under a consumer code) and the user has the role."""
     forms = ActionForms()
@@ -208,7 +211,7 @@ def _actions(case: Case, profile) -> ActionForms:
     return forms
 
 
-def _extension_options(case: Case, profile) -> dict[str, Any]:
+def _extension_options(case: Case, profile: Profile | None) -> dict[str, Any]:
     """The extension form: the allowed reasons and, for each possible length, the new date."""
     from bot.policy import PolicyError
     from bot.policy.deadlines import extend, max_extension_working_days

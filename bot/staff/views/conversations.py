@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from bot.cases import attachments
 from bot.cases.models import Case
 from bot.staff import corrections, display
-from bot.staff.app import Page, workspace
 from bot.staff.transcripts import FALLBACK_INTENT, with_attachments
+from bot.staff.web import Page, workspace
 
 bp = Blueprint("conversations", __name__)
 PAGE_SIZE = 50
@@ -32,12 +32,18 @@ def conversations():
     page = Page.from_request(total, PAGE_SIZE)
     rows, total = ws.tracker.conversations(limit=PAGE_SIZE, offset=page.offset, **kwargs)
     if rows:
+        today, now = ws.today(), ws.now()
         with ws.store.read() as db:
-            found = db.execute(sa.select(Case.conversation_id, Case.reference, Case.case_type)
-                               .where(Case.conversation_id.in_([r.sender_id for r in rows]))
-                               .order_by(Case.id)).all()
+            # Each case with its deadline status, worded as the queue words it.
+            found = [(case.conversation_id, case.reference, case.case_type,
+                      display.running_deadline(case, today, now,
+                                               ws.store.region_of(case.policy_profile)))
+                     for case in db.execute(
+                         sa.select(Case).where(Case.conversation_id.in_([r.sender_id for r in rows]))
+                         .order_by(Case.id)).scalars()]
         for row in rows:
-            row.cases = [(ref, kind) for sender, ref, kind in found if sender == row.sender_id]
+            row.cases = [(ref, kind, due) for sender, ref, kind, due in found
+                         if sender == row.sender_id]
         ws.tracker.add_glance(rows)
 
     def args(**changes):

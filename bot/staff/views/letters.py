@@ -9,7 +9,7 @@ from bot import letters
 from bot.cases.store import ConcurrentChange
 from bot.letters import DeliveryFailed, Letter, LetterUnavailable
 from bot.staff import display
-from bot.staff.app import workspace
+from bot.staff.web import workspace
 from bot.staff.views.cases import _load
 
 bp = Blueprint("letters", __name__)
@@ -31,9 +31,52 @@ def _draft(reference: str, kind: str):
     return ws, case, profile, letter
 
 
-def _page(case, letter: Letter, *, error: str | None = None, status: int = 200):
-    return render_template("letter.html", case=case, letter=letter, error=error,
+def _page(case, letter: Letter, *, field_errors: dict[str, str] | None = None,
+          error: str | None = None, method: str | None = None, status: int = 200):
+    """The letter to read, change and send, with the deadline it answers and its status (the
+    case page's words); after a form with problems, each next to its field and in the error
+    summary, with the text as typed and the way of sending chosen."""
+    ws = workspace()
+    answers = None
+    name = display.letter_deadline(case, letter.kind)
+    if name:
+        text, css = display.deadline_status(case, name, ws.today(), ws.now(),
+                                            ws.store.region_of(case.policy_profile))
+        answers = {"name": name, "when": display.fmt_deadline((case.deadlines or {}).get(name)),
+                   "text": text, "css": css}
+    field_errors = field_errors or {}
+    return render_template("letter.html", case=case, letter=letter, answers=answers,
+                           field_errors=field_errors, method=method,
+                           method_id=_method_id(case),
+                           error_links=display.error_links(field_errors, error),
                            postal_address=letters.postal_address(case)), status
+
+
+def _method_id(case) -> str:
+    """The id of the first way of sending the case allows (the error summary links to it)."""
+    return "method-email" if case.email or not letters.postal_address(case) else "method-post"
+
+
+def _problems(case, subject: str, body: str, method: str | None) -> dict[str, str]:
+    """What is missing or wrong in the form, by field id: every problem at once."""
+    problems = {}
+    if not subject:
+        problems["letter-subject"] = "Enter the subject of the letter."
+    elif len(subject) > SUBJECT_LIMIT:
+        problems["letter-subject"] = f"At most {SUBJECT_LIMIT} characters in the subject, please."
+    if not body:
+        problems["letter-body"] = "Enter the text of the letter."
+    elif len(body) > BODY_LIMIT:
+        problems["letter-body"] = f"At most {BODY_LIMIT:,} characters in the letter, please."
+    if method not in letters.METHODS:
+        problems[_method_id(case)] = "Choose how to send the letter."
+    elif method == "email" and not case.email:
+        problems[_method_id(case)] = ("The case has no e-mail address: print the letter and "
+                                      "post it instead.")
+    elif method == "post" and not letters.postal_address(case):
+        problems[_method_id(case)] = ("The case has no postal address: send it by e-mail, or "
+                                      "add the address in a note and write the letter by hand.")
+    return problems
 
 
 @bp.route("/cases/<reference>/letters/<kind>")
@@ -49,9 +92,9 @@ def send(reference: str, kind: str):
     body = (request.form.get("body") or "").replace("\r\n", "\n").strip()
     edited = Letter(kind, subject, body)
     method = request.form.get("method")
-    if len(subject) > SUBJECT_LIMIT or len(body) > BODY_LIMIT:
-        return _page(case, edited, error=f"At most {SUBJECT_LIMIT} characters in the subject and "
-                                         f"{BODY_LIMIT:,} in the letter, please.", status=400)
+    problems = _problems(case, subject, body, method)
+    if problems:
+        return _page(case, edited, field_errors=problems, method=method, status=400)
     try:
         version = int(request.form.get("version", ""))
     except ValueError:
@@ -60,9 +103,9 @@ def send(reference: str, kind: str):
         sent = letters.send_letter(ws.store, profile, case, edited, method=method or "",
                                    actor=g.user.actor, expected_version=version)
     except (ValueError, DeliveryFailed) as error:
-        return _page(case, edited, error=display.as_sentence(error), status=400)
+        return _page(case, edited, error=display.as_sentence(error), method=method, status=400)
     except ConcurrentChange:
-        return _page(case, edited, status=409, error=(
+        return _page(case, edited, status=409, method=method, error=(
             "Someone else changed this case while you were writing. Check the case, then send "
             "the letter again if it is still needed."))
     if method == "post":

@@ -15,8 +15,9 @@ from flask import Blueprint, Response, abort, render_template, request
 from bot.cases.export import csv_lines
 from bot.cases.models import SERVICES
 from bot.staff import chart, display, governance, report_queries, reports
-from bot.staff.app import MANAGER, requires, workspace
+from bot.staff.models import MANAGER
 from bot.staff.reports import CaseFacts, Period
+from bot.staff.web import requires, workspace
 
 bp = Blueprint("reports", __name__)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

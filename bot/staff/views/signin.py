@@ -5,9 +5,19 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 
 from bot.ops import metrics
 from bot.staff import auth, display
-from bot.staff.app import SESSION_KEY, safe_next, workspace
+from bot.staff.web import SESSION_KEY, safe_next, workspace
 
 bp = Blueprint("auth", __name__)
+
+
+def _sign_in_page(target: str, username: str, *, field_errors: dict[str, str] | None = None,
+                  problem: str | None = None, status: int = 200):
+    """The sign-in form, with the error summary: each empty field's message linked to it, or a
+    problem with no one field (a wrong password, the rate limit). The username is kept."""
+    field_errors = field_errors or {}
+    return render_template("sign_in.html", next=target, username=username,
+                           field_errors=field_errors,
+                           error_links=display.error_links(field_errors, problem)), status
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -16,9 +26,16 @@ def sign_in():
     if g.user is not None and request.method == "GET":
         return redirect(target)
     if request.method == "GET":
-        return render_template("sign_in.html", next=target, username="", error=None)
+        return _sign_in_page(target, "")
     username = request.form.get("username", "")[:200]
     password = request.form.get("password", "")[:auth.MAX_PASSWORD_LENGTH]
+    # A field left empty is said next to it (the form has no browser pop-ups), and is not a
+    # failed sign-in: no password was tried.
+    missing = {field_id: message for field_id, value, message in (
+        ("username", username.strip(), "Enter your username."),
+        ("password", password, "Enter your password.")) if not value}
+    if missing:
+        return _sign_in_page(target, username, field_errors=missing, status=400)
     ws = workspace()
     now = ws.now()
     with ws.store.write() as db:
@@ -38,11 +55,11 @@ def sign_in():
             error = (f"Too many failed sign-ins for this account from your network. For your "
                      f"security, wait {minutes} minute{'s' if minutes != 1 else ''} before "
                      "trying again, or ask an admin to set a new password.")
-        return (render_template("sign_in.html", next=target, username=username, error=error),
-                429, {"Retry-After": str(result.retry_after)})
+        page, status = _sign_in_page(target, username, problem=error, status=429)
+        return page, status, {"Retry-After": str(result.retry_after)}
     if not result.ok:
-        return (render_template("sign_in.html", next=target, username=username,
-                                error="The username or password is not right."), 401)
+        return _sign_in_page(target, username, problem="The username or password is not right.",
+                             status=401)
     session.clear()                     # a new session (and CSRF token) for the signed-in person
     session.permanent = True
     session[SESSION_KEY] = result.token
@@ -62,26 +79,38 @@ def sign_out():
 
 @bp.route("/account", methods=["GET", "POST"])
 def account():
-    error = None
+    # Every problem is said next to its field and in the error summary (400); no password is
+    # put back in the form.
+    errors: dict[str, str] = {}
     if request.method == "POST":
         ws = workspace()
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
-        if new != request.form.get("confirm_password", ""):
-            error = "The two new passwords are not the same."
-        else:
+        again = request.form.get("confirm_password", "")
+        if not current:
+            errors["current_password"] = "Enter your current password."
+        if not new:
+            errors["new_password"] = "Enter a new password."
+        elif problem := auth.password_problem(new, g.user.username):
+            errors["new_password"] = display.as_sentence(problem)
+        if not again:
+            errors["confirm_password"] = "Enter the new password again."
+        elif new and new != again:
+            errors["confirm_password"] = "The two new passwords are not the same."
+        if not errors:
             with ws.store.write() as db:
                 user = db.get(type(g.user), g.user.id)
                 if not auth.verify_password(user.password_hash, current):
-                    error = "Your current password is not right."
+                    errors["current_password"] = "Your current password is not right."
                 else:
                     try:
                         auth.set_password(db, user, new, actor=g.user.actor, now=ws.now(),
                                           keep_token=session.get(SESSION_KEY))
                     except auth.AccountError as problem:
-                        error = display.as_sentence(problem)
-        if error is None:
+                        errors["new_password"] = display.as_sentence(problem)
+        if not errors:
             flash("Your password has been changed; your other sessions have been signed out.",
                   "success")
             return redirect(url_for("auth.account"), code=303)
-    return render_template("account.html", error=error), 400 if error else 200
+    return render_template("account.html", field_errors=errors,
+                           error_links=display.error_links(errors)), 400 if errors else 200

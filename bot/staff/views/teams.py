@@ -13,7 +13,7 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 from bot.cases import lifecycle
 from bot.cases.store import ConcurrentChange, InvalidTransition
 from bot.staff import display
-from bot.staff.app import requires, workspace
+from bot.staff.web import requires, workspace
 
 bp = Blueprint("teams", __name__)
 
