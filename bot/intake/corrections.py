@@ -39,7 +39,7 @@ FIELD_WORDS: dict[str, str] = {
                 r"(my|me|the) neighbours (too|as well)|"
                 r"(my|the) (kids|children|family)",
     "desired_outcome": r"outcome|put (it|things) right|apology|apologise|compensation|refund|"
-                       r"what i want(ed)?|what i'?d like|i'?d like you to|i want you to|resolution|"
+                       r"what (i|a) want(ed)?|what i'?d like|i'?d like you to|i want you to|resolution|"
                        r"what (you|u) (should|could) do",
     "description": r"what happened|what went wrong|description|describe|the story|the problem|the issue",
     "service": r"which service|the service",
@@ -52,6 +52,7 @@ FIELD_WORDS: dict[str, str] = {
                  r"who i'?m (doing (this|it)|complaining|making (this|it)) for|"
                  r"(it'?s |its )?for (me|myself) or (for )?(my|me|someone|somebody)",
     "represented_name": r"(the )?name of the person i'?m (doing (it|this)|complaining|making (it|this)) for|"
+                        r"(the )?name of the person (it'?s|its|this is) for|"
                         r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
                         r"daughter|client|wife|husband|partner)'?s) ((sur|first |last |full )?name|surname)",
     "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)",
@@ -75,7 +76,8 @@ FIELD_WORDS: dict[str, str] = {
     "share_details": r"anonymous|anon|stay anonymous|share my details|give my details",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
     "address": r"(?<!mail )(?<!e-mail )address|postcod?e?|post code|house number|flat number|door number|"
-               r"street( name)?|road name|flat \d+\w?|house \d+",
+               r"street( name)?|road name|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|avenue|lane|"
+               r"drive|way|court|gardens|place|terrace|grove|view|walk|rise|square)",
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
@@ -106,7 +108,8 @@ _WEAK = {
     "event_date_text": re.compile(rf"\b({_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|\d{{4}}|yesterday|today|since|ago)\b",
                                   re.I),
     "contact_details": re.compile(r"\bnumber\b", re.I),
-    "address": re.compile(r"\b(flat \d+\w?|house \d+)\b", re.I),
+    "address": re.compile(r"\b(flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|avenue|lane|drive|"
+                          r"way|court|gardens|place|terrace|grove|view|walk|rise|square))\b", re.I),
     "location": re.compile(r"\b(kitchen|bathroom|bedroom|living room|lounge|hallway|stairs|ceiling|stairwell|"
                            r"car park|landing|loft|garden|room)\b", re.I),
 }

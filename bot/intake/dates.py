@@ -81,7 +81,7 @@ _LEAD = r"(?:(?:on|since|from|around|about|approx\w*|roughly|maybe|probably|it w
 _FUTURE = re.compile(
     r"\b(tomorrow|tonight\s+(?:at|after)|the day after tomorrow"
     rf"|next\s+(week|month|year|weekend|{_WEEKDAY[1:-1]}|{_MONTH[1:-1]})"
-    rf"|in\s+(\d+|a|an|a few|a couple of)\s+(more\s+)?{_UNIT}(\s+time)?"
+    rf"|in\s+(\d+|a|an|a few|a couple of)\s+(more\s+)?{_UNIT}(\s+time)?(?!\s+(ago|back|before))"
     rf"|\d+\s+{_UNIT}'?\s+time|from now|this coming|coming\s+{_WEEKDAY}|later\s+(today|this)"
     rf"|\d+\s+weeks?\s+(today|tomorrow|on\s+{_WEEKDAY}))\b")
 
@@ -98,9 +98,9 @@ _HOLIDAY = re.compile(
     r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
     r"eid (?:al|ul|el)[- ]?fitr|eid[- ]ul[- ]fitr|small eid|little eid|meethi eid|"
     r"eid (?:al|ul|el)[- ]?adha|eid[- ]ul[- ]adha|bakri eid|bakra eid|kurbani eid|qurbani eid|big eid|eid|"
-    r"chinese new year|lunar new year|clocks back|clocks forward)\b(\s+(\d{4}))?")
+    r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
-_NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"(?: (?:morning|afternoon|evening|night))? (before|after)\s+$")
 _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new years": (1, 1), "new year": (1, 1),
                    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25),
@@ -113,7 +113,8 @@ _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new year
                    "summer hols": (7, 22), "back to school": (9, 3),
                    "burns night": (1, 25), "st patricks day": (3, 17), "paddys day": (3, 17),
                    "st davids day": (3, 1), "st georges day": (4, 23), "st andrews day": (11, 30),
-                   "all saints": (11, 1), "armistice day": (11, 11), "remembrance day": (11, 11)}
+                   "all saints": (11, 1), "armistice day": (11, 11), "remembrance day": (11, 11),
+                   "vaisakhi": (4, 14), "baisakhi": (4, 14), "october week": (10, 12)}
 _EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1, "whitsun": 49,
                   "whit sunday": 49, "pentecost": 49, "shrove tuesday": -47, "pancake day": -47,
                   "mothering sunday": -21, "mothers day": -21}
@@ -148,6 +149,8 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\bmay\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\bhalf-term\b", "half term", text)
+    # "after Ramadan", "ramadan finish": the Eid at its end.
+    text = re.sub(r"\b(after|end of) ramadan\b|\bramadan (finish\w*|ended|end)\b", "eid al fitr", text)
     text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
                   lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
     # Back to school: the first week of September, however it is said.
@@ -287,6 +290,11 @@ def _holiday(text: str, today: date) -> Reading | None:
         step = 1 if near.group(2) == "after" else -1
         if near.group(1) == "week":
             return day + timedelta(days=7 * step)
+        if near.group(1) == "weekend":  # its Saturday
+            day += timedelta(days=step)
+            while day.weekday() != 5:
+                day += timedelta(days=step)
+            return day
         weekday = WEEKDAYS.index(near.group(1))
         day += timedelta(days=step)
         while day.weekday() != weekday:

@@ -52,7 +52,7 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("memba|rememba|rember|remeber", "remember"), ("cyaan|caan", "can't"),
     ("(?<!do )(?<!did )(?<!could )(?:not|nuh|no) remember", "don't remember"),
     ("fortnit|fortnite|fortnigt", "fortnight"), ("yesterdee|yisterday|yestaday", "yesterday"),
-    ("hows long", "how long"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
+    ("hows long", "how long"), ("no know|nuh know", "don't know"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
     ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"),
     # Dropped g's: "the water's still pourin", "smoke comin out the meter cupboard".
     ("(com|go|pour|leak|dripp|bow|smok|burn|spark|flood|gush|fall|cav|kick|shout|bang|scream|hitt|cough|wheez|"
@@ -88,7 +88,9 @@ _STOP = re.compile(
     r"i can'?t be bothered( with this)?|i'?ll (just )?(stop|leave it)( here| there| now)?)"
     r"(?!\s+(the|him|her|them|people|kids|my|his|their|your|it (from|happening)|this from|that from|that|"
     r"\w+ing\b|doing|from))([\s,.!?;:-]|$)"
-    r"|\b(can|could) i (just )?(cancel|stop|withdraw)\b|\bcancel (the|my)( whole)? (complaint|report|request|"
+    r"|\b(can|could) (i|we) (just )?(cancel|stop|withdraw)\b"
+    r"|\bi don'?t think i want to (do|carry on with|continue( with)?|go on with) (this|it)\b"
+    r"|\bcancel (the|my)( whole)? (complaint|report|request|"
     r"thing|form|lot)\b", _I)
 _HUMAN = re.compile(
     r"\b(speak|talk|chat|get through)( to| with)( a| an| my| your| our| someone| somebody| some1| an? actual| a real|"
@@ -134,7 +136,7 @@ _BOT = re.compile(
     r"|\b(is|will|does) (a |an )?(real |actual )?(person|human|someone|somebody|anyone) (going to |gonna )?"
     r"(read|see|look at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
     r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
-    r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b"
+    r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b|\b(you|u)( are| r)? (a |an )?(robot|bot|chat ?bot)\b"
     r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a )?"
     r"(bot|robot|computer|machine|ai)\b"
     r"|\bam i (talking|talkin'?|speaking|chatting) (to|with) (a |an )?"
@@ -150,7 +152,9 @@ _HARM = re.compile(
     r"strangl\w*|choke[ds]?|choking|push(ed)?|shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
     r"the children|his|their)\b|beat(s|ing|en)? (me|her|him|us|them|up)|"
     r"(attack|assault)(ed|ing|s)?|stab(bed|bing)?|knife|knives|machete|weapon|gun\b|"
-    r"(going to|gonna|will|wants? to|said he'?d|said she'?d) (kill|hurt|burn|get|batter|do) (me|her|him|us|them|"
+    r"(?<!i )(?<!we )(?<!i'm )(?<!im )(going to|gonna|will|wants? to|said he'?d|said she'?d) "
+    r"(kill|hurt|burn|get|batter|do) "
+    r"(me|her|him|us|them|"
     r"you|my \w+|our \w+|the \w+|his \w+|her \w+)|"
     r"(hurting|hitting|smacking|beating|punching|kicking) (her|his|their|the|my) (kids?|children|child|baby|son|"
     r"daughter|boy|girl|wife|partner|husband|mum|dad)|"
@@ -172,6 +176,8 @@ _HARM = re.compile(
     r"my (ex|partner|husband|boyfriend|wife)( \w+)? (checks|controls|monitors|reads|watches) my|"
     r"(he|she) (checks|controls|monitors|reads|goes through) my (phone|messages|texts|e-?mails|money)|"
     r"(scared|frightened|afraid|terrified) (of )?what (he|she|they)('ll| will| might| would|'d) do|"
+    # Money taken from someone who cannot stop it (financial abuse).
+    r"(taking|takes|took|using|uses|used) (his|her|their|\w+'s) (bank card|money|benefits|pension|cash)|"
     # A neighbour nobody has seen for days; a child locked out at night (welfare concerns).
     r"(not|haven'?t|hasn'?t|no one has|nobody has|not) (seen|see|heard from) (her|him|them)\b[^!?]{0,40}"
     r"\b(days?|weeks?|curtains|post|milk)|lock(s|ed|ing)? (him|her|them|the (kids?|child|children|boy|girl)) out|"
@@ -275,7 +281,10 @@ def digression_in(text: str, parse: Mapping[str, Any] | None = None) -> Digressi
     said = normalise(text)
     if not said or said.startswith("/"):
         return None
-    stop = _STOP.match(said) or _STOP.search(said) if re.search(r"\b(cancel|withdraw)\b", said) else _STOP.match(said)
+    # A stop is read at the start; anywhere only in words that cannot mean anything else.
+    anywhere = re.search(r"\b(cancel|withdraw)\b|\b(can|could) (we|i) (just )?stop\b|\bi don'?t think i want to\b",
+                         said)
+    stop = _STOP.match(said) or _STOP.search(said) if anywhere else _STOP.match(said)
     safety = safety_in(said)
     if stop and safety:
         return Digression(safety, True)

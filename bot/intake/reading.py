@@ -225,7 +225,7 @@ def read_urgency(said: str) -> str | None:
 
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
-    r"(my|mi|me) name|myself|"
+    r"my good name is|(my|mi|me) name|myself|"
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
@@ -256,7 +256,7 @@ _NAME_LAST = re.compile(r"(?:[,.?!:]|\b(?i:it'?s|its|i'?m|im|i am))\s*([A-Z][a-z
 _TITLE_AFTER = re.compile(r"\s*,\s*(mr|mrs|ms|miss|mx|dr)\.?\s*$", re.I)
 # Words of warmth said after a name ("Pauline Armstrong pet", "Dave Price mate"): not the name.
 _ENDEARMENT = re.compile(r"\s+(pet|love|luv|hun|hon|bab|babs|babe|mate|duck|me duck|my lover|la|bruv|hen|chuck|innit|"
-                         r"darlin'?|darling|sweetheart|cock|our kid)\W*$", re.I)
+                         r"darlin'?|darling|sweetheart|cock|our kid|like|it is|(to|tae) you)\W*$", re.I)
 _NOT_NAME_WORDS = frozenset("""
 i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
 yes yeah what why how who when where want wanted trying try send change it its it's this that these
@@ -324,7 +324,8 @@ def read_name(text: str) -> str | None:
     if found and re.search(r"[,.]", text):
         # "its Sandra, sandra hingley", "Emeka please. Emeka Okafor-Bello": the name again in full.
         fuller = _name_at_start(re.split(r"[,.]", text, maxsplit=1)[1])
-        if fuller and fuller.lower().startswith(found.lower().split()[-1]) and len(fuller.split()) > len(found.split()):
+        if fuller and fuller.lower().startswith(found.lower().split()[-1][:3]) \
+                and len(fuller.split()) > len(found.split()):
             return fuller
     if found:
         return found
@@ -364,6 +365,7 @@ def _name_at_start(text: str) -> str | None:
 _ONGOING = re.compile(
     r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bsince\b|\bcontinu\w+\b"
     r"|\bevery (day|night|week|weekend|month|morning|evening)\b|\b(no|nae|nuh|not|never) stop(ped)?\b"
+    r"|\beveryday\b|\bevery single (day|night)\b|\bnightly\b|\bdaily\b"
     r"|\bon and off\b|\boff and on\b|\bgetting worse\b|\bto this day\b|\b(till|until|up to|right up to) "
     r"(now|today|this day)\b|\bever since\b|\bhasn'?t (stopped|gone|been (fixed|sorted))\b|\bnever (stopped|"
     r"been fixed|been sorted|went away|gone away)\b|\b(for|been) (the last |the past )?(\d+|a|an|one|two|three|"
@@ -374,6 +376,8 @@ _ONGOING = re.compile(
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
     r"|\bit start\b|\bnon ?stop\b|\bstill (not|n'?t|nae|no) (fixed|sorted|done|repaired|resolved|right|working)\b"
     r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b", _I)
+_PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|weekend)|still (going|happening|there)|"
+                              r"ever since|non ?stop|constantly|all the time)\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
                           r"(?<!will be )(?<!ll be )(?<!to be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
@@ -480,6 +484,9 @@ _DOTTED_DATE = re.compile(r"\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.(\d{2
 def _tidy_date_words(said: str) -> str:
     """What dates.read_event_date takes more easily: "mid-August" as "mid August", "this morning
     when I got up" as "this morning", "between the 10th and 12th" as "the 10th"."""
+    # Year first ("2026-10-03", "2026/11/18", "2026.09.21") and dashed ("25-11-2026"): day/month/year.
+    said = re.sub(r"\b(20\d\d|19\d\d)[-/.](\d{1,2})[-/.](\d{1,2})\b", r"\3/\2/\1", said)
+    said = re.sub(r"\b(\d{1,2})-(\d{1,2})-(\d{2}|\d{4})\b", r"\1/\2/\3", said)
     said = _TIME_OF_DAY.sub(" ", said)
     said = _DOTTED_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}" + (f"/{m.group(3)}" if m.group(3) else ""), said)
     for pattern, replacement in _DATE_TYPOS:
@@ -685,6 +692,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     # question whether it is still happening when it is older than the time limit.
     ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
         False if _NOT_ONGOING.search(said) else None)
+    if ongoing is None and _PLAINLY_ONGOING.search(normalise(text)):
+        ongoing = True  # tidying a date can drop the rest: "the 3rd of last month, everyday"
     duration = _DURATION.search(said)
     if duration and not _AGO.search(said) and not _NOT_ONGOING.search(said):
         ongoing = True  # "about 2 months": going on for two months

@@ -42,7 +42,7 @@ _EMERGENCY_HAZARD = re.compile(
     r"carbon monoxide(?! (alarm|detector|tester))|(co|carbon monoxide) (alarm|detector) (is )?"
     r"(going off|gone off|went off|keeps going off|sounding|alarming)|"
     r"exposed wires?|live wires?|sparking|sparks|electric(al)? shocks?|"
-    r"ceiling('?s| has| is)? (collapsed|collapsing|falling|fallen|coming down|caved in|bulging|sagging|bowing)|"
+    r"ceiling('?s| has| is)?( now)? (collapsed|collapsing|falling|fallen|coming down|caved in|bulging|sagging|bowing)|"
     r"(bulging|sagging|bowing) ceiling|"
     r"(water|leak)\w* (is |are )?(\w+ )?(through|from|in|out of) the (ceiling|light( fitting)?s?|electrics|"
     r"sockets?|fuse ?box|consumer unit)|"

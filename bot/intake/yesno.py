@@ -61,8 +61,12 @@ GUESS_IS_NOT_YES = ("already_investigated", "legal_proceedings")
 _ASKED_BACK = re.compile(r"^[^.!?]{0,30}(so|yes|yeah)\?", _I)
 # A guess put as a question: "i think they've started something?", "maybe it has?".
 _STOPPED_FOR_NOW = re.compile(r"\b(stopped|quiet|gone|ok|okay|fine) (for now|at the moment|for the moment|for a bit|"
-                              r"for a while|this week|today)\b", _I)
-_COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (then|again)|who knows)\b", _I)
+                              r"for a while|this week|today)\b|\b(hasn'?t|ent|ain'?t|not) happened since\b", _I)
+# Permission that cannot be had yet: "she can't sign, she has dementia"; "he's in hospital".
+_CANNOT_CONSENT = re.compile(r"\b(can'?t|cannae|cannot|cyaan|unable to) (sign|ask|understand|consent)\b|\bdementia\b"
+                             r"|\bin (the )?hospital\b|\b(lacks?|no) (mental )?capacity\b|\bin the rvi\b", _I)
+_COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (then|again)|who knows|give it time|"
+                             r"wait and see)\b", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b"
                        r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
@@ -137,7 +141,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"(for me|with (it|me|that))|\b(he|she|they) (agreed|said (yes|i can|it'?s fine)|asked me|wants me|knows)\b"
         r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\bthey signed\b"
         r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b"
-        r"|\bthey'?re (sat|sitting) (next to|with) me\b",
+        r"|\bthey'?re (sat|sitting) (next to|with) me\b|\basked me to (handle|deal with|do|sort|take care of)\b"
+        r"|\b(he|she)('?s| is) (here|with me|next to me|sat (here|next to me)|in the next room)\b",
         r"\bnot yet\b|\bnot in writing\b|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask)\b"
         r"|\b(he|she|they) "
         r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"),
@@ -184,14 +189,16 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bcourt (case|hearing|date|papers)\b"
         r"|\b(taking|taken|took) (you|them|it) to court\b|\b(started|issued|filed) (a |the )?(claim|proceedings)\b"
         r"|\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b|\bcounty court\b"
-        r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b",
+        r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b"
+        r"|\b(sent|send|filed|put|lodged) (in )?(the )?papers (in )?(to|at|with) (the )?court\b",
         r"\bnothing'?s? (been )?(filed|issued|started)\b|"
         r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b|\bhaven'?t\b|\bnothing (has been )?"
         r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
         r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"
         # Talking to a solicitor or a law centre is not a claim ("had a word with a solicitor but
         # nothing come of it").
-        r"|\b(had a word|spoke|spoken|talked|been) (with|to) (a |the )?(solicitor|lawyer|law centre|citizens advice)"
+        r"|\b(had a word|had a chat|spoke|spoken|talked|been|asking|asked|contacted) (with|to)? ?(a |the )?"
+        r"(solicitor|lawyer|law centre|citizens advice|shelter)|\badvice only\b|\bletter before (claim|action)\b"
         r"|\bnothing (came|come|has come) of it\b"),
     "still_happening": (
         r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bevery (day|night|week|morning|evening)\b|\bgetting worse\b"
@@ -208,7 +215,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
         r"|(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!if its )(?<!if it's )(?<!whether its )(?<!if it has )"
         r"\bstopped\b(?!\s*\?)|\bover now\b"
-        r"|\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
+        r"|\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b|\b(thankfully|luckily|fortunately) not\b"
         r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
 }
@@ -275,6 +282,8 @@ def read(question: str, text: str) -> str | None:
     starts_yes, starts_no = bool(_YES_START.search(said)), bool(_NO_START.search(said))
     unsure = bool(_UNSURE.search(said))
     if unsure and not (yes_phrase or no_phrase) and not (starts_yes or starts_no):
+        return UNSURE
+    if question == "representative_consent" and _CANNOT_CONSENT.search(said) and not (yes_phrase or no_phrase):
         return UNSURE
     if question == "still_happening" and _STOPPED_FOR_NOW.search(said) and _COMES_AND_GOES.search(said):
         return UNSURE  # "its stopped for now but it comes and goes tbh so who knows"

@@ -418,3 +418,78 @@ def test_contact_slip_with_words_after_it():
 
 def test_a_faint_gas_smell_is_an_emergency():
     assert safety_in("boiler stopped yesterdee, smells a bit of gas by it now") == "emergency"
+
+
+# The eleventh set's classes (2026-12-07), in other words.
+@pytest.mark.parametrize("text, day", [
+    ("2026-09-14", date(2026, 9, 14)),
+    ("2026/10/02", date(2026, 10, 2)),
+    ("since 2026.08.30", date(2026, 8, 30)),
+    ("on 03-11-2026 at night", date(2026, 11, 3)),
+    ("since I moved in, 3 years ago, still happening", date(2023, 12, 1)),
+    ("around vaisakhi", date(2026, 4, 14)),
+    ("after ramadan finished", date(2026, 3, 20)),
+    ("the weekend after halloween", date(2026, 11, 7)),
+])
+def test_written_dates_and_more_festivals(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+def test_every_day_in_one_word_is_still_going_on():
+    assert read("event_date_text", "from the 3rd of last month, everyday").ongoing is True
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Bethan Morgan it is", "Bethan Morgan"),
+    ("dave. david hughes like", "david hughes"),
+    ("My good name is Anil Kumar Shah", "Anil Kumar Shah"),
+    ("its Mrs Baird tae you", "Mrs Baird"),
+])
+def test_names_with_words_around_them(text, name):
+    got = read("name", text)
+    assert got.kind == r.ANSWER and got.value == name, got
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("still_happening", "not happened since monday but give it time", r.UNSURE),
+    ("still_happening", "Luckily not, since they came out", r.NO),
+    ("legal_proceedings", "had a chat with a solicitor, nothing done", r.NO),
+    ("legal_proceedings", "my daughter is asking Shelter for advice only", r.NO),
+    ("legal_proceedings", "the solicitor sent the papers in to court last week", r.YES),
+    ("representative_consent", "he can't sign anything now, his dementia is bad", r.UNSURE),
+    ("representative_consent", "she asked me to deal with it for her, she's here with me", r.YES),
+    ("representative_consent", "I'll get her to sign it tomorrow", r.NO),
+])
+def test_yes_no_told_as_a_story(question, text, kind):
+    got = read(question, text)
+    assert got.kind == kind and got.safety is None, got
+
+
+@pytest.mark.parametrize("question, text, topic", [
+    ("aware_date", "You are robot?", "bot_challenge"),
+    ("in_danger", "you a bot or what", "bot_challenge"),
+    ("legal_proceedings", "sorry, he's getting upset. can we stop for now?", "stop"),
+    ("event_date_text", "actually I don't think I want to do this, please stop", "stop"),
+])
+def test_more_digressions(question, text, topic):
+    got = read(question, text)
+    assert got.kind == r.DIGRESSION and got.topic == topic, got
+
+
+@pytest.mark.parametrize("text, field", [
+    ("the name of the person it's for is spelt wrong", "represented_name"),
+    ("no it's 4 Ashgrove Road not 14", "address"),
+])
+def test_more_summary_corrections(text, field):
+    got = read("confirm", text)
+    assert got.kind == r.CHANGE and got.field == field, got
+
+
+def test_what_a_resident_wants_named_in_dialect():
+    got = r.read("confirm", "what a want is a new front door", now=NOW, changeable=("description", "desired_outcome"))
+    assert got.kind == r.CHANGE and got.field == "desired_outcome", got
+
+
+def test_money_taken_from_someone_is_a_safeguarding_concern():
+    assert safety_in("I think his carer is taking his bank card") == "safeguarding_concern"
