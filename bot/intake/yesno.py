@@ -51,7 +51,8 @@ _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"may have|could have|not sure)\b", _I)
 # "...but that was a different thing": a final letter about another matter.
 _ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matter|problem|issue|complaint)\b"
-                             r"|\bthat was (about|for)\b|\bfor that\b|\bnot (this|the same)\b", _I)
+                             r"|\b(that|it) was (about|for)\b|\bfor that\b|\bnot (this|the same)\b"
+                             r"|\b(that|it) was (about|for) (the|my|a) \w+,? not\b", _I)
 # Ways of saying yes that start like a no.
 _YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a problem|nothing against it|"
                              r"happy to|happy for (you|that|it)|fine by me|that'?s fine|thats fine|"
@@ -68,7 +69,7 @@ _CANNOT_CONSENT = re.compile(r"\b(can'?t|cannae|cannot|cyaan|unable to) (sign|as
 _COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (then|again)|who knows|give it time|"
                              r"wait and see)\b", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
-_CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b"
+_CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\b(wdym|wym|wtf is)\b"
                        r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
@@ -165,8 +166,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"
         r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"),
     "already_investigated": (
-        r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|responded|replied|"
-        r"sent (me )?(a|the|your) (final )?(response|letter|reply|decision))\b"
+        r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|"
+        r"sent (me )?(a|the|your) final (response|letter|reply|decision))\b"
         # "no final letter came", "never got a final response": a no, not a yes.
         r"|(?<!no )(?<!not a )(?<!not the )(?<!never got a )(?<!never had a )(?<!never got the )"
         r"\bfinal (response|reply|decision|letter)\b(?! ?(yet|never))"
@@ -181,6 +182,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bfirst time\b|\bnever (complained|reported|heard|had|got)\b|\bthis is (the|my) first\b"
         r"|\bnot (yet|been investigated|investigated)\b|\bhaven'?t (complained|heard|had|got)\b"
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
+        # A stage 1 answer is not the final response: "a letter saying stage one, that's all".
+        r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)"
         # "I complained about something else last year, the fence, but not this".
         r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"),
     "legal_proceedings": (
@@ -296,7 +299,8 @@ def read(question: str, text: str) -> str | None:
             # A yes here ends the complaint process: not when it is hedged ("she thinks she got a
             # letter but doesn't know what it said"), nor when it starts with a no ("No. I got a
             # final letter for the boiler, but this is the damp").
-            if starts_no:
+            if starts_no or _ANOTHER_MATTER.search(said):
+                # "...a final response, but I believe that was about the lift, not the heating".
                 return NO if _ANOTHER_MATTER.search(said) else UNSURE
             if _HEDGED.search(said):
                 return UNSURE

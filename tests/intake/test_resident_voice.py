@@ -493,3 +493,15 @@ def test_what_a_resident_wants_named_in_dialect():
 
 def test_money_taken_from_someone_is_a_safeguarding_concern():
     assert safety_in("I think his carer is taking his bank card") == "safeguarding_concern"
+
+
+# The twelfth set's first reading found three exclusions on a guess at "already investigated?";
+# in other words, none of these may be a yes.
+@pytest.mark.parametrize("text, kind", [
+    ("you sent me a letter about stage 1, nothing since", r.NO),
+    ("I had a 'final response' letter last year but that was about the roof, not the damp", r.NO),
+    ("wym final response??", r.UNSURE),
+    ("yes, you sent your final response in August", r.YES),
+])
+def test_only_a_clear_final_response_is_a_yes(text, kind):
+    assert read("already_investigated", text).kind == kind
