@@ -6,6 +6,8 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot.intake import slips
+
 # The UK postcode format (outward code, then inward code), however it is spaced ("LS9  7QT",
 # "LS97QT"), any case.
 POSTCODE = re.compile(
@@ -75,7 +77,7 @@ def find_phone_corrected(text: str) -> str | None:
     """The phone number in `text`, the corrected one when the resident put a slip right ("07700
     900123 wait no 900132": the end of the number typed again)."""
     first = find_phone(text)
-    slip = re.search(r"(\d[\d ]{8,}\d)\W+(?:wait|sorry|no|i mean|i meant|correction|oops)\b[\w\s,.!-]*?"
+    slip = re.search(rf"(\d[\d ]{{8,}}\d)\W+{slips.words('wait', 'sorry', 'no', 'oops')}\b[\w\s,.!-]*?"
                      r"(\d[\d ]{1,12}\d)(?!.*\d)", text or "", re.I)
     if not first or not slip:
         return first

@@ -15,7 +15,7 @@ import re
 from datetime import datetime
 from typing import Iterable
 
-from bot.intake import contact, yesno
+from bot.intake import contact, slips, yesno
 from bot.intake.digressions import STOP, Digression, is_short_digression, normalise
 
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -151,8 +151,9 @@ _NEW_VALUE = re.compile(
 
 
 # "urgency no wait, the where bit": what follows the resident's own correction is what they mean.
-_SELF_CORRECTION = re.compile(r"\b(?:no wait|wait no|sorry no|i mean|i meant|scratch that|no sorry)\b[\s,.;:!-]*",
-                              re.I)
+# "the date is wrong, no wait, the address": what follows the slip words (only the plain ones: a
+# "sorry" at the summary is politeness).
+_SELF_CORRECTION = slips.marker()
 
 
 # Said outright, these give the new answer before any "is" earlier in the sentence does ("my

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field as _field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from bot.intake import contact, dates, triage, yesno
+from bot.intake import contact, dates, slips, triage, yesno
 from bot.intake.digressions import (SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
                                     is_short_digression, normalise, safety_in, word_count)
 
@@ -248,7 +248,7 @@ _RELATION_FIRST = re.compile(
     "(?i:" + _RELATION_START + r"(('?s)? name is\s+| is called\s+| called\s+|\s*[,:\-–]+\s*|\s+))(?=[A-Z])"
     "|(?i:" + _RELATION_START + r"\s*[,:]\s*)(?=[a-z])", re.S)
 # A name given again after a slip: "Graham Hollis - sorry, Graham Hollins"; "use of Ali sorry its Yusuf Ali".
-_NAME_AGAIN = re.compile(r"\b(sorry|i mean|i meant|correction|no wait)\b[\s,:-]*(it'?s |its |i'?m |im )?", re.I)
+_NAME_AGAIN = re.compile(rf"\b{slips.words('sorry', 'oops')}\b[\s,:-]*(it'?s |its |i'?m |im )?", re.I)
 # A name said last, after the rest: "Why do you need my name? Daniel Kerr."; "..., actually, Arjun Patel".
 _NAME_LAST = re.compile(r"(?:[,.?!:]|\b(?i:it'?s|its|i'?m|im|i am))\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){1,3})"
                         r"[.!]?\s*$")
@@ -302,8 +302,9 @@ def _slip_mended(name: str, correction: str) -> str | None:
 def read_name(text: str) -> str | None:
     """The name in an answer to "what is your name?", or None when it does not look like one."""
     text = _name_words(text)
-    for slip in (re.match(r"^(.+?)(?:,\s*|\s+)([A-Za-z'’-]+),?\s+(?:sorry|oops|typo|i mean)\b", text, re.I),
-                 re.match(r"^(.+?)\s+(?:sorry|oops|i mean)\s+([A-Za-z'’-]+)\W*(?:typo|sorry)?\W*$", text, re.I)):
+    slip_words = slips.words("sorry", "oops")
+    for slip in (re.match(rf"^(.+?)(?:,\s*|\s+)([A-Za-z'’-]+),?\s+(?:{slip_words}|typo)\b", text, re.I),
+                 re.match(rf"^(.+?)\s+{slip_words}\s+([A-Za-z'’-]+)\W*(?:typo|sorry)?\W*$", text, re.I)):
         mended = _slip_mended(_name_at_start(slip.group(1)) or "", slip.group(2)) if slip else None
         if mended:
             return mended
@@ -657,8 +658,7 @@ _EXPLICIT = re.compile(
     rf"( \d{{4}}| last year| this year)?"
     r"|\b\d{1,2}/\d{1,2}(/\d{2,4})?\b", _I)
 # "It was Sunday 29th, no sorry, Saturday 28th": what follows the correction.
-_DATE_CORRECTED = re.compile(r"\b(no sorry|sorry no|no wait|wait no|no hang on|hang on|i mean|i meant|"
-                             r"actually no|no actually|or rather|sorry)\b[\s,.;:!-]*", _I)
+_DATE_CORRECTED = slips.marker("sorry", "hang on")
 _WEEKDAY_WORD = re.compile(r"\b(the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"( night| morning| afternoon| evening)?\b", _I)
 # "since the summer, worse since halloween": the first "since" says when it started.
