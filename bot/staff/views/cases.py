@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterable
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
@@ -117,8 +117,6 @@ def queue():
         rows.append({"case": case, "age": display.age_text(case.created_at, today),
                      "due": due, "due_class": due_class,
                      "deadline_name": display.next_deadline_name(case)})
-    from bot.staff.views.teams import queue_teams
-
     teams, team_labels = queue_teams(ws, cases)
 
     def filter_args(values: dict[str, Any], **changes) -> dict[str, str]:
@@ -868,3 +866,21 @@ def _retriage(ws, case, actor, version):
         return "Hazard category removed: the Awaab's Law timescales have stopped."
     return (f"Hazard re-triaged as {display.AWAAB_LABELS[updated.awaab_category].lower()}: the "
             "Awaab's Law timescales are on the case.")
+
+
+def queue_teams(ws, cases: Iterable[Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The active profile's teams (the queue filter's choices, key -> name), and the names of
+    those and of the teams of the cases shown (a case filed under another profile)."""
+    from bot.policy.teams import team_names
+
+    def names_of(profile_name: str | None) -> dict[str, str]:
+        try:
+            return team_names(ws.profile(profile_name))
+        except Exception:  # noqa: BLE001 - a profile since removed: its keys are shown
+            return {}
+
+    teams = names_of(None)
+    labels: dict[str, str] = {}
+    for name in sorted({case.policy_profile for case in cases}):
+        labels.update(names_of(name))
+    return teams, {**labels, **teams}

@@ -1,12 +1,10 @@
 """Teams in the workspace: moving a case to another team of its policy profile (a manager's
-decision, kept in the case history), and the team choices and names the queue shows.
+decision, kept in the case history). The queue's team choices are the queue's (views.cases).
 
 Which team a new case goes to is the profile's routing rule (bot.policy.teams.team_for); the
 case store records it at filing and moves it (`CaseStore.move_to_team`).
 """
 from __future__ import annotations
-
-from typing import Any, Iterable
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
@@ -53,21 +51,3 @@ def team_label(profile_name: str | None, key: str | None) -> str:
         return team_name(workspace().profile(profile_name), key)
     except Exception:  # noqa: BLE001 - a profile since removed
         return key or ""
-
-
-def queue_teams(ws, cases: Iterable[Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """The active profile's teams (the queue filter's choices, key -> name), and the names of
-    those and of the teams of the cases shown (a case filed under another profile)."""
-    from bot.policy.teams import team_names
-
-    def names_of(profile_name: str | None) -> dict[str, str]:
-        try:
-            return team_names(ws.profile(profile_name))
-        except Exception:  # noqa: BLE001 - a profile since removed: its keys are shown
-            return {}
-
-    teams = names_of(None)
-    labels: dict[str, str] = {}
-    for name in sorted({case.policy_profile for case in cases}):
-        labels.update(names_of(name))
-    return teams, {**labels, **teams}
