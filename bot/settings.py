@@ -88,6 +88,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Where new cases and their changes are forwarded as signed JSON; empty: not forwarded"),
     Setting("INTAKE_FORWARD_SECRET", "",
             "Key of the HMAC-SHA256 signature of forwarded JSON (needed with INTAKE_FORWARD_URL)"),
+    Setting("INTAKE_PUBLIC_URL", "",
+            "Address at which the landlord's system reaches the staff workspace (https://host, with "
+            "a path prefix if any); set: each forwarded file carries a signed, expiring download "
+            "link under it (needs INTAKE_FILE_LINK_SECRET); empty: files are forwarded without links"),
+    Setting("INTAKE_FILE_LINK_SECRET", "",
+            "Key of the HMAC-SHA256 signature of the files' download links (the forwarder makes "
+            "them, the staff workspace checks them; the same in both); needed with INTAKE_PUBLIC_URL"),
+    Setting("INTAKE_FILE_LINK_PREVIOUS_SECRET", "",
+            "The link key before the last change of INTAKE_FILE_LINK_SECRET: links it signed still "
+            "open until they expire; empty: none"),
+    Setting("INTAKE_FILE_LINK_DAYS", "7",
+            "Days a file's download link opens the file, counted from the forwarding (1 to 90)"),
     Setting("INTAKE_SMTP_HOST", "",
             "Mail server the staff workspace sends letters to residents through; empty: each letter "
             "is written as an .eml file under INTAKE_LETTERS_DIR instead"),

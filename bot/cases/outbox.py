@@ -26,6 +26,12 @@ to another team is forwarded to the new team from then on, the move itself inclu
 it left gets a `case.left_team` notice naming the new team (bot.cases.team_notices): a message
 addressed to a team (outbox.team) goes to that team's address whatever the case's team. Order is
 kept per case and address, so one team's receiver being down holds up no other team's.
+
+Residents' files: each message lists the case's files (bot.cases.forwarded_files). With
+INTAKE_PUBLIC_URL set, the forwarder adds to each a signed link that fetches it until it expires
+(INTAKE_FILE_LINK_SECRET, INTAKE_FILE_LINK_DAYS), made as the message is sent (and signed with
+the rest of the body), so every attempt carries links that are fresh and no stored message
+holds one.
 """
 from __future__ import annotations
 
@@ -93,7 +99,10 @@ class Forwarder:
     (`teams`: team key -> (URL, secret)) and to `url` for the rest."""
 
     def __init__(self, store, url: str, secret: str, *, http=None, timeout=TIMEOUT,
-                 jitter: float = 0.2, teams: Mapping[str, tuple[str, str]] | None = None) -> None:
+                 jitter: float = 0.2, teams: Mapping[str, tuple[str, str]] | None = None,
+                 links=None) -> None:
+        """`links`: a bot.evidence.links.FileLinks (with its base URL) that gives each forwarded
+        file a download link; None: files are forwarded without links."""
         if not url:
             raise ForwardingNotConfigured("INTAKE_FORWARD_URL is not set: there is nowhere to "
                                           "forward cases to")
@@ -115,6 +124,7 @@ class Forwarder:
         self.http = http or requests.Session()
         self.timeout = timeout
         self.jitter = jitter
+        self.links = links
 
     @classmethod
     def from_settings(cls, store, **kwargs) -> "Forwarder":
@@ -124,6 +134,13 @@ class Forwarder:
         if teams and "teams" not in kwargs:
             _check_teams(teams)
         kwargs.setdefault("teams", teams)
+        if "links" not in kwargs:
+            from bot.evidence.links import LinksNotConfigured, links_from_settings
+
+            try:
+                kwargs["links"] = links_from_settings()
+            except LinksNotConfigured as error:
+                raise ForwardingNotConfigured(str(error)) from None
         return cls(store, settings.get("INTAKE_FORWARD_URL"), settings.get("INTAKE_FORWARD_SECRET"),
                    **kwargs)
 
@@ -194,7 +211,15 @@ class Forwarder:
         import requests
 
         url, secret = self.address(team)
-        body = message.payload.encode("utf-8")
+        payload = message.payload
+        if self.links is not None:
+            from bot.cases.forwarded_files import with_links
+
+            try:
+                payload = with_links(self.store, payload, message.case_id, self.links)
+            except Exception as error:  # noqa: BLE001 - a database hiccup: tried again later
+                return f"file links not made: {type(error).__name__}: {str(error)[:300]}"
+        body = payload.encode("utf-8")
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             EVENT_ID_HEADER: message.event_id,

@@ -9,6 +9,8 @@
   (`FolderStore`), any S3-compatible object store in production (`S3Store`, boto3). Files are
   named by random keys the server draws, never by the resident's file name.
 - `replies`: what the resident is told (kept, refused and why).
+- `links`: signed, expiring links to one file each, for the landlord's system (HMAC-SHA256 keyed
+  with INTAKE_FILE_LINK_SECRET); the forwarder makes them, the staff workspace checks them.
 
 Which conversation and case a file belongs to, who sent it and when, is in the case store
 (`bot.cases.attachments`, table `attachments`). This package is a leaf: it imports only

@@ -295,13 +295,21 @@ def check_operations() -> list[str]:
     return problems
 
 
+def check_file_links() -> list[str]:
+    """With INTAKE_PUBLIC_URL set, forwarded files carry signed links: the address must be usable
+    and INTAKE_FILE_LINK_SECRET set (the forwarder would refuse to start otherwise)."""
+    from bot.evidence import links
+
+    return links.problems()
+
+
 def problems(skip_database: bool = False) -> list[str]:
     placeholders = check_placeholders()
     if placeholders:  # the cause of whatever else would fail (a database password among them)
         return placeholders
     found = (check_yaml(settings.PROJECT_ROOT) + check_policy() + check_contact_details()
              + check_limits() + check_lock_lifetime() + check_action_server()
-             + check_operations())
+             + check_operations() + check_file_links())
     if not found:  # the teams are read from the policy profile, which must load first
         from bot.cases.outbox import team_forwarding_problems
 
