@@ -102,7 +102,7 @@ def main() -> int:
     parser.add_argument("--no-model", action="store_true", help="read without the model's parse")
     parser.add_argument("--set", default="all",
                         choices=("dev", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-                                 "tenth", "eleventh", "twelfth", "all"))
+                                 "tenth", "eleventh", "twelfth", "thirteenth", "all"))
     parser.add_argument("--quiet", action="store_true", help="do not list every misreading")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "conversation-benchmark.json")
     args = parser.parse_args()
@@ -119,7 +119,8 @@ def main() -> int:
               "fourth": [sets.FOURTH_FILE], "fifth": [sets.FIFTH_FILE], "sixth": [sets.SIXTH_FILE],
               "seventh": [sets.SEVENTH_FILE], "eighth": [sets.EIGHTH_FILE],
               "ninth": [sets.NINTH_FILE], "tenth": [sets.TENTH_FILE],
-              "eleventh": [sets.ELEVENTH_FILE], "twelfth": [sets.TWELFTH_FILE], "all": list(sets.ALL_FILES)}[args.set]
+              "eleventh": [sets.ELEVENTH_FILE], "twelfth": [sets.TWELFTH_FILE],
+              "thirteenth": [sets.THIRTEENTH_FILE], "all": list(sets.ALL_FILES)}[args.set]
     results = {}
     everything = []
     for path in chosen:

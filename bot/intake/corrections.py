@@ -81,6 +81,7 @@ FIELD_WORDS: dict[str, str] = {
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
+                         r"(phone|e-?mail|text|letter|post|a call) (is|would be) better( than)?|"
                          r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
@@ -205,7 +206,8 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     pointed = re.sub(r"\b(the (bit|part|line|question) )?where (it|you) (says?|say|asks?|ask|has|have|put)\b", " ",
                      normalise(text))
     # "Adjustments should say BSL interpreter needed": the answer named before "should say".
-    named_first = re.match(r"^(.{3,50}?)\s+(should (say|be|read|have said)|is wrong|needs? to say)\b", pointed)
+    named_first = re.match(r"^(.{3,50}?)\s+(should (say|be|read|have said)|is wrong|needs? to say|is (spelt|spelled) "
+                           r"wrong|is better)\b", pointed)
     if named_first:
         first = _matches(named_first.group(1), changeable)
         if len(first) == 1:

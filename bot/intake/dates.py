@@ -98,7 +98,8 @@ _HOLIDAY = re.compile(
     r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
     r"eid (?:al|ul|el)[- ]?fitr|eid[- ]ul[- ]fitr|small eid|little eid|meethi eid|"
     r"eid (?:al|ul|el)[- ]?adha|eid[- ]ul[- ]adha|bakri eid|bakra eid|kurbani eid|qurbani eid|big eid|eid|"
-    r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week)\b(\s+(\d{4}))?")
+    r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week|notting hill carnival|"
+    r"carnival weekend|carnival)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
 _NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"(?: (?:morning|afternoon|evening|night))? (before|after)\s+$")
@@ -115,6 +116,7 @@ _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new year
                    "st davids day": (3, 1), "st georges day": (4, 23), "st andrews day": (11, 30),
                    "all saints": (11, 1), "armistice day": (11, 11), "remembrance day": (11, 11),
                    "vaisakhi": (4, 14), "baisakhi": (4, 14), "october week": (10, 12)}
+# The Notting Hill Carnival: the Sunday and Monday of the August bank holiday weekend.
 _EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1, "whitsun": 49,
                   "whit sunday": 49, "pentecost": 49, "shrove tuesday": -47, "pancake day": -47,
                   "mothering sunday": -21, "mothers day": -21}
@@ -150,7 +152,11 @@ def _normalise(text: str) -> str:
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\bhalf-term\b", "half term", text)
     # "after Ramadan", "ramadan finish": the Eid at its end.
-    text = re.sub(r"\b(after|end of) ramadan\b|\bramadan (finish\w*|ended|end)\b", "eid al fitr", text)
+    text = re.sub(r"\b(after|end of|last days of) ramadan\b|\bramadan (finish\w*|ended|end|near the end)\b"
+                  r"|\bjust before eid\b|\bramazan bayram\w*|\bseker bayram\w*", "eid al fitr", text)
+    text = re.sub(r"\bkurban bayram\w*", "eid al adha", text)
+    # The Twelfth (Northern Ireland) is said with a capital letter; "the eleventh night" is its eve.
+    text = re.sub(r"\beleventh night\b", "11 july", text)
     text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
                   lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
     # Back to school: the first week of September, however it is said.
@@ -256,6 +262,9 @@ def _holiday_on(name: str, y: int) -> date | None:
     if name in ("clocks back", "clocks forward"):  # the last Sunday of October (forward: of March)
         last = date(y, 10 if name == "clocks back" else 3, 31)
         return last - timedelta(days=(last.weekday() + 1) % 7)
+    if name in ("carnival", "carnival weekend", "notting hill carnival"):
+        last = date(y, 8, 31)
+        return last - timedelta(days=(last.weekday() + 1) % 7)  # the Sunday before the last Monday
     if name == "black friday":  # the day after the fourth Thursday of November
         first = date(y, 11, 1)
         return first + timedelta(days=(3 - first.weekday()) % 7 + 21 + 1)

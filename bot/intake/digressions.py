@@ -77,6 +77,7 @@ def normalise(text: str) -> str:
 # answer, not a request to stop.
 _STOP = re.compile(
     r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|i'?m sorry|um+|erm+|wait|"
+    r"tell you what|this is pointless|"
     r"hang on|d'?you know what|you know what|i think|think)[,.!]? )*"
     r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
     r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
@@ -84,7 +85,8 @@ _STOP = re.compile(
     r"(i )?don'?t (wanna |want to |want )?(send|file|submit)( it| this| anything)?"
     r"|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
     r"continue|go on with) (this|it)( any ?more)?|i'?ve changed my mind|changed my mind|start (again|over)|"
-    r"scrap (it|that|this|the lot)|i give up|leave it|bin (it|this)|nvm|i'?m not doing this( any ?more)?|"
+    r"scrap (it|that|this|the lot)|i give up|i'?m done( with (this|it))?|leave it|bin (it|this)|nvm|"
+    r"i'?m not doing this( any ?more)?|"
     r"i can'?t be bothered( with this)?|i'?ll (just )?(stop|leave it)( here| there| now)?)"
     r"(?!\s+(the|him|her|them|people|kids|my|his|their|your|it (from|happening)|this from|that from|that|"
     r"\w+ing\b|doing|from))([\s,.!?;:-]|$)"
@@ -93,6 +95,7 @@ _STOP = re.compile(
     r"|\bcancel (the|my)( whole)? (complaint|report|request|"
     r"thing|form|lot)\b", _I)
 _HUMAN = re.compile(
+    r"\bput me through to (a |an |someone|somebody|the )?(real )?(person|human|someone|somebody|manager)?\b|"
     r"\b(speak|talk|chat|get through)( to| with)( a| an| my| your| our| someone| somebody| some1| an? actual| a real|"
     r" real| the)?( real| actual| live)?( person| human| people| agent| adviser| advisor| operator|"
     r" someone| somebody| member of staff| staff| manager| supervisor| your team| the office|"
@@ -116,6 +119,7 @@ _TIMESCALES = re.compile(
     r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
     r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b"
     r"|\bwhen (are|is) (you|yous|someone|somebody|anyone|they|the \w+) (sending|coming|going to (come|send|fix))\b"
+    r"|\bwhen i will (get|hear|know|have)\b"
     r"|\b(is|will) (this|it|all this)( all)? (gonna |going to )?take (long|ages|forever)\b",
     _I)
 # A request for a person told as part of what happened.

@@ -419,6 +419,9 @@ _MONTH_WORDS = "(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oc
 _ORDINAL_WORD = re.compile(
     r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
     r"(?=(?: of)? " + _MONTH_WORDS + r"\b)", _I)
+_ORDINAL_ALONE = re.compile(
+    r"\bthe (" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
+    r"(?! (time|times|week|weekend|floor|visit|call|letter|one|day|night|person|thing|of)\b)", _I)
 _WEEKDAYS = {"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "weds": "wednesday",
              "thu": "thursday", "thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday",
              "sun": "sunday"}
@@ -467,6 +470,18 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(saterday|satuday|saturdy)\b", "saturday"), (r"\b(sundy|sunady)\b", "sunday"),
                (r"\b(mondy|monady)\b", "monday"), (r"\b(hallowen|holloween|haloween|halloweeen)\b", "halloween"),
                (r"\b(\d)[oO](st|nd|rd|th)?\b", r"\g<1>0\2"), (r"\b(\d{4}) year\b", r"\1"),
+               (r"\b(novembro|noviembre|novembre)\b", "november"), (r"\b(outubro|octubre|octobre)\b", "october"),
+               (r"\b(setembro|septiembre|septembre)\b", "september"), (r"\b(dezembro|diciembre|decembre)\b",
+                                                                         "december"),
+               # "the 5 of 10": the 5th of October.
+               (r"\b(?:the )?([12]?\d|3[01]) of (1[0-2]|0?[1-9])\b(?! (days|weeks|months|years|them|us))",
+                r"\1/\2"),
+               # "2 n half weeks ago": 17 days ago.
+               (r"\b(\d+) (?:n|and|&) (?:a )?half (week|month|year)s?\b",
+                lambda m: {"week": f"{int(m.group(1)) * 7 + 3} days", "month": f"{int(m.group(1)) * 4 + 2} weeks",
+                           "year": f"{int(m.group(1)) * 12 + 6} months"}[m.group(2).lower()]),
+               (r"\blast month,? (?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week\b",
+                lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of last month"),
                (r"\b(?:on )?(?:the )?(\d{1,2}) (?:of )?(last|this) month\b", r"the \1th of \2 month"),
                (r"\b(a)?bout\b", "about"), (r"\byesterdy\b|\byestaday\b|\byday\b", "yesterday"),
                # "three weeks since, like" (Scots, northern English): three weeks ago.
@@ -496,8 +511,8 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\b(last|since) (mon|tues?|weds?|thu|thurs?|fri|sat|sun)\b",
                   lambda m: f"{m.group(1)} {_WEEKDAYS[m.group(2).lower()]}", said, flags=re.I)
     # "in September, end of month": the end of September.
-    said = re.sub(rf"\b({'|'.join(m for m in _MONTHS if len(m) > 3)})\W+(the )?(end|beginning|start|middle) of "
-                  r"(the )?month\b", r"\3 of \1", said, flags=re.I)
+    said = re.sub(rf"\b({'|'.join(m for m in _MONTHS if len(m) > 3)})\W+(?:about |around |roughly |i think )?(the )?"
+                  r"(end|beginning|start|middle) of (the )?month\b", r"\3 of \1", said, flags=re.I)
     for pattern, replacement in _ABBREVIATIONS:
         said = re.sub(pattern, replacement, said)
     said = re.sub(r"^(a )?(week|month|year|fortnight) ago\b", r"1 \2 ago", said)
@@ -507,13 +522,15 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\b(mid|early|late)-", r"\1 ", said)
     # Words of warmth ("last nite bab, and..."), and a time of day in words ("Thursday evening about
     # seven ish"), say nothing about the date.
-    said = re.sub(r"\s*\b(bab|pet|love|luv|hun|la|mate|duck|hen|chuck|bruv|my lover|me duck)\b(?=\s*([,.!?]|$))", "",
-                  said)
+    said = re.sub(r"\s*\b(bab|pet|love|luv|hun|la|mate|duck|hen|chuck|bruv|my lover|me duck|lol|haha|tbh)\b"
+                  r"(?=\s*([,.!?]|$))", "", said)
     if re.search(r"\b(morning|afternoon|evening|night|" + "|".join(_WEEKDAY_NAMES) + r")\b", said):
         said = re.sub(r"\b(?:at|about|around|roughly)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                       r"twelve|\d{1,2})(?:\s?ish|\s?o'?clock)?\b(?!\s+(days?|weeks?|months?|years?|ago))", " ", said)
     # Ordinals in words before a month: "the third of November", "twenty-first of May".
     said = _ORDINAL_WORD.sub(lambda m: _ORDINALS[m.group(1).replace(" ", "-")], said)
+    # "...in June, I think it was the fourteenth": an ordinal word said alone, after "the".
+    said = _ORDINAL_ALONE.sub(lambda m: "the " + _ORDINALS[m.group(1).replace(" ", "-")], said)
     # A weekday cut short before a time of day: "sat night", "on tues".
     said = _SHORT_WEEKDAY.sub(lambda m: m.group(1) + _WEEKDAYS[m.group(2)], said)
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
@@ -645,7 +662,7 @@ def _named_days(said: str, today: date) -> str:
     return said
 
 
-_SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b", _I)
+_SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\b(?! (holidays|hols|half term|term))", _I)
 _SEASON_MONTHS = {"spring": (2, 3, 4, 5, 6), "summer": (5, 6, 7, 8, 9), "autumn": (8, 9, 10, 11, 12),
                   "fall": (8, 9, 10, 11, 12), "winter": (11, 12, 1, 2, 3)}
 _MONTH_WORD = r"(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
@@ -687,7 +704,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     """DATE (with the date it points at, if any, and whether it is still going on), UNSURE, or
     UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
     resident became aware of a problem is a moment: never "still going on"."""
-    said = _named_days(_tidy_date_words(normalise(text)), dates.uk_today(now).date())
+    # "the Twelfth" with a capital is the 12th of July (Northern Ireland), not a day of this month.
+    said = _named_days(_tidy_date_words(normalise(re.sub(r"\b(?-i:Twelfth)\b", "12th of July", text))),
+                       dates.uk_today(now).date())
     # Still going on (True), over (False), or not said (None): a date with neither brings the
     # question whether it is still happening when it is older than the time limit.
     ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
@@ -707,7 +726,7 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
     corrected = list(_DATE_CORRECTED.finditer(said))
-    if corrected and re.search(r"\d|" + _MONTH_WORD, said[corrected[-1].end():], _I):
+    if corrected and re.search(r"\d|\b" + _MONTH_WORD + r"\b", said[corrected[-1].end():], _I):
         said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
         duration = _DURATION.search(said) or duration  # "a month ago no actually more like 6 weeks"
     explicit = _EXPLICIT.search(said)
@@ -886,6 +905,8 @@ _ANSWER_SHAPE = {
 }
 # Leaving the question for the safety report: "never mind that, my kitchen's flooding".
 _LEAVING = re.compile(r"^(never ?mind|forget (that|this|the)|hang on|hold on|wait|sorry|help|quick)\b", _I)
+_PUTTING_OFF = re.compile(r"\?|\b(forget (the|that|it|this)|never ?mind (the|that)|before i (answer|continue|go on))\b",
+                          _I)
 _ASKING_WHAT_TO_DO = re.compile(r"\?|\b(should i|what do i do|what should i|who do i (tell|call|ring)|"
                                 r"help me|help!|do i (ring|call))\b", _I)
 
@@ -996,6 +1017,11 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
         if digression is not None and (reading.kind != DATE or (
                 digression.topic not in ("emergency", "safeguarding_concern")
                 and is_short_digression(text, digression, 6) and not reading.date)):
+            return Reading(DIGRESSION, topic=digression.topic)
+        if digression is not None and digression.strong and not reading.date \
+                and digression.topic not in SAFETY_TOPICS and _PUTTING_OFF.search(said):
+            # "Before I continue, am I chatting with a robot?"; "forget the date, I want the
+            # ombudsman": no date given, and the question back comes first.
             return Reading(DIGRESSION, topic=digression.topic)
         return _with_safety(reading, text)
     if question in CHOICES:

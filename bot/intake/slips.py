@@ -12,7 +12,7 @@ import re
 
 # Words that only ever put something right.
 PLAIN = ("no wait", "wait no", "sorry no", "no sorry", "no hang on", "i mean", "i meant", "scratch that",
-         "correction", "actually no", "no actually", "or rather")
+         "correction", "actually no", "no actually", "or rather", "ach no")
 # Words that put something right only in a narrow answer (a date, a name, a number).
 WEAKER = ("sorry", "hang on", "oops", "wait", "no")
 

@@ -54,7 +54,8 @@ _ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matte
                              r"|\b(that|it) was (about|for)\b|\bfor that\b|\bnot (this|the same)\b"
                              r"|\b(that|it) was (about|for) (the|my|a) \w+,? not\b", _I)
 # Ways of saying yes that start like a no.
-_YES_DESPITE_NO = re.compile(r"^(no (problem|worries|bother|probs|prob)|not a problem|nothing against it|"
+_YES_DESPITE_NO = re.compile(r"^(no yeah|nah yeah|na yeah|no (problem|worries|bother|probs|prob)|not a problem|"
+                             r"nothing against it|"
                              r"happy to|happy for (you|that|it)|fine by me|that'?s fine|thats fine|"
                              r"by all means|why not|i don'?t mind|dont mind|don'?t see why not)\b", _I)
 # The questions whose yes ends the complaint process: a guess is recorded as not sure.
@@ -143,8 +144,11 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\bthey signed\b"
         r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b"
         r"|\bthey'?re (sat|sitting) (next to|with) me\b|\basked me to (handle|deal with|do|sort|take care of)\b"
+        r"|\b(ask|asked|told|tell) (me|mi) (fi|to) (do|handle|sort|deal with|make|send)\b|\b(sitting|sat) next to me\b"
+        r"|(?<!n't )(?<!not )\bagree(s|d)?\b"
         r"|\b(he|she)('?s| is) (here|with me|next to me|sat (here|next to me)|in the next room)\b",
-        r"\bnot yet\b|\bnot in writing\b|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask)\b"
+        r"\bnot yet\b|\bnot in writing\b|\bnothing (in writing|on paper|written( down)?)\b"
+        r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask)\b"
         r"|\b(he|she|they) "
         r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"),
     "in_danger": (
@@ -170,10 +174,14 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"sent (me )?(a|the|your) final (response|letter|reply|decision))\b"
         # "no final letter came", "never got a final response": a no, not a yes.
         r"|(?<!no )(?<!not a )(?<!not the )(?<!never got a )(?<!never had a )(?<!never got the )"
-        r"\bfinal (response|reply|decision|letter)\b(?! ?(yet|never))"
+        r"\bfinal (response|reply|decision|letter|answer)\b(?! ?(yet|never))"
         r"|(?<!never )(?<!not )(?<!n't )(?<!nt )\b(got|had|received) (a|the|your) (final )?(response|reply|letter|"
         r"decision)\b"
-        r"|\bstage (2|two)\b|\bthis is (my )?(second|2nd|another) complaint\b",
+        # Stage 2 answered, not only asked for: "said it would go to stage two" is no final response.
+        r"|\bstage (2|two) (response|decision|letter|reply|answer|outcome)\b"
+        r"|\b(done|did|finished|completed|been through|went through|gone through) (the )?stage (2|two)\b"
+        r"|\bstage (2|two) (is|was|has been) (done|finished|over|complete|completed)\b"
+        r"|\bthis is (my )?(second|2nd|another) complaint\b",
         r"\b(nobody|no ?one|no-one|you|they|u)( has| have|'ve| had)? (never|not|n'?t)\b.{0,30}(investigat|looked|"
         r"respond|repl|got back|done anything|did anything)"
         r"|\b(nobody|no ?one|no-one)( has| have)?( ever| even| actually|"
@@ -184,10 +192,13 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
         # A stage 1 answer is not the final response: "a letter saying stage one, that's all".
         r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)"
+        r"|\b(different|another|separate|other) (thing|matter|problem|issue|complaint)\b"
+        r"|\bthis (one )?is about (the|a|my)\b"
         # "I complained about something else last year, the fence, but not this".
         r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"),
     "legal_proceedings": (
-        r"\b(solicitor|lawyer|claim)s?( has| have| is| was)? (issued|filed|lodged|started|taken|submitted)"
+        r"\b(solicitor|lawyer|claim)s?( has| have| is| was|'s been| has been| was)? (issued|filed|lodged|started|taken|"
+        r"submitted)"
         r"|\b(it'?s|its|it has|it'?s already) (gone|been) to court\b|(?<!no )(?<!not a )(?<!any )"
         r"\bcourt (case|hearing|date|papers)\b"
         r"|\b(taking|taken|took) (you|them|it) to court\b|\b(started|issued|filed) (a |the )?(claim|proceedings)\b"
@@ -200,6 +211,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"
         # Talking to a solicitor or a law centre is not a claim ("had a word with a solicitor but
         # nothing come of it").
+        r"|\blegal aid\b|\b(been to see|seen|seeing|went to see) (a |the )?(solicitor|lawyer)\b"
         r"|\b(had a word|had a chat|spoke|spoken|talked|been|asking|asked|contacted) (with|to)? ?(a |the )?"
         r"(solicitor|lawyer|law centre|citizens advice|shelter)|\badvice only\b|\bletter before (claim|action)\b"
         r"|\bnothing (came|come|has come) of it\b"),
@@ -210,7 +222,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r" ?(stopped|gone|been fixed|been sorted|fixed|sorted|resolved|repaired|dealt with|cleared)\b"
         r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
         r"|\bcoming back\b|\bkeeps (happening|coming|going)\b|\b(remains?|is|still) unresolved\b"
-        r"|\bremains? (a problem|the same|ongoing)\b"
+        r"|\bremains? (a problem|the same|ongoing)\b|\b(whenever|every time|each time) it rains\b"
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
         r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b",
         r"(?<!if )(?<!whether )\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|"
@@ -226,6 +238,7 @@ _PHRASES = {question: (re.compile(yes, _I), re.compile(no, _I))
             for question, (yes, no) in _QUESTION_PHRASES.items()}
 # Phrases that say "yes" or "no" plainly whatever the question.
 _PLAIN_NO = re.compile(r"\b(not yet|no thanks?|no thank you|not really|definitely not|certainly not|"
+                       r"wouldn'?t dream of it|(good )?heavens,? no|god,? no|lord,? no|"
                        r"absolutely not|of course not|nope|nah)\b", _I)
 
 

@@ -505,3 +505,75 @@ def test_money_taken_from_someone_is_a_safeguarding_concern():
 ])
 def test_only_a_clear_final_response_is_a_yes(text, kind):
     assert read("already_investigated", text).kind == kind
+
+
+# The twelfth set's classes (2026-12-07), in other words.
+@pytest.mark.parametrize("text, day", [
+    ("the night before the Twelfth", date(2026, 7, 12)),
+    ("since the bonfires on the eleventh night", date(2026, 7, 11)),
+    ("carnival weekend it started", date(2026, 8, 30)),
+    ("right at the end of ramadan", date(2026, 3, 20)),
+    ("just after seker bayrami", date(2026, 3, 20)),
+    ("it was the 7 of 11", date(2026, 11, 7)),
+    ("1 n half weeks ago", date(2026, 11, 21)),
+    ("since the 3 of novembro", date(2026, 11, 3)),
+    ("last month 3rd week", date(2026, 11, 18)),
+    ("last night lol", date(2026, 11, 30)),
+    ("since the summer holidays, the kids broke up in july", date(2026, 7, 22)),
+    ("got the letter in June, about the middle of the month", date(2026, 6, 15)),
+    ("in March, I think it was the twentieth", date(2026, 3, 20)),
+])
+def test_dates_from_the_twelfth_set(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+def test_not_sure_then_sorry_is_still_not_sure():
+    # "maybe" is not the month of May.
+    assert read("aware_date_text", "Not sure sorry, a while back maybe?").kind == r.UNSURE
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("representative_consent", "she's said I can but there's nothing in writing", r.NO),
+    ("representative_consent", "my brother told me to sort it for him", r.YES),
+    ("representative_consent", "he's sat next to me nodding", r.YES),
+    ("representative_consent", "my mum agrees, she just can't write in English", r.YES),
+    ("legal_proceedings", "we're trying to get legal aid, nothing yet", r.NO),
+    ("legal_proceedings", "been to see a solicitor, she's looking into it", r.NO),
+    ("legal_proceedings", "good heavens, no", r.NO),
+    ("legal_proceedings", "yes, the claim's been issued", r.YES),
+    ("already_investigated", "that was about the fence, this is a different matter", r.NO),
+    ("already_investigated", "no yeah, stage 2 sent their final answer", r.YES),
+    ("still_happening", "not dripping right now but it does every time it rains", r.YES),
+])
+def test_yes_no_from_the_twelfth_set(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+@pytest.mark.parametrize("question, text, topic", [
+    ("event_date_text", "before I answer, is this a bot?", "bot_challenge"),
+    ("event_date_text", "forget the date, give me the ombudsman's details", "ask_ombudsman"),
+    ("aware_date", "not doing this with a computer, put me through to a person", "request_human"),
+    ("representative_consent", "tell you what, forget it", "stop"),
+    ("in_danger", "this is pointless, I'm done", "stop"),
+    ("confirm", "once it's sent, when I will hear back?", "ask_timescales"),
+])
+def test_digressions_from_the_twelfth_set(question, text, topic):
+    got = read(question, text)
+    assert got.kind == r.DIGRESSION and got.topic == topic, got
+
+
+@pytest.mark.parametrize("text, field", [
+    ("no, my dad's name is spelt wrong, he's the one I'm complaining for", "represented_name"),
+    ("a text is better than a call", "preferred_contact"),
+])
+def test_summary_corrections_from_the_twelfth_set(text, field):
+    got = read("confirm", text)
+    assert got.kind == r.CHANGE and got.field == field, got
+
+
+def test_stage_two_asked_for_is_not_a_final_response():
+    # The thirteenth set's one exclusion on a guess, in other words.
+    got = read("already_investigated", "you said it would be escalated to stage 2 but nothing since")
+    assert got.kind != r.YES, got
+    assert read("already_investigated", "yes, the stage 2 decision came in May").kind == r.YES
