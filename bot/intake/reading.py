@@ -300,7 +300,28 @@ def _slip_mended(name: str, correction: str) -> str | None:
 
 
 def read_name(text: str) -> str | None:
-    """The name in an answer to "what is your name?", or None when it does not look like one."""
+    """The name in an answer to "what is your name?", or None when it does not look like one.
+    A name typed all in small letters or all in capitals is given capitals as a letter would
+    ("sandra hingley" is "Sandra Hingley", "O'NEILL" is "O'Neill", "mcleish" is "McLeish")."""
+    name = _name_in(text)
+    return _capitalised(name) if name and (name.islower() or name.isupper()) else name
+
+
+_PARTICLES = frozenset("van der den de von da di du le la bin binti ibn".split())
+
+
+def _capitalised(name: str) -> str:
+    def word(match: re.Match) -> str:
+        part = match.group(0).lower()
+        if part in _PARTICLES and match.start() > 0 and name[match.start() - 1] == " ":
+            return part  # "Van der Berg", "Ali bin Hassan"
+        part = part[:1].upper() + part[1:]
+        return re.sub(r"^(Mc)([a-z])", lambda m: m.group(1) + m.group(2).upper(), part)
+
+    return re.sub(r"[^\W\d_]+", word, name)
+
+
+def _name_in(text: str) -> str | None:
     text = _name_words(text)
     slip_words = slips.words("sorry", "oops")
     for slip in (re.match(rf"^(.+?)(?:,\s*|\s+)([A-Za-z'’-]+),?\s+(?:{slip_words}|typo)\b", text, re.I),

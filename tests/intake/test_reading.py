@@ -286,7 +286,7 @@ def test_safety_said_in_passing_inside_an_answer_is_heard(question, text, concer
 
 
 @pytest.mark.parametrize("question, text, expected", [
-    ("represented_name", "me nan, margaret o'neill", "margaret o'neill"),
+    ("represented_name", "me nan, margaret o'neill", "Margaret O'Neill"),
     ("represented_name", "Sorry, it's my sister I'm doing this for actually, Priya Shah", "Priya Shah"),
     ("name", "Do you really need it? You've got it already. Ellen Marsh.", "Ellen Marsh"),
     ("name", "Tom Brady - sorry, Tom Bradley, autocorrect", "Tom Bradley"),

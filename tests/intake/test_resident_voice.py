@@ -258,7 +258,7 @@ def test_yes_no_that_turn_on_a_denial(question, text, kind):
 
 # The ninth set's classes (2026-12-07), in other words.
 @pytest.mark.parametrize("text, name", [
-    ("its Maria, maria costa", "maria costa"),
+    ("its Maria, maria costa", "Maria Costa"),
     ("my name Tariq Aziz", "Tariq Aziz"),
     ("Mi name Hyacinth Brown, Mrs", "Mrs Hyacinth Brown"),
     ("Gary Nuttall mate", "Gary Nuttall"),
@@ -345,7 +345,7 @@ def test_safety_in_other_words(text, topic):
     ("joe bloggs sorry Blogg", "joe Blogg"),
     ("Kofi please. Kofi Mensah-Boateng", "Kofi Mensah-Boateng"),
     ("Myself Harpreet Kaur", "Harpreet Kaur"),
-    ("liam walsh innit", "liam walsh"),
+    ("liam walsh innit", "Liam Walsh"),
     ("Catherine with a C Doyle", "Catherine Doyle"),
     ("J O H N Smith", "John Smith"),
 ])
@@ -442,7 +442,7 @@ def test_every_day_in_one_word_is_still_going_on():
 
 @pytest.mark.parametrize("text, name", [
     ("Bethan Morgan it is", "Bethan Morgan"),
-    ("dave. david hughes like", "david hughes"),
+    ("dave. david hughes like", "David Hughes"),
     ("My good name is Anil Kumar Shah", "Anil Kumar Shah"),
     ("its Mrs Baird tae you", "Mrs Baird"),
 ])
@@ -577,3 +577,15 @@ def test_stage_two_asked_for_is_not_a_final_response():
     got = read("already_investigated", "you said it would be escalated to stage 2 but nothing since")
     assert got.kind != r.YES, got
     assert read("already_investigated", "yes, the stage 2 decision came in May").kind == r.YES
+
+
+@pytest.mark.parametrize("text, name", [
+    ("sandra hingley", "Sandra Hingley"),
+    ("KERRY O'NEILL", "Kerry O'Neill"),
+    ("mcleish", "McLeish"),
+    ("jo-ann al-hassan", "Jo-Ann Al-Hassan"),
+    ("pieter van der berg", "Pieter van der Berg"),
+    ("DeShawn McKenzie", "DeShawn McKenzie"),
+])
+def test_a_name_in_small_letters_or_capitals_is_written_as_a_letter_would(text, name):
+    assert read("name", text).value == name
