@@ -1,5 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test lint image-test train check bench-nlu bench-load bench-cases bench-conversations bench-staff
+.PHONY: run test lint image-test train check bench-nlu bench-load bench-cases bench-conversations bench-staff \
+	screenshots
 
 run:
 	@bash scripts/run.sh
@@ -43,3 +44,9 @@ bench-cases:
 # number), on SQLite and on PostgreSQL: prints the time of each page and export (not in CI).
 bench-staff:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/bench_staff.py --cases $${CASES:-100000} --postgres "$${INTAKE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"'
+
+# The docs' screenshots (docs/screenshots/): the staff queue and a case page on demo cases, and the
+# website chat on a phone against a Rasa server it starts (RASA_URL=http://127.0.0.1:5005 uses
+# `make run`'s instead). Needs Debian's Chromium, as the browser tests do.
+screenshots:
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync python scripts/screenshots.py $${RASA_URL:+--rasa-url "$$RASA_URL"}'

@@ -55,7 +55,7 @@ def test_the_queue_filters_by_team_and_shows_each_case_s_team(signed_in, cases):
     assert references(everything) == {c.reference for c in cases.values()}
     for name in ("Complaints team", "Neighbourhood team", "Repairs team"):
         assert f">{name}</option>" in everything      # the filter's choices
-        assert f"<td>{name}</td>" in everything       # the team column
+        assert f"<td>{name}<br>" in everything        # the team column (who it is assigned to below)
     assert "not routed" in everything
 
     page = text(ada.get("/?team=neighbourhood"))
