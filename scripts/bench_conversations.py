@@ -9,7 +9,7 @@ Targets: at least 98% read correctly, and no exclusion on a guess. A measurement
 (tests/conversations/test_answers.py holds a floor).
 
     uv run --no-sync python scripts/bench_conversations.py [--model PATH | --no-model]
-        [--set dev|blind|fresh|fourth|all]
+        [--set dev|blind|fresh|...|thirteenth|all]
 """
 from __future__ import annotations
 
@@ -100,9 +100,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, help="a trained model (default: train or reuse models/)")
     parser.add_argument("--no-model", action="store_true", help="read without the model's parse")
-    parser.add_argument("--set", default="all",
-                        choices=("dev", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-                                 "tenth", "eleventh", "twelfth", "thirteenth", "all"))
+    # Each set by the end of its file's name ("answers_ninth.yml": "ninth"), or all of them.
+    by_name = {path.stem.removeprefix("answers_"): [path] for path in sets.ALL_FILES}
+    by_name["all"] = list(sets.ALL_FILES)
+    parser.add_argument("--set", default="all", choices=tuple(by_name))
     parser.add_argument("--quiet", action="store_true", help="do not list every misreading")
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "conversation-benchmark.json")
     args = parser.parse_args()
@@ -115,12 +116,7 @@ def main() -> int:
 
             model = ensure_model(ROOT / "models")
         parse = model_parser(model)
-    chosen = {"dev": [sets.DEV_FILE], "blind": [sets.BLIND_FILE], "fresh": [sets.FRESH_FILE],
-              "fourth": [sets.FOURTH_FILE], "fifth": [sets.FIFTH_FILE], "sixth": [sets.SIXTH_FILE],
-              "seventh": [sets.SEVENTH_FILE], "eighth": [sets.EIGHTH_FILE],
-              "ninth": [sets.NINTH_FILE], "tenth": [sets.TENTH_FILE],
-              "eleventh": [sets.ELEVENTH_FILE], "twelfth": [sets.TWELFTH_FILE],
-              "thirteenth": [sets.THIRTEENTH_FILE], "all": list(sets.ALL_FILES)}[args.set]
+    chosen = by_name[args.set]
     results = {}
     everything = []
     for path in chosen:

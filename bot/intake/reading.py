@@ -254,9 +254,12 @@ _NAME_LAST = re.compile(r"(?:[,.?!:]|\b(?i:it'?s|its|i'?m|im|i am))\s*([A-Z][a-z
                         r"[.!]?\s*$")
 # A title said after the name: "Beverley Campbell, Miss".
 _TITLE_AFTER = re.compile(r"\s*,\s*(mr|mrs|ms|miss|mx|dr)\.?\s*$", re.I)
-# Words of warmth said after a name ("Pauline Armstrong pet", "Dave Price mate"): not the name.
-_ENDEARMENT = re.compile(r"\s+(pet|love|luv|hun|hon|bab|babs|babe|mate|duck|me duck|my lover|la|bruv|hen|chuck|innit|"
-                         r"darlin'?|darling|sweetheart|cock|our kid|like|it is|(to|tae) you)\W*$", re.I)
+# Words of warmth residents end a sentence with ("Pauline Armstrong pet", "last nite bab, and..."):
+# never part of a name or a date.
+_WARMTH = r"bab|pet|love|luv|hun|la|mate|duck|hen|chuck|bruv|my lover|me duck"
+# After a name, more of them, and fillers: not the name.
+_ENDEARMENT = re.compile(rf"\s+({_WARMTH}|hon|babs|babe|innit|darlin'?|darling|sweetheart|cock|our kid|like|it is|"
+                         r"(to|tae) you)\W*$", re.I)
 _NOT_NAME_WORDS = frozenset("""
 i im i'm me my mine you your yours the a an is are was were be to of in on at for with and or not no
 yes yeah what why how who when where want wanted trying try send change it its it's this that these
@@ -543,8 +546,7 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\b(mid|early|late)-", r"\1 ", said)
     # Words of warmth ("last nite bab, and..."), and a time of day in words ("Thursday evening about
     # seven ish"), say nothing about the date.
-    said = re.sub(r"\s*\b(bab|pet|love|luv|hun|la|mate|duck|hen|chuck|bruv|my lover|me duck|lol|haha|tbh)\b"
-                  r"(?=\s*([,.!?]|$))", "", said)
+    said = re.sub(rf"\s*\b({_WARMTH}|lol|haha|tbh)\b(?=\s*([,.!?]|$))", "", said)
     if re.search(r"\b(morning|afternoon|evening|night|" + "|".join(_WEEKDAY_NAMES) + r")\b", said):
         said = re.sub(r"\b(?:at|about|around|roughly)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                       r"twelve|\d{1,2})(?:\s?ish|\s?o'?clock)?\b(?!\s+(days?|weeks?|months?|years?|ago))", " ", said)
