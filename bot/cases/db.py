@@ -138,7 +138,7 @@ def downgrade(engine: Engine, revision: str) -> None:
             command.downgrade(alembic_config(connection), revision)
 
 
-def head_revision() -> str:
+def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()

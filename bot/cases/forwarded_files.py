@@ -78,7 +78,7 @@ def with_links(store, payload: str, case_id: int | None, links, *, now: datetime
                 Attachment.status == STORED, Attachment.key.is_not(None)))}
     now = now or store.now()
     changed = False
-    for item in files:
+    for item in files or ():  # (not None here: `wanted` came from it)
         row = kept.get(item.get("id")) if isinstance(item, dict) else None
         if row is None or row.sha256 != wanted[row.id]:
             continue  # erased since the change was written (its id may be another file's now)

@@ -17,7 +17,7 @@ InvalidTransition (NoStage2 for the missing stage 2), worded as the store always
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, TypeVar
 
 from bot.cases.errors import InvalidTransition, NoStage2
 from bot.cases.models import (
@@ -235,7 +235,10 @@ def sign_off_reason(case: Case, name: str) -> str:
     return f"{item.label} needs the {needed} role."
 
 
-def _resolve(value):
+_T = TypeVar("_T")
+
+
+def _resolve(value: _T | Callable[[], _T]) -> _T:
     return value() if callable(value) else value
 
 
@@ -272,6 +275,7 @@ def why_not(case: Case, name: str, *, role: str | None = None, check_role: bool 
         profile = _resolve(profile)
         if item.needs_stage2_process and not profile.has_stage2(case.service):
             service = profile.service(case.service)
+            assert service.consumer_code is not None  # what has_stage2 found: the code's process
             return NoStage2(f"{ref} follows the {service.consumer_code.name}, which has no stage 2: "
                             f"after the final response the resident can go to the "
                             f"{service.ombudsman.name}")

@@ -23,7 +23,7 @@ metadata = sa.MetaData(naming_convention={
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 })
-Base = declarative_base(metadata=metadata)
+Base: Any = declarative_base(metadata=metadata)  # SQLAlchemy 1.4 is untyped (pyproject.toml [tool.mypy])
 
 CASE_TYPES = vocabulary.CASE_TYPES
 SERVICES = ("housing", "care", "new-build")  # the policy profiles' service keys

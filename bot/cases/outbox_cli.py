@@ -92,8 +92,8 @@ def _run(args, store) -> int:
         report = forwarder.deliver_due(limit=args.batch)
         print(f"delivered {len(report.delivered)}, failed {len(report.failed)}, "
               f"waiting behind a failure or not yet due {report.deferred}")
-        for event_id, error in report.failed.items():
-            print(f"  {event_id}: {error}", file=sys.stderr)
+        for event_id, reason in report.failed.items():
+            print(f"  {event_id}: {reason}", file=sys.stderr)
         return 0 if not report.failed else 1
 
     stopping = []

@@ -201,10 +201,10 @@ def _uk_midnight(day: date) -> datetime:
 class RetentionResult:
     years: int
     closed_before: date
+    idle_before: date
     references: list[str] = field(default_factory=list)
     dry_run: bool = False
     conversation_days: int = 0
-    idle_before: date | None = None
     # The conversations of the anonymised cases, deleted from the tracker store (those another
     # case still open or within its retention also links are kept with that case).
     case_conversations: int = 0
@@ -356,13 +356,14 @@ def subject_conversations(cases: list[Case], tracker: TrackerStore) -> set[str]:
 
 def _contact_values(details: dict[str, Any] | None) -> tuple[str | None, set[str]]:
     """A correction's field (if an e-mail or phone) and the keys of its old and new values."""
-    field_name = (details or {}).get("field")
-    key = _CONTACT_KEYS.get(field_name)
+    details = details or {}
+    field_name = details.get("field")
+    key = _CONTACT_KEYS.get(field_name) if field_name is not None else None
     if key is None:
         return None, set()
     found = {key(value) for value in (details.get("old"), details.get("new"))
              if isinstance(value, str)}
-    return field_name, found - {None}
+    return field_name, {k for k in found if k is not None}
 
 
 def contact_corrections(events, email_keys: set[str] | None = None,

@@ -91,7 +91,8 @@ def next_deadline_of(case: Case, follow_up_due: date | None = None) -> date | No
             day = deadline_day(value)  # a deadline counted in hours: the UK date of its time
         except (TypeError, ValueError):
             continue
-        best = day if best is None or day < best else best
+        if day is not None and (best is None or day < best):  # (None only for an empty value)
+            best = day
     return best
 
 
@@ -256,7 +257,8 @@ class CaseStore:
 
         return self._retrying(work)
 
-    def file_in_session(self, session: Session, submission: CaseSubmission, profile: Profile | str | None,
+    def file_in_session(self, session: Session, submission: CaseSubmission | Mapping[str, Any],
+                        profile: Profile | str | None,
                         submission_key: str | None, *, actor: str = "assistant",
                         related_case: Case | None = None) -> tuple[Case, bool]:
         """File within the caller's transaction (the caller commits)."""
@@ -631,6 +633,7 @@ class CaseStore:
                                   case.reference)
             further = latest is not None and new_date > latest
             if further:
+                assert profile is not None  # `latest` is the profile's
                 agreed = (resident_agreement or "").strip()
                 if lifecycle.why_not(case, "further_extension", profile=profile) is not None:
                     raise InvalidTransition(
@@ -652,7 +655,7 @@ class CaseStore:
             if explanation and explanation.strip():  # the reason as told to the resident
                 details["explanation"] = clean_text(explanation.strip())
             if further:
-                details["resident_agreement"] = clean_text(resident_agreement.strip())
+                details["resident_agreement"] = clean_text(agreed)
             self._record(session, case, "extended", actor, details, status_before=case.status)
         return case
 
@@ -1400,7 +1403,7 @@ def _by_idempotency_key(session: Session, key: str) -> Case | None:
     return session.execute(select(Case).where(Case.idempotency_key == key)).scalar_one_or_none()
 
 
-def _submission(value) -> CaseSubmission:
+def _submission(value: CaseSubmission | Mapping[str, Any]) -> CaseSubmission:
     if isinstance(value, CaseSubmission):
         return value
     return CaseSubmission(**dict(value))

@@ -169,6 +169,7 @@ class TrackerStore:
                     .order_by(e.sender_id, e.id)).all()
                 offered: dict[str, list[dict[str, str]]] = {}
                 for row in rows:
+                    turn: dict[str, str | list[str] | None]
                     data = event_data(row.data)
                     text = str(data.get("text") or "")
                     if row.type_name == "bot":

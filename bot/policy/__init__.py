@@ -145,7 +145,7 @@ class _StrictLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
     loader.flatten_mapping(node)
-    seen = {}
+    seen: dict[str | int | float | None, int] = {}  # key -> its line
     for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, (str, int, float, bool, type(None))):

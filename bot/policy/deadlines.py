@@ -157,7 +157,7 @@ def case_deadlines(profile: Profile, case_type: str, filed_at: datetime,
     service's process). service_request, asb_report, comment, compliment: acknowledge_by and/or
     respond_by where the profile sets a target for that kind; empty if it sets none.
     """
-    if case_type not in CASE_TYPES:
+    if not vocabulary.is_case_type(case_type):
         raise ValueError(f"unknown case type {case_type!r}; known: {', '.join(CASE_TYPES)}")
     filed = uk_date(filed_at)
     if case_type == "complaint":
@@ -309,6 +309,7 @@ def repair_deadline(profile: Profile, priority: str, reported_at: datetime) -> d
                 return reported_at + timedelta(hours=item.within_hours)
             if item.within_working_days is not None:
                 return _wd(profile, uk_date(reported_at), item.within_working_days)
+            assert item.within_calendar_days is not None  # RepairPriority: one target is given
             return add_calendar_days(uk_date(reported_at), item.within_calendar_days)
     known = ", ".join(p.key for p in profile.repairs.priorities) or "none"
     raise PolicyError(f"policy profile {profile.name!r} has no repair priority {priority!r}; "

@@ -51,6 +51,7 @@ def run(args) -> int:
     from bot.policy.deadlines import complaint_deadlines
 
     received = parse_date("--received", args.received)
+    assert received is not None  # argparse requires --received
     acknowledged = parse_date("--acknowledged", args.acknowledged)
     stage1_response = parse_date("--stage1-response", args.stage1_response)
     name = args.policy or settings.policy_name()

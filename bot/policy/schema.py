@@ -11,23 +11,35 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
-from typing import Dict, List, Literal, Optional
+from typing import TYPE_CHECKING, Dict, List, Literal, Optional, get_args, overload
 
 from pydantic import BaseModel, Field, StrictBool, conint, constr, root_validator, validator
 from bot import vocabulary
 
-REGIONS = ("england-and-wales", "scotland", "northern-ireland")   # as bot.workdays.REGIONS
+Region = Literal["england-and-wales", "scotland", "northern-ireland"]   # as bot.workdays.REGIONS
+REGIONS: tuple[str, ...] = get_args(Region)
 CASE_TYPES = vocabulary.CASE_TYPES
 PLACEHOLDERS = frozenset({"landlord", "months"})
 
-# A count of days or hours: a whole number, written as one (not "5", not 5.0, not true).
-Days = conint(strict=True, ge=0, le=366)
-PositiveDays = conint(strict=True, ge=1, le=366)
-Months = conint(strict=True, ge=1, le=120)
-Years = conint(strict=True, ge=1, le=100)
-Hours = conint(strict=True, ge=1, le=24 * 366)
-Text = constr(strict=True, strip_whitespace=True, min_length=1)
-Key = constr(strict=True, regex=r"^[a-z][a-z0-9_]*$")
+if TYPE_CHECKING:
+    # mypy cannot use the classes conint and constr make at run time as types; it checks the
+    # values as the plain int and str they are (pydantic v1's documented way).
+    Days = int
+    PositiveDays = int
+    Months = int
+    Years = int
+    Hours = int
+    Text = str
+    Key = str
+else:
+    # A count of days or hours: a whole number, written as one (not "5", not 5.0, not true).
+    Days = conint(strict=True, ge=0, le=366)
+    PositiveDays = conint(strict=True, ge=1, le=366)
+    Months = conint(strict=True, ge=1, le=120)
+    Years = conint(strict=True, ge=1, le=100)
+    Hours = conint(strict=True, ge=1, le=24 * 366)
+    Text = constr(strict=True, strip_whitespace=True, min_length=1)
+    Key = constr(strict=True, regex=r"^[a-z][a-z0-9_]*$")
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
 _SERVICE_KEY = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
@@ -233,6 +245,7 @@ class Stage2(_Model):
         """(days, "working" | "calendar")."""
         if self.request_within_working_days is not None:
             return self.request_within_working_days, "working"
+        assert self.request_within_calendar_days is not None  # _one_window: one of the two is given
         return self.request_within_calendar_days, "calendar"
 
 
@@ -288,7 +301,7 @@ class RoutingRule(_Model):
     tried in order and the first that matches wins; a case no rule matches goes to the default
     team. The rule itself is applied in one place, bot.policy.teams.team_for."""
 
-    case_type: Optional[Literal[CASE_TYPES]] = None
+    case_type: Optional[vocabulary.CaseTypeName] = None
     service: Optional[Text] = None
     team: Text
 
@@ -346,7 +359,8 @@ class Enquiry(_Model):
     how: Optional[Text] = Field(None, description="how to reach them: a number, a link, a place")
 
 
-ENQUIRY_TOPICS = ("rent", "tenancy", "housing_register", "benefits", "portal", "repairs", "other")
+EnquiryTopic = Literal["rent", "tenancy", "housing_register", "benefits", "portal", "repairs", "other"]
+ENQUIRY_TOPICS: tuple[str, ...] = get_args(EnquiryTopic)
 
 
 class Retention(_Model):
@@ -377,7 +391,7 @@ class Profile(_Model):
     demo: StrictBool = False
     sources: List[Text] = Field([], description="the documents the numbers come from")
     organisation: Optional[Organisation] = None
-    bank_holiday_region: Literal[REGIONS] = "england-and-wales"
+    bank_holiday_region: Region = "england-and-wales"
     who_can_complain: List[Text] = []
     services: Dict[str, Service]
     contact: Contact
@@ -388,7 +402,7 @@ class Profile(_Model):
     case_types: Dict[Literal["service_request", "asb_report", "comment", "compliment"], CaseType] = {}
     repairs: Repairs
     retention: Retention
-    enquiries: Dict[Literal[ENQUIRY_TOPICS], Enquiry] = {}
+    enquiries: Dict[EnquiryTopic, Enquiry] = {}
     teams: Dict[str, Team] = Field({}, description="team key -> team; exactly one is the default")
     routing: List[RoutingRule] = Field([], description="which team gets a case, first match wins")
 
@@ -525,6 +539,13 @@ class Profile(_Model):
         if stage == 2:
             return list(self.stage2.extension_reasons or self.stage1.extension_reasons)
         raise ValueError(f"stage must be 1 or 2, not {stage!r}")
+
+    @overload
+    def fill(self, text: str, service: str = "housing") -> str: ...
+    @overload
+    def fill(self, text: None, service: str = "housing") -> None: ...
+    @overload
+    def fill(self, text: Optional[str], service: str = "housing") -> Optional[str]: ...
 
     def fill(self, text: Optional[str], service: str = "housing") -> Optional[str]:
         """Resident-facing text from the profile with its placeholders filled in."""

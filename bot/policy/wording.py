@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.policy import deadlines as dl
 from bot.policy.schema import Body, Channel, Profile
+from bot.vocabulary import CaseTypeName
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -106,7 +107,7 @@ def complaint_next_steps(profile: Profile, filed_at: datetime, service: str = "h
     return text
 
 
-def case_next_steps(profile: Profile, case_type: str, filed_at: datetime,
+def case_next_steps(profile: Profile, case_type: CaseTypeName, filed_at: datetime,
                     service: str = "housing") -> str:
     """What happens next to any kind of case (complaint, service request, ASB report, comment,
     compliment), with the dates the profile sets for that kind."""
@@ -244,6 +245,7 @@ def ombudsman_text(profile: Profile, service: str = "housing") -> str:
         sentences.append(_sentence(profile.fill(body.when, service)))
     sentences.append(f"To contact {_the(body.name)}: {body_contact_text(body)}.")
     if svc.regulator is not None:
+        assert svc.regulator_matters is not None  # Service: a regulator needs regulator_matters
         matters = profile.fill(svc.regulator_matters, service).rstrip(".")
         sentences.append(f"{_sentence(matters)[:-1]}, you can contact {_the(svc.regulator.name)}: "
                          f"{body_contact_text(svc.regulator)}.")
@@ -305,6 +307,7 @@ def exclusion_explanation(profile: Profile, exclusion_key: str, service: str = "
     from its reservation or completion, whatever the profile's general wording says."""
     if exclusion_key == "too_old" and profile.limit_from_sale(service):
         svc = profile.service(service)
+        assert svc.consumer_code is not None  # what limit_from_sale found
         return (f"For {svc.name}, the {svc.consumer_code.name} expects a complaint within "
                 f"{profile.raise_within_months(service)} months of reserving or completing on "
                 f"your home. That limit may not apply if you have a good reason for not "
@@ -327,10 +330,13 @@ def awaab_text(profile: Profile, severity: str, reported_at: datetime) -> str:
     """What Awaab's Law promises for a hazard reported at `reported_at`, with dates."""
     law = profile.repairs.awaabs_law
     found = dl.awaab_deadlines(profile, reported_at, severity)
+    assert law is not None  # awaab_deadlines refuses a profile without Awaab's Law
     if severity == "emergency":
         hours = f"{law.emergency_hours} hour{'' if law.emergency_hours == 1 else 's'}"
+        make_safe_by = found["make_safe_by"]
+        assert isinstance(make_safe_by, datetime)  # an emergency's dates are times
         return (f"Under Awaab's Law, an emergency hazard must be investigated and made safe within "
-                f"{hours}: by {format_datetime(found['make_safe_by'])}.")
+                f"{hours}: by {format_datetime(make_safe_by)}.")
     return (f"Under Awaab's Law, significant damp and mould must be investigated within "
             f"{days_text(law.significant_investigate_working_days)}, by "
             f"{format_date(found['investigate_by'])}. You will get a written summary of what was "
