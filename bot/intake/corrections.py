@@ -62,12 +62,16 @@ FIELD_WORDS: dict[str, str] = {
                       r"(who|that) helped( me)?|helped me|"
                       r"(his|her) name is|who i (want|wanted) to thank|who you'?re thanking",
     "location": r"where|location|which room|room|kitchen|bathroom|bedroom|living room|lounge|hallway|"
-                r"stairs|ceiling|stairwell|car park|landing|loft|garden",
+                r"stairs|ceiling|stairwell|car park|landing|loft|garden|"
+                r"(is|it'?s|its) (on|in|at) the (stairs|stairwell|landing|car park|kitchen|bathroom|bedroom|hallway|"
+                r"loft|garden|lift|communal \w+|bin store|balcony)",
     "urgency": r"urgent|urgency|emergency|can wait|how urgent|priority",
     "access_availability": r"access|availability|available|appointment|key safe|get(ting)? in|when (you|u) can come|"
                            rf"(not|never) in (on )?({_DAYS})s?|"
                            r"times|times? (that )?suit|i'?m (in|home|out|at work)|days i'?m|"
-                           r"(mornings|afternoons|evenings) not|not (mornings|afternoons|evenings)",
+                           r"(mornings|afternoons|evenings) not|not (mornings|afternoons|evenings)|"
+                           rf"can'?t do ({_DAYS})s?|(make|change) it (mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
+                           rf"\w*|({_DAYS})s? (are|is) (no good|no use|out|bad)",
     "frequency": r"how (often|ofen|offen|oftn)|often|every (single )?(night|day|week|weekend|morning|evening)|"
                  r"frequency|"
                  r"once a (week|day|month|fortnight)|(twice|three times|\d+ times) a (week|day|month)",
@@ -84,6 +88,7 @@ FIELD_WORDS: dict[str, str] = {
                          r"(phone|e-?mail|text|letter|post|a call) (is|would be) better( than)?|"
                          r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
+                         r"(texts?|e-?mails?|letters?|post|phone calls?|calls?) only|no (phone )?calls?|"
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
@@ -96,8 +101,9 @@ FIELD_WORDS: dict[str, str] = {
                          r"(have|get|send me) (a |the )?(letters?|texts?|e-?mails?|phone calls?) (instead|please)",
     "preferred_format": r"format|large print|braille|easy read|audio|bigger print|language|translat\w*|"
                         r"big(ger)? (writing|letters|print|text)|"
-                        r"interpreter|easy words",
-    "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|"
+                        r"easy words",
+    # An interpreter at visits or on calls is an adjustment; a reply in another language a format.
+    "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|interpreter|"
                               r"(the |extra )?help i need|extra help|"
                               r"things that make it easier|(my )?(hearing|eyesight|sight|deaf(ness)?|"
                               r"wheelchair|mobility|mental health)",
@@ -125,7 +131,11 @@ _SEND = re.compile(
     r"fine|it|all|all correct|perfect|spot on|great|grand)|go (on|ahead)( then)?|send( it)?|submit( it)?|"
     r"all done|done|thats grand|grand|good|yes please|please send|send please|sound|ace|champion|bang on|"
     r"ta|nice one|that'?ll do|all sorted|sorted|that is (correct|right|all correct|fine)|please proceed|"
-    r"proceed)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
+    r"proceed|confirm(ed)?|(it'?s |its |is |that'?s |that is |all |it'?s all |that is all |that'?s all )"
+    r"(correct|right|accurate|in order|fine)|accurate)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
+# Thanks at the end of a confirmation: "That all looks correct, thank you kindly."
+_THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks)( (very much|kindly|so much|"
+                          r"a lot|love|mate|pet|duck))?[\s.!]*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
 _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         r"\b(send (it|'?er|her|that|this)( off| over| through| in)?|off you go|go ahead|fire away|"
@@ -242,6 +252,10 @@ def new_value(text: str, field: str) -> str | None:
         found = contact.find_email(text) or contact.find_phone(text)
         if found:
             return found
+    if field == "access_availability":
+        made = re.search(r"\b(?:make|change) it\s+(.+)$", text, re.I)
+        if made:
+            return made.group(1).strip(" ,.;:!-\"'")  # "can't do Mondays, make it fri or sat only"
     if field in ("preferred_contact", "preferred_format"):
         instead = re.search(r"\b([\w-]+(?: [\w-]+)?)\s+instead\b", text, re.I)
         if instead:
@@ -276,6 +290,7 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     said = normalise(text)
     if digression is not None and (digression.topic == STOP or is_short_digression(text, digression)):
         return Reading(DIGRESSION, topic=digression.topic)
+    said = _THANKS_LAST.sub("", said) or said
     meant = field_meant(text, changeable)
     if meant in ("event_date_text", "aware_date_text") and re.search(r"\b(one of )?the dates\b", said):
         meant = None  # "one of the dates is wrong": there are two; ask which
@@ -288,7 +303,7 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     changing = bool(_CHANGING.search(said))
     answer = yesno.read("confirm", text)
     if meant is not None and (changing or answer != yesno.YES or len(said.split()) > 3):
-        return Reading(CHANGE, field=meant, new_value=new_value(text, meant))
+        return Reading(CHANGE, field=meant, new_value=new_value(_THANKS_LAST.sub("", text) or text, meant))
     if answer == yesno.YES and not changing and not re.search(r"\bbut\b|\bexcept\b", said):
         return Reading(CONFIRM)
     if (_SEND.match(said) or _SEND_LAST.search(said)) and not changing and not re.search(r"\bbut\b|\bexcept\b", said):

@@ -92,7 +92,9 @@ _HOLIDAY = re.compile(
     r"\b(new years eve|new years day|new years|new year|christmas eve|christmas day|christmas|xmas|boxing day|"
     r"bonfire night|guy fawkes night|halloween|valentines day|valentines|good friday|easter monday|"
     r"easter sunday|easter|hogmanay|february half term|feb half term|may half term|october half term|"
-    r"oct half term|summer holidays|summer hols|burns night|st\.? patricks day|saint patricks day|paddys day|"
+    r"oct half term|end of the summer holidays|end of the summer hols|end of summer holidays|"
+    r"back to school in august|summer holidays|summer hols|"
+    r"burns night|st\.? patricks day|saint patricks day|paddys day|"
     r"st\.? davids day|st\.? georges day|st\.? andrews day|all saints( day)?|armistice day|remembrance day|"
     r"remembrance sunday|black friday|back to school|whit sunday|whitsun|pentecost|shrove tuesday|pancake day|"
     r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
@@ -112,6 +114,10 @@ _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new year
                    "february half term": (2, 16), "feb half term": (2, 16), "may half term": (5, 25),
                    "october half term": (10, 26), "oct half term": (10, 26), "summer holidays": (7, 22),
                    "summer hols": (7, 22), "back to school": (9, 3),
+                   "end of the summer holidays": (9, 1), "end of the summer hols": (9, 1),
+                   "end of summer holidays": (9, 1),
+                   # Schools in Scotland go back in the middle of August.
+                   "back to school in august": (8, 17),
                    "burns night": (1, 25), "st patricks day": (3, 17), "paddys day": (3, 17),
                    "st davids day": (3, 1), "st georges day": (4, 23), "st andrews day": (11, 30),
                    "all saints": (11, 1), "armistice day": (11, 11), "remembrance day": (11, 11),

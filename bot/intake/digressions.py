@@ -52,8 +52,22 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("memba|rememba|rember|remeber", "remember"), ("cyaan|caan", "can't"),
     ("(?<!do )(?<!did )(?<!could )(?:not|nuh|no) remember", "don't remember"),
     ("fortnit|fortnite|fortnigt", "fortnight"), ("yesterdee|yisterday|yestaday", "yesterday"),
-    ("hows long", "how long"), ("no know|nuh know", "don't know"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
+    ("hows long|^ow long|(?<=[.,!?] )ow long", "how long"), ("afore", "before"),
+    # Black Country "I ay seen him for a wik": I haven't seen him for a week.
+    ("(?<=\\bi )ay(?= (seen|been|had|got|heard|heard from)\\b)", "haven't"), ("wik", "week"), ("wiks", "weeks"),
+    ("^not know|(?<=\\bi )not know", "don't know"),
+    ("(?<=\\bshe )(aint|ain'?t) sure|(?<=\\bhe )(aint|ain'?t) sure", "isn't sure"),
+    # Scots and Black Country "ma": "its for ma nan".
+    ("ma(?= (nan|nana|mum|mam|maw|da|dad|gran|granny|brother|sister|son|daughter|wean|weans|bairn|bairns|husband|"
+     "wife|man|flat|hoose|house)\\b)", "my"),
+    ("(?<=\\bi )day(?= (understand|know|want|like|think|get|mind|remember)\\b)", "don't"),
+    ("con(?= (somebody|someone|you|i|we|they|anyone|anybody) )", "can"), ("goo on", "go on"),
+    ("^ar(?=[,.!]|$)", "yes"), ("complainin'?", "complaining"),
+    ("no know|nuh know", "don't know"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
     ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"),
+    # Voice typing spells out punctuation ("the small claims court comma I would need to ask him");
+    # autocorrect makes "still" a "stilt".
+    (" ?comma", ","), ("stil+t?(?= (happening|going|there|the same|bad|leaking|on))", "still"),
     # Dropped g's: "the water's still pourin", "smoke comin out the meter cupboard".
     ("(com|go|pour|leak|dripp|bow|smok|burn|spark|flood|gush|fall|cav|kick|shout|bang|scream|hitt|cough|wheez|"
      "breath|sagg|bulg|collaps|happen|start|sort|fix|wait)in'?", r"\1ing"),
@@ -77,7 +91,7 @@ def normalise(text: str) -> str:
 # answer, not a request to stop.
 _STOP = re.compile(
     r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|i'?m sorry|um+|erm+|wait|"
-    r"tell you what|this is pointless|"
+    r"tell you what|this is pointless|this is taking (ages|forever|too long)( man| mate)?|"
     r"hang on|d'?you know what|you know what|i think|think)[,.!]? )*"
     r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
     r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
@@ -127,12 +141,15 @@ _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begge
                          r"(speak|talk|get through)\b", _I)
 _OMBUDSMAN = re.compile(r"\bombuds?m[ae]n\b|\bombudsperson\b", _I)
 _WHAT_COUNTS = re.compile(
-    r"\bwhat (counts|is|'?s) (as |classed as |classified as )?a complaint\b"
+    r"\bwhat (counts|is|'?s) (counted |classed |classified )?(as )?a complaint\b"
+    r"|\b(treated|dealt with|handled|logged|recorded|classed|counted) as a complaint or\b"
+    r"|\ba complaint or (as )?(a )?(service request|repair|request)\b"
     r"|\b(is|does) (this|that|it) (count|classed|class)\b"
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
     r"|\bsame as a complaint\b|\bis this a complaint\b|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
     r"|\bwon'?t (look at|treat|take) it as a complaint\b"
-    r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is) the difference between\b"
+    r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is|s) the difference\b"
+    r"|\bis (it|this|that) not (a|already a) complaint\b"
     r"|\bwhat do(es)? (you|that) mean by (a )?complaint\b", _I)
 _BOT = re.compile(
     r"\b(are|is) (you|this|it) (a |an |just a |some kind of )?(bot|robot|chat ?bot|computer|machine|ai|"
@@ -143,8 +160,8 @@ _BOT = re.compile(
     r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b|\b(you|u)( are| r)? (a |an )?(robot|bot|chat ?bot)\b"
     r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a )?"
     r"(bot|robot|computer|machine|ai)\b"
-    r"|\bam i (talking|talkin'?|speaking|chatting) (to|with) (a |an )?"
-    r"(bot|robot|real person|human|machine|computer|ai)\b"
+    r"|\bam i (even |actually |really )?(talking|talkin'?|speaking|chatting) (to|with) (a |an )?"
+    r"(bot|robot|real person|person|human|machine|computer|ai)\b"
     # "is this like a real person typing or a bot": a person or a machine, asked in one breath.
     r"|\b(real|actual|live) (person|human)\b.{0,30}\bor (a |an |just a )?(bot|robot|computer|machine|ai)\b"
     r"|\b(bot|robot|computer|machine|ai)\b.{0,15}\bor (a |an )?(real |actual |live )?(person|human)\b",
@@ -155,8 +172,8 @@ _HARM = re.compile(
     r"\b(threaten(ed|ing|s)?|threats?|(hit|hits|hitting|punch(ed|ing)?|kick(ed|ing)?|slap(ped|ping)?|"
     r"strangl\w*|choke[ds]?|choking|push(ed)?|shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
     r"the children|his|their)\b|beat(s|ing|en)? (me|her|him|us|them|up)|"
-    r"(attack|assault)(ed|ing|s)?|stab(bed|bing)?|knife|knives|machete|weapon|gun\b|"
-    r"(?<!i )(?<!we )(?<!i'm )(?<!im )(going to|gonna|will|wants? to|said he'?d|said she'?d) "
+    r"(attack|assault)(ed|ing|s)?|stab(bed|bing)?|knife|knives|machete|weapon|(?<!like a )(?<!like )gun\b|"
+    r"(?<!i )(?<!we )(?<!i'm )(?<!im )(?<!n't )(?<!not )(going to|gonna|will|wants? to|said he'?d|said she'?d) "
     r"(kill|hurt|burn|get|batter|do) "
     r"(me|her|him|us|them|"
     r"you|my \w+|our \w+|the \w+|his \w+|her \w+)|"
@@ -176,6 +193,13 @@ _HARM = re.compile(
     r"(child|kid|baby|children) (is |are )?(at risk|in danger|being (hurt|abused|neglected))|"
     r"(he|she|they|someone)('s| is| are)? (hitting|beating|hurting|attacking) (her|him|them|me|someone)|"
     r"screaming for help|(scared|frightened|afraid) for (my|her|his|their) (life|lives|safety)|"
+    # Someone being hurt or terrified next door now: "he's screaming at his girlfriend right now
+    # and something just smashed, I'm scared for her"; "he's outside her door again shouting".
+    r"(scared|frightened|afraid|terrified) for (her|him|them)\b(?! to)|"
+    r"(screaming|shouting|yelling) at (his|her) (girlfriend|boyfriend|wife|husband|partner|kids|children|mum|mam)\b"
+    r"[^.?!]{0,30}\b(now|rn|right now|again)\b|"
+    r"(outside|at) (her|his|my|our|the) (front )?door (again|now|rn|right now)\b[^.?!]{0,30}"
+    r"\b(shouting|screaming|banging|kicking|crying|threatening)|"
     r"(scared|frightened|afraid|terrified) of (him|her|them|my (ex|partner|husband|boyfriend|wife|son|dad))|"
     r"my (ex|partner|husband|boyfriend|wife)( \w+)? (checks|controls|monitors|reads|watches) my|"
     r"(he|she) (checks|controls|monitors|reads|goes through) my (phone|messages|texts|e-?mails|money)|"
@@ -189,7 +213,13 @@ _HARM = re.compile(
     # "he'll get me", not "he said he would get me through to the manager".
     r"(he|she|they)('?d| would| will|'?ll) get (me|you|her|him|us|them)\b(?! (through|put|back|a|an|the|some\w*|"
     r"sorted|in touch|on|to|in|out|onto|booked|seen|moved))|"
-    r"kick(ed|ing)? (the|my|our|her|his) door (in|down)|being (exploited|groomed|abused|neglected|hurt|hit|"
+    r"kick(ed|ing)? (the|my|our|wor|her|his) door (in|down)|"
+    # Someone at the door right now: "now the man is hitting the door again", "outside again rn kicking it".
+    r"(kicking|hitting|banging on|smashing|bashing|punching) (the|my|our|wor|me) (front )?(door|window)s?\b"
+    r"[^.?!]{0,30}\b(now|rn|right now|as we speak|(children|kids|bairns|baby) (are )?(crying|screaming))\b|"
+    r"\b(now|rn|right now|as we speak)\b[^.?!]{0,40}\b(kicking|hitting|banging on|smashing|bashing) "
+    r"(the |my |our |wor )?(front )?(door|window|it)\b|"
+    r"being (exploited|groomed|abused|neglected|hurt|hit|"
     r"beaten|attacked|bullied|threatened)|followed me|following me|stalk\w*|"
     r"(bruises?|bruised|marks|burns) (on|all over) (him|her|them|the (kid|child|baby|boy|girl))|"
     r"(kids?|children|child|baby|toddler|girl|boy)( are| is| were| was|'?s been| has been| have been)? (left )?"
@@ -231,14 +261,24 @@ _HOME_HEALTH = re.compile(
     r"elderly|disabled|oxygen|pregnant|frail)\b"
     r"|\b(baby|newborn|toddler|\d+ ?(week|wk|month|mth|year|yr)s? old|elderly|disabled|pregnant)\b[^!?]{0,80}"
     r"\b(no heating|freezing|no heat)\b", _I)
+# Heating a home with a gas oven or hob, or a barbecue indoors: carbon monoxide, 999 or the gas line.
+_UNSAFE_HEAT = re.compile(
+    r"\b(oven|hob|cooker|rings)\b[^.!?]{0,40}\b(on|open)\b[^.!?]{0,40}\b(to|for|so) (keep|stay|get|be) (us |her |him |"
+    r"them |me |the \w+ )?(warm|warmer|heat)\b"
+    r"|\b(heat|warm)(ing)? (up )?(the (flat|house|room|place|kitchen)|(her|him|them|our|my)sel\w*) (with|using|by|on) "
+    r"(the |a )?(gas )?(oven|hob|cooker|rings)\b"
+    r"|\b(bbq|barbecue)\b[^.!?]{0,20}\b(indoors|inside|in the (flat|house))\b",
+    _I)
 # No heat for someone old or frail, said in two sentences ("Since Sunday. I am 81 and the heating
 # has not worked at all"): the two parts anywhere in the message.
 _NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler)( has| is|'s)? (not|n't|never|stopped) "
-                      r"work\w*|(heating|boiler)('s| is| has)? (off|gone|broken|packed in|packed up|died)|freezing|"
-                      r"very cold|so cold)\b", _I)
-_FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re) (7[5-9]|[89]\d|1[01]\d)"
+                      r"work\w*|(heating|boiler)('s| is| has| has been| been)? "
+                      r"(off|gone|broken|packed in|packed up|died)|"
+                      r"freezing|very cold|so cold|[0-9] degrees)\b", _I)
+_FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re|who is|who'?s) "
+                    r"(7[5-9]|[89]\d|1[01]\d)"
                     r"( years old)?|(7[5-9]|[89]\d|1[01]\d) (years old|year old|yr old)|elderly|frail|disabled|"
-                    r"pregnant|newborn|baby|toddler|oxygen)\b", _I)
+                    r"pregnant|newborn|baby|toddler|oxygen|dementia)\b", _I)
 # A hazard happening now (Awaab's Law's emergency hazards, bot.intake.triage), less the lack of
 # heating or hot water, which is urgent but not a danger to report to 999 on its own.
 _NOT_AN_EMERGENCY_ALONE = re.compile(r"^\s*(no heating|no hot water)\s*$", _I)
@@ -255,7 +295,8 @@ def safety_in(text: str) -> str | None:
     text = normalise(text)
     if _HARM.search(text):
         return SAFEGUARDING
-    if _MEDICAL.search(text) or _HOME_HEALTH.search(text) or _NO_POWER_FOR_CARE.search(text) or (
+    if _MEDICAL.search(text) or _HOME_HEALTH.search(text) or _NO_POWER_FOR_CARE.search(text) or \
+            _UNSAFE_HEAT.search(text) or (
             _NO_HEAT.search(text) and _FRAIL.search(text)):
         return EMERGENCY
     hazard = emergency_hazard(text)

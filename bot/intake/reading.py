@@ -114,7 +114,10 @@ _UNSURE_ALONE = re.compile(
     r"^(i |i'?m )?(not sure|unsure|dunno|idk|no idea|don'?t know|do not know|can'?t remember|"
     r"cannot remember|don'?t remember|not certain|no clue|i have no idea|haven'?t a clue|"
     r"not a clue|can'?t recall|no idea tbh|idk tbh|i really don'?t know|genuinely don'?t know)"
-    r"([\s,.!?]+(sorry|tbh|really|to be honest|mate|love))*[\s.!?]*$", _I)
+    r"([\s,.!?]+(sorry|tbh|really|to be honest|mate|love))*"
+    # "no idea, I'm hardly there": not knowing, and why.
+    r"([\s,.!?]+(i'?m|im|i am|we'?re|i was) (hardly|never|not|rarely|away)( ever)? (there|home|in|here|around)\b.*)?"
+    r"[\s.!?]*$", _I)
 
 # --- choices --------------------------------------------------------------------------------------
 
@@ -158,6 +161,9 @@ _FORMATS = (
     ("another language", r"language|translat\w*|interpret\w*|polish|urdu|arabic|somali|punjabi|bengali|"
                          r"romanian|portuguese|spanish|french|welsh|gujarati|farsi|kurdish|tigrinya|"
                          r"chinese|mandarin|cantonese|lithuanian|latvian|russian|ukrainian|turkish|"
+                         r"vietnamese|tamil|amharic|hindi|italian|german|bulgarian|hungarian|czech|slovak|pashto|"
+                         r"dari|swahili|yoruba|igbo|hausa|twi|malayalam|sinhala|thai|tagalog|korean|japanese|greek|"
+                         r"albanian|sylheti|hebrew|persian|estonian|croatian|serbian|bosnian|slovenian|shona|"
                          r"in my own|first language|native"),
     ("bsl", r"bsl|sign language|signing"),
     ("standard", r"standard|normal|usual|regular|ordinary|no,? (that'?s )?fine|as it is|any|nope|nah|no|not really|"
@@ -224,7 +230,7 @@ def read_urgency(said: str) -> str | None:
 # --- names ----------------------------------------------------------------------------------------
 
 _NAME_PREFIX = re.compile(
-    r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|"
+    r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|name|"
     r"my good name is|(my|mi|me) name|myself|"
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
@@ -325,6 +331,10 @@ def _capitalised(name: str) -> str:
 
 
 def _name_in(text: str) -> str | None:
+    # "Hitesh Mistyr *Mistry": a word after an asterisk mends the word before it (a chat habit).
+    starred = re.match(r"^(.*?)([A-Za-z'’-]+)\s+\*\s?([A-Za-z'’-]+)\W*$", text or "")
+    if starred and starred.group(2)[:1].lower() == starred.group(3)[:1].lower():
+        text = starred.group(1) + starred.group(3)
     text = _name_words(text)
     slip_words = slips.words("sorry", "oops")
     for slip in (re.match(rf"^(.+?)(?:,\s*|\s+)([A-Za-z'’-]+),?\s+(?:{slip_words}|typo)\b", text, re.I),
@@ -469,6 +479,8 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                # "aboot", "fae", "efter", "gaun", "b4", "to weeks", "for months ago".
                (r"\boak ?tober\b", "october"), (r"\bin a gust\b", "in august"), (r"\bin julie\b", "in july"),
                (r"\bin mark\b", "in march"), (r"\b(" + "|".join(_MONTHS) + r") the tense\b", r"\1 the 10th"),
+               # Black Country and Yorkshire: "the wik before last", "it wor the Tuesday".
+               (r"\bwiks?\b", lambda m: m.group(0).replace("wik", "week")), (r"\bit wor\b", "it was"),
                (r"\baboot\b", "about"), (r"\bfae\b", "from"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
                (r"\b(gaun|gannin|gannin')\b", "going"), (r"\bfort night\b", "fortnight"),
                (r"\bthe fortnight ago\b", "a fortnight ago"),
@@ -476,7 +488,8 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                    m.group(1).lower()]),
                (r"\bo (?=(the|last|this|" + "|".join(_MONTHS) + r")\b)", "of "),
                (r"\b(latter|second) (part|half) of\b", "late"), (r"\b(first|early) (part|half) of\b", "early"),
-               (r"\bhalf (a )?year\b", "6 months"), (r"\bcannot recall\b", "can't recall"),
+               (r"\bhalf (a )?year\b", "6 months"), (r"\b(one|a|1) year and (a )?half\b", "18 months"),
+               (r"\bcannot recall\b", "can't recall"),
                (r"^(only|just|like|honestly)\s+", ""), (r"\bhalf term,? the (\w+) one\b", r"\1 half term"),
                (r"\bfrom (the )?(\d{1,2})(st|nd|rd|th)? (to|till|until) (about |around )?(the )?"
                 r"\d{1,2}(st|nd|rd|th)?\b",
@@ -546,7 +559,7 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\b(mid|early|late)-", r"\1 ", said)
     # Words of warmth ("last nite bab, and..."), and a time of day in words ("Thursday evening about
     # seven ish"), say nothing about the date.
-    said = re.sub(rf"\s*\b({_WARMTH}|lol|haha|tbh)\b(?=\s*([,.!?]|$))", "", said)
+    said = re.sub(rf"\s*\b({_WARMTH}|lol|haha|tbh|innit)\b(?=\s*([,.!?]|$))", "", said)
     if re.search(r"\b(morning|afternoon|evening|night|" + "|".join(_WEEKDAY_NAMES) + r")\b", said):
         said = re.sub(r"\b(?:at|about|around|roughly)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                       r"twelve|\d{1,2})(?:\s?ish|\s?o'?clock)?\b(?!\s+(days?|weeks?|months?|years?|ago))", " ", said)
@@ -852,11 +865,18 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
     if question == "share_details" and (contact.find_email(text) or contact.find_phone(text)):
         return Reading(YES, value=True)
     answer = yesno.read(question, text)
+    if question == "complaint_choice" and digression is not None and digression.topic == "ask_what_counts_as_complaint":
+        return Reading(DIGRESSION, topic=digression.topic)  # "what's the difference, is it not a complaint already?"
     if digression is not None and digression.strong and digression.topic not in (STOP, *SAFETY_TOPICS) \
             and not yesno.from_question_phrase(question, text) and not yesno.plainly_said(text):
         return Reading(DIGRESSION, topic=digression.topic)
     if question == "in_danger" and answer is None and digression is not None and digression.topic in SAFETY_TOPICS:
         return Reading(YES, value=True)  # "he threatened me last night and he's still next door"
+    if question == "in_danger" and answer == NO and digression is not None and digression.topic in SAFETY_TOPICS \
+            and re.search(r"\b(worried|concerned|scared|afraid|frightened) (about|for)\b", normalise(text)):
+        # "no not me, but I'm worried about the old chap at 14, not seen him for a week": a concern
+        # for someone else, which the safeguarding advice answers.
+        return Reading(DIGRESSION, topic=digression.topic)
     if digression is not None and digression.topic in SAFETY_TOPICS and question != "in_danger" and (
             answer is None or _ASKING_WHAT_TO_DO.search(normalise(text))):
         return Reading(DIGRESSION, topic=digression.topic)
@@ -947,7 +967,10 @@ def _free_text(question: str, text: str, said: str, digression: Digression | Non
             return Reading(DIGRESSION, topic=digression.topic)
     if question in OPTIONAL and _NOTHING.match(said):
         return Reading(NONE, value="none")
-    if _UNSURE_ALONE.match(said) or (yesno.doubtful(said) and (
+    # "I don't know really, just for someone to come and look at it?": a hedge, then the wish.
+    wish_after_doubt = re.search(r"^[^,.;!?]*[,.;!]\s*(just|only|i (just|only) (want|need)|i'?d (just )?like|"
+                                 r"maybe just)\b\W*(\w+\W+){3}", said)
+    if _UNSURE_ALONE.match(said) or (yesno.doubtful(said) and not wish_after_doubt and (
             "?" in said or re.search(r"^\W*\w+( \w+)?\W+(really|tbh|sorry|mate|love)\W*$", said))):
         return Reading(UNSURE, value=text.strip())
     return _with_safety(Reading(ANSWER, value=text.strip()), text)
@@ -968,6 +991,8 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
                     parse: Mapping[str, Any] | None = None) -> Reading | None:
     if question == "urgency":
         level = read_urgency(said)
+        if level and safety_in(text) == SAFETY_TOPICS[0]:
+            level = "emergency"  # "very urgent, water is in the electric socket now": a danger now
         return Reading(ANSWER, value=level) if level else None
     if question == "preferred_contact":
         method = _choice(said, _CONTACT_METHODS)

@@ -22,7 +22,7 @@ _I = re.I | re.S
 _FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|haha|ha|hi|hello|right|ok so|"
                      r"honestly|tbh|to be honest|sorry|and|but)[\s,.!]+)+", _I)
 
-_THINK_YES = re.compile(r"^(i think so|i believe so|i reckon so|think so|i guess so|probably|"
+_THINK_YES = re.compile(r"^(i think so|i believe so|i reckon so|think so|i guess so|i suppose so|suppose so|probably|"
                         r"most likely|pretty sure (yes|yeah|it is|they have|i have)|i'?m pretty sure)\b", _I)
 _THINK_NO = re.compile(r"^(i (don'?t|do not|dont) think so|(i )?(don'?t|dont) think so|i doubt it|"
                        r"probably not|i don'?t believe so|not that i know of|not as far as i know|"
@@ -42,7 +42,7 @@ _DOUBT_FIRST = re.compile(
 # Said plainly in the middle of a "yes": a yes in doubt is taken as not sure, never as yes.
 _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
-    r"can'?t (remember|say|be sure)|not 100)\b", _I)
+    r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain))\b", _I)
 # Hedges that make a yes a guess where a yes would end the complaint process.
 _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"(doesn'?t|doesnt|does not|didn'?t|don'?t|dont|do not) (know|remember|understand) "
@@ -50,7 +50,9 @@ _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"can'?t (find|read|remember)|might have|"
                      r"may have|could have|not sure)\b", _I)
 # "...but that was a different thing": a final letter about another matter.
-_ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matter|problem|issue|complaint)\b"
+_ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matter|problem|issue|complaint|neighbou?r|"
+                             r"one|leak|repair|job|flat|house|address|property|landlord)\b|\bnothing to do with\b"
+                             r"|\bthis (is|one is|one'?s) (a )?(new|different|separate)\b"
                              r"|\b(that|it) was (about|for)\b|\bfor that\b|\bnot (this|the same)\b"
                              r"|\b(that|it) was (about|for) (the|my|a) \w+,? not\b", _I)
 # Ways of saying yes that start like a no.
@@ -77,7 +79,8 @@ _UNSURE = re.compile(
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
     r"not 100 ?%?|hard to say|who knows|not too sure|no idea tbh|couldn'?t (tell|say)( you)?|"
     r"(i'?m |i am )?(confused|not clear)|what do you mean|don'?t understand( the question)?|"
-    r"(it |that )?(might|may|could) (have|be|of)|maybe|possibly|perhaps|might do)\b"
+    r"(it |that )?(might|may|could) (have|be|of)|maybe|possibly|perhaps|might do|"
+    r"(have to|need to|'d have to|would have to|will have to|'ll have to) (check|ask)( with)?)\b"
     r"|^\?+$|^(hmm+|erm+|um+)[\s.?]*$", _I)
 
 _YES_START = re.compile(
@@ -113,14 +116,16 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         rf"|\bmy ({_PEOPLE})('?s)? (flat|house|home|place|bungalow|tenancy|complaint)\b"
         rf"|\b(he|she|they) (asked|wants|wanted) me\b|\bon (his|her|their) behalf\b"
         rf"|\b(i'?m|i am|im) (his|her|their|the) ({_ROLES})\b|\bsome(one|body) else\b"
-        rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its) (his|her|their) (flat|house|home|tenancy)\b"
+        rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its|this is|it is) (his|her|their) (flat|house|home|tenancy)\b"
+        rf"|^my ({_PEOPLE})\W*$|^my ({_PEOPLE})\.\s"
         r"|^\W*for (the|a|an|my|our|me) (old )?(lady|man|woman|gentleman|fella|bloke|chap|couple|lad|lass|girl|boy|"
         r"pensioner|person|people|family)\b",
         r"\b(for )?(me|myself|meself)\b|\bjust me\b|\bmy own\b|\b(i'?m|i am|im) the tenant\b"
         r"|\b(it'?s|its) (for )?me\b|\b(it'?s|its) mine\b|\bme personally\b|\bmy (own )?(flat|house|home|place)\b"
         r"|\bi live (here|there|alone|on my own)\b|\bnobody else\b|\bno one else\b|\bwho else\b"),
     "share_details": (
-        r"\b(give|giving|here'?s|here are|take|have|use) (you )?(my|me) (details|number|e-?mail|name|contact)"
+        r"\b(give|giving|here'?s|here are|take|have|use) (you )?(my|me) "
+        r"(details|number|e-?mail|name|contact|particulars)"
         r"|\bhappy (to|for you to) (give|share|be contacted|hear|contact)|\byou can (contact|ring|call|e-?mail|"
         r"text|reach) me|\b(please )?(contact|ring|call|e-?mail|text) me\b|\bi'?ll give\b|\bgive (my )?details"
         r"|\b(i )?(want|would like|need) (to (know|hear)|you to (contact|reply|get back))"
@@ -148,7 +153,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|(?<!n't )(?<!not )\bagree(s|d)?\b"
         r"|\b(he|she)('?s| is) (here|with me|next to me|sat (here|next to me)|in the next room)\b",
         r"\bnot yet\b|\bnot in writing\b|\bnothing (in writing|on paper|written( down)?)\b"
-        r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask)\b"
+        r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask|tell)\b|\bnot know yet\b"
         r"|\b(he|she|they) "
         r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"),
     "in_danger": (
@@ -158,6 +163,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(hitting|attacking|beating|"
         r"threatening) (her|him|them|me|us|someone)\b|\bcall(ing)? (the )?police\b|\bneed help now\b",
         r"\b(nobody|no ?one|no-one)('?s| is| are)? in danger\b|\bjust (noise|music|shouting)\b"
+        r"|\b(not|isn'?t|aren'?t|no longer) in (any )?(immediate )?danger\b"
         r"|\bnot (right )?now\b|\bnot at the moment\b|\bnot (currently|at present|today)\b|\b(everyone|we|i|"
         r"they|he|she|the kids)('?s|'?re| is| are| am)? (fine|ok|okay|alright|safe)\b|\bno ?one (is|'s)\b"
         r"|\bnobody (is|'s)\b"),
@@ -168,6 +174,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bcarry on\b|\bjust (want|need|wanted|like) (it|them|this|that|the \w+|him|her|someone)\b"
         r"|\b(no|don'?t) need\b|\bnot (a |to )?complain\w*\b|\bdon'?t want to (complain|make a (complaint|fuss))\b"
         r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"
+        r"|\bjust (fix|sort|repair|mend|do) (it|them|this|that|the \w+)\b|\bno point (in )?complain\w*"
         r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"),
     "already_investigated": (
         r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|"
@@ -190,9 +197,12 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bfirst time\b|\bnever (complained|reported|heard|had|got)\b|\bthis is (the|my) first\b"
         r"|\bnot (yet|been investigated|investigated)\b|\bhaven'?t (complained|heard|had|got)\b"
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
+        r"|\bnever (i )?(receive|received|got|get|had) (a |any |the )?(letter|response|reply|answer)\b"
         # A stage 1 answer is not the final response: "a letter saying stage one, that's all".
-        r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)"
-        r"|\b(different|another|separate|other) (thing|matter|problem|issue|complaint)\b"
+        r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)|\b(first|1st) stage\b(?!.{0,30}\bstage (two|2)\b)"
+        r"|\b(replied|responded|answered|wrote back)( to)? (my|the) first (complaint|stage|letter)\b"
+        r"|\b(have|has) not (heard|had|got)\b"
+        r"|\b(different|another|separate|other) (thing|matter|problem|issue|complaint|neighbou?r|one|leak|repair|job)\b"
         r"|\bthis (one )?is about (the|a|my)\b"
         # "I complained about something else last year, the fence, but not this".
         r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"),
@@ -206,13 +216,15 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b"
         r"|\b(sent|send|filed|put|lodged) (in )?(the )?papers (in )?(to|at|with) (the )?court\b",
         r"\bnothing'?s? (been )?(filed|issued|started)\b|"
-        r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b|\bhaven'?t\b|\bnothing (has been )?"
+        r"\bno (lawyers?|solicitors?|court|claims?|legal)\b|"
+        r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b(?! have (started|issued|filed|put|lodged|begun))|\bhaven'?t\b|\bnothing (has been )?"
         r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
         r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"
         # Talking to a solicitor or a law centre is not a claim ("had a word with a solicitor but
         # nothing come of it").
         r"|\blegal aid\b|\b(been to see|seen|seeing|went to see) (a |the )?(solicitor|lawyer)\b"
-        r"|\b(had a word|had a chat|spoke|spoken|talked|been|asking|asked|contacted) (with|to)? ?(a |the )?"
+        r"|\b(only|just) for advice\b|\bnothing to do with (this|the|that|it)\b"
+        r"|\b(had a word|had a chat|spoke|spoken|speak|talk|talked|been|asking|asked|contacted) (with|to)? ?(a |the )?"
         r"(solicitor|lawyer|law centre|citizens advice|shelter)|\badvice only\b|\bletter before (claim|action)\b"
         r"|\bnothing (came|come|has come) of it\b"),
     "still_happening": (
@@ -222,6 +234,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r" ?(stopped|gone|been fixed|been sorted|fixed|sorted|resolved|repaired|dealt with|cleared)\b"
         r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
         r"|\bcoming back\b|\bkeeps (happening|coming|going)\b|\b(remains?|is|still) unresolved\b"
+        r"|\b(started|kicked off|began|begun|come back|came back) (up )?again\b"
         r"|\bremains? (a problem|the same|ongoing)\b|\b(whenever|every time|each time) it rains\b"
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
         r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b",
@@ -231,7 +244,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!if its )(?<!if it's )(?<!whether its )(?<!if it has )"
         r"\bstopped\b(?!\s*\?)|\bover now\b"
         r"|\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b|\b(thankfully|luckily|fortunately) not\b"
-        r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on)\b"
+        r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on|since)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
 }
 _PHRASES = {question: (re.compile(yes, _I), re.compile(no, _I))
@@ -276,10 +289,23 @@ def read(question: str, text: str) -> str | None:
     if not said:
         return None
     phrases = _PHRASES.get(question)
+    if question == "on_behalf" and re.search(r"\bboth( of us| of them)?\b", said) and phrases \
+            and phrases[0].search(said) and phrases[1].search(said):
+        return UNSURE  # "it's my mam's tenancy but I live here too, so both of us really?"
+    if re.match(r"(kinda|kind of|sort of|sorta)\W", said) and phrases and phrases[0].search(said) \
+            and not phrases[1].search(said) and not _DOUBT_ANYWHERE.search(said):
+        return YES  # "kinda, its for my nan but im typing it": the hedge is about the typing
     if _DOUBT_FIRST.search(said):
         return UNSURE
     if _YES_DESPITE_NO.search(said):
         return YES
+    if question not in GUESS_IS_NOT_YES and re.search(r"\bthat'?s a yes\b", said) and not re.search(
+            r"\b(not|n't)\b[^.?!]{0,10}that'?s a yes", said):
+        return YES  # "I think so? She said do whatever's best, so I suppose that's a yes"
+    if question == "complaint_choice" and re.search(r"\b(will|would|could|does|do) (it|this|that|a complaint|"
+                                                    r"complaining) (get (me|us)|make|cause|affect|count against|"
+                                                    r"go against)\b", said):
+        return UNSURE  # "will it get me in trouble? I don't want them thinking I'm causing hassle"
     if _GUESS_ASKED_BACK.search(said):
         return UNSURE  # "I think it's stopped? haven't heard it since Saturday": a guess
     if _THINK_NO.search(said):
@@ -291,7 +317,9 @@ def read(question: str, text: str) -> str | None:
         if question in GUESS_IS_NOT_YES or _ASKED_BACK.search(said):
             return UNSURE
         return YES
-    if _CONFUSED.search(said) and not (_YES_START.search(said) or _NO_START.search(said)):
+    # "what is court claim? no solicitor, none of that": a no after the question still answers it.
+    no_after_question = "?" in said and bool(phrases and phrases[1].search(said[said.index("?"):]))
+    if _CONFUSED.search(said) and not (_YES_START.search(said) or _NO_START.search(said) or no_after_question):
         return UNSURE  # "What is final response? I don't understand" names the yes phrase
     yes_phrase = bool(phrases and phrases[0].search(said))
     no_phrase = bool(phrases and phrases[1].search(said))
@@ -323,8 +351,15 @@ def read(question: str, text: str) -> str | None:
         # mum") only for whom; otherwise the start decides.
         if question == "on_behalf":
             return YES
+        if question in GUESS_IS_NOT_YES and _ANOTHER_MATTER.search(said):
+            return NO  # "there's a court case about my arrears but that's nothing to do with this"
+        if _DOUBT_ANYWHERE.search(said):
+            return UNSURE  # "if I give my name will he find out it was me? I don't know what to do"
         if starts_yes != starts_no:
             return YES if starts_yes else NO
+        ends_yes, ends_no = bool(_ENDS_YES.search(said)), bool(_ENDS_NO.search(said))
+        if ends_yes != ends_no:
+            return YES if ends_yes else NO  # "it stopped for a couple days but started again, so aye"
         if question not in GUESS_IS_NOT_YES:
             # "It has stopped - well, the leak has. The stain is still there": said first, meant.
             yes_at, no_at = phrases[0].search(said).start(), phrases[1].search(said).start()
@@ -341,6 +376,9 @@ def read(question: str, text: str) -> str | None:
     ends_yes, ends_no = bool(_ENDS_YES.search(said)), bool(_ENDS_NO.search(said))
     if ends_yes != ends_no:
         return YES if ends_yes else NO
+    if question not in GUESS_IS_NOT_YES and re.search(r"[,;]\s*(yes|yeah|yep|aye)\s*([-,;.!]|$)", said) \
+            and not _NO_ANYWHERE.search(said):
+        return YES  # "I think Dad would want that, yes - it's been three weeks now"
     if len(said.split()) <= 6:
         yes_word, no_word = bool(_YES_ANYWHERE.search(said)), bool(_NO_ANYWHERE.search(said))
         if yes_word != no_word:

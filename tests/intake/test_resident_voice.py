@@ -589,3 +589,178 @@ def test_stage_two_asked_for_is_not_a_final_response():
 ])
 def test_a_name_in_small_letters_or_capitals_is_written_as_a_letter_would(text, name):
     assert read("name", text).value == name
+
+
+# Classes from the thirteenth set, in other words.
+@pytest.mark.parametrize("text, day", [
+    ("last night innit, round 11ish", date(2026, 11, 30)),
+    ("it wor the wik before last, on the Thursday", date(2026, 11, 19)),
+    ("about 2 wiks ago", date(2026, 11, 17)),
+])
+def test_dates_from_the_thirteenth_set(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("she's been putting the gas rings on all day to keep warm", "emergency"),
+    ("we've been heating the flat with the oven, the boiler's dead", "emergency"),
+    ("he's out there right now banging on my door, I've locked myself in", "safeguarding_concern"),
+    ("started Friday. he is kicking the front door again now, the kids are screaming", "safeguarding_concern"),
+    ("not seen her for days and her post is piling up", "safeguarding_concern"),
+])
+def test_danger_now_in_any_answer(text, topic):
+    assert safety_in(text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    "he keeps banging on my door late at night",          # what happens, not a danger now
+    "the kids kick a ball at the door now and again",
+    "I don't want to get the plumber into bother, just send someone",
+])
+def test_no_danger_read_into_ordinary_words(text):
+    assert safety_in(text) is None
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("still_happening", "it went quiet for a week but it's started up again so yeah", r.YES),
+    ("still_happening", "the banging stop since Friday, I don't know if it will come back", r.NO),
+    ("in_danger", "she isn't in any danger, she's staying at her sister's", r.NO),
+    ("legal_proceedings", "what is court claim? no solicitor, none of that", r.NO),
+    ("already_investigated", "you sent me the first stage reply and I wasn't happy, that's why I'm here", r.NO),
+    ("already_investigated", "I have not heard anything since you said it would go to the next stage", r.NO),
+    ("on_behalf", "sort of, it's for my grandad, I'm just doing the typing", r.YES),
+    ("on_behalf", "it's my dad's house but I live here as well so both of us?", r.UNSURE),
+    ("on_behalf", "for me and my wife, we both live here", r.NO),
+    ("share_details", "ar, go on", r.YES),
+    ("share_details", "if I give my number will they know it was me? I don't know what to do", r.UNSURE),
+    ("complaint_choice", "just sort it out mate, no point complaining", r.NO),
+    ("complaint_choice", "I don't want to get anyone into trouble, just get it done", r.NO),
+    ("aware_date", "not know", r.UNSURE),
+])
+def test_yes_no_from_the_thirteenth_set(question, text, kind):
+    got = read(question, text)
+    assert got.kind == kind and got.safety is None, got
+
+
+@pytest.mark.parametrize("question, text, topic", [
+    ("in_danger", "not me, no, but I'm worried about the lady upstairs, I haven't seen her for a week",
+     "safeguarding_concern"),
+    ("location", "ow long afore anyone comes round?", "ask_timescales"),
+    ("name", "why do you want that, am I actually talking to a person?", "bot_challenge"),
+    ("affected", "first, would this be dealt with as a complaint or as a repair?", "ask_what_counts_as_complaint"),
+    ("complaint_choice", "what is counted as a complaint? I just want to know when they're coming",
+     "ask_what_counts_as_complaint"),
+    ("legal_proceedings", "this is taking forever mate, I'm done", "stop"),
+    ("confirm", "I day understand all this, con someone phone me?", "request_human"),
+])
+def test_digressions_from_the_thirteenth_set(question, text, topic):
+    got = read(question, text)
+    assert got.kind == r.DIGRESSION and got.topic == topic, got
+
+
+def test_an_urgency_answer_with_a_danger_now_is_an_emergency():
+    got = read("urgency", "urgent, there's water coming through the light fitting now")
+    assert got.kind == r.ANSWER and got.value == "emergency" and got.safety == "emergency", got
+
+
+def test_a_hedge_then_a_wish_is_the_wish():
+    got = read("desired_outcome", "not sure really, just for someone to check it over? I don't want a fuss")
+    assert got.kind == r.ANSWER, got
+
+
+def test_a_language_named_is_another_language_and_an_interpreter_an_adjustment():
+    assert read("preferred_format", "Tigrinya if you can").value == "another language"
+    assert read("preferred_format", "in Vietnamese please").value == "another language"
+    got = read("confirm", "can you add that I need a Farsi interpreter")
+    assert got.kind == r.CHANGE and got.field == "reasonable_adjustments", got
+
+
+# Classes from the fourteenth set, in other words.
+@pytest.mark.parametrize("text", [
+    "That all looks right, thank you very much",
+    "It's all in order, thanks",
+    "is right",
+    "Confirmed, that is accurate",
+])
+def test_a_confirmation_with_thanks_sends(text):
+    assert read("confirm", text).kind == r.CONFIRM
+
+
+@pytest.mark.parametrize("text, field", [
+    ("Contact wrong - email only, no calls please", "preferred_contact"),
+    ("can't do tuesdays any more, make it wednesday afternoons", "access_availability"),
+    ("the leak is in the bathroom, not Station Road. rest is fine", "location"),
+])
+def test_summary_corrections_from_the_fourteenth_set(text, field):
+    got = read("confirm", text)
+    assert got.kind == r.CHANGE and got.field == field, got
+
+
+def test_a_correction_ending_in_thanks_keeps_thanks_out_of_the_value():
+    got = read("confirm", "the name is wrong, it should be Jo Bloggs, thanks")
+    assert got.kind == r.CHANGE and got.field == "name" and got.new_value == "Jo Bloggs", got
+
+
+@pytest.mark.parametrize("text, day", [
+    ("since the end of the summer holidays", date(2026, 9, 1)),
+    ("since the kids went back to school in August", date(2026, 8, 17)),
+    ("about a year and a half", date(2025, 6, 1)),
+])
+def test_dates_from_the_fourteenth_set(text, day):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat(), got
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("I'm typing for my gran who is 91, the heating has been off for two days and it's 8 degrees in her lounge",
+     "emergency"),
+    ("it leaked last week and now there's wires dangling out the light", "emergency"),
+    ("he's yelling at his wife again right now, I'm scared for her", "safeguarding_concern"),
+])
+def test_danger_from_the_fourteenth_set(text, topic):
+    assert safety_in(text) == topic
+
+
+def test_a_simile_is_not_a_weapon():
+    assert safety_in("the pipes bang like a gun every time the heating comes on") is None
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("already_investigated", "yes we got a final response last year but that was the damp, this is a new one", r.NO),
+    ("already_investigated", "I rang to complain loads of times but never got a letter", r.NO),
+    ("already_investigated", "complained before about a different neighbour, ages ago", r.NO),
+    ("legal_proceedings", "I only spoke with a solicitor for advice", r.NO),
+    ("legal_proceedings", "there's a court case about my arrears but that's nothing to do with this", r.NO),
+    ("legal_proceedings", "I think my daughter might have started a small claim comma I'd need to ask her", r.UNSURE),
+    ("on_behalf", "its for ma mam", r.YES),
+    ("on_behalf", "my sister. this is her flat, her English is not good", r.YES),
+    ("representative_consent", "he not know yet, I will tell him tonight", r.NO),
+    ("representative_consent", "I think so? he said do what you want, so I suppose that's a yes", r.YES),
+    ("share_details", "You can have my particulars.", r.YES),
+    ("share_details", "I suppose so, as long as the neighbours don't find out", r.YES),
+    ("still_happening", "stilt going on I'm afraid", r.YES),
+    ("still_happening", "I'd have to check with my mum, she says it's fine but she always does", r.UNSURE),
+    ("complaint_choice", "would it get me into trouble? I don't want to be a nuisance", r.UNSURE),
+    ("complaint_choice", "I reckon my husband would want that, yes - it's been a month", r.YES),
+])
+def test_yes_no_from_the_fourteenth_set(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+def test_what_is_the_difference_at_the_complaint_question_is_a_question():
+    got = read("complaint_choice", "whats the difference? isn't it a complaint already?")
+    assert got.kind == r.DIGRESSION and got.topic == "ask_what_counts_as_complaint", got
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Name Priya Shah", "Priya Shah"),
+    ("Jon Smtih *Smith", "Jon Smith"),
+])
+def test_names_from_the_fourteenth_set(text, name):
+    got = read("name", text)
+    assert got.kind == r.ANSWER and got.value == name, got
+
+
+def test_not_knowing_and_why_is_not_knowing():
+    assert read("frequency", "no idea, I'm never home").kind == r.UNSURE
