@@ -71,7 +71,8 @@ FIELD_WORDS: dict[str, str] = {
                            r"times|times? (that )?suit|i'?m (in|home|out|at work)|days i'?m|"
                            r"(mornings|afternoons|evenings) not|not (mornings|afternoons|evenings)|"
                            rf"can'?t do ({_DAYS})s?|(make|change) it (mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)"
-                           rf"\w*|({_DAYS})s? (are|is) (no good|no use|out|bad)",
+                           rf"\w*|({_DAYS})s? (are|is) (no good|no use|out|bad)|(after|before) \d{{1,2}} ?(am|pm)|"
+                           r"asleep in the (mornings?|afternoons?|day)",
     "frequency": r"how (often|ofen|offen|oftn)|often|every (single )?(night|day|week|weekend|morning|evening)|"
                  r"frequency|"
                  r"once a (week|day|month|fortnight)|(twice|three times|\d+ times) a (week|day|month)",
@@ -89,6 +90,8 @@ FIELD_WORDS: dict[str, str] = {
                          r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
                          r"(texts?|e-?mails?|letters?|post|phone calls?|calls?) only|no (phone )?calls?|"
+                         r"(texts?|e-?mails?|letters?|post|phone calls?|calls?),? not (a )?(texts?|e-?mails?|letters?|"
+                         r"post|phone calls?|calls?)|"
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
@@ -143,6 +146,7 @@ _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",
                         re.I)
 _MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|didn'?t (mention|say|put)|add (that|this)|"
+                     r"you forg[eo]t|please add|"
                      r"also (add|put|mention)|you'?ve missed)\b", re.I)
 # Answers short enough that "X not Y" means X.
 _SHORT_ANSWERS = frozenset({"name", "represented_name", "event_date_text", "aware_date_text",

@@ -46,7 +46,8 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("ain'?t (asked|told|had|got|done|spoken)", r"haven't \1"), ("nae idea", "no idea"),
     ("cannae mind|can'?t mind|cant mind|canny mind", "can't remember"), ("not a clue", "no clue"),
     ("divvent|divn'?t|dinnae|dinny|dont", "don't"), ("knaa|knaw|kna|knoe", "know"), ("cannae|cant", "can't"),
-    ("(?:and|an) ?on a ?(?:miss|mous|mus)|anon a miss|anonymus|anonomous|anonimous|annonymous", "anonymous"),
+    ("(?:and|an) ?on a ?(?:miss|mous|mus)|anon a miss|anonymus|anonomous|anonimous|annonymous|ananymous|anonymos",
+     "anonymous"),
     ("tlking|talkin|tawkin", "talking"), ("ceilin", "ceiling"),
     # Jamaican and second-language "I don't remember": "mi cyaan memba", "I not remember".
     ("memba|rememba|rember|remeber", "remember"), ("cyaan|caan", "can't"),
@@ -64,7 +65,8 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("con(?= (somebody|someone|you|i|we|they|anyone|anybody) )", "can"), ("goo on", "go on"),
     ("^ar(?=[,.!]|$)", "yes"), ("complainin'?", "complaining"),
     ("no know|nuh know", "don't know"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
-    ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"),
+    ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"), ("rite", "right"), ("yed|yse", "yes"),
+    ("happning|happenin'?|hapening", "happening"),
     # Voice typing spells out punctuation ("the small claims court comma I would need to ask him");
     # autocorrect makes "still" a "stilt".
     (" ?comma", ","), ("stil+t?(?= (happening|going|there|the same|bad|leaking|on))", "still"),
@@ -112,7 +114,7 @@ _HUMAN = re.compile(
     r"\bput me through to (a |an |someone|somebody|the )?(real )?(person|human|someone|somebody|manager)?\b|"
     r"\b(speak|talk|chat|get through)( to| with)( a| an| my| your| our| someone| somebody| some1| an? actual| a real|"
     r" real| the)?( real| actual| live)?( person| human| people| agent| adviser| advisor| operator|"
-    r" someone| somebody| member of staff| staff| manager| supervisor| your team| the office|"
+    r" someone| somebody| member of staff| staff| manager| supervisor| your team| the office| officer|"
     r" housing officer| the housing officer| customer services)\b"
     r"|\b(real|actual|live) (person|human|people)\b|\bhuman being\b"
     r"|\b(can|could|will) (someone|somebody|a person|you|a human)( not)?( just)? (call|ring|phone|look|check|"
@@ -141,7 +143,7 @@ _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begge
                          r"(speak|talk|get through)\b", _I)
 _OMBUDSMAN = re.compile(r"\bombuds?m[ae]n\b|\bombudsperson\b", _I)
 _WHAT_COUNTS = re.compile(
-    r"\bwhat (counts|is|'?s) (counted |classed |classified )?(as )?a complaint\b"
+    r"\bwhat (counts|is|'?s) (counted |classed |classified )?(as )?(a )?complaint\b"
     r"|\b(treated|dealt with|handled|logged|recorded|classed|counted) as a complaint or\b"
     r"|\ba complaint or (as )?(a )?(service request|repair|request)\b"
     r"|\b(is|does) (this|that|it) (count|classed|class)\b"
@@ -169,7 +171,8 @@ _BOT = re.compile(
 
 # Harm to a person: a safeguarding concern inside any answer.
 _HARM = re.compile(
-    r"\b(threaten(ed|ing|s)?|threats?|(hit|hits|hitting|punch(ed|ing)?|kick(ed|ing)?|slap(ped|ping)?|"
+    r"\b(threaten(ed|ing|s)?|threats?|(?<!smell )(?<!stench )(?<!it )(?<!that )(?<!this )"
+    r"(hit|hits|hitting|punch(ed|ing)?|kick(ed|ing)?|slap(ped|ping)?|"
     r"strangl\w*|choke[ds]?|choking|push(ed)?|shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
     r"the children|his|their)\b|beat(s|ing|en)? (me|her|him|us|them|up)|"
     r"(attack|assault)(ed|ing|s)?|stab(bed|bing)?|knife|knives|machete|weapon|(?<!like a )(?<!like )gun\b|"

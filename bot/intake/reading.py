@@ -243,7 +243,7 @@ _NAME_STOP = re.compile(r"\s*(,|;|(?-i:(?<![A-Z]))(?<!\b[A-Za-z])(?<!\bmr|\bms|\
                         r"\bof (flat|number)\b|\bflat\b|\bon the\b|\bplease\b|\bthanks\b|\bcheers\b|"
                         r"\bta\b|\bbut\b| - |\bwho\b|\bthat'?s\b|\bshe'?s\b|\bhe'?s\b|\bmy (mum|dad|name)\b|"
                         r"\bx+\b)", _I)
-_TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|sir|dame|lady|lord|prof|cllr|councillor)\.?"
+_TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|reverend|pastor|elder|imam|sheikh|sir|dame|lady|lord|prof|cllr|councillor)\.?"
 # "my mum, Joan Fairclough", "Dad - Keith Lomax": the relation is not the name.
 _RELATIONS = (r"(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|daughter|wife|husband|partner|"
               r"brother|sister|aunt|auntie|uncle|friend|neighbou?r|client|tenant)")
@@ -410,7 +410,8 @@ _ONGOING = re.compile(
     r"|\bgoing on\b|\bstill is\b"
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
     r"|\bit start\b|\bnon ?stop\b|\bstill (not|n'?t|nae|no) (fixed|sorted|done|repaired|resolved|right|working)\b"
-    r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b", _I)
+    r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b"
+    r"|^from\b(?![^.]*\b(to|till|until)\b)", _I)  # "from 2 November, I remember because...": since
 _PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|weekend)|still (going|happening|there)|"
                               r"ever since|non ?stop|constantly|all the time)\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
@@ -481,7 +482,10 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\bin mark\b", "in march"), (r"\b(" + "|".join(_MONTHS) + r") the tense\b", r"\1 the 10th"),
                # Black Country and Yorkshire: "the wik before last", "it wor the Tuesday".
                (r"\bwiks?\b", lambda m: m.group(0).replace("wik", "week")), (r"\bit wor\b", "it was"),
-               (r"\baboot\b", "about"), (r"\bfae\b", "from"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
+               (r"\baboot\b", "about"), (r"\bfae\b", "from"), (r"\b(\d{1,2}) (st|nd|rd|th)\b", r"\1\2"),
+               (r"\bwen\b", "when"), (r"\bfor the (winter|summer|season)\b", ""),
+               # "may I speak to someone?" is not the month of May.
+               (r"\bmay (i|we|you|be|have|not|well)\b", r"might \1"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
                (r"\b(gaun|gannin|gannin')\b", "going"), (r"\bfort night\b", "fortnight"),
                (r"\bthe fortnight ago\b", "a fortnight ago"),
                (r"\b(to|for) (?=(?:days|weeks|months|years) ago\b)", lambda m: {"to": "two ", "for": "four "}[
@@ -987,6 +991,11 @@ def _classified_kind(parse: Mapping[str, Any] | None) -> str | None:
     return None
 
 
+def _SAFETY_WORDS_ONLY(text: str) -> bool:
+    """A hazard described, not a question about one ("should she ring 999 or the gas line?")."""
+    return "?" not in text and safety_in(text) == SAFETY_TOPICS[0]
+
+
 def _choice_reading(question: str, text: str, said: str, digression: Digression | None,
                     parse: Mapping[str, Any] | None = None) -> Reading | None:
     if question == "urgency":
@@ -1073,6 +1082,10 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
             return Reading(DIGRESSION, topic=digression.topic)
         return _with_safety(reading, text)
     if question in CHOICES:
+        if question == "urgency" and digression is not None and digression.topic == SAFETY_TOPICS[0] \
+                and _SAFETY_WORDS_ONLY(text):
+            # "dunno, water's coming through the light fitting": the danger is the answer.
+            return Reading(ANSWER, value="emergency", safety=SAFETY_TOPICS[0])
         if yesno.doubtful(said) and question in ("urgency", "feedback_kind"):
             return Reading(UNSURE)
         found = _choice_reading(question, text, said, digression, parse)

@@ -164,6 +164,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"threatening) (her|him|them|me|us|someone)\b|\bcall(ing)? (the )?police\b|\bneed help now\b",
         r"\b(nobody|no ?one|no-one)('?s| is| are)? in danger\b|\bjust (noise|music|shouting)\b"
         r"|\b(not|isn'?t|aren'?t|no longer) in (any )?(immediate )?danger\b"
+        r"|\b(not|isn'?t|aren'?t|n't) doing anything\b"
         r"|\bnot (right )?now\b|\bnot at the moment\b|\bnot (currently|at present|today)\b|\b(everyone|we|i|"
         r"they|he|she|the kids)('?s|'?re| is| are| am)? (fine|ok|okay|alright|safe)\b|\bno ?one (is|'s)\b"
         r"|\bnobody (is|'s)\b"),
@@ -198,6 +199,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bnot (yet|been investigated|investigated)\b|\bhaven'?t (complained|heard|had|got)\b"
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
         r"|\bnever (i )?(receive|received|got|get|had) (a |any |the )?(letter|response|reply|answer)\b"
+        r"|\bthis (one )?is different\b|\bnever (make|made|put in|did|done) (a |any )?complaints?\b"
         # A stage 1 answer is not the final response: "a letter saying stage one, that's all".
         r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)|\b(first|1st) stage\b(?!.{0,30}\bstage (two|2)\b)"
         r"|\b(replied|responded|answered|wrote back)( to)? (my|the) first (complaint|stage|letter)\b"
@@ -216,8 +218,11 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b"
         r"|\b(sent|send|filed|put|lodged) (in )?(the )?papers (in )?(to|at|with) (the )?court\b",
         r"\bnothing'?s? (been )?(filed|issued|started)\b|"
-        r"\bno (lawyers?|solicitors?|court|claims?|legal)\b|"
-        r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b|\bmight\b(?! have (started|issued|filed|put|lodged|begun))|\bhaven'?t\b|\bnothing (has been )?"
+        r"\bno (lawyers?|solicitors?|court|claims?|legal)\b|\bi (don'?t|do not) have\b|"
+        r"\b(has|have) not done anything\b|\bhasn'?t done anything\b|"
+        r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b"
+        r"|\bmight\b(?! have (started|issued|filed|put|lodged|begun))"
+        r"|\bhaven'?t\b|\bnothing (has been )?"
         r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
         r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"
         # Talking to a solicitor or a law centre is not a claim ("had a word with a solicitor but
@@ -235,6 +240,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
         r"|\bcoming back\b|\bkeeps (happening|coming|going)\b|\b(remains?|is|still) unresolved\b"
         r"|\b(started|kicked off|began|begun|come back|came back) (up )?again\b"
+        r"|\b(not|isn'?t|never) (finished|over)\b|\bnever is\b"
         r"|\bremains? (a problem|the same|ongoing)\b|\b(whenever|every time|each time) it rains\b"
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
         r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b",
@@ -243,7 +249,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
         r"|(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!if its )(?<!if it's )(?<!whether its )(?<!if it has )"
         r"\bstopped\b(?!\s*\?)|\bover now\b"
-        r"|\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b|\b(thankfully|luckily|fortunately) not\b"
+        r"|(?<!not )(?<!n't )(?<!never )\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
+        r"|\b(thankfully|luckily|fortunately) not\b|\b(been )?(fine|ok|okay|alright|quiet) (ever )?since\b"
         r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on|since)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
 }
@@ -299,6 +306,8 @@ def read(question: str, text: str) -> str | None:
         return UNSURE
     if _YES_DESPITE_NO.search(said):
         return YES
+    if question in GUESS_IS_NOT_YES and re.match(r"(if|what if|suppose|say)\b[^?]*\?", said):
+        return None  # "If it has already been through stage 2, can she go to the Ombudsman?": a question
     if question not in GUESS_IS_NOT_YES and re.search(r"\bthat'?s a yes\b", said) and not re.search(
             r"\b(not|n't)\b[^.?!]{0,10}that'?s a yes", said):
         return YES  # "I think so? She said do whatever's best, so I suppose that's a yes"

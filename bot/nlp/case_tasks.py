@@ -145,7 +145,10 @@ _ANGER = re.compile(
 _NEW_COMPLAINT = re.compile(
     r"\b(?:make|raise|log|put\s+in|lodge|submit|register|file|turn\s+(?:this|it)\s+into|escalate\s+"
     r"(?:this|it)\s+(?:to|into))\s+(?:a\s+|an\s+)?(?:new\s+|formal\s+|official\s+)?complaint\b"
-    r"|\b(?:want|wanna|like|need|wish|going)\s+to\s+complain\b", re.I)
+    r"|\b(?:want|wanna|like|need|wish|going)\s+to\s+complain\b"
+    # "I am now raising this as a complaint because being ignored is not acceptable".
+    r"|\b(?:raise|raising|log|logging|treat|treating|make|making|put|putting|take|taking)\s+(?:this|it)\s+"
+    r"(?:in\s+)?as\s+a\s+(?:formal\s+|official\s+)?complaint\b", re.I)
 
 # A chase or an addition is short; a long message that mentions earlier reports is telling us
 # about a problem (a new case), and the classifier reads it.

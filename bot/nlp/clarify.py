@@ -218,6 +218,8 @@ _DECLARED = re.compile(
     r"|\b(i|we)('d| would)? (like|want|wish|need|wanna|have) (to )?complain\b|\bi'?m complaining\b"
     r"|\bi am complaining\b|\bthis is a (formal |official )?complaint\b|\bformal complaint\b"
     r"|\bcomplaint (about|against|regarding|re)\b"
+    r"|\b(raise|raising|log|logging|treat|treating|make|making|put|putting|take|taking) (this|it) (in )?as a "
+    r"(formal |official )?complaint\b"
     # "can I register a complaint" (not "can I make a complaint without giving my name": that is
     # a question about complaints, as "can I complain about a contractor?" is)
     r"|\b(can|could|may) (i|we) (please )?(make|raise|log|put in|lodge|submit|register|file|have|do) "
@@ -261,7 +263,11 @@ _LANDLORD_HANDLING = re.compile(
     r"\b(?:you|your|yous|u)\b|\b(?:housing|neighbourhood|asb|tenancy)\s+(?:officer|team|manager|department)\b"
     r"|\b(?:council|landlord|association|officer|staff|contractor|caseworker)\b|\bnothing\s+(?:has\s+been|is\s+being|"
     r"'?s\s+been|was|ever\s+gets?|gets?)\s+done\b|\bdone\s+nothing\b|\bignor|\bno\s*one\s+(?:has|have|will|is)\b"
-    r"|\bnobody\s+(?:has|have|will|is)\b|\bclosed\b|\breported\b", re.I)
+    r"|\bnobody\s+(?:has|have|will|is)\b|\bclosed\b|\breported\b"
+    # Someone working for us: "the repairs man who came yesterday", "the gas engineer".
+    r"|\brepairs?\s+(?:man|men|guy|guys|bloke|lady|woman|team|people)\b|\bworkm[ae]n\b|\bplumbers?\b"
+    r"|\belectricians?\b|\bengineers?\b|\bjoiners?\b|\bsurveyors?\b|\bhandym[ae]n\b|\bgas\s+(?:man|men)\b"
+    r"|\boperatives?\b|\btechnicians?\b|\bdecorators?\b|\bplasterers?\b|\broofers?\b|\bbuilders?\b", re.I)
 
 
 def about_someone_else(text: str) -> bool:

@@ -56,10 +56,13 @@ TWELFTH_FILE = HERE / "answers_twelfth.yml"
 # reader was tuned on the twelfth set; measured once after it (89.3%), then tuned on by class.
 THIRTEENTH_FILE = HERE / "answers_thirteenth.yml"
 # Every question, dates and the summary most, written blind while the reader was tuned on the
-# thirteenth set (its first reading 89.3%); measured once after it.
+# thirteenth set (its first reading 89.3%); measured once after it (81.9%), then tuned on by class.
 FOURTEENTH_FILE = HERE / "answers_fourteenth.yml"
+# Dates, the summary and the yes/no questions most, written blind while the reader was tuned on the
+# fourteenth set; measured once after it.
+FIFTEENTH_FILE = HERE / "answers_fifteenth.yml"
 ALL_FILES = (DEV_FILE, BLIND_FILE, FRESH_FILE, FOURTH_FILE, FIFTH_FILE, SIXTH_FILE, SEVENTH_FILE, EIGHTH_FILE,
-             NINTH_FILE, TENTH_FILE, ELEVENTH_FILE, TWELFTH_FILE, THIRTEENTH_FILE, FOURTEENTH_FILE)
+             NINTH_FILE, TENTH_FILE, ELEVENTH_FILE, TWELFTH_FILE, THIRTEENTH_FILE, FOURTEENTH_FILE, FIFTEENTH_FILE)
 # "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 # The answers a summary can name (every kind's).
@@ -69,7 +72,7 @@ QUESTION_NAMES = {"aware_date": "aware_date_text"}
 TOPIC_NAMES = {"ask_what_counts": "ask_what_counts_as_complaint", "safeguarding": "safeguarding_concern"}
 FIELD_NAMES = {"aware_date": "aware_date_text"}
 EXCLUDING = ("already_investigated", "legal_proceedings")
-TITLES = re.compile(r"^(mr|mrs|ms|miss|mx|dr|rev|cllr|councillor)\.?\s+", re.I)
+TITLES = re.compile(r"^(mr|mrs|ms|miss|mx|dr|rev|reverend|pastor|elder|imam|sheikh|cllr|councillor)\.?\s+", re.I)
 
 
 @dataclass

@@ -764,3 +764,63 @@ def test_names_from_the_fourteenth_set(text, name):
 
 def test_not_knowing_and_why_is_not_knowing():
     assert read("frequency", "no idea, I'm never home").kind == r.UNSURE
+
+
+# Classes from the fifteenth set, in other words.
+def test_a_hypothetical_question_is_never_a_yes_that_excludes():
+    got = read("already_investigated", "If it's been through your final stage, could I take it to the ombudsman?")
+    assert got.kind != r.YES, got
+    got = read("legal_proceedings", "what if I did go to court, would that stop this?")
+    assert got.kind != r.YES, got
+
+
+@pytest.mark.parametrize("question, text, kind", [
+    ("in_danger", "the kids are frightened of him but he isn't doing anything right now", r.NO),
+    ("still_happening", "been quiet a few days but it's not over, it never is", r.YES),
+    ("still_happening", "the man came Monday and it's been fine since, fingers crossed", r.NO),
+    ("legal_proceedings", "what is a court claim? I don't have one", r.NO),
+    ("legal_proceedings", "my cousin works for a solicitor and says I could win, but nobody has done anything yet "
+                          "and he has not done anything", r.NO),
+    ("already_investigated", "I complained once about the parking but this is different", r.NO),
+    ("already_investigated", "I phoned loads but never made a complaint", r.NO),
+    ("share_details", "ananymous please", r.NO),
+])
+def test_yes_no_from_the_fifteenth_set(question, text, kind):
+    assert read(question, text).kind == kind
+
+
+def test_a_hazard_at_the_urgency_question_is_an_emergency_even_after_dunno():
+    got = read("urgency", "dunno, there's water running down the light switch")
+    assert got.kind == r.ANSWER and got.value == "emergency", got
+
+
+@pytest.mark.parametrize("text, day, ongoing", [
+    ("from 9 November, I know because it was bin day", date(2026, 11, 9), True),
+    ("wen the letter came on the 20 th", date(2026, 11, 20), None),
+])
+def test_dates_from_the_fifteenth_set(text, day, ongoing):
+    got = read("event_date_text", text)
+    assert got.kind == r.DATE and got.date == day.isoformat() and got.ongoing == ongoing, got
+
+
+def test_may_i_is_not_may():
+    got = read("event_date_text", "why do you need the date? may I talk to an officer instead?")
+    assert got.kind == r.DIGRESSION and got.topic == "request_human", got
+
+
+def test_the_smell_hit_me_is_no_assault():
+    assert safety_in("I came home and the smell hit me, it was the drains") is None
+
+
+@pytest.mark.parametrize("text, field", [
+    ("I said email, not phone call", "preferred_contact"),
+    ("only after 3pm please, I work nights", "access_availability"),
+    ("you forgot the window is cracked as well, please add", "description"),
+])
+def test_summary_corrections_from_the_fifteenth_set(text, field):
+    got = read("confirm", text)
+    assert got.kind == r.CHANGE and got.field == field, got
+
+
+def test_a_religious_title_is_kept_with_the_name_as_a_letter_would_use_it():
+    assert read("name", "Pastor Grace Mensah").value == "Pastor Grace Mensah"

@@ -52,6 +52,10 @@ def test_news_for_a_case_in_residents_words(text):
     "your call centre lady was rude when i rang about my report",
     "the repair you did last month has failed again",
     "I reported it to the police and they said to tell you, the man next door threatened me",
+    # Said to be a complaint now, after a chase that went unanswered: a new complaint.
+    "rang the office twice about the broken gate and heard nothing, so I'm now raising this as a complaint, "
+    "being ignored is not acceptable",
+    "I'm treating this as a formal complaint as nobody has replied to my emails about the lift",
     # First requests and questions.
     "my kitchen tap is dripping",
     "how long does stage 2 take",

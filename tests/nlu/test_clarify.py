@@ -220,6 +220,10 @@ def test_a_question_about_complaints_stays_a_question():
     ("I want to complain about my neighbour and how your housing officer ignored it", False),
     ("I want to complain about the damp in my flat", False),
     ("complaint about the contractor you sent", False),
+    # Someone who works for us is not a neighbour (heldout_real4's kind of miss, in other words).
+    ("I want to make a complaint about the gas man who came Tuesday, he left the boiler worse", False),
+    ("i wanna complain about the repair guy, he said it was fixed and it wasnt", False),
+    ("I want to complain about the man at number 4 parking across my drive", True),
 ])
 def test_complaint_about_someone_else(text, about_them):
     assert clarify.about_someone_else(text) is about_them
