@@ -46,7 +46,10 @@ _EARLIER = re.compile(
     r"submitted|sent|opened)\b"
     r"|\bthe\s+(?:\w+\s+){0,2}(?:i|we|she|he)\s+(?:have\s+|'ve\s+)?(?:reported|complained about|logged|raised)\b"
     r"|\bstage\s*(?:1|one)\s+(?:response|reply|answer|letter|outcome|decision)\b"
-    r"|\b(?:reference|ref)\b", re.I)
+    r"|\b(?:reference|ref)\b"
+    # "did you get my email about the fence?"; "...for my boiler yet, reported it friday".
+    r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b|[,.;?!]\s*reported\s+(?:it|this|them)\b",
+    re.I)
 
 # An existing complaint and its answer: review is a stage of a complaint, not of a repair.
 _COMPLAINT_ANSWERED = re.compile(
@@ -100,7 +103,12 @@ _STATUS = re.compile(
     r"(?:received|booked|looked|picked|assigned|passed|closed|open|acknowledged|seen|read|logged)"
     r"|\bbeen\s+(?:received|booked|looked\s+at|picked\s+up|assigned|passed)\b"
     r"|\b(?:is\s+)?any\s*(?:one|body)\s+(?:actually\s+)?(?:reading|dealing|looking)"
-    r"|\bis\s+(?:anyone|someone|it)\s+(?:being\s+)?(?:dealing|dealt|looking)", re.I)
+    r"|\bis\s+(?:anyone|someone|it)\s+(?:being\s+)?(?:dealing|dealt|looking)"
+    # "is anyone coming about the leak I reported?", "still no date for my kitchen job?"
+    r"|\b(?:is|are)\s+(?:anyone|anybody|someone|somebody|they|you|the\s+\w+)\s+(?:coming|going\s+to\s+come|booked)\b"
+    r"|\bdid\s+(?:you|anyone|someone|somebody)\s+(?:get|receive|see|read)\s+my\b"
+    r"|\b(?:still\s+)?no\s+(?:date|appointment|time)\s+(?:for|yet)\b|\bany\s+(?:date|appointment)\b"
+    r"|\b(?:an?\s+)?(?:date|appointment)\s+(?:\w+\s+){0,3}?yet\b", re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
 _STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)

@@ -22,6 +22,10 @@ def test_a_stage_2_request_in_residents_words(text):
 
 
 @pytest.mark.parametrize("text", [
+    # Asked whether someone is coming, or whether a message arrived (session 31, in my own words).
+    "is someone coming round about the damp I reported on Friday?",
+    "did you get my email about the broken gate?",
+    "still no appointment for my boiler? reported it last week",
     "reported my toilet leaking last week, not heard a thing, what's going on",
     "any news about the complaint i put in for my dad",
     "has my noise report been picked up by anyone",
