@@ -41,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot import settings
-from bot.cases import attachments, contacts, references
+from bot.cases import attachments, contacts, references, search
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, FollowUp, OutboxMessage,
@@ -288,6 +288,8 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
                                    files)
                     attachments.delete_for(session, files, conversations=conversations)
                     session.flush()
+                    if cases:
+                        search.forget_deleted(session)  # their words gone from the index too
                 unsaved = deleter.done.total
                 references = [case.reference for case in cases]
             unsaved = 0  # both saved
@@ -527,6 +529,8 @@ def erase_subject(store: CaseStore, subject: Subject, *, actor: str,
                                files)
                 attachments.delete_for(session, files, conversations=conversations)
                 session.flush()
+                if cases:
+                    search.forget_deleted(session)  # her words gone from the search index too
             conversations_deleted = deleter.done.total > 0
             references = [case.reference for case in cases]
     except Exception as error:

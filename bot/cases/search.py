@@ -95,6 +95,22 @@ def postgres_vector_sql(prefix: str = "") -> str:
             f"{_literal(spaces)}))")
 
 
+def forget_deleted(session) -> None:
+    """Merge the SQLite index so that the words of entries deleted or rewritten are gone from it.
+
+    FTS5 records a deletion as a marker and keeps the old words in its segments until they merge:
+    after an erasure or an anonymisation, "Pickles" could still be read from `case_search_data`.
+    Merging every segment ('optimize') drops them; it rewrites the index, so it is run once per
+    erasure or retention batch, not per case. PostgreSQL's generated column holds only the current
+    text (its dead row versions go with VACUUM, as for every other column)."""
+    if session.bind.dialect.name != "sqlite":
+        return
+    exists = session.execute(sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                             {"name": FTS_TABLE}).first()
+    if exists:
+        session.execute(sa.text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+
+
 # --- schema: used by migration 0012 ----------------------------------------------------------
 
 def sqlite_create() -> list[str]:
