@@ -146,9 +146,10 @@ def _read_opening(parse: dict, text: str) -> dict:
         parse["intake"] = {"classifier": parse.get("intent"), "about": "behaviour"}
         parse["intent_ranking"] = clarify.as_behaviour(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])
-    elif classified in ("complaint", FALLBACK_INTENT) and clarify.denied_complaint(text):
+    elif classified in ("complaint", FALLBACK_INTENT, *CASE_TASK_INTENTS) and clarify.denied_complaint(text):
         # "I don't want to complain as such, just a comment": the next kind, or the question;
-        # "i dont want to complain i just want someone to fix the gate", unplaced: the same.
+        # "i dont want to complain i just want someone to fix the gate", unplaced or read by the
+        # classifier alone as a task on a case (the case-task reading above found none): the same.
         parse["intake"] = {"classifier": parse.get("intent"), "denied": "complaint"}
         parse["intent_ranking"] = clarify.without_complaint(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])

@@ -722,6 +722,15 @@ def test_danger_from_the_fourteenth_set(text, topic):
     assert safety_in(text) == topic
 
 
+@pytest.mark.parametrize("text", [
+    "it's dripping into a bucket, not near the lights",
+    "the water is nowhere near the electrics",
+    "the leak is away from the sockets, on the other wall",
+])
+def test_water_said_to_be_away_from_the_electrics_is_no_hazard(text):
+    assert safety_in(text) is None
+
+
 def test_a_simile_is_not_a_weapon():
     assert safety_in("the pipes bang like a gun every time the heating comes on") is None
 

@@ -178,6 +178,17 @@ def test_a_denied_complaint_is_read_as_the_next_kind(ranking):
     assert read_first_message(parse)["intent"]["name"] == "comment"
 
 
+def test_a_denied_complaint_read_as_a_task_by_the_classifier_alone_is_the_next_kind():
+    # As the model ranked it after a "stop": no case is meant, so no case reference is asked for.
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": "request_review", "confidence": 0.41}, {"name": "service_request", "confidence": 0.26},
+            {"name": "complaint", "confidence": 0.06}]
+    parse = {"text": "sorry i did that wrong, i dont want to complain i just want someone to come and fix the gate",
+             "intent": dict(rows[0]), "intent_ranking": rows}
+    assert read_first_message(parse)["intent"]["name"] == "service_request"
+
+
 def test_an_unplaced_message_that_may_be_an_emergency_gets_the_advice():
     from bot.rasa.reading import read_first_message
 
