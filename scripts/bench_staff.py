@@ -1,6 +1,7 @@
 """Benchmark: the staff workspace and `cases export` at a large landlord's volume.
 
     uv run --no-sync python scripts/bench_staff.py [--cases N] [--postgres URL] [--keep PATH]
+        [--keep-postgres NAME] [--only TEXT]
 
 Files N cases (default 100,000) across the year before "today" with their histories, then times
 each staff page through the real Flask app (its test client, signed in as a manager): the queue,
@@ -11,10 +12,13 @@ Filing: 1,000 "template" cases go through the real store, one transaction each, 
 moved across the year and their lifecycles (acknowledged, some late; extended; responded with a
 decision; stage 2; closed; refused; lessons learned; Awaab's Law hazards). The rest are copies of
 those rows and their history entries (the store's own models and columns, a fresh reference,
-conversation id and keys each), inserted in bulk: filing 100,000 one by one takes most of an
-hour on the 2-core machine. SQLite runs on a temporary file (`--keep PATH` keeps it, and reuses
+conversation id and keys each), inserted in bulk in the order a store records them (cases by
+when they were filed, then history entries by when they were recorded): filing 100,000 one by
+one takes most of an hour on the 2-core machine. PostgreSQL's statistics are gathered after the
+load, as autovacuum would. SQLite runs on a temporary file (`--keep PATH` keeps it, and reuses
 it when it exists); PostgreSQL on a temporary database on --postgres (default
-INTAKE_TEST_POSTGRES_URL), dropped afterwards. This measures and prints; it asserts nothing.
+INTAKE_TEST_POSTGRES_URL), dropped afterwards (`--keep-postgres NAME` keeps one and reuses it).
+This measures and prints; it asserts nothing.
 """
 from __future__ import annotations
 
@@ -139,7 +143,11 @@ def _reference(case_type: str, number: int, taken: set[str]) -> str:
 
 
 def _copy_templates(engine, copies: int) -> None:
-    """Insert `copies` copies of every case filed so far, with their history entries."""
+    """Insert `copies` copies of every case filed so far, with their history entries, in the
+    order a store records them: the cases by when they were filed, then the history entries by
+    when they were recorded. Ids follow time, as in a store filled day by day, so the rows of a
+    period lie together (copied template by template instead, a year's rows were scattered
+    across the tables, and every read of a period by an index was a read of the whole file)."""
     cases, events = Case.__table__, CaseEvent.__table__
     with engine.begin() as db:
         templates = [dict(r._mapping) for r in db.execute(sa.select(cases).order_by(cases.c.id))]
@@ -148,32 +156,39 @@ def _copy_templates(engine, copies: int) -> None:
             history.setdefault(row.case_id, []).append(dict(row._mapping))
         next_id = db.execute(sa.select(sa.func.max(cases.c.id))).scalar_one() + 1
     taken = {template["reference"] for template in templates}
-    batch_cases, batch_events = [], []
+    filed = sorted((template["created_at"], copy, n) for copy in range(copies)
+                   for n, template in enumerate(templates))
+    batch: list[dict] = []
+    recorded = []   # (when, case id, the template's history entry)
 
-    def flush() -> None:
+    def flush(table) -> None:
         with engine.begin() as db:
-            db.execute(cases.insert(), batch_cases)
-            db.execute(events.insert(), batch_events)
-        batch_cases.clear()
-        batch_events.clear()
+            db.execute(table.insert(), batch)
+        batch.clear()
 
-    for copy in range(copies):
-        for template in templates:
-            case_id, next_id = next_id, next_id + 1
-            suffix = f"-copy{copy}"
-            batch_cases.append({**template, "id": case_id,
-                                "reference": _reference(template["case_type"], case_id, taken),
-                                "conversation_id": template["conversation_id"] + suffix,
-                                "idempotency_key": uuid.uuid4().hex,
-                                "submission_key": template["submission_key"] + suffix,
-                                "related_case_id": None})
-            for event in history.get(template["id"], ()):
-                batch_events.append({**{k: v for k, v in event.items() if k != "id"},
-                                     "case_id": case_id})
-            if len(batch_cases) >= 5000:
-                flush()
-    if batch_cases:
-        flush()
+    for _created, copy, n in filed:
+        template = templates[n]
+        case_id, next_id = next_id, next_id + 1
+        suffix = f"-copy{copy}"
+        batch.append({**template, "id": case_id,
+                      "reference": _reference(template["case_type"], case_id, taken),
+                      "conversation_id": template["conversation_id"] + suffix,
+                      "idempotency_key": uuid.uuid4().hex,
+                      "submission_key": template["submission_key"] + suffix,
+                      "related_case_id": None})
+        recorded += [(event["at"], case_id, index, event)
+                     for index, event in enumerate(history.get(template["id"], ()))]
+        if len(batch) >= 5000:
+            flush(cases)
+    if batch:
+        flush(cases)
+    recorded.sort(key=lambda item: item[:3])
+    for _at, case_id, _index, event in recorded:
+        batch.append({**{k: v for k, v in event.items() if k != "id"}, "case_id": case_id})
+        if len(batch) >= 5000:
+            flush(events)
+    if batch:
+        flush(events)
     if engine.dialect.name == "postgresql":   # the ids were given: move the sequence past them
         with engine.begin() as db:
             db.exec_driver_sql("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
@@ -197,6 +212,12 @@ def fill(url: str, count: int) -> None:
     if rest:  # the last few: filed through the store too
         for n in range(templates, templates + rest):
             _file_template(store, clock, n, rng)
+    if engine.dialect.name == "postgresql":
+        # The planner's statistics, as autovacuum would gather them after a load like this
+        # (the test server runs without it, and a plan for empty tables reads 100,000 cases
+        # one index lookup at a time).
+        with engine.begin() as db:
+            db.exec_driver_sql("ANALYZE")
     with engine.connect() as db:
         total = db.execute(sa.text("SELECT count(*) FROM cases")).scalar_one()
         history = db.execute(sa.text("SELECT count(*) FROM case_events")).scalar_one()
@@ -273,7 +294,8 @@ def _export(url: str, fmt: str) -> tuple[float, float, int]:
         return elapsed, int(peak.read_text()) / 1024, out.stat().st_size
 
 
-def measure(url: str, tracker_url: str, label: str, repeat: int) -> list[tuple[str, str, str]]:
+def measure(url: str, tracker_url: str, label: str, repeat: int,
+            only: str | None = None) -> list[tuple[str, str, str]]:
     client, store = _client(url, tracker_url)
     with store.read() as db:
         reference = db.execute(sa.select(Case.reference).where(Case.case_type == "complaint")
@@ -290,6 +312,8 @@ def measure(url: str, tracker_url: str, label: str, repeat: int) -> list[tuple[s
     pages += [(f"queue CSV ({open_cases:,} open cases)", "/cases.csv")]
     rows = []
     for what, path in pages:
+        if only and only not in what:
+            continue
         times, size = [], 0
         for _ in range(repeat):
             elapsed, size = _get(client, path)
@@ -298,6 +322,8 @@ def measure(url: str, tracker_url: str, label: str, repeat: int) -> list[tuple[s
         print(f"  {rows[-1][0]:<58} {rows[-1][1]:>9} {rows[-1][2]:>12}", flush=True)
     store.dispose()
     for fmt in ("csv", "json"):
+        if only and only not in f"cases export --format {fmt}":
+            continue
         elapsed, rss, size = _export(url, fmt)
         rows.append((f"{label} cases export --format {fmt}", f"{elapsed:.1f} s",
                      f"{size / 2**20:,.0f} MiB, peak RSS {rss:,.0f} MiB"))
@@ -322,7 +348,12 @@ def main() -> int:
                         help="a PostgreSQL server URL to create a temporary database on")
     parser.add_argument("--keep", type=Path, help="SQLite: keep the database here (reused if it "
                                                   "exists, to time the same cases again)")
+    parser.add_argument("--keep-postgres", metavar="NAME",
+                        help="PostgreSQL: use the database NAME on the server and keep it (filled "
+                             "if it is new, reused if it exists) instead of a temporary one")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--only", metavar="TEXT", help="time only the pages (and exports) whose "
+                                                       "label has TEXT, e.g. 'reports'")
     args = parser.parse_args()
     os.environ.setdefault("INTAKE_FORWARD_URL", "")
     rows: list[tuple[str, str, str]] = []
@@ -336,23 +367,31 @@ def main() -> int:
                 fill(url, args.cases)
             else:   # kept from an earlier run: brought to this code's schema
                 upgrade(make_engine(url))
-            rows += measure(url, tracker, "SQLite", args.repeat)
+            rows += measure(url, tracker, "SQLite", args.repeat, args.only)
         if not args.postgres:
             print("PostgreSQL skipped: give --postgres URL or set INTAKE_TEST_POSTGRES_URL")
         else:
             admin = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT", future=True)
-            name = f"intake_bench_{uuid.uuid4().hex[:10]}"
+            name = args.keep_postgres or f"intake_bench_{uuid.uuid4().hex[:10]}"
             with admin.connect() as connection:
-                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                new = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                         {"name": name}).first() is None
+                if new:
+                    connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
             try:
                 url = make_url(args.postgres).set(database=name).render_as_string(
                     hide_password=False)
                 print(f"PostgreSQL: {args.cases:,} cases", flush=True)
-                fill(url, args.cases)
-                rows += measure(url, tracker, "PostgreSQL", args.repeat)
+                if new:
+                    fill(url, args.cases)
+                else:   # kept from an earlier run: brought to this code's schema
+                    upgrade(make_engine(url))
+                rows += measure(url, tracker, "PostgreSQL", args.repeat, args.only)
             finally:
-                with admin.connect() as connection:
-                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                if not args.keep_postgres:
+                    with admin.connect() as connection:
+                        connection.exec_driver_sql(
+                            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 admin.dispose()
     print(f"\n| measured ({date.today().isoformat()}) | time | size |\n| --- | --- | --- |")
     for row in rows:

@@ -6,25 +6,39 @@ fetched without loading every case of the period.
   and "received in that month" are ranges between UK midnights, which work the same on SQLite and
   PostgreSQL (no time-zone functions).
 * Timeliness, the TSMs and upheld rates need working-day deadlines under each case's policy
-  profile, which SQL cannot count: for those, only the complaints with something in the period
-  (and the cases with a lessons-learned entry in it) are read, only the columns `CaseFacts`
-  needs, in batches (`yield_per`), each batch with its history entries of `HISTORY_KINDS`.
+  profile, which SQL cannot count: for those the reports page reads only the complaints received,
+  reaching stage 2 or answered in the period, and only what those figures read of them
+  (`complaint_facts`: one query, the complaints joined to their extensions and responses). Each
+  moment comes as its UTC hour and is turned into its UK date once per hour (`_UKDays`: parsing
+  and converting 200,000 datetimes was a large part of the page's time); a response's decision
+  is taken out of its JSON by the database.
+* The lessons-learned register reads only the cases with a lessons-learned entry recorded in the
+  period, with those entries (`lesson_facts`, one query).
+* The self-assessment reads every case with anything in its year, whole (`iter_facts`), 500 at a
+  time.
 
-Both give exactly the figures the pure functions gave on every case of the period: the cases
-left out here are ones those functions skip.
+All of them give exactly the figures the pure functions give on every case in the store: the
+cases left out are ones those functions skip, the facts left out ones they do not read
+(`tests/staff/test_reports_at_scale.py` checks this on SQLite and PostgreSQL).
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta
-from typing import Iterator
+from datetime import date, datetime, time, timedelta, timezone
+from itertools import groupby
+from operator import itemgetter
+from types import SimpleNamespace
+from typing import Any, Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.cases.models import Case, CaseEvent
+from bot.cases.types import UTCDateTime
+from bot.policy.deadlines import uk_date
 from bot.staff import display, reports
-from bot.staff.reports import CaseFacts, Period
+from bot.staff.reports import CaseFacts, HistoryFact, Period
 
 BATCH = 500   # cases per batch (and ids per IN list: under SQLite's old limit of 999 parameters)
 
@@ -52,14 +66,19 @@ def received_counts(db: Session, period: Period) -> Counter:
     months = period.months()
     starts = [uk_midnight(max(period.start, date(y, m, 1))) for y, m in months]
     end = uk_midnight(period.end + timedelta(days=1))
-    # The month of each case: the last month that starts at or before it.
-    month = sa.case(*((Case.created_at < start, index - 1)
-                      for index, start in enumerate(starts) if index), else_=len(starts) - 1) \
-        if len(starts) > 1 else sa.literal(0)
-    month = month.label("month")
+    # The month of each case: the last month that starts at or before it. A period within one
+    # month is not grouped by it (PostgreSQL takes GROUP BY 0 for a column's place).
+    by = [Case.case_type, Case.service, Case.channel]
+    if len(starts) > 1:
+        month = sa.case(*((Case.created_at < start, index - 1)
+                          for index, start in enumerate(starts) if index),
+                        else_=len(starts) - 1).label("month")
+        by.append(month)
+    else:
+        month = sa.literal(0).label("month")
     statement = (sa.select(Case.case_type, Case.service, Case.channel, month, sa.func.count())
                  .where(Case.created_at >= starts[0], Case.created_at < end)
-                 .group_by(Case.case_type, Case.service, Case.channel, month))
+                 .group_by(*by))
     return Counter({(t, s, c, int(m)): n for t, s, c, m, n in db.execute(statement)})
 
 
@@ -119,3 +138,155 @@ def iter_facts(db: Session, period: Period, *, complaints_only: bool = True
             history.setdefault(event.case_id, []).append(event)
         for row in batch:
             yield CaseFacts.from_case(row, history.get(row.id, ()))
+
+
+# --- the facts the reports page reads: a few columns, UK dates -------------------------------------
+
+# The moments of a case the reports page reads, in the order `complaint_facts` reads them.
+MOMENTS = ("created_at", "acknowledged_at", "responded_at", "stage2_requested_at",
+           "stage2_acknowledged_at", "stage2_responded_at", "closed_at")
+# A moment as `UTCDateTime` keeps it on SQLite: 'YYYY-MM-DD HH:MM:SS.ffffff', UTC.
+_SQLITE_MOMENT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
+
+
+def _hour(column, dialect: str):
+    """A moment's UTC hour, what its UK date depends on (the UK's clocks change on the hour,
+    UTC): on SQLite its text as `UTCDateTime` keeps it cut to 'YYYY-MM-DD HH' (text in another
+    form is given whole); on PostgreSQL the hours since 1970. Another database gives the
+    datetime itself."""
+    if dialect == "sqlite":
+        text = sa.type_coerce(column, sa.String)
+        return sa.case((text.op("GLOB")(_SQLITE_MOMENT), sa.func.substr(text, 1, 13)),
+                       else_=text)
+    if dialect == "postgresql":   # (a double: exact to the microsecond until about 2100)
+        return sa.cast(sa.func.floor(sa.func.date_part("epoch", column) / 3600), sa.Integer)
+    return column
+
+
+class _UKDays(dict):
+    """UK dates of the moments read by `_hour`, `days[hour]`: each hour worked out once, by
+    `uk_date` as for the datetime (parsing and converting 200,000 datetimes one by one was a
+    large part of the reports page's time); anything else read as the column's type reads it."""
+
+    def __init__(self, dialect) -> None:
+        super().__init__({None: None})
+        self.read = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
+
+    def __missing__(self, value: Any) -> date:
+        if isinstance(value, int):
+            moment = datetime.fromtimestamp(value * 3600, timezone.utc)
+        elif isinstance(value, str) and len(value) == 13 and value[10] == " ":
+            moment = datetime(int(value[:4]), int(value[5:7]), int(value[8:10]),
+                              int(value[11:13]), tzinfo=timezone.utc)
+        else:
+            moment = self.read(value) if isinstance(value, str) else value
+        day = self[value] = uk_date(moment)
+        return day
+
+
+def _margins(period: Period) -> tuple[datetime, datetime]:
+    """The period from the UK midnight a day before it to the one two days after it: the margin
+    covers UK time; the figures then count by UK date."""
+    return uk_midnight(period.start - timedelta(days=1)), uk_midnight(period.end + timedelta(days=2))
+
+
+def _complaints_in(period: Period):
+    """Complaints received, reaching stage 2 or answered (either stage) in the period: the only
+    cases timeliness, the TSMs and the upheld rates count."""
+    start, end = _margins(period)
+    return sa.and_(Case.case_type == "complaint", sa.or_(*(
+        sa.and_(column >= start, column < end) for column in (
+            Case.created_at, Case.stage2_requested_at, Case.responded_at,
+            Case.stage2_responded_at))))
+
+
+def complaint_facts(db: Session, period: Period) -> list[CaseFacts]:
+    """The facts timeliness (`reports.timeliness`), the TSMs (`reports.tsm`) and the upheld rates
+    (`governance.upheld_rates`) read, of the complaints they count: the moments as UK dates, the
+    extensions, and the responses as history with the details the upheld rates read (the
+    decision). Not for other figures: the reasonable adjustments, the representative and the
+    rest of the history are left out.
+
+    One query: each complaint with its extensions and responses (a row each, in the order
+    recorded), a few short columns."""
+    connection = db.connection()   # Core rows: the ORM's handling of each row is not needed
+    dialect = connection.dialect.name
+    days = _UKDays(connection.dialect)
+    rows = connection.execute(   # all at once: fetching a row at a time is slower
+        sa.select(Case.id, Case.reference, Case.service, Case.channel, Case.status, Case.stage,
+                  Case.policy_profile, *(_hour(getattr(Case, name), dialect) for name in MOMENTS),
+                  CaseEvent.kind, CaseEvent.stage, _hour(CaseEvent.at, dialect),
+                  CaseEvent.details["decision"].as_string(),
+                  CaseEvent.details["issued_at"].as_string(),
+                  # As text: decoding JSON (here, only an extension's) row by row costs.
+                  sa.case((CaseEvent.kind == "extended",
+                           sa.type_coerce(CaseEvent.details, sa.Text))))
+        .select_from(Case)
+        .outerjoin(CaseEvent, sa.and_(CaseEvent.case_id == Case.id,
+                                      CaseEvent.kind.in_(("extended", "responded"))))
+        .where(_complaints_in(period))
+        .order_by(Case.id, CaseEvent.id)).all()
+    # Responses on the same day, at the same stage, with the same decision are one fact, shared.
+    responses: dict[tuple, HistoryFact] = {}
+    facts = []
+    for _case_id, group in groupby(rows, key=itemgetter(0)):
+        rows_of_case = list(group)   # the case's columns, then one history entry's (or none)
+        (_, reference, service, channel, status, stage, profile, received, acknowledged,
+         responded, requested2, acknowledged2, responded2, closed) = rows_of_case[0][:14]
+        extensions, history = [], []
+        for kind, event_stage, hour, decision, issued_at, details in (
+                row[14:] for row in rows_of_case):
+            if kind == "extended":
+                if isinstance(details, str):   # PostgreSQL's driver decodes JSON itself
+                    details = json.loads(details)
+                extension = reports.extension_of(SimpleNamespace(stage=event_stage,
+                                                                 details=details))
+                if extension is not None:
+                    extensions.append(extension)
+            elif kind == "responded":
+                # As `reports.history_fact`: a response recorded later counts from its issue.
+                at = datetime.fromisoformat(issued_at) if issued_at else days[hour]
+                response = responses.get((at, event_stage, decision))
+                if response is None:
+                    response = responses[(at, event_stage, decision)] = HistoryFact(
+                        kind="responded", at=at, stage=event_stage,
+                        details={"decision": decision})
+                history.append(response)
+        facts.append(CaseFacts(
+            reference=reference, case_type="complaint", received_at=days[received],
+            service=service, channel=channel, status=status, stage=stage,
+            policy_profile=profile, acknowledged_at=days[acknowledged],
+            responded_at=days[responded], stage2_requested_at=days[requested2],
+            stage2_acknowledged_at=days[acknowledged2], stage2_responded_at=days[responded2],
+            closed_at=days[closed], extensions=tuple(extensions), history=tuple(history)))
+    return facts
+
+
+def lesson_facts(db: Session, period: Period) -> list[CaseFacts]:
+    """The facts the lessons-learned register (`governance.lessons`) reads: the cases, of any
+    type, with a lessons-learned entry recorded in the period, each with all its lessons-learned
+    entries (one recorded again in the period may have been first recorded before it)."""
+    connection = db.connection()
+    dialect = connection.dialect
+    days = _UKDays(dialect)
+    start, end = _margins(period)
+    recorded = sa.select(CaseEvent.case_id).where(
+        CaseEvent.kind == "lessons_learned", CaseEvent.at >= start, CaseEvent.at < end)
+    cases: dict[int, tuple] = {}
+    history: dict[int, list] = {}
+    for (case_id, reference, case_type, service, created, stage, actor, status_before, details,
+         hour) in connection.execute(
+            sa.select(Case.id, Case.reference, Case.case_type, Case.service,
+                      _hour(Case.created_at, dialect.name), CaseEvent.stage, CaseEvent.actor,
+                      CaseEvent.status_before, CaseEvent.details,
+                      _hour(CaseEvent.at, dialect.name))
+            .select_from(CaseEvent).join(Case, Case.id == CaseEvent.case_id)
+            .where(CaseEvent.kind == "lessons_learned", CaseEvent.case_id.in_(recorded))
+            .order_by(CaseEvent.id)).all():
+        cases[case_id] = (reference, case_type, service, created)
+        history.setdefault(case_id, []).append(reports.history_fact(SimpleNamespace(
+            kind="lessons_learned", at=days[hour], stage=stage, actor=actor,
+            status_before=status_before, details=details)))
+    return [CaseFacts(reference=reference, case_type=case_type, received_at=days[created],
+                      service=service, history=tuple(history[case_id]))
+            for case_id, (reference, case_type, service, created) in sorted(cases.items())]

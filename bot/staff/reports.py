@@ -3,8 +3,10 @@
 Everything here is a pure function of its arguments (case facts, policy profiles, a period and
 "today"), so the figures can be checked against cases built with known dates. The staff pages
 turn case rows into `CaseFacts` with `CaseFacts.from_case` and render what these functions return;
-at a large landlord's volume the counts of cases received come from the database instead and only
-the cases the other figures read are turned into facts (`bot.staff.report_queries`).
+at a large landlord's volume the counts of cases received come from the database instead, and
+only the cases the other figures read are turned into facts, with only what those figures read
+and the moments as UK dates (`bot.staff.report_queries`). A moment may be a datetime or its UK
+date: every figure counts by UK date.
 
 Definitions (also on the Reports page and in docs/staff.md):
 
@@ -59,6 +61,11 @@ NOT_YET_DUE, NOT_COUNTED = "not yet due", "not counted"
 
 # --- the facts ------------------------------------------------------------------------------------
 
+def _uk_day(moment: datetime | date) -> date:
+    """`uk_date`, at once for a date (the facts the reports page reads hold UK dates)."""
+    return moment if moment.__class__ is date else uk_date(moment)
+
+
 @dataclass(frozen=True)
 class Extension:
     stage: int
@@ -80,7 +87,7 @@ class HistoryFact:
 
     @property
     def day(self) -> date:
-        return uk_date(self.at)
+        return _uk_day(self.at)
 
 
 # The history entries kept in `CaseFacts.history`: responses (their decisions), lessons learned,
@@ -120,21 +127,11 @@ class CaseFacts:
         for event in events:
             kind = getattr(event, "kind", None)
             if kind in HISTORY_KINDS:
-                issued = (event.details or {}).get("issued_at")  # a response recorded later
-                history.append(HistoryFact(
-                    kind=kind, at=datetime.fromisoformat(issued) if issued else event.at,
-                    stage=event.stage, actor=event.actor or "",
-                    status_before=event.status_before, details=dict(event.details or {})))
-            if kind != "extended":
-                continue
-            details = event.details or {}
-            new_date = details.get("new_date")
-            stage = event.stage or (2 if str(details.get("deadline", "")).startswith("stage2")
-                                    else 1)
-            if new_date:
-                extensions.append(Extension(stage=int(stage),
-                                            new_date=date.fromisoformat(str(new_date)),
-                                            agreed=bool(details.get("resident_agreement"))))
+                history.append(history_fact(event))
+            if kind == "extended":
+                extension = extension_of(event)
+                if extension is not None:
+                    extensions.append(extension)
         return cls(
             reference=case.reference, case_type=case.case_type, received_at=case.created_at,
             service=case.service, channel=case.channel, status=case.status, stage=case.stage,
@@ -152,11 +149,12 @@ class CaseFacts:
     # UK calendar dates of the moments
     @property
     def received(self) -> date:
-        return uk_date(self.received_at)
+        value = self.received_at
+        return value if value.__class__ is date else uk_date(value)
 
     def day(self, name: str) -> date | None:
         value = getattr(self, name)
-        return None if value is None else uk_date(value)
+        return value if value is None or value.__class__ is date else uk_date(value)
 
     @property
     def not_accepted(self) -> bool:
@@ -182,6 +180,27 @@ class CaseFacts:
         return self.reached_stage2 and not (
             self.not_accepted and self.stage2_acknowledged_at is None
             and self.stage2_responded_at is None)
+
+
+def history_fact(event: Any) -> HistoryFact:
+    """One history entry (a `CaseEvent`, or anything with its attributes) as a fact: a response
+    recorded after the day it went out counts from when it was issued."""
+    details = event.details or {}
+    issued = details.get("issued_at")
+    return HistoryFact(kind=event.kind, at=datetime.fromisoformat(issued) if issued else event.at,
+                       stage=event.stage, actor=event.actor or "",
+                       status_before=event.status_before, details=dict(details))
+
+
+def extension_of(event: Any) -> Extension | None:
+    """The extension an "extended" history entry gave (None without a new date)."""
+    details = event.details or {}
+    new_date = details.get("new_date")
+    if not new_date:
+        return None
+    stage = event.stage or (2 if str(details.get("deadline", "")).startswith("stage2") else 1)
+    return Extension(stage=int(stage), new_date=date.fromisoformat(str(new_date)),
+                     agreed=bool(details.get("resident_agreement")))
 
 
 @dataclass(frozen=True)
@@ -263,6 +282,9 @@ def monthly_volumes(cases: Iterable[CaseFacts], period: Period,
 
 # --- timeliness -----------------------------------------------------------------------------------
 
+_TALLIED = {MET: "met", LATE: "late", OVERDUE: "overdue", NOT_YET_DUE: "not_yet_due"}
+
+
 @dataclass
 class Tally:
     """How many cases met a measure, missed it (late, or overdue and still waiting), and how many
@@ -277,8 +299,7 @@ class Tally:
     def add(self, outcome: str, reference: str) -> None:
         if outcome == NOT_COUNTED:
             return
-        attribute = {MET: "met", LATE: "late", OVERDUE: "overdue",
-                     NOT_YET_DUE: "not_yet_due"}[outcome]
+        attribute = _TALLIED[outcome]
         setattr(self, attribute, getattr(self, attribute) + 1)
         self.references.setdefault(outcome, []).append(reference)
 
@@ -315,6 +336,7 @@ def _outcome(deadline: date | None, done: date | None, ended: date | None, today
 # object itself (held, so that no other object can get its id while the entry lasts) and its
 # deadlines.
 _REMEMBERED: dict[tuple[str, str], dict] = {}
+_UNKNOWN = object()
 _SEEN: dict[int, tuple[Profile, dict]] = {}
 
 
@@ -333,11 +355,12 @@ def _remembered(profile: Profile, key: tuple, compute: Callable[[], Any]) -> Any
             _REMEMBERED.clear()
         seen = _SEEN[id(profile)] = (profile, _REMEMBERED.setdefault(_settings_key(profile), {}))
     values = seen[1]
-    if key not in values:
+    value = values.get(key, _UNKNOWN)
+    if value is _UNKNOWN:
         if len(values) > 100_000:
             values.clear()
-        values[key] = compute()
-    return values[key]
+        value = values[key] = compute()
+    return value
 
 
 def extension_limit(profile: Profile, stage: int, due: date) -> date:
@@ -363,10 +386,12 @@ def _permitted(profile: Profile, stage: int, due: date, extensions: Iterable[Ext
 
 
 def _follows_code_stages(profile: Profile, service: str) -> bool:
-    try:
-        return profile.service(service).consumer_code is None
-    except Exception:  # noqa: BLE001 - a service the profile does not have
-        return False
+    def compute() -> bool:
+        try:
+            return profile.service(service).consumer_code is None
+        except Exception:  # noqa: BLE001 - a service the profile does not have
+            return False
+    return _remembered(profile, ("code stages", service), compute)
 
 
 @dataclass(frozen=True)
@@ -379,10 +404,10 @@ def stage1_deadlines(case: CaseFacts, profile: Profile) -> StageDeadlines:
     """Stage 1's acknowledgement and response deadlines, the response with the case's permitted
     extensions."""
     due = unextended_stage1(case, profile)
-    if _follows_code_stages(profile, case.service):
+    if case.extensions and _follows_code_stages(profile, case.service):
         return StageDeadlines(due.acknowledge_by,
                               _permitted(profile, 1, due.response_by, case.extensions))
-    return due
+    return due   # no extension: the deadlines as they were
 
 
 def unextended_stage1(case: CaseFacts, profile: Profile) -> StageDeadlines:
@@ -402,8 +427,8 @@ def unextended_stage1(case: CaseFacts, profile: Profile) -> StageDeadlines:
 def stage2_deadlines_of(case: CaseFacts, profile: Profile) -> StageDeadlines | None:
     """Stage 2's deadlines (the response with the permitted extensions), or None before it."""
     due = unextended_stage2(case, profile)
-    if due is None:
-        return None
+    if due is None or not case.extensions:
+        return due
     return StageDeadlines(due.acknowledge_by,
                           _permitted(profile, 2, due.response_by, case.extensions))
 

@@ -3,7 +3,11 @@ every case of the period loaded whole, turned into facts and counted in Python. 
 kept here, as it was, to compare with; the cases are varied on purpose: every kind, services
 with and without the Code's stages, late acknowledgements, extensions, stage 2 (in time, late,
 refused), responses with decisions, lessons learned, refusals, Awaab's Law hazards, cases either
-side of UK midnight at a month's end, and months with nothing."""
+side of UK midnight at a month's end, and months with nothing.
+
+And the reports page's fast path (`report_queries.complaint_facts` and `lesson_facts`: a few
+columns, UK dates worked out once per hour) gives the figures `bot.staff.reports` and
+`bot.staff.governance` give on every case in the store, read whole: on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import csv
@@ -14,9 +18,33 @@ import pytest
 import sqlalchemy as sa
 
 from bot.cases.models import SERVICES, Case, CaseEvent
-from bot.staff import display, governance, reports
+from bot.staff import display, governance, report_queries, reports
 from bot.staff.reports import CaseFacts, Period
 from tests.staff.conftest import file
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path, clock):
+    """The case store behind the workspace, on SQLite and on PostgreSQL (overrides the staff
+    fixture's SQLite-only one)."""
+    from bot.cases.db import make_engine, upgrade
+    from bot.cases.store import CaseStore
+
+    if request.param == "sqlite":
+        urls = iter([f"sqlite:///{tmp_path / 'intake.db'}"])
+    else:
+        from tests.support.services import fresh_postgres_database
+
+        urls = fresh_postgres_database("intake_reports", "the reports on PostgreSQL")
+    for url in urls:
+        engine = make_engine(url)
+        upgrade(engine)
+        store = CaseStore(engine, clock=clock, forward=False)
+        try:
+            yield store
+        finally:
+            store.dispose()
+            engine.dispose()
 
 
 def text(response) -> str:
@@ -241,13 +269,230 @@ def test_the_facts_read_from_a_few_columns_are_those_of_the_whole_cases(app, yea
 
 
 def test_a_table_s_csv_works_out_only_that_table(app, year, signed_in, monkeypatch):
-    """A CSV of counts is one GROUP BY: it never reads the complaints' facts."""
-    from bot.staff import report_queries
+    """A CSV of counts is one GROUP BY: it never reads the complaints' facts; the lessons-learned
+    register reads only the cases with lessons learned, and the other tables never read those."""
+    read = []
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("the facts were read for a count")
+    def counted(name, function):
+        def run(*args, **kwargs):
+            read.append(name)
+            return function(*args, **kwargs)
+        return run
 
-    monkeypatch.setattr(report_queries, "iter_facts", refuse)
+    for name in ("iter_facts", "complaint_facts", "lesson_facts", "received_counts"):
+        monkeypatch.setattr(report_queries, name, counted(name, getattr(report_queries, name)))
     staff = signed_in("max")
-    for name in ("by-type", "by-service", "by-channel", "by-month"):
+    expected = {"by-type": ["received_counts"], "by-service": ["received_counts"],
+                "by-channel": ["received_counts"], "by-month": ["received_counts"],
+                "tsm": ["complaint_facts"], "timeliness": ["complaint_facts"],
+                "upheld": ["complaint_facts"], "lessons": ["lesson_facts"]}
+    for name, reads in expected.items():
+        read.clear()
         assert staff.get(f"/reports/{name}.csv").status_code == 200
+        assert read == reads, name
+    read.clear()
+    assert staff.get("/reports").status_code == 200   # the page: each read once
+    assert sorted(read) == ["complaint_facts", "lesson_facts", "received_counts"]
+
+
+# --- the fast path against the pure functions on every case, read whole ---------------------------
+
+def every_fact(store) -> list[CaseFacts]:
+    """Every case in the store, whole, with its whole history, as `CaseFacts.from_case` makes
+    them: what the pure functions are defined on."""
+    with store.read() as db:
+        history: dict[int, list[CaseEvent]] = {}
+        for event in db.execute(sa.select(CaseEvent).order_by(CaseEvent.id)).scalars():
+            history.setdefault(event.case_id, []).append(event)
+        return [CaseFacts.from_case(case, history.get(case.id, ()))
+                for case in db.execute(sa.select(Case).order_by(Case.id)).scalars()]
+
+
+def pure_tables(ws, facts: list[CaseFacts], period: Period, today: date):
+    """The reports page's tables worked out by the pure functions alone, from `facts`."""
+    def profiles(name):
+        try:
+            return ws.profile(name)
+        except Exception:  # noqa: BLE001
+            return ws.profile(None)
+
+    homes = ws.setting("homes")
+    months = reports.monthly_volumes(facts, period)
+    tallies = reports.timeliness(facts, profiles, period, today)
+    figures = reports.tsm(facts, ws.code_profile, homes, period)
+    lessons = governance.lessons(facts, period)
+    tables = {
+        "tsm": reports.tsm_table(figures),
+        "timeliness": reports.timeliness_table(tallies),
+        "by-type": reports.count_table(
+            "by-type", "Cases received by type", "Type",
+            reports.counts_by(facts, period, "case_type", reports.CASE_TYPES), display.TYPE_LABELS),
+        "by-service": reports.count_table(
+            "by-service", "Cases received by service", "Service",
+            reports.counts_by(facts, period, "service", SERVICES), display.SERVICE_LABELS),
+        "by-channel": reports.count_table(
+            "by-channel", "Cases received by channel", "Channel",
+            reports.counts_by(facts, period, "channel"), display.CHANNEL_LABELS),
+        "by-month": reports.monthly_table(months, reports.CASE_TYPES, display.TYPE_LABELS),
+        "upheld": governance.upheld_table(governance.upheld_rates(facts, period, SERVICES),
+                                          display.SERVICE_LABELS),
+        "lessons": governance.lessons_table(lessons, today, display.TYPE_LABELS,
+                                            display.SERVICE_LABELS),
+    }
+    return tables, months, figures, tallies, homes, lessons
+
+
+# Every period of PERIODS, and periods that start or end on a UK midnight a case was filed
+# either side of (00:30 and 23:30 UK time: 23:30 and 22:30 UTC in summer), a stage 2 year and
+# one day with nothing.
+FAST_PERIODS = PERIODS + [
+    Period(date(2026, 5, 1), date(2026, 5, 16)), Period(date(2026, 5, 17), date(2026, 6, 1)),
+    Period(date(2026, 10, 1), date(2026, 10, 31)), Period(date(2026, 7, 2), date(2027, 2, 1)),
+    Period(date(2026, 8, 15), date(2026, 8, 15))]
+
+
+@pytest.mark.parametrize("homes", [None, 2500])
+def test_the_page_s_figures_are_those_of_the_pure_functions_on_every_case(
+        app, year, store, signed_in, homes):
+    """What the page and its CSVs show, from a few columns of the cases with something in the
+    period, is what the pure functions give on every case in the store read whole: tables,
+    the chart's months, the TSMs, the timeliness tallies (with their cases) and the register."""
+    from bot.staff.views import reports as view
+
+    ws = app.extensions["intake_staff"]
+    if homes:
+        from bot.staff.models import StaffSetting
+
+        with store.write() as db:
+            db.add(StaffSetting(key="homes", value=str(homes), updated_by="test",
+                                updated_at=store.now()))
+    today = ws.today()
+    facts = every_fact(store)
+    staff = signed_in("max")
+    compared = 0
+    for period in FAST_PERIODS:
+        with app.test_request_context():
+            tables, months, figures, tallies, got_homes, lessons = view._tables(period, today)
+            expected = pure_tables(ws, facts, period, today)
+        assert tables == expected[0], period
+        assert (months, figures, got_homes, lessons) == (
+            expected[1], expected[2], expected[4], expected[5]), period
+        assert _normal(tallies) == _normal(expected[3]), period
+        query = f"?from={period.start.isoformat()}&to={period.end.isoformat()}"
+        for name, table in expected[0].items():
+            response = staff.get(f"/reports/{name}.csv{query}")
+            expected_rows = [[view._cell(c) for c in row] for row in (table.columns, *table.rows)]
+            assert list(csv.reader(io.StringIO(text(response)))) == expected_rows, (period, name)
+        compared += sum(t.counted for t in tallies.values()) + len(lessons)
+    assert compared > 100   # the comparisons were of figures, not of empty tables
+
+
+def _days(fact: CaseFacts) -> tuple:
+    return tuple(fact.day(name) for name in (
+        "received_at", "acknowledged_at", "responded_at", "stage2_requested_at",
+        "stage2_acknowledged_at", "stage2_responded_at", "closed_at"))
+
+
+def test_the_fast_path_s_facts_are_those_of_the_whole_cases(app, year, store):
+    """Field by field: each complaint's UK dates (the cases filed either side of UK midnight
+    included), status, stage, profile, service, extensions and responses (stage, decision, day),
+    and each case's lessons-learned entries; and the complaints read are all those with
+    something in the period."""
+    facts = {f.reference: f for f in every_fact(store)}
+    seen = {"extension": 0, "response": 0, "lesson": 0}
+    for period in FAST_PERIODS:
+        with store.read() as db:
+            complaints = report_queries.complaint_facts(db, period)
+            lesson_cases = report_queries.lesson_facts(db, period)
+        seen["extension"] += sum(bool(f.extensions) for f in complaints)
+        seen["response"] += sum(bool(f.history) for f in complaints)
+        seen["lesson"] += len(lesson_cases)
+        for fast in complaints:
+            whole = facts[fast.reference]
+            assert whole.case_type == fast.case_type == "complaint"
+            assert (fast.service, fast.channel, fast.status, fast.stage, fast.policy_profile) == (
+                whole.service, whole.channel, whole.status, whole.stage, whole.policy_profile)
+            assert _days(fast) == _days(whole), fast.reference
+            assert fast.extensions == whole.extensions
+            assert [(h.stage, h.details["decision"], h.day) for h in fast.history] == [
+                (h.stage, h.details.get("decision"), h.day) for h in whole.history
+                if h.kind == "responded"]
+        counted = {f.reference for f in facts.values() if f.case_type == "complaint" and any(
+            f.day(name) in period for name in (
+                "received_at", "stage2_requested_at", "responded_at", "stage2_responded_at"))}
+        assert counted <= {f.reference for f in complaints}, period
+        for fast in lesson_cases:
+            whole = facts[fast.reference]
+            assert (fast.case_type, fast.service, fast.received) == (
+                whole.case_type, whole.service, whole.received)
+            entries = [h for h in whole.history if h.kind == "lessons_learned"]
+            assert [(h.kind, h.day, h.stage, h.actor, h.status_before, h.details)
+                    for h in fast.history] == [
+                (h.kind, h.day, h.stage, h.actor, h.status_before, h.details) for h in entries]
+        recorded = {f.reference for f in facts.values() if any(
+            h.kind == "lessons_learned" and h.day in period for h in f.history)}
+        assert recorded <= {f.reference for f in lesson_cases}, period
+    assert min(seen.values()) > 3, seen   # each kind was compared
+
+
+def test_uk_dates_are_worked_out_per_hour_as_for_the_datetime():
+    """Every hour of two years (both clock changes each year) in either database's form; and on
+    SQLite, text in another form than `UTCDateTime` writes is read as the column reads it."""
+    from datetime import timezone
+
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from bot.cases.types import UTCDateTime
+    from bot.policy.deadlines import uk_date
+
+    lite, pg = report_queries._UKDays(sqlite.dialect()), report_queries._UKDays(
+        postgresql.psycopg2.dialect())
+    moment = datetime(2026, 1, 1, 0, 59, 59, 999999, tzinfo=timezone.utc)
+    while moment.year < 2028:
+        stored = moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+        assert lite[stored[:13]] == uk_date(moment), stored
+        assert pg[int(moment.timestamp() // 3600)] == uk_date(moment), stored
+        moment += timedelta(hours=1)
+    assert lite[None] is None and pg[None] is None
+    engine = sa.create_engine("sqlite://")
+    table = sa.Table("moments", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("at", UTCDateTime))
+    table.metadata.create_all(engine)
+    odd = ["2026-06-30 23:30:00.123456", "2026-06-30 23:30:00", "2026-10-24 23:30:00+01:00",
+           "2026-6-30 23:30:00", "2026-03-29 00:59:59.999999", "2026-03-29 01:00:00.000000"]
+    with engine.begin() as db:
+        for n, text_ in enumerate(odd):
+            db.exec_driver_sql("INSERT INTO moments VALUES (?, ?)", (n, text_))
+        rows = db.execute(sa.select(table.c.at, report_queries._hour(table.c.at, "sqlite"))
+                          .order_by(table.c.id)).all()
+    days = report_queries._UKDays(engine.dialect)
+    assert [days[hour] for _, hour in rows] == [uk_date(at) for at, _ in rows]
+    assert [hour for _, hour in rows][3] == "2026-6-30 23:30:00"   # read whole, as the column
+
+
+def test_the_collector_is_back_as_it_was_after_the_figures(app, signed_in):
+    """The cyclic garbage collector is paused while figures are worked out, and back as it was
+    after: on once the last of overlapping requests ends (or fails), still off if it was off."""
+    import gc
+
+    from bot.staff.views import reports as view
+
+    staff = signed_in("max")
+    assert gc.isenabled()
+    assert staff.get("/reports").status_code == 200 and gc.isenabled()
+    assert staff.get("/reports/tsm.csv").status_code == 200 and gc.isenabled()
+    with view._collector_paused():
+        assert not gc.isenabled()
+        with view._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()   # another request still at it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with view._collector_paused():
+            raise RuntimeError("a failed report")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert staff.get("/reports").status_code == 200 and not gc.isenabled()
+    finally:
+        gc.enable()

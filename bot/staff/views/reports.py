@@ -6,6 +6,9 @@ from `bot.staff.report_queries`; this module renders, and works out only what a 
 shows."""
 from __future__ import annotations
 
+import gc
+import threading
+from contextlib import contextmanager
 from datetime import date
 from functools import cached_property, lru_cache
 from itertools import chain
@@ -36,8 +39,8 @@ def _period(today: date) -> tuple[Period, str | None]:
 
 
 def _facts(period: Period, *, complaints_only: bool = True) -> list[CaseFacts]:
-    """The facts of the cases with anything in the period (see `report_queries.iter_facts`),
-    read in batches, only the columns the figures need."""
+    """The facts of the cases with anything in the period, whole (see
+    `report_queries.iter_facts`): the self-assessment's."""
     with workspace().store.read() as db:
         return list(report_queries.iter_facts(db, period, complaints_only=complaints_only))
 
@@ -55,8 +58,9 @@ def _profiles():
 
 
 class _Reports:
-    """The report of a period, each figure worked out when first asked for: a CSV of counts
-    needs only the counts (one query), never the timeliness of every complaint."""
+    """The report of a period, each figure worked out when first asked for, from only what it
+    reads: a CSV of counts needs only the counts (one query), the lessons-learned register only
+    the cases with lessons learned in the period, and neither the complaints' facts."""
 
     def __init__(self, period: Period, today: date) -> None:
         self.ws, self.period, self.today = workspace(), period, today
@@ -67,8 +71,16 @@ class _Reports:
             return report_queries.received_counts(db, self.period)
 
     @cached_property
-    def facts(self) -> list[CaseFacts]:
-        return _facts(self.period)
+    def complaints(self) -> list[CaseFacts]:
+        """What timeliness, the TSMs and the upheld rates read of the complaints they count."""
+        with self.ws.store.read() as db:
+            return report_queries.complaint_facts(db, self.period)
+
+    @cached_property
+    def lesson_cases(self) -> list[CaseFacts]:
+        """The cases with a lessons-learned entry recorded in the period, with those entries."""
+        with self.ws.store.read() as db:
+            return report_queries.lesson_facts(db, self.period)
 
     @cached_property
     def homes(self):
@@ -80,15 +92,15 @@ class _Reports:
 
     @cached_property
     def tallies(self):
-        return reports.timeliness(self.facts, _profiles(), self.period, self.today)
+        return reports.timeliness(self.complaints, _profiles(), self.period, self.today)
 
     @cached_property
     def figures(self):
-        return reports.tsm(self.facts, self.ws.code_profile, self.homes, self.period)
+        return reports.tsm(self.complaints, self.ws.code_profile, self.homes, self.period)
 
     @cached_property
     def lessons(self):
-        return governance.lessons(self.facts, self.period)
+        return governance.lessons(self.lesson_cases, self.period)
 
     def _count_table(self, name: str, title: str, heading: str, attribute: str, keys, labels):
         counts = report_queries.counts_by(self.counts, attribute, keys)
@@ -110,7 +122,7 @@ class _Reports:
             "by-month": lambda: reports.monthly_table(self.months, reports.CASE_TYPES,
                                                       display.TYPE_LABELS),
             "upheld": lambda: governance.upheld_table(
-                governance.upheld_rates(self.facts, self.period, SERVICES),
+                governance.upheld_rates(self.complaints, self.period, SERVICES),
                 display.SERVICE_LABELS),
             "lessons": lambda: governance.lessons_table(self.lessons, self.today,
                                                         display.TYPE_LABELS,
@@ -124,10 +136,35 @@ class _Reports:
 TABLES = ("tsm", "timeliness", "by-type", "by-service", "by-channel", "by-month", "upheld",
           "lessons")
 
+# Requests working out figures now, and whether the collector was on before the first of them.
+_working = {"requests": 0, "collector_was_on": False}
+_working_lock = threading.Lock()
+
+
+@contextmanager
+def _collector_paused():
+    """No passes of the cyclic garbage collector while figures are worked out. A year's figures
+    make some 100,000 objects (facts, rows, tallies), none in a cycle: reference counting frees
+    them, and each collector pass on the way only walked all of them again (a fifth of the
+    reports page's time at 100,000 cases). Back on when the last request doing so ends."""
+    with _working_lock:
+        if _working["requests"] == 0:
+            _working["collector_was_on"] = gc.isenabled()
+            gc.disable()
+        _working["requests"] += 1
+    try:
+        yield
+    finally:
+        with _working_lock:
+            _working["requests"] -= 1
+            if _working["requests"] == 0 and _working["collector_was_on"]:
+                gc.enable()
+
 
 def _tables(period: Period, today: date):
     report = _Reports(period, today)
-    tables = {name: report.table(name) for name in TABLES}
+    with _collector_paused():
+        tables = {name: report.table(name) for name in TABLES}
     return tables, report.months, report.figures, report.tallies, report.homes, report.lessons
 
 
@@ -170,7 +207,8 @@ def table_csv(name: str):
     period, _problem = _period(today)
     if name not in TABLES:
         abort(404)
-    table = _Reports(period, today).table(name)   # only this table's figures
+    with _collector_paused():
+        table = _Reports(period, today).table(name)   # only this table's figures
     rows = chain([table.columns], table.rows)
     filename = f"intake-{name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
     return Response(csv_lines([_cell(c) for c in row] for row in rows), mimetype="text/csv",
