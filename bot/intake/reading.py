@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from bot.intake import contact, dates, slips, triage, yesno
-from bot.intake.digressions import (SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
+from bot.intake.digressions import (EMERGENCY, SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
                                     is_short_digression, normalise, safety_in, word_count)
 
 # What a reading is.
@@ -991,16 +991,16 @@ def _classified_kind(parse: Mapping[str, Any] | None) -> str | None:
     return None
 
 
-def _SAFETY_WORDS_ONLY(text: str) -> bool:
+def _hazard_described(text: str) -> bool:
     """A hazard described, not a question about one ("should she ring 999 or the gas line?")."""
-    return "?" not in text and safety_in(text) == SAFETY_TOPICS[0]
+    return "?" not in text and safety_in(text) == EMERGENCY
 
 
 def _choice_reading(question: str, text: str, said: str, digression: Digression | None,
                     parse: Mapping[str, Any] | None = None) -> Reading | None:
     if question == "urgency":
         level = read_urgency(said)
-        if level and safety_in(text) == SAFETY_TOPICS[0]:
+        if level and safety_in(text) == EMERGENCY:
             level = "emergency"  # "very urgent, water is in the electric socket now": a danger now
         return Reading(ANSWER, value=level) if level else None
     if question == "preferred_contact":
@@ -1082,10 +1082,10 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
             return Reading(DIGRESSION, topic=digression.topic)
         return _with_safety(reading, text)
     if question in CHOICES:
-        if question == "urgency" and digression is not None and digression.topic == SAFETY_TOPICS[0] \
-                and _SAFETY_WORDS_ONLY(text):
+        if question == "urgency" and digression is not None and digression.topic == EMERGENCY \
+                and _hazard_described(text):
             # "dunno, water's coming through the light fitting": the danger is the answer.
-            return Reading(ANSWER, value="emergency", safety=SAFETY_TOPICS[0])
+            return Reading(ANSWER, value="emergency", safety=EMERGENCY)
         if yesno.doubtful(said) and question in ("urgency", "feedback_kind"):
             return Reading(UNSURE)
         found = _choice_reading(question, text, said, digression, parse)

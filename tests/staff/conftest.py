@@ -91,6 +91,26 @@ def store(tmp_path, clock):
     store.dispose()
 
 
+def store_on_either_database(database: str, tmp_path, clock, name: str, why: str):
+    """A case store on SQLite or on a fresh PostgreSQL database `name` (skipped, saying `why`,
+    when there is none), for the fixtures that run a module's tests on both."""
+    if database == "sqlite":
+        urls = iter([f"sqlite:///{tmp_path / 'intake.db'}"])
+    else:
+        from tests.support.services import fresh_postgres_database
+
+        urls = fresh_postgres_database(name, why)
+    for url in urls:
+        engine = make_engine(url)
+        upgrade(engine)
+        store = CaseStore(engine, clock=clock, forward=False)
+        try:
+            yield store
+        finally:
+            store.dispose()
+            engine.dispose()
+
+
 @pytest.fixture
 def tracker(tmp_path) -> Tracker:
     return Tracker(tmp_path / "tracker.db")

@@ -19,6 +19,7 @@ from bot.policy import load_profile
 from bot.staff import governance
 from bot.staff.governance import Lesson
 from bot.staff.reports import CaseFacts, Extension, HistoryFact, Period
+from tests.staff.conftest import store_on_either_database
 from tests.staff.conftest import uk
 
 CODE = load_profile("housing-ombudsman-code")
@@ -147,24 +148,8 @@ def test_the_financial_year():
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path, clock):
     """The case store behind the workspace (overrides the staff fixture's SQLite-only one)."""
-    from bot.cases.db import make_engine, upgrade
-    from bot.cases.store import CaseStore
-
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path / 'intake.db'}"])
-    else:
-        from tests.support.services import fresh_postgres_database
-
-        urls = fresh_postgres_database("intake_governance", "the governance reports on PostgreSQL")
-    for url in urls:
-        engine = make_engine(url)
-        upgrade(engine)
-        store = CaseStore(engine, clock=clock, forward=False)
-        try:
-            yield store
-        finally:
-            store.dispose()
-            engine.dispose()
+    yield from store_on_either_database(request.param, tmp_path, clock, "intake_governance",
+                                        "the governance reports on PostgreSQL")
 
 
 def _file(store, clock, when: str, *, profile: str = "housing-ombudsman-code", **fields):

@@ -20,31 +20,24 @@ import sqlalchemy as sa
 from bot.cases.models import SERVICES, Case, CaseEvent
 from bot.staff import display, governance, report_queries, reports
 from bot.staff.reports import CaseFacts, Period
-from tests.staff.conftest import file
+from tests.staff.conftest import file, store_on_either_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path, clock):
     """The case store behind the workspace, on SQLite and on PostgreSQL (overrides the staff
     fixture's SQLite-only one)."""
-    from bot.cases.db import make_engine, upgrade
-    from bot.cases.store import CaseStore
+    yield from store_on_either_database(request.param, tmp_path, clock, "intake_reports",
+                                        "the reports on PostgreSQL")
 
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path / 'intake.db'}"])
-    else:
-        from tests.support.services import fresh_postgres_database
 
-        urls = fresh_postgres_database("intake_reports", "the reports on PostgreSQL")
-    for url in urls:
-        engine = make_engine(url)
-        upgrade(engine)
-        store = CaseStore(engine, clock=clock, forward=False)
-        try:
-            yield store
-        finally:
-            store.dispose()
-            engine.dispose()
+def _set_homes(store, homes: int | None) -> None:
+    """The number of homes a landlord set in Settings (None: not set), for the TSM rates."""
+    if homes:
+        from bot.staff.models import StaffSetting
+
+        with store.write() as db:
+            db.add(StaffSetting(key="homes", value=str(homes), updated_by="test", updated_at=store.now()))
 
 
 def text(response) -> str:
@@ -221,12 +214,7 @@ def test_every_figure_is_the_same_as_counted_the_old_way(app, year, store, signe
     from bot.staff.views import reports as view
 
     ws = app.extensions["intake_staff"]
-    if homes:
-        from bot.staff.models import StaffSetting
-
-        with store.write() as db:
-            db.add(StaffSetting(key="homes", value=str(homes), updated_by="test",
-                                updated_at=store.now()))
+    _set_homes(store, homes)
     today = ws.today()
     staff = signed_in("max")
     for period in PERIODS:
@@ -360,12 +348,7 @@ def test_the_page_s_figures_are_those_of_the_pure_functions_on_every_case(
     from bot.staff.views import reports as view
 
     ws = app.extensions["intake_staff"]
-    if homes:
-        from bot.staff.models import StaffSetting
-
-        with store.write() as db:
-            db.add(StaffSetting(key="homes", value=str(homes), updated_by="test",
-                                updated_at=store.now()))
+    _set_homes(store, homes)
     today = ws.today()
     facts = every_fact(store)
     staff = signed_in("max")
