@@ -93,6 +93,12 @@ def of_conversation(session: Session, conversation_id: str) -> list[Attachment]:
         .order_by(Attachment.received_at, Attachment.id)).scalars())
 
 
+def cases_of(session: Session, rows: Iterable[Attachment]) -> list[Case]:
+    """The cases these files were given to."""
+    ids = {row.case_id for row in rows if row.case_id is not None}
+    return list(session.execute(select(Case).where(Case.id.in_(ids))).scalars()) if ids else []
+
+
 def keys_of(rows: Iterable[Attachment]) -> list[str]:
     return [k for row in rows for k in (row.key, row.thumbnail_key) if k]
 

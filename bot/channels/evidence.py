@@ -139,13 +139,22 @@ class EvidenceDesk:
                     kind or "file", channel, conversation_id, problem)
 
     def stored_since(self, conversation_id: str) -> list[tuple[datetime, str, str | None]]:
-        """(time, kind, original name) of each file of a conversation (for the chat's history)."""
+        """(time, kind, reference) of each file of a conversation, for the chat's history:
+        `reference` is the case's when the file came after that case was filed (it was added to
+        it straight away, and the resident was told so), else None."""
         from sqlalchemy.orm import Session
 
         with Session(self._connect(), future=True) as session:
-            return [(row.received_at, row.kind or "file", row.original_name)
-                    for row in attachments.of_conversation(session, conversation_id)
+            rows = [row for row in attachments.of_conversation(session, conversation_id)
                     if row.status == "stored"]
+            cases = {case.id: case for case in attachments.cases_of(session, rows)}
+            shown = []
+            for row in rows:
+                case = cases.get(row.case_id)
+                late = case is not None and row.received_at >= case.created_at
+                shown.append((row.received_at, row.kind or "file",
+                              case.reference if late else None))
+            return shown
 
     async def keep_async(self, **kwargs) -> Kept:
         return await asyncio.to_thread(self.keep, **kwargs)

@@ -114,10 +114,11 @@ def _button(button: dict) -> dict:
             "payload": button.get("payload", "")}
 
 
-def file_items(kind: str) -> list[dict[str, Any]]:
-    """A file the resident sent, as the widget showed it: "Sent a photo" and the channel's reply."""
+def file_items(kind: str, reference: str | None = None) -> list[dict[str, Any]]:
+    """A file the resident sent, as the widget showed it: "Sent a photo" and the channel's reply
+    (with `reference`, that it was added to that filed case)."""
     return [{"sender": "user", "text": sent_text(kind)},
-            {"sender": "bot", "text": evidence_replies.kept([kind])}]
+            {"sender": "bot", "text": evidence_replies.kept([kind], reference)}]
 
 
 def sent_text(kind: str) -> str:
@@ -125,21 +126,23 @@ def sent_text(kind: str) -> str:
 
 
 def transcript(events: Iterable[Event],
-               files: Iterable[tuple[Any, str]] = ()) -> list[dict[str, Any]]:
+               files: Iterable[tuple[Any, str, str | None]] = ()) -> list[dict[str, Any]]:
     """The conversation as the widget shows it, in the shape of its live messages.
 
     Bot messages are split at blank lines and carry their buttons as `quick_replies` on the last
     part, exactly as Rasa's socket.io output sends them. A button the resident clicked shows as
-    its title; the widget's opening message (such as "/greet") is left out. `files`: (time, kind)
-    of each file the resident sent, which never reached the assistant: shown where they came.
+    its title; the widget's opening message (such as "/greet") is left out. `files`: (time, kind,
+    reference of the filed case it joined, or None) of each file the resident sent, which never
+    reached the assistant: shown where they came.
     """
     items: list[dict[str, Any]] = []
     offered: list[dict] = []
-    waiting = sorted(((moment.timestamp(), kind) for moment, kind in files), key=lambda f: f[0])
+    waiting = sorted(((moment.timestamp(), kind, reference) for moment, kind, reference in files),
+                     key=lambda f: f[0])
     for event in events:
         while waiting and isinstance(event, (UserUttered, BotUttered)) \
                 and waiting[0][0] <= (event.timestamp or 0):
-            items += file_items(waiting.pop(0)[1])
+            items += file_items(*waiting.pop(0)[1:])
         if isinstance(event, UserUttered):
             text = (event.text or "").strip()
             title = next((b.get("title") for b in offered if b.get("payload") == text), None)
@@ -162,8 +165,8 @@ def transcript(events: Iterable[Event],
                 items.append({"sender": "bot", "attachment": {
                     "type": "image", "payload": {"src": data["image"]}}})
             offered = buttons
-    for _moment, kind in waiting:
-        items += file_items(kind)
+    for _moment, kind, reference in waiting:
+        items += file_items(kind, reference)
     return items
 
 
@@ -420,8 +423,8 @@ class WebChatInput(SocketIOInput):
             logger.exception("website chat: the files of %s could not be read", session_id)
             files = []
         start = max((e.timestamp for e in events if isinstance(e, SessionStarted)), default=None)
-        return transcript(events, [(at, kind) for at, kind, _name in files
-                                   if start is None or at.timestamp() >= start])
+        return transcript(events, [file for file in files
+                                   if start is None or file[0].timestamp() >= start])
 
     # --- files: photos, videos, recordings, documents --------------------------------------------
 

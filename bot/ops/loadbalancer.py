@@ -10,8 +10,11 @@ that opened it: `/socket.io/` is pinned to a server by the client address. The a
 stateless (the case store is shared) and sit behind a second listener.
 
 What the public listener serves: only `/webhooks/` (REST, Messenger, the widget and its demo
-page) and `/socket.io/` (the website chat). Rasa's HTTP API (/conversations, /model, /status...)
-is not served by the load balancer: reach it on a Rasa server's own address from inside. The
+page) and `/socket.io/` (the website chat), and, with `--files`, `/files/`: the signed download
+links to residents' files that the landlord's system is forwarded (bot/evidence/links.py), passed
+to the staff workspace, so that the rest of the workspace can stay on the landlord's own network.
+Rasa's HTTP API (/conversations, /model, /status...) is not served by the load balancer: reach
+it on a Rasa server's own address from inside. The
 action listener (the unauthenticated action webhook that files cases) listens on an internal
 address only (default 127.0.0.1) and answers only the Rasa servers' addresses.
 
@@ -23,7 +26,7 @@ reply shape, a JSON list of one message with its text; the Rasa servers then tru
 
     python -m bot nginx-config --rasa 10.0.0.11:5005 --rasa 10.0.0.12:5005 \
         --actions 10.0.0.21:5055 --actions 10.0.0.22:5055 [--listen 80] \
-        [--actions-listen 10.0.0.10:5056] [--actions-allow 10.0.0.0/24]
+        [--actions-listen 10.0.0.10:5056] [--actions-allow 10.0.0.0/24] [--files 10.0.0.31:8000]
 
 The tests render it for loopback ports and run Debian's nginx with it; deploy/nginx/intake.conf
 is its output for the example above (a test keeps the two equal).
@@ -46,6 +49,7 @@ TOO_BIG = ("Sorry, that message is too long for me to take in one go, so I haven
 UNAVAILABLE = ("I'm sorry, something went wrong on our side and I couldn't take in your last "
                "message. Everything you told me before it is kept. Please send it again in a minute.")
 NOT_FOUND = "not found: this address serves only /webhooks/ and /socket.io/"
+NOT_FOUND_WITH_FILES = "not found: this address serves only /webhooks/, /socket.io/ and /files/"
 
 
 @dataclass
@@ -71,6 +75,8 @@ class Layout:
     # lock lifetime, instead of holding it for Rasa's own 300 s.
     actions_read_timeout: int = 60
     user: str | None = None                # nginx's worker user (None: nginx's default)
+    # Staff workspace servers that answer the file links on /files/ (none: not served here).
+    files: Sequence[str] = ()
     extra: dict = field(default_factory=dict)
 
 
@@ -154,6 +160,30 @@ def render(layout: Layout) -> str:
     actions = "\n".join(f"    server {a} max_fails=1 fail_timeout=5s;" for a in layout.actions)
     user = f"user {layout.user};\n" if layout.user else ""
     burst = layout.requests_per_second * 2
+    files_upstream = files_location = ""
+    not_found = NOT_FOUND
+    if layout.files:
+        servers = "\n".join(f"    server {a} max_fails=1 fail_timeout=5s;" for a in layout.files)
+        files_upstream = f"""
+  # The staff workspace, for the file links only (see the /files/ location).
+  upstream staff_files {{
+    least_conn;
+{servers}
+    keepalive 16;
+    keepalive_timeout 4s;
+  }}"""
+        files_location = f"""
+    # Signed links to residents' files, for the landlord's system: only GET, only /files/, never
+    # logged (a link is a bearer credential); the workspace checks the signature, the expiry and
+    # slows an address sending bad links (it trusts this one proxy: STAFF_TRUSTED_PROXIES=1).
+    # Nothing else of the workspace is served here.
+    location /files/ {{
+      limit_except GET {{ deny all; }}
+      limit_req zone=per_address burst={burst} nodelay;
+      proxy_intercept_errors off;
+      proxy_pass http://staff_files;
+    }}"""
+        not_found = NOT_FOUND_WITH_FILES
     return f"""# The Intake load balancer (rendered by `python -m bot nginx-config`; see bot/ops/loadbalancer.py).
 {user}worker_processes auto;
 pid {p}/nginx.pid;
@@ -192,7 +222,7 @@ http {{
 {actions}
     keepalive 64;
     keepalive_timeout 4s;
-  }}
+  }}{files_upstream}
 
   # The residents' listener: the webhooks and the website chat only.
   server {{
@@ -227,11 +257,11 @@ http {{
     location /socket.io/ {{
       limit_req zone=per_address burst={burst} nodelay;
       proxy_pass http://rasa_socketio;
-    }}
+    }}{files_location}
     # Nothing else: Rasa's HTTP API (/conversations, /model, /status, ...) stays internal.
     location / {{
       default_type application/json;
-      return 404 '{json.dumps({"error": NOT_FOUND})}';
+      return 404 '{json.dumps({"error": not_found})}';
     }}
     location @too_fast {{
       default_type application/json;
@@ -293,6 +323,9 @@ def add_arguments(parser) -> None:
                         help="requests per second per address to Messenger's webhook, which "
                              "Facebook posts from a few addresses for every resident (200)")
     parser.add_argument("--user", default=None, help="the user nginx's workers run as (nginx's default)")
+    parser.add_argument("--files", action="append", default=[], metavar="HOST:PORT",
+                        help="a staff workspace server to answer the signed file links on /files/ "
+                             "(repeat for each; default: /files/ is not served here)")
 
 
 def run(args) -> int:
@@ -301,7 +334,8 @@ def run(args) -> int:
     layout = Layout(rasa=args.rasa, actions=args.actions, listen=args.listen,
                     actions_listen=args.actions_listen, actions_allow=args.actions_allow,
                     prefix=args.prefix, requests_per_second=args.rate,
-                    messenger_requests_per_second=args.messenger_rate, user=args.user)
+                    messenger_requests_per_second=args.messenger_rate, user=args.user,
+                    files=args.files)
     try:
         print(render(layout), end="")
     except ValueError as error:

@@ -1,7 +1,8 @@
 """Evidence in the website chat, in Chromium: during a complaint a resident attaches a photo with
 the Attach button (the file chooser), sees it in the conversation with the assistant's
 acknowledgement, has a wrong file refused politely, passes axe-core, carries on and files; the
-photo is linked to the case and a member of staff sees its thumbnail on the case page."""
+photo is linked to the case, a second one sent after filing joins that case and says so (after a
+reload too), and a member of staff sees the thumbnails on the case page."""
 from __future__ import annotations
 
 import re
@@ -53,17 +54,23 @@ def test_a_photo_attached_mid_complaint_is_shown_kept_filed_and_seen_by_staff(
               load=False)
     filed = bot_messages(page).filter(has_text=re.compile(CASE_REFERENCE))
     reference = re.search(CASE_REFERENCE, filed.inner_text()).group(0)
-    page.reload()                                            # the photo is in the history
-    expect(page.locator(".ic-user").filter(has_text="Sent a photo")).to_have_count(1)
+    # A photo sent after filing ("here's the other one") joins the case at once, and says so.
+    attach(page, "IMG_2042.JPG", photo(), "image/jpeg")
+    added = f"I've added your photo to your case {reference}"
+    expect(bot_messages(page).filter(has_text=added)).to_have_count(1)
+    page.reload()                                 # both photos are in the history, as they were
+    expect(page.locator(".ic-user").filter(has_text="Sent a photo")).to_have_count(2)
     expect(bot_messages(page).filter(has_text="I've kept your photo")).to_have_count(1)
+    expect(bot_messages(page).filter(has_text=added)).to_have_count(1)
     case = rasa_stack.filed_case(reference)
     sender = session_id(page, rasa_stack)
     engine = sa.create_engine(rasa_stack.env["INTAKE_DATABASE_URL"])
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT kind, case_id, channel FROM attachments "
-                                          "WHERE conversation_id = :c"), {"c": sender}).all()
+                                          "WHERE conversation_id = :c ORDER BY id"),
+                                  {"c": sender}).all()
     engine.dispose()
-    assert [tuple(r) for r in rows] == [("photo", case.id, "socketio")]
+    assert [tuple(r) for r in rows] == [("photo", case.id, "socketio")] * 2
     assert not errors, errors
     context.close()
 
@@ -72,12 +79,12 @@ def test_a_photo_attached_mid_complaint_is_shown_kept_filed_and_seen_by_staff(
     desk.goto(f"{staff_url}/cases/{reference}")
     sign_in(desk, staff_url, "ada")
     evidence = desk.locator(".evidence-list img")
-    expect(evidence).to_have_count(1)
-    evidence.scroll_into_view_if_needed()  # thumbnails load lazily, when they come into view
-    expect(evidence).to_have_js_property("complete", True)
-    assert desk.evaluate("img => img.naturalWidth", evidence.element_handle()) > 0
+    expect(evidence).to_have_count(2)
+    evidence.first.scroll_into_view_if_needed()  # thumbnails load lazily, when in view
+    expect(evidence.first).to_have_js_property("complete", True)
+    assert desk.evaluate("img => img.naturalWidth", evidence.first.element_handle()) > 0
     # The conversation is on its own tab, with the photo where the resident sent it.
     desk.get_by_role("link", name="Conversation", exact=True).click()
-    expect(desk.locator(".transcript .evidence img")).to_have_count(1)
+    expect(desk.locator(".transcript .evidence img")).to_have_count(2)
     desk.screenshot(path=str(artifacts / "staff-case-evidence.png"), full_page=True)
     staff.close()

@@ -82,6 +82,25 @@ def test_the_transcript_shows_the_conversation_as_the_widget_received_it():
     ]
 
 
+def test_files_are_shown_where_they_came_with_the_reply_the_resident_had():
+    from datetime import datetime, timezone
+
+    def at(second: int) -> datetime:
+        return datetime.fromtimestamp(1_800_000_000 + second, timezone.utc)
+
+    events = [UserUttered("the lift is broken", input_channel="socketio", timestamp=at(10).timestamp()),
+              BotUttered("Thank you. Your reference is CMP-7KQ4M-X.", timestamp=at(20).timestamp())]
+    shown = transcript(events, [(at(30), "photo", "CMP-7KQ4M-X"), (at(5), "video", None)])
+    assert [item["text"] for item in shown] == [
+        "Sent a video",
+        "Thanks, I've kept your video with this conversation. Staff will see it with what you "
+        "tell me. Please carry on where we were.",
+        "the lift is broken", "Thank you. Your reference is CMP-7KQ4M-X.",
+        "Sent a photo",
+        "Thanks, I've added your photo to your case CMP-7KQ4M-X. Staff will see it with the rest "
+        "of your case."]
+
+
 def test_the_channel_keeps_rasas_socketio_name_and_serves_under_webchat():
     channel = WebChatInput.from_credentials({"session_persistence": True,
                                              "allowed_origins": "https://www.landlord.example"})

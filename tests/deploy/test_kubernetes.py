@@ -838,7 +838,11 @@ def test_the_ingresses_serve_the_public_paths_and_the_staff_host():
               for rule in ingress["spec"]["rules"] for path in rule["http"]["paths"]}
     assert routes == {("assistant.example-homes.org.uk", "/webhooks"): "rasa",
                       ("assistant.example-homes.org.uk", "/socket.io"): "rasa",
+                      # the signed file links only, for the landlord's system, never logged
+                      ("assistant.example-homes.org.uk", "/files/"): "staff",
                       ("staff.example-homes.org.uk", "/"): "staff"}
+    files = get(OBJECTS, "Ingress", "files")["metadata"]["annotations"]
+    assert files["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
 
 
 # --- placeholders, lock lifetime, network policies ------------------------------------------------

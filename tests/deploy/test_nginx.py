@@ -250,6 +250,37 @@ def test_no_rasa_server_is_a_polite_json_reply(tmp_path):
     assert "send it again" in _json_reply(answer)
 
 
+def test_with_files_only_the_file_links_reach_the_staff_workspace(tmp_path):
+    """`--files`: the signed links of the landlord's system are passed to the workspace (GET
+    only, the workspace's own refusals passed through as they are); nothing else of it is."""
+    rasa, staff = FakeServer("rasa"), FakeServer("staff")
+    public = free_port()
+    layout = Layout(rasa=[f"127.0.0.1:{rasa.port}"], actions=[f"127.0.0.1:{free_port()}"],
+                    listen=f"127.0.0.1:{public}", actions_listen=f"127.0.0.1:{free_port()}",
+                    files=[f"127.0.0.1:{staff.port}"])
+    base = f"http://127.0.0.1:{public}"
+    try:
+        with running_nginx(layout, tmp_path):
+            answer = requests.get(f"{base}/files/12.1799661600.0123456789abcdef.c2ln", timeout=10)
+            assert answer.status_code == 200
+            assert staff.paths == ["/files/12.1799661600.0123456789abcdef.c2ln"]
+            for path in ("/", "/cases", "/login", "/queue.csv", "/static/staff.css", "/filesx"):
+                assert requests.get(f"{base}{path}", timeout=10).status_code == 404, path
+            assert requests.post(f"{base}/files/12.1.2.3", data="x", timeout=10).status_code == 403
+            assert requests.post(f"{base}/webhooks/rest/webhook", json={"sender": "a"},
+                                 timeout=10).ok
+            assert staff.paths == ["/files/12.1799661600.0123456789abcdef.c2ln"]
+            assert rasa.paths == ["/webhooks/rest/webhook"]
+            assert "/files/" in requests.get(f"{base}/model", timeout=10).json()["error"]
+        # Never in a log: nginx logs no request here (a link is a bearer credential).
+        logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("*.log"))
+        assert "c2ln" not in logs
+    finally:
+        rasa.close()
+        staff.close()
+    assert "/files/" not in render(Layout(rasa=["127.0.0.1:5005"], actions=["127.0.0.1:5055"]))
+
+
 def test_the_action_listener_is_internal_and_answers_only_the_allowed_addresses(balancer):
     host, port = balancer["internal"]
     seen = len(balancer["actions"].paths)
