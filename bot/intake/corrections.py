@@ -19,7 +19,9 @@ from bot.intake import contact, slips, yesno
 from bot.intake.digressions import STOP, Digression, is_short_digression, normalise
 
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|"
+# "may" only where it is not the verb or a blessing ("may I", "may God reward you").
+_MONTHS = (r"january|february|march|april|may(?! (?:god|allah|the lord|i|we|you|he|she|it|they|be|have|not|"
+           r"well|also)\b)|june|july|august|september|october|november|"
            r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec")
 
 # Words that name an answer, or only fit one. Matched as whole words, case-insensitively.
@@ -61,7 +63,7 @@ FIELD_WORDS: dict[str, str] = {
     "person_praised": r"who i('m| am|m) thanking|thank(ing)? (him|her|them)|the person|who to thank|team|"
                       r"(who|that) helped( me)?|helped me|"
                       r"(his|her) name is|who i (want|wanted) to thank|who you'?re thanking",
-    "location": r"where|location|which room|room|kitchen|bathroom|bedroom|living room|lounge|hallway|"
+    "location": r"where|location|the place|which room|room|kitchen|bathroom|bedroom|living room|lounge|hallway|"
                 r"stairs|ceiling|stairwell|car park|landing|loft|garden|"
                 r"(is|it'?s|its) (on|in|at) the (stairs|stairwell|landing|car park|kitchen|bathroom|bedroom|hallway|"
                 r"loft|garden|lift|communal \w+|bin store|balcony)",
@@ -145,7 +147,9 @@ _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         r"crack on|submit it|(you )?can send|(please |just )?send\W*$|"
                         r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",
                         re.I)
-_MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|didn'?t (mention|say|put)|add (that|this)|"
+# ("I didn't say it started in June, it was in July" corrects a value: not something missed.)
+_MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|"
+                     r"didn'?t (mention|say|put)(?! (that )?it (was|started|happened|is|began)\b)|add (that|this)|"
                      r"you forg[eo]t|please add|"
                      r"also (add|put|mention)|you'?ve missed)\b", re.I)
 # Answers short enough that "X not Y" means X.
@@ -221,9 +225,9 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
                      normalise(text))
     # "Adjustments should say BSL interpreter needed": the answer named before "should say".
     named_first = re.match(r"^(.{3,50}?)\s+(should (say|be|read|have said)|is wrong|needs? to say|is (spelt|spelled) "
-                           r"wrong|is better)\b", pointed)
+                           r"wrong|is better)\b|^(the \w+)\s+(is|was)\b", pointed)
     if named_first:
-        first = _matches(named_first.group(1), changeable)
+        first = _matches(named_first.group(1) or named_first.group(5), changeable)
         if len(first) == 1:
             return first[0][0]
     found = _matches(pointed, changeable)
@@ -304,6 +308,9 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     if "description" in changeable and _MISSED.search(said) and (
             meant is None or _WEAK.get(meant) is not None):
         meant = "description"  # "you've missed out that the contractor left rubbish"
+        if "desired_outcome" in changeable and re.search(
+                r"\b(add|put|say|mention)( in)? (that )?(i|we) (want|would like|'?d like|need)\b", said):
+            meant = "desired_outcome"  # "can u add that i want the boys room re plastered"
     changing = bool(_CHANGING.search(said))
     answer = yesno.read("confirm", text)
     if meant is not None and (changing or answer != yesno.YES or len(said.split()) > 3):

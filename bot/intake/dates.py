@@ -96,12 +96,14 @@ _HOLIDAY = re.compile(
     r"back to school in august|summer holidays|summer hols|"
     r"burns night|st\.? patricks day|saint patricks day|paddys day|"
     r"st\.? davids day|st\.? georges day|st\.? andrews day|all saints( day)?|armistice day|remembrance day|"
-    r"remembrance sunday|black friday|back to school|whit sunday|whitsun|pentecost|shrove tuesday|pancake day|"
+    r"remembrance sunday|remembrance weekend|week of remembrance|remembrance|black friday|back to school|"
+    r"whit sunday|whitsun|pentecost|shrove tuesday|pancake day|"
     r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
     r"eid (?:al|ul|el)[- ]?fitr|eid[- ]ul[- ]fitr|small eid|little eid|meethi eid|"
     r"eid (?:al|ul|el)[- ]?adha|eid[- ]ul[- ]adha|bakri eid|bakra eid|kurbani eid|qurbani eid|big eid|eid|"
     r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week|notting hill carnival|"
-    r"carnival weekend|carnival)\b(\s+(\d{4}))?")
+    r"carnival weekend|carnival|erev rosh hashanah?|rosh hashanah?|yom kippur|erev pesach|pesach|passover|sukkot|"
+    r"succot|shavuot|purim)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
 _NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"(?: (?:morning|afternoon|evening|night))? (before|after)\s+$")
@@ -130,11 +132,18 @@ _EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter mo
 # country whose calendar it is and the words of the holiday's name there. Ramadan is read as its
 # start, about 29 days before Eid al-Fitr.
 _FESTIVALS = {"diwali": ("IN", ("Diwali", "Deepavali")), "eid al fitr": ("AE", ("Eid al-Fitr",)),
-              "eid al adha": ("AE", ("Eid al-Adha",)), "chinese new year": ("SG", ("Chinese New Year",))}
+              "eid al adha": ("AE", ("Eid al-Adha",)), "chinese new year": ("SG", ("Chinese New Year",)),
+              # Jewish festivals, from Israel's calendar (the day; "erev" is the evening before).
+              "pesach": ("IL", ("Pesach",)), "rosh hashanah": ("IL", ("Rosh Hashanah",)),
+              "yom kippur": ("IL", ("Yom Kippur",)), "sukkot": ("IL", ("Sukkot",)),
+              "shavuot": ("IL", ("Shavuot",)), "purim": ("IL", ("Purim",))}
 _FESTIVAL_NAMES = {"deepavali": "diwali", "divali": "diwali", "small eid": "eid al fitr",
                    "little eid": "eid al fitr", "meethi eid": "eid al fitr", "bakri eid": "eid al adha",
                    "bakra eid": "eid al adha", "kurbani eid": "eid al adha", "qurbani eid": "eid al adha",
-                   "big eid": "eid al adha", "lunar new year": "chinese new year", "ramzan": "ramadan"}
+                   "big eid": "eid al adha", "lunar new year": "chinese new year", "ramzan": "ramadan",
+                   "passover": "pesach", "rosh hashana": "rosh hashanah", "erev rosh hashana": "erev rosh hashanah",
+                   "succot": "sukkot", "remembrance": "remembrance sunday",
+                   "remembrance weekend": "remembrance sunday", "week of remembrance": "remembrance sunday"}
 _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
                           r"lunch time|teatime|night time|daytime)\b")
 
@@ -244,8 +253,13 @@ def _festival(name: str, year: int) -> date | None:
     if name == "ramadan":
         eid = _festival("eid al fitr", year)
         return eid - timedelta(days=29) if eid else None
+    if name.startswith("erev "):
+        day = _festival(name[5:], year)
+        return day - timedelta(days=1) if day else None
     country, words = _FESTIVALS[name]
-    days = holidays.country_holidays(country, years=year)
+    # Purim is in Israel's optional category only.
+    categories = ("public", "optional") if country == "IL" else ("public",)
+    days = holidays.country_holidays(country, years=year, categories=categories)
     found = sorted(d for d, said in days.items() if any(word in said for word in words))
     return found[0] if found else None
 

@@ -105,6 +105,8 @@ _STOP = re.compile(
     r"i'?m not doing this( any ?more)?|"
     r"i can'?t be bothered( with this)?|i'?ll (just )?(stop|leave it)( here| there| now)?)"
     r"(?!\s+(the|him|her|them|people|kids|my|his|their|your|it (from|happening)|this from|that from|that|"
+    # "please don't send male workers when I'm alone": a wish about the visit, not a stop.
+    r"male|female|men|women|a|an|any|anyone|anybody|someone|somebody|workers?|contractors?|engineers?|letters?|"
     r"\w+ing\b|doing|from))([\s,.!?;:-]|$)"
     r"|\b(can|could) (i|we) (just )?(cancel|stop|withdraw)\b"
     r"|\bi don'?t think i want to (do|carry on with|continue( with)?|go on with) (this|it)\b"
@@ -140,7 +142,10 @@ _TIMESCALES = re.compile(
     _I)
 # A request for a person told as part of what happened.
 _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begged|demanded) (to |for |and )?"
-                         r"(speak|talk|get through)\b", _I)
+                         r"(speak|talk|get through)\b"
+                         # "my husband deals with that, he did speak to someone": someone else, before.
+                         r"|\b(he|she|they|my \w+) (did |has |had |have )?(speak|spoke|spoken|talk|talked) (to|with)\b",
+                         _I)
 _OMBUDSMAN = re.compile(r"\bombuds?m[ae]n\b|\bombudsperson\b", _I)
 _WHAT_COUNTS = re.compile(
     r"\bwhat (counts|is|'?s) (counted |classed |classified )?(as )?(a )?complaint\b"
@@ -277,11 +282,12 @@ _UNSAFE_HEAT = re.compile(
 _NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler)( has| is|'s)? (not|n't|never|stopped) "
                       r"work\w*|(heating|boiler)('s| is| has| has been| been)? "
                       r"(off|gone|broken|packed in|packed up|died)|"
-                      r"freezing|very cold|so cold|[0-9] degrees)\b", _I)
+                      r"freezing|very cold|so cold|radiators?( \w+){0,3} (cold|freezing|not working)|"
+                      r"([0-9]|1[0-5]) ?(degrees?|deg|°c?))(?!\w)", _I)
 _FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re|who is|who'?s) "
                     r"(7[5-9]|[89]\d|1[01]\d)"
                     r"( years old)?|(7[5-9]|[89]\d|1[01]\d) (years old|year old|yr old)|elderly|frail|disabled|"
-                    r"pregnant|newborn|baby|toddler|oxygen|dementia)\b", _I)
+                    r"pregnant|newborn|baby|toddler|oxygen|dementia|bed ?bound|bed-bound)\b", _I)
 # A hazard happening now (Awaab's Law's emergency hazards, bot.intake.triage), less the lack of
 # heating or hot water, which is urgent but not a danger to report to 999 on its own.
 _NOT_AN_EMERGENCY_ALONE = re.compile(r"^\s*(no heating|no hot water)\s*$", _I)

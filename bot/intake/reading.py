@@ -87,7 +87,8 @@ class Reading:
 _SKIP = re.compile(
     r"^(no,? |nah,? |nope,? |sorry,? |er+m*,? |um+,? )*(i'?d )?(rather|prefer|i prefer|i would prefer|i'?d prefer)"
     r"( not| to not| not to)?( say| give( it| that| them)?| share( it| that)?| tell( you)?| to say| to give)?"
-    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\b(not giving|won'?t give|don'?t want to (give|share|say|leave)|"
+    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\b(not giving|not givin'?|won'?t give|"
+    r"don'?t want to (give|share|say|leave)|"
     r"not comfortable (giving|sharing)|not saying|i'?m not saying)( you)?( my| me| it| that| any| them| those)?"
     r"( name| details| number| e-?mail| address| postcode| contact details| phone( number)?)?\b(?! is\b)"
     r"|^no (name|details|number|e-?mail|address|contact)\b|\brather (i|we) (didn'?t|did not|don'?t|not)\b"
@@ -138,7 +139,8 @@ _URGENCY = (
 _URGENCY_HINTS = (
     ("urgent", re.compile(r"\bcan'?t wait (weeks|long|ages|a month|months|forever|that long)\b|\bsoon\b"
                           r"|\b(few|couple of|couple|next) days\b|\basap\b|\bquick(ly)?\b|\bthis week\b"
-                          r"|\bas soon as\b|\bwithin a (day|week)\b|\bpretty\b|\bfairly\b|\bquite\b", _I)),
+                          r"|\bas soon as\b|\bwithin (a|the) (day|week)\b|\bpretty\b|\bfairly\b|\bquite\b"
+                          r"|\bmiddl(in|ing)\b|\bin between\b", _I)),
     ("emergency", re.compile(r"\b(right )?now\b|\bimmediately\b|\bstraight ?away\b|\bcan'?t (stay|live|use|"
                              r"cope|sleep|breathe)\b|\btoday\b|\btonight\b", _I)),
     ("routine", re.compile(r"\bwait\b|\bwhen(ever)? (you|u) (can|get)\b|\bin (your|ur) own time\b|\bminor\b"
@@ -290,6 +292,12 @@ def _name_words(text: str) -> str:
     """The answer without what is not the name: a phone number or e-mail given with it, "with a
     V", letters spelt out one by one ("S T E V E Ashworth")."""
     text = re.sub(r"\S+@\S+", " ", text or "")
+    # "My name is CHAN Wing Yan, but please call me Winnie Chan": the name asked to be used.
+    called = re.search(r"\b(?:please |but |just |pls )*(?<!not )(?<!n't )(?:call me|use|put down|go by|known as)\s+"
+                       r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)", text)
+    if called and re.search(r"\b(but|please|pls|prefer)\b", text[:called.start() + 12], re.I):
+        text = called.group(1)
+    text = re.sub(r"^\s*(?:just |please |pls )*(?:put|write|use|say)\s+(?=[A-Z])", "", text, flags=re.I)
     text = re.sub(r"(\+44\s?|0)\d[\d\s-]{8,}\d", " ", text)
     text = re.sub(r"\s*\bwith an? [a-z]\b(?= [A-Z])", "", text, flags=re.I)
     text = re.sub(r"\b((?:[A-Za-z] ){2,}[A-Za-z])\b", lambda m: m.group(1).replace(" ", "").title(), text)
@@ -415,9 +423,16 @@ _ONGOING = re.compile(
 _PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|weekend)|still (going|happening|there)|"
                               r"ever since|non ?stop|constantly|all the time)\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
-                          r"(?<!will be )(?<!ll be )(?<!to be )(?<!get it )(?<!gets )(?<!want it )"
+                          # "it ay stopped" (Black Country: hasn't), "it'd be sorted" (a promise)
+                          r"(?<!ay )(?<!nae )(?<!be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
-                          r"only (the )?once|not any ?more|no longer|moved out)\b", _I)
+                          r"only (the )?once|(just|only) (the )?(one|1) time|not any ?more|no longer|moved out|"
+                          r"nothing (since|after)|(been|gone|it'?s|its) quiet (since|ever since|after)|"
+                          r"since then (it'?s|it has|its|things have) been (quiet|fine|ok|okay|alright|better))\b", _I)
+# Still there, said when the resident became aware ("It has not stopped", "crack is bigger now").
+_AWARE_ONGOING = re.compile(r"\bstill\b(?! not)|\bongoing\b|\bbeen like (that|this)\b|\bgoing on\b"
+                            r"|(\bnot|n'?t|\bnever|\bay|\bnae) (stopped|gone away|been (fixed|sorted))\b"
+                            r"|\bever since\b|\b(bigger|worse|spreading) now\b|\bgetting (bigger|worse)\b", _I)
 _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long time|forever|donkey'?s years|"
                            r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
                            r"since the start|from the start|from day one|day one|beginning)\b", _I)
@@ -483,7 +498,7 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                # Black Country and Yorkshire: "the wik before last", "it wor the Tuesday".
                (r"\bwiks?\b", lambda m: m.group(0).replace("wik", "week")), (r"\bit wor\b", "it was"),
                (r"\baboot\b", "about"), (r"\bfae\b", "from"), (r"\b(\d{1,2}) (st|nd|rd|th)\b", r"\1\2"),
-               (r"\bwen\b", "when"), (r"\bfor the (winter|summer|season)\b", ""),
+               (r"\bwen\b", "when"), (r"\bfor the (winter|summer|season)\b", ""), (r"\bturm\b", "term"),
                # "may I speak to someone?" is not the month of May.
                (r"\bmay (i|we|you|be|have|not|well)\b", r"might \1"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
                (r"\b(gaun|gannin|gannin')\b", "going"), (r"\bfort night\b", "fortnight"),
@@ -716,6 +731,27 @@ _EXPLICIT = re.compile(
     r"|\b\d{1,2}/\d{1,2}(/\d{2,4})?\b", _I)
 # "It was Sunday 29th, no sorry, Saturday 28th": what follows the correction.
 _DATE_CORRECTED = slips.marker("sorry", "hang on")
+# "a fortnight last Tuesday" (Scotland and the North): two weeks before last Tuesday.
+_FORTNIGHT_LAST = re.compile(r"\b(a fortnight|a week|two weeks|2 weeks) (last|past|gone|on) (monday|tuesday|wednesday|"
+                             r"thursday|friday|saturday|sunday)\b", _I)
+
+
+def _fortnight_last(match: re.Match, today: date) -> str:
+    weekday = dates.WEEKDAYS.index(match.group(3).lower())
+    last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
+    day = last - timedelta(days=7 if match.group(1).lower() == "a week" else 14)
+    return f"{day.day} {day.strftime('%B').lower()} {day.year}"
+
+
+_TODAY_ASKED = re.compile(r"\b(what'?s|whats|wat|wot|what) (is )?(the )?(date|day)( is it| is)?( today)?\b[^?]{0,30}\?"
+                          r"(\s*[^.?!]{0,20}\?)*", _I)
+# "since saturday. no friday": a bare "no" puts a day right only when a day follows it at once.
+_NO_THEN_A_DAY = re.compile(r"[.,;!?]\s*no[,.]?\s+(?=(the |last |on )?(monday|tuesday|wednesday|thursday|friday|"
+                            r"saturday|sunday|\d|yesterday)\b)", _I)
+# What a correction must name for the words after it to be the date meant.
+_NAMES_A_TIME = re.compile(r"\d|\b" + _MONTH_WORD + r"\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|"
+                           r"sunday|yesterday|spring|summer|autumn|winter|last (week|month|year)|christmas|easter|"
+                           r"new year|halloween|bonfire night)\b", _I)
 _WEEKDAY_WORD = re.compile(r"\b(the )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"( night| morning| afternoon| evening)?\b", _I)
 # "since the summer, worse since halloween": the first "since" says when it started.
@@ -747,6 +783,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     # "the Twelfth" with a capital is the 12th of July (Northern Ireland), not a day of this month.
     said = _named_days(_tidy_date_words(normalise(re.sub(r"\b(?-i:Twelfth)\b", "12th of July", text))),
                        dates.uk_today(now).date())
+    # "whats the date today, the 1st? then about six weeks": the question back is not the answer.
+    said = _TODAY_ASKED.sub(" ", said).strip() or said
+    said = _FORTNIGHT_LAST.sub(lambda m: _fortnight_last(m, dates.uk_today(now).date()), said)
     # Still going on (True), over (False), or not said (None): a date with neither brings the
     # question whether it is still happening when it is older than the time limit.
     ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
@@ -758,15 +797,14 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         ongoing = True  # "about 2 months": going on for two months
     if question == "aware_date_text":
         # When they became aware is a moment; only words saying it is still going on count.
-        ongoing = bool(re.search(r"\bstill\b(?! not)|\bongoing\b|\bbeen like (that|this)\b|\bgoing on\b",
-                                 said)) and not _NOT_ONGOING.search(said)
+        ongoing = bool(_AWARE_ONGOING.search(said)) and not _NOT_ONGOING.search(said)
 
     def dated(day: date | None) -> Reading:
         day = _within_month(day, said, dates.uk_today(now).date())
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
-    corrected = list(_DATE_CORRECTED.finditer(said))
-    if corrected and re.search(r"\d|\b" + _MONTH_WORD + r"\b", said[corrected[-1].end():], _I):
+    corrected = list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said))
+    if corrected and _NAMES_A_TIME.search(said[corrected[-1].end():]):
         said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
         duration = _DURATION.search(said) or duration  # "a month ago no actually more like 6 weeks"
     explicit = _EXPLICIT.search(said)
@@ -1059,6 +1097,12 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
     if question == SUMMARY:
         from bot.intake import corrections
 
+        if digression is not None and digression.topic in SAFETY_TOPICS and (
+                re.search(r"\b(what do i do|what should i do|should i|who do i (call|ring)|help me|help!)\b"
+                          r"|\b(just|right now|now)\b", said) and safety_in(text)):
+            # "before i send this the smell of gas has just got really strong, what do i do": the
+            # danger first; the summary waits.
+            return Reading(DIGRESSION, topic=digression.topic)
         return corrections.read_summary_answer(text, digression, list(changeable), now)
     if question == WHICH_ANSWER:
         from bot.intake import corrections

@@ -20,7 +20,8 @@ YES, NO, UNSURE = "yes", "no", "unsure"
 
 _I = re.I | re.S
 _FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|haha|ha|hi|hello|right|ok so|"
-                     r"honestly|tbh|to be honest|sorry|and|but)[\s,.!]+)+", _I)
+                     r"honestly|tbh|to be honest|sorry|and|but|god forbid|heaven forbid|chas v'?shalom|"
+                     r"chas ve'?shalom|inshallah|mashallah|alhamdulillah)[\s,.!]+)+", _I)
 
 _THINK_YES = re.compile(r"^(i think so|i believe so|i reckon so|think so|i guess so|i suppose so|suppose so|probably|"
                         r"most likely|pretty sure (yes|yeah|it is|they have|i have)|i'?m pretty sure)\b", _I)
@@ -31,18 +32,19 @@ _THINK_NO = re.compile(r"^(i (don'?t|do not|dont) think so|(i )?(don'?t|dont) th
                        r"i'?m pretty sure (not|no|they haven'?t|nobody))\b", _I)
 # Doubt at the start of an answer: "not sure, someone rang me once?" is not a no.
 _DOUBT_FIRST = re.compile(
-    r"^(idk|dunno|d'?know|no idea|no clue|not (sure|certain|100 ?%)|unsure|can'?t (remember|rember|recall|say)|"
+    r"^(idk|dunno|d'?know|no idea|no clue|not (sure|certain|100 ?%)|no sure|unsure|can'?t (remember|rember|recall|say)|"
     r"cannot (remember|say)|don'?t (know|no|remember|recall)|dont (know|no)|do not (know|remember)|"
     r"i (don'?t|dont|do not) (know|no|remember)|i'?m not (sure|certain)|im not (sure|certain)|"
     r"kind of|kinda|sort of|sorta|both( really)?|a bit of both|half and half|yes and no|it depends|"
     r"depends|hard to say|couldn'?t (tell|say)|i can'?t say|not (really )?sure|no (idea|clue)|"
     r"possibly|maybe|perhaps|might (have|be|do)|could (have|be)|er+m* not sure|you tell me|"
     r"you('d| would| should) know|check (your|the) records|you'?ve got the records|only if|"
-    r"do i (have|need|got) to|happen( it| they| she| he| i| we| you)?)\b", _I)
+    r"do i (have|need|got) to|happen( it| they| she| he| i| we| you)?|(not bothered|don'?t mind) either way)\b", _I)
 # Said plainly in the middle of a "yes": a yes in doubt is taken as not sure, never as yes.
 _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
-    r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain))\b", _I)
+    r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain)|"
+    r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|(not bothered|don'?t mind) either way)\b", _I)
 # Hedges that make a yes a guess where a yes would end the complaint process.
 _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"(doesn'?t|doesnt|does not|didn'?t|don'?t|dont|do not) (know|remember|understand) "
@@ -71,6 +73,14 @@ _CANNOT_CONSENT = re.compile(r"\b(can'?t|cannae|cannot|cyaan|unable to) (sign|as
                              r"|\bin (the )?hospital\b|\b(lacks?|no) (mental )?capacity\b|\bin the rvi\b", _I)
 _COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (then|again)|who knows|give it time|"
                              r"wait and see)\b", _I)
+# The answer given outright, wherever it is: "I have not received a final response. So the answer is no."
+_VERDICT = re.compile(r"\b(?:the|my) answer (?:is|would be|will be|'?s)(?: a)? (?P<said>yes|no)\b"
+                      r"|\bso (?:that'?s|thats) a (?P<no>no)\b", _I)
+# Asked whether what they had counts: "is that the final one?", "does that count as a final response?"
+_DOES_IT_COUNT = re.compile(r"\b(is|was|would|does|do|did) (that|this|it|they|those)( letter| one)? (the |a |my )?"
+                            r"(final|count|counts|mean|stage)\b[^.!]*\?", _I)
+# A stage 1 answer only, not taken further: not the final response.
+_STAGE_ONE_ONLY = re.compile(r"\bstage (one|1)\b(?!.{0,60}\bstage (two|2)\b)", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\b(wdym|wym|wtf is)\b"
                        r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
@@ -173,7 +183,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(i )?(want|wanna|would like|'d like) to complain\b|^complain\b|\byes,? complain\b"
         r"|\btoo right\b|\bdamn right\b|\bdefinitely complain",
         r"\bcarry on\b|\bjust (want|need|wanted|like) (it|them|this|that|the \w+|him|her|someone)\b"
-        r"|\b(no|don'?t) need\b|\bnot (a |to )?complain\w*\b|\bdon'?t want to (complain|make a (complaint|fuss))\b"
+        r"|\b(no|don'?t) need\b|\bnot (a |to )?complain\w*\b"
+        r"|\b(don'?t|do not) want to (complain|make a (complaint|fuss)|cause (a )?(fuss|trouble|bother|problems))\b"
         r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"
         r"|\bjust (fix|sort|repair|mend|do) (it|them|this|that|the \w+)\b|\bno point (in )?complain\w*"
         r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"),
@@ -200,6 +211,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
         r"|\bnever (i )?(receive|received|got|get|had) (a |any |the )?(letter|response|reply|answer)\b"
         r"|\bthis (one )?is different\b|\bnever (make|made|put in|did|done) (a |any )?complaints?\b"
+        r"|\b(never|not|n'?t) (put|made|make|raised|logged|lodged) (a |any )?(formal |proper )?complaints? in\b"
         # A stage 1 answer is not the final response: "a letter saying stage one, that's all".
         r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)|\b(first|1st) stage\b(?!.{0,30}\bstage (two|2)\b)"
         r"|\b(replied|responded|answered|wrote back)( to)? (my|the) first (complaint|stage|letter)\b"
@@ -213,7 +225,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"submitted)"
         r"|\b(it'?s|its|it has|it'?s already) (gone|been) to court\b|(?<!no )(?<!not a )(?<!any )"
         r"\bcourt (case|hearing|date|papers)\b"
-        r"|\b(taking|taken|took) (you|them|it) to court\b|\b(started|issued|filed) (a |the )?(claim|proceedings)\b"
+        r"|\b(taking|taken|took) (you|them|it) to court\b"
+        r"|\b(started|issued|filed|lodged) (a |the )?(court |legal |disrepair )?(claim|proceedings|case)\b"
         r"|\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b|\bcounty court\b"
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b"
         r"|\b(sent|send|filed|put|lodged) (in )?(the )?papers (in )?(to|at|with) (the )?court\b",
@@ -225,6 +238,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bhaven'?t\b|\bnothing (has been )?"
         r"(filed|issued|started)|\bnot (gone|been) to court\b|\bno court\b|\bnot (started|issued|filed)\b"
         r"|\bspoke(n)? to (a )?solicitor but\b|\bnot at this (stage|point|time)\b"
+        r"|\b(did not|didn'?t|have not|haven'?t|not) (go|gone|been)( there| to (one|him|her|them))? yet\b"
         # Talking to a solicitor or a law centre is not a claim ("had a word with a solicitor but
         # nothing come of it").
         r"|\blegal aid\b|\b(been to see|seen|seeing|went to see) (a |the )?(solicitor|lawyer)\b"
@@ -247,6 +261,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"(?<!if )(?<!whether )\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|"
         r"resolved|repaired|gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b"
         r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
+        r"|\b(it'?s|its|it is) away now\b|^now (it )?(is|it'?s|its) (ok|okay|fine|alright|all right)\b"
         r"|(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!if its )(?<!if it's )(?<!whether its )(?<!if it has )"
         r"\bstopped\b(?!\s*\?)|\bover now\b"
         r"|(?<!not )(?<!n't )(?<!never )\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
@@ -306,6 +321,11 @@ def read(question: str, text: str) -> str | None:
         return UNSURE
     if _YES_DESPITE_NO.search(said):
         return YES
+    verdict = _VERDICT.search(said)
+    if verdict:
+        return YES if verdict.group("said") == "yes" else NO  # "...no final response. So the answer is no."
+    if question in GUESS_IS_NOT_YES and _DOES_IT_COUNT.search(said):
+        return UNSURE  # "i got a letter saying sorry, is that the final one?": asked, not told
     if question in GUESS_IS_NOT_YES and re.match(r"(if|what if|suppose|say)\b[^?]*\?", said):
         return None  # "If it has already been through stage 2, can she go to the Ombudsman?": a question
     if question not in GUESS_IS_NOT_YES and re.search(r"\bthat'?s a yes\b", said) and not re.search(
@@ -313,7 +333,9 @@ def read(question: str, text: str) -> str | None:
         return YES  # "I think so? She said do whatever's best, so I suppose that's a yes"
     if question == "complaint_choice" and re.search(r"\b(will|would|could|does|do) (it|this|that|a complaint|"
                                                     r"complaining) (get (me|us)|make|cause|affect|count against|"
-                                                    r"go against)\b", said):
+                                                    r"go against)\b", said) \
+            and not re.search(r"\?[^?]*\b(yes|yeah|yep|aye|no|nope|nah|go on then)\W*$", said):
+        # ("Would it make the slightest difference? Fine. Yes.": answered after asking.)
         return UNSURE  # "will it get me in trouble? I don't want them thinking I'm causing hassle"
     if _GUESS_ASKED_BACK.search(said):
         return UNSURE  # "I think it's stopped? haven't heard it since Saturday": a guess
@@ -340,6 +362,9 @@ def read(question: str, text: str) -> str | None:
         return UNSURE
     if question == "still_happening" and _STOPPED_FOR_NOW.search(said) and _COMES_AND_GOES.search(said):
         return UNSURE  # "its stopped for now but it comes and goes tbh so who knows"
+    if question == "still_happening" and re.search(r"\bquiet\b", said) and re.search(
+            r"\b(prob|probably|maybe|might|must be|just away|on holiday|away)\b", said):
+        return UNSURE  # "been quiet for like 2 days but hes prob just away"
     if unsure and (starts_no and re.match(r"^no (idea|clue)\b", said)):
         return UNSURE
     if yes_phrase != no_phrase:
@@ -362,6 +387,8 @@ def read(question: str, text: str) -> str | None:
             return YES
         if question in GUESS_IS_NOT_YES and _ANOTHER_MATTER.search(said):
             return NO  # "there's a court case about my arrears but that's nothing to do with this"
+        if question == "already_investigated" and _STAGE_ONE_ONLY.search(said):
+            return NO  # "Stage 1 done. Got a letter in Aug. Didn't take it further."
         if _DOUBT_ANYWHERE.search(said):
             return UNSURE  # "if I give my name will he find out it was me? I don't know what to do"
         if starts_yes != starts_no:
@@ -388,6 +415,9 @@ def read(question: str, text: str) -> str | None:
     if question not in GUESS_IS_NOT_YES and re.search(r"[,;]\s*(yes|yeah|yep|aye)\s*([-,;.!]|$)", said) \
             and not _NO_ANYWHERE.search(said):
         return YES  # "I think Dad would want that, yes - it's been three weeks now"
+    if question not in GUESS_IS_NOT_YES and re.search(r"\bi think (yes|yeah|aye|so)\b", said) \
+            and not _NO_ANYWHERE.search(said) and not re.search(r"\bbut\b", said):
+        return YES  # "My mama is 84 and the flat is 13 degree, I think yes she can get ill"
     if len(said.split()) <= 6:
         yes_word, no_word = bool(_YES_ANYWHERE.search(said)), bool(_NO_ANYWHERE.search(said))
         if yes_word != no_word:

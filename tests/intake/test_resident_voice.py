@@ -833,3 +833,73 @@ def test_summary_corrections_from_the_fifteenth_set(text, field):
 
 def test_a_religious_title_is_kept_with_the_name_as_a_letter_would_use_it():
     assert read("name", "Pastor Grace Mensah").value == "Pastor Grace Mensah"
+
+
+# Classes from the sixteenth set, in other words: one table of (question, text, what it must read).
+SIXTEENTH_CLASSES = [
+    # An answer given outright wins; a question about what they had is not a yes that excludes.
+    ("already_investigated", "nobody has sent me anything final, so my answer is no", {"kind": r.NO}),
+    ("already_investigated", "they wrote to say sorry in March, is that the final one?", {"kind": r.UNSURE}),
+    ("already_investigated", "it got a stage one letter back in spring and I left it there", {"kind": r.NO}),
+    ("already_investigated", "I've phoned plenty but never put a formal complaint in", {"kind": r.NO}),
+    ("legal_proceedings", "the claims firm says they have filed the disrepair claim now", {"kind": r.YES}),
+    ("legal_proceedings", "my sister keeps telling me to see a lawyer, I haven't been yet", {"kind": r.NO}),
+    ("legal_proceedings", "not sure, my wife handles that, she spoke to somebody about it", {"kind": r.UNSURE}),
+    ("in_danger", "God forbid, no, it's only that the lift is out", {"kind": r.NO}),
+    ("in_danger", "he's 91 and it's 12 degrees in his lounge, i think yes he could get poorly",
+     {"kind": r.YES}),
+    ("still_happening", "it's away now, the joiner fixed it Tuesday", {"kind": r.NO}),
+    ("still_happening", "quiet since the weekend but they're probably just on holiday", {"kind": r.UNSURE}),
+    ("complaint_choice", "I really don't want to cause trouble, just get the gate fixed", {"kind": r.NO}),
+    ("complaint_choice", "not bothered either way to be honest", {"kind": r.UNSURE}),
+    ("complaint_choice", "will it change anything? ok then, yes", {"kind": r.YES}),
+    ("urgency", "middling, sometime within the week", {"kind": r.ANSWER, "value": "urgent"}),
+    ("address", "not givin my address out", {"kind": r.SKIP}),
+    ("name", "just put Kev", {"kind": r.ANSWER, "value": "Kev"}),
+    ("name", "Mohammed Iqbal on my papers but please call me Mo Iqbal", {"kind": r.ANSWER, "value": "Mo Iqbal"}),
+    ("name", "Sam Price. Don't use Miss, just Sam Price", {"kind": r.ANSWER, "value": "Sam Price"}),
+    ("reasonable_adjustments", "please don't send a man when my husband is at work", {"kind": r.ANSWER}),
+    ("description", "the heating's off and my dad, who's 88 and bedbound, is in a flat that's 11 degrees",
+     {"kind": r.ANSWER, "safety": "emergency"}),
+    # At the summary: a blessing is no month; a danger now comes first; what the words correct.
+    ("confirm", "all correct, may Allah bless you", {"kind": r.CONFIRM}),
+    ("confirm", "wait the gas smell is back right now, should i get out?", {"kind": r.DIGRESSION,
+                                                                          "topic": "emergency"}),
+    ("confirm", "I didn't say it began in March, it was April", {"kind": r.CHANGE,
+                                                                 "field": "event_date_text"}),
+    ("confirm", "The place is the back garden, not the front", {"kind": r.CHANGE, "field": "location"}),
+    ("confirm", "please add that we want the carpet replaced too", {"kind": r.CHANGE,
+                                                                     "field": "desired_outcome"}),
+]
+
+
+@pytest.mark.parametrize("question, text, expected", SIXTEENTH_CLASSES)
+def test_classes_from_the_sixteenth_set(question, text, expected):
+    got = r.read(question, text, now=NOW, changeable=(*CHANGEABLE, "desired_outcome"))
+    assert {key: getattr(got, key) for key in expected} == expected, got
+
+
+@pytest.mark.parametrize("question, text, day, ongoing", [
+    # Stopped or not, in the words residents use.
+    ("event_date_text", "the 4th of November and it ay stopped since", date(2026, 11, 4), True),
+    ("event_date_text", "only the one time, 14 November, and nothing since", date(2026, 11, 14), False),
+    ("event_date_text", "on 3 November and again on 10 November, but since then it's been quiet",
+     date(2026, 11, 3), False),
+    ("aware_date_text", "when the letter came on 5 October. It has not stopped", date(2026, 10, 5), True),
+    ("aware_date_text", "I saw it in the summer and it's bigger now", date(2026, 7, 15), True),
+    # Festivals of other calendars and days said around them.
+    ("event_date_text", "since Passover", date(2026, 4, 2), True),
+    ("event_date_text", "since Yom Kippur", date(2026, 9, 21), True),
+    ("event_date_text", "since erev Rosh Hashana", date(2026, 9, 11), True),
+    ("aware_date_text", "on Purim", date(2026, 3, 3), False),
+    ("event_date_text", "since remembrance weekend", date(2026, 11, 8), True),
+    ("event_date_text", "since the october half turm", date(2026, 10, 26), True),
+    ("event_date_text", "a fortnight last friday", date(2026, 11, 13), None),
+    # Self-corrections and questions asked back before the answer.
+    ("event_date_text", "since the spring. no wait, since christmas", date(2025, 12, 25), True),
+    ("event_date_text", "since monday. no sunday", date(2026, 11, 29), True),
+    ("event_date_text", "what's the date today? the 1st? then about a month", date(2026, 11, 1), True),
+])
+def test_dates_from_the_sixteenth_set(question, text, day, ongoing):
+    got = read(question, text)
+    assert got.kind == r.DATE and got.date == day.isoformat() and got.ongoing == ongoing, got
