@@ -6,6 +6,7 @@ reports; each of those modules names them from here.
 """
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from typing import Literal, TypeGuard, get_args
 from zoneinfo import ZoneInfo
 
@@ -21,3 +22,8 @@ def is_case_type(value: object) -> TypeGuard[CaseTypeName]:
 # Every date and deadline is a UK one: working days, bank holidays, "today" for a resident, the
 # times staff see. Datetimes are stored in UTC and shown and counted in this zone.
 UK = ZoneInfo("Europe/London")
+
+
+def uk_midnight(day: date) -> datetime:
+    """The moment (in UTC) a UK calendar day starts: the bound of a day's cases or a cut-off."""
+    return datetime(day.year, day.month, day.day, tzinfo=UK).astimezone(timezone.utc)

@@ -34,7 +34,6 @@ import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -46,9 +45,10 @@ from bot.cases.db import make_engine, upgrade  # noqa: E402
 from bot.cases.models import Case, CaseEvent  # noqa: E402
 from bot.cases.store import CaseStore  # noqa: E402
 from bot.cases.submission import CaseSubmission  # noqa: E402
+from bot.vocabulary import UK  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-LONDON = ZoneInfo("Europe/London")
+LONDON = UK  # the one UK zone (bot.vocabulary)
 TYPES = ("complaint", "complaint", "service_request", "service_request", "asb_report", "comment",
          "compliment")
 TEMPLATES = 1000

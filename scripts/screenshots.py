@@ -29,16 +29,17 @@ import threading
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
+from bot.vocabulary import UK  # noqa: E402
+
 OUT = PROJECT_ROOT / "docs" / "screenshots"
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-LONDON = ZoneInfo("Europe/London")
+LONDON = UK  # the one UK zone (bot.vocabulary)
 # The staff workspace's "now": Wednesday 13 January 2027, 10am in London.
 NOW = datetime(2027, 1, 13, 10, 0, tzinfo=LONDON)
 PROFILE = "housing-ombudsman-code"

@@ -237,7 +237,7 @@ def _act(args, store) -> int:
     from bot.cases.export import (
         case_to_dict, iter_csv, iter_json, stream_cases, stream_deadline_names, to_json,
     )
-    from bot.cases.store import LONDON
+    from bot.vocabulary import UK
 
     if args.action == "list":
         cases = store.query(_query(args))
@@ -254,7 +254,7 @@ def _act(args, store) -> int:
             who = "(anonymous)" if case.anonymous else _one_line(case.name, 30)
             print(f"{case.reference:<12} {case.case_type:<16} {case.status:<38} "
                   f"{case.stage or '-':<5} {case.service:<9} {_one_line(case.channel, 9):<9} "
-                  f"{case.created_at.astimezone(LONDON):%Y-%m-%d} {due:<10} {flags:<4} {who}")
+                  f"{case.created_at.astimezone(UK):%Y-%m-%d} {due:<10} {flags:<4} {who}")
         print(f"{len(cases)} case(s); flags: ! overdue, S safeguarding, U urgent", file=sys.stderr)
         return 0
 

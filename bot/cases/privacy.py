@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,7 +46,8 @@ from bot.cases.export import case_to_dict
 from bot.cases.models import (
     FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, FollowUp, OutboxMessage,
 )
-from bot.cases.store import LONDON, CaseNotFound, CaseStore
+from bot.cases.store import CaseNotFound, CaseStore
+from bot.vocabulary import uk_midnight
 from bot.cases.tracker import TrackerStore
 
 DEFAULT_RETENTION_YEARS = 6
@@ -193,10 +194,6 @@ def _linked(session, conversations: set[str], *, unless=None) -> set[str]:
     return linked
 
 
-def _uk_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(timezone.utc)
-
-
 @dataclass
 class RetentionResult:
     years: int
@@ -238,16 +235,16 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
         raise ValueError("conversations are kept at least a day (one may be going on now)")
     today = as_of or store.today()
     cutoff_day = years_before(today, years)
-    cutoff = _uk_midnight(cutoff_day)
+    cutoff = uk_midnight(cutoff_day)
     idle_day = today - timedelta(days=conversation_days)
-    idle_before = _uk_midnight(idle_day)
+    idle_before = uk_midnight(idle_day)
     result = RetentionResult(years=years, closed_before=cutoff_day, dry_run=dry_run,
                              conversation_days=conversation_days, idle_before=idle_day,
                              service_years=dict(by_service))
     old_enough = [sa.and_(Case.service.not_in(list(by_service)) if by_service else sa.true(),
                           Case.closed_at < cutoff)]
     old_enough += [sa.and_(Case.service == key,
-                           Case.closed_at < _uk_midnight(years_before(today, service_years)))
+                           Case.closed_at < uk_midnight(years_before(today, service_years)))
                    for key, service_years in by_service.items()]
     condition = sa.and_(Case.status.in_(FINAL_STATUSES), Case.closed_at.is_not(None),
                         sa.or_(*old_enough), Case.anonymised_at.is_(None))

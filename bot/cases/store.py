@@ -47,7 +47,6 @@ if TYPE_CHECKING:   # for annotations only: the store imports bot.policy where i
 
 log = logging.getLogger(__name__)
 
-LONDON = vocabulary.UK
 DeadlineFn = Callable[..., Mapping[str, Any]]
 
 
@@ -145,10 +144,6 @@ def _as_list(value) -> list | None:
     return [value] if isinstance(value, (str, int)) else list(value)
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(timezone.utc)
-
-
 # --- the store ---------------------------------------------------------------------------------
 
 class CaseStore:
@@ -181,7 +176,7 @@ class CaseStore:
 
     def today(self) -> date:
         """Today in the UK, where deadlines are counted."""
-        return self.now().astimezone(LONDON).date()
+        return self.now().astimezone(vocabulary.UK).date()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -304,7 +299,7 @@ class CaseStore:
         raise RuntimeError("could not draw a free case reference in 20 attempts")
 
     def _filing_deadlines(self, profile: Profile, submission: CaseSubmission, now: datetime):
-        local = now.astimezone(LONDON)
+        local = now.astimezone(vocabulary.UK)
         try:
             values = dict(self.deadline_fn(profile, submission.case_type, local,
                                            service=submission.service))
@@ -460,9 +455,9 @@ class CaseStore:
         if q.stage is not None:
             conditions.append(Case.stage == int(q.stage))
         if q.created_from is not None:
-            conditions.append(Case.created_at >= _local_midnight(q.created_from))
+            conditions.append(Case.created_at >= vocabulary.uk_midnight(q.created_from))
         if q.created_to is not None:
-            conditions.append(Case.created_at < _local_midnight(q.created_to + timedelta(days=1)))
+            conditions.append(Case.created_at < vocabulary.uk_midnight(q.created_to + timedelta(days=1)))
         if q.due_by is not None:
             conditions += [Case.status.in_(OPEN_STATUSES), Case.next_deadline.isnot(None),
                            Case.next_deadline <= q.due_by]
@@ -898,7 +893,7 @@ class CaseStore:
                 start = now
                 if before is not None and category != "emergency":
                     start = self._hazard_recognised_at(session, case)
-                values = policy.awaab_deadlines(profile, start.astimezone(LONDON), category)
+                values = policy.awaab_deadlines(profile, start.astimezone(vocabulary.UK), category)
                 new = {f"awaab_{k}": _utc_iso(v) if isinstance(v, datetime)
                        else policy.uk_date(v).isoformat() for k, v in values.items()}
             removed = {k: v for k, v in (case.deadlines or {}).items() if k.startswith("awaab_")}
@@ -1221,7 +1216,7 @@ class CaseStore:
         response, a stage 2 request), when the policy module offers it."""
         try:
             profile = self.profile(case.policy_profile)
-            values = stage_deadlines(profile, case, moment, at.astimezone(LONDON))
+            values = stage_deadlines(profile, case, moment, at.astimezone(vocabulary.UK))
         except Exception:  # noqa: BLE001 - the action itself must not fail for a date
             log.exception("case store: could not recompute deadlines of %s after %s",
                           case.reference, moment)

@@ -48,7 +48,9 @@ _EARLIER = re.compile(
     r"|\bstage\s*(?:1|one)\s+(?:response|reply|answer|letter|outcome|decision)\b"
     r"|\b(?:reference|ref)\b"
     # "did you get my email about the fence?"; "...for my boiler yet, reported it friday".
-    r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b|[,.;?!]\s*reported\s+(?:it|this|them)\b",
+    r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b|[,.;?!]\s*reported\s+(?:it|this|them)\b"
+    # Something sent to us before: "I sent my housing form in 6 weeks ago".
+    r"|\bi\s+(?:sent|uploaded|emailed|posted|filled\s+in|handed\s+in|put\s+in)\s+(?:my|the|a|an|in)\b",
     re.I)
 
 # An existing complaint and its answer: review is a stage of a complaint, not of a repair.
@@ -108,7 +110,24 @@ _STATUS = re.compile(
     r"|\b(?:is|are)\s+(?:anyone|anybody|someone|somebody|they|you|the\s+\w+)\s+(?:coming|going\s+to\s+come|booked)\b"
     r"|\bdid\s+(?:you|anyone|someone|somebody)\s+(?:get|receive|see|read)\s+my\b"
     r"|\b(?:still\s+)?no\s+(?:date|appointment|time)\s+(?:for|yet)\b|\bany\s+(?:date|appointment)\b"
-    r"|\b(?:an?\s+)?(?:date|appointment)\s+(?:\w+\s+){0,3}?yet\b", re.I)
+    r"|\b(?:an?\s+)?(?:date|appointment)\s+(?:\w+\s+){0,3}?yet\b"
+    r"|\b(?:has|have)\s+(?:anyone|anybody|someone|somebody|you)\s+(?:even\s+)?(?:looked|had\s+a\s+look)\b",
+    re.I)
+# Asking after something already under way, in words that say so on their own: a chase even
+# without "I reported": "did you get the email I sent about my bathroom?", "has my online form
+# gone through?", "can you confirm you got my photos?", "is the plumber still coming? it's gone
+# 2", "is there a date for my new windows yet?", "where are we up to with the fence?".
+_CHASE = re.compile(
+    r"\b(?:did|have|has)\s+(?:you(?:\s+lot|\s+guys|\s+all)?|anyone|someone|somebody)\s+"
+    r"(?:get|got|receive|received|see|seen)\s+(?:my|our|the)\s+"
+    r"(?:\w+\s+){0,2}?(?:email|e-mail|message|letter|form|photos?|pictures?|application|request|report|"
+    r"voicemail|evidence)\b"
+    r"|\b(?:did|has|have)\s+(?:my|our)\s+(?:\w+\s+){0,3}?(?:go|gone|get|got|come|came)\s+through\b"
+    r"|\bconfirm\s+(?:if\s+|whether\s+|that\s+)?(?:you|you'?ve|you\s+have)\s+(?:got|received|had)\b"
+    r"|\b(?:is|are)\s+(?:the|my|your)\s+(?:\w+\s+)?(?:engineer|plumber|electrician|contractor|surveyor|joiner|"
+    r"workm[ae]n|gas\s+man|man|men|fitter|roofer|inspector|officer)s?\s+still\s+coming\b"
+    r"|\bis\s+there\s+(?:a|an|any)\s+(?:date|appointment|time)\s+(?:yet\s+)?for\s+(?:my|our|the)\b"
+    r"|\bwhere\s+(?:are\s+we|am\s+i|are\s+you|is\s+it)\s+up\s+to\s+with\b", re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
 _STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)
@@ -196,6 +215,8 @@ def case_task(text: str, has_reference: bool = False) -> str | None:
         return ADD
     if _ANGER.search(text):
         return None
+    if _CHASE.search(text):
+        return STATUS
     asked = _STATUS.search(_NO_ANSWER_YET.sub(" ", text)) or "?" in text
     if earlier and _STATUS.search(text) and not asked and words > _TOLD_AT_LENGTH:
         return None

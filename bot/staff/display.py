@@ -9,7 +9,6 @@ from typing import Any
 from bot import vocabulary
 from bot.cases import models
 
-LONDON = vocabulary.UK
 
 TYPE_LABELS = {
     "complaint": "Complaint", "service_request": "Service request", "asb_report": "ASB report",
@@ -155,7 +154,7 @@ def label(mapping: dict[str, str], key) -> str:
 
 
 def uk(moment: datetime) -> datetime:
-    return moment.astimezone(LONDON) if moment.tzinfo else moment
+    return moment.astimezone(vocabulary.UK) if moment.tzinfo else moment
 
 
 def fmt_date(value) -> str:

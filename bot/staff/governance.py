@@ -40,6 +40,7 @@ from bot.cases import models
 from bot.policy import Profile
 from bot.policy.deadlines import uk_date
 from bot.staff import display, reports
+from bot.vocabulary import UK
 from bot.staff.reports import (
     TSM, TSM_SERVICES, CaseFacts, HistoryFact, Period, Table, Tally, percent, share,
 )
@@ -311,8 +312,8 @@ def follow_up_facts(session, period: Period | None = None) -> list[FollowUpFact]
              .join(models.Case, models.Case.id == models.FollowUp.case_id)
              .order_by(models.FollowUp.id))
     if period is not None:
-        start = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=display.LONDON)
-        end = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=display.LONDON)
+        start = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=UK)
+        end = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=UK)
         query = query.where(models.FollowUp.created_at >= start, models.FollowUp.created_at < end)
     return [FollowUpFact(reference, case_type, service, uk_date(item.created_at),
                          item.due_date, uk_date(item.done_at) if item.done_at else None)

@@ -37,8 +37,9 @@ from sqlalchemy.orm import Session
 from bot.cases.models import Case, CaseEvent
 from bot.cases.types import UTCDateTime
 from bot.policy.deadlines import uk_date
-from bot.staff import display, reports
+from bot.staff import reports
 from bot.staff.reports import CaseFacts, HistoryFact, Period
+from bot.vocabulary import UK
 
 BATCH = 500   # cases per batch (and ids per IN list: under SQLite's old limit of 999 parameters)
 
@@ -55,7 +56,7 @@ EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.kind, CaseEvent.at, CaseEvent.stag
 
 
 def uk_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=display.LONDON)
+    return datetime.combine(day, time(), tzinfo=UK)
 
 
 # --- counts of cases received, in the database -----------------------------------------------------

@@ -22,7 +22,6 @@ from bot import settings
 from bot import vocabulary
 from bot.cases.tracker import EVENTS, event_data  # Rasa's table, defined once
 
-LONDON = vocabulary.UK
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
 DEFAULT_LOW_CONFIDENCE = 0.6
@@ -42,7 +41,7 @@ def _moment(timestamp: float | None) -> datetime | None:
 
 
 def _epoch(day: date, *, end: bool = False) -> float:
-    moment = datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=LONDON)
+    moment = datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=vocabulary.UK)
     return moment.timestamp()
 
 

@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 from flask import current_app, request, url_for
 
 from bot.cases.store import CaseStore
-from bot.staff import config, display
+from bot.staff import config
 from bot.staff.models import ROLES
 from bot.staff.transcripts import TrackerReader
+from bot.vocabulary import UK
 
 if TYPE_CHECKING:
     from bot.policy import Profile
@@ -49,7 +50,7 @@ class Workspace:
         return (self._clock or self.store.now)().astimezone(timezone.utc)
 
     def today(self) -> date:
-        return self.now().astimezone(display.LONDON).date()
+        return self.now().astimezone(UK).date()
 
     def profile(self, name: str | None = None) -> Profile:
         return self.store.profile(name)

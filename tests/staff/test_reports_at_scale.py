@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from bot.cases.models import SERVICES, Case, CaseEvent
 from bot.staff import display, governance, report_queries, reports
 from bot.staff.reports import CaseFacts, Period
+from bot.vocabulary import UK
 from tests.staff.conftest import file, store_on_either_database
 
 
@@ -47,8 +48,8 @@ def text(response) -> str:
 # --- the old computation, as it was before the reports were counted in the database --------------
 
 def old_facts(store, period: Period) -> list[CaseFacts]:
-    start = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=display.LONDON)
-    end = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=display.LONDON)
+    start = datetime.combine(period.start - timedelta(days=1), time(), tzinfo=UK)
+    end = datetime.combine(period.end + timedelta(days=2), time(), tzinfo=UK)
     within = [sa.and_(column >= start, column < end) for column in (
         Case.created_at, Case.stage2_requested_at, Case.responded_at, Case.stage2_responded_at)]
     recorded = sa.select(CaseEvent.case_id).where(
