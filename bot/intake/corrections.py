@@ -28,7 +28,10 @@ _MONTHS = (r"january|february|march|april|may(?! (?:god|allah|the lord|i|we|you|
 FIELD_WORDS: dict[str, str] = {
     "event_date_text": rf"dates?|the day|when( it (happened|started))?|yesterday|today|last (week|month|year)|"
                        rf"weeks? ago|months? ago|years? ago|ago|since|{_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|"
-                       rf"\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?|\d{{4}}|happened on|started on",
+                       rf"\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?|\d{{4}}|happened on|started on|"
+                       r"(the problem|the issue|the leak|the noise|the damp) (commenced|began|started) "
+                       r"(in|on|around|at)|"
+                       r"commenced (in|on)",
     "still_happening": r"still happening|still going on|ongoing|still there|not still|no longer happening|"
                        r"(is|it'?s|its|has|it has) stopped( now)?|stopped now|not happening (now|any ?more)|"
                        r"not stopped|still going",
@@ -92,6 +95,9 @@ FIELD_WORDS: dict[str, str] = {
                          r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
                          r"(texts?|e-?mails?|letters?|post|phone calls?|calls?) only|no (phone )?calls?|"
+                         r"can it (just )?be (texts?|e-?mails?|letters?|calls?|by post)|just (by )?texts?|"
+                         r"write (us|me) a letter|(don'?t|dont|do not) (get|want|need) a (phone )?call|"
+                         r"(nae|no) signal|"
                          r"(texts?|e-?mails?|letters?|post|phone calls?|calls?),? not (a )?(texts?|e-?mails?|letters?|"
                          r"post|phone calls?|calls?)|"
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
@@ -226,6 +232,8 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     # "Adjustments should say BSL interpreter needed": the answer named before "should say".
     named_first = re.match(r"^(.{3,50}?)\s+(should (say|be|read|have said)|is wrong|needs? to say|is (spelt|spelled) "
                            r"wrong|is better)\b|^(the \w+)\s+(is|was)\b", pointed)
+    if named_first and named_first.group(2) == "is better" and _PATTERNS["preferred_contact"].search(pointed):
+        named_first = None  # "But phone is better than email": how to contact, not the number
     if named_first:
         first = _matches(named_first.group(1) or named_first.group(5), changeable)
         if len(first) == 1:
@@ -268,6 +276,9 @@ def new_value(text: str, field: str) -> str | None:
         instead = re.search(r"\b([\w-]+(?: [\w-]+)?)\s+instead\b", text, re.I)
         if instead:
             return instead.group(1)  # "could I have letters instead of emails?"
+        better = re.search(r"\b([\w-]+)\s+(?:is|would be)\s+better\b", text, re.I)
+        if better:
+            return better.group(1)  # "phone is better than email, I don't read email much"
     if field in _YES_NO_FIELDS:
         after = _AFTER_WRONG.search(text)
         if after:

@@ -59,7 +59,8 @@ _SETTINGS = {
 }
 
 _UNSURE = re.compile(
-    r"^\s*(i\s*)?(don'?t|do not|dont|can'?t|cannot)\s+(know|remember|recall)|^\s*(not sure|unsure|no idea|dunno|idk)\b",
+    r"^\s*(i\s*)?(don'?t|do not|dont|can'?t|cannot)\s+(know|remember|recall|tell)|"
+    r"^\s*(not sure|nae sure|no sure|unsure|no idea|dunno|idk|how would i know|i'?d be lying)\b",
     re.I)
 _FILLER = re.compile(r"\b(about|around|roughly|approximately|approx|maybe|probably|since|from|on|at|in|for|"
                      r"it was|it started|started|began|back|ish|or so|the|just gone|gone)\b", re.I)
@@ -101,7 +102,8 @@ _HOLIDAY = re.compile(
     r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
     r"eid (?:al|ul|el)[- ]?fitr|eid[- ]ul[- ]fitr|small eid|little eid|meethi eid|"
     r"eid (?:al|ul|el)[- ]?adha|eid[- ]ul[- ]adha|bakri eid|bakra eid|kurbani eid|qurbani eid|big eid|eid|"
-    r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week|notting hill carnival|"
+    r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week|october holidays|"
+    r"october hols|tattie holidays|notting hill carnival|jewish new year|"
     r"carnival weekend|carnival|erev rosh hashanah?|rosh hashanah?|yom kippur|erev pesach|pesach|passover|sukkot|"
     r"succot|shavuot|purim)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
@@ -142,7 +144,9 @@ _FESTIVAL_NAMES = {"deepavali": "diwali", "divali": "diwali", "small eid": "eid 
                    "bakra eid": "eid al adha", "kurbani eid": "eid al adha", "qurbani eid": "eid al adha",
                    "big eid": "eid al adha", "lunar new year": "chinese new year", "ramzan": "ramadan",
                    "passover": "pesach", "rosh hashana": "rosh hashanah", "erev rosh hashana": "erev rosh hashanah",
-                   "succot": "sukkot", "remembrance": "remembrance sunday",
+                   "succot": "sukkot", "remembrance": "remembrance sunday", "jewish new year": "rosh hashanah",
+                   "october holidays": "october week", "october hols": "october week",
+                   "tattie holidays": "october week",
                    "remembrance weekend": "remembrance sunday", "week of remembrance": "remembrance sunday"}
 _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
                           r"lunch time|teatime|night time|daytime)\b")

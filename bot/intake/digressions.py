@@ -69,7 +69,8 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("happning|happenin'?|hapening", "happening"),
     # Voice typing spells out punctuation ("the small claims court comma I would need to ask him");
     # autocorrect makes "still" a "stilt".
-    (" ?comma", ","), ("stil+t?(?= (happening|going|there|the same|bad|leaking|on))", "still"),
+    (" ?comma", ","), (" ?question mark", "?"), (" ?full stop", "."),
+    ("stil+t?(?= (happening|going|there|the same|bad|leaking|on))", "still"),
     # Dropped g's: "the water's still pourin", "smoke comin out the meter cupboard".
     ("(com|go|pour|leak|dripp|bow|smok|burn|spark|flood|gush|fall|cav|kick|shout|bang|scream|hitt|cough|wheez|"
      "breath|sagg|bulg|collaps|happen|start|sort|fix|wait)in'?", r"\1ing"),
@@ -187,7 +188,10 @@ _HARM = re.compile(
     r"you|my \w+|our \w+|the \w+|his \w+|her \w+)|"
     r"(hurting|hitting|smacking|beating|punching|kicking) (her|his|their|the|my) (kids?|children|child|baby|son|"
     r"daughter|boy|girl|wife|partner|husband|mum|dad)|"
-    r"(found out|knows|know) where i live|sat outside (my|the|our) (house|flat|door|home)|"
+    r"(found out|knows|know) where (i|we) (live|am|are|stay)|sat outside (my|the|our) (house|flat|door|home)|"
+    # Fire put through the door: "pushed something burning through my letterbox".
+    r"(posted|pushed|put|shoved|threw|poured) (something |a rag |paper |petrol )?(burning|lit|alight|on fire|"
+    r"petrol)[^.!?]{0,30}\b(letterbox|letter box|door|through it)|"
     r"watching (me|my house|my flat|the house)|smash(ed|ing)? (my|the|our|her|his) (window|door|car|windows)|"
     r"scared to (stay|go out|leave|be (here|home|alone)|go home)|"
     r"kick(ed|ing)? (it|the door|my door|our door|the window) (in|down)|"
@@ -275,11 +279,13 @@ _UNSAFE_HEAT = re.compile(
     r"them |me |the \w+ )?(warm|warmer|heat)\b"
     r"|\b(heat|warm)(ing)? (up )?(the (flat|house|room|place|kitchen)|(her|him|them|our|my)sel\w*) (with|using|by|on) "
     r"(the |a )?(gas )?(oven|hob|cooker|rings)\b"
-    r"|\b(bbq|barbecue)\b[^.!?]{0,20}\b(indoors|inside|in the (flat|house))\b",
+    r"|\b(bbq|barbecue)\b[^.!?]{0,20}\b(indoors|inside|in the (flat|house))\b"
+    r"|\b(put|putting|turn\w*|leav\w*|have|got|had)( on)? (the )?(gas )?(oven|hob|cooker)( on)?[^.!?]{0,30}"
+    r"\b((door|it) open|open\w* the (door|oven))\b",
     _I)
 # No heat for someone old or frail, said in two sentences ("Since Sunday. I am 81 and the heating
 # has not worked at all"): the two parts anywhere in the message.
-_NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler)( has| is|'s)? (not|n't|never|stopped) "
+_NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler|heaters?)( has| is|'s)? (not|n't|never|stopped) "
                       r"work\w*|(heating|boiler)('s| is| has| has been| been)? "
                       r"(off|gone|broken|packed in|packed up|died)|"
                       r"freezing|very cold|so cold|radiators?( \w+){0,3} (cold|freezing|not working)|"

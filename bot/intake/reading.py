@@ -87,7 +87,8 @@ class Reading:
 _SKIP = re.compile(
     r"^(no,? |nah,? |nope,? |sorry,? |er+m*,? |um+,? )*(i'?d )?(rather|prefer|i prefer|i would prefer|i'?d prefer)"
     r"( not| to not| not to)?( say| give( it| that| them)?| share( it| that)?| tell( you)?| to say| to give)?"
-    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\b(not giving|not givin'?|won'?t give|"
+    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\bcan'?t give (that|it|my address|them) out\b"
+    r"|\b(not giving|not givin'?|won'?t give|"
     r"don'?t want to (give|share|say|leave)|"
     r"not comfortable (giving|sharing)|not saying|i'?m not saying)( you)?( my| me| it| that| any| them| those)?"
     r"( name| details| number| e-?mail| address| postcode| contact details| phone( number)?)?\b(?! is\b)"
@@ -123,7 +124,7 @@ _UNSURE_ALONE = re.compile(
 # --- choices --------------------------------------------------------------------------------------
 
 _URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|not really)"
-                              r"( that| very| too| really| an?| at all| super| massively| a)? "
+                              r"( that| very| too| really| an?| at all| super| massively| a| immediate| real)? "
                               r"(urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
                               r"|(nobody|no ?one|no-one|noone)( is|'s)? (in )?danger)\b", _I)
 # The words that name a level first, then what suggests one.
@@ -149,8 +150,8 @@ _URGENCY_HINTS = (
 )
 _CONTACT_METHODS = (
     ("email", r"e-?mail|mail|emial|emal|gmail|hotmail|inbox"),
-    ("text", r"text|txt|sms|message me|whats ?app|texting"),
-    ("phone", r"phone|call|ring|telephone|mobile|tel|calling|ringing|speak|voice"),
+    ("text", r"text|txt|sms|message me|whats ?app|texting|message on (my |the )?(phone|mobile)"),
+    ("phone", r"phone|call|ring|telephone|mobile|tel|calling|ringing|speak|voice|bell me|give (me )?a bell"),
     ("post", r"post|letter|write|writing|in writing|royal mail|paper"),
 )
 _ANY_WAY = re.compile(r"\b(don'?t mind|doesn'?t matter|any|either|whatever|whichever|no preference|"
@@ -244,7 +245,7 @@ _NAME_STOP = re.compile(r"\s*(,|;|(?-i:(?<![A-Z]))(?<!\b[A-Za-z])(?<!\bmr|\bms|\
                         r"\bbecause\b|\bcos\b|\bthough\b|\bfrom (flat|number|no|house|the)\b|\bat (number|no)\b|"
                         r"\bof (flat|number)\b|\bflat\b|\bon the\b|\bplease\b|\bthanks\b|\bcheers\b|"
                         r"\bta\b|\bbut\b| - |\bwho\b|\bthat'?s\b|\bshe'?s\b|\bhe'?s\b|\bmy (mum|dad|name)\b|"
-                        r"\bx+\b)", _I)
+                        r"\bx+\b|\bpo\b|\bopo\b)", _I)
 _TITLES = r"(mr|mrs|ms|miss|mx|dr|rev|reverend|pastor|elder|imam|sheikh|sir|dame|lady|lord|prof|cllr|councillor)\.?"
 # "my mum, Joan Fairclough", "Dad - Keith Lomax": the relation is not the name.
 _RELATIONS = (r"(mum|mom|mam|mother|dad|father|nan|nana|gran|grandma|grandad|son|daughter|wife|husband|partner|"
@@ -425,7 +426,7 @@ _PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|week
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
                           # "it ay stopped" (Black Country: hasn't), "it'd be sorted" (a promise)
                           r"(?<!ay )(?<!nae )(?<!be )(?<!get it )(?<!gets )(?<!want it )"
-                          r"\b(stopped|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
+                          r"\b(stopped|ceased|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
                           r"only (the )?once|(just|only) (the )?(one|1) time|not any ?more|no longer|moved out|"
                           r"nothing (since|after)|(been|gone|it'?s|its) quiet (since|ever since|after)|"
                           r"since then (it'?s|it has|its|things have) been (quiet|fine|ok|okay|alright|better))\b", _I)
@@ -433,6 +434,9 @@ _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!
 _AWARE_ONGOING = re.compile(r"\bstill\b(?! not)|\bongoing\b|\bbeen like (that|this)\b|\bgoing on\b"
                             r"|(\bnot|n'?t|\bnever|\bay|\bnae) (stopped|gone away|been (fixed|sorted))\b"
                             r"|\bever since\b|\b(bigger|worse|spreading) now\b|\bgetting (bigger|worse)\b", _I)
+_ONGOING_SAID_LAST = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!nt )\b(and )?(ongoing|"
+                                r"still (going( on)?|happening|there|at it|dripping|leaking)|"
+                                r"recurred|came back|started again)[\s.!]*$", _I)
 _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long time|forever|donkey'?s years|"
                            r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
                            r"since the start|from the start|from day one|day one|beginning)\b", _I)
@@ -498,7 +502,9 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                # Black Country and Yorkshire: "the wik before last", "it wor the Tuesday".
                (r"\bwiks?\b", lambda m: m.group(0).replace("wik", "week")), (r"\bit wor\b", "it was"),
                (r"\baboot\b", "about"), (r"\bfae\b", "from"), (r"\b(\d{1,2}) (st|nd|rd|th)\b", r"\1\2"),
-               (r"\bwen\b", "when"), (r"\bfor the (winter|summer|season)\b", ""), (r"\bturm\b", "term"),
+               (r"\b(\d{1,2}) of (?=(" + "|".join(_MONTHS) + r")\b)", r"\1 "),
+               (r"\b(a )?twelve ?month\b", "a year"), (r"\bwen\b", "when"),
+               (r"\bfor the (winter|summer|season)\b", ""), (r"\bturm\b", "term"),
                # "may I speak to someone?" is not the month of May.
                (r"\bmay (i|we|you|be|have|not|well)\b", r"might \1"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
                (r"\b(gaun|gannin|gannin')\b", "going"), (r"\bfort night\b", "fortnight"),
@@ -732,14 +738,15 @@ _EXPLICIT = re.compile(
 # "It was Sunday 29th, no sorry, Saturday 28th": what follows the correction.
 _DATE_CORRECTED = slips.marker("sorry", "hang on")
 # "a fortnight last Tuesday" (Scotland and the North): two weeks before last Tuesday.
-_FORTNIGHT_LAST = re.compile(r"\b(a fortnight|a week|two weeks|2 weeks) (last|past|gone|on) (monday|tuesday|wednesday|"
+_FORTNIGHT_LAST = re.compile(r"\b(a fortnight|a week|week|two weeks|2 weeks) (last|past|gone|on) "
+                             r"(monday|tuesday|wednesday|"
                              r"thursday|friday|saturday|sunday)\b", _I)
 
 
 def _fortnight_last(match: re.Match, today: date) -> str:
     weekday = dates.WEEKDAYS.index(match.group(3).lower())
     last = today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
-    day = last - timedelta(days=7 if match.group(1).lower() == "a week" else 14)
+    day = last - timedelta(days=7 if match.group(1).lower() in ("a week", "week") else 14)
     return f"{day.day} {day.strftime('%B').lower()} {day.year}"
 
 
@@ -790,6 +797,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     # question whether it is still happening when it is older than the time limit.
     ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
         False if _NOT_ONGOING.search(said) else None)
+    if _ONGOING_SAID_LAST.search(said):
+        ongoing = True  # "Resolved 02/10/2026 after your plumber attended. Recurred 16/11 and ongoing."
     if ongoing is None and _PLAINLY_ONGOING.search(normalise(text)):
         ongoing = True  # tidying a date can drop the rest: "the 3rd of last month, everyday"
     duration = _DURATION.search(said)
@@ -937,6 +946,10 @@ def _personal(question: str, text: str, said: str, digression: Digression | None
     # to a person"). Read before a name: "skip" is what the question says to type, not a name.
     declined = bool(_SKIP.search(said)) and not (digression and digression.strong and digression.topic != STOP)
     if question in NAMES:
+        first_only = re.search(r"[.,;]\s*(i'?d )?(rather|prefer)( not| to not| not to) (give|say|share) (a |my )?"
+                               r"(surname|last name|second name|family name)", text, _I)
+        if first_only:
+            text, declined = text[:first_only.start()], False  # "Graham. I'd rather not give a surname."
         if declined:
             return Reading(SKIP)
         name = read_name(text)

@@ -32,7 +32,8 @@ _THINK_NO = re.compile(r"^(i (don'?t|do not|dont) think so|(i )?(don'?t|dont) th
                        r"i'?m pretty sure (not|no|they haven'?t|nobody))\b", _I)
 # Doubt at the start of an answer: "not sure, someone rang me once?" is not a no.
 _DOUBT_FIRST = re.compile(
-    r"^(idk|dunno|d'?know|no idea|no clue|not (sure|certain|100 ?%)|no sure|unsure|can'?t (remember|rember|recall|say)|"
+    r"^(idk|dunno|d'?know|no idea|no clue|not (sure|certain|100 ?%)|no sure|nae sure|i'?m nae sure|unsure|"
+    r"bit of both|can'?t (remember|rember|recall|say)|"
     r"cannot (remember|say)|don'?t (know|no|remember|recall)|dont (know|no)|do not (know|remember)|"
     r"i (don'?t|dont|do not) (know|no|remember)|i'?m not (sure|certain)|im not (sure|certain)|"
     r"kind of|kinda|sort of|sorta|both( really)?|a bit of both|half and half|yes and no|it depends|"
@@ -44,7 +45,8 @@ _DOUBT_FIRST = re.compile(
 _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
     r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain)|"
-    r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|(not bothered|don'?t mind) either way)\b", _I)
+    r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|(not bothered|don'?t mind) either way|"
+    r"couldn'?t (honestly |really )?say)\b", _I)
 # Hedges that make a yes a guess where a yes would end the complaint process.
 _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"(doesn'?t|doesnt|does not|didn'?t|don'?t|dont|do not) (know|remember|understand) "
@@ -55,6 +57,7 @@ _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
 _ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matter|problem|issue|complaint|neighbou?r|"
                              r"one|leak|repair|job|flat|house|address|property|landlord)\b|\bnothing to do with\b"
                              r"|\bthis (is|one is|one'?s) (a )?(new|different|separate)\b"
+                             r"|\b(it'?s|its|that'?s|thats|it is) not about (the|this|my|our) \w+"
                              r"|\b(that|it) was (about|for)\b|\bfor that\b|\bnot (this|the same)\b"
                              r"|\b(that|it) was (about|for) (the|my|a) \w+,? not\b", _I)
 # Ways of saying yes that start like a no.
@@ -87,7 +90,8 @@ _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
-    r"not 100 ?%?|hard to say|who knows|not too sure|no idea tbh|couldn'?t (tell|say)( you)?|"
+    r"not 100 ?%?|hard to say|who knows|how (would|should|could) i know|not too sure|no idea tbh|"
+    r"couldn'?t (tell|say)( you)?|"
     r"(i'?m |i am )?(confused|not clear)|what do you mean|don'?t understand( the question)?|"
     r"(it |that )?(might|may|could) (have|be|of)|maybe|possibly|perhaps|might do|"
     r"(have to|need to|'d have to|would have to|will have to|'ll have to) (check|ask)( with)?)\b"
@@ -139,7 +143,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bhappy (to|for you to) (give|share|be contacted|hear|contact)|\byou can (contact|ring|call|e-?mail|"
         r"text|reach) me|\b(please )?(contact|ring|call|e-?mail|text) me\b|\bi'?ll give\b|\bgive (my )?details"
         r"|\b(i )?(want|would like|need) (to (know|hear)|you to (contact|reply|get back))"
-        r"|\bkeep me (updated|informed|posted)|\blet me know\b|\bget back to me\b|\bdetails\b(?! no)",
+        r"|\bkeep me (updated|informed|posted)|\blet me know\b|\bget back to me\b|\bdetails\b(?! no)"
+        r"|\bput me down\b|\bnothing to hide\b",
         r"\banon\w*|\banonymous\w*|\bstay (anon\w*|private|secret)|\brather not|\bprefer not|\bi'?d rather\b"
         r"|\bdon'?t want (to give|to share|to say|them|him|her|anyone|anybody|my name|it known|people)"
         r"|\bno (details|name)|\bkeep (me|my name|it|this|my details) (out|anonymous|private|secret|confidential)"
@@ -165,7 +170,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bnot yet\b|\bnot in writing\b|\bnothing (in writing|on paper|written( down)?)\b"
         r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask|tell)\b|\bnot know yet\b"
         r"|\b(he|she|they) "
-        r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"),
+        r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"
+        r"|\b(i'?ve|ive|i have|ah'?ve|have) not asked\b"),
     "in_danger": (
         r"(?<!nobody)(?<!no one)(?<!noone)(?<!nobody's)(?<!no one's)\b(right now|at the moment|as we speak|atm)\b"
         r"(?<!not right now)(?<!not at the moment)"
@@ -212,6 +218,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bnever (i )?(receive|received|got|get|had) (a |any |the )?(letter|response|reply|answer)\b"
         r"|\bthis (one )?is different\b|\bnever (make|made|put in|did|done) (a |any )?complaints?\b"
         r"|\b(never|not|n'?t) (put|made|make|raised|logged|lodged) (a |any )?(formal |proper )?complaints? in\b"
+        r"|\bnever (made|put in|raised|did) (a |any )?(formal|proper|official|real) complaints?\b"
         # A stage 1 answer is not the final response: "a letter saying stage one, that's all".
         r"|\bstage (one|1)\b(?! and)(?!.{0,30}\bstage (two|2)\b)|\b(first|1st) stage\b(?!.{0,30}\bstage (two|2)\b)"
         r"|\b(replied|responded|answered|wrote back)( to)? (my|the) first (complaint|stage|letter)\b"
@@ -307,7 +314,8 @@ def from_question_phrase(question: str, text: str) -> bool:
 def read(question: str, text: str) -> str | None:
     """YES, NO or UNSURE for the message as an answer to the yes/no `question`; None when it
     says neither."""
-    said = _FILLER.sub("", normalise(text)).strip(" .!,")
+    # ("Jo: yes, Darren asked me to help": a support worker's name before what they type.)
+    said = _FILLER.sub("", re.sub(r"^[a-z]{2,12}:\s+", "", normalise(text))).strip(" .!,")
     if not said:
         return None
     phrases = _PHRASES.get(question)
@@ -337,7 +345,10 @@ def read(question: str, text: str) -> str | None:
             and not re.search(r"\?[^?]*\b(yes|yeah|yep|aye|no|nope|nah|go on then)\W*$", said):
         # ("Would it make the slightest difference? Fine. Yes.": answered after asking.)
         return UNSURE  # "will it get me in trouble? I don't want them thinking I'm causing hassle"
-    if _GUESS_ASKED_BACK.search(said):
+    if question == "in_danger" and re.search(r"\bi think (she|he|they|someone|somebody|we|i|my \w+) (might|may|could) "
+                                             r"be\b", said) and not _NO_ANYWHERE.search(said):
+        return YES  # "i think she might be, there was loads of banging": the advice errs towards a yes
+    if _GUESS_ASKED_BACK.search(said) or re.search(r"\b(maybe|probably|prob)\b [^.!?]{1,40}\?", said):
         return UNSURE  # "I think it's stopped? haven't heard it since Saturday": a guess
     if _THINK_NO.search(said):
         # Asked back ("i don't think so? he's never actually hit anyone"), a guess either way.
@@ -401,6 +412,12 @@ def read(question: str, text: str) -> str | None:
             yes_at, no_at = phrases[0].search(said).start(), phrases[1].search(said).start()
             return YES if yes_at < no_at else NO
         return None
+    if question in GUESS_IS_NOT_YES and _ANOTHER_MATTER.search(said) and re.search(
+            r"\b(court|claim|solicitor|letter|response|complaint)\b", said):
+        return NO  # "theres a court thing but its the non-molestation order, its not about the flat"
+    if question == "in_danger" and starts_no and re.search(r"\bwho knows\b|\bwhen (he|she|they)('?s| is| are) back\b",
+                                                            said):
+        return UNSURE  # "Not this minute, he's gone out. But when he's back, who knows"
     if _PLAIN_NO.search(said):
         return NO
     if starts_yes != starts_no:

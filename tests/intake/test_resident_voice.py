@@ -903,3 +903,52 @@ def test_classes_from_the_sixteenth_set(question, text, expected):
 def test_dates_from_the_sixteenth_set(question, text, day, ongoing):
     got = read(question, text)
     assert got.kind == r.DATE and got.date == day.isoformat() and got.ongoing == ongoing, got
+
+
+# Classes from the seventeenth set, in other words.
+SEVENTEENTH_CLASSES = [
+    ("event_date_text", "Began 3/10/2026, fixed 9/10/2026, came back 20/11/2026 and ongoing",
+     {"kind": r.DATE, "ongoing": True}),
+    ("event_date_text", "it started in April but it ceased in May when the roofer came",
+     {"kind": r.DATE, "ongoing": False}),
+    ("event_date_text", "round about a twelvemonth, still at it",
+     {"kind": r.DATE, "date": "2025-12-01", "ongoing": True}),
+    ("aware_date_text", "a week last monday", {"kind": r.DATE, "date": "2026-11-23"}),
+    ("aware_date_text", "around the Jewish new year", {"kind": r.DATE, "date": "2026-09-12"}),
+    ("event_date_text", "since the tattie holidays", {"kind": r.DATE, "date": "2026-10-12"}),
+    ("still_happening", "not been back since friday, maybe it's sorted question mark", {"kind": r.UNSURE}),
+    ("urgency", "urgent I'd say, no real danger but it's getting worse", {"kind": r.ANSWER, "value": "urgent"}),
+    ("in_danger", "i think my neighbour might be, she was screaming earlier", {"kind": r.YES}),
+    ("in_danger", "no, not while he's at work, but when he's back who knows", {"kind": r.UNSURE}),
+    ("in_danger", "how would i know, i'm at my sister's", {"kind": r.UNSURE}),
+    ("legal_proceedings", "there is a court case but it's about my divorce, it's not about the house", {"kind": r.NO}),
+    ("already_investigated", "I've moaned on the phone loads but never made a formal complaint", {"kind": r.NO}),
+    ("already_investigated", "i'm nae sure, my daughter handled it", {"kind": r.UNSURE}),
+    ("on_behalf", "bit of both, it's my dad's flat but I live there too", {"kind": r.UNSURE}),
+    ("representative_consent", "I've not asked her yet", {"kind": r.NO}),
+    ("representative_consent", "Sam: yes, Leon wants me to do it for him", {"kind": r.YES}),
+    ("representative_consent", "he's very confused these days so I couldn't really say he's agreed",
+     {"kind": r.UNSURE}),
+    ("share_details", "nothing to hide, put me down", {"kind": r.YES}),
+    ("name", "Joy. I'd rather not give my last name", {"kind": r.ANSWER, "value": "Joy"}),
+    ("name", "Rosario Cruz po", {"kind": r.ANSWER, "value": "Rosario Cruz"}),
+    ("address", "sorry I can't give my address out", {"kind": r.SKIP}),
+    ("preferred_contact", "give me a bell", {"kind": r.ANSWER, "value": "phone"}),
+    ("preferred_contact", "message on my mobile please", {"kind": r.ANSWER, "value": "text"}),
+    ("confirm", "fine, but a letter is better than email for me", {"kind": r.CHANGE, "field": "preferred_contact",
+                                                                    "new_value": "letter"}),
+    ("confirm", "looks right, but can it just be texts please", {"kind": r.CHANGE, "field": "preferred_contact"}),
+    ("confirm", "one thing: the leak started in June, not July", {"kind": r.CHANGE, "field": "event_date_text"}),
+]
+
+
+@pytest.mark.parametrize("question, text, expected", SEVENTEENTH_CLASSES)
+def test_classes_from_the_seventeenth_set(question, text, expected):
+    got = read(question, text)
+    assert {key: getattr(got, key) for key in expected} == expected, got
+
+
+def test_unsafe_heating_and_threats_at_the_door_are_danger():
+    assert safety_in("my gran is 90 and freezing so we've put the gas oven on with the door open") == "emergency"
+    assert safety_in("he posted something burning through my letterbox last night") == "safeguarding_concern"
+    assert safety_in("my ex found out where I live and he's been outside twice") == "safeguarding_concern"
