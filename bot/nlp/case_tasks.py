@@ -48,7 +48,8 @@ _EARLIER = re.compile(
     r"|\bstage\s*(?:1|one)\s+(?:response|reply|answer|letter|outcome|decision)\b"
     r"|\b(?:reference|ref)\b"
     # "did you get my email about the fence?"; "...for my boiler yet, reported it friday".
-    r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b|[,.;?!]\s*reported\s+(?:it|this|them)\b"
+    r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b"
+    r"|[,.;?!]\s*reported\s+(?:it|this|them|the\s+\w+|my\s+\w+)\b"
     # Something sent to us before: "I sent my housing form in 6 weeks ago".
     r"|\bi\s+(?:sent|uploaded|emailed|posted|filled\s+in|handed\s+in|put\s+in)\s+(?:my|the|a|an|in)\b",
     re.I)
@@ -69,7 +70,7 @@ _REVIEW_ASKED = re.compile(
     r"\bescalat|\breview|\breconsider|\bappeal|\breopen|\bre-open|\bchallenge|\bdispute"
     r"|\blook(?:ed|ing)?\s+(?:at\s+|into\s+)?(?:\w+\s+){0,2}?again\b|\bagain\s+by\b"
     r"|\btake\s+(?:\w+\s+){0,2}?(?:further|higher|up\s+a\s+level|forward)\b|\bgo(?:es)?\s+(?:further|higher)\b"
-    r"|\bhigher\s+up\b|\bup\s+a\s+level\b|\bwent\s+nowhere\b", re.I)
+    r"|\bhigher\s+up\b|\bup\s+a\s+level\b|\bwent\s+nowhere\b|\bnext\s+(?:step|stage|level)\b", re.I)
 # ...or unhappy with the answer, or wanting someone else to look.
 _ANSWER_REJECTED = re.compile(
     r"\bsomeone\s+(?:else|senior|more\s+senior|higher|independent)\b|\b(?:senior|manager|director|head\s+of)\b"
@@ -107,7 +108,10 @@ _STATUS = re.compile(
     r"|\b(?:is\s+)?any\s*(?:one|body)\s+(?:actually\s+)?(?:reading|dealing|looking)"
     r"|\bis\s+(?:anyone|someone|it)\s+(?:being\s+)?(?:dealing|dealt|looking)"
     # "is anyone coming about the leak I reported?", "still no date for my kitchen job?"
-    r"|\b(?:is|are)\s+(?:anyone|anybody|someone|somebody|they|you|the\s+\w+)\s+(?:coming|going\s+to\s+come|booked)\b"
+    r"|\b(?:is|are)\s+(?:anyone|anybody|someone|somebody|they|you|the\s+\w+)\s+(?:actually\s+|still\s+|even\s+)?"
+    r"(?:coming|going\s+to\s+come|booked)\b"
+    r"|\b(?:was|were|has|have)\s+(?:the|my|it)\s+(?:\w+\s+){0,4}?ever\s+(?:been\s+)?(?:cleared|fixed|done|sorted|"
+    r"removed|repaired|collected)\b"
     r"|\bdid\s+(?:you|anyone|someone|somebody)\s+(?:get|receive|see|read)\s+my\b"
     r"|\b(?:still\s+)?no\s+(?:date|appointment|time)\s+(?:for|yet)\b|\bany\s+(?:date|appointment)\b"
     r"|\b(?:an?\s+)?(?:date|appointment)\s+(?:\w+\s+){0,3}?yet\b"
@@ -127,7 +131,14 @@ _CHASE = re.compile(
     r"|\b(?:is|are)\s+(?:the|my|your)\s+(?:\w+\s+)?(?:engineer|plumber|electrician|contractor|surveyor|joiner|"
     r"workm[ae]n|gas\s+man|man|men|fitter|roofer|inspector|officer)s?\s+still\s+coming\b"
     r"|\bis\s+there\s+(?:a|an|any)\s+(?:date|appointment|time)\s+(?:yet\s+)?for\s+(?:my|our|the)\b"
-    r"|\bwhere\s+(?:are\s+we|am\s+i|are\s+you|is\s+it)\s+up\s+to\s+with\b", re.I)
+    r"|\bwhere\s+(?:are\s+we|am\s+i|are\s+you|is\s+it)\s+up\s+to\s+with\b"
+    r"|\bwhere\s+(?:my|our|the)\s+(?:\w+\s+){0,3}?(?:is|are)\s+up\s+to\b"
+    r"|\bany\s+(?:update|news|word|progress)\s+(?:on|about|with|re)\s+(?:the|my|our)\b"
+    r"|\bhas\s+(?:a\s+decision|my\s+(?:\w+\s+){0,3}?(?:form|application|request|referral|claim))\s+been\s+"
+    r"(?:made|processed|approved|looked\s+at|dealt\s+with)\b"
+    r"|\b(?:just\s+)?checking\s+(?:on|in\s+(?:on|about))\s+(?:my|our|the)\b"
+    r"|\bwhen'?s\s+(?:the|my|our)\s+\w+\s+coming\b"
+    r"|\b(?:was|were)\s+(?:meant|supposed|due)\s+to\s+(?:come|visit|call|be\s+here)\b[^?]*\bconfirm\b", re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
 _STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)

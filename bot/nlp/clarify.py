@@ -270,6 +270,24 @@ _LANDLORD_HANDLING = re.compile(
     r"|\boperatives?\b|\btechnicians?\b|\bdecorators?\b|\bplasterers?\b|\broofers?\b|\bbuilders?\b", re.I)
 
 
+# "The contractors parked their van across my drive", "your grounds maintenance lads strimmed my
+# car", "contractor smoked in my flat": how the people working for us behaved is our service, so a
+# complaint (the Code), not a neighbour's anti-social behaviour.
+_OUR_PEOPLE = re.compile(
+    r"\b(?:your|the|ur|yer|ya)\s+(?:\w+\s+)?(?:contractors?|workm[ae]n|operatives?|scaffolders?|builders?|"
+    r"caretakers?|grounds\s*(?:maintenance|men|staff|team)|repairs?\s+(?:team|men|man|lads)|engineers?|"
+    r"painters?|decorators?|plumbers?|electricians?|roofers?|glaziers?|joiners?|fitters?|cleaners?|"
+    r"surveyors?|housing\s+officers?|staff)\b"
+    r"|\bcontractors?\b|\b(?:your|ur)\s+(?:lads|men|guys|people|workers)\b", re.I)
+_NEIGHBOUR = re.compile(r"\bneighbou?rs?\b|\bnext\s*door\b|\b(?:up|down)stairs\b|\bflat\s+(?:above|below)\b"
+                        r"|\b(?:no\.?|number|flat|house)\s*\d+\b|\btenants?\b|\bresidents?\b", re.I)
+
+
+def by_our_people(text: str) -> bool:
+    """A message about what our staff or contractors did, with no neighbour in it."""
+    return bool(_OUR_PEOPLE.search(text or "")) and not _NEIGHBOUR.search(text or "")
+
+
 def about_someone_else(text: str) -> bool:
     """A complaint in words about a neighbour's behaviour, not about how we handled it."""
     return bool(_ABOUT_SOMEONE.search(text or "")) and not _LANDLORD_HANDLING.search(text or "")

@@ -146,6 +146,11 @@ def _read_opening(parse: dict, text: str) -> dict:
         parse["intake"] = {"classifier": parse.get("intent"), "about": "behaviour"}
         parse["intent_ranking"] = clarify.as_behaviour(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])
+    elif classified == "asb_report" and clarify.by_our_people(text) and not clarify.denied_complaint(text):
+        # "The contractors parked across my drive and swore at me": our service, not a neighbour.
+        parse["intake"] = {"classifier": parse.get("intent"), "about": "our people"}
+        parse["intent_ranking"] = clarify.as_declared(parse.get("intent_ranking") or [])
+        parse["intent"] = dict(parse["intent_ranking"][0])
     elif classified in ("complaint", FALLBACK_INTENT, *CASE_TASK_INTENTS) and clarify.denied_complaint(text):
         # "I don't want to complain as such, just a comment": the next kind, or the question;
         # "i dont want to complain i just want someone to fix the gate", unplaced or read by the

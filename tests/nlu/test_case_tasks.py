@@ -21,6 +21,11 @@ def test_a_stage_2_request_in_residents_words(text):
     assert case_task(text) == REVIEW
 
 
+def test_the_next_step_after_a_complaint_answer_is_stage_2():
+    assert case_task("got a reply to my complaint but it's not sorted, what's the next stage") == REVIEW
+    assert case_task("I want a new kitchen, what's the next step") is None
+
+
 @pytest.mark.parametrize("text", [
     # Asked whether someone is coming, or whether a message arrived (session 31, in my own words).
     "is someone coming round about the damp I reported on Friday?",
@@ -33,6 +38,19 @@ def test_a_stage_2_request_in_residents_words(text):
     "i logged a repair on the 2nd, when will someone come",
     "update on my case please",
     "any update?",
+    # Asked after something sent or booked, with no "I reported" (session 32, in my own words).
+    "did you lot receive the letter I posted about my son's bedroom?",
+    "has our transfer form come through to you yet",
+    "could you confirm you've received the photos I emailed",
+    "are your roofers still coming tomorrow? nobody has rung",
+    "is there an appointment yet for our bathroom refit",
+    "hiya where are we up to with the gate",
+    "is anybody even coming about the blocked drain I reported?",
+    "any news on the lift? the engineer said parts were ordered",
+    "has my succession application been looked at yet",
+    "just checking in on my downsizing request",
+    "was the graffiti on the garages ever removed? i reported it",
+    "when's the glazier coming? reported the crack on monday",
 ])
 def test_a_chase_in_residents_words(text):
     assert case_task(text) == STATUS

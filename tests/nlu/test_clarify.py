@@ -251,3 +251,25 @@ def test_a_complaint_about_a_neighbour_reads_as_their_behaviour():
     assert read["intent"]["name"] == "asb_report"
     assert read["intent_ranking"][1]["name"] == "complaint"
     assert read["intent_ranking"][1]["confidence"] < clarify.COMPLAINT_RUNNER_UP
+
+
+@pytest.mark.parametrize("text, ours", [
+    ("your painters left their ladders blocking the fire exit all weekend and laughed when I asked", True),
+    ("the contractor doing the windows was rude to my wife and left fag ends on the sill", True),
+    ("ur lads cutting the hedges threw the clippings all over my car", True),
+    ("the lad next door revs his car at 2am", False),
+    ("the builders working for my neighbour have blocked the lane", False),
+])
+def test_what_our_people_did_is_told_apart_from_a_neighbour(text, ours):
+    assert clarify.by_our_people(text) is ours
+
+
+def test_a_report_of_our_contractors_conduct_is_read_as_a_complaint():
+    from bot.rasa.reading import read_first_message
+
+    rows = [{"name": "asb_report", "confidence": 0.7}, {"name": "complaint", "confidence": 0.2}]
+    parse = {"text": "the scaffolders you sent played music from 7am and swore at my kids",
+             "intent": dict(rows[0]), "intent_ranking": rows}
+    read = read_first_message(parse)
+    assert read["intent"]["name"] == "complaint"
+    assert read["intake"]["about"] == "our people"
