@@ -241,13 +241,16 @@ def test_complaint_about_someone_else(text, about_them):
     assert clarify.declared_complaint(text) is (not about_them)
 
 
-def test_a_complaint_about_a_neighbour_reads_as_their_behaviour():
+def _first_message(text: str, *ranked: tuple[str, float]) -> dict:
     from bot.rasa.reading import read_first_message
 
-    rows = [{"name": "complaint", "confidence": 0.7}, {"name": "asb_report", "confidence": 0.25}]
-    parse = {"text": "I want to complain about the couple upstairs, fighting till 3am",
-             "intent": dict(rows[0]), "intent_ranking": rows}
-    read = read_first_message(parse)
+    rows = [{"name": name, "confidence": confidence} for name, confidence in ranked]
+    return read_first_message({"text": text, "intent": dict(rows[0]), "intent_ranking": rows})
+
+
+def test_a_complaint_about_a_neighbour_reads_as_their_behaviour():
+    read = _first_message("I want to complain about the couple upstairs, fighting till 3am",
+                          ("complaint", 0.7), ("asb_report", 0.25))
     assert read["intent"]["name"] == "asb_report"
     assert read["intent_ranking"][1]["name"] == "complaint"
     assert read["intent_ranking"][1]["confidence"] < clarify.COMPLAINT_RUNNER_UP
@@ -265,11 +268,7 @@ def test_what_our_people_did_is_told_apart_from_a_neighbour(text, ours):
 
 
 def test_a_report_of_our_contractors_conduct_is_read_as_a_complaint():
-    from bot.rasa.reading import read_first_message
-
-    rows = [{"name": "asb_report", "confidence": 0.7}, {"name": "complaint", "confidence": 0.2}]
-    parse = {"text": "the scaffolders you sent played music from 7am and swore at my kids",
-             "intent": dict(rows[0]), "intent_ranking": rows}
-    read = read_first_message(parse)
+    read = _first_message("the scaffolders you sent played music from 7am and swore at my kids",
+                          ("asb_report", 0.7), ("complaint", 0.2))
     assert read["intent"]["name"] == "complaint"
     assert read["intake"]["about"] == "our people"
