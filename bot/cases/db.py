@@ -74,6 +74,9 @@ def _configure_sqlite(engine: Engine) -> None:
         if mode.lower() not in ("wal", "memory"):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # What is deleted is overwritten, not only unlinked: an erased resident's words must not
+        # stay readable in the file's free pages (UK GDPR erasure).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -86,6 +89,25 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def secure_delete(engine: Engine) -> None:
+    """Overwrite deleted content on every connection of a SQLite engine (see _configure_sqlite)."""
+    if is_sqlite(engine):
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+
+def forget_freed_pages(engine: Engine) -> None:
+    """After an erasure, copy the write-ahead log into the database and empty it, so the old
+    versions of the pages erased (with the resident's words) are not left in the -wal file.
+    Nothing to do on PostgreSQL (VACUUM removes dead rows) or when SQLite is busy: the log is
+    checkpointed again by later writes, and secure_delete has already zeroed the database's copy."""
+    if not is_sqlite(engine):
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 # --- migrations ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot import settings
-from bot.cases import attachments, contacts, references, search
+from bot.cases import attachments, contacts, db, references, search
 from bot.cases.export import case_to_dict
 from bot.cases.models import (
     FINAL_STATUSES, PERSONAL_FIELDS, Case, CaseEvent, FollowUp, OutboxMessage,
@@ -322,6 +322,8 @@ def apply_retention(store: CaseStore, *, tracker: TrackerStore, years: int | Non
             raise PrivacyIncomplete(f"{error}; so far {'; '.join(done)}: run it again to finish"
                                     ) from error
         raise
+    if result.references:
+        db.forget_freed_pages(store.engine)  # no old copy of their pages left in the SQLite log
     return result
 
 
@@ -537,6 +539,8 @@ def erase_subject(store: CaseStore, subject: Subject, *, actor: str,
                 f"conversation(s) were deleted from the tracker store, but the case store did "
                 f"not save the erasure of {len(cases)} case(s): {error}") from error
         raise
+    if references:
+        db.forget_freed_pages(store.engine)  # no old copy of her pages left in the SQLite log
     result.references = references
     result.conversations = deleter.done.conversations
     result.transcript_events = deleter.done.total

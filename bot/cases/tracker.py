@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
 from bot import settings
+from bot.cases import db
 
 # Rasa's table, as its SQLTrackerStore makes it (the staff workspace reads the same definition).
 _metadata = sa.MetaData()
@@ -113,6 +114,7 @@ class TrackerStore:
             else:
                 self.engine = sa.create_engine(url, future=True, pool_pre_ping=True)
         self.name = _hide_password(self.engine.url)
+        db.secure_delete(self.engine)  # an erased conversation is overwritten, not only unlinked
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -276,6 +278,8 @@ class TrackerStore:
                 transaction.commit()
         finally:
             connection.close()
+        if deleter.done.total:
+            db.forget_freed_pages(self.engine)
 
 
 class Deleter:

@@ -5,6 +5,7 @@ type is never read as query syntax; erasure takes the erased words out of the in
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -294,3 +295,15 @@ def _ref(store, conversation_id: str) -> str:
     with store.read() as db:
         return db.execute(sa.select(Case.reference).where(
             Case.conversation_id == conversation_id)).scalar_one()
+
+
+def test_an_erased_residents_words_are_not_left_in_the_sqlite_file(store, cases, tracker):
+    """Deleted rows leave their bytes in SQLite's free pages and in its write-ahead log unless
+    they are overwritten: the file itself must not hold her name after the erasure."""
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite file")
+    erase_subject(store, Subject(email="ada.lovelace@example.org"), actor="staff:dpo", tracker=tracker)
+    path = Path(store.engine.url.database)
+    held = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    for word in (b"Lovelace", b"velace", b"ada.lovelace@example.org", b"nalytical"):
+        assert word not in held, word
