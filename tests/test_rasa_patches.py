@@ -218,3 +218,16 @@ def test_a_hung_action_server_is_cut_off_and_counts_as_a_failure(monkeypatch):
     error, took = asyncio.run(scenario())
     assert error is not None and took < 10, (error, took)
     assert guard._is_action_server_failure(RemoteAction("action_file_case", None), error)
+
+
+@pytest.mark.parametrize("token", ["-Q3x_starts-with-a-dash", "plain_token_0123456789"])
+def test_the_launcher_gives_rasa_any_token_it_can_parse(monkeypatch, token):
+    """A generated token may start with "-" (token_urlsafe): `make run` once failed with "rasa
+    run: error: argument -t/--auth-token: expected one argument"."""
+    from rasa.__main__ import create_argument_parser
+
+    from bot.rasa.launcher import server_argv
+
+    monkeypatch.setenv("RASA_API_TOKEN", token)
+    args = create_argument_parser().parse_args(["run", *server_argv(["--enable-api", "--port", "5005"])])
+    assert args.auth_token == token and args.enable_api

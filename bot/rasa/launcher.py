@@ -48,7 +48,9 @@ def server_argv(argv: Sequence[str]) -> list[str]:
     _refuse_secrets_in(args)
     if "--enable-api" in args:
         token = generated_secret("RASA_API_TOKEN", generate=True)
-        args += ["--auth-token", token]  # inside this process only: not on its command line
+        # Inside this process only, not on its command line; joined with "=", as a generated
+        # token may start with "-", which argparse would take for an option.
+        args.append(f"--auth-token={token}")
     if not any(arg.split("=", 1)[0] == "--cors" for arg in args):
         origins = cors_origins()
         if origins:
