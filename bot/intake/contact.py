@@ -34,6 +34,11 @@ def find_postcode(text: str) -> str | None:
     if not match:
         return None
     raw = re.sub(r"\s", "", match.group(1)).upper()
+    # "TS10 1RH. No, 1RF, I always get that wrong": the end typed again after a slip word.
+    again = re.match(rf"[\s,.;!-]*{slips.words('wait', 'sorry', 'no', 'oops')}\b[\s,.;:!-]*(\d[A-Za-z]{{2}})\b",
+                     (text or "")[match.end():] if match.string == text else "", re.I)
+    if again:
+        raw = raw[:-3] + again.group(1).upper()
     return f"{raw[:-3]} {raw[-3:]}"
 
 
@@ -73,9 +78,33 @@ def spoken_email(text: str) -> str:
     return " ".join(before + ["".join(local) + "@" + match.group(1)]) + said[match.end():]
 
 
+_DIGIT_WORDS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
+                "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_SPOKEN_DIGITS = re.compile(r"\b(?:(?:double|treble|triple)\s+)?(?:" + "|".join(_DIGIT_WORDS) + r")\b"
+                            r"(?:[\s,-]+(?:(?:double|treble|triple)\s+)?(?:" + "|".join(_DIGIT_WORDS) + r")\b){9,}",
+                            re.I)
+
+
+def spoken_phone(text: str) -> str:
+    """`text` with a phone number said in words written in digits ("oh seven seven oh oh nine oh
+    oh one two three", "double seven"); unchanged when there are not ten digits or more."""
+    def digits(match: re.Match) -> str:
+        out, repeat = [], 1
+        for word in re.findall(r"[a-z]+", match.group(0).lower()):
+            if word in ("double", "treble", "triple"):
+                repeat = 2 if word == "double" else 3
+                continue
+            out.append(_DIGIT_WORDS[word] * repeat)
+            repeat = 1
+        return "".join(out)
+
+    return _SPOKEN_DIGITS.sub(digits, text or "")
+
+
 def find_phone_corrected(text: str) -> str | None:
     """The phone number in `text`, the corrected one when the resident put a slip right ("07700
     900123 wait no 900132": the end of the number typed again)."""
+    text = spoken_phone(text)
     first = find_phone(text)
     slip = re.search(rf"(\d[\d ]{{8,}}\d)\W+{slips.words('wait', 'sorry', 'no', 'oops')}\b[\w\s,.!-]*?"
                      r"(\d[\d ]{1,12}\d)(?!.*\d)", text or "", re.I)
