@@ -52,6 +52,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             kwargs.setdefault("poolclass", sa.pool.QueuePool)
         engine = sa.create_engine(url, future=True, connect_args=connect_args, **kwargs)
         _configure_sqlite(engine)
+        secure_delete(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
         connect_args = {"connect_timeout": 10}
@@ -74,9 +75,6 @@ def _configure_sqlite(engine: Engine) -> None:
         if mode.lower() not in ("wal", "memory"):
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
-        # What is deleted is overwritten, not only unlinked: an erased resident's words must not
-        # stay readable in the file's free pages (UK GDPR erasure).
-        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -92,7 +90,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def secure_delete(engine: Engine) -> None:
-    """Overwrite deleted content on every connection of a SQLite engine (see _configure_sqlite)."""
+    """Overwrite deleted content on every connection of a SQLite engine: an erased resident's
+    words must not stay readable in the file's free pages (UK GDPR erasure)."""
     if is_sqlite(engine):
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):

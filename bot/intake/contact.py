@@ -6,7 +6,7 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from bot.intake import slips
+from bot.intake import numbers, slips
 
 # The UK postcode format (outward code, then inward code), however it is spaced ("LS9  7QT",
 # "LS97QT"), any case.
@@ -78,11 +78,8 @@ def spoken_email(text: str) -> str:
     return " ".join(before + ["".join(local) + "@" + match.group(1)]) + said[match.end():]
 
 
-_DIGIT_WORDS = {"oh": "0", "o": "0", "zero": "0", "nought": "0", "one": "1", "two": "2", "three": "3",
-                "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-_SPOKEN_DIGITS = re.compile(r"\b(?:(?:double|treble|triple)\s+)?(?:" + "|".join(_DIGIT_WORDS) + r")\b"
-                            r"(?:[\s,-]+(?:(?:double|treble|triple)\s+)?(?:" + "|".join(_DIGIT_WORDS) + r")\b){9,}",
-                            re.I)
+_DIGIT = r"(?:(?:double|treble|triple)\s+)?(?:" + "|".join(numbers.DIGIT_WORDS) + r")\b"
+_SPOKEN_DIGITS = re.compile(r"\b" + _DIGIT + r"(?:[\s,-]+" + _DIGIT + r"){9,}", re.I)
 
 
 def spoken_phone(text: str) -> str:
@@ -94,7 +91,7 @@ def spoken_phone(text: str) -> str:
             if word in ("double", "treble", "triple"):
                 repeat = 2 if word == "double" else 3
                 continue
-            out.append(_DIGIT_WORDS[word] * repeat)
+            out.append(numbers.DIGIT_WORDS[word] * repeat)
             repeat = 1
         return "".join(out)
 

@@ -34,6 +34,7 @@ from functools import lru_cache
 import holidays
 
 from bot import vocabulary
+from bot.intake.numbers import NUMBER_WORDS
 
 UK = vocabulary.UK
 
@@ -67,8 +68,6 @@ _FILLER = re.compile(r"\b(about|around|roughly|approximately|approx|maybe|probab
 _LAST_WEEKDAY = re.compile(r"\blast\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 _WORD_NUMBERS = {"a couple of": "2", "a few": "3", "couple of": "2", "a fortnight": "2 weeks",
                  "fortnight": "2 weeks", "a 2 weeks": "2 weeks"}
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
@@ -186,8 +185,8 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(the\s+)?other\s+day\b", "a few days ago", text)
     for words, number in _WORD_NUMBERS.items():
         text = re.sub(rf"\b{words}\b", number, text)
-    text = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b(?=\s+(more\s+)?(day|week|month|year)s?\b)",
-                  lambda m: str(_NUMBER_WORDS[m.group(1)]), text)
+    text = re.sub(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?=\s+(more\s+)?(day|week|month|year)s?\b)",
+                  lambda m: str(NUMBER_WORDS[m.group(1)]), text)
     text = re.sub(r"\b(a|an)\s+(day|week|month|year)\b", r"1 \2", text)
     text = re.sub(r"[^\w/.\- ]", " ", text)
     return re.sub(r"\s+", " ", text).strip()

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field as _field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from bot.intake import contact, dates, slips, triage, yesno
+from bot.intake import contact, dates, numbers, slips, triage, yesno
 from bot.intake.digressions import (EMERGENCY, SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
                                     is_short_digression, normalise, safety_in, word_count)
 
@@ -635,7 +635,6 @@ _WEEK_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|
 _WEEK_STARTS = {"first": 4, "1st": 4, "second": 11, "2nd": 11, "third": 18, "3rd": 18, "fourth": 25, "4th": 25,
                 "last": 25}
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBER_WORDS = {"one": "1", "a": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 _BEFORE_LAST = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r") before last\b|\bweek before last\b[^.?!]{0,20}?\b("
                           + "|".join(_WEEKDAY_NAMES) + r")\b", _I)
 _BANK_HOLIDAY = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|easter|christmas|summer|spring|early may) )?"
@@ -662,7 +661,7 @@ def _named_days(said: str, today: date) -> str:
         # "2 saturdays ago": the Saturday before last.
         weekday = _WEEKDAY_NAMES.index(weekdays_ago.group(2))
         back = (today.weekday() - weekday) % 7 or 7
-        weeks = int(_NUMBER_WORDS.get(weekdays_ago.group(1), weekdays_ago.group(1)))
+        weeks = numbers.count(weekdays_ago.group(1))
         said = (said[:weekdays_ago.start()] + _day_words(today - timedelta(days=back + 7 * (weeks - 1)))
                 + said[weekdays_ago.end():])
     before = _BEFORE_LAST.search(said)
@@ -676,13 +675,13 @@ def _named_days(said: str, today: date) -> str:
         said = said[:before.start()] + _day_words(today - timedelta(days=back + 7)) + said[before.end():]
     weeks_on = re.search(r"\b(\w+) weeks? (past |last |gone )?on (a )?(monday|tuesday|wednesday|thursday|friday|"
                          r"saturday|sunday)\b", said)
-    if weeks_on and _NUMBER_WORDS.get(weeks_on.group(1).lower(), weeks_on.group(1)).isdigit():
+    if weeks_on and numbers.count(weeks_on.group(1)) is not None:
         # "three weeks on Saturday": three weeks before the coming Saturday; "three weeks past on Sunday"
         # before the last one.
         weekday = _WEEKDAY_NAMES.index(weeks_on.group(4).lower())
         day = (today - timedelta(days=(today.weekday() - weekday) % 7) if weeks_on.group(2)
                else today + timedelta(days=(weekday - today.weekday()) % 7))
-        weeks = int(_NUMBER_WORDS.get(weeks_on.group(1).lower(), weeks_on.group(1)))
+        weeks = numbers.count(weeks_on.group(1))
         said = said[:weeks_on.start()] + _day_words(day - timedelta(weeks=weeks)) + said[weeks_on.end():]
     before_last = re.search(r"\b(spring|summer|autumn|winter) before last\b", said)
     if before_last:

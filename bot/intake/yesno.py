@@ -78,7 +78,7 @@ _COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (
                              r"wait and see)\b", _I)
 # The answer given outright, wherever it is: "I have not received a final response. So the answer is no."
 _VERDICT = re.compile(r"\b(?:the|my) answer (?:is|would be|will be|'?s)(?: a)? (?P<said>yes|no)\b"
-                      r"|\bso (?:that'?s|thats) a (?P<no>no)\b", _I)
+                      r"|\bso (?:that'?s|thats) a no\b", _I)
 # Asked whether what they had counts: "is that the final one?", "does that count as a final response?"
 _DOES_IT_COUNT = re.compile(r"\b(is|was|would|does|do|did) (that|this|it|they|those)( letter| one)? (the |a |my )?"
                             r"(final|count|counts|mean|stage)\b[^.!]*\?", _I)

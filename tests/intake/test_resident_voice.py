@@ -162,6 +162,7 @@ def test_safety_words(text, topic):
     ("since the Tuesday after bonfire night", date(2026, 11, 10)),
     ("it'll be two weeks on Friday", date(2026, 11, 20)),
     ("four weeks past on Sunday", date(2026, 11, 1)),
+    ("eight weeks past on Sunday", date(2026, 10, 4)),  # every number word, not only up to six
     ("Since Remembrance Sunday", date(2026, 11, 8)),
     ("a month or so back? it was the 27th of October, the night of the storm", date(2026, 10, 27)),
     ("dunno, after the school run one day, so mid November", date(2026, 11, 15)),
