@@ -324,10 +324,10 @@ def next_deadline_name(case) -> str | None:
 
     if case.next_deadline is None:
         return None
-    wanted = case.next_deadline.isoformat()
-    # Only one that counts now (after the response, not the acknowledgement due the same day).
-    names = [n for n, v in (case.deadlines or {}).items()
-             if v == wanted and "extended" not in n and "request_by" not in n
+    # Only one that counts now (after the response, not the acknowledgement due the same day);
+    # compared by UK date, as one counted in hours is stored with its time.
+    names = [n for n in (case.deadlines or {})
+             if case.deadline(n) == case.next_deadline and "extended" not in n and "request_by" not in n
              and deadline_counts(case, n)]
     preferred = [n for n in names if (case.stage == 2) == n.startswith("stage2")]
     return (preferred or names or [None])[0]

@@ -109,14 +109,15 @@ def queue():
     page = Page.from_request(total, PAGE_SIZE)
     cases = store.query(_query(filters, limit=PAGE_SIZE, offset=page.offset))
     counts = {view: store.count(_query({**filters, "view": view})) for view in VIEWS}
-    today = ws.today()
+    now, today = ws.now(), ws.today()
     rows = []
     for case in cases:
-        due, due_class = display.due_text(case.next_deadline, today, case.is_open,
-                                          region=store.region_of(case.policy_profile))
+        # Worded as on the case page (to the hour for a deadline counted in hours).
+        status = display.running_deadline(case, today, now, region=store.region_of(case.policy_profile))
+        running = case.is_open and case.next_deadline is not None
         rows.append({"case": case, "age": display.age_text(case.created_at, today),
-                     "due": due, "due_class": due_class,
-                     "deadline_name": display.next_deadline_name(case)})
+                     "due": status["text"] if running else "", "due_class": status["css"],
+                     "deadline_name": status["name"]})
     teams, team_labels = queue_teams(ws, cases)
 
     def filter_args(values: dict[str, Any], **changes) -> dict[str, str]:
@@ -313,16 +314,12 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         # A date, or for a deadline counted in hours (Awaab's Law) its time, shown in UK time.
         day, moment = case.deadline(name), case.deadline_at(name)
         hour = moment if isinstance(moment, datetime) else None
-        counts = deadline_counts(case, name)
-        due, due_class = display.due_text(day, today, case.is_open and counts, hour, now,
-                                          region) if day else ("", "")
-        stopped = name.startswith("awaab_") and case.hazard_work_done_at is not None
+        due, due_class = display.deadline_status(case, name, today, now, region)
         deadlines.append({"name": name, "value": value, "day": day, "due": due,
                           "when": display.fmt_datetime(hour) if hour else None,
                           "due_class": due_class,
-                          "next": day == case.next_deadline and counts,
-                          "met": display.deadline_met(case, name, region) if not counts else "",
-                          "stopped": stopped, "link": None})
+                          "next": day == case.next_deadline and deadline_counts(case, name),
+                          "link": None})
     follow_up_view = _follow_up_rows(actions_promised, names, today)
     next_name = display.next_deadline_name(case)
     first_due = min((f.due_date for f in actions_promised if f.done_at is None and f.due_date),
@@ -334,7 +331,7 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         is_next = first_due == case.next_deadline
         deadlines.append({"name": "follow_up_due", "value": first_due.isoformat(),
                           "day": first_due, "due": due, "when": None, "due_class": due_class,
-                          "next": is_next, "met": "", "stopped": False, "link": "#follow-ups"})
+                          "next": is_next, "link": "#follow-ups"})
         deadlines.sort(key=lambda d: d["day"] or date.max)
         if is_next and next_name is None:
             next_name = "follow_up_due"
@@ -350,10 +347,6 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
                for event in case.events]
     if not oldest_first:
         history.reverse()
-    next_hour = None
-    if case.next_deadline is not None and next_name and next_name != "follow_up_due":
-        moment = case.deadline_at(next_name)
-        next_hour = moment if isinstance(moment, datetime) else None
     errors = errors or {}
     return render_template(
         "case.html", case=case, fields=fields, field_groups=display.FIELD_GROUPS,
@@ -378,8 +371,13 @@ def render_case(case: Case, *, errors: dict[str, str] | None = None, status: int
         correctable=display.CORRECTABLE_LABELS, correcting=_correcting(case, values or {}),
         awaab_categories=display.AWAAB_LABELS,
         low_confidence=ws.setting("low_confidence"), next_deadline_name=next_name,
-        due=display.due_text(case.next_deadline, today, case.is_open, next_hour, now,
-                             region)), status
+        due=_running(case, today, now, region)), status
+
+
+def _running(case: Case, today: date, now: datetime, region: str | None) -> tuple[str, str]:
+    """The case's next deadline's status, as the queue words it."""
+    status = display.running_deadline(case, today, now, region)
+    return status["text"], status["css"]
 
 
 def _error_links(errors: dict[str, str], field_errors: dict[str, str]) -> list[tuple[str, str]]:
