@@ -60,7 +60,11 @@ FIELD_WORDS: dict[str, str] = {
                         r"(the )?name of the person (it'?s|its|this is) for|"
                         r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
                         r"daughter|client|wife|husband|partner)'?s) ((sur|first |last |full )?name|surname)",
-    "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)",
+    "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)|"
+                                   # "Mrs Adeyemi is my neighbour, not my mother!"
+                                   r"(is|'?s) my (\w+ )?(neighbou?r|friend|mother|mum|mam|father|dad|son|daughter|"
+                                   r"carer|client|aunt|auntie|uncle|nan|gran|grandmother|grandfather|sister|brother|"
+                                   r"cousin|niece|nephew|partner|wife|husband)\b,? (not|and not) (my|his|her)\b",
     "representative_consent": r"permission|consent|agreement",
     "subject": r"which (service|policy)|the policy|subject",
     "person_praised": r"who i('m| am|m) thanking|thank(ing)? (him|her|them)|the person|who to thank|team|"
@@ -142,7 +146,8 @@ _SEND = re.compile(
     r"fine|it|all|all correct|perfect|spot on|great|grand)|go (on|ahead)( then)?|send( it)?|submit( it)?|"
     r"all done|done|thats grand|grand|good|yes please|please send|send please|sound|ace|champion|bang on|"
     r"ta|nice one|that'?ll do|all sorted|sorted|that is (correct|right|all correct|fine)|please proceed|"
-    r"proceed|confirm(ed)?|(it'?s |its |is |that'?s |that is |all |it'?s all |that is all |that'?s all )"
+    r"proceed|confirm(ed)?|((that|it|this|everything) )?(all )?(seems|sounds|reads) (correct|right|fine|ok|okay|good|"
+    r"accurate|in order|spot on)|(it'?s |its |is |that'?s |that is |all |it'?s all |that is all |that'?s all )"
     r"(correct|right|accurate|in order|fine)|accurate)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Thanks at the end of a confirmation: "That all looks correct, thank you kindly."
 _THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks)( (very much|kindly|so much|"
@@ -151,7 +156,8 @@ _THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many
 _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         r"\b(send (it|'?er|her|that|this)( off| over| through| in)?|off you go|go ahead|fire away|"
                         r"crack on|submit it|(you )?can send|(please |just )?send\W*$|"
-                        r"(all |that all |it all )?looks? (good|right|fine|correct|spot on)( to me)?)\W*(\w+\W*)?$",
+                        r"(all |that all |it all )?(looks?|seems?|sounds?) (good|right|fine|correct|spot on)( to me)?)"
+                        r"\W*(\w+\W*)?$",
                         re.I)
 # ("I didn't say it started in June, it was in July" corrects a value: not something missed.)
 _MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|"
@@ -316,6 +322,11 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     last = [piece for piece in re.split(r"[.?!]+", said) if piece.strip()]
     if meant is None and len(last) > 1 and _SEND.match(last[-1].strip()) and not _CHANGING.search(said):
         return Reading(CONFIRM)  # "I think so? Yes. Yes that's right, sorry"
+    if len(last) > 1 and _SEND.match(last[0].strip()) and not re.search(
+            r"\b(wrong|incorrect|not right|should be|change|mistake|typo|instead)\b", said) and re.search(
+            r"\b(a |another |totally |completely )?(different|separate|other) (thing|issue|matter|problem|job)\b",
+            said):
+        return Reading(CONFIRM)  # "Yes send it. Also the light in the hallway is out, but that's a different thing."
     if "description" in changeable and _MISSED.search(said) and (
             meant is None or _WEAK.get(meant) is not None):
         meant = "description"  # "you've missed out that the contractor left rubbish"

@@ -104,7 +104,8 @@ _HOLIDAY = re.compile(
     r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week|october holidays|"
     r"october hols|tattie holidays|notting hill carnival|jewish new year|"
     r"carnival weekend|carnival|erev rosh hashanah?|rosh hashanah?|yom kippur|erev pesach|pesach|passover|sukkot|"
-    r"succot|shavuot|purim)\b(\s+(\d{4}))?")
+    r"succot|shavuot|purim|tet|vietnamese new year|mid ramadan|after the easter holidays|grand national(?: day)?|"
+    r"world cup final|euros final|euro final)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
 _NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"(?: (?:morning|afternoon|evening|night))? (before|after)\s+$")
@@ -126,8 +127,10 @@ _FIXED_HOLIDAYS = {"new years eve": (12, 31), "new years day": (1, 1), "new year
                    "all saints": (11, 1), "armistice day": (11, 11), "remembrance day": (11, 11),
                    "vaisakhi": (4, 14), "baisakhi": (4, 14), "october week": (10, 12)}
 # The Notting Hill Carnival: the Sunday and Monday of the August bank holiday weekend.
-_EASTER_OFFSET = {"good friday": -2, "easter sunday": 0, "easter": 0, "easter monday": 1, "whitsun": 49,
-                  "whit sunday": 49, "pentecost": 49, "shrove tuesday": -47, "pancake day": -47,
+# Schools go back about two weeks after Easter Sunday.
+_EASTER_OFFSET = {"after the easter holidays": 15, "good friday": -2, "easter sunday": 0, "easter": 0,
+                  "easter monday": 1, "whitsun": 49, "whit sunday": 49, "pentecost": 49, "shrove tuesday": -47,
+                  "pancake day": -47,
                   "mothering sunday": -21, "mothers day": -21}
 # Festivals whose dates move with other calendars, as the `holidays` package has them: the
 # country whose calendar it is and the words of the holiday's name there. Ramadan is read as its
@@ -145,8 +148,14 @@ _FESTIVAL_NAMES = {"deepavali": "diwali", "divali": "diwali", "small eid": "eid 
                    "passover": "pesach", "rosh hashana": "rosh hashanah", "erev rosh hashana": "erev rosh hashanah",
                    "succot": "sukkot", "remembrance": "remembrance sunday", "jewish new year": "rosh hashanah",
                    "october holidays": "october week", "october hols": "october week",
-                   "tattie holidays": "october week",
+                   "tattie holidays": "october week", "tet": "chinese new year",
+                   "vietnamese new year": "chinese new year", "grand national day": "grand national",
+                   "euro final": "euros final",
                    "remembrance weekend": "remembrance sunday", "week of remembrance": "remembrance sunday"}
+# Days people remember by the event that happened on them, which follow no rule: the years known.
+_EVENTS = {"grand national": {2022: (4, 9), 2023: (4, 15), 2024: (4, 13), 2025: (4, 5), 2026: (4, 11)},
+           "world cup final": {2018: (7, 15), 2022: (12, 18), 2026: (7, 19)},
+           "euros final": {2021: (7, 11), 2024: (7, 14)}}
 _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
                           r"lunch time|teatime|night time|daytime)\b")
 
@@ -173,6 +182,22 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(after|end of|last days of) ramadan\b|\bramadan (finish\w*|ended|end|near the end)\b"
                   r"|\bjust before eid\b|\bramazan bayram\w*|\bseker bayram\w*", "eid al fitr", text)
     text = re.sub(r"\bkurban bayram\w*", "eid al adha", text)
+    text = re.sub(r"\b(the )?(middle|mid)( of)?[- ]ramadan\b", "mid ramadan", text)
+    if "mid ramadan" in text:  # "from Ramadan, maybe middle of Ramadan": the nearer said
+        text = re.sub(r"(?<!mid )\bramadan\b", "mid ramadan", text)
+    # "Eid, the first day of Eid after Ramadan": every Eid in it is the one named.
+    for which in ("eid al fitr", "eid al adha"):
+        if which in text and ("eid al adha" if which == "eid al fitr" else "eid al fitr") not in text:
+            text = re.sub(r"\beid\b(?! al)", which, text)
+    text = re.sub(r"\b((right |just )?after|end of) the easter (holidays|hols)\b"
+                  r"|\b(kids|children|schools?) (went|go|going) back after easter\b", "after the easter holidays", text)
+    # Schools in Scotland start in the middle of August: "since our Ellie started P1 in August".
+    text = re.sub(r"\b(started|starting|start|went back to|back to) (school|p1|primary( school)?|nursery|reception|"
+                  r"high school|secondary( school)?)( in| in the middle of| mid)? august\b", "back to school in august",
+                  text)
+    text = re.sub(r"\bautum\b", "autumn", text)
+    text = re.sub(r"\bsum ?time\b", "sometime", text)
+    text = re.sub(r"\b(a )?couple (of )?months? (back|ago)\b", "2 months ago", text)
     # The Twelfth (Northern Ireland) is said with a capital letter; "the eleventh night" is its eve.
     text = re.sub(r"\beleventh night\b", "11 july", text)
     text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
@@ -253,9 +278,9 @@ def _impossible(text: str) -> bool:
 @lru_cache(maxsize=64)
 def _festival(name: str, year: int) -> date | None:
     """The first day of a festival in `year`, from the `holidays` package's calendars."""
-    if name == "ramadan":
+    if name in ("ramadan", "mid ramadan"):
         eid = _festival("eid al fitr", year)
-        return eid - timedelta(days=29) if eid else None
+        return eid - timedelta(days=29 if name == "ramadan" else 15) if eid else None
     if name.startswith("erev "):
         day = _festival(name[5:], year)
         return day - timedelta(days=1) if day else None
@@ -279,6 +304,9 @@ def _holiday_on(name: str, y: int) -> date | None:
     if name in _FIXED_HOLIDAYS:
         month, day = _FIXED_HOLIDAYS[name]
         return date(y, month, day)
+    if name in _EVENTS:
+        known = _EVENTS[name].get(y)
+        return date(y, *known) if known else None
     if name == "remembrance sunday":  # the second Sunday of November
         first = date(y, 11, 1)
         return first + timedelta(days=(6 - first.weekday()) % 7 + 7)
@@ -417,6 +445,11 @@ def _part_of(text: str, today: date) -> Reading | None:
         else:
             y = _year_of(when, today)
             start, middle, end = date(y, 1, 1), date(y, 7, 1), date(y, 12, 31)
+            # "early last year", "late 2024": a third of a year, not its first or last day.
+            if part == "early":
+                start = date(y, 2, 1)
+            elif part == "late":
+                end = date(y, 11, 1)
         if part.endswith(("beginning of", "start of")) or part == "early":
             day = start
         elif part.endswith("middle of") or part == "mid":

@@ -188,6 +188,8 @@ _HARM = re.compile(
     r"you|my \w+|our \w+|the \w+|his \w+|her \w+)|"
     r"(hurting|hitting|smacking|beating|punching|kicking) (her|his|their|the|my) (kids?|children|child|baby|son|"
     r"daughter|boy|girl|wife|partner|husband|mum|dad)|"
+    # ("yous know where i live anyway": the landlord, not a threat.)
+    r"(?<!you )(?<!yous )(?<!u )(?<!you lot )(?<!ya )(?<!ye )(?<!youse )"
     r"(found out|knows|know) where (i|we) (live|am|are|stay)|sat outside (my|the|our) (house|flat|door|home)|"
     # Fire put through the door: "pushed something burning through my letterbox".
     r"(posted|pushed|put|shoved|threw|poured) (something |a rag |paper |petrol )?(burning|lit|alight|on fire|"
@@ -237,7 +239,9 @@ _HARM = re.compile(
     r"(kids?|children|child|baby|toddler|girl|boy)( are| is| were| was|'?s been| has been| have been)? (left )?"
     r"(alone|on (their|his|her) own|unattended)|left (alone|on (her|his|their) own)"
     r"( all night| at night| overnight)?|needles|syringes|"
-    r"(don'?t|do not|can'?t) see the point (in|of) (going on|living|carrying on|anything)|"
+    r"(don'?t|do not|can'?t|cannot) see (the|any) point (in|of) (going on|living|carrying on|anything|any of it|"
+    r"it all|life)|no point (in )?(living|going on|carrying on|being here)|"
+    r"what'?s the point (in|of) (living|going on|carrying on|being here|any of it|it all)|"
     r"unsafe at home|locked (me|her|him) in|sexual(ly)? (assault|abuse)\w*|rape[ds]?|"
     # Thoughts of suicide however they are put: "thought about ending it", "ending her life".
     r"(thoughts?|thinking|thought|think) (of|about) (ending|taking) (it( all)?|(my|her|his|their) (own )?lives?)|"

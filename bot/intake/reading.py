@@ -24,8 +24,10 @@ from dataclasses import asdict, dataclass, field as _field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Mapping
 
+from dateutil.relativedelta import relativedelta
+
 from bot.intake import contact, dates, numbers, slips, triage, yesno
-from bot.intake.digressions import (EMERGENCY, SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
+from bot.intake.digressions import (EMERGENCY, SAFEGUARDING, SAFETY as SAFETY_TOPICS, STOP, Digression, digression_in,
                                     is_short_digression, normalise, safety_in, word_count)
 
 # What a reading is.
@@ -87,7 +89,7 @@ class Reading:
 _SKIP = re.compile(
     r"^(no,? |nah,? |nope,? |sorry,? |er+m*,? |um+,? )*(i'?d )?(rather|prefer|i prefer|i would prefer|i'?d prefer)"
     r"( not| to not| not to)?( say| give( it| that| them)?| share( it| that)?| tell( you)?| to say| to give)?"
-    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\bcan'?t give (that|it|my address|them) out\b"
+    r"|^no,? thanks?( you)?\b|\banon(ymous|ymously|y)?\b|\bstay anon|\bcan'?t give (that|it|my address|them) out\b"
     r"|\b(not giving|not givin'?|won'?t give|"
     r"don'?t want to (give|share|say|leave)|"
     r"not comfortable (giving|sharing)|not saying|i'?m not saying)( you)?( my| me| it| that| any| them| those)?"
@@ -443,6 +445,13 @@ _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long
 _DURATION = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"a few|few|a couple of|couple of|a couple|several)\s*"
                        r"(days?|weeks?|months?|years?|fortnights?)\b", _I)
+# A time counted from another: "3 weeks after we moved in, we moved in 3rd august", "about a month
+# before Christmas last year", "the week after my hip operation, that was 9th September".
+_OFFSET = re.compile(r"\b(?:(?:about|around|roughly|maybe|like|bout|approx(?:imately)?) )?"
+                     r"(?:(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"a couple of|couple of|a couple|a few|few) (day|week|month|fortnight)s?|the (day|week|fortnight))"
+                     r",? (after|before)\b(?!\s*([,.?!]|$|that\b|then\b|this\b|now\b))", _I)
+_OFFSET_COUNT = {"a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3, "an": 1}
 _ABBREVIATIONS = ((r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bwks\b", "weeks"), (r"\bwk\b", "week"),
                   (r"\b(mths|mnths|mons)\b", "months"), (r"\b(mth|mnth)\b", "month"),
                   (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"),
@@ -470,6 +479,10 @@ _ORDINALS.update({"thirtieth": "30th", "thirty-first": "31st"})
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
 _MONTH_WORDS = "(" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+# A span that ended on a day named: "Nightly from 6 November to 13 November inclusive".
+_SPAN_ENDED = re.compile(r"\bfrom\b[^.!?]{1,40}\b(to|until|till|til|through|thru|-)\s*(the\s+)?"
+                         r"(\d{1,2}(st|nd|rd|th)?\s+(of\s+)?" + _MONTH_WORDS + r"|" + _MONTH_WORDS + r"\s+\d{1,2})\b",
+                         _I)
 _ORDINAL_WORD = re.compile(
     r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
     r"(?=(?: of)? " + _MONTH_WORDS + r"\b)", _I)
@@ -597,6 +610,9 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
     # "the 2nd or 3rd of November": the first of the two.
     said = re.sub(r"\b(the )?(\d{1,2})(st|nd|rd|th)? or (the )?\d{1,2}(st|nd|rd|th)?\b", r"the \2\3", said)
+    # "from Ramadan, maybe middle of Ramadan": the nearer said, wherever it is.
+    if re.search(r"\b(middle|mid)( of)?[- ]ramadan\b", said):
+        said = re.sub(r"(?<!of )(?<!mid )(?<!mid-)\bramadan\b", "middle of ramadan", said)
     # "the back end of October" (northern English): late October.
     said = re.sub(r"\b(the )?back ?end (o'?|of) (t'?|the )?", "late ", said)
     day = _BARE_DAY.search(said)
@@ -664,6 +680,15 @@ def _named_days(said: str, today: date) -> str:
         weeks = numbers.count(weekdays_ago.group(1))
         said = (said[:weekdays_ago.start()] + _day_words(today - timedelta(days=back + 7 * (weeks - 1)))
                 + said[weekdays_ago.end():])
+    weeks_ago_on = re.search(r"\b(\d|a|one|two|three|four) weeks? ago,? (on )?(the )?(" + "|".join(_WEEKDAY_NAMES)
+                             + r")\b", said)
+    if weeks_ago_on:
+        # "two weeks ago Sunday", "2 weeks ago on the thursday": that day nearest to two weeks ago.
+        weekday = _WEEKDAY_NAMES.index(weeks_ago_on.group(4))
+        then = today - timedelta(weeks=numbers.count(weeks_ago_on.group(1)) or 1)
+        ahead = (weekday - then.weekday()) % 7
+        day = then + timedelta(days=ahead if ahead <= 3 else ahead - 7)
+        said = said[:weeks_ago_on.start()] + _day_words(min(day, today)) + said[weeks_ago_on.end():]
     before = _BEFORE_LAST.search(said)
     if not before:
         alone = re.search(r"\b(the )?week before last\b", said)
@@ -798,6 +823,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         False if _NOT_ONGOING.search(said) else None)
     if _ONGOING_SAID_LAST.search(said):
         ongoing = True  # "Resolved 02/10/2026 after your plumber attended. Recurred 16/11 and ongoing."
+    if _SPAN_ENDED.search(normalise(text)) and not _ONGOING_SAID_LAST.search(said):
+        ongoing = False
     if ongoing is None and _PLAINLY_ONGOING.search(normalise(text)):
         ongoing = True  # tidying a date can drop the rest: "the 3rd of last month, everyday"
     duration = _DURATION.search(said)
@@ -811,6 +838,19 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         day = _within_month(day, said, dates.uk_today(now).date())
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
+    offset = _OFFSET.search(said)
+    if offset and not re.search(r"\bso\b", said[offset.end():]):
+        # (Not "the week after our Independence Day programme, so around 10th March": the day said is the answer.)
+        anchor = read_date((said[:offset.start()] + " " + said[offset.end():]).strip(), now, question)
+        if anchor.kind == DATE and anchor.date:
+            count = 1 if offset.group(3) else (
+                _OFFSET_COUNT.get(offset.group(1).lower()) or numbers.count(offset.group(1)))
+            unit = offset.group(2) or offset.group(3)
+            step = relativedelta(months=count) if unit.lower() == "month" else timedelta(
+                days=count * {"day": 1, "week": 7, "fortnight": 14}[unit.lower()])
+            day = date.fromisoformat(anchor.date) + (step if offset.group(4).lower() == "after" else -step)
+            if day <= dates.uk_today(now).date():
+                return Reading(DATE, value=text.strip(), date=day.isoformat(), ongoing=anchor.ongoing)
     corrected = list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said))
     if corrected and _NAMES_A_TIME.search(said[corrected[-1].end():]):
         said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
@@ -927,6 +967,10 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
         # "no not me, but I'm worried about the old chap at 14, not seen him for a week": a concern
         # for someone else, which the safeguarding advice answers.
         return Reading(DIGRESSION, topic=digression.topic)
+    if question == "in_danger" and answer == NO and safety_in(text) == SAFEGUARDING:
+        # "No. Not from the flat anyway. Some nights I don't see the point of any of it": the
+        # answer is kept, and the words bring the safeguarding advice.
+        return Reading(NO, value=False, safety=SAFEGUARDING)
     if digression is not None and digression.topic in SAFETY_TOPICS and question != "in_danger" and (
             answer is None or _ASKING_WHAT_TO_DO.search(normalise(text))):
         return Reading(DIGRESSION, topic=digression.topic)
@@ -1132,7 +1176,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
                 and is_short_digression(text, digression, 6) and not reading.date)):
             return Reading(DIGRESSION, topic=digression.topic)
         if digression is not None and digression.strong and not reading.date \
-                and digression.topic not in SAFETY_TOPICS and _PUTTING_OFF.search(said):
+                and digression.topic not in SAFETY_TOPICS and (
+                    _PUTTING_OFF.search(said) or _QUESTION_FIRST.match(said)):
             # "Before I continue, am I chatting with a robot?"; "forget the date, I want the
             # ombudsman": no date given, and the question back comes first.
             return Reading(DIGRESSION, topic=digression.topic)

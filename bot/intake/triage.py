@@ -76,10 +76,19 @@ _DANGER = re.compile(
     r"weapon|knife|gun)\b", re.I)
 
 
+# A hazard said not to be happening, just before its words: "it's not like it's flooding", "no gas smell".
+_DENIED_BEFORE = re.compile(r"\b(not like|not as if|not as though|isn'?t|is not|not|no|never|without)"
+                            r"( it'?s| its| it is| there'?s| theres| there is| we'?ve got| i'?ve got)?( a| any)?\s*$",
+                            re.I)
+
+
 def emergency_hazard(text: str) -> str | None:
     """The words of an emergency hazard happening (gas, fire, flooding...), or None."""
-    match = _EMERGENCY_HAZARD.search(text or "")
-    return match.group(0) if match else None
+    text = text or ""
+    for match in _EMERGENCY_HAZARD.finditer(text):
+        if not _DENIED_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+            return match.group(0)
+    return None
 
 
 def mentions_danger(text: str) -> bool:

@@ -73,6 +73,7 @@ _STOPPED_FOR_NOW = re.compile(r"\b(stopped|quiet|gone|ok|okay|fine) (for now|at 
                               r"for a while|this week|today)\b|\b(hasn'?t|ent|ain'?t|not) happened since\b", _I)
 # Permission that cannot be had yet: "she can't sign, she has dementia"; "he's in hospital".
 _CANNOT_CONSENT = re.compile(r"\b(can'?t|cannae|cannot|cyaan|unable to) (sign|ask|understand|consent)\b|\bdementia\b"
+                             r"|\b(can|could) (barely|hardly|not|n'?t) (hold a pen|write|sign)\b"
                              r"|\bin (the )?hospital\b|\b(lacks?|no) (mental )?capacity\b|\bin the rvi\b", _I)
 _COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (then|again)|who knows|give it time|"
                              r"wait and see)\b", _I)
@@ -84,6 +85,9 @@ _DOES_IT_COUNT = re.compile(r"\b(is|was|would|does|do|did) (that|this|it|they|th
                             r"(final|count|counts|mean|stage)\b[^.!]*\?", _I)
 # A stage 1 answer only, not taken further: not the final response.
 _STAGE_ONE_ONLY = re.compile(r"\bstage (one|1)\b(?!.{0,60}\bstage (two|2)\b)", _I)
+# Only the acknowledgement came: "a letter sayin youd received it, nowt since".
+_ACKNOWLEDGED_ONLY = re.compile(r"\b(letter|email|e-mail|text|card)\b[^.!?]{0,30}\b(saying|sayin|to say|that)\b"
+                                r"[^.!?]{0,20}\b(received|got|had) (it|my|the|our)\b|\backnowledg\w*", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\b(wdym|wym|wtf is)\b"
                        r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
@@ -107,7 +111,8 @@ _NO_START = re.compile(
     r"none|nothing|no way|not|nobody|no one|noone|no-one|neither)\b", _I)
 _YES_ANYWHERE = re.compile(r"\b(yes|yeah|yep|yup|aye)\b", _I)
 # The answer said last: "I'd like to know what's happening so yes".
-_ENDS_YES = re.compile(r"\b(so|then|and)?\s*(yes|yeah|yep|yup|aye|please)[\s.!]*$", _I)
+_ENDS_YES = re.compile(r"\b(so|then|and)?\s*(yes|yeah|yep|yup|aye|please)"
+                       r"(,? (really|tbh|like|though|i suppose|i guess|i'?d say))?[\s.!]*$", _I)
 _ENDS_NO = re.compile(r"\b(so|then|and)?\s*(no|nope|nah|not really)[\s.!]*$", _I)
 _NO_ANYWHERE = re.compile(r"\b(no|nope|nah|not yet)\b", _I)
 
@@ -225,6 +230,12 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(have|has) not (heard|had|got)\b"
         r"|\b(different|another|separate|other) (thing|matter|problem|issue|complaint|neighbou?r|one|leak|repair|job)\b"
         r"|\bthis (one )?is about (the|a|my)\b"
+        r"|\b(nowt|nothing|not a thing|heard nothing|heard nowt) since\b|\backnowledg\w*"
+        r"|\b(letter|email|e-mail|text|card)\b[^.!?]{0,30}\b(saying|sayin|to say|that)\b[^.!?]{0,20}"
+        r"\b(received|got|had) (it|my|the|our)\b"
+        r"|\b(nobody|no ?one|no-one|you|they|u)('s| has| have|'ve)? (ever |even )?(sent|written|wrote|given)"
+        r" (me |us )?(anything|owt|nothing|a thing)\b"
+        r"|\b(never|not|n'?t) (ever )?(sent|written|wrote) (me |us )?(anything|owt|a thing|back)\b"
         # "I complained about something else last year, the fence, but not this".
         r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"),
     "legal_proceedings": (
@@ -252,7 +263,11 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(only|just) for advice\b|\bnothing to do with (this|the|that|it)\b"
         r"|\b(had a word|had a chat|spoke|spoken|speak|talk|talked|been|asking|asked|contacted) (with|to)? ?(a |the )?"
         r"(solicitor|lawyer|law centre|citizens advice|shelter)|\badvice only\b|\bletter before (claim|action)\b"
-        r"|\bnothing (came|come|has come) of it\b"),
+        r"|\bnothing (came|come|has come) of it\b"
+        r"|\bno (proceedings|legal action|claims?|case)( has| have)?( been)?( issued| started| filed| brought)?\b"
+        r"|\b(taken|took|got|had|get|getting) (some )?(legal )?advice\b"
+        # A claims firm's letter thrown away: "had a letter off one of them no win no fee lot but binned it".
+        r"|\b(binned|ignored|chucked|threw away|thrown away|bin|ignore) (it|them|the letter)\b"),
     "still_happening": (
         r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bevery (day|night|week|morning|evening)\b|\bgetting worse\b"
         r"|\bon and off\b|\boff and on\b|\bcomes and goes\b|\bnow and (then|again)\b|\bagain\b"
@@ -264,7 +279,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(not|isn'?t|never) (finished|over)\b|\bnever is\b"
         r"|\bremains? (a problem|the same|ongoing)\b|\b(whenever|every time|each time) it rains\b"
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
-        r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b",
+        r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b"
+        r"|\b(it'?s|its|still|all|it is) (just )?(the )?same\b|\bnothing('?s| has)? changed\b|\bno change\b",
         r"(?<!if )(?<!whether )\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|"
         r"resolved|repaired|gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b"
         r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
@@ -274,13 +290,16 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|(?<!not )(?<!n't )(?<!never )\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
         r"|\b(thankfully|luckily|fortunately) not\b|\b(been )?(fine|ok|okay|alright|quiet) (ever )?since\b"
         r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on|since)\b"
-        r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"),
+        r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"
+        r"|\b(?!nothing|nowt|none|nobody|what|that|there|who)[a-z]+'s( been| now| finally)* "
+        r"(fixed|sorted|repaired|mended)\b"),
 }
 _PHRASES = {question: (re.compile(yes, _I), re.compile(no, _I))
             for question, (yes, no) in _QUESTION_PHRASES.items()}
 # Phrases that say "yes" or "no" plainly whatever the question.
 _PLAIN_NO = re.compile(r"\b(not yet|no thanks?|no thank you|not really|definitely not|certainly not|"
-                       r"wouldn'?t dream of it|(good )?heavens,? no|god,? no|lord,? no|"
+                       r"wouldn'?t dream of it|(good )?heavens,? no|god,? no|lord,? no|goodness,? no|gosh,? no|"
+                       r"hell,? no|blimey,? no|crikey,? no|"
                        r"absolutely not|of course not|nope|nah)\b", _I)
 
 
@@ -325,8 +344,9 @@ def read(question: str, text: str) -> str | None:
     if re.match(r"(kinda|kind of|sort of|sorta)\W", said) and phrases and phrases[0].search(said) \
             and not phrases[1].search(said) and not _DOUBT_ANYWHERE.search(said):
         return YES  # "kinda, its for my nan but im typing it": the hedge is about the typing
-    if _DOUBT_FIRST.search(said):
-        return UNSURE
+    if _DOUBT_FIRST.search(said) or re.search(r"(\bso|,)\s*(i )?(dunno|idk|don'?t know|not sure|no idea)[\s.!?]*$",
+                                              said):
+        return UNSURE  # "its my mams tenancy but its me n my boy that lives here so dunno"
     if _YES_DESPITE_NO.search(said):
         return YES
     verdict = _VERDICT.search(said)
@@ -376,6 +396,10 @@ def read(question: str, text: str) -> str | None:
     if question == "still_happening" and re.search(r"\bquiet\b", said) and re.search(
             r"\b(prob|probably|maybe|might|must be|just away|on holiday|away)\b", said):
         return UNSURE  # "been quiet for like 2 days but hes prob just away"
+    if question == "still_happening" and re.search(
+            r"\b(nothing|nowt|none of it|no one|nobody)('?s| has| have)?( ever)? (been )?(fixed|sorted|repaired|mended|"
+            r"done|come)\b", said):
+        return YES  # "nothing's been fixed": not a "has been fixed"
     if unsure and (starts_no and re.match(r"^no (idea|clue)\b", said)):
         return UNSURE
     if yes_phrase != no_phrase:
@@ -400,6 +424,8 @@ def read(question: str, text: str) -> str | None:
             return NO  # "there's a court case about my arrears but that's nothing to do with this"
         if question == "already_investigated" and _STAGE_ONE_ONLY.search(said):
             return NO  # "Stage 1 done. Got a letter in Aug. Didn't take it further."
+        if question == "already_investigated" and _ACKNOWLEDGED_ONLY.search(said) and not starts_yes:
+            return NO  # "got a letter sayin youd received it and thats it"
         if _DOUBT_ANYWHERE.search(said):
             return UNSURE  # "if I give my name will he find out it was me? I don't know what to do"
         if starts_yes != starts_no:
@@ -407,6 +433,11 @@ def read(question: str, text: str) -> str | None:
         ends_yes, ends_no = bool(_ENDS_YES.search(said)), bool(_ENDS_NO.search(said))
         if ends_yes != ends_no:
             return YES if ends_yes else NO  # "it stopped for a couple days but started again, so aye"
+        back_again = re.search(r"\bbut\b([^.!?]*\b(started|came back|kicked off|began|returned|(it'?s|its|is) back)\b"
+                               r"[^.!?]*\b(again|back))\b", said)
+        if question == "still_happening" and back_again and not re.search(
+                r"\b(will|'ll|might|may|could|dare say|if|when)\b", back_again.group(1)):
+            return YES  # "it stopped when the man came but it started again on sunday": the latest news
         if question not in GUESS_IS_NOT_YES:
             # "It has stopped - well, the leak has. The stain is still there": said first, meant.
             yes_at, no_at = phrases[0].search(said).start(), phrases[1].search(said).start()

@@ -15,7 +15,8 @@ FLOOR = 0.95
 # The later sets were written blind after the reader had been tuned on the ones before, and measured
 # once each before any change (fresh 86.1%, fourth 83.1%, fifth 84.3%, sixth 81.5%, seventh 68.0%,
 # eighth 82.3%, ninth 80.6%, tenth 85.3%, eleventh 77.7%, twelfth 74.7%, thirteenth 89.3%,
-# fourteenth 81.9%, 85.8% once its "since X" labels followed the others, fifteenth 86.9%); their
+# fourteenth 81.9%, 85.8% once its "since X" labels followed the others, fifteenth 86.9%, sixteenth
+# 81.9%, seventeenth 78.0%, eighteenth 85.7%); their
 # floors sit a little under what they read now (94.0%, 94.0%, 96.6%, 96.2%, 85.5%, 97.3%, 96.2%,
 # 97.7%, 88.3%, 86.3%, 97.8%, 95.6%, 93.3%) while the gap to the target (98%) is worked on. No
 # exclusion on a guess holds on every set.
@@ -23,7 +24,7 @@ FLOORS = {sets.FRESH_FILE: 0.90, sets.FOURTH_FILE: 0.90, sets.FIFTH_FILE: 0.93, 
           sets.SEVENTH_FILE: 0.80, sets.EIGHTH_FILE: 0.93, sets.NINTH_FILE: 0.93, sets.TENTH_FILE: 0.95,
           sets.ELEVENTH_FILE: 0.86, sets.TWELFTH_FILE: 0.84, sets.THIRTEENTH_FILE: 0.95,
           sets.FOURTEENTH_FILE: 0.93, sets.FIFTEENTH_FILE: 0.90, sets.SIXTEENTH_FILE: 0.90,
-          sets.SEVENTEENTH_FILE: 0.85}
+          sets.SEVENTEENTH_FILE: 0.85, sets.EIGHTEENTH_FILE: 0.93}
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,8 @@ THURSDAY = datetime(2026, 12, 3, 10, 0)
     ("since 2020", date(2020, 1, 1)),                       # from the start of the year
     ("summer 2025", date(2025, 6, 1)),                      # from the start of the season
     ("end of October", date(2026, 10, 31)),
-    ("early this year", date(2026, 1, 1)),
+    ("early this year", date(2026, 2, 1)),  # a third of the year, not its first day
+    ("late last year", date(2025, 11, 1)),
     ("on the 4th", date(2026, 11, 4)),                      # the 4th of December is to come
     ("since the 10th", date(2026, 11, 10)),
     ("the 2nd", date(2026, 12, 2)),

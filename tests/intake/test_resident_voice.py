@@ -942,7 +942,53 @@ SEVENTEENTH_CLASSES = [
 ]
 
 
+# What the eighteenth set taught, in other words: days counted from another day, festivals and
+# events, spans that ended, news of a problem that came back, an acknowledgement is not a final
+# response, danger said to be absent, despair in a "no".
+EIGHTEENTH_CLASSES = [
+    ("event_date_text", "two weeks after we got the keys on 1st June, and it's still doing it",
+     {"kind": r.DATE, "date": "2026-06-15", "ongoing": True}),
+    ("event_date_text", "about a month before Easter", {"kind": r.DATE, "date": "2026-03-05"}),
+    ("event_date_text", "the week after my knee op, which was 2 October", {"kind": r.DATE, "date": "2026-10-09"}),
+    ("event_date_text", "since Tet", {"kind": r.DATE, "date": "2026-02-17"}),
+    ("event_date_text", "the middle of Ramadan", {"kind": r.DATE, "date": "2026-03-05"}),
+    ("aware_date_text", "the first morning of Eid after Ramadan", {"kind": r.DATE, "date": "2026-03-20"}),
+    ("event_date_text", "the night of the world cup final", {"kind": r.DATE, "date": "2026-07-19"}),
+    ("aware_date_text", "once the kids went back after Easter", {"kind": r.DATE, "date": "2026-04-20"}),
+    ("event_date_text", "since Sam started reception in August", {"kind": r.DATE, "date": "2026-08-17"}),
+    ("event_date_text", "the back end of last year", {"kind": r.DATE, "date": "2025-11-01"}),
+    ("event_date_text", "late 2025", {"kind": r.DATE, "date": "2025-11-01"}),
+    ("aware_date_text", "three weeks ago Friday", {"kind": r.DATE, "date": "2026-11-13"}),
+    ("event_date_text", "every night from 2 to 9 October", {"kind": r.DATE, "date": "2026-10-02", "ongoing": False}),
+    ("event_date_text", "how long will all this take, it's been ages", {"kind": r.DIGRESSION,
+                                                                       "topic": "ask_timescales"}),
+    ("still_happening", "it went away after the plumber came but it's started again this week", {"kind": r.YES}),
+    ("still_happening", "no change at all", {"kind": r.YES}),
+    ("still_happening", "nothing's been sorted", {"kind": r.YES}),
+    ("still_happening", "the boiler's been sorted, it's the mess I'm on about", {"kind": r.NO}),
+    ("already_investigated", "I had an email acknowledging my complaint, that's all", {"kind": r.NO}),
+    ("already_investigated", "rang loads but no one ever wrote anything back", {"kind": r.NO}),
+    ("legal_proceedings", "blimey no, never", {"kind": r.NO}),
+    ("legal_proceedings", "I've had legal advice but nothing's been issued", {"kind": r.NO}),
+    ("legal_proceedings", "a claims company wrote to me, I ignored it", {"kind": r.NO}),
+    ("on_behalf", "it's my dad's flat but I live here too, so I don't know", {"kind": r.UNSURE}),
+    ("representative_consent", "she can hardly write these days", {"kind": r.UNSURE}),
+    ("in_danger", "no, but what's the point of living like this", {"kind": r.NO, "safety": "safeguarding_concern"}),
+    ("urgency", "it's not as if there's a flood, it can wait", {"kind": r.ANSWER, "value": "routine", "safety": None}),
+    ("address", "no thanks, you lot know where I live", {"kind": r.SKIP}),
+    ("confirm", "that all sounds right to me", {"kind": r.CONFIRM}),
+    ("confirm", "yes that's fine. there's also a broken gate but that's a separate matter", {"kind": r.CONFIRM}),
+]
+
+
+def test_a_representatives_relationship_put_right_at_the_summary():
+    got = r.read("confirm", "Pat is my friend, not my sister", now=NOW,
+                 changeable=(*CHANGEABLE, "representative_relationship"))
+    assert (got.kind, got.field) == (r.CHANGE, "representative_relationship"), got
+
+
 @pytest.mark.parametrize("question, text, expected", [
+    *(pytest.param(*row, id=f"eighteenth-{i}") for i, row in enumerate(EIGHTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
