@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import requests
 
@@ -18,10 +19,13 @@ from bot.cli import UserError
 from bot.conversation import messenger_welcome
 from bot.policy import active_profile
 
+if TYPE_CHECKING:
+    from bot.policy.schema import Profile
+
 GET_STARTED_PAYLOAD = "/greet"
 
 
-def profile_body(profile) -> dict:
+def profile_body(profile: Profile) -> dict:
     return {"get_started": {"payload": GET_STARTED_PAYLOAD},
             "greeting": [{"locale": "default", "text": messenger_welcome(profile)}]}
 

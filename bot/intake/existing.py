@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.cases import references
 from bot.cases.lookups import ResidentLookup
 from bot.intake.fields import KIND_LABELS
+
+if TYPE_CHECKING:
+    from bot.policy.schema import Profile
 
 TASKS = {"check_case_status": "status", "request_review": "review", "add_information": "add_information"}
 _CANDIDATE = re.compile(r"\b[A-Za-z]{3}[\s-]*[A-Za-z0-9]{4,5}[\s-]*[A-Za-z0-9]\b")
@@ -165,7 +168,7 @@ def no_reasons(text: Any) -> bool:
     return not isinstance(text, str) or bool(re.match(r"^\s*(no|nope|none|skip|no thanks?|n/?a|nah)\W*$", text, re.I))
 
 
-def cannot_do_text(task: str | None, case: Any, profile: Any = None) -> str:
+def cannot_do_text(task: str | None, case: Any, profile: Profile | None = None) -> str:
     if task == "review":
         if profile is not None and case.case_type == "complaint" and not profile.has_stage2(case.service):
             from bot.policy import wording
@@ -180,7 +183,7 @@ def cannot_do_text(task: str | None, case: Any, profile: Any = None) -> str:
     return f"I can't add information to {case.reference} now. Please contact us directly."
 
 
-def not_saved_text(profile: Any) -> str:
+def not_saved_text(profile: Profile) -> str:
     from bot.policy import wording
 
     return ("I'm sorry, I couldn't save that just now because of a problem on our side. Please "

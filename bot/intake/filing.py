@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.intake import answers, contact, dates, exclusions
 from bot.intake.fields import NOT_GIVEN
 from bot.ops import metrics
+
+if TYPE_CHECKING:
+    from bot.policy.schema import Profile
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +19,7 @@ class FilingFailed(RuntimeError):
     """The case store could not take the case; the answers are still in the conversation."""
 
 
-def filed_exclusions(slots: Mapping[str, Any], profile: Any, today: date) -> list[str]:
+def filed_exclusions(slots: Mapping[str, Any], profile: Profile, today: date) -> list[str]:
     """Worked out again from the final answers (a corrected date, service or answer can remove
     or add one): too old for the service's own time limit, legal proceedings, already
     investigated."""
@@ -110,7 +113,7 @@ def case_store():
     return _store
 
 
-def file_from_slots(slots: Mapping[str, Any], *, profile: Any, channel: str,
+def file_from_slots(slots: Mapping[str, Any], *, profile: Profile, channel: str,
                     conversation_id: str) -> Any:
     """File the form's answers once per submission (a retry returns the same case).
 

@@ -4,10 +4,13 @@ in the case history with the text that was sent (`send_letter`)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.letters.compose import KINDS, Letter, LetterUnavailable, available, compose
 from bot.letters.delivery import DeliveryFailed, MailSettings, send
+
+if TYPE_CHECKING:
+    from bot.policy.schema import Profile
 
 METHODS = ("email", "post")
 
@@ -15,13 +18,13 @@ __all__ = ["KINDS", "METHODS", "Letter", "LetterUnavailable", "DeliveryFailed", 
            "available", "compose", "draft", "send_letter"]
 
 
-def draft(store, profile, reference: str, kind: str, today: date) -> tuple[Any, Letter]:
+def draft(store, profile: Profile, reference: str, kind: str, today: date) -> tuple[Any, Letter]:
     """The case (with its history) and the letter's draft."""
     case = store.find_by_reference(reference, with_history=True)
     return case, compose(profile, case, case.events, kind, today)
 
 
-def send_letter(store, profile, case, letter: Letter, *, method: str, actor: str,
+def send_letter(store, profile: Profile, case, letter: Letter, *, method: str, actor: str,
                 mail_settings: MailSettings | None = None, expected_version: int | None = None):
     """Send an edited letter and record it. By e-mail: sent first (nothing is recorded if it
     fails); for post: recorded, and the caller shows the printable letter. Returns the history

@@ -124,7 +124,7 @@ def _understanding(case: Any) -> list[str]:
     return ["\n".join(lines + ["If we have misunderstood anything, please tell us."])]
 
 
-def _acknowledgement(profile, case, events, today) -> list[str]:
+def _acknowledgement(profile: Profile, case, events, today) -> list[str]:
     received = wording.format_date(_day(case.created_at))
     code = _consumer_code(profile, case)
     first = (f"Thank you for your complaint, which we received on {received}. We have recorded "
@@ -147,7 +147,7 @@ def _acknowledgement(profile, case, events, today) -> list[str]:
             wording.ombudsman_text(profile, case.service)]
 
 
-def _extension(profile, case, events, today) -> list[str]:
+def _extension(profile: Profile, case, events, today) -> list[str]:
     event = _last(events, "extended", case.stage or 1)
     details = event.details or {}
     new_date = date.fromisoformat(details["new_date"])
@@ -162,7 +162,7 @@ def _extension(profile, case, events, today) -> list[str]:
     return [text]
 
 
-def _not_accepted(profile, case, events, today) -> list[str]:
+def _not_accepted(profile: Profile, case, events, today) -> list[str]:
     received = wording.format_date(_day(case.created_at))
     first = (f"Thank you for contacting us on {received}. We have carefully considered whether "
              f"we can take this forward as a complaint, and we are sorry that we cannot.")
@@ -177,7 +177,7 @@ def _not_accepted(profile, case, events, today) -> list[str]:
     return [first, why, wording.ombudsman_text(profile, case.service)]
 
 
-def _response(profile, case, events, stage: int) -> tuple[str, str]:
+def _response(profile: Profile, case, events, stage: int) -> tuple[str, str]:
     event = _last(events, "responded", stage)
     details = (event.details or {}) if event is not None else {}
     decision = DECISION_WORDS.get(details.get("decision") or "", None)
@@ -187,7 +187,7 @@ def _response(profile, case, events, stage: int) -> tuple[str, str]:
     return verdict, summary
 
 
-def _stage1_response(profile, case, events, today) -> list[str]:
+def _stage1_response(profile: Profile, case, events, today) -> list[str]:
     verdict, summary = _response(profile, case, events, 1)
     responded = _day(case.responded_at)
     paragraphs = [f"This is our stage 1 response to your complaint, which we received on "
@@ -199,7 +199,7 @@ def _stage1_response(profile, case, events, today) -> list[str]:
     return paragraphs
 
 
-def _final_response(profile, case, events, today) -> list[str]:
+def _final_response(profile: Profile, case, events, today) -> list[str]:
     verdict, summary = _response(profile, case, events, 1)
     code = _consumer_code(profile, case)
     paragraphs = [f"This is our final response to your complaint under the {code.name}.", verdict]
@@ -210,7 +210,7 @@ def _final_response(profile, case, events, today) -> list[str]:
     return paragraphs
 
 
-def _stage2_acknowledgement(profile, case, events, today) -> list[str]:
+def _stage2_acknowledgement(profile: Profile, case, events, today) -> list[str]:
     requested = wording.format_date(_day(case.stage2_requested_at))
     dates = case.deadlines or {}
     paragraphs = [f"Thank you for asking us on {requested} to review your complaint at stage 2. "
@@ -223,7 +223,7 @@ def _stage2_acknowledgement(profile, case, events, today) -> list[str]:
     return paragraphs
 
 
-def _stage2_response(profile, case, events, today) -> list[str]:
+def _stage2_response(profile: Profile, case, events, today) -> list[str]:
     verdict, summary = _response(profile, case, events, 2)
     paragraphs = ["This is our stage 2 response, our final response to your complaint.", verdict]
     if summary:
@@ -234,7 +234,7 @@ def _stage2_response(profile, case, events, today) -> list[str]:
     return paragraphs
 
 
-def _director_contact(profile, case, events, today) -> list[str]:
+def _director_contact(profile: Profile, case, events, today) -> list[str]:
     days = profile.stage1.director_contact_working_days
     return [f"I am writing because your complaint, received on "
             f"{wording.format_date(_day(case.created_at))}, has not been answered within "

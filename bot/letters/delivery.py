@@ -11,9 +11,13 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import settings
 from bot.letters.compose import Letter
+
+if TYPE_CHECKING:
+    from bot.policy.schema import Profile
 
 
 class DeliveryFailed(RuntimeError):
@@ -31,7 +35,7 @@ class MailSettings:
     folder: Path
 
     @classmethod
-    def from_environment(cls, profile=None) -> "MailSettings":
+    def from_environment(cls, profile: Profile | None = None) -> "MailSettings":
         sender = settings.get("INTAKE_LETTERS_FROM")
         if not sender and profile is not None:
             sender = next((c.value for c in profile.contact.channels if c.kind == "email" and c.value), "")

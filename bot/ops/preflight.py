@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from bot import settings
+
+if TYPE_CHECKING:
+    from bot.policy.schema import Profile
 
 TRAINING_FILES = ("config.yml", "domain.yml", "endpoints.yml", "credentials.yml")
 
@@ -48,7 +52,7 @@ CONTACT_DETAILS = (("phone", "a phone number for complaints (a contact.channels 
                    ("post", "a postal address (kind post)"))
 
 
-def missing_contact_details(profile) -> list[str]:
+def missing_contact_details(profile: Profile) -> list[str]:
     """What a resident pointed to a person could not be given, in the profile's words."""
     given = {c.kind for c in profile.contact.channels if c.value or c.postal_address}
     missing = [what for kind, what in CONTACT_DETAILS if kind not in given]
