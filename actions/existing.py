@@ -12,7 +12,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.context import channel_of, latest_reading, now
 from actions.threads import off_the_event_loop
 from bot.cases.references import InvalidReference
-from bot.intake import existing, replies
+from bot.intake import enquiries, existing, replies
 from bot.intake.filing import case_store
 from bot.policy import active_profile, wording
 
@@ -26,9 +26,18 @@ class ActionStartCaseTask(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        text = (tracker.latest_message or {}).get("text") or ""
         events: list[EventType] = [SlotSet(name, None) for name in CASE_SLOTS]
-        events.append(SlotSet("case_task", existing.TASKS.get(intent, "status")))
-        reference, _ = existing.find_reference((tracker.latest_message or {}).get("text") or "")
+        task = existing.TASKS.get(intent, "status")
+        if task == "status" and existing.about_an_application(text):
+            # Nothing here to look up: where to ask instead (the form then ends: no task).
+            dispatcher.utter_message(text=existing.APPLICATION_NOT_A_CASE)
+            for message in enquiries.answer(active_profile(), text,
+                                            (tracker.latest_message or {}).get("intent_ranking")):
+                dispatcher.utter_message(**message)
+            return events
+        events.append(SlotSet("case_task", task))
+        reference, _ = existing.find_reference(text)
         known = existing.known_answers(reference, tracker.slots)
         if known.get("verification"):
             dispatcher.utter_message(text=f"This is about {known['case_reference']}, the case you "

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from bot.cases import references
 from bot.cases.lookups import ResidentLookup
 from bot.intake.fields import KIND_LABELS
+from bot.nlp.case_tasks import looks_like_reference
 
 if TYPE_CHECKING:
     from bot.policy.schema import Profile
@@ -89,6 +90,23 @@ def check_reference(value: Any) -> Check:
                       "it: it's three letters, five letters and numbers, and one more, as in the "
                       "message or letter we sent you."])
     return Check({"case_reference": reference})
+
+
+# Applications the landlord's lettings and tenancy teams hold, not cases filed here: a resident
+# asking after one ("has my mutual exchange been approved yet?") has no case reference to give.
+_APPLICATION = re.compile(r"\b(housing (register|application)|waiting list|transfer|mutual exchange|house swap|"
+                          r"swap|succession|bid|bidding|banding|decant\w*|right to buy|downsiz\w*|rehous\w*)\b", re.I)
+# Unless it is one of ours: "any update on my complaint about the transfer decision?"
+_ONE_OF_OURS = re.compile(r"\b(complain\w*|report\w*|repair\w*|case|ref|reference|stage)\b", re.I)
+APPLICATION_NOT_A_CASE = ("I can look up complaints, repairs and reports logged with us by their "
+                          "reference, but not applications such as a transfer, a mutual exchange or "
+                          "the housing register.")
+
+
+def about_an_application(text: str) -> bool:
+    """Whether a request for news is about an application rather than a case filed here."""
+    text = text or ""
+    return bool(_APPLICATION.search(text)) and not _ONE_OF_OURS.search(text) and not looks_like_reference(text)
 
 
 def no_reference_text(contact: str) -> str:

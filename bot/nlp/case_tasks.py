@@ -61,7 +61,7 @@ _COMPLAINT_ANSWERED = re.compile(
 _OWN_COMPLAINT = re.compile(
     r"\b(?:my|her|his|our|their|mums?|dads?|nans?|the|this|that|first)\s+(?:\w+\s+){0,2}?complaint\b"
     r"|\bcomplained\b|\bcomplaint\s+(?:response|reply|letter|outcome|decision)\b|\bcmp\b"
-    r"|\bstage\s*(?:1|one)\b", re.I)
+    r"|\bstage\s*(?:1|one)\b|\b(?:your|the|my)\s+final\s+(?:response|reply|answer|decision|letter)\b", re.I)
 # Stage 2 named: nothing else it can be, unless it is a question of how long it takes.
 _STAGE2 = re.compile(r"\b(?:stage|level)\s*(?:2|two|ii)\b|\bsecond\s+stage\b|\bnext\s+stage\b", re.I)
 _HOW_LONG = re.compile(r"\bhow\s+long\b|\bhow\s+many\s+(?:working\s+)?days\b|\btimescale", re.I)
@@ -77,7 +77,11 @@ _ANSWER_REJECTED = re.compile(
     r"|\b(?:disagree|don'?t\s+agree|do\s+not\s+agree|don'?t\s+accept|do\s+not\s+accept|not\s+accept)"
     r"|\b(?:not|never|still\s+not)\s+(?:happy|satisfied|content)\b|\bunsatisfactory\b|\bnot\s+good\s+enough\b"
     r"|\bnot\s+acceptable\b|\bfobbed\b|\bnot\s+resolved\b|\bnonsense\b|\brubbish\b"
-    r"|\b(?:does|did|do)(?:n'?t|\s+not)\s+(?:even\s+)?(?:address|answer|mention|sort|resolve|cover)\b", re.I)
+    r"|\b(?:does|did|do)(?:n'?t|\s+not)\s+(?:even\s+)?(?:address|answer|mention|sort|resolve|cover)\b"
+    r"|\bis\s+a\s+joke\b|\binsult\w*|\bignored\s+(?:the|my|what)\b"
+    # Going to the Ombudsman because of the answer.
+    r"|\b(?:taking|take|going|go|contacting|contact|referring|refer|writing\s+to)\s+(?:this\s+|it\s+|my\s+complaint\s+)?"
+    r"(?:to\s+)?(?:the\s+)?(?:housing\s+)?ombudsman\b", re.I)
 
 # Said, not asked: "...and nobody has responded". In a longer message that tells us what went
 # wrong, that is the resident's dissatisfaction (a complaint), not a request for news.
@@ -96,6 +100,7 @@ _STATUS = re.compile(
     r"|\bwhat'?s\s+(?:happening|happened|going\s+on|the\s+situation)"
     r"|\bwhere\s+is\s+(?:my|the|her|his)\s+(?:\w+\s+){0,2}?(?:up\s+to|at)\b"
     r"|\bwhat\s+is\s+(?:happening|going\s+on)|\bwhere\s+(?:is|are)\s+(?:it|we|things)\b|\bup\s+to\s+with\b"
+    r"|\bwhere\s+(?:it|things|this|that)(?:'?s|\s+is|\s+are)\s+(?:up\s+to|at)\b"
     r"|\bchasing\b|\bchase\s+(?:up|this|my|the|it)\b|\bfollow(?:ing)?\s+up\s+(?:on|my|the)\b"
     r"|\bchecking\s+(?:in|on|up)\b|\bjust\s+checking\b|\bwaiting\s+to\s+hear\b|\bknow\s+when\b"
     r"|\bwhen\s+(?:will|can|do|is|are|should)\s+(?:i|we|she|he|they|you|someone|somebody|anyone|it|the)\b"
@@ -121,6 +126,9 @@ _STATUS = re.compile(
 # without "I reported": "did you get the email I sent about my bathroom?", "has my online form
 # gone through?", "can you confirm you got my photos?", "is the plumber still coming? it's gone
 # 2", "is there a date for my new windows yet?", "where are we up to with the fence?".
+# What residents apply for and then wait on.
+_APPLIED = (r"(?:form|application|request|referral|claim|exchange|swap|transfer|succession|paperwork|assessment|"
+            r"bid|appeal)")
 _CHASE = re.compile(
     r"\b(?:did|have|has)\s+(?:you(?:\s+lot|\s+guys|\s+all)?|anyone|someone|somebody)\s+"
     r"(?:get|got|receive|received|see|seen)\s+(?:my|our|the)\s+"
@@ -134,8 +142,15 @@ _CHASE = re.compile(
     r"|\bwhere\s+(?:are\s+we|am\s+i|are\s+you|is\s+it)\s+up\s+to\s+with\b"
     r"|\bwhere\s+(?:my|our|the)\s+(?:\w+\s+){0,3}?(?:is|are)\s+up\s+to\b"
     r"|\bany\s+(?:update|news|word|progress)\s+(?:on|about|with|re)\s+(?:the|my|our)\b"
-    r"|\bhas\s+(?:a\s+decision|my\s+(?:\w+\s+){0,3}?(?:form|application|request|referral|claim))\s+been\s+"
-    r"(?:made|processed|approved|looked\s+at|dealt\s+with)\b"
+    r"|\b(?:has\s+(?:a\s+decision|my\s+(?:\w+\s+){0,3}?" + _APPLIED + r")|(?:if|whether)\s+my\s+(?:\w+\s+){0,3}?"
+    + _APPLIED + r"\s+(?:has|have))\s+been\s+"
+    r"(?:made|processed|approved|accepted|agreed|looked\s+at|dealt\s+with|decided|sent|posted|signed\s+off)\b"
+    # "what's happening with my succession application?"; "just checking when the roofer is booked".
+    r"|\bwhat'?s\s+happening\s+with\s+(?:my|our)\b|\bjust\s+checking\s+(?:when|if|that|whether|it'?s|its)\b"
+    # A promise not kept, asked after: "you said someone would ring me back yesterday. Still waiting."
+    r"|\b(?:you|she|he|they|(?:the|your|a|an)\s+\w+)\s+said\s+(?:someone|somebody|you|she|he|they|it|i)"
+    r"(?:\s+would|\s+will|\s*'d)\s+"
+    r"(?:ring|call|phone|send|come|email|e-mail|post|get\s+back|write)\b"
     r"|\b(?:just\s+)?checking\s+(?:on|in\s+(?:on|about))\s+(?:my|our|the)\b"
     r"|\bwhen'?s\s+(?:the|my|our)\s+\w+\s+coming\b"
     r"|\b(?:was|were)\s+(?:meant|supposed|due)\s+to\s+(?:come|visit|call|be\s+here)\b[^?]*\bconfirm\b", re.I)

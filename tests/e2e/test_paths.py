@@ -469,3 +469,13 @@ def test_an_over_long_message_mid_form_is_refused_saying_so_and_what_to_do(resid
     resident.answer("/deny", "is that right")
     case = case_store.find_by_reference(reference_in(resident.answer("/affirm", "reference")))
     assert case.description == part.strip()
+
+
+def test_news_asked_for_an_application_says_where_to_ask_and_lets_the_resident_go_on(rasa_stack, case_store):
+    """A transfer or a mutual exchange is not a case filed here: no reference is asked for (the
+    resident has none); where to ask instead, and the next message starts afresh."""
+    resident = Resident(rasa_stack)
+    said = resident.answer("has my mutual exchange gone through yet? we sent the forms in july")
+    assert "not applications such as a transfer, a mutual exchange" in said, resident.dump("no answer")
+    assert "case reference" not in said.lower()
+    resident.start("the bathroom extractor fan has stopped working", "service_request", "where")

@@ -21,6 +21,14 @@ def test_a_stage_2_request_in_residents_words(text):
     assert case_task(text) == REVIEW
 
 
+@pytest.mark.parametrize("text", [
+    "the reply to my complaint is a joke, I'll be going to the ombudsman",
+    "read your final decision, you ignored what I told you, I'm referring it to the housing ombudsman",
+])
+def test_an_answer_rejected_on_the_way_to_the_ombudsman_is_a_review(text):
+    assert case_task(text) == REVIEW
+
+
 def test_the_next_step_after_a_complaint_answer_is_stage_2():
     assert case_task("got a reply to my complaint but it's not sorted, what's the next stage") == REVIEW
     assert case_task("I want a new kitchen, what's the next step") is None
@@ -51,6 +59,14 @@ def test_the_next_step_after_a_complaint_answer_is_stage_2():
     "just checking in on my downsizing request",
     "was the graffiti on the garages ever removed? i reported it",
     "when's the glazier coming? reported the crack on monday",
+    # Applications waited on and promises asked after (session 33, in my own words).
+    "has my house swap been agreed yet?",
+    "could you let me know whether my transfer application has been approved",
+    "what's happening with my adaptations referral? sent it weeks ago",
+    "just checking if the electrician is still booked for Thursday",
+    "your colleague said she'd email the forms over on Monday, has that gone out?",
+    "the officer said someone would phone me about the bid, nobody has yet",
+    "reported the broken fence last week, could you let me know where things are at",
 ])
 def test_a_chase_in_residents_words(text):
     assert case_task(text) == STATUS
@@ -160,3 +176,17 @@ def test_an_account_that_ends_with_no_reply_is_left_to_the_classifier():
     assert case_task("I emailed about it a fortnight ago and nobody has replied") == STATUS
     assert case_task("I emailed about the damage to my car two weeks ago and nobody has replied, "
                      "can you tell me what is happening with it?") == STATUS
+
+
+# --- news asked for an application, not a case filed here ---------------------------------------
+
+@pytest.mark.parametrize("text, application", [
+    ("has our house swap gone through yet?", True),
+    ("any news on my transfer, put the forms in back in May", True),
+    ("could you check where I am on the waiting list", True),
+    ("any update on my complaint about the transfer decision?", False),  # one of ours
+    ("has my repair been booked", False),
+    ("what's happening with SRQ-4PT9K-H, it's the swap one", False),   # a reference given
+])
+def test_news_of_an_application_is_not_a_case_to_look_up(text, application):
+    assert existing.about_an_application(text) is application
