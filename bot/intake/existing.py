@@ -188,10 +188,11 @@ def no_reasons(text: Any) -> bool:
 
 def cannot_do_text(task: str | None, case: Any, profile: Profile | None = None) -> str:
     if task == "review":
-        if profile is not None and case.case_type == "complaint" and not profile.has_stage2(case.service):
+        code = profile.service(case.service).consumer_code if profile is not None else None
+        if profile is not None and code is not None and case.case_type == "complaint" \
+                and not profile.has_stage2(case.service):
             from bot.policy import wording
 
-            code = profile.service(case.service).consumer_code
             return (f"Your complaint {case.reference} follows the {code.name}, so there is no "
                     "second stage with us. " + wording.ombudsman_text(profile, case.service))
         if case.case_type != "complaint":

@@ -55,6 +55,15 @@ def _day(value: Any) -> date | None:
     return dl.uk_date(value)
 
 
+def _on(value: Any, what: str) -> date:
+    """The UK date of a moment a letter needs: a clear refusal, not a broken letter, when the case
+    never recorded it."""
+    day = _day(value)
+    if day is None:
+        raise LetterUnavailable(f"the case records no {what}")
+    return day
+
+
 def _last(events: Iterable[Any], kind: str, stage: int | None = None) -> Any | None:
     found = None
     for event in events:
@@ -125,7 +134,7 @@ def _understanding(case: Any) -> list[str]:
 
 
 def _acknowledgement(profile: Profile, case, events, today) -> list[str]:
-    received = wording.format_date(_day(case.created_at))
+    received = wording.format_date(_on(case.created_at, "date received"))
     code = _consumer_code(profile, case)
     first = (f"Thank you for your complaint, which we received on {received}. We have recorded "
              f"it under our complaints policy"
@@ -133,7 +142,8 @@ def _acknowledgement(profile: Profile, case, events, today) -> list[str]:
     dates = case.deadlines or {}
     if code is None and case.acknowledged_at is not None:
         # The date as it stood at the acknowledgement (a later extension has its own letter).
-        due = dl.complaint_deadlines(profile, _day(case.created_at), _day(case.acknowledged_at),
+        due = dl.complaint_deadlines(profile, _on(case.created_at, "date received"),
+                                     _on(case.acknowledged_at, "acknowledgement"),
                                      service=case.service)["stage1_response_by"]
         when = (f"We will send you our response by {wording.format_date(due)}. If we need more "
                 f"time, we will tell you why and give you a new date.")
@@ -149,6 +159,8 @@ def _acknowledgement(profile: Profile, case, events, today) -> list[str]:
 
 def _extension(profile: Profile, case, events, today) -> list[str]:
     event = _last(events, "extended", case.stage or 1)
+    if event is None:
+        raise LetterUnavailable(f"{case.reference} records no extension at stage {case.stage or 1}")
     details = event.details or {}
     new_date = date.fromisoformat(details["new_date"])
     reason = details.get("reason") or ""
@@ -163,7 +175,7 @@ def _extension(profile: Profile, case, events, today) -> list[str]:
 
 
 def _not_accepted(profile: Profile, case, events, today) -> list[str]:
-    received = wording.format_date(_day(case.created_at))
+    received = wording.format_date(_on(case.created_at, "date received"))
     first = (f"Thank you for contacting us on {received}. We have carefully considered whether "
              f"we can take this forward as a complaint, and we are sorry that we cannot.")
     ombudsman = profile.service(case.service).ombudsman.name
@@ -189,9 +201,9 @@ def _response(profile: Profile, case, events, stage: int) -> tuple[str, str]:
 
 def _stage1_response(profile: Profile, case, events, today) -> list[str]:
     verdict, summary = _response(profile, case, events, 1)
-    responded = _day(case.responded_at)
+    responded = _on(case.responded_at, "stage 1 response")
     paragraphs = [f"This is our stage 1 response to your complaint, which we received on "
-                  f"{wording.format_date(_day(case.created_at))}.", verdict]
+                  f"{wording.format_date(_on(case.created_at, 'date received'))}.", verdict]
     if summary:
         paragraphs.append(f"What we found, and what we will do:\n{summary}")
     paragraphs.append(wording.stage2_window_text(profile, responded, case.service))
@@ -211,7 +223,7 @@ def _final_response(profile: Profile, case, events, today) -> list[str]:
 
 
 def _stage2_acknowledgement(profile: Profile, case, events, today) -> list[str]:
-    requested = wording.format_date(_day(case.stage2_requested_at))
+    requested = wording.format_date(_on(case.stage2_requested_at, "stage 2 request"))
     dates = case.deadlines or {}
     paragraphs = [f"Thank you for asking us on {requested} to review your complaint at stage 2. "
                   f"It will be considered by someone who was not involved at stage 1."]
@@ -236,8 +248,10 @@ def _stage2_response(profile: Profile, case, events, today) -> list[str]:
 
 def _director_contact(profile: Profile, case, events, today) -> list[str]:
     days = profile.stage1.director_contact_working_days
+    if days is None:
+        raise LetterUnavailable(f"{profile.display_name}'s policy has no director contact")
     return [f"I am writing because your complaint, received on "
-            f"{wording.format_date(_day(case.created_at))}, has not been answered within "
+            f"{wording.format_date(_on(case.created_at, 'date received'))}, has not been answered within "
             f"{wording.days_text(days)}. I am sorry for the delay. I have asked for an update "
             f"and will make sure you receive our response as soon as possible.",
             wording.ombudsman_text(profile, case.service)]
