@@ -305,7 +305,9 @@ def measure(url: str, tracker_url: str, label: str, repeat: int,
     year = f"from={(TODAY.date() - timedelta(days=364)).isoformat()}&to={TODAY.date().isoformat()}"
     pages = [("queue", "/"), ("queue, overdue", "/?view=overdue"),
              ("search (a name)", "/?view=all&q=Resident+42"), ("case page", f"/cases/{reference}"),
-             ("reports (a year)", f"/reports?{year}")]
+             ("reports (a year)", f"/reports?{year}"),
+             ("self-assessment (this financial year)", "/reports/self-assessment"),
+             ("self-assessment Markdown", "/reports/self-assessment.md")]
     pages += [(f"reports CSV {name}", f"/reports/{name}.csv?{year}")
               for name in ("tsm", "timeliness", "by-type", "by-service", "by-channel",
                            "by-month", "upheld", "lessons")]

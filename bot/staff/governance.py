@@ -446,13 +446,17 @@ def _responder(case: CaseFacts, stage: int) -> str | None:
 
 def code_figures(cases: Iterable[CaseFacts], code_profile: Profile, year: Period, today: date,
                  services: Sequence[str] = TSM_SERVICES,
-                 follow_ups: Iterable[FollowUpFact] = ()) -> CodeFigures:
+                 follow_ups: Iterable[FollowUpFact] = (),
+                 received: Mapping[str, int] | None = None) -> CodeFigures:
     """The figures for the self-assessment: complaints about `services` (housing), judged under
     the Code (`code_profile`), for the financial year `year`; `follow_ups`: the follow-up actions
-    (`follow_up_facts`), of which those on such complaints added in the year count."""
+    (`follow_up_facts`), of which those on such complaints added in the year count. `received`:
+    the cases of `services` received in the year by type, when counted in the database (then
+    `cases` need only be the complaints and the cases with lessons learned); else from `cases`."""
     ours = [c for c in cases if c.service in services]
     complaints = [c for c in ours if c.case_type == "complaint"]
-    received = reports.counts_by(ours, year, "case_type", reports.CASE_TYPES)
+    if received is None:
+        received = reports.counts_by(ours, year, "case_type", reports.CASE_TYPES)
     received_complaints = reports.received_in(complaints, year)
     channels = reports.counts_by(complaints, year, "channel")
     tallies = reports.timeliness(complaints, lambda _name: code_profile, year, today)

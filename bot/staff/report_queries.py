@@ -131,6 +131,7 @@ def iter_facts(db: Session, period: Period, *, complaints_only: bool = True
         if complaints_only else anything
     statement = sa.select(*FACT_COLUMNS).where(where).order_by(Case.id) \
         .execution_options(yield_per=BATCH)
+    day = reports.uk_days()   # the moments as UK dates, each hour worked out once
     for batch in db.execute(statement).partitions():
         history: dict[int, list] = {}
         for event in db.execute(sa.select(*EVENT_COLUMNS).where(
@@ -138,7 +139,7 @@ def iter_facts(db: Session, period: Period, *, complaints_only: bool = True
                 CaseEvent.kind.in_(reports.HISTORY_KINDS)).order_by(CaseEvent.id)):
             history.setdefault(event.case_id, []).append(event)
         for row in batch:
-            yield CaseFacts.from_case(row, history.get(row.id, ()))
+            yield CaseFacts.from_case(row, history.get(row.id, ()), day)
 
 
 # --- the facts the reports page reads: a few columns, UK dates -------------------------------------

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -120,25 +120,28 @@ class CaseFacts:
     history: tuple[HistoryFact, ...] = ()  # in the order recorded
 
     @classmethod
-    def from_case(cls, case: Any, events: Iterable[Any] = ()) -> "CaseFacts":
+    def from_case(cls, case: Any, events: Iterable[Any] = (),
+                  day: Callable[[Any], Any] | None = None) -> "CaseFacts":
         """From a case store `Case` and its history (in the order recorded: the extensions,
-        and the entries of `HISTORY_KINDS`)."""
+        and the entries of `HISTORY_KINDS`). `day`: the moments kept as UK dates, by `day`
+        (`uk_days()`), all the reports read of them; else as they are."""
         extensions, history = [], []
         for event in events:
             kind = getattr(event, "kind", None)
             if kind in HISTORY_KINDS:
-                history.append(history_fact(event))
+                history.append(history_fact(event, day))
             if kind == "extended":
                 extension = extension_of(event)
                 if extension is not None:
                     extensions.append(extension)
+        on = day or (lambda moment: moment)
         return cls(
-            reference=case.reference, case_type=case.case_type, received_at=case.created_at,
+            reference=case.reference, case_type=case.case_type, received_at=on(case.created_at),
             service=case.service, channel=case.channel, status=case.status, stage=case.stage,
-            policy_profile=case.policy_profile, acknowledged_at=case.acknowledged_at,
-            responded_at=case.responded_at, stage2_requested_at=case.stage2_requested_at,
-            stage2_acknowledged_at=case.stage2_acknowledged_at,
-            stage2_responded_at=case.stage2_responded_at, closed_at=case.closed_at,
+            policy_profile=case.policy_profile, acknowledged_at=on(case.acknowledged_at),
+            responded_at=on(case.responded_at), stage2_requested_at=on(case.stage2_requested_at),
+            stage2_acknowledged_at=on(case.stage2_acknowledged_at),
+            stage2_responded_at=on(case.stage2_responded_at), closed_at=on(case.closed_at),
             extensions=tuple(extensions),
             reasonable_adjustments=bool((getattr(case, "reasonable_adjustments", None) or "").strip()),
             representative=bool(getattr(case, "representative_name", None)
@@ -182,12 +185,31 @@ class CaseFacts:
             and self.stage2_responded_at is None)
 
 
-def history_fact(event: Any) -> HistoryFact:
+def uk_days() -> Callable[[Any], Any]:
+    """`uk_date` for many moments, each UTC hour worked out once (the UK's clocks change on the
+    hour); None and dates as they are."""
+    cache: dict[tuple, date] = {}
+
+    def day(moment: Any) -> Any:
+        if moment is None or moment.__class__ is date:
+            return moment
+        if moment.tzinfo is not timezone.utc:
+            return uk_date(moment)
+        key = (moment.year, moment.month, moment.day, moment.hour)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = uk_date(moment)
+        return found
+    return day
+
+
+def history_fact(event: Any, day: Callable[[Any], Any] | None = None) -> HistoryFact:
     """One history entry (a `CaseEvent`, or anything with its attributes) as a fact: a response
-    recorded after the day it went out counts from when it was issued."""
+    recorded after the day it went out counts from when it was issued. `day`: as `from_case`."""
     details = event.details or {}
     issued = details.get("issued_at")
-    return HistoryFact(kind=event.kind, at=datetime.fromisoformat(issued) if issued else event.at,
+    at = datetime.fromisoformat(issued) if issued else event.at
+    return HistoryFact(kind=event.kind, at=day(at) if day else at,
                        stage=event.stage, actor=event.actor or "",
                        status_before=event.status_before, details=dict(details))
 
