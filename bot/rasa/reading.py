@@ -158,9 +158,12 @@ def _read_opening(parse: dict, text: str) -> dict:
         parse["intake"] = {"classifier": parse.get("intent"), "denied": "complaint"}
         parse["intent_ranking"] = clarify.without_complaint(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])
-    elif classified == clarify.FALLBACK_INTENT and clarify.safety_concern(parse.get("intent_ranking") or []):
+    elif classified == clarify.FALLBACK_INTENT and clarify.safety_concern(parse.get("intent_ranking") or []) \
+            and clarify.sounds_unsafe(text):
         # Not sure what it is, but it may be an emergency: the advice comes first, never "put
-        # it another way" (the ranking stays, so the form starts as the likeliest kind).
+        # it another way" (the ranking stays, so the form starts as the likeliest kind). Not on
+        # the ranking alone: "my grandson set this up for me, what with my hip and the hospital
+        # appointments..." says nothing of danger, and a false alarm flags it for staff.
         concern = clarify.safety_concern(parse.get("intent_ranking") or [])
         parse["intake"] = {"classifier": parse.get("intent"), "safety": concern}
         _set_intent(parse, concern)

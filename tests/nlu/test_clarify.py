@@ -272,3 +272,20 @@ def test_a_report_of_our_contractors_conduct_is_read_as_a_complaint():
                           ("asb_report", 0.7), ("complaint", 0.2))
     assert read["intent"]["name"] == "complaint"
     assert read["intake"]["about"] == "our people"
+
+
+def test_a_fallback_gets_the_safety_advice_only_when_its_words_say_something_of_danger():
+    """The classifier's weak guess at a safeguarding concern is not enough on its own: a chatty
+    preamble about a hip and hospital appointments is no concern to flag for staff."""
+    from bot.rasa.reading import _read_opening
+
+    def opened(text: str) -> dict:
+        rows = [{"name": "nlu_fallback", "confidence": 0.3}, *ranking(safeguarding_concern=0.28, compliment=0.24,
+                                                                      complaint=0.18)]
+        return _read_opening({"text": text, "intent": dict(rows[0]), "intent_ranking": rows}, text)
+
+    chatty = opened("Hiya, my daughter set this up for me, I'm hopeless with computers, and with my knee "
+                    "and the clinic I've not had a minute to get in touch")
+    assert chatty["intent"]["name"] == "nlu_fallback" and "safety" not in chatty.get("intake", {})
+    worried = opened("the little lad upstairs gets left outside on his own till all hours")
+    assert worried["intent"]["name"] == "safeguarding_concern"
