@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.intake.triage import emergency_hazard
+from bot.intake.triage import emergency_hazard, mentions_danger
 
 # Digression topics are the intents the rules answer in the middle of a form.
 STOP = "stop"
@@ -383,3 +383,18 @@ def is_short_digression(text: str, digression: Digression | None, words: int = 1
     said = normalise(text)
     question = "?" in said
     return word_count(said) <= words or (question and word_count(said) <= 2 * words)
+
+
+# Words of worry for someone's safety, or of someone who may be at risk, that the hazard and harm
+# lists do not hold.
+_WORRY = re.compile(r"\b(worr(y|ied|ying)|concern(ed|ing)?|vulnerable|welfare|wellbeing|well-being|not safe|"
+                    r"on (his|her|their) own|all alone|not seen (him|her|them)|terrified|panick\w*|"
+                    r"left (out|alone|outside)|locked (out|in)|crying|screaming|hungry|starving|no food|"
+                    r"kids?|children|child|baby|babies|toddler|elderly|dementia|disabled|"
+                    r"old (man|lady|woman|gentleman|couple|fella|boy|girl))\b", re.I)
+
+
+def sounds_unsafe(text: str) -> bool:
+    """Whether a message the classifier could not place says anything of danger, harm or worry
+    for someone (its words, not only the classifier's ranking)."""
+    return bool(mentions_danger(text) or safety_in(text) or _WORRY.search(text or ""))

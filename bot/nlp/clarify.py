@@ -207,24 +207,6 @@ def safety_concern(intent_ranking: Sequence[Mapping[str, Any]],
 
 
 # Words of worry for someone's safety that the hazard and harm lists do not hold.
-# Words of worry for someone's safety, or of someone who may be at risk, that the hazard and harm
-# lists do not hold.
-_WORRY = re.compile(r"\b(worr(y|ied|ying)|concern(ed|ing)?|vulnerable|welfare|wellbeing|well-being|not safe|"
-                    r"on (his|her|their) own|all alone|not seen (him|her|them)|terrified|panick\w*|"
-                    r"left (out|alone|outside)|locked (out|in)|crying|screaming|hungry|starving|no food|"
-                    r"kids?|children|child|baby|babies|toddler|elderly|dementia|disabled|"
-                    r"old (man|lady|woman|gentleman|couple|fella|boy|girl))\b", re.I)
-
-
-def sounds_unsafe(text: str) -> bool:
-    """Whether a message the classifier could not place says anything of danger, harm or worry
-    for someone (its words, not only the classifier's ranking)."""
-    from bot.intake import triage
-    from bot.intake.digressions import safety_in
-
-    return bool(triage.mentions_danger(text) or safety_in(text) or _WORRY.search(text or ""))
-
-
 # A resident who says in so many words that they want to complain is making a complaint (Code 1.3:
 # a resident asking for a complaint to be raised must have one raised), whatever the classifier
 # reads from the rest ("I want to complain about the damp in my flat" is not only a repair).

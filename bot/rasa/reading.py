@@ -123,6 +123,7 @@ def _read_opening(parse: dict, text: str) -> dict:
     words it is a complaint is one (bot.nlp.clarify.declared_complaint); a request about a failure
     that came back gets the complaint-or-request question."""
     from bot.intake import enquiries
+    from bot.intake.digressions import sounds_unsafe
     from bot.intake.existing import find_reference
     from bot.nlp import case_tasks, clarify
 
@@ -159,7 +160,7 @@ def _read_opening(parse: dict, text: str) -> dict:
         parse["intent_ranking"] = clarify.without_complaint(parse.get("intent_ranking") or [])
         parse["intent"] = dict(parse["intent_ranking"][0])
     elif classified == clarify.FALLBACK_INTENT and clarify.safety_concern(parse.get("intent_ranking") or []) \
-            and clarify.sounds_unsafe(text):
+            and sounds_unsafe(text):
         # Not sure what it is, but it may be an emergency: the advice comes first, never "put
         # it another way" (the ranking stays, so the form starts as the likeliest kind). Not on
         # the ranking alone: "my grandson set this up for me, what with my hip and the hospital
