@@ -34,7 +34,7 @@ from functools import lru_cache
 import holidays
 
 from bot import vocabulary
-from bot.intake.numbers import NUMBER_WORDS
+from bot.intake.numbers import NUMBER_WORDS, VAGUE_COUNTS
 
 UK = vocabulary.UK
 
@@ -66,8 +66,8 @@ _UNSURE = re.compile(
 _FILLER = re.compile(r"\b(about|around|roughly|approximately|approx|maybe|probably|since|from|on|at|in|for|"
                      r"it was|it started|started|began|back|ish|or so|the|just gone|gone)\b", re.I)
 _LAST_WEEKDAY = re.compile(r"\blast\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
-_WORD_NUMBERS = {"a couple of": "2", "a few": "3", "couple of": "2", "a fortnight": "2 weeks",
-                 "fortnight": "2 weeks", "a 2 weeks": "2 weeks"}
+_WORD_NUMBERS = {**{words: str(count) for words, count in VAGUE_COUNTS.items() if words != "few"},
+                 "a fortnight": "2 weeks", "fortnight": "2 weeks", "a 2 weeks": "2 weeks"}
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,

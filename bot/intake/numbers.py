@@ -4,6 +4,8 @@ from __future__ import annotations
 
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+# Counts said vaguely ("a couple of weeks", "a few days"), read as the number people usually mean.
+VAGUE_COUNTS = {"a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3}
 # What people say for 0 when they read a phone number out.
 ZERO_WORDS = ("oh", "o", "zero", "nought")
 # One digit per word, for numbers read out digit by digit.
@@ -12,10 +14,11 @@ DIGIT_WORDS = {**{word: "0" for word in ZERO_WORDS},
 
 
 def count(word: str) -> int | None:
-    """How many `word` means: digits, a number word or "a" ("a week ago"); None for anything else."""
+    """How many `word` means: digits, a number word, "a" or "an" ("a week ago") or a vague count ("a couple
+    of"); None for anything else."""
     word = word.lower()
     if word.isdigit():
         return int(word)
-    if word == "a":
+    if word in ("a", "an"):
         return 1
-    return NUMBER_WORDS.get(word)
+    return NUMBER_WORDS.get(word) or VAGUE_COUNTS.get(word)

@@ -449,9 +449,8 @@ _DURATION = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nin
 # before Christmas last year", "the week after my hip operation, that was 9th September".
 _OFFSET = re.compile(r"\b(?:(?:about|around|roughly|maybe|like|bout|approx(?:imately)?) )?"
                      r"(?:(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"a couple of|couple of|a couple|a few|few) (day|week|month|fortnight)s?|the (day|week|fortnight))"
+                     + "|".join(numbers.VAGUE_COUNTS) + r") (day|week|month|fortnight)s?|the (day|week|fortnight))"
                      r",? (after|before)\b(?!\s*([,.?!]|$|that\b|then\b|this\b|now\b))", _I)
-_OFFSET_COUNT = {"a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3, "an": 1}
 _ABBREVIATIONS = ((r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bwks\b", "weeks"), (r"\bwk\b", "week"),
                   (r"\b(mths|mnths|mons)\b", "months"), (r"\b(mth|mnth)\b", "month"),
                   (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"),
@@ -843,8 +842,7 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         # (Not "the week after our Independence Day programme, so around 10th March": the day said is the answer.)
         anchor = read_date((said[:offset.start()] + " " + said[offset.end():]).strip(), now, question)
         if anchor.kind == DATE and anchor.date:
-            count = 1 if offset.group(3) else (
-                _OFFSET_COUNT.get(offset.group(1).lower()) or numbers.count(offset.group(1)))
+            count = 1 if offset.group(3) else numbers.count(offset.group(1))
             unit = offset.group(2) or offset.group(3)
             step = relativedelta(months=count) if unit.lower() == "month" else timedelta(
                 days=count * {"day": 1, "week": 7, "fortnight": 14}[unit.lower()])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from itertools import groupby
 from operator import itemgetter
 from types import SimpleNamespace
@@ -36,10 +36,9 @@ from sqlalchemy.orm import Session
 
 from bot.cases.models import Case, CaseEvent
 from bot.cases.types import UTCDateTime
-from bot.policy.deadlines import uk_date
 from bot.staff import reports
 from bot.staff.reports import CaseFacts, HistoryFact, Period
-from bot.vocabulary import UK
+from bot.vocabulary import uk_midnight
 
 BATCH = 500   # cases per batch (and ids per IN list: under SQLite's old limit of 999 parameters)
 
@@ -53,10 +52,6 @@ FACT_COLUMNS = (
 )
 EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.kind, CaseEvent.at, CaseEvent.stage,
                  CaseEvent.actor, CaseEvent.status_before, CaseEvent.details)
-
-
-def uk_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UK)
 
 
 # --- counts of cases received, in the database -----------------------------------------------------
@@ -131,7 +126,7 @@ def iter_facts(db: Session, period: Period, *, complaints_only: bool = True
         if complaints_only else anything
     statement = sa.select(*FACT_COLUMNS).where(where).order_by(Case.id) \
         .execution_options(yield_per=BATCH)
-    day = reports.uk_days()   # the moments as UK dates, each hour worked out once
+    day = reports.uk_day   # the moments as UK dates, each hour worked out once
     for batch in db.execute(statement).partitions():
         history: dict[int, list] = {}
         for event in db.execute(sa.select(*EVENT_COLUMNS).where(
@@ -178,11 +173,11 @@ class _UKDays(dict):
         if isinstance(value, int):
             moment = datetime.fromtimestamp(value * 3600, timezone.utc)
         elif isinstance(value, str) and len(value) == 13 and value[10] == " ":
-            moment = datetime(int(value[:4]), int(value[5:7]), int(value[8:10]),
-                              int(value[11:13]), tzinfo=timezone.utc)
+            moment = datetime(int(value[:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]),
+                              tzinfo=timezone.utc)
         else:
             moment = self.read(value) if isinstance(value, str) else value
-        day = self[value] = uk_date(moment)
+        day = self[value] = reports.uk_day(moment)
         return day
 
 

@@ -37,6 +37,7 @@ Definitions (also on the Reports page and in docs/staff.md):
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from fractions import Fraction
@@ -124,7 +125,7 @@ class CaseFacts:
                   day: Callable[[Any], Any] | None = None) -> "CaseFacts":
         """From a case store `Case` and its history (in the order recorded: the extensions,
         and the entries of `HISTORY_KINDS`). `day`: the moments kept as UK dates, by `day`
-        (`uk_days()`), all the reports read of them; else as they are."""
+        (`uk_day`), all the reports read of them; else as they are."""
         extensions, history = [], []
         for event in events:
             kind = getattr(event, "kind", None)
@@ -185,22 +186,20 @@ class CaseFacts:
             and self.stage2_responded_at is None)
 
 
-def uk_days() -> Callable[[Any], Any]:
-    """`uk_date` for many moments, each UTC hour worked out once (the UK's clocks change on the
-    hour); None and dates as they are."""
-    cache: dict[tuple, date] = {}
+@lru_cache(maxsize=1 << 16)
+def uk_date_of_utc_hour(year: int, month: int, day: int, hour: int) -> date:
+    """The UK date of an hour in UTC (the UK's clocks change on the hour), worked out once: the
+    reports read hundreds of thousands of moments that fall in a few thousand hours."""
+    return uk_date(datetime(year, month, day, hour, tzinfo=timezone.utc))
 
-    def day(moment: Any) -> Any:
-        if moment is None or moment.__class__ is date:
-            return moment
-        if moment.tzinfo is not timezone.utc:
-            return uk_date(moment)
-        key = (moment.year, moment.month, moment.day, moment.hour)
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = uk_date(moment)
-        return found
-    return day
+
+def uk_day(moment: Any) -> Any:
+    """`uk_date` of a moment through `uk_date_of_utc_hour` when it is in UTC; None and dates as they are."""
+    if moment is None or moment.__class__ is date:
+        return moment
+    if moment.tzinfo is not timezone.utc:
+        return uk_date(moment)
+    return uk_date_of_utc_hour(moment.year, moment.month, moment.day, moment.hour)
 
 
 def history_fact(event: Any, day: Callable[[Any], Any] | None = None) -> HistoryFact:
