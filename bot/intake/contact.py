@@ -23,6 +23,47 @@ _SPELT_OUT = re.compile(r"\b((?:[A-Za-z0-9] ){4,6}[A-Za-z0-9])\b")
 _IN_PIECES = re.compile(r"(?=\b((?:[A-Za-z0-9]{1,2} ){2,5}[A-Za-z0-9]{1,3})\b)")
 
 
+# Letters and numbers as voice typing writes them out: "bee twenty one four you why" is B21 4UY.
+_LETTER_NAMES = {"ay": "A", "a": "A", "bee": "B", "be": "B", "b": "B", "see": "C", "sea": "C", "c": "C",
+                 "dee": "D", "d": "D", "ee": "E", "e": "E", "ef": "F", "eff": "F", "f": "F", "gee": "G", "g": "G",
+                 "aitch": "H", "haitch": "H", "h": "H", "eye": "I", "jay": "J", "j": "J", "kay": "K", "k": "K",
+                 "el": "L", "l": "L", "em": "M", "m": "M", "en": "N", "n": "N", "pee": "P", "p": "P",
+                 "queue": "Q", "cue": "Q", "q": "Q", "ar": "R", "are": "R", "r": "R", "ess": "S", "s": "S",
+                 "tee": "T", "tea": "T", "t": "T", "you": "U", "u": "U", "vee": "V", "v": "V",
+                 "w": "W", "ex": "X", "x": "X", "why": "Y", "y": "Y", "zed": "Z", "zee": "Z",
+                 "z": "Z"}
+_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+         "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+def _spoken_postcode(text: str) -> re.Match | None:
+    """A postcode said in words at the end of the message (voice typing), as a match of POSTCODE."""
+    words = re.findall(r"[a-z]+|\d+", re.sub(r"\bdouble[ -]?you\b", " w ", text.lower()))
+    out: list[str] = []
+    for word in reversed(words[-8:]):
+        if word in _LETTER_NAMES:
+            piece = _LETTER_NAMES[word]
+        elif word.isdigit():
+            piece = word
+        elif word in numbers.DIGIT_WORDS:
+            piece = numbers.DIGIT_WORDS[word]
+        elif word in _TENS:
+            piece = str(_TENS[word])
+            if out and len(out[0]) == 1 and out[0].isdigit() and _TENS[word] >= 20:
+                piece, out[0] = str(_TENS[word] + int(out[0])), ""  # "twenty one"
+        else:
+            break
+        out.insert(0, piece)
+    spoken = "".join(out)
+    # The shortest run at the end that is a postcode: the words before it may be a street.
+    for start in range(max(0, len(spoken) - 7), len(spoken) - 4):
+        found = POSTCODE.fullmatch(spoken[start:])
+        if found and spoken[start].isalpha():
+            return found
+    return None
+
+
 def find_postcode(text: str) -> str | None:
     match = POSTCODE.search(text or "")
     if not match:
@@ -31,6 +72,8 @@ def find_postcode(text: str) -> str | None:
     if not match:
         match = next((found for piece in _IN_PIECES.findall(text or "")
                       if (found := POSTCODE.fullmatch(piece.replace(" ", "")))), None)
+    if not match:
+        match = _spoken_postcode(text or "")
     if not match:
         return None
     raw = re.sub(r"\s", "", match.group(1)).upper()
@@ -79,7 +122,8 @@ def spoken_email(text: str) -> str:
 
 
 _DIGIT = r"(?:(?:double|treble|triple)\s+)?(?:" + "|".join(numbers.DIGIT_WORDS) + r")\b"
-_SPOKEN_DIGITS = re.compile(r"\b" + _DIGIT + r"(?:[\s,-]+" + _DIGIT + r"){9,}", re.I)
+# Seven words or more ("double oh" is two digits); fewer than ten digits in all is left as it is.
+_SPOKEN_DIGITS = re.compile(r"\b" + _DIGIT + r"(?:[\s,-]+" + _DIGIT + r"){6,}", re.I)
 
 
 def spoken_phone(text: str) -> str:
@@ -93,7 +137,8 @@ def spoken_phone(text: str) -> str:
                 continue
             out.append(numbers.DIGIT_WORDS[word] * repeat)
             repeat = 1
-        return "".join(out)
+        said = "".join(out)
+        return said if len(said) >= 10 else match.group(0)
 
     return _SPOKEN_DIGITS.sub(digits, text or "")
 

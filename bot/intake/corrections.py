@@ -37,7 +37,7 @@ FIELD_WORDS: dict[str, str] = {
                        r"not stopped|still going",
     "aware_date_text": r"(became|become|first) aware|when i (first )?(noticed|found out|knew|saw|know|learn\w*|"
                        r"realis\w*|realiz\w*|see)( about)?|(first )?noticed|"
-                       r"found out",
+                       r"found out|i'?(ve)? ?(have )?(known|know|knew) about (it|this|the \w+) (since|from|in|for)",
     "home_date_text": r"complet(ed|ion)|moved in|reserv(ed|ation)|got the keys",
     "affected": r"affect\w*|who('?s| is| was| were)? (affected|involved)|household|who it affects|not just me|"
                 r"only me|just me|"
@@ -59,7 +59,7 @@ FIELD_WORDS: dict[str, str] = {
     "represented_name": r"(the )?name of the person i'?m (doing (it|this)|complaining|making (it|this)) for|"
                         r"(the )?name of the person (it'?s|its|this is) for|"
                         r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
-                        r"daughter|client|wife|husband|partner)'?s) ((sur|first |last |full )?name|surname)",
+                        r"daughter|client|wife|husband|partner)('?s)?) ((sur|first |last |full )?name|surname)",
     "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)|"
                                    # "Mrs Adeyemi is my neighbour, not my mother!"
                                    r"(is|'?s) my (\w+ )?(neighbou?r|friend|mother|mum|mam|father|dad|son|daughter|"
@@ -150,7 +150,7 @@ _SEND = re.compile(
     r"accurate|in order|spot on)|(it'?s |its |is |that'?s |that is |all |it'?s all |that is all |that'?s all )"
     r"(correct|right|accurate|in order|fine)|accurate)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Thanks at the end of a confirmation: "That all looks correct, thank you kindly."
-_THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks)( (very much|kindly|so much|"
+_THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks|diolch( yn fawr)?)( (very much|kindly|so much|"
                           r"a lot|love|mate|pet|duck))?[\s.!]*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
 _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
@@ -242,6 +242,9 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
         named_first = None  # "But phone is better than email": how to contact, not the number
     if named_first:
         first = _matches(named_first.group(1) or named_first.group(5), changeable)
+        if [name for name, _ in first] == ["event_date_text"] and "aware_date_text" in changeable \
+                and _PATTERNS["aware_date_text"].search(pointed):
+            return "aware_date_text"  # "the date is wrong, i know about it since july": which date, said after
         if len(first) == 1:
             return first[0][0]
     found = _matches(pointed, changeable)
@@ -295,6 +298,9 @@ def new_value(text: str, field: str) -> str | None:
         mentions = list(pattern.finditer(text))
         if mentions:
             tail = text[mentions[-1].end():]
+    after = _AFTER_WRONG.search(tail)
+    if after:
+        tail = " " + after.group(1)  # "my name is wrong, it's Hodan": what follows "wrong"
     match = _NEW_VALUE_PLAIN.search(tail) or _NEW_VALUE.search(tail)
     value = match.group(1) if match else re.sub(r"^[\s,.;:!-]*(bit|part|one|answer|bit is|is)?\s*"
                                                 r"(is |was )?(wrong|incorrect|not right)?[\s,.;:!-]*", "", tail)

@@ -105,7 +105,9 @@ _HOLIDAY = re.compile(
     r"october hols|tattie holidays|notting hill carnival|jewish new year|"
     r"carnival weekend|carnival|erev rosh hashanah?|rosh hashanah?|yom kippur|erev pesach|pesach|passover|sukkot|"
     r"succot|shavuot|purim|tet|vietnamese new year|mid ramadan|after the easter holidays|grand national(?: day)?|"
-    r"world cup final|euros final|euro final)\b(\s+(\d{4}))?")
+    r"world cup final|euros final|euro final|platinum jubilee|jubilee (?:weekend|street party|bank holiday)|"
+    r"coronation(?! (?:street|st|road|rd|avenue|close|drive|court|gardens))|the queen died|"
+    r"(?:the )?queen'?s funeral)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
 _NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                            r"(?: (?:morning|afternoon|evening|night))? (before|after)\s+$")
@@ -150,14 +152,23 @@ _FESTIVAL_NAMES = {"deepavali": "diwali", "divali": "diwali", "small eid": "eid 
                    "october holidays": "october week", "october hols": "october week",
                    "tattie holidays": "october week", "tet": "chinese new year",
                    "vietnamese new year": "chinese new year", "grand national day": "grand national",
-                   "euro final": "euros final",
+                   "euro final": "euros final", "jubilee weekend": "platinum jubilee",
+                   "jubilee street party": "platinum jubilee", "jubilee bank holiday": "platinum jubilee",
+                   "the queens funeral": "queens funeral", "queen s funeral": "queens funeral",
                    "remembrance weekend": "remembrance sunday", "week of remembrance": "remembrance sunday"}
 # Days people remember by the event that happened on them, which follow no rule: the years known.
 _EVENTS = {"grand national": {2022: (4, 9), 2023: (4, 15), 2024: (4, 13), 2025: (4, 5), 2026: (4, 11)},
            "world cup final": {2018: (7, 15), 2022: (12, 18), 2026: (7, 19)},
-           "euros final": {2021: (7, 11), 2024: (7, 14)}}
+           "euros final": {2021: (7, 11), 2024: (7, 14)},
+           "platinum jubilee": {2022: (6, 2)}, "coronation": {2023: (5, 6)}, "the queen died": {2022: (9, 8)},
+           "queens funeral": {2022: (9, 19)}}
 _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afternoon|evening|lunchtime|"
                           r"lunch time|teatime|night time|daytime)\b")
+
+
+def says_future(text: str) -> bool:
+    """Whether the words name a time still to come ("next week", "in two days", "tomorrow")."""
+    return bool(_FUTURE.search(_normalise(text)))
 
 
 def is_unsure(text: str) -> bool:
@@ -202,6 +213,11 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\beleventh night\b", "11 july", text)
     text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
                   lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
+    # "the clocks changed, the spring one": which change, said near it.
+    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(spring|march|forward))", "clocks forward",
+                  text)
+    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(autumn|october|back))", "clocks back",
+                  text)
     # Back to school: the first week of September, however it is said.
     text = re.sub(r"\b(the )?(kids|schools?|children|they) (went|go|going|gone|were going|got) back( to school)?\b"
                   r"|\b(the )?(start|beginning) of (the )?(new )?school year\b|\bnew school year\b", "back to school",
@@ -366,7 +382,10 @@ def _holiday(text: str, today: date) -> Reading | None:
         if day is None:
             return None
         return Reading(DATE, day) if day <= today else Reading(FUTURE)
-    latest = _latest((on(today.year), on(today.year - 1)), today)
+    years = {today.year, today.year - 1}
+    if name in _EVENTS:  # a day that comes once ("the coronation"): its latest known year
+        years |= {max((y for y in _EVENTS[name] if y <= today.year), default=today.year)}
+    latest = _latest([on(y) for y in sorted(years, reverse=True)], today)
     return Reading(DATE, latest) if latest else None
 
 

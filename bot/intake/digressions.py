@@ -111,6 +111,9 @@ _STOP = re.compile(
     r"\w+ing\b|doing|from))([\s,.!?;:-]|$)"
     r"|\b(can|could) (i|we) (just )?(cancel|stop|withdraw)\b"
     r"|\bi don'?t think i want to (do|carry on with|continue( with)?|go on with) (this|it)\b"
+    r"|\b(can|could) we (just )?forget (about )?the whole thing\b"
+    r"|\b(i'?m )?not sure i (want|wanna) to go ahead( with (it|this|the complaint|the report))?( now| any ?more)?"
+    r"(?=\s*([,.!?;]|$))"
     r"|\bcancel (the|my)( whole)? (complaint|report|request|"
     r"thing|form|lot)\b", _I)
 _HUMAN = re.compile(
@@ -157,6 +160,8 @@ _WHAT_COUNTS = re.compile(
     r"|\bsame as a complaint\b|\bis this a complaint\b|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
     r"|\bwon'?t (look at|treat|take) it as a complaint\b"
     r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is|s) the difference\b"
+    r"|\b(don'?t|do not|dont) (understand|get|know) the difference\b"
+    r"|\b(stop being|become|turn into|count as) (my |a )?(complaint|(a )?different (kind|type|sort) of (report|case))\b"
     r"|\bis (it|this|that) not (a|already a) complaint\b"
     r"|\bwhat do(es)? (you|that) mean by (a )?complaint\b", _I)
 _BOT = re.compile(
@@ -168,12 +173,15 @@ _BOT = re.compile(
     r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b|\b(you|u)( are| r)? (a |an )?(robot|bot|chat ?bot)\b"
     r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a )?"
     r"(bot|robot|computer|machine|ai)\b"
-    r"|\bam i (even |actually |really )?(talking|talkin'?|speaking|chatting) (to|with) (a |an )?"
+    r"|\b(am|have|was) i (even |actually |really )?(been )?(talking|talkin'?|speaking|chatting|typing) (to|with) "
+    r"(a |an )?"
     r"(bot|robot|real person|person|human|machine|computer|ai)\b"
     # "is this like a real person typing or a bot": a person or a machine, asked in one breath.
     r"|\b(real|actual|live) (person|human)\b.{0,30}\bor (a |an |just a )?(bot|robot|computer|machine|ai)\b"
     r"|\b(bot|robot|computer|machine|ai)\b.{0,15}\bor (a |an )?(real |actual |live )?(person|human)\b",
     _I)
+
+_TOPIC_PATTERNS = {OMBUDSMAN: _OMBUDSMAN, WHAT_COUNTS: _WHAT_COUNTS, BOT: _BOT, HUMAN: _HUMAN, TIMESCALES: _TIMESCALES}
 
 # Harm to a person: a safeguarding concern inside any answer.
 _HARM = re.compile(
@@ -201,7 +209,9 @@ _HARM = re.compile(
     r"(in|through)) (the|my|our) (door|window)|"
     r"kill (me|her|him|us|them|myself|himself|herself)|"
     r"suicid\w*|self[- ]harm\w*|(don'?t|do not) want to (be here|live|go on)( any ?more)?|"
-    r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|"
+    r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|better off without me|"
+    r"wish i (was|were) dead|wish i (wasn'?t|weren'?t) (alive|around any ?more|here any ?more)|"
+    r"(hope|wish) i (don'?t|didn'?t|never|wouldn'?t) wake up|no reason to (live|go on|carry on|keep going)|"
     r"domestic (abuse|violence)|(abus|neglect|groom|exploit)(ed|ing|e|s)? (me|her|him|the (kid|child|children)|"
     r"my (kid|child|children|son|daughter|mum|mother|dad|father|nan|gran))|"
     r"(child|kid|baby|children) (is |are )?(at risk|in danger|being (hurt|abused|neglected))|"
@@ -346,14 +356,15 @@ def digression_in(text: str, parse: Mapping[str, Any] | None = None) -> Digressi
     if not said or said.startswith("/"):
         return None
     # A stop is read at the start; anywhere only in words that cannot mean anything else.
-    anywhere = re.search(r"\b(cancel|withdraw)\b|\b(can|could) (we|i) (just )?stop\b|\bi don'?t think i want to\b",
+    anywhere = re.search(r"\b(cancel|withdraw)\b|\b(can|could) (we|i) (just )?stop\b|\bi don'?t think i want to\b"
+                         r"|\bforget (about )?the whole thing\b|\b(not sure|don'?t think) i (want|wanna) to go ahead"
+                         r"( now| any ?more)?\s*([,.!?;]|$)",
                          said)
     stop = _STOP.match(said) or _STOP.search(said) if anywhere else _STOP.match(said)
     safety = safety_in(said)
     if stop and safety:
         return Digression(safety, True)
-    for pattern, topic in ((_OMBUDSMAN, OMBUDSMAN), (_WHAT_COUNTS, WHAT_COUNTS), (_BOT, BOT),
-                           (_HUMAN, HUMAN), (_TIMESCALES, TIMESCALES)):
+    for topic, pattern in _TOPIC_PATTERNS.items():
         found = pattern.search(said)
         if found and topic == HUMAN and _TOLD_ABOUT.search(said):
             continue  # "I asked to speak to a manager": what happened, not a request now
@@ -382,7 +393,14 @@ def is_short_digression(text: str, digression: Digression | None, words: int = 1
         return True
     said = normalise(text)
     question = "?" in said
-    return word_count(said) <= words or (question and word_count(said) <= 2 * words)
+    if word_count(said) <= words or (question and word_count(said) <= 2 * words):
+        return True
+    # Made only of such requests, however long: "I would rather speak to a person if it's all the
+    # same. Can somebody ring me on the house phone?"
+    pattern = _TOPIC_PATTERNS.get(digression.topic)
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", said) if word_count(s) > 0]
+    return pattern is not None and len(sentences) > 1 and all(
+        (found := pattern.search(s)) and word_count(s[:found.start()]) <= 4 for s in sentences)
 
 
 # Words of worry for someone's safety, or of someone who may be at risk, that the hazard and harm

@@ -118,14 +118,17 @@ _UNSURE_ALONE = re.compile(
     r"^(i |i'?m )?(not sure|unsure|dunno|idk|no idea|don'?t know|do not know|can'?t remember|"
     r"cannot remember|don'?t remember|not certain|no clue|i have no idea|haven'?t a clue|"
     r"not a clue|can'?t recall|no idea tbh|idk tbh|i really don'?t know|genuinely don'?t know)"
-    r"([\s,.!?]+(sorry|tbh|really|to be honest|mate|love))*"
+    r"([\s,.!?]+(sorry|tbh|really|honestly|to be honest|mate|love))*"
     # "no idea, I'm hardly there": not knowing, and why.
-    r"([\s,.!?]+(i'?m|im|i am|we'?re|i was) (hardly|never|not|rarely|away)( ever)? (there|home|in|here|around)\b.*)?"
+    r"([\s,.!?]+(i'?m|im|i am|we'?re|i was) (hardly|never|not|rarely|away)( ever)? (there|home|in|here|around)\b.*"
+    # "no idea honestly, im at me mams half the time so i wouldnt know"
+    r"|[\s,.!?]+[^.!?]{0,60}\bso i (wouldn'?t|wouldnt|would not|don'?t|couldn'?t|can'?t|cannot) (really )?"
+    r"(know|say|tell)\b)?"
     r"[\s.!?]*$", _I)
 
 # --- choices --------------------------------------------------------------------------------------
 
-_URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|not really)"
+_URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|nothing'?s|nothing is|not really)"
                               r"( that| very| too| really| an?| at all| super| massively| a| immediate| real)? "
                               r"(urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
                               r"|(nobody|no ?one|no-one|noone)( is|'s)? (in )?danger)\b", _I)
@@ -139,6 +142,9 @@ _URGENCY = (
                            r"|\b(last|bottom|third|3rd) one\b|\bnot (that|very|too|really) (urgent|important)\b"
                            r"|\bnot important\b|\bno emergency\b|\bwhenever\b", _I)),
 )
+# A level settled on after a doubt: "I don't know how to judge urgent. ... I think it can wait".
+_LEVEL_AFTER_DOUBT = re.compile(r"[.!;]\s*(but )?(i think|i guess|i suppose|i'?d say|probably)?\s*(it )?"
+                                r"(can wait|is urgent|'?s urgent|is an emergency|'?s an emergency)\b", _I)
 _URGENCY_HINTS = (
     ("urgent", re.compile(r"\bcan'?t wait (weeks|long|ages|a month|months|forever|that long)\b|\bsoon\b"
                           r"|\b(few|couple of|couple|next) days\b|\basap\b|\bquick(ly)?\b|\bthis week\b"
@@ -148,7 +154,12 @@ _URGENCY_HINTS = (
                              r"cope|sleep|breathe)\b|\btoday\b|\btonight\b", _I)),
     ("routine", re.compile(r"\bwait\b|\bwhen(ever)? (you|u) (can|get)\b|\bin (your|ur) own time\b|\bminor\b"
                            r"|\blow\b|\bno big deal\b|\bnot a big deal\b|\bin a few weeks\b|\bwon'?t hurt\b"
-                           r"|\bcan hold on\b|\bnot in a rush\b|\banother (week|few weeks|month|couple)\b", _I)),
+                           r"|\bcan hold on\b|\bnot in a rush\b|\banother (week|few weeks|month|couple)\b"
+                           # "not an emergency, I'm managing, but before the new year if possible"
+                           r"|\b(i'?m|i am|we'?re|we are) (managing|coping|ok for now)\b"
+                           r"|\bbefore (christmas|xmas|the new year|new year|the end of the (month|year))\b"
+                           r"|\bin the (next )?(few|couple of) weeks\b|\b(your|the) (normal |usual )?time ?scales?\b",
+                           _I)),
 )
 _CONTACT_METHODS = (
     ("email", r"e-?mail|mail|emial|emal|gmail|hotmail|inbox"),
@@ -208,7 +219,7 @@ def _choice(text: str, options) -> str | None:
 
 _STILL = re.compile(r"\bstill\b(?! not)|\bongoing\b|\bkeeps? (happening|coming|leaking|going)\b|"
                     r"\bevery time it\b|\bhasn'?t (stopped|gone|been fixed)\b|\bcontinues\b|"
-                    r"\b(is|are) getting worse\b", _I)
+                    r"\b(is|are) getting worse\b|\b(remains?|is|still) (unresolved|outstanding)\b", _I)
 
 
 def still_going_on(text: str) -> bool:
@@ -219,6 +230,9 @@ def still_going_on(text: str) -> bool:
 def read_urgency(said: str) -> str | None:
     """emergency / urgent / routine: a level named wins over the words around it, and a level
     denied ("not urgent", "not an emergency but soon") leaves what the rest says."""
+    # The question said back: "I'll tell you how urgent it is when...", "I don't know how to judge urgent".
+    said = re.sub(r"\bhow urgent (it|this) is\b|\b(how to (judge|tell|know|say)|what (counts as|is|'?s)) (what'?s )?urgent\b",
+                  " ", said)
     negated = _URGENCY_NEGATED.search(said)
     rest = _URGENCY_NEGATED.sub(" ", said) if negated else said
     for table in (_URGENCY, _URGENCY_HINTS):
@@ -346,6 +360,10 @@ def _name_in(text: str) -> str | None:
     starred = re.match(r"^(.*?)([A-Za-z'’-]+)\s+\*\s?([A-Za-z'’-]+)\W*$", text or "")
     if starred and starred.group(2)[:1].lower() == starred.group(3)[:1].lower():
         text = starred.group(1) + starred.group(3)
+    # "Desmond Clark with an E on the end": the spelling told after the name.
+    spelt = re.match(r"^(.*?[A-Za-z])\s*,?\s+with an? ([a-z])\b,? (on|at) the end\W*$", text or "", re.I)
+    if spelt:
+        text = spelt.group(1) + spelt.group(2).lower()
     text = _name_words(text)
     slip_words = slips.words("sorry", "oops")
     for slip in (re.match(rf"^(.+?)(?:,\s*|\s+)([A-Za-z'’-]+),?\s+(?:{slip_words}|typo)\b", text, re.I),
@@ -421,7 +439,7 @@ _ONGOING = re.compile(
     r"|\bgoing on\b|\bstill is\b"
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
     r"|\bit start\b|\bnon ?stop\b|\bstill (not|n'?t|nae|no) (fixed|sorted|done|repaired|resolved|right|working)\b"
-    r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b"
+    r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b|\bunresolved\b|\b(remains?|is) outstanding\b"
     r"|^from\b(?![^.]*\b(to|till|until)\b)", _I)  # "from 2 November, I remember because...": since
 _PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|weekend)|still (going|happening|there)|"
                               r"ever since|non ?stop|constantly|all the time)\b", _I)
@@ -484,7 +502,7 @@ _SPAN_ENDED = re.compile(r"\bfrom\b[^.!?]{1,40}\b(to|until|till|til|through|thru
                          _I)
 _ORDINAL_WORD = re.compile(
     r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
-    r"(?=(?: of)? " + _MONTH_WORDS + r"\b)", _I)
+    r"(?=(?: of)? (?:" + _MONTH_WORDS + r"|last month|this month|the month before last)\b)", _I)
 _ORDINAL_ALONE = re.compile(
     r"\bthe (" + "|".join(sorted((w.replace("-", "[- ]") for w in _ORDINALS), key=len, reverse=True)) + r")\b"
     r"(?! (time|times|week|weekend|floor|visit|call|letter|one|day|night|person|thing|of)\b)", _I)
@@ -496,6 +514,12 @@ _SHORT_WEEKDAY = re.compile(r"\b((?:on |last |this |since )?)(mon|tues?|weds?|th
 
 
 # Dates as residents type them: misspelt, clipped ("mornin"), dialect ("neet"), "3 weeks back".
+def _and_a_half(count: int, unit: str) -> str:
+    """"2 and a half months" as days or months the date reader counts back."""
+    return {"week": f"{count * 7 + 3} days", "month": f"{round(count * 30.44 + 15)} days",
+            "year": f"{count * 12 + 6} months"}[unit]
+
+
 _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+ing\b", "beginning"),
                (r"\boct[oa]?b[ae]?r\b", "october"), (r"\bnov[ea]?m?b[ae]?r\b", "november"),
                (r"\bdec[ei]?m?b[ae]?r\b", "december"), (r"\bjan[uw]?[ae]?ry\b", "january"),
@@ -551,9 +575,11 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(?:the )?([12]?\d|3[01]) of (1[0-2]|0?[1-9])\b(?! (days|weeks|months|years|them|us))",
                 r"\1/\2"),
                # "2 n half weeks ago": 17 days ago.
-               (r"\b(\d+) (?:n|and|&) (?:a )?half (week|month|year)s?\b",
-                lambda m: {"week": f"{int(m.group(1)) * 7 + 3} days", "month": f"{int(m.group(1)) * 4 + 2} weeks",
-                           "year": f"{int(m.group(1)) * 12 + 6} months"}[m.group(2).lower()]),
+               # (and "two month and half", "a month and a half ago").
+               (r"\b(\d+) (?:n|and|&) (?:a )?half (week|month|year)s?\b"
+                r"|\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (week|month|year)s? "
+                r"(?:n|and|&) (?:a )?half\b",
+                lambda m: _and_a_half(numbers.count(m.group(1) or m.group(3)) or 1, (m.group(2) or m.group(4)).lower())),
                (r"\blast month,? (?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week\b",
                 lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of last month"),
                (r"\b(?:on )?(?:the )?(\d{1,2}) (?:of )?(last|this) month\b", r"the \1th of \2 month"),
@@ -612,11 +638,18 @@ def _tidy_date_words(said: str) -> str:
     # "from Ramadan, maybe middle of Ramadan": the nearer said, wherever it is.
     if re.search(r"\b(middle|mid)( of)?[- ]ramadan\b", said):
         said = re.sub(r"(?<!of )(?<!mid )(?<!mid-)\bramadan\b", "middle of ramadan", said)
+    # "the first day of Eid ul Adha at the end of May": the festival names the day; the part of the
+    # month only places it.
+    said = re.sub(r"\b(eid(?: (?:al|ul|el)[- ]?(?:adha|fitr))?|diwali|ramadan|vaisakhi|easter|passover|pesach|"
+                  r"rosh hashanah?|yom kippur|chinese new year|lunar new year)\b,?\s+(?:at|in|around|towards)\s+"
+                  r"(?:the\s+)?(?:very\s+)?(?:end|start|beginning|middle)\s+of\s+" + _MONTH_WORDS + r"\b", r"\1", said,
+                  flags=re.I)
     # "the back end of October" (northern English): late October.
     said = re.sub(r"\b(the )?back ?end (o'?|of) (t'?|the )?", "late ", said)
     day = _BARE_DAY.search(said)
     if day and re.search(r"\blast month\b", said):
-        return f"the {day.group(2)} of last month"
+        since = re.search(r"\b(ever )?since\b", said[:day.start()])
+        return ("since " if since else "") + f"the {day.group(2)} of last month"
     return said
 
 
@@ -712,6 +745,10 @@ def _named_days(said: str, today: date) -> str:
         starts = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}[before_last.group(1)]
         last = today.year if date(today.year, starts, 1) <= today else today.year - 1
         said = said[:before_last.start()] + f"{before_last.group(1)} {last - 1}" + said[before_last.end():]
+    month_before = re.search(r"\b(the )?month before last\b", said)
+    if month_before:  # "the 3rd of the month before last"
+        then = today - relativedelta(months=2)
+        said = said[:month_before.start()] + f"{_MONTHS[then.month - 1]} {then.year}" + said[month_before.end():]
     weekend = re.search(r"\b(the )?weekend before last\b", said)
     if weekend:
         saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
@@ -838,6 +875,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
     offset = _OFFSET.search(said)
+    said_first = said[:offset.start()].strip(" ,.;:-") if offset else ""
+    if said_first and read_date(said_first, now, question).date:
+        offset = None  # "eleven days ago, the day after I got home": the date comes first; the rest says why
     if offset and not re.search(r"\bso\b", said[offset.end():]):
         # (Not "the week after our Independence Day programme, so around 10th March": the day said is the answer.)
         anchor = read_date((said[:offset.start()] + " " + said[offset.end():]).strip(), now, question)
@@ -851,7 +891,13 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
                 return Reading(DATE, value=text.strip(), date=day.isoformat(), ongoing=anchor.ongoing)
     corrected = list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said))
     if corrected and _NAMES_A_TIME.search(said[corrected[-1].end():]):
-        said = said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th": what follows
+        before, said = said[:corrected[-1].start()], said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th"
+        month = re.search(r"\b" + _MONTH_WORD + r"\b", before, _I)
+        bare = _BARE_DAY.search(said)
+        if month and bare and not re.search(r"\b" + _MONTH_WORD + r"\b|\b(last|this) month\b", said, _I):
+            said = said[:bare.end()] + f" {month.group(0)}" + said[bare.end():]  # "14 October. Sorry, the 15th"
+        if re.search(r"\bsince\b", before, _I) and not re.search(r"\bsince\b", said, _I):
+            said = "since " + said  # "since 15 of this month.. no sorry, last month, 15 november"
         duration = _DURATION.search(said) or duration  # "a month ago no actually more like 6 weeks"
     explicit = _EXPLICIT.search(said)
     starts = list(_STARTED.finditer(said))
@@ -894,6 +940,13 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
                 if part and part.kind == dates.DATE and part.date and part.date.month == whole.date.month:
                     return dated(part.date)
         return dated(whole.date)
+    if whole.kind == dates.FUTURE and not dates.says_future(said):
+        # Read as ahead only as a whole ("eleven days ago, day after i got home"): a piece that
+        # names a day gone is the answer.
+        for piece in pieces:
+            part = dates.read_event_date(piece, now)
+            if part.kind == dates.DATE and part.date is not None:
+                return dated(part.date)
     if whole.kind in (dates.FUTURE, dates.IMPOSSIBLE):
         return Reading(UNCLEAR, value=whole.kind)
     # A date inside a longer answer: "since they moved in, about 2 months"; "2024 and still there";
@@ -1088,6 +1141,9 @@ def _hazard_described(text: str) -> bool:
     return "?" not in text and safety_in(text) == EMERGENCY
 
 
+_PLAIN_SLIP = slips.marker()
+
+
 def _choice_reading(question: str, text: str, said: str, digression: Digression | None,
                     parse: Mapping[str, Any] | None = None) -> Reading | None:
     if question == "urgency":
@@ -1096,7 +1152,9 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
             level = "emergency"  # "very urgent, water is in the electric socket now": a danger now
         return Reading(ANSWER, value=level) if level else None
     if question == "preferred_contact":
-        method = _choice(said, _CONTACT_METHODS)
+        # "ring me, no wait, put it in a letter": what follows the slip is meant.
+        slip = list(_PLAIN_SLIP.finditer(said))
+        method = (_choice(said[slip[-1].end():], _CONTACT_METHODS) if slip else None) or _choice(said, _CONTACT_METHODS)
         if method:
             return Reading(ANSWER, value=method)
         if _ANY_WAY.search(said):
@@ -1185,7 +1243,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
                 and _hazard_described(text):
             # "dunno, water's coming through the light fitting": the danger is the answer.
             return Reading(ANSWER, value="emergency", safety=EMERGENCY)
-        if yesno.doubtful(said) and question in ("urgency", "feedback_kind"):
+        if yesno.doubtful(said) and question in ("urgency", "feedback_kind") and not (
+                question == "urgency" and _LEVEL_AFTER_DOUBT.search(said)):
             return Reading(UNSURE)
         found = _choice_reading(question, text, said, digression, parse)
         if found is None and question == "preferred_contact" and _SKIP.search(said):

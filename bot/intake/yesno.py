@@ -46,7 +46,10 @@ _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
     r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain)|"
     r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|(not bothered|don'?t mind) either way|"
-    r"couldn'?t (honestly |really )?say)\b", _I)
+    r"couldn'?t (honestly |really )?say|"
+    # "it comes and goes so i dunno what to press"; "I couldna tell you if it went in".
+    r"(dunno|don'?t know|dont know|do not know|not sure|no idea) what to (press|pick|click|choose|put|answer|tick|say)|"
+    r"(couldn'?t|couldna|cannae|can'?t|cant) (honestly |really )?tell (you )?(if|whether))\b", _I)
 # Hedges that make a yes a guess where a yes would end the complaint process.
 _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"(doesn'?t|doesnt|does not|didn'?t|don'?t|dont|do not) (know|remember|understand) "
@@ -95,7 +98,7 @@ _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
     r"not 100 ?%?|hard to say|who knows|how (would|should|could) i know|not too sure|no idea tbh|"
-    r"couldn'?t (tell|say)( you)?|"
+    r"(couldn'?t|couldna|cannae) (tell|say)( you)?|"
     r"(i'?m |i am )?(confused|not clear)|what do you mean|don'?t understand( the question)?|"
     r"(it |that )?(might|may|could) (have|be|of)|maybe|possibly|perhaps|might do|"
     r"(have to|need to|'d have to|would have to|will have to|'ll have to) (check|ask)( with)?)\b"
@@ -105,10 +108,12 @@ _YES_START = re.compile(
     r"^(yes+|yeah+|yea|yeh|yep+|yup|yh|ya|yas|aye|ay|sure|ok(ay)?|okey|k|kk|correct|right|"
     r"absolutely|definitely|def|of course|certainly|indeed|affirmative|please|yes please|"
     r"go on( then)?|go ahead|that'?s right|true|100 ?%|for sure|course|deffo|totally|defo|yy|y|ye|yeh|"
-    r"obviously|clearly|naturally|too right|you bet|yessir|affirm)\b", _I)
+    r"obviously|clearly|naturally|too right|you bet|yessir|affirm|"
+    # Welsh, for Welsh landlords' residents: "ydy, mae'n iawn" (yes, it's fine).
+    r"ydy|ydw|ydyn|ydi|oes|ie|iawn)\b", _I)
 _NO_START = re.compile(
     r"^(no+|nope|nah+|na|naw|nay|noo+|nay|n|not really|not at all|not yet|never|negative|"
-    r"none|nothing|no way|not|nobody|no one|noone|no-one|neither)\b", _I)
+    r"none|nothing|no way|not|nobody|no one|noone|no-one|neither|nac ydy|nac ydw|nac oes|naddo)\b", _I)
 _YES_ANYWHERE = re.compile(r"\b(yes|yeah|yep|yup|aye)\b", _I)
 # The answer said last: "I'd like to know what's happening so yes".
 _ENDS_YES = re.compile(r"\b(so|then|and)?\s*(yes|yeah|yep|yup|aye|please)"
@@ -176,13 +181,17 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask|tell)\b|\bnot know yet\b"
         r"|\b(he|she|they) "
         r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"
-        r"|\b(i'?ve|ive|i have|ah'?ve|have) not asked\b"),
+        r"|\b(i'?ve|ive|i have|ah'?ve|have) not asked\b"
+        r"|\b(haven'?t|have not|not) (mentioned|told|spoken|talked|said)( it| anything)? (to|about it to|with) "
+        r"(her|him|them|my \w+)\b"),
     "in_danger": (
         r"(?<!nobody)(?<!no one)(?<!noone)(?<!nobody's)(?<!no one's)\b(right now|at the moment|as we speak|atm)\b"
         r"(?<!not right now)(?<!not at the moment)"
         r"|(?<!nobody)(?<!no one)(?<!noone)\b(is|are|'s) in danger\b|\bhe'?s got a (knife|weapon|gun)\b"
         r"|\b(hitting|attacking|beating|"
-        r"threatening) (her|him|them|me|us|someone)\b|\bcall(ing)? (the )?police\b|\bneed help now\b",
+        r"threatening) (her|him|them|me|us|someone)\b|\bcall(ing)? (the )?police\b|\bneed help now\b"
+        # "Only Bill if he tries the stairs himself when the lift's out": someone, at times.
+        r"|^(only|just) (\w+|my \w+|the \w+) (if|when|whenever)\b",
         r"\b(nobody|no ?one|no-one)('?s| is| are)? in danger\b|\bjust (noise|music|shouting)\b"
         r"|\b(not|isn'?t|aren'?t|no longer) in (any )?(immediate )?danger\b"
         r"|\b(not|isn'?t|aren'?t|n't) doing anything\b"
@@ -198,7 +207,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(don'?t|do not) want to (complain|make a (complaint|fuss)|cause (a )?(fuss|trouble|bother|problems))\b"
         r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"
         r"|\bjust (fix|sort|repair|mend|do) (it|them|this|that|the \w+)\b|\bno point (in )?complain\w*"
-        r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"),
+        r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"
+        r"|\bjust (the|a) (repair|job|fix|work)( done| doing| sorting)?( please| thanks)?\W*$"
+        r"|\b(don'?t|do not) want to get (anyone|anybody|someone|somebody|them|him|her) (into|in) trouble\b"),
     "already_investigated": (
         r"\b(you|they|u)( have| did| had|'ve)? (already )?(investigated|looked into it|"
         r"sent (me )?(a|the|your) final (response|letter|reply|decision))\b"
@@ -345,7 +356,7 @@ def read(question: str, text: str) -> str | None:
             and not phrases[1].search(said) and not _DOUBT_ANYWHERE.search(said):
         return YES  # "kinda, its for my nan but im typing it": the hedge is about the typing
     if _DOUBT_FIRST.search(said) or re.search(r"(\bso|,)\s*(i )?(dunno|idk|don'?t know|not sure|no idea)[\s.!?]*$",
-                                              said):
+                                              said) or re.search(r"[.!,]\s*(maybe|perhaps|possibly)\s*\?+$", said):
         return UNSURE  # "its my mams tenancy but its me n my boy that lives here so dunno"
     if _YES_DESPITE_NO.search(said):
         return YES

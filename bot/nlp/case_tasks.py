@@ -46,7 +46,9 @@ _EARLIER = re.compile(
     r"submitted|sent|opened)\b"
     r"|\bthe\s+(?:\w+\s+){0,2}(?:i|we|she|he)\s+(?:have\s+|'ve\s+)?(?:reported|complained about|logged|raised)\b"
     r"|\bstage\s*(?:1|one)\s+(?:response|reply|answer|letter|outcome|decision)\b"
-    r"|\b(?:reference|ref)\b"
+    r"|\b(?:reference|ref)\b|\b(?:job|work\s+order|repair|ticket)\s+(?:number|no\.?|ref)\b"
+    # "following up on my call on Tuesday about the damp"
+    r"|\bmy\s+(?:phone\s+)?call\s+(?:on|about|last|yesterday|re|regarding)\b"
     # "did you get my email about the fence?"; "...for my boiler yet, reported it friday".
     r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b"
     r"|[,.;?!]\s*reported\s+(?:it|this|them|the\s+\w+|my\s+\w+)\b"
@@ -61,7 +63,11 @@ _COMPLAINT_ANSWERED = re.compile(
 _OWN_COMPLAINT = re.compile(
     r"\b(?:my|her|his|our|their|mums?|dads?|nans?|the|this|that|first)\s+(?:\w+\s+){0,2}?complaint\b"
     r"|\bcomplained\b|\bcomplaint\s+(?:response|reply|letter|outcome|decision)\b|\bcmp\b"
-    r"|\bstage\s*(?:1|one)\b|\b(?:your|the|my)\s+final\s+(?:response|reply|answer|decision|letter)\b", re.I)
+    r"|\bstage\s*(?:1|one)\b|\b(?:your|the|my)\s+final\s+(?:response|reply|answer|decision|letter)\b"
+    # "Complaint closed without anyone speaking to me"; "an email from the complaints team".
+    r"|\bcomplaint\s+(?:was\s+|has\s+been\s+|got\s+)?(?:closed|answered|upheld|rejected|not\s+upheld)\b"
+    r"|\b(?:email|e-mail|letter|response|reply|decision)\s+from\s+(?:the|your)\s+complaints?\s+"
+    r"(?:team|department|officer|manager)\b", re.I)
 # Stage 2 named: nothing else it can be, unless it is a question of how long it takes.
 _STAGE2 = re.compile(r"\b(?:stage|level)\s*(?:2|two|ii)\b|\bsecond\s+stage\b|\bnext\s+stage\b", re.I)
 _HOW_LONG = re.compile(r"\bhow\s+long\b|\bhow\s+many\s+(?:working\s+)?days\b|\btimescale", re.I)
@@ -104,7 +110,10 @@ _STATUS = re.compile(
     r"|\bchasing\b|\bchase\s+(?:up|this|my|the|it)\b|\bfollow(?:ing)?\s+up\s+(?:on|my|the)\b"
     r"|\bchecking\s+(?:in|on|up)\b|\bjust\s+checking\b|\bwaiting\s+to\s+hear\b|\bknow\s+when\b"
     r"|\bwhen\s+(?:will|can|do|is|are|should)\s+(?:i|we|she|he|they|you|someone|somebody|anyone|it|the)\b"
-    r"|\bwhen\s+(?:someone|somebody|anyone|they|the\s+\w+)\s+(?:is|are|will)\b"
+    r"|\bwhen\s+(?:someone|somebody|anyone|they|the\s+\w+)(?:'s|\s+is|\s+are|\s+will)\b"
+    r"|\b(?:has|have)\s+(?:the|my)\s+(?:\w+\s+){0,2}?(?:come\s+in|arrived|been\s+ordered)\b"
+    r"|\b(?:the|my)\s+(?:\w+\s+){0,2}?(?:has|have)\s+(?:come\s+in|arrived|been\s+ordered)\b"
+    r"|\bjust\s+wondering\s+(?:if|when|whether)\b"
     r"|\b(?:has|have)\s+(?:it|this|that|anyone|anybody|someone|somebody|you)\s+(?:been\s+|even\s+)?"
     r"(?:received|looked|done|booked|seen|read|picked|assigned|got|dealt|sorted|passed)"
     r"|\b(?:has|have|is)\s+(?:my|the|her|his|our|it|this)\s+(?:\w+\s+){0,2}?(?:been|still)\s+"
@@ -128,6 +137,7 @@ _STATUS = re.compile(
 # 2", "is there a date for my new windows yet?", "where are we up to with the fence?".
 # What residents apply for and then wait on.
 _APPLIED = (r"(?:form|application|request|referral|claim|exchange|swap|transfer|succession|paperwork|assessment|"
+            r"payment|compensation|refund|complaint|"
             r"bid|appeal)")
 _CHASE = re.compile(
     r"\b(?:did|have|has)\s+(?:you(?:\s+lot|\s+guys|\s+all)?|anyone|someone|somebody)\s+"
@@ -142,17 +152,29 @@ _CHASE = re.compile(
     r"|\bwhere\s+(?:are\s+we|am\s+i|are\s+you|is\s+it)\s+up\s+to\s+with\b"
     r"|\bwhere\s+(?:my|our|the)\s+(?:\w+\s+){0,3}?(?:is|are)\s+up\s+to\b"
     r"|\bany\s+(?:update|news|word|progress)\s+(?:on|about|with|re)\s+(?:the|my|our)\b"
-    r"|\b(?:has\s+(?:a\s+decision|my\s+(?:\w+\s+){0,3}?" + _APPLIED + r")|(?:if|whether)\s+my\s+(?:\w+\s+){0,3}?"
+    r"|\b(?:has\s+(?:a\s+decision|my\s+(?:\w+\s+){0,3}?" + _APPLIED + r")|(?:if|whether)\s+my\s+(?:\w+\s+){0,4}?"
     + _APPLIED + r"\s+(?:has|have))\s+been\s+"
     r"(?:made|processed|approved|accepted|agreed|looked\s+at|dealt\s+with|decided|sent|posted|signed\s+off)\b"
     # "what's happening with my succession application?"; "just checking when the roofer is booked".
     r"|\bwhat'?s\s+happening\s+with\s+(?:my|our)\b|\bjust\s+checking\s+(?:when|if|that|whether|it'?s|its)\b"
     # A promise not kept, asked after: "you said someone would ring me back yesterday. Still waiting."
-    r"|\b(?:you|she|he|they|(?:the|your|a|an)\s+\w+)\s+said\s+(?:someone|somebody|you|she|he|they|it|i)"
+    r"|\b(?:you|she|he|they|and|(?:the|your|a|an)\s+\w+)\s+said\s+(?:someone|somebody|you|she|he|they|it|i|the\s+\w+)"
     r"(?:\s+would|\s+will|\s*'d)\s+"
     r"(?:ring|call|phone|send|come|email|e-mail|post|get\s+back|write)\b"
     r"|\b(?:just\s+)?checking\s+(?:on|in\s+(?:on|about))\s+(?:my|our|the)\b"
     r"|\bwhen'?s\s+(?:the|my|our)\s+\w+\s+coming\b"
+    # "has that gone through?", "did my complaint get received?", "check it was received"
+    r"|\b(?:has|have|did)\s+(?:that|it|this|the\s+order|the\s+\w+)\s+(?:gone|go|got|went)\s+through\b"
+    r"|\b(?:did|has|have)\s+(?:my|our|the)\s+(?:\w+\s+){0,2}?(?:get|got|been|was)\s+(?:received|through|logged)\b"
+    r"|\bcheck\s+(?:that\s+|if\s+|whether\s+)?(?:it|this|my\s+\w+|the\s+\w+)\s+(?:was|has\s+been|had\s+been|got)\s+"
+    r"(?:received|through|logged)\b"
+    r"|\bfollowing\s+up\s+(?:on\s+)?(?:my|our|the)\b"
+    r"|\b(?:has|have)\s+(?:a|an|the|my)\s+(?:\w+\s+)?(?:inspection|appointment|visit|survey|date)\s+been\s+"
+    r"(?:arranged|booked|made|set|scheduled)\b"
+    r"|\b(?:is|are)\s+(?:the|my|our)\s+(?:\w+\s+){0,2}?still\s+(?:going\s+ahead|happening|booked)\b"
+    r"|\b(?:the|my|your)\s+(?:\w+\s+)?(?:engineer|plumber|electrician|contractor|surveyor|joiner|fitter|roofer|"
+    r"decorator|plasterer)s?\s+(?:is|are)\s+still\s+coming\b"
+    r"|\b(?:if\s+)?there'?s\s+(?:a|an|any)\s+(?:date|appointment|time)\s+(?:yet\s+)?for\s+(?:my|our|the)\b"
     r"|\b(?:was|were)\s+(?:meant|supposed|due)\s+to\s+(?:come|visit|call|be\s+here)\b[^?]*\bconfirm\b", re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
@@ -193,6 +215,15 @@ _WISH = re.compile(r"\b(?:want|wanting|would\s+like|'?d\s+like|like\s+to|wish|ca
 _ANGER = re.compile(
     r"\b(?:disgrac|disgust|appall|unacceptable|ridiculous|shocking|useless|pathetic|joke|fed\s+up|"
     r"sick\s+(?:of|and\s+tired)|absolute|furious|fuming|outrag|shambles|incompeten)", re.I)
+
+# A failure told ("it has never worked", "it wasn't, nobody even came", "closed as complete when
+# nothing has been done"): dissatisfaction with the service, a complaint, not news or a chase.
+_FAILURE = re.compile(
+    r"\bnever\s+(?:worked|been\s+(?:fixed|done|sorted|repaired))\b|\bnothing\s+(?:has\s+been|was|got|had\s+been)\s+done\b"
+    r"|\b(?:nobody|no\s*one|no-one)\s+(?:even\s+|ever\s+)?(?:came|turned\s+up|showed(?:\s+up)?|come)\b"
+    r"|\b(?:it|they)\s+(?:wasn'?t|weren'?t|didn'?t|hadn'?t)\s*[.!]"
+    r"|\b(?:is|are)\s+still\s+(?:dripping|leaking|broken|not\s+working)\b|\bstill\s+not\s+(?:working|fixed|done)\b"
+    r"|\bclos(?:ed|ing)\b[^.!?]{0,30}\b(?:complete|completed|done|fixed)\b[^.!?]{0,20}\b(?:when|but|though)\b", re.I)
 
 # "I want to make a complaint about..." is a new complaint, whatever it mentions from before.
 _NEW_COMPLAINT = re.compile(
@@ -237,7 +268,11 @@ def case_task(text: str, has_reference: bool = False) -> str | None:
         return REVIEW
     if words > (_LONG_WORDS if has_reference else _SHORT_WORDS):
         return None
-    if _ADD_ALONE.search(text) or (earlier and _ADD.search(text)) or (_UPDATE_FOR.search(text) and words > 8):
+    if _FAILURE.search(text):
+        return None
+    # "I emailed asking about adding my partner to the tenancy": what was asked about, not an addition.
+    added = re.sub(r"\b(?:about|regarding|re|asking)\s+add\w*", " ", text, flags=re.I)
+    if _ADD_ALONE.search(added) or (earlier and _ADD.search(added)) or (_UPDATE_FOR.search(added) and words > 8):
         return ADD
     if _ANGER.search(text):
         return None

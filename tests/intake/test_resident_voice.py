@@ -980,6 +980,57 @@ EIGHTEENTH_CLASSES = [
     ("confirm", "yes that's fine. there's also a broken gate but that's a separate matter", {"kind": r.CONFIRM}),
 ]
 
+# What the nineteenth set taught (each class in other words than the set's).
+NINETEENTH_CLASSES = [
+    ("description", "I'd prefer to talk to a human being please. Could someone phone me this afternoon?",
+     {"kind": r.DIGRESSION, "topic": "request_human"}),
+    ("description", "The bath panel has come off and I want to speak to a manager about it. Someone should ring me.",
+     {"kind": r.ANSWER}),
+    ("event_date_text", "Since 3 March. No sorry, the 4th, it was a Wednesday", {"kind": r.DATE, "date": "2026-03-04"}),
+    ("event_date_text", "since 9 November.. no sorry, 10 November",
+     {"kind": r.DATE, "date": "2026-11-10", "ongoing": True}),
+    ("event_date_text", "roughly 10 March 2026 and the repair is still outstanding",
+     {"kind": r.DATE, "date": "2026-03-10", "ongoing": True}),
+    ("event_date_text", "since the eleventh of last month", {"kind": r.DATE, "date": "2026-11-11", "ongoing": True}),
+    ("event_date_text", "the 20th of the month before last", {"kind": r.DATE, "date": "2026-10-20"}),
+    ("event_date_text", "since the clocks changed in the autumn", {"kind": r.DATE, "date": "2026-10-25"}),
+    ("event_date_text", "since the coronation", {"kind": r.DATE, "date": "2023-05-06", "ongoing": True}),
+    ("event_date_text", "since we moved into Coronation Road in June", {"kind": r.DATE, "date": "2026-06-01"}),
+    ("event_date_text", "three month and half", {"kind": r.DATE, "date": "2026-08-17"}),
+    ("event_date_text", "a week and a half ago", {"kind": r.DATE, "date": "2026-11-21"}),
+    ("event_date_text", "five days ago, the day after the storm", {"kind": r.DATE, "date": "2026-11-26"}),
+    ("event_date_text", "the last day of Diwali at the start of November", {"kind": r.DATE, "date": "2026-11-08"}),
+    ("still_happening", "it's on and off, no idea what to pick", {"kind": r.UNSURE}),
+    ("in_danger", "just my son when he tries the broken stairs on his own", {"kind": r.YES}),
+    ("representative_consent", "I haven't said anything to him about it yet", {"kind": r.NO}),
+    ("representative_consent", "she knows but cannae tell you whether she understood", {"kind": r.UNSURE}),
+    ("complaint_choice", "nah, just the job done thanks", {"kind": r.NO}),
+    ("complaint_choice", "I don't want anyone getting into bother. Perhaps?", {"kind": r.UNSURE}),
+    ("reasonable_adjustments", "go gently with me, lately I feel my kids would be better off without me",
+     {"kind": r.ANSWER, "safety": "safeguarding_concern"}),
+    ("urgency", "I'll say how urgent it is once I've spoken to a real person", {"kind": r.DIGRESSION,
+                                                                             "topic": "request_human"}),
+    ("urgency", "not an emergency, we're coping, but before Christmas would be good",
+     {"kind": r.ANSWER, "value": "routine"}),
+    ("urgency", "Hard to know what counts as urgent. Nothing's dangerous. I think it can wait.",
+     {"kind": r.ANSWER, "value": "routine"}),
+    ("frequency", "no idea really, I'm away at my sister's most weeks so I couldn't say", {"kind": r.UNSURE}),
+    ("affected", "if my neighbour's flat is affected too, does this become a different kind of report?",
+     {"kind": r.DIGRESSION, "topic": "ask_what_counts_as_complaint"}),
+    ("name", "Jean Brown with an e at the end", {"kind": r.ANSWER, "value": "Jean Browne"}),
+    ("address", "12 Mill Lane, ess tee four one double you are", {"kind": r.ANSWER, "details": {"postcode": "ST4 1WR"}}),
+    ("contact_details", "oh seven nine double one two three four five six seven",
+     {"kind": r.ANSWER, "details": {"phone": "+447911234567"}}),
+    ("preferred_contact", "email me, no wait, a text is better", {"kind": r.ANSWER, "value": "text"}),
+    ("confirm", "Ie, mae popeth yn iawn. Diolch yn fawr", {"kind": r.CONFIRM}),
+    ("confirm", "hold on, am I chatting to a machine?", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("confirm", "I'm not sure I want to go ahead any more", {"kind": r.DIGRESSION, "topic": "stop"}),
+    ("confirm", "my son name is wrong, it is Idris", {"kind": r.CHANGE, "field": "represented_name",
+                                                     "new_value": "Idris"}),
+    ("confirm", "my name is wrong, it's Gwen", {"kind": r.CHANGE, "field": "name", "new_value": "Gwen"}),
+    ("confirm", "the date's wrong, I've known about it since March", {"kind": r.CHANGE, "field": "aware_date_text"}),
+]
+
 
 def test_a_representatives_relationship_put_right_at_the_summary():
     got = r.read("confirm", "Pat is my friend, not my sister", now=NOW,
@@ -989,6 +1040,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
 
 @pytest.mark.parametrize("question, text, expected", [
     *(pytest.param(*row, id=f"eighteenth-{i}") for i, row in enumerate(EIGHTEENTH_CLASSES)),
+    *(pytest.param(*row, id=f"nineteenth-{i}") for i, row in enumerate(NINETEENTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
