@@ -150,7 +150,8 @@ _SEND = re.compile(
     r"accurate|in order|spot on)|(it'?s |its |is |that'?s |that is |all |it'?s all |that is all |that'?s all )"
     r"(correct|right|accurate|in order|fine)|accurate)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Thanks at the end of a confirmation: "That all looks correct, thank you kindly."
-_THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks|diolch( yn fawr)?)( (very much|kindly|so much|"
+_THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks|diolch( yn fawr)?)"
+                          r"( (very much|kindly|so much|"
                           r"a lot|love|mate|pet|duck))?[\s.!]*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
 _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"

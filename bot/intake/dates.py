@@ -214,8 +214,8 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
                   lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
     # "the clocks changed, the spring one": which change, said near it.
-    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(spring|march|forward))", "clocks forward",
-                  text)
+    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(spring|march|forward))",
+                  "clocks forward", text)
     text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(autumn|october|back))", "clocks back",
                   text)
     # Back to school: the first week of September, however it is said.

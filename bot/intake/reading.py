@@ -231,8 +231,8 @@ def read_urgency(said: str) -> str | None:
     """emergency / urgent / routine: a level named wins over the words around it, and a level
     denied ("not urgent", "not an emergency but soon") leaves what the rest says."""
     # The question said back: "I'll tell you how urgent it is when...", "I don't know how to judge urgent".
-    said = re.sub(r"\bhow urgent (it|this) is\b|\b(how to (judge|tell|know|say)|what (counts as|is|'?s)) (what'?s )?urgent\b",
-                  " ", said)
+    said = re.sub(r"\bhow urgent (it|this) is\b"
+                  r"|\b(how to (judge|tell|know|say)|what (counts as|is|'?s)) (what'?s )?urgent\b", " ", said)
     negated = _URGENCY_NEGATED.search(said)
     rest = _URGENCY_NEGATED.sub(" ", said) if negated else said
     for table in (_URGENCY, _URGENCY_HINTS):
@@ -579,7 +579,8 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(\d+) (?:n|and|&) (?:a )?half (week|month|year)s?\b"
                 r"|\b(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (week|month|year)s? "
                 r"(?:n|and|&) (?:a )?half\b",
-                lambda m: _and_a_half(numbers.count(m.group(1) or m.group(3)) or 1, (m.group(2) or m.group(4)).lower())),
+                lambda m: _and_a_half(numbers.count(m.group(1) or m.group(3)) or 1,
+                                      (m.group(2) or m.group(4)).lower())),
                (r"\blast month,? (?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week\b",
                 lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of last month"),
                (r"\b(?:on )?(?:the )?(\d{1,2}) (?:of )?(last|this) month\b", r"the \1th of \2 month"),
@@ -891,7 +892,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
                 return Reading(DATE, value=text.strip(), date=day.isoformat(), ongoing=anchor.ongoing)
     corrected = list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said))
     if corrected and _NAMES_A_TIME.search(said[corrected[-1].end():]):
-        before, said = said[:corrected[-1].start()], said[corrected[-1].end():]  # "Sunday 29th, no sorry, Saturday 28th"
+        # "Sunday 29th, no sorry, Saturday 28th": what follows the slip.
+        before, said = said[:corrected[-1].start()], said[corrected[-1].end():]
         month = re.search(r"\b" + _MONTH_WORD + r"\b", before, _I)
         bare = _BARE_DAY.search(said)
         if month and bare and not re.search(r"\b" + _MONTH_WORD + r"\b|\b(last|this) month\b", said, _I):

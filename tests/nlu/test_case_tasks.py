@@ -190,3 +190,42 @@ def test_an_account_that_ends_with_no_reply_is_left_to_the_classifier():
 ])
 def test_news_of_an_application_is_not_a_case_to_look_up(text, application):
     assert existing.about_an_application(text) is application
+
+
+# --- what heldout_real9 taught, in other words ---------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "my radiator valve you replaced last month has never worked properly, please send someone back",
+    "got a message saying the job was done. it wasn't. no one even turned up",
+    "they keep closing my repair as completed but nothing has been done, the gutter is still leaking",
+])
+def test_a_failure_told_is_left_to_the_classifier_as_a_complaint(text):
+    assert case_task(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I logged a broken fence panel last week, just wondering when somebody's coming to look",
+    "Work order no. 5520193 - has the new door arrived yet?",
+    "the survey man said he'd order new windows. has that gone through?",
+    "did my report get logged? I filled the form in on friday",
+    "following up on my call yesterday about the mould - has a visit been booked?",
+    "is the roof work still going ahead next week? we had a letter in october",
+    "the joiner came and said the plasterer would be next, any idea when?",
+    "can you check whether my refund for the overpaid rent has been processed",
+    "just checking the electrician is still coming tomorrow morning",
+    "I emailed asking about adding my son to the tenancy, can you check it was received?",
+])
+def test_neutral_chases_from_the_ninth_real_set(text):
+    assert case_task(text) == STATUS
+
+
+@pytest.mark.parametrize("text", [
+    "complaint closed and nobody rang me. it isn't sorted. please escalate",
+    "I got a letter from the complaints team last week and I don't accept it, please look at it again",
+])
+def test_an_answer_rejected_in_few_words_is_a_review(text):
+    assert case_task(text) == REVIEW
+
+
+def test_waiting_on_the_complaints_team_is_not_a_review():
+    assert case_task("been waiting weeks for a call back from the complaints team about my damp") != REVIEW
