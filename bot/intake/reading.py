@@ -115,7 +115,7 @@ _NOTHING = re.compile(
     r"no one else|nobody else|just me|skip( it| this)?|no evidence|no photos?|i don'?t have any|"
     r"haven'?t got any|have no (evidence|photos|proof)|no,? i don'?t have any)[\s.!]*$", _I)
 _UNSURE_ALONE = re.compile(
-    r"^(i |i'?m )?(not sure|unsure|dunno|idk|no idea|don'?t know|do not know|can'?t remember|"
+    r"^(i |i'?m |i am )?(not sure|unsure|dunno|idk|no idea|don'?t know|do not know|can'?t remember|"
     r"cannot remember|don'?t remember|not certain|no clue|i have no idea|haven'?t a clue|"
     r"not a clue|can'?t recall|no idea tbh|idk tbh|i really don'?t know|genuinely don'?t know)"
     r"([\s,.!?]+(sorry|tbh|really|honestly|to be honest|mate|love))*"
@@ -123,7 +123,9 @@ _UNSURE_ALONE = re.compile(
     r"([\s,.!?]+(i'?m|im|i am|we'?re|i was) (hardly|never|not|rarely|away)( ever)? (there|home|in|here|around)\b.*"
     # "no idea honestly, im at me mams half the time so i wouldnt know"
     r"|[\s,.!?]+[^.!?]{0,60}\bso i (wouldn'?t|wouldnt|would not|don'?t|couldn'?t|can'?t|cannot) (really )?"
-    r"(know|say|tell)\b)?"
+    r"(know|say|tell)\b"
+    # "I am not sure, I work nights so I only hear from neighbour"
+    r"|[\s,.!?]+(i'?m |im |i am |i )?(work|working|on) (nights|away|shifts|lates)\b.*)?"
     r"[\s.!?]*$", _I)
 
 # --- choices --------------------------------------------------------------------------------------
@@ -634,6 +636,10 @@ def _tidy_date_words(said: str) -> str:
     # A weekday cut short before a time of day: "sat night", "on tues".
     said = _SHORT_WEEKDAY.sub(lambda m: m.group(1) + _WEEKDAYS[m.group(2)], said)
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
+    # "march or april": the turn of the two months.
+    said = re.sub(r"\b(january|february|march|april|may|june|july|august|september|october|november|december) "
+                  r"or (january|february|march|april|may|june|july|august|september|october|november|december)\b",
+                  r"the 1st of \2", said, flags=re.I)
     # "the 2nd or 3rd of November": the first of the two.
     said = re.sub(r"\b(the )?(\d{1,2})(st|nd|rd|th)? or (the )?\d{1,2}(st|nd|rd|th)?\b", r"the \2\3", said)
     # "from Ramadan, maybe middle of Ramadan": the nearer said, wherever it is.
@@ -780,7 +786,15 @@ def _named_days(said: str, today: date) -> str:
                        if d < today and (not month or (month.lower() in _MONTHS and d.month == _MONTHS.index(
                            month.lower()) + 1) or month.lower() in name.lower())), reverse=True)
         if past:
-            said = said[:holiday.start()] + _day_words(past[0]) + said[holiday.end():]
+            day = past[0]
+            # "late May bank holiday, the Saturday": the day of that weekend named after it.
+            weekday = re.match(r"\W*(?:weekend\W*)?(?:the|on the|it was the)\s+(" + "|".join(_WEEKDAY_NAMES) + r")\b",
+                               said[holiday.end():], _I)
+            end = holiday.end() + (weekday.end() if weekday else 0)
+            if weekday:
+                offset = (_WEEKDAY_NAMES.index(weekday.group(1).lower()) - day.weekday() + 3) % 7 - 3
+                day = min(day + timedelta(days=offset), today)
+            said = said[:holiday.start()] + _day_words(day) + said[end:]
     return said
 
 
@@ -971,7 +985,11 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         return dated(month)
     if question == "aware_date_text" and _AWARE_AT_ONCE.search(said):
         return dated(None)
-    if (yesno.doubtful(said) and not ongoing) or (yesno.unsure_anywhere(said) and not _VAGUE_PERIOD.search(said)):
+    # "ages ago mate, years, couldnt tell you wen": a vague time, and not knowing when said outright.
+    when_unknown = re.search(r"\b(can'?t|cant|couldn'?t|couldnt|cannot|don'?t|dont|do not) (\w+ )?(tell|say|know|"
+                             r"remember|mind)( you)? (when|wen)\b|\bno idea (when|wen)\b", said)
+    if (yesno.doubtful(said) and not ongoing) or (yesno.unsure_anywhere(said) and not _VAGUE_PERIOD.search(said)) \
+            or (when_unknown and not ongoing):
         return Reading(UNSURE)  # "can't remember, a while ago"; "I cannot recall when it began"
     if ongoing or _VAGUE_PERIOD.search(said):
         if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said) or (

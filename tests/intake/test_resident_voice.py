@@ -978,6 +978,11 @@ EIGHTEENTH_CLASSES = [
     ("address", "no thanks, you lot know where I live", {"kind": r.SKIP}),
     ("confirm", "that all sounds right to me", {"kind": r.CONFIRM}),
     ("confirm", "yes that's fine. there's also a broken gate but that's a separate matter", {"kind": r.CONFIRM}),
+    # Left from its first round, mended in the next session.
+    ("event_date_text", "donkey's years love, I couldn't tell you when", {"kind": r.UNSURE}),
+    ("event_date_text", "june or july", {"kind": r.DATE, "date": "2026-07-01"}),
+    ("event_date_text", "the August bank holiday weekend, the Saturday", {"kind": r.DATE, "date": "2026-08-29"}),
+    ("frequency", "I am not sure, I work away so my wife hears it more", {"kind": r.UNSURE}),
 ]
 
 # What the nineteenth set taught (each class in other words than the set's).
