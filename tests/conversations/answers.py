@@ -73,9 +73,12 @@ EIGHTEENTH_FILE = HERE / "answers_eighteenth.yml"
 # Every question, a new cast again, written blind after the reader was tuned on the eighteenth set;
 # measured once, as the honest figure for residents not yet seen.
 NINETEENTH_FILE = HERE / "answers_nineteenth.yml"
+# Every question, a new cast again, written blind after the reader was tuned on the nineteenth set,
+# its writer told to label "since X" as still going on like the others; measured once.
+TWENTIETH_FILE = HERE / "answers_twentieth.yml"
 ALL_FILES = (DEV_FILE, BLIND_FILE, FRESH_FILE, FOURTH_FILE, FIFTH_FILE, SIXTH_FILE, SEVENTH_FILE, EIGHTH_FILE,
              NINTH_FILE, TENTH_FILE, ELEVENTH_FILE, TWELFTH_FILE, THIRTEENTH_FILE, FOURTEENTH_FILE, FIFTEENTH_FILE,
-             SIXTEENTH_FILE, SEVENTEENTH_FILE, EIGHTEENTH_FILE, NINETEENTH_FILE)
+             SIXTEENTH_FILE, SEVENTEENTH_FILE, EIGHTEENTH_FILE, NINETEENTH_FILE, TWENTIETH_FILE)
 # "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 # The answers a summary can name (every kind's).
