@@ -46,7 +46,8 @@ FIELD_WORDS: dict[str, str] = {
     "desired_outcome": r"outcome|put (it|things) right|apology|apologise|compensation|refund|"
                        r"what (i|a) want(ed)?|what i'?d like|i'?d like you to|i want you to|resolution|"
                        r"what (you|u) (should|could) do",
-    "description": r"what happened|what went wrong|description|describe|the story|the problem|the issue",
+    "description": r"what happened|what went wrong|description|describe|the story|the problem|the issue|"
+                   r"the first (part|bit|line|section)",
     "service": r"which service|the service",
     "already_investigated": r"(already )?investigat\w*|final (response|letter|reply|answer|decision)|looked into|"
                             r"already (complained|been through)|(been )?looked at (it )?before"
@@ -54,17 +55,18 @@ FIELD_WORDS: dict[str, str] = {
                             r"( before)?|looked at it before",
     "legal_proceedings": r"legal( action)?|court|solicitor|proceedings|claim",
     "on_behalf": r"for someone else|on behalf|for myself|complaining for|who it'?s for|not for me|"
+                 r"i'?m doing (it|this) for (her|him|them|my \w+)|"
                  r"who i'?m (doing (this|it)|complaining|making (this|it)) for|"
                  r"(it'?s |its )?for (me|myself) or (for )?(my|me|someone|somebody)",
     "represented_name": r"(the )?name of the person i'?m (doing (it|this)|complaining|making (it|this)) for|"
-                        r"(the )?name of the person (it'?s|its|this is) for|"
+                        r"(the )?name of the person (it'?s|its|this is) for|the person (it'?s|its|this is) for|"
                         r"(their|his|her|(mum|mam|dad|mother|father|nan|nana|gran|grandad|brother|sister|son|"
                         r"daughter|client|wife|husband|partner)('?s)?) ((sur|first |last |full )?name|surname)",
     "representative_relationship": r"relationship|i'?m (his|her|their) (son|daughter|carer|advocate)|"
                                    # "Mrs Adeyemi is my neighbour, not my mother!"
-                                   r"(is|'?s) my (\w+ )?(neighbou?r|friend|mother|mum|mam|father|dad|son|daughter|"
+                                   r"(is|'?s) (my|me) (\w+ )?(neighbou?r|friend|mother|mum|mam|father|dad|son|daughter|"
                                    r"carer|client|aunt|auntie|uncle|nan|gran|grandmother|grandfather|sister|brother|"
-                                   r"cousin|niece|nephew|partner|wife|husband)\b,? (not|and not) (my|his|her)\b",
+                                   r"cousin|niece|nephew|partner|wife|husband)\b,? (not|and not) (my|me|his|her)\b",
     "representative_consent": r"permission|consent|agreement",
     "subject": r"which (service|policy)|the policy|subject",
     "person_praised": r"who i('m| am|m) thanking|thank(ing)? (him|her|them)|the person|who to thank|team|"
@@ -87,7 +89,8 @@ FIELD_WORDS: dict[str, str] = {
                  r"once a (week|day|month|fortnight)|(twice|three times|\d+ times) a (week|day|month)",
     "in_danger": r"danger|in danger",
     "evidence": r"evidence|photos?|pictures?|videos?|recordings?|diary|footage",
-    "share_details": r"anonymous|anon|stay anonymous|share my details|give my details",
+    "share_details": r"anonymous|anon|stay anonymous|share my details|give my details|"
+                     r"(take|leave|keep) my name off|(don'?t|do not) (put|use) my name",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
     "address": r"(?<!mail )(?<!e-mail )address|postcod?e?|post code|house number|flat number|door number|"
                r"street( name)?|road name|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|avenue|lane|"
@@ -104,6 +107,8 @@ FIELD_WORDS: dict[str, str] = {
                          r"(nae|no) signal|"
                          r"(texts?|e-?mails?|letters?|post|phone calls?|calls?),? not (a )?(texts?|e-?mails?|letters?|"
                          r"post|phone calls?|calls?)|"
+                         r"(text|call|ring|phone|e-?mail|write to) me,? (not|instead of|rather than) (text|call|ring|"
+                         r"phone|e-?mail)|"
                          r"(text|call|phone|e-?mail|letter|post)( me)? instead of "
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
@@ -282,6 +287,11 @@ def new_value(text: str, field: str) -> str | None:
         made = re.search(r"\b(?:make|change) it\s+(.+)$", text, re.I)
         if made:
             return made.group(1).strip(" ,.;:!-\"'")  # "can't do Mondays, make it fri or sat only"
+    if field == "preferred_contact":
+        said_first = re.search(r"\b(text|call|ring|phone|e-?mail|write to)( me)?,? (not|instead of|rather than)\b",
+                               text, re.I)
+        if said_first:
+            return said_first.group(1)  # "can u change it so u text me not ring"
     if field in ("preferred_contact", "preferred_format"):
         instead = re.search(r"\b([\w-]+(?: [\w-]+)?)\s+instead\b", text, re.I)
         if instead:

@@ -106,7 +106,7 @@ _HOLIDAY = re.compile(
     r"carnival weekend|carnival|erev rosh hashanah?|rosh hashanah?|yom kippur|erev pesach|pesach|passover|sukkot|"
     r"succot|shavuot|purim|tet|vietnamese new year|mid ramadan|after the easter holidays|grand national(?: day)?|"
     r"world cup final|euros final|euro final|platinum jubilee|jubilee (?:weekend|street party|bank holiday)|"
-    r"coronation(?! (?:street|st|road|rd|avenue|close|drive|court|gardens))|the queen died|"
+    r"coronation(?! (?:street|st|road|rd|avenue|close|drive|court|gardens))|the queen died|half term|"
     r"(?:the )?queen'?s funeral)\b(\s+(\d{4}))?")
 # Days before or after a holiday: "the week after Easter", "the Sunday after Remembrance Sunday".
 _NEAR_HOLIDAY = re.compile(r"\b(?:the )?(week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -358,6 +358,11 @@ def _holiday(text: str, today: date) -> Reading | None:
                 name = which
                 break
     near = _NEAR_HOLIDAY.search(text[:match.start()])
+    if name == "half term":  # "since half term": the latest of February's, May's and October's
+        terms = [(day, f"{term} half term") for y in (today.year, today.year - 1)
+                 for term in ("february", "may", "october")
+                 if (day := _holiday_on(f"{term} half term", int(year) if year else y)) and day <= today]
+        name = max(terms)[1] if terms else "october half term"
 
     def on(y: int) -> date | None:
         day = _holiday_on(name, y)

@@ -67,6 +67,10 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     ("no know|nuh know", "don't know"), ("ths|thsi|tihs", "this"), ("neva|nevah", "never"),
     ("nutt'?n|nuttin|nuthin|nothin|nowt", "nothing"), ("jus", "just"), ("rite", "right"), ("yed|yse", "yes"),
     ("happning|happenin'?|hapening", "happening"),
+    # Scots: "I havnae asked her", "it's nae for me", "I'm daein it for her"; "sinse satarday".
+    ("havnae|hivnae|havenae|haveny|hinnae", "haven't"), ("nae(?= (for|sure|bother|idea|chance|way)\\b)", "not"),
+    ("daein|doin'?", "doing"), ("sinse|sinc", "since"), ("satarday|saterday|satuday", "saturday"),
+
     # Voice typing spells out punctuation ("the small claims court comma I would need to ask him");
     # autocorrect makes "still" a "stilt".
     (" ?comma", ","), (" ?question mark", "?"), (" ?full stop", "."),
@@ -94,12 +98,14 @@ def normalise(text: str) -> str:
 # answer, not a request to stop.
 _STOP = re.compile(
     r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|i'?m sorry|um+|erm+|wait|"
+    r"u+gh+|ur+gh+|ah+|oh god|god|honestly|"
     r"tell you what|this is pointless|this is taking (ages|forever|too long)( man| mate)?|"
     r"hang on|d'?you know what|you know what|i think|think)[,.!]? )*"
     r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
     r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
     r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|"
-    r"(i )?don'?t (wanna |want to |want )?(send|file|submit)( it| this| anything)?"
+    r"(i )?don'?t (wanna |want to |want )?(send|file|submit)(?=( it| this| anything)?\s*([,.!?;]|$|yet\b|now\b))"
+    r"( it| this| anything)?"
     r"|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
     r"continue|go on with) (this|it)( any ?more)?|i'?ve changed my mind|changed my mind|start (again|over)|"
     r"scrap (it|that|this|the lot)|i give up|i'?m done( with (this|it))?|leave it|bin (it|this)|nvm|"
@@ -134,7 +140,10 @@ _HUMAN = re.compile(
     r"|(^|[.!?]\s*|\b(just|please|pls|can you|could you|will you)\s+)(put|get|transfer) me through to\b"
     r"|(^|[.!?]\s*|\b(just|please|pls|can you|could you|will you)\s+)get me (a|the|your) (manager|supervisor|"
     r"person|human)\b"
-    r"|^(human|agent|operator|a person|person|speak to (a )?person)\W*$", _I)
+    r"|^(human|agent|operator|a person|person|speak to (a )?person)\W*$"
+    # "could i talk it through with someone on the phone", "come round and talk to me face to face"
+    r"|\b(talk|go) (it|this|things) through with (someone|somebody|a person|an adviser|you)\b"
+    r"|\b(talk|speak|chat)( to me| to someone| with someone| to somebody)? face to face\b", _I)
 _TIMESCALES = re.compile(
     r"\bhow long\b|\bhow much longer\b|\b(am|are) (i|we) (supposed|meant|expected) to wait\b"
     r"|\bhow many (working )?days\b|\bhow (soon|quickly|quick|fast)\b"
@@ -187,7 +196,8 @@ _TOPIC_PATTERNS = {OMBUDSMAN: _OMBUDSMAN, WHAT_COUNTS: _WHAT_COUNTS, BOT: _BOT, 
 _HARM = re.compile(
     r"\b(threaten(ed|ing|s)?|threats?|(?<!smell )(?<!stench )(?<!it )(?<!that )(?<!this )"
     r"(hit|hits|hitting|punch(ed|ing)?|kick(ed|ing)?|slap(ped|ping)?|"
-    r"strangl\w*|choke[ds]?|choking|push(ed)?|shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
+    r"strangl\w*|choke[ds]?|choking|push(ed)?(?! (her|him|them) (up|round|around|along|in|out|back|to|into)\b)|"
+    r"shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
     r"the children|his|their)\b|beat(s|ing|en)? (me|her|him|us|them|up)|"
     r"(attack|assault)(ed|ing|s)?|stab(bed|bing)?|knife|knives|machete|weapon|(?<!like a )(?<!like )gun\b|"
     r"(?<!i )(?<!we )(?<!i'm )(?<!im )(?<!n't )(?<!not )(going to|gonna|will|wants? to|said he'?d|said she'?d) "

@@ -116,16 +116,18 @@ _NOTHING = re.compile(
     r"haven'?t got any|have no (evidence|photos|proof)|no,? i don'?t have any)[\s.!]*$", _I)
 _UNSURE_ALONE = re.compile(
     r"^(i |i'?m |i am )?(not sure|unsure|dunno|idk|no idea|don'?t know|do not know|can'?t remember|"
+    r"can'?t (rightly |really |honestly )?say|couldn'?t (rightly |really |honestly )?(tell|say)( you)?|"
     r"cannot remember|don'?t remember|not certain|no clue|i have no idea|haven'?t a clue|"
     r"not a clue|can'?t recall|no idea tbh|idk tbh|i really don'?t know|genuinely don'?t know)"
-    r"([\s,.!?]+(sorry|tbh|really|honestly|to be honest|mate|love))*"
+    r"([\s,.!?]+(sorry|tbh|really|honestly|to be honest( with you)?|mate|love))*"
     # "no idea, I'm hardly there": not knowing, and why.
     r"([\s,.!?]+(i'?m|im|i am|we'?re|i was) (hardly|never|not|rarely|away)( ever)? (there|home|in|here|around)\b.*"
     # "no idea honestly, im at me mams half the time so i wouldnt know"
     r"|[\s,.!?]+[^.!?]{0,60}\bso i (wouldn'?t|wouldnt|would not|don'?t|couldn'?t|can'?t|cannot) (really )?"
     r"(know|say|tell)\b"
     # "I am not sure, I work nights so I only hear from neighbour"
-    r"|[\s,.!?]+(i'?m |im |i am |i )?(work|working|on) (nights|away|shifts|lates)\b.*)?"
+    r"|[\s,.!?]+(i'?m |im |i am |i )?(work|working|on) (nights|away|shifts|lates)\b.*"
+    r"|[\s,.!?]+it (comes and goes|depends|varies|changes)\b.*)?"
     r"[\s.!?]*$", _I)
 
 # --- choices --------------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ def read_urgency(said: str) -> str | None:
 
 _NAME_PREFIX = re.compile(
     r"^(hi|hello|hiya|yes|yeah|ok|okay|sure|just|it'?s|its|it is|my name is|my name'?s|my names|name'?s|names|name|"
-    r"my good name is|(my|mi|me) name|myself|"
+    r"my good name is|(my|mi|me) name|myself|use mine( please)?|"
     r"name is|name:|the name'?s|i am|i'?m|im|this is|call me|i'?m called|they call me|you can call me|"
     r"her name is|his name is|their name is|her name'?s|his name'?s|her names|his names|she'?s called|"
     r"he'?s called|she is called|he is called|full name|it'?s for|for)[\s,:.\-]+", _I)
@@ -449,7 +451,9 @@ _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!
                           # "it ay stopped" (Black Country: hasn't), "it'd be sorted" (a promise)
                           r"(?<!ay )(?<!nae )(?<!be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|ceased|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
-                          r"only (the )?once|(just|only) (the )?(one|1) time|not any ?more|no longer|moved out|"
+                          r"only (the )?once|(just|only) (the )?(one|1) time|not any ?more|"
+                          # ("about a yr ago? no longer, it was there when we moved in": no, longer than that.)
+                          r"(?<![?] )(?<![?])no longer(?!\s*(than\b|[,.;!?]|$))|moved out|"
                           r"nothing (since|after)|(been|gone|it'?s|its) quiet (since|ever since|after)|"
                           r"since then (it'?s|it has|its|things have) been (quiet|fine|ok|okay|alright|better))\b", _I)
 # Still there, said when the resident became aware ("It has not stopped", "crack is bigger now").
@@ -586,7 +590,17 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\blast month,? (?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week\b",
                 lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of last month"),
                (r"\b(?:on )?(?:the )?(\d{1,2}) (?:of )?(last|this) month\b", r"the \1th of \2 month"),
-               (r"\b(a)?bout\b", "about"), (r"\byesterdy\b|\byestaday\b|\byday\b", "yesterday"),
+               (r"\b(a)?bout\b", "about"),
+               # Yorkshire "since t'spring", "t'clocks went back": the spring, the clocks.
+               (r"\bt'(?=[a-z])", "the "),
+               # The Christmas decorations come out at the start of December, not on Christmas Day.
+               # (A weekday said with it is the day: "...for t'christmas decs. sunday".)
+               (r"\b(the )?(christmas|xmas) (decs|decorations|tree|lights)\b",
+                lambda m: "the decorations" + ("" if re.search(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b",
+                                                               m.string, re.I) else " at the start of december"
+                                               + (" last year" if re.search(r"\blast year\b", m.string, re.I)
+                                                  else ""))),
+               (r"\byesterdy\b|\byestaday\b|\byday\b", "yesterday"),
                # "three weeks since, like" (Scots, northern English): three weeks ago.
                (r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|a couple of|couple of) "
                 r"(days?|weeks?|months?|years?) since\b(?!\s+(?:i|we|they|he|she|it|the|then|my|our|last|this|that)\b)",
@@ -828,8 +842,12 @@ def _fortnight_last(match: re.Match, today: date) -> str:
 _TODAY_ASKED = re.compile(r"\b(what'?s|whats|wat|wot|what) (is )?(the )?(date|day)( is it| is)?( today)?\b[^?]{0,30}\?"
                           r"(\s*[^.?!]{0,20}\?)*", _I)
 # "since saturday. no friday": a bare "no" puts a day right only when a day follows it at once.
-_NO_THEN_A_DAY = re.compile(r"[.,;!?]\s*no[,.]?\s+(?=(the |last |on )?(monday|tuesday|wednesday|thursday|friday|"
-                            r"saturday|sunday|\d|yesterday)\b)", _I)
+# (and "about a yr ago? no longer, it was there when we moved in, nov 2024": no, longer than that.)
+_NO_THEN_A_DAY = re.compile(r"[.,;!?]\s*no[,.]?\s+((longer|earlier|later|more|before that|further back)( than that)?"
+                            r"[,.]?\s+([^.,;!?]{0,40}[,.;]\s*)?)?(it was |it'?s |in )?"
+                            r"(?=(the |last |on )?(monday|tuesday|"
+                            r"wednesday|thursday|friday|saturday|sunday|\d|yesterday|" + "|".join(_MONTHS)
+                            + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b)", _I)
 # What a correction must name for the words after it to be the date meant.
 _NAMES_A_TIME = re.compile(r"\d|\b" + _MONTH_WORD + r"\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|"
                            r"sunday|yesterday|spring|summer|autumn|winter|last (week|month|year)|christmas|easter|"
@@ -888,6 +906,31 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     def dated(day: date | None) -> Reading:
         day = _within_month(day, said, dates.uk_today(now).date())
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
+
+    # The day settled on at the end: "...didn't read it to me until the Thursday, so the 22nd"; when a
+    # letter came rather than its date: "your letter dated 2 November (it arrived on the 5th)".
+    settled = re.search(r"\bso,? (?:it was |that'?s |that was )?the (\d{1,2})(?:st|nd|rd|th)\W*$", said, _I) or (
+        re.search(r"\b(?:it )?(?:arrived|came|got here|reached me|landed)(?: on)?(?: \w+day)? "
+                  r"the (\d{1,2})(?:st|nd|rd|th)\b",
+                  said, _I) if question == "aware_date_text" else None)
+    month = re.search(r"\b" + _MONTH_WORD + r"\b", said[:settled.start()], _I) if settled else None
+    if settled and month:
+        part = read_date(f"the {settled.group(1)} {month.group(0)}", now, question)
+        if part.date:
+            return dated(date.fromisoformat(part.date))
+    # Counted from a date said before: "14/09/2026 is when I reported it. It started a week before that."
+    before_that = re.search(r"\b(?:roughly |about |around |maybe )?(a|an|one|two|three|four|\d{1,2}|a couple of|a few) "
+                            r"(day|week|fortnight|month)s? (before|after) (?:that|then)\b", said, _I)
+    if before_that and before_that.start() > 0:
+        anchor = read_date(said[:before_that.start()], now, question)
+        count = numbers.count(before_that.group(1))
+        if anchor.kind == DATE and anchor.date and count:
+            unit = before_that.group(2).lower()
+            step = relativedelta(months=count) if unit == "month" else timedelta(
+                days=count * {"day": 1, "week": 7, "fortnight": 14}[unit])
+            day = date.fromisoformat(anchor.date) + (step if before_that.group(3).lower() == "after" else -step)
+            if day <= dates.uk_today(now).date():
+                return dated(day)
 
     offset = _OFFSET.search(said)
     said_first = said[:offset.start()].strip(" ,.;:-") if offset else ""
@@ -1025,6 +1068,14 @@ def _leave(digression: Digression | None, text: str) -> Reading | None:
 def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
     if question == "share_details" and (contact.find_email(text) or contact.find_phone(text)):
         return Reading(YES, value=True)
+    first = re.sub(r"^((oh|wait|sorry|hang on|um+|erm+|so|ok(ay)?|hello|hi)\W+)+", "",
+                   normalise(text).split("?")[0] + "?")
+    if digression is not None and digression.strong and digression.topic not in (STOP, *SAFETY_TOPICS) and \
+            "?" in normalise(text) and re.match(r"(am|have|has|did|was|were|how|when|what|why|can|could|will|would|"
+                                                r"is|are|do|does)\b", first) \
+            and (asked := digression_in(first)) is not None \
+            and asked.topic == digression.topic:
+        return Reading(DIGRESSION, topic=digression.topic)  # "Oh, is this a computer I'm writing to? ... for me"
     answer = yesno.read(question, text)
     if question == "complaint_choice" and digression is not None and digression.topic == "ask_what_counts_as_complaint":
         return Reading(DIGRESSION, topic=digression.topic)  # "what's the difference, is it not a complaint already?"
@@ -1251,9 +1302,9 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
                 digression.topic not in ("emergency", "safeguarding_concern")
                 and is_short_digression(text, digression, 6) and not reading.date)):
             return Reading(DIGRESSION, topic=digression.topic)
-        if digression is not None and digression.strong and not reading.date \
-                and digression.topic not in SAFETY_TOPICS and (
-                    _PUTTING_OFF.search(said) or _QUESTION_FIRST.match(said)):
+        if digression is not None and digression.strong and digression.topic not in SAFETY_TOPICS and (
+                (not reading.date and (_PUTTING_OFF.search(said) or _QUESTION_FIRST.match(said)))
+                or re.match(r"^(before i (answer|continue|go on|say)|first(ly)?,? (can|could) i ask)\b", said)):
             # "Before I continue, am I chatting with a robot?"; "forget the date, I want the
             # ombudsman": no date given, and the question back comes first.
             return Reading(DIGRESSION, topic=digression.topic)
@@ -1264,7 +1315,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
             # "dunno, water's coming through the light fitting": the danger is the answer.
             return Reading(ANSWER, value="emergency", safety=EMERGENCY)
         if yesno.doubtful(said) and question in ("urgency", "feedback_kind") and not (
-                question == "urgency" and _LEVEL_AFTER_DOUBT.search(said)):
+                question == "urgency" and _LEVEL_AFTER_DOUBT.search(said)) and not (
+                digression is not None and digression.strong and "?" in said):
             return Reading(UNSURE)
         found = _choice_reading(question, text, said, digression, parse)
         if found is None and question == "preferred_contact" and _SKIP.search(said):

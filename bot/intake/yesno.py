@@ -25,7 +25,7 @@ _FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|haha|ha|hi|hel
 
 _THINK_YES = re.compile(r"^(i think so|i believe so|i reckon so|think so|i guess so|i suppose so|suppose so|probably|"
                         r"most likely|pretty sure (yes|yeah|it is|they have|i have)|i'?m pretty sure)\b", _I)
-_THINK_NO = re.compile(r"^(i (don'?t|do not|dont) think so|(i )?(don'?t|dont) think so|i doubt it|"
+_THINK_NO = re.compile(r"^(i (don'?t|do not|dont) think so|(i )?(don'?t|dont) think so|i doubt it|i think (no|not)\b|"
                        r"probably not|i don'?t believe so|not that i know of|not as far as i know|"
                        r"i don'?t think (they|you|we|anyone|anybody|it|she|he) (have|has|did|do|is|are)|"
                        r"pretty sure (not|no)|not to my knowledge|i don'?t think there (is|was)|"
@@ -176,7 +176,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bthey'?re (sat|sitting) (next to|with) me\b|\basked me to (handle|deal with|do|sort|take care of)\b"
         r"|\b(ask|asked|told|tell) (me|mi) (fi|to) (do|handle|sort|deal with|make|send)\b|\b(sitting|sat) next to me\b"
         r"|(?<!n't )(?<!not )\bagree(s|d)?\b"
-        r"|\b(he|she)('?s| is) (here|with me|next to me|sat (here|next to me)|in the next room)\b",
+        r"|\b(he|she)('?s| is) (here|with me|next to me|sat (here|next to me)|in the next room)\b"
+        r"|\b(my \w+|she|he|they) (say|says|said) (ok|okay|yes|yeah|fine|it'?s (ok|okay|fine))\b",
         r"\bnot yet\b|\bnot in writing\b|\bnothing (in writing|on paper|written( down)?)\b"
         r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask|tell)\b|\bnot know yet\b"
         r"|\b(he|she|they) "
@@ -358,6 +359,12 @@ def read(question: str, text: str) -> str | None:
     if _DOUBT_FIRST.search(said) or re.search(r"(\bso|,)\s*(i )?(dunno|idk|don'?t know|not sure|no idea)[\s.!?]*$",
                                               said) or re.search(r"[.!,]\s*(maybe|perhaps|possibly)\s*\?+$", said):
         return UNSURE  # "its my mams tenancy but its me n my boy that lives here so dunno"
+    if re.search(r"\b(don'?t|do not) mind either way\b|\bnot bothered either way\b|"
+                 r"\bwhatever('?s| is) (easiest|best|easier) for (you|yous)\b", said):
+        return UNSURE  # "i dont mind either way whatever is easiest for you": the choice left to us
+    if question == "still_happening" and re.search(r"\b(stopped|fixed|sorted|gone)\b[^.!?]*[.!?]?\s*\bbut\b[^.!?]*"
+                                                   r"\bstill\b(?! not)", said):
+        return YES  # "the water has stopped... but the gutter is still hanging off": not over
     if _YES_DESPITE_NO.search(said):
         return YES
     verdict = _VERDICT.search(said)
@@ -383,7 +390,7 @@ def read(question: str, text: str) -> str | None:
         return UNSURE  # "I think it's stopped? haven't heard it since Saturday": a guess
     if _THINK_NO.search(said):
         # Asked back ("i don't think so? he's never actually hit anyone"), a guess either way.
-        return UNSURE if _ASKED_BACK.search(said) else NO
+        return UNSURE if _ASKED_BACK.search(said) or _DOUBT_ANYWHERE.search(said) else NO
     if _THINK_YES.search(said):
         # A guess is not a yes where a yes ends the complaint process (the Code: exclusions only
         # on clear answers), nor anywhere when it is asked back: "I think so? ...".

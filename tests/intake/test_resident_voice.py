@@ -1037,6 +1037,63 @@ NINETEENTH_CLASSES = [
     ("confirm", "the date's wrong, I've known about it since March", {"kind": r.CHANGE, "field": "aware_date_text"}),
 ]
 
+# What the twentieth set taught (each class in other words than the set's).
+TWENTIETH_CLASSES = [
+    ("event_date_text", "bout 6 months ago? no longer, it was there before we moved in, may 2025",
+     {"kind": r.DATE, "date": "2025-05-01"}),
+    ("event_date_text", "it's no longer there, it was in April", {"kind": r.DATE, "ongoing": False}),
+    ("description", "the lift's broken so I push him up the ramp at the back in his chair every morning",
+     {"kind": r.ANSWER, "safety": None}),
+    ("reasonable_adjustments", "please don't send me forms as photos, I use a screen reader",
+     {"kind": r.ANSWER, "safety": None}),
+    ("confirm", "please don't send it yet", {"kind": r.DIGRESSION, "topic": "stop"}),
+    ("event_date_text", "Before I answer - who decides how quick this gets done? It's been since July.",
+     {"kind": r.DIGRESSION, "topic": "ask_timescales"}),
+    ("event_date_text", "since half term", {"kind": r.DATE, "date": "2026-10-26", "ongoing": True}),
+    ("event_date_text", "since t'summer holidays", {"kind": r.DATE, "date": "2026-07-22"}),
+    ("event_date_text", "sinse tuesday", {"kind": r.DATE, "date": "2026-11-24"}),
+    ("event_date_text", "about fifteen months", {"kind": r.DATE, "date": "2025-09-01"}),
+    ("event_date_text", "I reported it on 2/10/2026. It had been going a fortnight before that.",
+     {"kind": r.DATE, "date": "2026-09-18"}),
+    ("aware_date_text", "the letter came on the 3rd of November but I was away till the Monday, so the 9th",
+     {"kind": r.DATE, "date": "2026-11-09"}),
+    ("aware_date_text", "your letter dated 20 October, it got here on the 24th",
+     {"kind": r.DATE, "date": "2026-10-24"}),
+    ("aware_date_text", "when we got the Christmas tree out last year", {"kind": r.DATE, "date": "2025-12-01"}),
+    ("event_date_text", "honestly I can't rightly say", {"kind": r.UNSURE}),
+    ("frequency", "couldn't say, it depends on the rain", {"kind": r.UNSURE}),
+    ("frequency", "urgh forget it, I'll ring the office", {"kind": r.DIGRESSION, "topic": "stop"}),
+    ("urgency", "I'm not sure how to put it, can I talk it through with someone?",
+     {"kind": r.DIGRESSION, "topic": "request_human"}),
+    ("preferred_contact", "can't someone just speak to me face to face?", {"kind": r.DIGRESSION,
+                                                                          "topic": "request_human"}),
+    ("reasonable_adjustments", "face to face meetings please, I lip read", {"kind": r.ANSWER}),
+    ("still_happening", "the leak's stopped but the ceiling is still stained and sagging", {"kind": r.YES}),
+    ("legal_proceedings", "I think not. Never been to court.", {"kind": r.NO}),
+    ("in_danger", "I think not. I'm not certain.", {"kind": r.UNSURE}),
+    ("on_behalf", "Wait, am I talking to a robot? My niece put this on my phone for me.",
+     {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("representative_consent", "I hivnae asked him yet", {"kind": r.NO}),
+    ("representative_consent", "my brother says it's fine", {"kind": r.YES}),
+    ("share_details", "not bothered either way, whatever's easiest for you", {"kind": r.UNSURE}),
+    ("confirm", "the person it's for should be Mr Idris Khan, not Idrees", {"kind": r.CHANGE,
+                                                                           "field": "represented_name"}),
+    ("confirm", "change it so you email me not phone", {"kind": r.CHANGE, "field": "preferred_contact",
+                                                       "new_value": "email"}),
+    ("confirm", "it's not for me, I'm doing it for my dad", {"kind": r.CHANGE, "field": "on_behalf"}),
+    ("confirm", "the first bit isn't right, it's the back door not the front", {"kind": r.CHANGE,
+                                                                                "field": "description"}),
+]
+
+
+@pytest.mark.parametrize("text, field", [
+    ("leave my name off please", "share_details"),
+    ("it should say she's me mum not me aunt", "representative_relationship"),
+])
+def test_answers_only_some_summaries_show_put_right_in_words(text, field):
+    got = r.read("confirm", text, now=NOW, changeable=(*CHANGEABLE, "share_details", "representative_relationship"))
+    assert (got.kind, got.field) == (r.CHANGE, field), got
+
 
 def test_a_representatives_relationship_put_right_at_the_summary():
     got = r.read("confirm", "Pat is my friend, not my sister", now=NOW,
@@ -1047,6 +1104,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
 @pytest.mark.parametrize("question, text, expected", [
     *(pytest.param(*row, id=f"eighteenth-{i}") for i, row in enumerate(EIGHTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"nineteenth-{i}") for i, row in enumerate(NINETEENTH_CLASSES)),
+    *(pytest.param(*row, id=f"twentieth-{i}") for i, row in enumerate(TWENTIETH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
