@@ -1314,6 +1314,11 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
                 and _hazard_described(text):
             # "dunno, water's coming through the light fitting": the danger is the answer.
             return Reading(ANSWER, value="emergency", safety=EMERGENCY)
+        if question == "feedback_kind" and digression is not None and digression.strong \
+                and digression.topic in SAFETY_TOPICS:
+            # "my ex has found out where i live and he's sat outside": danger, not a kind of feedback,
+            # however sure the classifier is of a kind for the story.
+            return Reading(DIGRESSION, topic=digression.topic)
         if yesno.doubtful(said) and question in ("urgency", "feedback_kind") and not (
                 question == "urgency" and _LEVEL_AFTER_DOUBT.search(said)) and not (
                 digression is not None and digression.strong and "?" in said):

@@ -1118,3 +1118,14 @@ def test_unsafe_heating_and_threats_at_the_door_are_danger():
     assert safety_in("my gran is 90 and freezing so we've put the gas oven on with the door open") == "emergency"
     assert safety_in("he posted something burning through my letterbox last night") == "safeguarding_concern"
     assert safety_in("my ex found out where I live and he's been outside twice") == "safeguarding_concern"
+
+
+def test_danger_told_at_the_kind_question_is_not_filed_as_a_kind_whatever_the_classifier_says():
+    parse = {"intent": {"name": "asb_report", "confidence": 0.93},
+             "intent_ranking": [{"name": "asb_report", "confidence": 0.93}]}
+    got = r.read("feedback_kind", "my husband's been following me home from work and now he's parked outside the "
+                 "flat", parse=parse, now=NOW)
+    assert (got.kind, got.topic) == (r.DIGRESSION, "safeguarding_concern"), got
+    got = r.read("feedback_kind", "the lads upstairs have had music on every night this week until 3am",
+                 parse=parse, now=NOW)
+    assert (got.kind, got.value) == (r.ANSWER, "asb_report"), got
