@@ -16,16 +16,21 @@ from bot.nlp import clarify
 from bot.policy import wording
 from bot.policy.schema import Profile
 
+# Applications the lettings and tenancy teams hold (a resident waits on them; they are not cases
+# filed here): one list for the topics below and for bot.intake.existing.
+REGISTER_APPLICATIONS = r"housing register|housing application|waiting list|transfer|bid|bidding|banding|rehous\w*|" \
+                        r"decant\w*|downsiz\w*"
+TENANCY_APPLICATIONS = r"succession|mutual exchange|house swap|swap|right to buy"
 # What a question is about, by its words (first match wins).
 TOPICS = (
     ("benefits", r"universal credit|\buc\b|housing benefit|benefits?|dwp|council tax reduction|"
                  r"discretionary housing payment|\bdhp\b|bedroom tax|housing costs"),
     ("rent", r"\brent\b|arrears|direct debit|standing order|pay(ing|ment|ments)?\b|service charge|"
              r"rent statement|balance|owe|refund|overpa\w+"),
-    ("housing_register", r"waiting list|housing register|register|bidding|\bbid\b|banding|\bband\b|"
-                         r"transfer|move (to|house)|bigger (house|flat|place)|rehous\w*|choice based"),
+    ("housing_register", REGISTER_APPLICATIONS + r"|register|\bband\b|move (to|house)|bigger (house|flat|place)|"
+                                                 r"choice based"),
     ("portal", r"portal|\bapp\b|log ?in|password|online account|my account|website|sign in"),
-    ("tenancy", r"tenancy|succession|succeed|joint|lodger|sublet|mutual exchange|swap|right to buy|"
+    ("tenancy", TENANCY_APPLICATIONS + r"|tenancy|succeed|joint|lodger|sublet|"
                 r"right to acquire|end my tenancy|notice|pets?|dog|cat|permission|decorat\w*|"
                 r"keys?|move out|moving out|garden|shed|satellite dish|car ?port|driveway|parking"),
 )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from bot.cases import references
 from bot.cases.lookups import ResidentLookup
+from bot.intake.enquiries import REGISTER_APPLICATIONS, TENANCY_APPLICATIONS
 from bot.intake.fields import KIND_LABELS
 from bot.nlp.case_tasks import looks_like_reference
 
@@ -94,8 +95,7 @@ def check_reference(value: Any) -> Check:
 
 # Applications the landlord's lettings and tenancy teams hold, not cases filed here: a resident
 # asking after one ("has my mutual exchange been approved yet?") has no case reference to give.
-_APPLICATION = re.compile(r"\b(housing (register|application)|waiting list|transfer|mutual exchange|house swap|"
-                          r"swap|succession|bid|bidding|banding|decant\w*|right to buy|downsiz\w*|rehous\w*)\b", re.I)
+_APPLICATION = re.compile(rf"\b({REGISTER_APPLICATIONS}|{TENANCY_APPLICATIONS})\b", re.I)
 # Unless it is one of ours: "any update on my complaint about the transfer decision?"
 _ONE_OF_OURS = re.compile(r"\b(complain\w*|report\w*|repair\w*|case|ref|reference|stage)\b", re.I)
 APPLICATION_NOT_A_CASE = ("I can look up complaints, repairs and reports logged with us by their "
