@@ -76,9 +76,13 @@ NINETEENTH_FILE = HERE / "answers_nineteenth.yml"
 # Every question, a new cast again, written blind after the reader was tuned on the nineteenth set,
 # its writer told to label "since X" as still going on like the others; measured once.
 TWENTIETH_FILE = HERE / "answers_twentieth.yml"
+# The same, after the reader was tuned on the twentieth; three summary answers change two things
+# (`field` and `new_value` as lists).
+TWENTYFIRST_FILE = HERE / "answers_twentyfirst.yml"
 ALL_FILES = (DEV_FILE, BLIND_FILE, FRESH_FILE, FOURTH_FILE, FIFTH_FILE, SIXTH_FILE, SEVENTH_FILE, EIGHTH_FILE,
              NINTH_FILE, TENTH_FILE, ELEVENTH_FILE, TWELFTH_FILE, THIRTEENTH_FILE, FOURTEENTH_FILE, FIFTEENTH_FILE,
-             SIXTEENTH_FILE, SEVENTEENTH_FILE, EIGHTEENTH_FILE, NINETEENTH_FILE, TWENTIETH_FILE)
+             SIXTEENTH_FILE, SEVENTEENTH_FILE, EIGHTEENTH_FILE, NINETEENTH_FILE, TWENTIETH_FILE,
+             TWENTYFIRST_FILE)
 # "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 # The answers a summary can name (every kind's).
@@ -138,8 +142,10 @@ def _topic(item: Item) -> str | None:
     return TOPIC_NAMES.get(topic, topic)
 
 
-def _field(item: Item) -> str | None:
+def _field(item: Item) -> str | tuple[str, ...] | None:
     field = item.extra.get("field")
+    if isinstance(field, list):  # two answers changed in one message
+        return tuple(FIELD_NAMES.get(name, name) for name in field)
     return FIELD_NAMES.get(field, field)
 
 
@@ -200,7 +206,12 @@ def correct(item: Item, got: r.Reading) -> bool:
         if label == "yes":
             return got.kind == r.CONFIRM
         if label in ("no", "change"):
-            return got.kind == r.CHANGE and got.field == _field(item)
+            wanted = _field(item)
+            if isinstance(wanted, tuple):
+                # Two answers changed at once: either of them, or asking which (the other is then
+                # offered again), is right.
+                return got.kind == r.CHANGE and (got.field is None or got.field in wanted)
+            return got.kind == r.CHANGE and got.field == wanted
         if label == "digression":
             return got.kind == r.DIGRESSION and got.topic == _topic(item)
         return False
