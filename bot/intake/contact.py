@@ -75,7 +75,19 @@ def find_postcode(text: str) -> str | None:
     if not match:
         match = _spoken_postcode(text or "")
     if not match:
+        # "ip3 8 ey": the inward code typed apart (a short answer only: not letters and numbers
+        # that happen to end a sentence).
+        words = re.findall(r"[A-Za-z0-9]+", text or "")
+        tail = "".join(words[-3:])
+        match = POSTCODE.fullmatch(tail) if len(words) <= 6 and 5 <= len(tail) <= 7 else None
+    if not match:
         return None
+    if match.string == text:
+        # "LL65 2SN - no wait, LL65 2NS, sorry": a whole postcode typed again after a slip.
+        again_whole = re.search(rf"\b{slips.words('wait', 'sorry', 'no', 'oops')}\b\W+" + POSTCODE.pattern,
+                                text[match.end():], re.I)
+        if again_whole:
+            match = POSTCODE.search(text, match.end() + again_whole.start())
     raw = re.sub(r"\s", "", match.group(1)).upper()
     # "TS10 1RH. No, 1RF, I always get that wrong": the end typed again after a slip word.
     again = re.match(rf"[\s,.;!-]*{slips.words('wait', 'sorry', 'no', 'oops')}\b[\s,.;:!-]*(\d[A-Za-z]{{2}})\b",

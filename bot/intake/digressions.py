@@ -150,7 +150,7 @@ _TIMESCALES = re.compile(
     r"|\bwhen (will|would|do|can) (i|we|you|someone|somebody|it|this|they) (hear|get|be|have|know|expect|sort|fix)"
     r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b"
     r"|\bwhen (are|is) (you|yous|someone|somebody|anyone|they|the \w+) (sending|coming|going to (come|send|fix))\b"
-    r"|\bwhen i will (get|hear|know|have)\b"
+    r"|\bwhen i will (get|hear|know|have)\b|\b(are we |we )?talking (days|weeks|months) or (days|weeks|months)\b"
     r"|\b(is|will) (this|it|all this)( all)? (gonna |going to )?take (long|ages|forever)\b",
     _I)
 # A request for a person told as part of what happened.
@@ -164,7 +164,7 @@ _WHAT_COUNTS = re.compile(
     r"\bwhat (counts|is|'?s) (counted |classed |classified )?(as )?(a )?complaint\b"
     r"|\b(treated|dealt with|handled|logged|recorded|classed|counted) as a complaint or\b"
     r"|\ba complaint or (as )?(a )?(service request|repair|request)\b"
-    r"|\b(is|does) (this|that|it) (count|classed|class)\b"
+    r"|\b(is|does) (this|that|it) (still )?(count|classed|class)\b"
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
     r"|\bsame as a complaint\b|\bis this a complaint\b|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
     r"|\bwon'?t (look at|treat|take) it as a complaint\b"
@@ -177,7 +177,7 @@ _BOT = re.compile(
     r"\b(are|is) (you|this|it) (a |an |just a |some kind of )?(bot|robot|chat ?bot|computer|machine|ai|"
     r"automated|real person|real|human|person)\b|\byou'?re (a |an |just a )?(bot|robot|computer|machine|ai)\b"
     r"|\b(is|will|does) (a |an )?(real |actual )?(person|human|someone|somebody|anyone) (going to |gonna )?"
-    r"(read|see|look at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
+    r"(read|reading|see|seeing|look at|looking at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
     r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
     r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b|\b(you|u)( are| r)? (a |an )?(robot|bot|chat ?bot)\b"
     r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a )?"
@@ -317,7 +317,10 @@ _NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler|heaters?)
 _FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re|who is|who'?s) "
                     r"(7[5-9]|[89]\d|1[01]\d)"
                     r"( years old)?|(7[5-9]|[89]\d|1[01]\d) (years old|year old|yr old)|elderly|frail|disabled|"
-                    r"pregnant|newborn|baby|toddler|oxygen|dementia|bed ?bound|bed-bound)\b", _I)
+                    r"pregnant|newborn|baby|toddler|oxygen|dementia|bed ?bound|bed-bound|"
+                    # "My daughter is 2 years": a small child.
+                    r"(daughter|son|child|kid|girl|boy|grandson|granddaughter|little one)('s| is)? "
+                    r"([1-4]|one|two|three|four) (years?|yrs?|year old)|\d{1,2} months? old)\b", _I)
 # A hazard happening now (Awaab's Law's emergency hazards, bot.intake.triage), less the lack of
 # heating or hot water, which is urgent but not a danger to report to 999 on its own.
 _NOT_AN_EMERGENCY_ALONE = re.compile(r"^\s*(no heating|no hot water)\s*$", _I)

@@ -133,7 +133,7 @@ _UNSURE_ALONE = re.compile(
 # --- choices --------------------------------------------------------------------------------------
 
 _URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|nothing'?s|nothing is|not really)"
-                              r"( that| very| too| really| an?| at all| super| massively| a| immediate| real)? "
+                              r"( that| so| very| too| really| an?| at all| super| massively| a| immediate| real)? "
                               r"(urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
                               r"|(nobody|no ?one|no-one|noone)( is|'s)? (in )?danger)\b", _I)
 # The words that name a level first, then what suggests one.
@@ -650,6 +650,10 @@ def _tidy_date_words(said: str) -> str:
     # A weekday cut short before a time of day: "sat night", "on tues".
     said = _SHORT_WEEKDAY.sub(lambda m: m.group(1) + _WEEKDAYS[m.group(2)], said)
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
+    # "14th to 16th November - three nights in a row": from the first day of the span.
+    said = re.sub(r"\b(\d{1,2})(st|nd|rd|th)? (to|till|until|-) (the )?\d{1,2}(st|nd|rd|th)? (of )?("
+                  r"january|february|march|april|may|june|july|august|september|october|november|december)\b",
+                  r"\1\2 \7", said, flags=re.I)
     # "march or april": the turn of the two months.
     said = re.sub(r"\b(january|february|march|april|may|june|july|august|september|october|november|december) "
                   r"or (january|february|march|april|may|june|july|august|september|october|november|december)\b",
@@ -701,6 +705,21 @@ def _month_in(said: str, now: datetime) -> date | None:
 _LAST_MONTH = re.compile(r"\blast (" + "|".join(_MONTHS) + r")\b", _I)
 _WEEK_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week (?:of|in) "
                             r"(" + "|".join(_MONTHS) + r")\b", _I)
+_WEEKEND_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) weekend (?:of|in) "
+                               r"(" + "|".join(_MONTHS) + r")\b", _I)
+
+
+def _weekend_of_month(which: str, month_name: str, today: date) -> date:
+    """The Saturday of "the first weekend in November" (the latest such month not after today)."""
+    month = _MONTHS.index(month_name) + 1
+    year = today.year if date(today.year, month, 1) <= today else today.year - 1
+    first = date(year, month, 1) + timedelta(days=(5 - date(year, month, 1).weekday()) % 7)
+    if which == "last":
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return following - timedelta(days=(following.weekday() - 5) % 7 or 7)
+    return first + timedelta(weeks={"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}.get(which, 3))
+
+
 _WEEK_STARTS = {"first": 4, "1st": 4, "second": 11, "2nd": 11, "third": 18, "3rd": 18, "fourth": 25, "4th": 25,
                 "last": 25}
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -725,6 +744,8 @@ def _named_days(said: str, today: date) -> str:
 
     said = _LAST_MONTH.sub(last_month, said)
     said = _WEEK_OF_MONTH.sub(lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of {m.group(2)}", said)
+    said = _WEEKEND_OF_MONTH.sub(lambda m: _day_words(_weekend_of_month(m.group(1).lower(), m.group(2).lower(), today)),
+                                 said)
     weekdays_ago = re.search(r"\b(\d|two|three|four) (" + "|".join(_WEEKDAY_NAMES) + r")s ago\b", said)
     if weekdays_ago:
         # "2 saturdays ago": the Saturday before last.
@@ -751,8 +772,8 @@ def _named_days(said: str, today: date) -> str:
         weekday = _WEEKDAY_NAMES.index((before.group(1) or before.group(2)).lower())
         back = (today.weekday() - weekday) % 7 or 7
         said = said[:before.start()] + _day_words(today - timedelta(days=back + 7)) + said[before.end():]
-    weeks_on = re.search(r"\b(\w+) weeks? (past |last |gone )?on (a )?(monday|tuesday|wednesday|thursday|friday|"
-                         r"saturday|sunday)\b", said)
+    weeks_on = re.search(r"\b(\w+) weeks? (past |last |gone )?(?:on|this) (a )?(monday|tuesday|wednesday|thursday|"
+                         r"friday|saturday|sunday)\b", said)
     if weeks_on and numbers.count(weeks_on.group(1)) is not None:
         # "three weeks on Saturday": three weeks before the coming Saturday; "three weeks past on Sunday"
         # before the last one.
@@ -1328,7 +1349,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
             found = Reading(SKIP)
         # A choice found is the answer ("ring me please" to how to contact), unless the message
         # asks something else back ("how long do emergency repairs take?").
-        asks_back = digression is not None and digression.strong and (
+        # ("Could I have it in Welsh please? Yn Gymraeg os gwelwch yn dda": the other language is the answer.)
+        asks_back = digression is not None and digression.strong and digression.topic != "other_language" and (
             "?" in said or (_QUESTION_FIRST.match(said) and (
                 digression.topic != "request_human" or re.search(r"\b(speak|talk)\b", said))))
         if found is not None and not asks_back:

@@ -43,7 +43,8 @@ _DOUBT_FIRST = re.compile(
     r"do i (have|need|got) to|happen( it| they| she| he| i| we| you)?|(not bothered|don'?t mind) either way)\b", _I)
 # Said plainly in the middle of a "yes": a yes in doubt is taken as not sure, never as yes.
 _DOUBT_ANYWHERE = re.compile(
-    r"\b(not sure|don'?t know if|dont know if|do not know if|not certain|no idea if|unsure|i think maybe|"
+    r"\b(not sure|don'?t know if|dont know if|do not know if|dunno if|dunno whether|idk if|not certain|no idea if|"
+    r"unsure|i think maybe|"
     r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain)|"
     r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|(not bothered|don'?t mind) either way|"
     r"couldn'?t (honestly |really )?say|"
@@ -93,7 +94,7 @@ _ACKNOWLEDGED_ONLY = re.compile(r"\b(letter|email|e-mail|text|card)\b[^.!?]{0,30
                                 r"[^.!?]{0,20}\b(received|got|had) (it|my|the|our)\b|\backnowledg\w*", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\b(wdym|wym|wtf is)\b"
-                       r"|\b(what|wat|wot)( is|'?s| does| do you mean by)\b[^?]*\?", _I)
+                       r"|\b(what|wat|wot)( is|'?s| does| do you mean by| mean)\b[^?]*\?", _I)
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
@@ -154,6 +155,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"text|reach) me|\b(please )?(contact|ring|call|e-?mail|text) me\b|\bi'?ll give\b|\bgive (my )?details"
         r"|\b(i )?(want|would like|need) (to (know|hear)|you to (contact|reply|get back))"
         r"|\bkeep me (updated|informed|posted)|\blet me know\b|\bget back to me\b|\bdetails\b(?! no)"
+        r"|^(you can )?(take|have) (them|it)\b"
         r"|\bput me down\b|\bnothing to hide\b",
         r"\banon\w*|\banonymous\w*|\bstay (anon\w*|private|secret)|\brather not|\bprefer not|\bi'?d rather\b"
         r"|\bdon'?t want (to give|to share|to say|them|him|her|anyone|anybody|my name|it known|people)"
@@ -478,7 +480,9 @@ def read(question: str, text: str) -> str | None:
     ends_yes, ends_no = bool(_ENDS_YES.search(said)), bool(_ENDS_NO.search(said))
     if ends_yes != ends_no:
         return YES if ends_yes else NO
-    if question not in GUESS_IS_NOT_YES and re.search(r"[,;]\s*(yes|yeah|yep|aye)\s*([-,;.!]|$)", said) \
+    if question not in GUESS_IS_NOT_YES and re.search(
+            r"(^|[,;]|\b(?!(say|says|said|saying|not|no|never|cannot|can'?t)\b)\w+)\s*(yes|yeah|yep|aye)\s*([-,;.!]|$)",
+            said) \
             and not _NO_ANYWHERE.search(said):
         return YES  # "I think Dad would want that, yes - it's been three weeks now"
     if question not in GUESS_IS_NOT_YES and re.search(r"\bi think (yes|yeah|aye|so)\b", said) \

@@ -80,6 +80,32 @@ def test_yes_no_in_residents_words(question, text, kind):
 def test_not_knowing_a_date_is_unsure(question, text, kind):
     assert read(question, text).kind == kind
 
+# What the twenty-first set taught (each class in other words than the set's).
+TWENTYFIRST_CLASSES = [
+    ("legal_proceedings", "my solicitor's on it and wrote to you, idk if anything's been filed at court",
+     {"kind": r.UNSURE}),
+    ("description", "no heating since Sunday and my son is 3 years, the flat is freezing at night",
+     {"kind": r.ANSWER, "safety": "emergency"}),
+    ("urgency", "not so bad, it can wait a bit", {"kind": r.ANSWER, "value": "routine"}),
+    ("representative_consent", "does this still count as a complaint if it's for my nan?",
+     {"kind": r.DIGRESSION, "topic": "ask_what_counts_as_complaint"}),
+    ("in_danger", "is a real person reading this?", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("in_danger", "the wiring yes, it's hanging out the wall", {"kind": r.YES}),
+    ("representative_consent", "she couldn't say yes, she's too poorly", {"kind": r.UNSURE}),
+    ("access_availability", "depends, how long are we talking, days or weeks?",
+     {"kind": r.DIGRESSION, "topic": "ask_timescales"}),
+    ("share_details", "have them", {"kind": r.YES}),
+    ("share_details", "what mean stay anonymous?", {"kind": r.UNSURE}),
+    ("address", "CF10 1AA - sorry no, CF10 1AB", {"kind": r.ANSWER, "details": {"postcode": "CF10 1AB"}}),
+    ("address", "ls9 7 qt", {"kind": r.ANSWER, "details": {"postcode": "LS9 7QT"}}),
+    ("preferred_format", "Can I get it in Polish please? Po polsku proszę", {"kind": r.ANSWER,
+                                                                            "value": "another language"}),
+    ("event_date_text", "every night from the 3rd to the 5th of October, then it stopped",
+     {"kind": r.DATE, "date": "2026-10-03", "ongoing": False}),
+    ("event_date_text", "two weeks this Thursday", {"kind": r.DATE, "date": "2026-11-19"}),
+    ("aware_date_text", "the second weekend in October", {"kind": r.DATE, "date": "2026-10-10"}),
+]
+
 
 @pytest.mark.parametrize("text, field", [
     ("Nearly - Dad's surname is Whitaker with one t", "represented_name"),
@@ -1105,6 +1131,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"eighteenth-{i}") for i, row in enumerate(EIGHTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"nineteenth-{i}") for i, row in enumerate(NINETEENTH_CLASSES)),
     *(pytest.param(*row, id=f"twentieth-{i}") for i, row in enumerate(TWENTIETH_CLASSES)),
+    *(pytest.param(*row, id=f"twentyfirst-{i}") for i, row in enumerate(TWENTYFIRST_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
