@@ -32,9 +32,8 @@ _LETTER_NAMES = {"ay": "A", "a": "A", "bee": "B", "be": "B", "b": "B", "see": "C
                  "tee": "T", "tea": "T", "t": "T", "you": "U", "u": "U", "vee": "V", "v": "V",
                  "w": "W", "ex": "X", "x": "X", "why": "Y", "y": "Y", "zed": "Z", "zee": "Z",
                  "z": "Z"}
-_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-         "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-         "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS = {**{word: number for word, number in numbers.NUMBER_WORDS.items() if number >= 10},
+         "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 
 
 def _spoken_postcode(text: str) -> re.Match | None:

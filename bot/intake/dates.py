@@ -166,6 +166,15 @@ _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afterno
                           r"lunch time|teatime|night time|daytime)\b")
 
 
+def _which_clocks(match: re.Match) -> str:
+    """"the clocks changed, the spring one": forward when spring, March or forward is said just
+    after it, else back when autumn, October or back is; else as it was."""
+    near = match.group(3)
+    if re.search(r"\b(spring|march|forward)", near):
+        return "clocks forward"
+    return "clocks back" if re.search(r"\b(autumn|october|back)", near) else match.group(0)
+
+
 def says_future(text: str) -> bool:
     """Whether the words name a time still to come ("next week", "in two days", "tomorrow")."""
     return bool(_FUTURE.search(_normalise(text)))
@@ -214,10 +223,7 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
                   lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
     # "the clocks changed, the spring one": which change, said near it.
-    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(spring|march|forward))",
-                  "clocks forward", text)
-    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=[^.]{0,40}\b(autumn|october|back))", "clocks back",
-                  text)
+    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=([^.]{0,40}\w*))", _which_clocks, text)
     # Back to school: the first week of September, however it is said.
     text = re.sub(r"\b(the )?(kids|schools?|children|they) (went|go|going|gone|were going|got) back( to school)?\b"
                   r"|\b(the )?(start|beginning) of (the )?(new )?school year\b|\bnew school year\b", "back to school",

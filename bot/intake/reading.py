@@ -475,6 +475,16 @@ _OFFSET = re.compile(r"\b(?:(?:about|around|roughly|maybe|like|bout|approx(?:ima
                      r"(?:(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      + "|".join(numbers.VAGUE_COUNTS) + r") (day|week|month|fortnight)s?|the (day|week|fortnight))"
                      r",? (after|before)\b(?!\s*([,.?!]|$|that\b|then\b|this\b|now\b))", _I)
+
+
+def _counted_from(anchor: date, count: int, unit: str, direction: str) -> date:
+    """The day `count` days, weeks, fortnights or months "after" or "before" `anchor`."""
+    unit = unit.lower()
+    step = relativedelta(months=count) if unit == "month" else timedelta(
+        days=count * {"day": 1, "week": 7, "fortnight": 14}[unit])
+    return anchor + (step if direction.lower() == "after" else -step)
+
+
 _ABBREVIATIONS = ((r"\byrs\b", "years"), (r"\byr\b", "year"), (r"\bwks\b", "weeks"), (r"\bwk\b", "week"),
                   (r"\b(mths|mnths|mons)\b", "months"), (r"\b(mth|mnth)\b", "month"),
                   (r"\bdys\b", "days"), (r"\b(\d+)(years|weeks|months|days|yrs?|wks?|mths?)\b", r"\1 \2"),
@@ -519,13 +529,13 @@ _SHORT_WEEKDAY = re.compile(r"\b((?:on |last |this |since )?)(mon|tues?|weds?|th
                             r"(?=\.? (night|morning|afternoon|evening|just gone)\b|\.?\s*$)", _I)
 
 
-# Dates as residents type them: misspelt, clipped ("mornin"), dialect ("neet"), "3 weeks back".
 def _and_a_half(count: int, unit: str) -> str:
     """"2 and a half months" as days or months the date reader counts back."""
     return {"week": f"{count * 7 + 3} days", "month": f"{round(count * 30.44 + 15)} days",
             "year": f"{count * 12 + 6} months"}[unit]
 
 
+# Dates as residents type them: misspelt, clipped ("mornin"), dialect ("neet"), "3 weeks back".
 _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+ing\b", "beginning"),
                (r"\boct[oa]?b[ae]?r\b", "october"), (r"\bnov[ea]?m?b[ae]?r\b", "november"),
                (r"\bdec[ei]?m?b[ae]?r\b", "december"), (r"\bjan[uw]?[ae]?ry\b", "january"),
@@ -652,12 +662,9 @@ def _tidy_date_words(said: str) -> str:
     said = re.sub(r"\bbetween (the )?(\d{1,2})(st|nd|rd|th)? and (the )?\d{1,2}(st|nd|rd|th)?", r"the \2\3", said)
     # "14th to 16th November - three nights in a row": from the first day of the span.
     said = re.sub(r"\b(\d{1,2})(st|nd|rd|th)? (to|till|until|-) (the )?\d{1,2}(st|nd|rd|th)? (of )?("
-                  r"january|february|march|april|may|june|july|august|september|october|november|december)\b",
-                  r"\1\2 \7", said, flags=re.I)
+                  + "|".join(_MONTHS) + r")\b", r"\1\2 \7", said, flags=re.I)
     # "march or april": the turn of the two months.
-    said = re.sub(r"\b(january|february|march|april|may|june|july|august|september|october|november|december) "
-                  r"or (january|february|march|april|may|june|july|august|september|october|november|december)\b",
-                  r"the 1st of \2", said, flags=re.I)
+    said = re.sub(rf"\b({'|'.join(_MONTHS)}) or ({'|'.join(_MONTHS)})\b", r"the 1st of \2", said, flags=re.I)
     # "the 2nd or 3rd of November": the first of the two.
     said = re.sub(r"\b(the )?(\d{1,2})(st|nd|rd|th)? or (the )?\d{1,2}(st|nd|rd|th)?\b", r"the \2\3", said)
     # "from Ramadan, maybe middle of Ramadan": the nearer said, wherever it is.
@@ -946,10 +953,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         anchor = read_date(said[:before_that.start()], now, question)
         count = numbers.count(before_that.group(1))
         if anchor.kind == DATE and anchor.date and count:
-            unit = before_that.group(2).lower()
-            step = relativedelta(months=count) if unit == "month" else timedelta(
-                days=count * {"day": 1, "week": 7, "fortnight": 14}[unit])
-            day = date.fromisoformat(anchor.date) + (step if before_that.group(3).lower() == "after" else -step)
+            day = _counted_from(date.fromisoformat(anchor.date), count, before_that.group(2),
+                                before_that.group(3))
             if day <= dates.uk_today(now).date():
                 return dated(day)
 
@@ -962,10 +967,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         anchor = read_date((said[:offset.start()] + " " + said[offset.end():]).strip(), now, question)
         if anchor.kind == DATE and anchor.date:
             count = 1 if offset.group(3) else numbers.count(offset.group(1))
-            unit = offset.group(2) or offset.group(3)
-            step = relativedelta(months=count) if unit.lower() == "month" else timedelta(
-                days=count * {"day": 1, "week": 7, "fortnight": 14}[unit.lower()])
-            day = date.fromisoformat(anchor.date) + (step if offset.group(4).lower() == "after" else -step)
+            day = _counted_from(date.fromisoformat(anchor.date), count, offset.group(2) or offset.group(3),
+                                offset.group(4))
             if day <= dates.uk_today(now).date():
                 return Reading(DATE, value=text.strip(), date=day.isoformat(), ongoing=anchor.ongoing)
     corrected = list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said))
@@ -1089,10 +1092,10 @@ def _leave(digression: Digression | None, text: str) -> Reading | None:
 def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
     if question == "share_details" and (contact.find_email(text) or contact.find_phone(text)):
         return Reading(YES, value=True)
-    first = re.sub(r"^((oh|wait|sorry|hang on|um+|erm+|so|ok(ay)?|hello|hi)\W+)+", "",
-                   normalise(text).split("?")[0] + "?")
+    said = normalise(text)
+    first = re.sub(r"^((oh|wait|sorry|hang on|um+|erm+|so|ok(ay)?|hello|hi)\W+)+", "", said.split("?")[0] + "?")
     if digression is not None and digression.strong and digression.topic not in (STOP, *SAFETY_TOPICS) and \
-            "?" in normalise(text) and re.match(r"(am|have|has|did|was|were|how|when|what|why|can|could|will|would|"
+            "?" in said and re.match(r"(am|have|has|did|was|were|how|when|what|why|can|could|will|would|"
                                                 r"is|are|do|does)\b", first) \
             and (asked := digression_in(first)) is not None \
             and asked.topic == digression.topic:
@@ -1106,7 +1109,7 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
     if question == "in_danger" and answer is None and digression is not None and digression.topic in SAFETY_TOPICS:
         return Reading(YES, value=True)  # "he threatened me last night and he's still next door"
     if question == "in_danger" and answer == NO and digression is not None and digression.topic in SAFETY_TOPICS \
-            and re.search(r"\b(worried|concerned|scared|afraid|frightened) (about|for)\b", normalise(text)):
+            and re.search(r"\b(worried|concerned|scared|afraid|frightened) (about|for)\b", said):
         # "no not me, but I'm worried about the old chap at 14, not seen him for a week": a concern
         # for someone else, which the safeguarding advice answers.
         return Reading(DIGRESSION, topic=digression.topic)
@@ -1115,7 +1118,7 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
         # answer is kept, and the words bring the safeguarding advice.
         return Reading(NO, value=False, safety=SAFEGUARDING)
     if digression is not None and digression.topic in SAFETY_TOPICS and question != "in_danger" and (
-            answer is None or _ASKING_WHAT_TO_DO.search(normalise(text))):
+            answer is None or _ASKING_WHAT_TO_DO.search(said)):
         return Reading(DIGRESSION, topic=digression.topic)
     if answer is not None and not (digression and digression.strong and digression.topic != STOP
                                    and answer == UNSURE and question != "in_danger"):

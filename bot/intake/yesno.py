@@ -42,11 +42,13 @@ _DOUBT_FIRST = re.compile(
     r"you('d| would| should) know|check (your|the) records|you'?ve got the records|only if|"
     r"do i (have|need|got) to|happen( it| they| she| he| i| we| you)?|(not bothered|don'?t mind) either way)\b", _I)
 # Said plainly in the middle of a "yes": a yes in doubt is taken as not sure, never as yes.
+# The choice left to us: "not bothered either way".
+_EITHER_WAY = r"(not bothered|don'?t mind) either way"
 _DOUBT_ANYWHERE = re.compile(
     r"\b(not sure|don'?t know if|dont know if|do not know if|dunno if|dunno whether|idk if|not certain|no idea if|"
     r"unsure|i think maybe|"
     r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain)|"
-    r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|(not bothered|don'?t mind) either way|"
+    r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|" + _EITHER_WAY + r"|"
     r"couldn'?t (honestly |really )?say|"
     # "it comes and goes so i dunno what to press"; "I couldna tell you if it went in".
     r"(dunno|don'?t know|dont know|do not know|not sure|no idea) what to (press|pick|click|choose|put|answer|tick|say)|"
@@ -361,8 +363,8 @@ def read(question: str, text: str) -> str | None:
     if _DOUBT_FIRST.search(said) or re.search(r"(\bso|,)\s*(i )?(dunno|idk|don'?t know|not sure|no idea)[\s.!?]*$",
                                               said) or re.search(r"[.!,]\s*(maybe|perhaps|possibly)\s*\?+$", said):
         return UNSURE  # "its my mams tenancy but its me n my boy that lives here so dunno"
-    if re.search(r"\b(don'?t|do not) mind either way\b|\bnot bothered either way\b|"
-                 r"\bwhatever('?s| is) (easiest|best|easier) for (you|yous)\b", said):
+    if re.search(rf"\b({_EITHER_WAY}|do not mind either way)\b|\bwhatever('?s| is) (easiest|best|easier) for "
+                 r"(you|yous)\b", said):
         return UNSURE  # "i dont mind either way whatever is easiest for you": the choice left to us
     if question == "still_happening" and re.search(r"\b(stopped|fixed|sorted|gone)\b[^.!?]*[.!?]?\s*\bbut\b[^.!?]*"
                                                    r"\bstill\b(?! not)", said):
