@@ -14,8 +14,9 @@ fetched without loading every case of the period.
   is taken out of its JSON by the database.
 * The lessons-learned register reads only the cases with a lessons-learned entry recorded in the
   period, with those entries (`lesson_facts`, one query).
-* The self-assessment reads every case with anything in its year, whole (`iter_facts`), 500 at a
-  time.
+* The self-assessment reads the complaints with anything in its year (and the cases with
+  lessons learned in it) with every history entry its figures read (`assessment_facts`, one
+  query, the same UK dates per hour, each distinct details text decoded once).
 
 All of them give exactly the figures the pure functions give on every case in the store: the
 cases left out are ones those functions skip, the facts left out ones they do not read
@@ -26,10 +27,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -40,18 +41,7 @@ from bot.staff import reports
 from bot.staff.reports import CaseFacts, HistoryFact, Period
 from bot.vocabulary import uk_midnight
 
-BATCH = 500   # cases per batch (and ids per IN list: under SQLite's old limit of 999 parameters)
-
-# The columns `CaseFacts.from_case` reads (the rest of a case, its free text above all, is not).
-FACT_COLUMNS = (
-    Case.id, Case.reference, Case.case_type, Case.created_at, Case.service, Case.channel,
-    Case.status, Case.stage, Case.policy_profile, Case.acknowledged_at, Case.responded_at,
-    Case.stage2_requested_at, Case.stage2_acknowledged_at, Case.stage2_responded_at,
-    Case.closed_at, Case.reasonable_adjustments, Case.representative_name,
-    Case.representative_relationship,
-)
-EVENT_COLUMNS = (CaseEvent.case_id, CaseEvent.kind, CaseEvent.at, CaseEvent.stage,
-                 CaseEvent.actor, CaseEvent.status_before, CaseEvent.details)
+BATCH = 500   # ids per IN list: under SQLite's old limit of 999 parameters
 
 
 # --- counts of cases received, in the database -----------------------------------------------------
@@ -116,25 +106,67 @@ def _window(period: Period):
     return sa.or_(*within, Case.id.in_(recorded)), Case.id.in_(lessons)
 
 
-def iter_facts(db: Session, period: Period, *, complaints_only: bool = True
-               ) -> Iterator[CaseFacts]:
-    """The facts of the cases with anything in the period, in batches. `complaints_only`: the
-    complaints, and other cases only when they have a lessons-learned entry in the period (the
-    only figure that reads cases of other types); otherwise every case in the window."""
+def assessment_facts(db: Session, period: Period, *, complaints_only: bool = True
+                     ) -> list[CaseFacts]:
+    """The facts of the cases with anything in the period, as `CaseFacts.from_case` gives them
+    with `uk_day` (the self-assessment's: every history entry it reads, with its details).
+    `complaints_only`: the complaints, and other cases only when they have a lessons-learned
+    entry in the period (the only figure that reads cases of other types); otherwise every case
+    in the window.
+
+    Two queries of Core rows, the cases and their history entries (in the order recorded; a
+    query each: the case's columns repeated on each entry's row cost more to fetch than the
+    join saves), the moments as UTC hours turned into UK dates once per hour (`_UKDays`), the
+    details as JSON text decoded once per distinct text (most entries share a few)."""
+    connection = db.connection()
+    dialect = connection.dialect.name
+    days = _UKDays(connection.dialect)
     anything, lessons = _window(period)
     where = sa.and_(anything, sa.or_(Case.case_type == "complaint", lessons)) \
         if complaints_only else anything
-    statement = sa.select(*FACT_COLUMNS).where(where).order_by(Case.id) \
-        .execution_options(yield_per=BATCH)
-    day = reports.uk_day   # the moments as UK dates, each hour worked out once
-    for batch in db.execute(statement).partitions():
-        history: dict[int, list] = {}
-        for event in db.execute(sa.select(*EVENT_COLUMNS).where(
-                CaseEvent.case_id.in_([row.id for row in batch]),
-                CaseEvent.kind.in_(reports.HISTORY_KINDS)).order_by(CaseEvent.id)):
-            history.setdefault(event.case_id, []).append(event)
-        for row in batch:
-            yield CaseFacts.from_case(row, history.get(row.id, ()), day)
+    cases = connection.execute(
+        sa.select(Case.id, Case.reference, Case.case_type, Case.service, Case.channel,
+                  Case.status, Case.stage, Case.policy_profile, Case.reasonable_adjustments,
+                  Case.representative_name, Case.representative_relationship,
+                  *(_hour(getattr(Case, name), dialect) for name in MOMENTS))
+        .where(where).order_by(Case.id)).all()
+    entry = sa.select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.stage, CaseEvent.actor,
+                      CaseEvent.status_before, _hour(CaseEvent.at, dialect),
+                      sa.cast(CaseEvent.details, sa.Text)) \
+        .where(CaseEvent.kind.in_(reports.HISTORY_KINDS)).order_by(CaseEvent.id)
+    ids = [row[0] for row in cases]
+    entries = chain.from_iterable(   # by the ids found: the window again would cost more
+        connection.execute(entry.where(CaseEvent.case_id.in_(ids[i:i + BATCH]))).all()
+        for i in range(0, len(ids), BATCH))
+    decoded: dict[Any, dict] = {None: {}}   # facts are read, never changed: shared
+    history: dict[int, list[HistoryFact]] = {}
+    extensions: dict[int, list[reports.Extension]] = {}
+    for case_id, kind, stage, actor, status_before, hour, text in entries:
+        details = decoded.get(text)
+        if details is None:
+            details = decoded[text] = json.loads(text) or {}
+        issued = details.get("issued_at")
+        history.setdefault(case_id, []).append(HistoryFact(
+            kind=kind, at=reports.uk_day(datetime.fromisoformat(issued)) if issued
+            else days[hour], stage=stage, actor=actor or "", status_before=status_before,
+            details=details))
+        if kind == "extended":
+            extension = reports.extension_of(SimpleNamespace(stage=stage, details=details))
+            if extension is not None:
+                extensions.setdefault(case_id, []).append(extension)
+    return [CaseFacts(
+        reference=reference, case_type=case_type, received_at=days[received], service=service,
+        channel=channel, status=status, stage=stage, policy_profile=profile,
+        acknowledged_at=days[acknowledged], responded_at=days[responded],
+        stage2_requested_at=days[requested2], stage2_acknowledged_at=days[acknowledged2],
+        stage2_responded_at=days[responded2], closed_at=days[closed],
+        extensions=tuple(extensions.get(case_id, ())),
+        reasonable_adjustments=bool((adjustments or "").strip()),
+        representative=bool(represented or relationship),
+        history=tuple(history.get(case_id, ())))
+        for (case_id, reference, case_type, service, channel, status, stage, profile,
+             adjustments, represented, relationship, received, acknowledged, responded,
+             requested2, acknowledged2, responded2, closed) in cases]
 
 
 # --- the facts the reports page reads: a few columns, UK dates -------------------------------------

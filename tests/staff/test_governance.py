@@ -350,6 +350,45 @@ def test_the_self_assessment_page_and_its_markdown(signed_in, year):
     assert "1 April 2025 to 31 March 2026." in text(staff.get("/reports/self-assessment.md?year=2025"))
 
 
+def test_the_self_assessment_reads_the_same_facts_as_the_whole_cases_give(year, store, clock):
+    """The self-assessment reads a few columns and every history entry of the complaints (and
+    of the cases with lessons learned) in one query: the facts, and so every figure, are those
+    `CaseFacts.from_case` gives on the whole cases: letters, refusals, acceptance despite an
+    exclusion, extensions, responses recorded later with remedies, lessons learned."""
+    import sqlalchemy as sa
+
+    from bot.cases.models import Case, CaseEvent
+    from bot.staff import report_queries, reports
+
+    # A response recorded on Wed 16 Sep as issued on Fri 11 Sep, with remedies.
+    late = _file(store, clock, "2026-09-01", name="K")
+    _at(clock, "2026-09-02", store.acknowledge, late, "staff:ada")
+    clock.set_uk("2026-09-16T10:00")
+    store.record_response(late, "staff:ada", "Sorry", decision="upheld",
+                          at=uk("2026-09-11T15:00"),
+                          remedies=[{"kind": "apology", "description": "Apology"},
+                                    {"kind": "financial", "description": "Time and trouble",
+                                     "amount": "75.00"}])
+    period = governance.financial_year(2026, date(2026, 9, 16))
+    with store.read() as db:
+        history: dict[int, list] = {}
+        for event in db.execute(sa.select(CaseEvent).order_by(CaseEvent.id)).scalars():
+            history.setdefault(event.case_id, []).append(event)
+        whole = [CaseFacts.from_case(case, history.get(case.id, ()), reports.uk_day)
+                 for case in db.execute(sa.select(Case).order_by(Case.id)).scalars()]
+        read = report_queries.assessment_facts(db, period)
+    wanted = [f for f in whole if f.case_type == "complaint"
+              or any(h.kind == "lessons_learned" for h in f.history)]
+    assert read == wanted
+    kinds = {h.kind for f in read for h in f.history}
+    assert {"letter_sent", "not_accepted", "acknowledged", "extended", "responded",
+            "lessons_learned"} <= kinds
+    today = date(2026, 9, 16)
+    assert governance.code_figures(read, CODE, period, today) == \
+        governance.code_figures(whole, CODE, period, today)
+    assert governance.remedies(read, period).financial_total == 75
+
+
 @pytest.mark.parametrize("path", [
     "/reports/self-assessment", "/reports/self-assessment.md", "/reports/lessons.csv",
     "/reports/upheld.csv"])

@@ -262,8 +262,8 @@ def test_the_facts_read_from_a_few_columns_are_those_of_the_whole_cases(app, yea
     # The moments come as UK dates (all the reports read of them), each worked out here one by one.
     old = sorted((_in_uk_days(f) for f in old_facts(store, period)), key=lambda f: f.reference)
     with store.read() as db:
-        every = list(report_queries.iter_facts(db, period, complaints_only=False))
-        some = list(report_queries.iter_facts(db, period))
+        every = list(report_queries.assessment_facts(db, period, complaints_only=False))
+        some = report_queries.assessment_facts(db, period)
     assert sorted(every, key=lambda f: f.reference) == old
     lessons = {f.reference for f in old if any(h.kind == "lessons_learned" for h in f.history)}
     assert sorted(some, key=lambda f: f.reference) == [
@@ -282,7 +282,7 @@ def test_a_table_s_csv_works_out_only_that_table(app, year, signed_in, monkeypat
             return function(*args, **kwargs)
         return run
 
-    for name in ("iter_facts", "complaint_facts", "lesson_facts", "received_counts"):
+    for name in ("assessment_facts", "complaint_facts", "lesson_facts", "received_counts"):
         monkeypatch.setattr(report_queries, name, counted(name, getattr(report_queries, name)))
     staff = signed_in("max")
     expected = {"by-type": ["received_counts"], "by-service": ["received_counts"],

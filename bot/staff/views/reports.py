@@ -40,10 +40,10 @@ def _period(today: date) -> tuple[Period, str | None]:
 
 
 def _facts(period: Period, *, complaints_only: bool = True) -> list[CaseFacts]:
-    """The facts of the cases with anything in the period, whole (see
-    `report_queries.iter_facts`): the self-assessment's."""
+    """The facts of the cases with anything in the period (see
+    `report_queries.assessment_facts`): the self-assessment's."""
     with workspace().store.read() as db:
-        return list(report_queries.iter_facts(db, period, complaints_only=complaints_only))
+        return report_queries.assessment_facts(db, period, complaints_only=complaints_only)
 
 
 def _profiles():
