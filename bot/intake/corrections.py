@@ -92,9 +92,9 @@ FIELD_WORDS: dict[str, str] = {
     "share_details": r"anonymous|anon|stay anonymous|share my details|give my details|"
                      r"(take|leave|keep) my name off|(don'?t|do not) (put|use) my name",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
-    "address": r"(?<!mail )(?<!e-mail )address|postcod?e?|post code|house number|flat number|door number|"
-               r"street( name)?|road name|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|avenue|lane|"
-               r"drive|way|court|gardens|place|terrace|grove|view|walk|rise|square)",
+    "address": r"(?<!mail )(?<!e-mail )add?ress?|postcod?e?|post code|house number|flat number|door number|"
+               r"street( name)?|road name|flat \d+/\d+|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|"
+               r"avenue|lane|drive|way|court|gardens|place|terrace|grove|view|walk|rise|square|st|rd|ave)",
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
@@ -150,14 +150,17 @@ _SEND = re.compile(
     r"cheers|fine|all (good|correct|fine|right)|looks (good|right|fine|ok|correct)|that'?s (right|correct|"
     r"fine|it|all|all correct|perfect|spot on|great|grand)|go (on|ahead)( then)?|send( it)?|submit( it)?|"
     r"all done|done|thats grand|grand|good|yes please|please send|send please|sound|ace|champion|bang on|"
-    r"ta|nice one|that'?ll do|all sorted|sorted|that is (correct|right|all correct|fine)|please proceed|"
-    r"proceed|confirm(ed)?|((that|it|this|everything) )?(all )?(seems|sounds|reads) (correct|right|fine|ok|okay|good|"
+    r"ta|nice one|that'?ll do|it'?ll do|itll do|(that|it) will do|all sorted|sorted|"
+    r"that is (correct|right|all correct|fine)|please proceed|"
+    r"proceed|confirm(ed)?|((that|it|this|everything) )?(all )?(seems|sounds|reads|looks) "
+    r"(correct|right|fine|ok|okay|good|"
     r"accurate|in order|spot on)|(it'?s |its |is |that'?s |that is |all |it'?s all |that is all |that'?s all )"
     r"(correct|right|accurate|in order|fine)|accurate)\b|^\W*(👍|👌|✅|✔️|🙂|😊)+\W*$", re.I)
 # Thanks at the end of a confirmation: "That all looks correct, thank you kindly."
 _THANKS_LAST = re.compile(r"[\s,.!-]*\b(thank you|thanks|thankyou|ta|cheers|many thanks|diolch( yn fawr)?)"
                           r"( (very much|kindly|so much|"
-                          r"a lot|love|mate|pet|duck))?[\s.!]*$", re.I)
+                          r"a lot|love|mate|pet|duck))?( for (your|all your|the|all the) (help|time|patience))?"
+                          r"[\s.!]*$", re.I)
 # Said at the end, after a chat: "proper job, send it", "all looks right to me duck, off you go".
 _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         r"\b(send (it|'?er|her|that|this)( off| over| through| in)?|off you go|go ahead|fire away|"
@@ -251,6 +254,14 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
         if [name for name, _ in first] == ["event_date_text"] and "aware_date_text" in changeable \
                 and _PATTERNS["aware_date_text"].search(pointed):
             return "aware_date_text"  # "the date is wrong, i know about it since july": which date, said after
+        if len(first) == 1:
+            return first[0][0]
+    # "Please amend the desired outcome to include a management move for the family": the answer
+    # named after the word that changes it, not what the new words mention.
+    after_verb = re.match(r"^(please |pls |can you |could you |can u )*(amend|change|update|edit|correct|fix|alter) "
+                          r"(the|my|me|our) (.{3,40}?)\s+(to|so|because|as|as it|:|,|-)\s", pointed)
+    if after_verb:
+        first = _matches(after_verb.group(4), changeable)
         if len(first) == 1:
             return first[0][0]
     found = _matches(pointed, changeable)
@@ -372,6 +383,9 @@ def read_which_answer(text: str, digression: Digression | None, changeable: list
     said = normalise(text)
     if digression is not None and digression.strong and ("?" in said or digression.topic == STOP):
         return Reading(DIGRESSION, topic=digression.topic)  # "is this where I can go to the ombudsman?"
+    if digression is not None and digression.strong and re.match(r"^(none|neither|nothing|no)( of (them|those|it))?\b",
+                                                                  said):
+        return Reading(DIGRESSION, topic=digression.topic)  # "None of them. Just get a human to ring me."
     meant = field_meant(text, changeable)
     if meant is not None:
         return Reading(FIELD, field=meant)

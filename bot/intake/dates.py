@@ -101,7 +101,8 @@ _HOLIDAY = re.compile(
     r"mothering sunday|mothers day|fathers day|diwali|deepavali|divali|ramadan|ramzan|"
     r"eid (?:al|ul|el)[- ]?fitr|eid[- ]ul[- ]fitr|small eid|little eid|meethi eid|"
     r"eid (?:al|ul|el)[- ]?adha|eid[- ]ul[- ]adha|bakri eid|bakra eid|kurbani eid|qurbani eid|big eid|eid|"
-    r"chinese new year|lunar new year|clocks back|clocks forward|vaisakhi|baisakhi|october week|october holidays|"
+    r"chinese new year|lunar new year|clocks back|clocks forward|clocks changed|vaisakhi|baisakhi|october week|"
+    r"october holidays|"
     r"october hols|tattie holidays|notting hill carnival|jewish new year|"
     r"carnival weekend|carnival|erev rosh hashanah?|rosh hashanah?|yom kippur|erev pesach|pesach|passover|sukkot|"
     r"succot|shavuot|purim|tet|vietnamese new year|mid ramadan|after the easter holidays|grand national(?: day)?|"
@@ -166,13 +167,20 @@ _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afterno
                           r"lunch time|teatime|night time|daytime)\b")
 
 
-def _which_clocks(match: re.Match) -> str:
-    """"the clocks changed, the spring one": forward when spring, March or forward is said just
-    after it, else back when autumn, October or back is; else as it was."""
-    near = match.group(3)
+def _clocks_said(near: str) -> str:
+    """Which change of the clocks the words after "the clocks changed" name ("the spring one"):
+    forward when spring, March or forward is said, back when autumn, October or back is; else
+    "clocks changed" (the latest, see `_holiday`)."""
     if re.search(r"\b(spring|march|forward)", near):
         return "clocks forward"
-    return "clocks back" if re.search(r"\b(autumn|october|back)", near) else match.group(0)
+    return "clocks back" if re.search(r"\b(autumn|october|back)", near) else "clocks changed"
+
+
+def name_the_clocks(text: str) -> str:
+    """"the clocks changed, the spring one" as "clocks forward" (the change the words after it
+    name; "clocks changed" when they name none): before an answer is cut into pieces."""
+    return re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=([^.]{0,40}\w*))",
+                  lambda match: _clocks_said(match.group(3)), text, flags=re.I)
 
 
 def says_future(text: str) -> bool:
@@ -220,10 +228,11 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(a )?couple (of )?months? (back|ago)\b", "2 months ago", text)
     # The Twelfth (Northern Ireland) is said with a capital letter; "the eleventh night" is its eve.
     text = re.sub(r"\beleventh night\b", "11 july", text)
-    text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) (back|forwards?|for ?word|foward)\b",
+    text = re.sub(r"\b(the )?clocks (went|go|gone|change|changed|going|were going) "
+                  r"(back|forwards?|for ?word|foward|forrit|forrard|forard)\b",
                   lambda m: "clocks back" if m.group(3) == "back" else "clocks forward", text)
     # "the clocks changed, the spring one": which change, said near it.
-    text = re.sub(r"\b(the )?clocks (changed|change|changing)\b(?=([^.]{0,40}\w*))", _which_clocks, text)
+    text = name_the_clocks(text)
     # Back to school: the first week of September, however it is said.
     text = re.sub(r"\b(the )?(kids|schools?|children|they) (went|go|going|gone|were going|got) back( to school)?\b"
                   r"|\b(the )?(start|beginning) of (the )?(new )?school year\b|\bnew school year\b", "back to school",
@@ -369,6 +378,12 @@ def _holiday(text: str, today: date) -> Reading | None:
                  for term in ("february", "may", "october")
                  if (day := _holiday_on(f"{term} half term", int(year) if year else y)) and day <= today]
         name = max(terms)[1] if terms else "october half term"
+    if name == "clocks changed":
+        name = _clocks_said(text[match.end():match.end() + 40])
+    if name == "clocks changed":  # nothing said of which: the latest change
+        changes = [(day, which) for y in (today.year, today.year - 1) for which in ("clocks back", "clocks forward")
+                   if (day := _holiday_on(which, int(year) if year else y)) and day <= today]
+        name = max(changes)[1] if changes else "clocks back"
 
     def on(y: int) -> date | None:
         day = _holiday_on(name, y)

@@ -96,6 +96,10 @@ def normalise(text: str) -> str:
 # A message that is only a request to stop (anchored: "I just want it to stop" is an answer), or
 # starts with one and says why ("cancel please, I'll ring instead"); "stop him doing it" is an
 # answer, not a request to stop.
+# Given up in the middle of an answer: "Damp. Again. Actually no, forget it, I'm not doing this on a
+# computer" (read anywhere in a message).
+_GIVEN_UP = (r"\b(actually|oh|ah|och) no\W+forget (it|this|that)\b|\bi'?m not doing this (on|over) (a|the|this) "
+             r"(computer|phone|laptop|website|chat|thing)\b")
 _STOP = re.compile(
     r"^((please|can you|can we|can i|could i|just|ok(ay)?|no|oh|actually|right|look|sorry|i'?m sorry|um+|erm+|wait|"
     r"u+gh+|ur+gh+|ah+|oh god|god|honestly|"
@@ -116,6 +120,7 @@ _STOP = re.compile(
     r"male|female|men|women|a|an|any|anyone|anybody|someone|somebody|workers?|contractors?|engineers?|letters?|"
     r"\w+ing\b|doing|from))([\s,.!?;:-]|$)"
     r"|\b(can|could) (i|we) (just )?(cancel|stop|withdraw)\b"
+    r"|" + _GIVEN_UP +
     r"|\bi don'?t think i want to (do|carry on with|continue( with)?|go on with) (this|it)\b"
     r"|\b(can|could) we (just )?forget (about )?the whole thing\b"
     r"|\b(i'?m )?not sure i (want|wanna) to go ahead( with (it|this|the complaint|the report))?( now| any ?more)?"
@@ -133,6 +138,7 @@ _HUMAN = re.compile(
     r"find|contact) (me|me up|my)\b|\bneed (someone|somebody|a person) to (ring|call|phone|contact) me\b"
     r"|\b(can|could|will) (someone|somebody|a person)\b[^.?!]{0,30}\b(ring|call|phone) me\b"
     r"|\b(ring|call|phone) me (instead|please)\b|\b(spoken|speak|talk|talked) to a manager\b"
+    r"|\bget (a|an|some) (human|person|real person|real human|actual person) to (ring|call|phone|contact) me\b"
     r"|\b(give|get) me (a|the) (phone )?number (to|i can) (call|ring)\b"
     r"|\b(can|could|can'?t|couldn'?t) i( not)?( just)? (call|ring|phone) (you|someone|somebody|the office|"
     r"a person|a human|the (council|housing|repairs)( office| team)?)\b"
@@ -151,7 +157,10 @@ _TIMESCALES = re.compile(
     r"|\btime ?scales?\b|\bdeadlines?\b|\bwhen (do|will) (i|we) (get|hear)\b"
     r"|\bwhen (are|is) (you|yous|someone|somebody|anyone|they|the \w+) (sending|coming|going to (come|send|fix))\b"
     r"|\bwhen i will (get|hear|know|have)\b|\b(are we |we )?talking (days|weeks|months) or (days|weeks|months)\b"
-    r"|\b(is|will) (this|it|all this)( all)? (gonna |going to )?take (long|ages|forever)\b",
+    r"|\b(is|will) (this|it|all this)( all)? (gonna |going to )?take (long|ages|forever)\b"
+    # "does that make the repair take longer tho": whether complaining slows the work.
+    r"|\b(make|makes|making) (it|the \w+|things|everything) take (any )?longer\b"
+    r"|\b(slow|hold) (it|the \w+|things|everything) (down|up)\?",
     _I)
 # A request for a person told as part of what happened.
 _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begged|demanded) (to |for |and )?"
@@ -230,6 +239,14 @@ _HARM = re.compile(
     # Someone being hurt or terrified next door now: "he's screaming at his girlfriend right now
     # and something just smashed, I'm scared for her"; "he's outside her door again shouting".
     r"(scared|frightened|afraid|terrified) for (her|him|them)\b(?! to)|"
+    # A child hurt, or shouted at now: "he already hurt my son once", "he is on the stairs now
+    # shouting at my son, my son is crying".
+    r"(?<!not )(?<!n't )(?<!never )(hurt|injured|assaulted|attacked) (my|our) (son|daughter|kids?|child(ren)?|baby|boy|"
+    r"girl|little one)s?\b|"
+    r"\b(now|rn|right now|again)\b[^.?!]{0,30}\b(shouting|screaming|yelling|swearing) at (my|our) (son|daughter|kids?|"
+    r"child(ren)?|baby|boy|girl|little one)s?\b|"
+    r"(shouting|screaming|yelling|swearing) at (my|our) (son|daughter|kids?|child(ren)?|baby|boy|girl|little one)s?\b"
+    r"[^.?!]{0,40}\b(now|rn|right now|crying|scared|terrified)\b|"
     r"(screaming|shouting|yelling) at (his|her) (girlfriend|boyfriend|wife|husband|partner|kids|children|mum|mam)\b"
     r"[^.?!]{0,30}\b(now|rn|right now|again)\b|"
     r"(outside|at) (her|his|my|our|the) (front )?door (again|now|rn|right now)\b[^.?!]{0,30}"
@@ -371,8 +388,7 @@ def digression_in(text: str, parse: Mapping[str, Any] | None = None) -> Digressi
     # A stop is read at the start; anywhere only in words that cannot mean anything else.
     anywhere = re.search(r"\b(cancel|withdraw)\b|\b(can|could) (we|i) (just )?stop\b|\bi don'?t think i want to\b"
                          r"|\bforget (about )?the whole thing\b|\b(not sure|don'?t think) i (want|wanna) to go ahead"
-                         r"( now| any ?more)?\s*([,.!?;]|$)",
-                         said)
+                         r"( now| any ?more)?\s*([,.!?;]|$)|" + _GIVEN_UP, said)
     stop = _STOP.match(said) or _STOP.search(said) if anywhere else _STOP.match(said)
     safety = safety_in(said)
     if stop and safety:
@@ -408,6 +424,10 @@ def is_short_digression(text: str, digression: Digression | None, words: int = 1
     question = "?" in said
     if word_count(said) <= words or (question and word_count(said) <= 2 * words):
         return True
+    first = re.split(r"(?<=[.!?])\s+", said)[0]
+    if digression.topic == HUMAN and _HUMAN.search(first) and re.search(r"\binstead\b", first) \
+            and word_count(first) <= 2 * words:
+        return True  # "can I talk to someone on the phone about this instead. typing is really hard for me"
     # Made only of such requests, however long: "I would rather speak to a person if it's all the
     # same. Can somebody ring me on the house phone?"
     pattern = _TOPIC_PATTERNS.get(digression.topic)

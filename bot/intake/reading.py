@@ -321,7 +321,10 @@ def _name_words(text: str) -> str:
     text = re.sub(r"^\s*(?:just |please |pls )*(?:put|write|use|say)\s+(?=[A-Z])", "", text, flags=re.I)
     text = re.sub(r"(\+44\s?|0)\d[\d\s-]{8,}\d", " ", text)
     text = re.sub(r"\s*\bwith an? [a-z]\b(?= [A-Z])", "", text, flags=re.I)
-    text = re.sub(r"\b((?:[A-Za-z] ){2,}[A-Za-z])\b", lambda m: m.group(1).replace(" ", "").title(), text)
+    # Spelt out after the name as well ("Hannah Pryce P R Y C E"): the name once.
+    text = re.sub(r"\b((?:[A-Za-z] ){2,}[A-Za-z])\b",
+                  lambda m: "" if re.search(rf"\b{m.group(1).replace(' ', '')}\b", text[:m.start()], re.I)
+                  else m.group(1).replace(" ", "").title(), text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -383,7 +386,8 @@ def _name_in(text: str) -> str | None:
     surname_first = _SURNAME_FIRST.match(text or "")
     if surname_first:
         return f"{surname_first.group(2)} {surname_first.group(1).title()}"
-    again = list(_NAME_AGAIN.finditer(text or ""))
+    # ("trever, no, trevor penrose": a plain "no" between commas mends a name too.)
+    again = list(_NAME_AGAIN.finditer(text or "")) or list(re.finditer(r",\s*no\s*,\s*", text or "", re.I))
     if again:
         corrected = _name_at_start(text[again[-1].end():])
         if corrected and len(corrected.split()) >= 2:
@@ -444,10 +448,14 @@ _ONGOING = re.compile(
     r"|\bhappening now\b|\ball the time\b|\bconstantly\b|\bnow\b$|\bright now\b|\bstarted\b|\bbegan\b|\bbegun\b"
     r"|\bit start\b|\bnon ?stop\b|\bstill (not|n'?t|nae|no) (fixed|sorted|done|repaired|resolved|right|working)\b"
     r"|\bpersists?\b|\bgrowing\b|\bgetting (bigger|worse)\b|\bspreading\b|\bunresolved\b|\b(remains?|is) outstanding\b"
+    r"|\bfrom (that|this|then|there) (day|time|point|moment|night|date)?\s*(on(wards?)?|till now|it'?s|it is)\b"
     r"|^from\b(?![^.]*\b(to|till|until)\b)", _I)  # "from 2 November, I remember because...": since
 _PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|weekend)|still (going|happening|there)|"
                               r"ever since|non ?stop|constantly|all the time)\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
+                          # "nobody's fixed it", "no one has sorted it": not done
+                          r"(?<!nobody )(?<!nobody's )(?<!nobodys )(?<!nobody has )(?<!no one )(?<!no one's )"
+                          r"(?<!no one has )(?<!noone )(?<!noones )(?<!nobody's been )(?<!nobody has been )"
                           # "it ay stopped" (Black Country: hasn't), "it'd be sorted" (a promise)
                           r"(?<!ay )(?<!nae )(?<!be )(?<!get it )(?<!gets )(?<!want it )"
                           r"\b(stopped|ceased|fixed|sorted|resolved|ended|finished|one[- ]off|just (the )?once|"
@@ -475,6 +483,42 @@ _OFFSET = re.compile(r"\b(?:(?:about|around|roughly|maybe|like|bout|approx(?:ima
                      r"(?:(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      + "|".join(numbers.VAGUE_COUNTS) + r") (day|week|month|fortnight)s?|the (day|week|fortnight))"
                      r",? (after|before)\b(?!\s*([,.?!]|$|that\b|then\b|this\b|now\b))", _I)
+
+
+# A weekday counted from a day or a few weeks back: "the Monday after the clocks changed", "the
+# sunday, 2 weeks past" (Scots "past": ago), "Friday before last".
+_WEEKDAY_AFTER = re.compile(r"\bthe (monday|tuesday|wednesday|thursday|friday|saturday|sunday) (after|before)\b"
+                            r"(?!\s*(last|that|then|this)\b)", _I)
+_WEEKDAY_WEEKS_AGO = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b\W+(?:\w+\W+){0,2}?"
+                                r"(a|one|two|three|four|\d) weeks? (ago|past|back)\b"
+                                r"|\b(a|one|two|three|four|\d) weeks? (ago|past|back),? (?:on )?(?:the |a )?"
+                                r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", _I)
+
+
+def _weekday_counted(said: str, now: datetime, question: str) -> date | None:
+    """The day a weekday counted from another day or from some weeks back names (None if none)."""
+    today = dates.uk_today(now).date()
+    after = _WEEKDAY_AFTER.search(said)
+    if after:
+        anchor = read_date(said[after.end():].strip(" ,.;:-"), now, question)
+        if anchor.kind == DATE and anchor.date:
+            start = date.fromisoformat(anchor.date)
+            wanted = dates.WEEKDAYS.index(after.group(1).lower())
+            if after.group(2).lower() == "after":
+                day = start + timedelta(days=(wanted - start.weekday() - 1) % 7 + 1)
+            else:
+                day = start - timedelta(days=(start.weekday() - wanted - 1) % 7 + 1)
+            return day if day <= today else None
+    ago = _WEEKDAY_WEEKS_AGO.search(said)
+    if ago:
+        name = (ago.group(1) or ago.group(6)).lower()
+        weeks = numbers.count(ago.group(2) or ago.group(4))
+        if weeks:  # the one nearest that many weeks back ("the sunday, 2 weeks past" on a Tuesday: 16 days)
+            back = today - timedelta(weeks=weeks)
+            before = back - timedelta(days=(back.weekday() - dates.WEEKDAYS.index(name)) % 7)
+            after = before + timedelta(days=7)
+            return after if after - back < back - before and after < today else before
+    return None
 
 
 def _counted_from(anchor: date, count: int, unit: str, direction: str) -> date:
@@ -539,12 +583,14 @@ def _and_a_half(count: int, unit: str) -> str:
 _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+ing\b", "beginning"),
                (r"\boct[oa]?b[ae]?r\b", "october"), (r"\bnov[ea]?m?b[ae]?r\b", "november"),
                (r"\bdec[ei]?m?b[ae]?r\b", "december"), (r"\bjan[uw]?[ae]?ry\b", "january"),
-               (r"\bfeb(?:u|ru)?a?ry\b|\bfeburary\b", "february"), (r"\ba?ugust\b|\bagust\b", "august"),
+               (r"\bfeb(?:u|ru)?a?ry\b|\bfeburary\b", "february"),
+               (r"\ba?ugust\b|\bagust\b|\baug[eu]?st\b|\baugst\b", "august"),
                (r"\bsep?t[ae]?m?b[ae]?r\b", "september"), (r"\bcup+le\b", "couple"),
                (r"\b(?:octber|ocotber|octobre|octuber|ocktober)\b", "october"), (r"\bfortnite\b", "fortnight"),
                (r"\b(?:crismas|chrismas|christmass|xmass)\b", "christmas"), (r"\bbefor\b", "before"),
                (r"\b(?:yeer|yer)\b", "year"), (r"\blas\b", "last"), (r"\bmun?th\b", "month"), (r"\b2day\b", "today"),
-               (r"\b2nite\b", "tonight"), (r"\bsumtime\b", "sometime"),
+               (r"\b2nite\b", "tonight"), (r"\bsumtime\b", "sometime"), (r"\bsum+[ae]r\b|\bsumr\b", "summer"),
+               (r"\bhol+[iy]?day\b|\bhoilday\b", "holiday"), (r"\bwee?k[ei]?n?d\b|\bweekened\b", "weekend"),
                (r"\btoo (?=(?:days|weeks|months|years)\b)", "two "),
                (r"\bo'(?=\s)", "of"), (r"\b(mon|tues?|weds?|thu|thurs?|fri|sat|sun)(day)? gone\b", r"last \1\2"),
                # Voice typing and dialect: "oak tober", "in a gust", "in julie", "june the tense",
@@ -634,6 +680,7 @@ def _tidy_date_words(said: str) -> str:
     said = _DOTTED_DATE.sub(lambda m: f"{m.group(1)}/{m.group(2)}" + (f"/{m.group(3)}" if m.group(3) else ""), said)
     for pattern, replacement in _DATE_TYPOS:
         said = re.sub(pattern, replacement, said, flags=re.I)
+    said = dates.name_the_clocks(said)
     # "last tues and its been non stop": a weekday cut short after "last" or "since".
     said = re.sub(r"\b(last|since) (mon|tues?|weds?|thu|thurs?|fri|sat|sun)\b",
                   lambda m: f"{m.group(1)} {_WEEKDAYS[m.group(2).lower()]}", said, flags=re.I)
@@ -958,6 +1005,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
             if day <= dates.uk_today(now).date():
                 return dated(day)
 
+    weekday = _weekday_counted(said, now, question)
+    if weekday is not None:
+        return dated(weekday)
     offset = _OFFSET.search(said)
     said_first = said[:offset.start()].strip(" ,.;:-") if offset else ""
     if said_first and read_date(said_first, now, question).date:
@@ -971,8 +1021,11 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
                                 offset.group(4))
             if day <= dates.uk_today(now).date():
                 return Reading(DATE, value=text.strip(), date=day.isoformat(), ongoing=anchor.ongoing)
-    corrected = list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said))
-    if corrected and _NAMES_A_TIME.search(said[corrected[-1].end():]):
+    # The last slip a time follows ("the 3rd of October no wait the 3rd of November, sorry": not the
+    # closing "sorry").
+    corrected = [m for m in (list(_DATE_CORRECTED.finditer(said)) or list(_NO_THEN_A_DAY.finditer(said)))
+                 if _NAMES_A_TIME.search(said[m.end():])]
+    if corrected:
         # "Sunday 29th, no sorry, Saturday 28th": what follows the slip.
         before, said = said[:corrected[-1].start()], said[corrected[-1].end():]
         month = re.search(r"\b" + _MONTH_WORD + r"\b", before, _I)

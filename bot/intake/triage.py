@@ -65,7 +65,14 @@ _EMERGENCY_HAZARD = re.compile(
     r"(house|flat|kitchen|electrical) fire\b(?! ?(doors?|alarms?|exits?|escapes?|extinguishers?|blankets?|"
     r"safety|risk|checks?|service))|"
     r"(?<!gas )(?<!electric )(?<!coal )(?<!log )fire (in|at) (the|my|our|a)|smoke (is )?(coming|pouring|filling)|"
-    r"flames|smell(s|ing)? (of )?burning|burning smell)", re.I)
+    r"flames|smell(s|ing)? (of )?burning|burning smell|"
+    # A socket or switch heating up or scorched: "the double socket by the kettle, its warm to touch now".
+    r"(sockets?|plugs?|switch(es)?|fuse ?box|consumer unit|wires?|cables?)\b[^.!?]{0,40}\b(warm|hot|burning) to (the )?"
+    r"touch|(sockets?|plugs?|switch(es)?)( is| are|'s)? (getting |going )?(hot|melt\w*|scorch\w*|smoking|black)\b|"
+    r"scorch marks?|"
+    # Plaster or ceiling fallen on someone: "plaster fall on my daughter head".
+    r"(plaster|ceiling|bits of (the )?ceiling|chunks? of (plaster|ceiling))\b[^.!?]{0,15}\b(fell|fall|falls|falling|"
+    r"came down|come down|coming down|dropped) (on|onto|near|next to) (my|our|the|her|his|me|us|him|her))", re.I)
 
 
 _DANGER = re.compile(

@@ -166,8 +166,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|(?<!mind them )(?<!mind people )(?<!mind you )\bknow(ing)? it was me\b|\bfind out it was me\b"
         r"|\bscared (he|she|they)'?ll\b|\bno thanks?\b"),
     "reuse_details": (
-        r"\bsame\b(?! (as|details|ones|number|e-?mail)? ?(but|except))|\buse (them|those|the same|"
-        r"my (old|earlier|previous|last))\b|\b(they'?re|they are|those are|that'?s|thats)( all)? (still )?"
+        r"\bsame\b(?![^.!?]{0,25}\b(but|except)\b)|\buse (them|those|the same|"
+        r"my (old|earlier|previous|last))\b|\bwhatever (i|we) (put|gave|said|typed|used)\b"
+        r"|\b(they'?re|they are|those are|that'?s|thats)( all)? (still )?"
         r"(right|correct|fine|the same|good|ok)\b|\bnothing'?s changed\b|\bnot changed\b|\bstill the same\b",
         r"\bdifferent\b|\bchanged\b|\bnew (number|phone|e-?mail|address|mobile)\b|\b(number|phone|e-?mail|"
         r"address|mobile)( is| has)? (different|changed|new|wrong)|\bbut my (e-?mail|number|phone|address|"
@@ -175,7 +176,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
     "representative_consent": (
         r"\bpower of attorney\b|\b(lpa|poa)\b|\b(he|she|they)('?s| is| are)? (happy|fine|ok|okay|alright) "
         r"(for me|with (it|me|that))|\b(he|she|they) (agreed|said (yes|i can|it'?s fine)|asked me|wants me|knows)\b"
-        r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\bthey signed\b"
+        r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\b(they|he|she)( has| have)? signed\b"
+        r"|\bsigned (the|a|our|my|your|an?) (consent|authority|authorisation|permission|mandate)( form)?\b"
         r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b"
         r"|\bthey'?re (sat|sitting) (next to|with) me\b|\basked me to (handle|deal with|do|sort|take care of)\b"
         r"|\b(ask|asked|told|tell) (me|mi) (fi|to) (do|handle|sort|deal with|make|send)\b|\b(sitting|sat) next to me\b"
@@ -183,7 +185,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(he|she)('?s| is) (here|with me|next to me|sat (here|next to me)|in the next room)\b"
         r"|\b(my \w+|she|he|they) (say|says|said) (ok|okay|yes|yeah|fine|it'?s (ok|okay|fine))\b",
         r"\bnot yet\b|\bnot in writing\b|\bnothing (in writing|on paper|written( down)?)\b"
-        r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask|tell)\b|\bnot know yet\b"
+        r"|\b(i'?ll|will|can|going to|gonna|need to|have to|i'?d have to) (get|ask|tell|check with)\b|\bnot know yet\b"
         r"|\b(he|she|they) "
         r"(doesn'?t|does not|don'?t|do not) know\b|\bhaven'?t (asked|got)\b|\bnot (signed|written)\b"
         r"|\b(i'?ve|ive|i have|ah'?ve|have) not asked\b"
@@ -227,7 +229,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bstage (2|two) (response|decision|letter|reply|answer|outcome)\b"
         r"|\b(done|did|finished|completed|been through|went through|gone through) (the )?stage (2|two)\b"
         r"|\bstage (2|two) (is|was|has been) (done|finished|over|complete|completed)\b"
-        r"|\bthis is (my )?(second|2nd|another) complaint\b",
+        r"|\bthis is (my )?(second|2nd|another) complaint\b"
+        r"|\bstage (1|one) and (stage )?(2|two)\b[^?]*\b(both|letters|responses|replies|answers)\b"
+        r"|\bgot both (letters|responses|replies)\b",
         r"\b(nobody|no ?one|no-one|you|they|u)( has| have|'ve| had)? (never|not|n'?t)\b.{0,30}(investigat|looked|"
         r"respond|repl|got back|done anything|did anything)"
         r"|\b(nobody|no ?one|no-one)( has| have)?( ever| even| actually|"
@@ -261,7 +265,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bcourt (case|hearing|date|papers)\b"
         r"|\b(taking|taken|took) (you|them|it) to court\b"
         r"|\b(started|issued|filed|lodged) (a |the )?(court |legal |disrepair )?(claim|proceedings|case)\b"
-        r"|\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b|\bcounty court\b"
+        r"|(?<!nothing )(?<!not )(?<!nowt )\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b"
+        r"|\bcounty court\b"
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b"
         r"|\b(sent|send|filed|put|lodged) (in )?(the )?papers (in )?(to|at|with) (the )?court\b",
         r"\bnothing'?s? (been )?(filed|issued|started)\b|"
@@ -279,7 +284,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(only|just) for advice\b|\bnothing to do with (this|the|that|it)\b"
         r"|\b(had a word|had a chat|spoke|spoken|speak|talk|talked|been|asking|asked|contacted) (with|to)? ?(a |the )?"
         r"(solicitor|lawyer|law centre|citizens advice|shelter)|\badvice only\b|\bletter before (claim|action)\b"
-        r"|\bnothing (came|come|has come) of it\b"
+        r"|\bnothing (came|come|has come) of it\b|\bnothing (in|at|gone to|been to) (the )?court\b"
+        r"|(\bnot|n'?t|\bnae) (taking|going to take|gonna take|suing|taken) (anyone|anybody|you|them|it)\b"
         r"|\bno (proceedings|legal action|claims?|case)( has| have)?( been)?( issued| started| filed| brought)?\b"
         r"|\b(taken|took|got|had|get|getting) (some )?(legal )?advice\b"
         # A claims firm's letter thrown away: "had a letter off one of them no win no fee lot but binned it".
@@ -305,7 +311,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bstopped\b(?!\s*\?)|\bover now\b"
         r"|(?<!not )(?<!n't )(?<!never )\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
         r"|\b(thankfully|luckily|fortunately) not\b|\b(been )?(fine|ok|okay|alright|quiet) (ever )?since\b"
-        r"|\b(it|is) stop\b|\bfinish now\b|\bstop(ped)? (last|yesterday|on|since)\b"
+        r"|\b(it|is) stop\b|\bfinish now\b|\b(is|it'?s|its) finish\b|^now,? no\b"
+        r"|\bstop(ped)? (last|yesterday|on|since)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"
         r"|\b(?!nothing|nowt|none|nobody|what|that|there|who)[a-z]+'s( been| now| finally)* "
         r"(fixed|sorted|repaired|mended)\b"),
@@ -369,6 +376,15 @@ def read(question: str, text: str) -> str | None:
     if question == "still_happening" and re.search(r"\b(stopped|fixed|sorted|gone)\b[^.!?]*[.!?]?\s*\bbut\b[^.!?]*"
                                                    r"\bstill\b(?! not)", said):
         return YES  # "the water has stopped... but the gutter is still hanging off": not over
+    if question in GUESS_IS_NOT_YES and re.search(r"\b(i'?d|i would|i will|i'?ll|i)( have| need)? to (check|look|go "
+                                                  r"through|dig out|find|ask)\b", said) \
+            and not re.match(r"(yes|yeah|yep|aye|no|nope|nah)\b", said):
+        return UNSURE  # "Not that I'm aware of, I'd have to go through her paperwork": not known
+    if question == "reuse_details" and re.search(r"\bsame\b[^.!?]{0,30}\b(but|except)\b", said):
+        return NO  # "the same e-mail but my number has changed": different details, to give the new one
+    if question == "reuse_details" and re.search(r"\bwhatever (i|we) (put|gave|said|typed|used)\b", said) \
+            and not re.search(r"\b(changed|different|new)\b", said):
+        return YES  # "whatever i put before, cant remember what i put but thats fine": the same, unseen
     if _YES_DESPITE_NO.search(said):
         return YES
     verdict = _VERDICT.search(said)
@@ -455,7 +471,9 @@ def read(question: str, text: str) -> str | None:
         ends_yes, ends_no = bool(_ENDS_YES.search(said)), bool(_ENDS_NO.search(said))
         if ends_yes != ends_no:
             return YES if ends_yes else NO  # "it stopped for a couple days but started again, so aye"
-        back_again = re.search(r"\bbut\b([^.!?]*\b(started|came back|kicked off|began|returned|(it'?s|its|is) back)\b"
+        back_again = re.search(r"\bbut\b([^.!?]*\b(started|came back|kicked off|began|returned|(it'?s|its|is) back|"
+                               r"broke|broken( down)?|went|gone|packed (up|in)|failed|conked out|happened|leak\w*|"
+                               r"drip\w*)\b"
                                r"[^.!?]*\b(again|back))\b", said)
         if question == "still_happening" and back_again and not re.search(
                 r"\b(will|'ll|might|may|could|dare say|if|when)\b", back_again.group(1)):
