@@ -53,7 +53,9 @@ _EARLIER = re.compile(
     r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b"
     r"|[,.;?!]\s*reported\s+(?:it|this|them|the\s+\w+|my\s+\w+)\b"
     # Something sent to us before: "I sent my housing form in 6 weeks ago".
-    r"|\bi\s+(?:sent|uploaded|emailed|posted|filled\s+in|handed\s+in|put\s+in)\s+(?:my|the|a|an|in)\b",
+    r"|\bi\s+(?:sent|uploaded|emailed|posted|filled\s+in|handed\s+in|put\s+in)\s+(?:my|the|a|an|in)\b"
+    # "I call last week for the broken glass": told before, in a second language's past.
+    r"|\bi\s+(?:call|ring|phone|report)\s+(?:you\s+)?(?:last\s+\w+|yesterday|on\s+\w+day|\w+\s+days?\s+ago)\b",
     re.I)
 
 # An existing complaint and its answer: review is a stage of a complaint, not of a repair.
@@ -70,6 +72,10 @@ _OWN_COMPLAINT = re.compile(
     r"(?:team|department|officer|manager)\b", re.I)
 # Stage 2 named: nothing else it can be, unless it is a question of how long it takes.
 _STAGE2 = re.compile(r"\b(?:stage|level)\s*(?:2|two|ii)\b|\bsecond\s+stage\b|\bnext\s+stage\b", re.I)
+# Stage 2 already asked for ("I submitted a stage 2 complaint two weeks ago. Can you confirm you
+# received it?"): asked after, a status check.
+_STAGE2_SENT = re.compile(r"\b(?:submitted|sent|made|put\s+in|requested|asked\s+for|lodged|escalated)\b[^.?!]{0,30}"
+                          r"\b(?:stage|level)\s*(?:2|two|ii)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow\s+long\b|\bhow\s+many\s+(?:working\s+)?days\b|\btimescale", re.I)
 # Asking for a review in so many words...
 _REVIEW_ASKED = re.compile(
@@ -129,7 +135,12 @@ _STATUS = re.compile(
     r"|\bdid\s+(?:you|anyone|someone|somebody)\s+(?:get|receive|see|read)\s+my\b"
     r"|\b(?:still\s+)?no\s+(?:date|appointment|time)\s+(?:for|yet)\b|\bany\s+(?:date|appointment)\b"
     r"|\b(?:an?\s+)?(?:date|appointment)\s+(?:\w+\s+){0,3}?yet\b"
-    r"|\b(?:has|have)\s+(?:anyone|anybody|someone|somebody|you)\s+(?:even\s+)?(?:looked|had\s+a\s+look)\b",
+    r"|\b(?:has|have)\s+(?:anyone|anybody|someone|somebody|you)\s+(?:even\s+)?(?:looked|had\s+a\s+look)\b"
+    # "has the ASB officer managed to speak to them yet?": asked after something under way.
+    r"|\b(?:has|have|did)\s+[^.?!]{3,60}\byet\s*\?"
+    r"|\bwhen\s+(?:someone|somebody|anyone|they|the\s+\w+|he|she)\s+(?:come|coming|will\s+come|visit|fix)\b"
+    r"|\b(?:someone|somebody|anyone|they|the\s+\w+)(?:'s|\s+is|\s+are)\s+(?:actually\s+|still\s+)?coming\b"
+    r"|\b(?:says|saying|shows|showing|still|just)\s+(?:it'?s\s+|as\s+)?(?:pending|in\s+progress|awaiting\s+\w+)\b",
     re.I)
 # Asking after something already under way, in words that say so on their own: a chase even
 # without "I reported": "did you get the email I sent about my bathroom?", "has my online form
@@ -139,6 +150,8 @@ _STATUS = re.compile(
 _APPLIED = (r"(?:form|application|request|referral|claim|exchange|swap|transfer|succession|paperwork|assessment|"
             r"payment|compensation|refund|complaint|"
             r"bid|appeal)")
+# What residents send in: an application, or a letter or evidence for one.
+_SENT_IN = r"(?:" + _APPLIED + r"|letter|evidence|documents?|photos?|pictures?|note|forms?)"
 _CHASE = re.compile(
     r"\b(?:did|have|has)\s+(?:you(?:\s+lot|\s+guys|\s+all)?|anyone|someone|somebody)\s+"
     r"(?:get|got|receive|received|see|seen)\s+(?:my|our|the)\s+"
@@ -175,7 +188,20 @@ _CHASE = re.compile(
     r"|\b(?:the|my|your)\s+(?:\w+\s+)?(?:engineer|plumber|electrician|contractor|surveyor|joiner|fitter|roofer|"
     r"decorator|plasterer)s?\s+(?:is|are)\s+still\s+coming\b"
     r"|\b(?:if\s+)?there'?s\s+(?:a|an|any)\s+(?:date|appointment|time)\s+(?:yet\s+)?for\s+(?:my|our|the)\b"
-    r"|\b(?:was|were)\s+(?:meant|supposed|due)\s+to\s+(?:come|visit|call|be\s+here)\b[^?]*\bconfirm\b", re.I)
+    r"|\b(?:was|were)\s+(?:meant|supposed|due)\s+to\s+(?:come|visit|call|be\s+here)\b[^?]*\bconfirm\b"
+    # "just wondering if the OT's referral has reached you yet?"
+    r"|\b(?:has|have)\s+(?:my|our|the|her|his)\s+(?:\w+'?s?\s+){0,3}?" + _SENT_IN + r"\s+(?:reached|got\s+to|"
+    r"arrived\s+with|come\s+through\s+to)\s+you\b"
+    r"|\b(?:my|our|the|her|his)\s+(?:\w+'?s?\s+){0,3}?" + _SENT_IN + r"\s+(?:has|have)\s+(?:reached|got\s+to|"
+    r"arrived\s+with|come\s+through\s+to)\s+you\b"
+    # "did the housing officer get round to visiting them yet?"
+    r"|\b(?:has|have|did)\s+(?:the|my|our|your|anyone|someone|somebody|you)\b[^.?!]{0,60}\b(?:managed\s+to|"
+    r"gets?\s+round\s+to|got\s+round\s+to|had\s+(?:a|the)\s+chance\s+to)\b"
+    r"|\bconfirm\s+(?:that\s+|if\s+|whether\s+)?(?:it|this|my\s+\w+|the\s+\w+)(?:'s|\s+has|\s+was)\s+(?:been\s+)?"
+    r"(?:received|logged|got\s+through)\b"
+    # "the engineer said he'd need to order a part ... do you know when it's due in?"
+    r"|\border(?:ed)?\s+(?:a|the|in\s+a|in\s+the)\s+(?:new\s+)?parts?\b[^?]{0,80}\b(?:when|if|whether|yet)\b[^?]*\?",
+    re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
 _STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)
@@ -259,7 +285,8 @@ def case_task(text: str, has_reference: bool = False) -> str | None:
     praise = _PRAISE.search(text) and not _ANSWER_REJECTED.search(text)
     if praise:
         return None
-    if _STAGE2.search(text) and _WISH.search(text) and not _HOW_LONG.search(text):
+    stage2_asked_after = _STAGE2_SENT.search(text) and (_CHASE.search(text) or _STATUS.search(text))
+    if _STAGE2.search(text) and _WISH.search(text) and not _HOW_LONG.search(text) and not stage2_asked_after:
         return REVIEW
     own_complaint = has_reference or bool(_OWN_COMPLAINT.search(text))
     if own_complaint and (

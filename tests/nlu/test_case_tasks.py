@@ -229,3 +229,23 @@ def test_an_answer_rejected_in_few_words_is_a_review(text):
 
 def test_waiting_on_the_complaints_team_is_not_a_review():
     assert case_task("been waiting weeks for a call back from the complaints team about my damp") != REVIEW
+
+
+@pytest.mark.parametrize("text", [
+    "I told you about the dog mess on the stairs a fortnight ago, has the caretaker managed to clear it yet?",
+    "did the housing officer get round to visiting them yet?",
+    "wondering if my doctor's support letter has reached you, it was posted on the 3rd",
+    "I ring last Tuesday for the toilet not flushing. When the plumber come?",
+    "I asked for stage 2 on the 10th of November, can you confirm it's been received please?",
+    "reported the leak online Monday and the app still says pending, is someone coming?",
+    "the fitter said they had to order a new part for the shower, any idea when it will be in?",
+])
+def test_chases_from_the_tenth_real_set(text):
+    """Asked after a report under way, in a second language's past, after an ordered part, of a
+    portal's "pending", of a stage 2 already asked for (a status check, not a review)."""
+    assert case_task(text) == STATUS
+
+
+def test_asking_for_stage_2_is_still_a_review():
+    assert case_task("I want my complaint to go to stage 2, I'm not happy with the answer") == REVIEW
+    assert case_task("can you put this through to stage two please") == REVIEW
