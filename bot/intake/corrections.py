@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Iterable
+from difflib import SequenceMatcher
+from typing import Any, Iterable, Mapping
 
 from bot.intake import contact, slips, yesno
 from bot.intake.digressions import STOP, Digression, is_short_digression, normalise
@@ -335,9 +336,49 @@ def new_value(text: str, field: str) -> str | None:
     return value or None
 
 
+# The word said to be wrong: "its Tremayne not Tremain", "Wrong. It's not 'Wes'. Wesley.",
+# "Smyth not Smith".
+_SAID_WRONG = re.compile(r"\b(?:not|isn'?t|wasn'?t|instead of|rather than)\s+(?:the\s+|a\s+|an\s+|my\s+)?['\"‘“]?"
+                         r"([A-Za-z][\w'’-]+)"
+                         r"|['\"‘“]([A-Za-z][\w'’-]+)['\"’”]", re.I)
+
+
+def _held(word: str, value: Any) -> re.Match | None:
+    return re.search(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", value, re.I) if isinstance(value, str) else None
+
+
+def word_corrected(text: str, answers: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """The one answer shown in the summary that holds the word the resident says is wrong, and
+    that answer with the word put right when the message gives it ("its Tremayne not Tremain"
+    when the name given was Bev Tremain: ("name", "Bev Tremayne")); None when no single answer
+    holds it."""
+    found: dict[str, str] = {}
+    for match in _SAID_WRONG.finditer(text or ""):
+        word = (match.group(1) or match.group(2) or "").strip("'’")
+        if len(word) < 3 or word.lower() in ("the", "that", "this", "right", "correct", "wrong", "mine", "me"):
+            continue
+        found.update({name: word for name, value in answers.items() if _held(word, value)})
+    if len(found) != 1:
+        return None
+    (name, wrong), = found.items()
+    # The right word: the one most like the wrong one ("Wesley" for "Wes"), if alike enough.
+    words = [w for w in (w.strip("'’") for w in re.findall(r"[A-Za-z][\w'’-]+", text)) if w.lower() != wrong.lower()]
+    score, right = max(((SequenceMatcher(None, w.lower(), wrong.lower()).ratio()
+                         + (0.3 if w.lower().startswith(wrong.lower()) else 0), w) for w in words),
+                       default=(0.0, ""))
+    if score < 0.6:
+        return name, None
+    value = str(answers[name])
+    held = _held(wrong, value)
+    assert held is not None
+    return name, value[:held.start()] + right + value[held.end():]
+
+
 def read_summary_answer(text: str, digression: Digression | None, changeable: list[str],
-                        now: datetime):
-    """CONFIRM, CHANGE (with the field and new value when said), DIGRESSION or UNCLEAR."""
+                        now: datetime, answers: Mapping[str, Any] | None = None):
+    """CONFIRM, CHANGE (with the field and new value when said), DIGRESSION or UNCLEAR.
+    `answers`: what the summary shows for each answer (to find the one a correction names only
+    by its wrong word)."""
     from bot.intake.reading import CHANGE, CONFIRM, DIGRESSION, UNCLEAR, Reading
 
     said = normalise(text)
@@ -345,6 +386,11 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
         return Reading(DIGRESSION, topic=digression.topic)
     said = _THANKS_LAST.sub("", said) or said
     meant = field_meant(text, changeable)
+    if meant is None and answers:
+        corrected = word_corrected(_THANKS_LAST.sub("", text) or text,
+                                   {name: value for name, value in answers.items() if name in changeable})
+        if corrected is not None:
+            return Reading(CHANGE, field=corrected[0], new_value=corrected[1])
     if meant in ("event_date_text", "aware_date_text") and re.search(r"\b(one of )?the dates\b", said):
         meant = None  # "one of the dates is wrong": there are two; ask which
     last = [piece for piece in re.split(r"[.?!]+", said) if piece.strip()]

@@ -1341,11 +1341,12 @@ def spoken_punctuation(text: str) -> str:
 
 def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
          now: datetime | None = None, changeable: Iterable[str] = (),
-         kind: str | None = None) -> Reading:
+         kind: str | None = None, answers: Mapping[str, Any] | None = None) -> Reading:
     """The message `text` read as the answer to `question` (a slot name, SUMMARY or
     WHICH_ANSWER). `parse` is the classifier's (for digressions it is very sure of); `now` the
-    time dates are read at; `changeable` the answers the summary shows; `kind` the kind of
-    feedback the form is for (a gas leak is the description of a repair, not of a complaint)."""
+    time dates are read at; `changeable` the answers the summary shows, `answers` what it shows
+    for them; `kind` the kind of feedback the form is for (a gas leak is the description of a
+    repair, not of a complaint)."""
     text = spoken_punctuation(text if isinstance(text, str) else "")
     said = normalise(text)
     if said.startswith("/"):
@@ -1363,7 +1364,7 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
             # "before i send this the smell of gas has just got really strong, what do i do": the
             # danger first; the summary waits.
             return Reading(DIGRESSION, topic=digression.topic)
-        return corrections.read_summary_answer(text, digression, list(changeable), now)
+        return corrections.read_summary_answer(text, digression, list(changeable), now, answers)
     if question == WHICH_ANSWER:
         from bot.intake import corrections
 

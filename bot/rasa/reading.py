@@ -93,8 +93,9 @@ def read_in_context(parse: dict, tracker: Any, now: datetime | None = None) -> d
     if question is None:
         return _read_opening(parse, text)
     changeable = _changeable(tracker) if question in (reading.SUMMARY, reading.WHICH_ANSWER) else ()
+    answers = {name: tracker.get_slot(name) for name in changeable} if question == reading.SUMMARY else None
     got = reading.read(question, text, parse=parse, now=now, changeable=changeable,
-                       kind=tracker.get_slot("feedback_kind"))
+                       kind=tracker.get_slot("feedback_kind"), answers=answers)
     parse["intake"] = {"question": question, "reading": got.as_dict(), "classifier": parse.get("intent")}
     intent = intent_for(question, got)
     if intent is None:

@@ -1205,3 +1205,39 @@ def test_danger_told_at_the_kind_question_is_not_filed_as_a_kind_whatever_the_cl
     got = r.read("feedback_kind", "the lads upstairs have had music on every night this week until 3am",
                  parse=parse, now=NOW)
     assert (got.kind, got.value) == (r.ANSWER, "asb_report"), got
+
+
+@pytest.mark.parametrize("text, answers, field, new_value", [
+    ("its Tremayne not Tremain, with a y", {"name": "Bev Tremain", "description": "the fan"}, "name", "Bev Tremayne"),
+    ("Wrong. It's not 'Wes'. Wesley.", {"name": "Wes Campbell", "location": "the west stairwell"},
+     "name", "Wesley Campbell"),
+    ("Smyth not Smith", {"name": "Jo Smith", "represented_name": "Ann Jones"}, "name", "Jo Smyth"),
+    ("it's the first floor not the second", {"location": "second floor landing", "description": "lights out"},
+     "location", None),
+    # The word is in two answers: which one is asked.
+    ("its Tremayne not Tremain", {"name": "Bev Tremain", "address": "14 Tremain Close"}, None, None),
+])
+def test_a_correction_that_names_only_the_wrong_word_finds_the_answer_holding_it(text, answers, field, new_value):
+    """At the summary, "its Tremayne not Tremain" names no answer: the one whose value holds
+    the wrong word is meant, and the word put right in it is the new answer."""
+    got = r.read(r.SUMMARY, text, now=NOW, changeable=CHANGEABLE, answers=answers)
+    assert (got.kind, got.field, got.new_value) == (r.CHANGE, field, new_value)
+
+
+def test_the_summary_s_answers_reach_the_reader_from_the_conversation():
+    """In the running assistant the summary's answers come from the tracker's slots."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa.reading import read_in_context
+
+    domain = Domain.load("domain.yml")
+    tracker = DialogueStateTracker.from_events("resident", [
+        SlotSet("feedback_kind", "complaint"), SlotSet("description", "the extractor fan is broken"),
+        SlotSet("name", "Bev Tremain"), SlotSet("share_details", True),
+        SlotSet("awaiting_confirmation", True)], slots=domain.slots)
+    parse = read_in_context({"text": "its Tremayne not Tremain, with a y", "intent": {"name": "inform"}}, tracker,
+                            now=NOW)
+    reading = parse["intake"]["reading"]
+    assert (reading["kind"], reading.get("field"), reading.get("new_value")) == (r.CHANGE, "name", "Bev Tremayne")
