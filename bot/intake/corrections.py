@@ -91,7 +91,8 @@ FIELD_WORDS: dict[str, str] = {
     "in_danger": r"danger|in danger",
     "evidence": r"evidence|photos?|pictures?|videos?|recordings?|diary|footage",
     "share_details": r"anonymous|anon|stay anonymous|share my details|give my details|"
-                     r"(take|leave|keep) my name off|(don'?t|do not) (put|use) my name",
+                     r"(take|leave|keep) my name off|(don'?t|do not) (put|use) my name|without (my )?(details|name)|"
+                     r"(i )?said no name",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
     "address": r"(?<!mail )(?<!e-mail )add?ress?|postcod?e?|post code|house number|flat number|door number|"
                r"street( name)?|road name|flat \d+/\d+|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|"
@@ -385,6 +386,10 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     if digression is not None and (digression.topic == STOP or is_short_digression(text, digression)):
         return Reading(DIGRESSION, topic=digression.topic)
     said = _THANKS_LAST.sub("", said) or said
+    if re.search(r"(?<!n't )(?<!nt )(?<!not )(?<!never )\bsend it (anyway|regardless|all the same)\b"
+                 r"|\b(doesn'?t|does not|don'?t|do not) matter\b[^.?!]{0,25}(?<!n't )(?<!nt )(?<!not )\bsend it\b",
+                 said):
+        return Reading(CONFIRM)  # "...apart from my daughter is 14 not 15 but it doesnt matter send it"
     meant = field_meant(text, changeable)
     if meant is None and answers:
         corrected = word_corrected(_THANKS_LAST.sub("", text) or text,

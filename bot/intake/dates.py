@@ -60,7 +60,8 @@ _SETTINGS = {
 }
 
 _UNSURE = re.compile(
-    r"^\s*(i\s*)?(don'?t|do not|dont|can'?t|cannot)\s+(know|remember|recall|tell)|"
+    r"^\s*((honestly|tbh|to be honest|sorry|um+|erm+|well|oh)[,.]?\s+)*(i\s*)?(don'?t|do not|dont|can'?t|cannot)\s+"
+    r"(know|remember|recall|tell)|"
     r"^\s*(not sure|nae sure|no sure|unsure|no idea|dunno|idk|how would i know|i'?d be lying)\b",
     re.I)
 _FILLER = re.compile(r"\b(about|around|roughly|approximately|approx|maybe|probably|since|from|on|at|in|for|"
@@ -427,11 +428,15 @@ def day_near_holiday(phrase: str, today: date) -> date | None:
 
 
 def _season(text: str, today: date) -> Reading | None:
-    match = re.search(r"\b(?:(early|mid|late)\s+)?(?:(last|this)\s+)?(spring|summer|autumn|winter)"
+    match = re.search(r"\b(?:(early|mid|late|(?:the )?(?:start|beginning|middle|end) of(?: the)?)\s+)?"
+                      r"(?:(last|this)\s+)?(spring|summer|autumn|winter)"
                       r"\b(?:\s+(?:of\s+)?(\d{4}|last year|this year))?", text)
     if not match:
         return None
     part, which, season, year = match.groups()
+    if part is not None and " of" in part:  # "the end of the summer": its last month
+        part = {"start": "early", "beginning": "early", "middle": "mid", "end": "late"}[
+            re.sub(r"^the ", "", part).split()[0]]
     if part is None and re.search(r"\b(just )?before( the)?\s+$", text[:match.start()]):
         # "before the summer": the fortnight before it started, as near as can be said.
         start = _season(text[match.start():], today)

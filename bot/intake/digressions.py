@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.intake.triage import emergency_hazard, mentions_danger
+from bot.intake.triage import emergency_hazards, mentions_danger
 
 # Digression topics are the intents the rules answer in the middle of a form.
 STOP = "stop"
@@ -203,7 +203,10 @@ _TOPIC_PATTERNS = {OMBUDSMAN: _OMBUDSMAN, WHAT_COUNTS: _WHAT_COUNTS, BOT: _BOT, 
 
 # Harm to a person: a safeguarding concern inside any answer.
 _HARM = re.compile(
-    r"\b(threaten(ed|ing|s)?|threats?|(?<!smell )(?<!stench )(?<!it )(?<!that )(?<!this )"
+    # (Threatened with court or eviction is the landlord's action, not harm: "threatened me with court".)
+    r"\b(threaten(ed|ing|s)?(?!( me| us| them| him| her)? (with )?(court|eviction|legal|possession|action|"
+    r"to (evict|take)))"
+    r"|threats?(?! of (court|eviction|legal|possession))|(?<!smell )(?<!stench )(?<!it )(?<!that )(?<!this )"
     r"(hit|hits|hitting|punch(ed|ing)?|kick(ed|ing)?|slap(ped|ping)?|"
     r"strangl\w*|choke[ds]?|choking|push(ed)?(?! (her|him|them) (up|round|around|along|in|out|back|to|into)\b)|"
     r"shov(ed|ing)) (me|her|him|us|them|my|the (kid|child|baby)|"
@@ -222,12 +225,21 @@ _HARM = re.compile(
     r"(posted|pushed|put|shoved|threw|poured) (something |a rag |paper |petrol )?(burning|lit|alight|on fire|"
     r"petrol)[^.!?]{0,30}\b(letterbox|letter box|door|through it)|"
     r"watching (me|my house|my flat|the house)|smash(ed|ing)? (my|the|our|her|his) (window|door|car|windows)|"
-    r"scared to (stay|go out|leave|be (here|home|alone)|go home)|"
+    r"(scared|frightened|afraid|terrified) to (stay|go out|leave|be (here|home|alone)|go home|walk|go to school|"
+    r"go to the shops?|take the kids)|"
+    r"follow(s|ed|ing)? (my|our) (wife|husband|partner|daughter|son|kids|children|girls|boys|mum|mam|dad)\b|"
+    r"(do|batter|kill) (me|him|her|us|them|you) in\b|(wi|with) a (baseball )?bat\b|"
+    # "he'll 'sort him out'" is a threat; "sort him out" asked of us is not.
+    r"(he'?ll|she'?ll|they'?ll|he will|she will|they will|gonna|going to|said (he|she|they)'?d|threatened to) "
+    r"'?sort (me|him|her|us|them|you) out\b|"
+    r"(taking|took|takes|stealing|stole|steals|helping (himself|herself|themselves) to) (money|cash|notes) "
+    r"(out of|from) (his|her|their|\w+'s|my \w+'s) (purse|wallet|bag|account|bank|tin)|"
     r"kick(ed|ing)? (it|the door|my door|our door|the window) (in|down)|"
     r"(he'?s|she'?s|they'?re|someone'?s|is|are) (outside )?(again )?(now )?(kicking|banging on|trying to (kick|get) "
     r"(in|through)) (the|my|our) (door|window)|"
     r"kill (me|her|him|us|them|myself|himself|herself)|"
-    r"suicid\w*|self[- ]harm\w*|(don'?t|do not) want to (be here|live|go on)( any ?more)?|"
+    # ("I don't want to go on with this": the form, not a life.)
+    r"suicid\w*|self[- ]harm\w*|(don'?t|do not) want to (be here|live|go on)( any ?more)?(?! with\b)|"
     r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|better off without me|"
     r"wish i (was|were) dead|wish i (wasn'?t|weren'?t) (alive|around any ?more|here any ?more)|"
     r"(hope|wish) i (don'?t|didn'?t|never|wouldn'?t) wake up|no reason to (live|go on|carry on|keep going)|"
@@ -358,8 +370,8 @@ def safety_in(text: str) -> str | None:
             _UNSAFE_HEAT.search(text) or (
             _NO_HEAT.search(text) and _FRAIL.search(text)):
         return EMERGENCY
-    hazard = emergency_hazard(text)
-    if hazard and not _NOT_AN_EMERGENCY_ALONE.match(hazard):
+    # ("no heating no hot water. and today i smell little bit gas": not the first hazard alone.)
+    if any(not _NOT_AN_EMERGENCY_ALONE.match(hazard) for hazard in emergency_hazards(text)):
         return EMERGENCY
     return None
 

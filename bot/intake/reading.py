@@ -188,7 +188,8 @@ _FORMATS = (
     ("bsl", r"bsl|sign language|signing"),
     ("standard", r"standard|normal|usual|regular|ordinary|no,? (that'?s )?fine|as it is|any|nope|nah|no|not really|"
                  r"nothing special|just e-?mail( it)?|e-?mail is fine|as normal|"
-                 r"doesn'?t matter|not needed|no need|none|no thanks?|email is fine|fine|just normal"),
+                 r"doesn'?t matter|not needed|no need|none|no thanks?|email is fine|fine|just normal|"
+                 r"(?<!plain )english( is| would be)? (ok|okay|fine|good)|(?<!plain )(in )?english please|^english$"),
 )
 # Longer answers to "which kind is it?" are stories, read by the classifier.
 SHORT_KIND_ANSWER_WORDS = 12
@@ -306,7 +307,9 @@ _RELATION_NAMED = re.compile(
 
 
 # "FENWICK, Mark": the surname first, in capitals, as on forms.
-_SURNAME_FIRST = re.compile(r"^\s*([A-Z][A-Z'’-]+),\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?)\s*\.?\s*$")
+# "OKAFOR, Chidi"; "Adeyemi, Emmanuel" (two words only: a form's order).
+_SURNAME_FIRST = re.compile(r"^\s*([A-Z][A-Z'’-]+),\s*([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?)\s*\.?\s*$"
+                            r"|^\s*([A-Z][a-z'’-]+),\s*([A-Z][a-z'’-]+)\s*\.?\s*$")
 
 
 def _name_words(text: str) -> str:
@@ -385,7 +388,9 @@ def _name_in(text: str) -> str | None:
             return f"{title.group(1).title()} {name}"
     surname_first = _SURNAME_FIRST.match(text or "")
     if surname_first:
-        return f"{surname_first.group(2)} {surname_first.group(1).title()}"
+        surname = surname_first.group(1) or surname_first.group(3)
+        given = surname_first.group(2) or surname_first.group(4)
+        return f"{given} {surname.title()}"
     # ("trever, no, trevor penrose": a plain "no" between commas mends a name too.)
     again = list(_NAME_AGAIN.finditer(text or "")) or list(re.finditer(r",\s*no\s*,\s*", text or "", re.I))
     if again:
@@ -589,7 +594,9 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(?:octber|ocotber|octobre|octuber|ocktober)\b", "october"), (r"\bfortnite\b", "fortnight"),
                (r"\b(?:crismas|chrismas|christmass|xmass)\b", "christmas"), (r"\bbefor\b", "before"),
                (r"\b(?:yeer|yer)\b", "year"), (r"\blas\b", "last"), (r"\bmun?th\b", "month"), (r"\b2day\b", "today"),
-               (r"\b2nite\b", "tonight"), (r"\bsumtime\b", "sometime"), (r"\bsum+[ae]r\b|\bsumr\b", "summer"),
+               (r"\b2nite\b", "tonight"), (r"\bsumtime\b", "sometime"),
+               (r"\bback end o[f']? (?=(the )?(summer|year|autumn|spring|winter)\b)", "end of "),
+               (r"\bsum+[ae]r\b|\bsumr\b", "summer"),
                (r"\bhol+[iy]?day\b|\bhoilday\b", "holiday"), (r"\bwee?k[ei]?n?d\b|\bweekened\b", "weekend"),
                (r"\btoo (?=(?:days|weeks|months|years)\b)", "two "),
                (r"\bo'(?=\s)", "of"), (r"\b(mon|tues?|weds?|thu|thurs?|fri|sat|sun)(day)? gone\b", r"last \1\2"),
@@ -853,7 +860,7 @@ def _named_days(said: str, today: date) -> str:
     if before_christmas:
         year = today.year - 1 if before_christmas.group(3) or today < date(today.year, 12, 18) else today.year
         said = said[:before_christmas.start()] + _day_words(date(year, 12, 18)) + said[before_christmas.end():]
-    near = re.search(r"\b(the )?(week|" + "|".join(_WEEKDAY_NAMES) + r")( morning| afternoon| evening| night)? "
+    near = re.search(r"\b(the )?(weekend|week|" + "|".join(_WEEKDAY_NAMES) + r")( morning| afternoon| evening| night)? "
                      r"(before|after)\b", said)
     if near:
         # "the Tuesday after bonfire night", "the week before Easter": as the day it names (the
@@ -1109,7 +1116,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     when_unknown = re.search(r"\b(can'?t|cant|couldn'?t|couldnt|cannot|don'?t|dont|do not) (\w+ )?(tell|say|know|"
                              r"remember|mind)( you)? (when|wen)\b|\bno idea (when|wen)\b", said)
     if (yesno.doubtful(said) and not ongoing) or (yesno.unsure_anywhere(said) and not _VAGUE_PERIOD.search(said)) \
-            or (when_unknown and not ongoing):
+            or (when_unknown and (not ongoing or re.search(r"\b(when|wen) (it |this |they )?(started|began|start)",
+                                                           said))):
         return Reading(UNSURE)  # "can't remember, a while ago"; "I cannot recall when it began"
     if ongoing or _VAGUE_PERIOD.search(said):
         if re.search(r"^\W*(ages|years|months|forever|donkey'?s years|for ever)\W*$", said) or (
@@ -1173,6 +1181,10 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
     if digression is not None and digression.topic in SAFETY_TOPICS and question != "in_danger" and (
             answer is None or _ASKING_WHAT_TO_DO.search(said)):
         return Reading(DIGRESSION, topic=digression.topic)
+    if digression is not None and digression.topic == STOP and answer == YES and question in yesno.GUESS_IS_NOT_YES \
+            and not yesno.plainly_said(text):
+        # "Please stop. I do not want to continue now.": a stop, never a yes that ends the complaint.
+        return Reading(DIGRESSION, topic=STOP)
     if answer is not None and not (digression and digression.strong and digression.topic != STOP
                                    and answer == UNSURE and question != "in_danger"):
         if digression is not None and digression.topic == STOP and answer == NO and \

@@ -36,7 +36,9 @@ _DAMP_MOULD = re.compile(
 # fittings named after a hazard ("fire alarm", "gas fire", "fire door", "flood light") are not one
 # by themselves: only the hazard happening is.
 _EMERGENCY_HAZARD = re.compile(
-    r"\b(gas (smell|leak)|smell(s|ing)? (a bit |a little |slightly |faintly )?(of |like )?gas|leaking gas|"
+    r"\b(gas (smell|leak)|smell(s|ing)? (a bit |a little |a little bit |little bit |bit |slightly |faintly )?"
+    r"(of |like )?"
+    r"gas|leaking gas|"
     # Mercaptan, the smell added to gas, is how residents describe a leak without naming it.
     r"(smell\w* )?(like |of )?rotten eggs?|eggy smell|smell\w* (like|of) eggs|"
     r"carbon monoxide(?! (alarm|detector|tester))|(co|carbon monoxide) (alarm|detector) (is )?"
@@ -89,13 +91,12 @@ _DENIED_BEFORE = re.compile(r"\b(not like|not as if|not as though|isn'?t|is not|
                             re.I)
 
 
-def emergency_hazard(text: str) -> str | None:
-    """The words of an emergency hazard happening (gas, fire, flooding...), or None."""
+def emergency_hazards(text: str) -> list[str]:
+    """The words of each emergency hazard said to be happening (gas, fire, flooding...), in order."""
     text = text or ""
-    for match in _EMERGENCY_HAZARD.finditer(text):
-        if not _DENIED_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
-            return match.group(0)
-    return None
+    return [match.group(0) for match in _EMERGENCY_HAZARD.finditer(text)
+            if not _DENIED_BEFORE.search(text[max(0, match.start() - 30):match.start()])]
+
 
 
 def mentions_danger(text: str) -> bool:

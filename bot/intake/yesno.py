@@ -109,13 +109,14 @@ _UNSURE = re.compile(
 
 _YES_START = re.compile(
     r"^(yes+|yeah+|yea|yeh|yep+|yup|yh|ya|yas|aye|ay|sure|ok(ay)?|okey|k|kk|correct|right|"
-    r"absolutely|definitely|def|of course|certainly|indeed|affirmative|please|yes please|"
+    r"absolutely|definitely|def|of course|certainly|indeed|affirmative|please(?!\W+(stop|cancel|don'?t|no)\b)|"
+    r"yes please|"
     r"go on( then)?|go ahead|that'?s right|true|100 ?%|for sure|course|deffo|totally|defo|yy|y|ye|yeh|"
     r"obviously|clearly|naturally|too right|you bet|yessir|affirm|"
     # Welsh, for Welsh landlords' residents: "ydy, mae'n iawn" (yes, it's fine).
     r"ydy|ydw|ydyn|ydi|oes|ie|iawn)\b", _I)
 _NO_START = re.compile(
-    r"^(no+|nope|nah+|na|naw|nay|noo+|nay|n|not really|not at all|not yet|never|negative|"
+    r"^(no+|nope|nah+|na|naw|nay|noo+|nay|n|not really|not at all|not yet|never|nvr|neva|negative|"
     r"none|nothing|no way|not|nobody|no one|noone|no-one|neither|nac ydy|nac ydw|nac oes|naddo)\b", _I)
 _YES_ANYWHERE = re.compile(r"\b(yes|yeah|yep|yup|aye)\b", _I)
 # The answer said last: "I'd like to know what's happening so yes".
@@ -237,7 +238,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(nobody|no ?one|no-one)( has| have)?( ever| even| actually|"
         r" really| yet)? (investigated|looked into|responded|replied|got back|done anything|did anything|came)\b"
         r"|\bnothing final\b|\bnot (the |a )?final\b|\bno final\b"
-        r"|\bfirst time\b|\bnever (complained|reported|heard|had|got)\b|\bthis is (the|my) first\b"
+        r"|\bfirst time\b|\bnever (complained|complain|reported|heard|had|got)\b|\bthis is (the|my) first\b"
         r"|\bnot (yet|been investigated|investigated)\b|\bhaven'?t (complained|heard|had|got)\b"
         r"|\bnothing (yet|back)\b|\bstill waiting\b|\bno response\b|\bno reply\b"
         r"|\bnever (i )?(receive|received|got|get|had) (a |any |the )?(letter|response|reply|answer)\b"
@@ -312,6 +313,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|(?<!not )(?<!n't )(?<!never )\bfinished\b|\ball (good|fine|sorted) now\b|\bceased\b"
         r"|\b(thankfully|luckily|fortunately) not\b|\b(been )?(fine|ok|okay|alright|quiet) (ever )?since\b"
         r"|\b(it|is) stop\b|\bfinish now\b|\b(is|it'?s|its) finish\b|^now,? no\b"
+        r"|(?<!not )(?<!n't )(?<!never )\bworking (again|now|fine|properly|ok|okay)\b"
         r"|\bstop(ped)? (last|yesterday|on|since)\b"
         r"|\bnothing (more|else|further)?\s*(has )?happened\b|\bhasn'?t happened (again|since)\b"
         r"|\b(?!nothing|nowt|none|nobody|what|that|there|who)[a-z]+'s( been| now| finally)* "
@@ -377,7 +379,8 @@ def read(question: str, text: str) -> str | None:
                                                    r"\bstill\b(?! not)", said):
         return YES  # "the water has stopped... but the gutter is still hanging off": not over
     if question in GUESS_IS_NOT_YES and re.search(r"\b(i'?d|i would|i will|i'?ll|i)( have| need)? to (check|look|go "
-                                                  r"through|dig out|find|ask)\b", said) \
+                                                  r"through|dig out|find|ask|double[- ]?check)\b"
+                                                  r"|\b(i'?ll|i will) (double[- ]?check|check|ask|find out)\b", said) \
             and not re.match(r"(yes|yeah|yep|aye|no|nope|nah)\b", said):
         return UNSURE  # "Not that I'm aware of, I'd have to go through her paperwork": not known
     if question == "reuse_details" and re.search(r"\bsame\b[^.!?]{0,30}\b(but|except)\b", said):
@@ -458,6 +461,9 @@ def read(question: str, text: str) -> str | None:
         # mum") only for whom; otherwise the start decides.
         if question == "on_behalf":
             return YES
+        if "?" in said and phrases[1].search(said[said.index("?"):]) \
+                and not phrases[0].search(said[said.index("?"):]):
+            return NO  # "what is mean final response? i never complain officially": the question's words asked back
         if question in GUESS_IS_NOT_YES and _ANOTHER_MATTER.search(said):
             return NO  # "there's a court case about my arrears but that's nothing to do with this"
         if question == "already_investigated" and _STAGE_ONE_ONLY.search(said):

@@ -154,6 +154,41 @@ TWENTYSECOND_CLASSES = [
     ("field_to_change", "neither, just get a person to call me", {"kind": r.DIGRESSION, "topic": "request_human"}),
 ]
 
+# What the twenty-third set taught (2026-12-07), in other words than its answers.
+TWENTYTHIRD_CLASSES = [
+    ("already_investigated", "Please stop now, I don't want to go on with this",
+     {"kind": r.DIGRESSION, "topic": "stop"}),
+    ("legal_proceedings", "please stop, this is too much for me today", {"kind": r.DIGRESSION, "topic": "stop"}),
+    ("event_date_text", "since Monday no hot water, and now a bit of a gas smell by the cooker",
+     {"safety": "emergency"}),
+    ("affected", "all of us, my son is frightened to go to school past their house",
+     {"safety": "safeguarding_concern"}),
+    ("frequency", "most nights, last week he came to the door with a bat", {"safety": "safeguarding_concern"}),
+    ("in_danger", "no, but my nan's carer has been taking cash out of her purse", {"safety": "safeguarding_concern"}),
+    ("aware_date_text", "the 3rd of November, and a man followed my daughter home on Friday",
+     {"kind": r.DATE, "safety": "safeguarding_concern"}),
+    ("legal_proceedings", "no, though you've threatened me with eviction over the rent",
+     {"kind": r.NO, "safety": None}),
+    ("desired_outcome", "sort him out and stop the noise", {"kind": r.ANSWER, "safety": None}),
+    ("still_happening", "the electrician came and it's working fine now", {"kind": r.NO}),
+    ("already_investigated", "neva", {"kind": r.NO}),
+    ("already_investigated", "what means final response? I only ring, I never complain properly", {"kind": r.NO}),
+    ("already_investigated", "not as far as I know, I'll double-check with my mum", {"kind": r.UNSURE}),
+    ("name", "Okonkwo, Grace", {"kind": r.ANSWER, "value": "Grace Okonkwo"}),
+    ("preferred_format", "english is fine", {"kind": r.ANSWER, "value": "standard"}),
+    ("event_date_text", "since the weekend after bonfire night", {"kind": r.DATE, "date": "2026-11-07"}),
+    ("event_date_text", "since the end of the summer", {"kind": r.DATE, "date": "2026-08-01", "ongoing": True}),
+    ("event_date_text", "tbh I can't remember when it started, it's been going on forever", {"kind": r.UNSURE}),
+    ("confirm", "all fine except the time, but that doesn't matter, send it", {"kind": r.CONFIRM}),
+    ("confirm", "it doesn't say the landlord's name but send it anyway", {"kind": r.CONFIRM}),
+]
+
+
+def test_a_summary_asked_to_go_without_the_name_changes_whether_details_are_given():
+    got = r.read(r.SUMMARY, "can you send it without my name, I want it anonymous", now=NOW,
+                 changeable=(*CHANGEABLE, "share_details"))
+    assert (got.kind, got.field) == (r.CHANGE, "share_details")
+
 
 @pytest.mark.parametrize("text, field", [
     ("Nearly - Dad's surname is Whitaker with one t", "represented_name"),
@@ -1181,6 +1216,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"twentieth-{i}") for i, row in enumerate(TWENTIETH_CLASSES)),
     *(pytest.param(*row, id=f"twentyfirst-{i}") for i, row in enumerate(TWENTYFIRST_CLASSES)),
     *(pytest.param(*row, id=f"twentysecond-{i}") for i, row in enumerate(TWENTYSECOND_CLASSES)),
+    *(pytest.param(*row, id=f"twentythird-{i}") for i, row in enumerate(TWENTYTHIRD_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
