@@ -90,6 +90,7 @@ _SKIP = re.compile(
     r"^(no,? |nah,? |nope,? |sorry,? |er+m*,? |um+,? )*(i'?d )?(rather|prefer|i prefer|i would prefer|i'?d prefer)"
     r"( not| to not| not to)?( say| give( it| that| them)?| share( it| that)?| tell( you)?| to say| to give)?"
     r"|^no,? thanks?( you)?\b|\banon(ymous|ymously|y)?\b|\bstay anon|\bcan'?t give (that|it|my address|them) out\b"
+    r"|\b(don'?t|do not) want (any )?(contact|to be contacted)\b"
     r"|\b(not giving|not givin'?|won'?t give|"
     r"don'?t want to (give|share|say|leave)|"
     r"not comfortable (giving|sharing)|not saying|i'?m not saying)( you)?( my| me| it| that| any| them| those)?"
@@ -1317,7 +1318,7 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
         method = (_choice(said[slip[-1].end():], _CONTACT_METHODS) if slip else None) or _choice(said, _CONTACT_METHODS)
         if method:
             return Reading(ANSWER, value=method)
-        if _ANY_WAY.search(said):
+        if _ANY_WAY.search(said) and not _SKIP.search(said):  # (not "I do not want any contact")
             return Reading(ANSWER, value=None, details={"any": True})
         return None
     if question == "preferred_format":

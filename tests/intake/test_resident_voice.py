@@ -176,6 +176,7 @@ TWENTYTHIRD_CLASSES = [
     ("already_investigated", "not as far as I know, I'll double-check with my mum", {"kind": r.UNSURE}),
     ("name", "Okonkwo, Grace", {"kind": r.ANSWER, "value": "Grace Okonkwo"}),
     ("preferred_format", "english is fine", {"kind": r.ANSWER, "value": "standard"}),
+    ("preferred_contact", "I do not want any contact thanks", {"kind": r.SKIP}),
     ("event_date_text", "since the weekend after bonfire night", {"kind": r.DATE, "date": "2026-11-07"}),
     ("event_date_text", "since the end of the summer", {"kind": r.DATE, "date": "2026-08-01", "ongoing": True}),
     ("event_date_text", "tbh I can't remember when it started, it's been going on forever", {"kind": r.UNSURE}),
