@@ -145,10 +145,9 @@ def assessment_facts(db: Session, period: Period, *, complaints_only: bool = Tru
         details = decoded.get(text)
         if details is None:
             details = decoded[text] = json.loads(text) or {}
-        issued = details.get("issued_at")
         history.setdefault(case_id, []).append(HistoryFact(
-            kind=kind, at=reports.uk_day(datetime.fromisoformat(issued)) if issued
-            else days[hour], stage=stage, actor=actor or "", status_before=status_before,
+            kind=kind, at=reports.counted_at(details.get("issued_at"), days[hour], reports.uk_day),
+            stage=stage, actor=actor or "", status_before=status_before,
             details=details))
         if kind == "extended":
             extension = reports.extension_of(SimpleNamespace(stage=stage, details=details))
@@ -161,8 +160,8 @@ def assessment_facts(db: Session, period: Period, *, complaints_only: bool = Tru
         stage2_requested_at=days[requested2], stage2_acknowledged_at=days[acknowledged2],
         stage2_responded_at=days[responded2], closed_at=days[closed],
         extensions=tuple(extensions.get(case_id, ())),
-        reasonable_adjustments=bool((adjustments or "").strip()),
-        representative=bool(represented or relationship),
+        reasonable_adjustments=reports.has_adjustments(adjustments),
+        representative=reports.has_representative(represented, relationship),
         history=tuple(history.get(case_id, ())))
         for (case_id, reference, case_type, service, channel, status, stage, profile,
              adjustments, represented, relationship, received, acknowledged, responded,
@@ -273,8 +272,7 @@ def complaint_facts(db: Session, period: Period) -> list[CaseFacts]:
                 if extension is not None:
                     extensions.append(extension)
             elif kind == "responded":
-                # As `reports.history_fact`: a response recorded later counts from its issue.
-                at = datetime.fromisoformat(issued_at) if issued_at else days[hour]
+                at = reports.counted_at(issued_at, days[hour], reports.uk_day)
                 response = responses.get((at, event_stage, decision))
                 if response is None:
                     response = responses[(at, event_stage, decision)] = HistoryFact(

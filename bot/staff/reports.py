@@ -144,9 +144,9 @@ class CaseFacts:
             stage2_acknowledged_at=on(case.stage2_acknowledged_at),
             stage2_responded_at=on(case.stage2_responded_at), closed_at=on(case.closed_at),
             extensions=tuple(extensions),
-            reasonable_adjustments=bool((getattr(case, "reasonable_adjustments", None) or "").strip()),
-            representative=bool(getattr(case, "representative_name", None)
-                                or getattr(case, "representative_relationship", None)),
+            reasonable_adjustments=has_adjustments(getattr(case, "reasonable_adjustments", None)),
+            representative=has_representative(getattr(case, "representative_name", None),
+                                              getattr(case, "representative_relationship", None)),
             history=tuple(history),
         )
 
@@ -202,12 +202,30 @@ def uk_day(moment: Any) -> Any:
     return uk_date_of_utc_hour(moment.year, moment.month, moment.day, moment.hour)
 
 
+def has_adjustments(adjustments: str | None) -> bool:
+    """Whether a case records reasonable adjustments (a blank answer is none)."""
+    return bool((adjustments or "").strip())
+
+
+def has_representative(name: str | None, relationship: str | None) -> bool:
+    """Whether someone brought the case for the resident (a name or a relationship given)."""
+    return bool(name or relationship)
+
+
+def counted_at(issued_at: str | None, recorded: Any, day: Callable[[Any], Any] | None = None) -> Any:
+    """When a history entry counts from: a response recorded after the day it went out counts
+    from when it was issued (`issued_at`, read by `day` when given); else when it was recorded."""
+    if not issued_at:
+        return recorded
+    issued = datetime.fromisoformat(issued_at)
+    return day(issued) if day else issued
+
+
 def history_fact(event: Any, day: Callable[[Any], Any] | None = None) -> HistoryFact:
-    """One history entry (a `CaseEvent`, or anything with its attributes) as a fact: a response
-    recorded after the day it went out counts from when it was issued. `day`: as `from_case`."""
+    """One history entry (a `CaseEvent`, or anything with its attributes) as a fact (`counted_at`).
+    `day`: as `from_case`."""
     details = event.details or {}
-    issued = details.get("issued_at")
-    at = datetime.fromisoformat(issued) if issued else event.at
+    at = counted_at(details.get("issued_at"), event.at)
     return HistoryFact(kind=event.kind, at=day(at) if day else at,
                        stage=event.stage, actor=event.actor or "",
                        status_before=event.status_before, details=dict(details))
