@@ -168,6 +168,13 @@ _TIME_OF_DAY = re.compile(r"\b(in the |on a |a )?(early |late )?(morning|afterno
                           r"lunch time|teatime|night time|daytime)\b")
 
 
+def nearest_weekday(day: date, weekday: int, after: bool) -> date:
+    """The first `weekday` (0 Monday) strictly after `day`, or strictly before it."""
+    if after:
+        return day + timedelta(days=(weekday - day.weekday() - 1) % 7 + 1)
+    return day - timedelta(days=(day.weekday() - weekday - 1) % 7 + 1)
+
+
 def _clocks_said(near: str) -> str:
     """Which change of the clocks the words after "the clocks changed" name ("the spring one"):
     forward when spring, March or forward is said, back when autumn, October or back is; else
@@ -393,16 +400,8 @@ def _holiday(text: str, today: date) -> Reading | None:
         step = 1 if near.group(2) == "after" else -1
         if near.group(1) == "week":
             return day + timedelta(days=7 * step)
-        if near.group(1) == "weekend":  # its Saturday
-            day += timedelta(days=step)
-            while day.weekday() != 5:
-                day += timedelta(days=step)
-            return day
-        weekday = WEEKDAYS.index(near.group(1))
-        day += timedelta(days=step)
-        while day.weekday() != weekday:
-            day += timedelta(days=step)
-        return day
+        weekday = 5 if near.group(1) == "weekend" else WEEKDAYS.index(near.group(1))  # a weekend: its Saturday
+        return nearest_weekday(day, weekday, after=step == 1)
 
     if year:
         day = on(int(year))

@@ -508,12 +508,8 @@ def _weekday_counted(said: str, now: datetime, question: str) -> date | None:
     if after:
         anchor = read_date(said[after.end():].strip(" ,.;:-"), now, question)
         if anchor.kind == DATE and anchor.date:
-            start = date.fromisoformat(anchor.date)
-            wanted = dates.WEEKDAYS.index(after.group(1).lower())
-            if after.group(2).lower() == "after":
-                day = start + timedelta(days=(wanted - start.weekday() - 1) % 7 + 1)
-            else:
-                day = start - timedelta(days=(start.weekday() - wanted - 1) % 7 + 1)
+            day = dates.nearest_weekday(date.fromisoformat(anchor.date), dates.WEEKDAYS.index(after.group(1).lower()),
+                                        after=after.group(2).lower() == "after")
             return day if day <= today else None
     ago = _WEEKDAY_WEEKS_AGO.search(said)
     if ago:
