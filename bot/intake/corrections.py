@@ -386,13 +386,14 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     if digression is not None and (digression.topic == STOP or is_short_digression(text, digression)):
         return Reading(DIGRESSION, topic=digression.topic)
     said = _THANKS_LAST.sub("", said) or said
+    unthanked = _THANKS_LAST.sub("", text) or text  # as typed, for the new value
     if re.search(r"(?<!n't )(?<!nt )(?<!not )(?<!never )\bsend it (anyway|regardless|all the same)\b"
                  r"|\b(doesn'?t|does not|don'?t|do not) matter\b[^.?!]{0,25}(?<!n't )(?<!nt )(?<!not )\bsend it\b",
                  said):
         return Reading(CONFIRM)  # "...apart from my daughter is 14 not 15 but it doesnt matter send it"
     meant = field_meant(text, changeable)
     if meant is None and answers:
-        corrected = word_corrected(_THANKS_LAST.sub("", text) or text,
+        corrected = word_corrected(unthanked,
                                    {name: value for name, value in answers.items() if name in changeable})
         if corrected is not None:
             return Reading(CHANGE, field=corrected[0], new_value=corrected[1])
@@ -415,7 +416,7 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     changing = bool(_CHANGING.search(said))
     answer = yesno.read("confirm", text)
     if meant is not None and (changing or answer != yesno.YES or len(said.split()) > 3):
-        return Reading(CHANGE, field=meant, new_value=new_value(_THANKS_LAST.sub("", text) or text, meant))
+        return Reading(CHANGE, field=meant, new_value=new_value(unthanked, meant))
     if answer == yesno.YES and not changing and not re.search(r"\bbut\b|\bexcept\b", said):
         return Reading(CONFIRM)
     if (_SEND.match(said) or _SEND_LAST.search(said)) and not changing and not re.search(r"\bbut\b|\bexcept\b", said):
