@@ -97,6 +97,13 @@ HISTORY_KINDS = ("acknowledged", "extended", "responded", "not_accepted", "lesso
                  "letter_sent")
 
 
+def read_by_the_self_assessment(fact: HistoryFact) -> bool:
+    """Whether the self-assessment reads a history entry: every one of `HISTORY_KINDS` but an
+    acknowledgement, read only when it accepted the complaint despite an exclusion
+    (`report_queries.assessment_facts` leaves the others out: nearly every complaint has one)."""
+    return fact.kind != "acknowledged" or bool(fact.details.get("accepted_despite_exclusion"))
+
+
 @dataclass(frozen=True)
 class CaseFacts:
     """What the reports need to know about one case."""

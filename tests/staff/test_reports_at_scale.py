@@ -256,6 +256,8 @@ def _in_uk_days(fact: CaseFacts) -> CaseFacts:
 def test_the_facts_read_from_a_few_columns_are_those_of_the_whole_cases(app, year, store):
     """The self-assessment reads every case of the year; the reports page only the complaints
     (and cases with lessons learned): each from the few columns it needs, the same facts."""
+    from dataclasses import replace
+
     from bot.staff import report_queries
 
     period = Period(date(2026, 4, 1), date(2027, 3, 31))
@@ -264,6 +266,8 @@ def test_the_facts_read_from_a_few_columns_are_those_of_the_whole_cases(app, yea
     with store.read() as db:
         every = list(report_queries.assessment_facts(db, period, complaints_only=False))
         some = report_queries.assessment_facts(db, period)
+    # Acknowledgements are read only where the figures read them.
+    old = [replace(f, history=tuple(filter(reports.read_by_the_self_assessment, f.history))) for f in old]
     assert sorted(every, key=lambda f: f.reference) == old
     lessons = {f.reference for f in old if any(h.kind == "lessons_learned" for h in f.history)}
     assert sorted(some, key=lambda f: f.reference) == [

@@ -235,14 +235,15 @@ def _self_assessment(today: date):
     code = ws.code_profile
     with ws.store.read() as db:
         follow_ups = governance.follow_up_facts(db, year)
-        counts = report_queries.received_counts(db, year)
+        counts = report_queries.received_counts(db, year, by_month=False)
     # Every case received is counted in the database; only the complaints (and the cases with
     # lessons learned) are read whole: a large landlord's other cases are most of the year's.
     received = report_queries.counts_by(
         Counter({key: n for key, n in counts.items() if key[1] in reports.TSM_SERVICES}), "case_type",
         reports.CASE_TYPES)
-    figures = governance.code_figures(_facts(year), code, year, today, follow_ups=follow_ups,
-                                      received=received)
+    with _collector_paused():
+        figures = governance.code_figures(_facts(year), code, year, today, follow_ups=follow_ups,
+                                          received=received)
     profile = ws.profile(None)
     titles = {k: e.title for p in (code, profile) for k, e in p.exclusions.items()}
     requirements = governance.self_assessment(figures, code, titles, display.TYPE_LABELS,
