@@ -102,6 +102,7 @@ _UNSURE = re.compile(
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
     r"not 100 ?%?|hard to say|who knows|how (would|should|could) i know|not too sure|no idea tbh|"
     r"(couldn'?t|couldna|cannae) (tell|say)( you)?|"
+    r"(can'?t|cant|cannot|can not) (say|tell|be) (for )?(certain|sure|exactly)|"
     r"(i'?m |i am )?(confused|not clear)|what do you mean|don'?t understand( the question)?|"
     r"(it |that )?(might|may|could) (have|be|of)|maybe|possibly|perhaps|might do|"
     r"(have to|need to|'d have to|would have to|will have to|'ll have to) (check|ask)( with)?)\b"

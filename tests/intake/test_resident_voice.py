@@ -184,6 +184,12 @@ TWENTYTHIRD_CLASSES = [
     ("confirm", "it doesn't say the landlord's name but send it anyway", {"kind": r.CONFIRM}),
 ]
 
+# Found while the twenty-fourth set was being written (in other words than its items).
+TWENTYFOURTH_CLASSES = [
+    ("still_happening", "can't say for sure, I've been stopping at my daughter's", {"kind": r.UNSURE}),
+    ("already_investigated", "I cannot be certain", {"kind": r.UNSURE}),
+]
+
 
 def test_a_summary_asked_to_go_without_the_name_changes_whether_details_are_given():
     got = r.read(r.SUMMARY, "can you send it without my name, I want it anonymous", now=NOW,
@@ -1218,6 +1224,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"twentyfirst-{i}") for i, row in enumerate(TWENTYFIRST_CLASSES)),
     *(pytest.param(*row, id=f"twentysecond-{i}") for i, row in enumerate(TWENTYSECOND_CLASSES)),
     *(pytest.param(*row, id=f"twentythird-{i}") for i, row in enumerate(TWENTYTHIRD_CLASSES)),
+    *(pytest.param(*row, id=f"twentyfourth-{i}") for i, row in enumerate(TWENTYFOURTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
