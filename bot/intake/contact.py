@@ -96,7 +96,13 @@ def find_postcode(text: str) -> str | None:
     return f"{raw[:-3]} {raw[-3:]}"
 
 
+# The end of an address mended straight after it: "tyler@example.con sorry .com", "...co.uk* .com".
+_ENDING_MENDED = re.compile(r"(\S+@\S+?)(\.[a-z]{2,6})\s*(?:,\s*)?(?:sorry|oops|i mean|i meant|meant|\*)\W*"
+                            r"(\.[a-z]{2,6}(?:\.[a-z]{2})?)\b", re.I)
+
+
 def find_email(text: str) -> str | None:
+    text = _ENDING_MENDED.sub(lambda m: m.group(1) + m.group(3), text or "")
     for candidate in _EMAIL_CANDIDATE.findall(text or ""):
         candidate = candidate.rstrip(".")
         try:

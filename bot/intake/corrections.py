@@ -122,6 +122,7 @@ FIELD_WORDS: dict[str, str] = {
                          r"e-?mails?|letters?|post)|(like|want|prefer) to be (contacted|reached)|"
                          r"(have|get|send me) (a |the )?(letters?|texts?|e-?mails?|phone calls?) (instead|please)",
     "preferred_format": r"format|large print|braille|easy read|audio|bigger print|language|translat\w*|"
+                        r"(the )?print (should|size|needs|has to|must)|font( size)?|"
                         r"big(ger)? (writing|letters|print|text)|"
                         r"easy words",
     # An interpreter at visits or on calls is an adjustment; a reply in another language a format.
@@ -383,12 +384,19 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     from bot.intake.reading import CHANGE, CONFIRM, DIGRESSION, UNCLEAR, Reading
 
     said = normalise(text)
+    if "description" in changeable and re.search(
+            r"\b(take|cut|leave|keep) (out|off) (the (bit|part|line)|what i said|where i (said|mentioned))\b"
+            r"|\b(remove|delete|drop) (the (bit|part|line)|what i said)\b", said) \
+            and field_meant(text, changeable) in (None, "description"):
+        # "take out the bit about the knife, dont want them knowing i said": what happened, changed.
+        return Reading(CHANGE, field="description")
     if digression is not None and (digression.topic == STOP or is_short_digression(text, digression)):
         return Reading(DIGRESSION, topic=digression.topic)
     said = _THANKS_LAST.sub("", said) or said
     unthanked = _THANKS_LAST.sub("", text) or text  # as typed, for the new value
     if re.search(r"(?<!n't )(?<!nt )(?<!not )(?<!never )\bsend it (anyway|regardless|all the same)\b"
-                 r"|\b(doesn'?t|does not|don'?t|do not) matter\b[^.?!]{0,25}(?<!n't )(?<!nt )(?<!not )\bsend it\b",
+                 r"|\b(doesn'?t|does not|don'?t|do not) (really |even |much |that much )?matter\b[^.?!]{0,25}"
+                 r"(?<!n't )(?<!nt )(?<!not )\bsend it\b",
                  said):
         return Reading(CONFIRM)  # "...apart from my daughter is 14 not 15 but it doesnt matter send it"
     meant = field_meant(text, changeable)

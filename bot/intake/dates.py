@@ -505,6 +505,10 @@ def _part_of(text: str, today: date) -> Reading | None:
             day = middle
         else:
             day = end
+        if when == "the month" and day >= today:
+            # "since the start of the month" said on the 1st, "the middle of the month" on the 5th:
+            # the month they have been living in, the one before.
+            day = (start - relativedelta(months=1)) + relativedelta(day=day.day if day.day <= 28 else 31)
         return Reading(DATE, day) if day <= today else Reading(FUTURE)
     if re.fullmatch(_LEAD + r"(this year)", text):
         return Reading(DATE, date(today.year, 1, 1))

@@ -177,7 +177,9 @@ _WHAT_COUNTS = re.compile(
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
     r"|\bsame as a complaint\b|\bis this a complaint\b|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
     r"|\bwon'?t (look at|treat|take) it as a complaint\b"
-    r"|\bis (this|that|it) (a|an actual|really a) complaint\b|\bwhat('?s| is|s) the difference\b"
+    r"|\bis (this|that|it) (a|an actual|really a) complaint\b"
+    r"|\bwhat('?s| is|s)( even| actually| exactly)? the difference\b"
+    r"|\bdifference between (a |an )?(complaint|formal complaint) and\b"
     r"|\b(don'?t|do not|dont) (understand|get|know) the difference\b"
     r"|\b(stop being|become|turn into|count as) (my |a )?(complaint|(a )?different (kind|type|sort) of (report|case))\b"
     r"|\bis (it|this|that) not (a|already a) complaint\b"
@@ -241,6 +243,16 @@ _HARM = re.compile(
     # ("I don't want to go on with this": the form, not a life.)
     r"suicid\w*|self[- ]harm\w*|(don'?t|do not) want to (be here|live|go on)( any ?more)?(?! with\b)|"
     r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|better off without me|"
+    # "some nights i think everyone would be better off if i wasnt here".
+    r"better off (if i (was|were)(n'?t| not| gone| dead)|if i (wasnt|werent)|with(out)? me gone)|"
+    # Violence from someone the resident knows, past or present: "my ex ... hes been violent before",
+    # "photos of my arm where he grabbed me".
+    r"(he|she|they|my ex|ex partner|ex-partner|ex husband|ex-husband|ex boyfriend|ex-boyfriend|my partner)"
+    r"( has|'?s| have|'?ve| had|'?d| was| were| is| are| can be| gets| got)( been)? "
+    r"(violent|physical|handy)( (before|with|to|towards|at) (me|us|her|him|them|the kids|before))?|"
+    r"(grabbed|grabbing|punched|slapped|strangled|choked|headbutted|shoved|pushed|kicked) me\b|"
+    r"(he|she|they|someone|ex|partner|husband|boyfriend|neighbour)( has| had|'s|'d)? (hit|hits|hitting) me\b|"
+    r"(grabbed|grabbing|twisted) (me )?(by )?(my|me) (arm|arms|wrist|neck|throat|hair)|"
     r"wish i (was|were) dead|wish i (wasn'?t|weren'?t) (alive|around any ?more|here any ?more)|"
     r"(hope|wish) i (don'?t|didn'?t|never|wouldn'?t) wake up|no reason to (live|go on|carry on|keep going)|"
     r"domestic (abuse|violence)|(abus|neglect|groom|exploit)(ed|ing|e|s)? (me|her|him|the (kid|child|children)|"
@@ -326,6 +338,11 @@ _HOME_HEALTH = re.compile(
     r"elderly|disabled|oxygen|pregnant|frail)\b"
     r"|\b(baby|newborn|toddler|\d+ ?(week|wk|month|mth|year|yr)s? old|elderly|disabled|pregnant)\b[^!?]{0,80}"
     r"\b(no heating|freezing|no heat)\b", _I)
+# Signs of carbon monoxide with a smell, fumes or the boiler: "still smells, its getting stronger now
+# and the baby's gone a bit sleepy".
+_FUMES_AND_SYMPTOMS = re.compile(
+    r"\b(smell\w*|fumes?)\b[^!?]{0,80}\b(drowsy|sleepy|dizzy|light-?headed|faint\w*|floppy)\b"
+    r"|\b(drowsy|sleepy|dizzy|light-?headed|faint\w*|floppy)\b[^!?]{0,80}\b(smell\w*|fumes?)\b", _I)
 # Heating a home with a gas oven or hob, or a barbecue indoors: carbon monoxide, 999 or the gas line.
 _UNSAFE_HEAT = re.compile(
     r"\b(oven|hob|cooker|rings)\b[^.!?]{0,40}\b(on|open)\b[^.!?]{0,40}\b(to|for|so) (keep|stay|get|be) (us |her |him |"
@@ -342,8 +359,15 @@ _NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler|heaters?)
                       r"work\w*|(heating|boiler)('s| is| has| has been| been)? "
                       r"(off|gone|broken|packed in|packed up|died)|"
                       r"freezing|very cold|so cold|radiators?( \w+){0,3} (cold|freezing|not working)|"
+                      # Cold told by how they live: "weve been sleeping in my coat in the front room".
+                      r"(sleep\w*|going to bed|living|sitting) in (my|our|me|her|his|their) coats?|"
+                      r"(wearing|wear|got|have|keep) (my|our|me|her|his|their) coats? on (inside|indoors|in bed|"
+                      r"to bed|in the house|all day)|(wearing|wear) (my|our|me|her|his|their) coats? (inside|indoors|"
+                      r"in bed|to bed|in the house)|"
+                      r"(can|could) see (my|our|your|her|his|their) breath|"
                       r"([0-9]|1[0-5]) ?(degrees?|deg|°c?))(?!\w)", _I)
-_FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re|who is|who'?s) "
+_FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|dad is|they'?re|who is|who'?s|"
+                    r"(nan|nana|nanna|gran|granny|grandma|grandad|granddad|grandpa)('s| is)) "
                     r"(7[5-9]|[89]\d|1[01]\d)"
                     r"( years old)?|(7[5-9]|[89]\d|1[01]\d) (years old|year old|yr old)|elderly|frail|disabled|"
                     r"pregnant|newborn|baby|toddler|oxygen|dementia|bed ?bound|bed-bound|"
@@ -367,7 +391,7 @@ def safety_in(text: str) -> str | None:
     if _HARM.search(text):
         return SAFEGUARDING
     if _MEDICAL.search(text) or _HOME_HEALTH.search(text) or _NO_POWER_FOR_CARE.search(text) or \
-            _UNSAFE_HEAT.search(text) or (
+            _UNSAFE_HEAT.search(text) or _FUMES_AND_SYMPTOMS.search(text) or (
             _NO_HEAT.search(text) and _FRAIL.search(text)):
         return EMERGENCY
     # ("no heating no hot water. and today i smell little bit gas": not the first hazard alone.)

@@ -402,9 +402,15 @@ def _name_in(text: str) -> str | None:
     if found and re.search(r"[,.]", text):
         # "its Sandra, sandra hingley", "Emeka please. Emeka Okafor-Bello": the name again in full.
         fuller = _name_at_start(re.split(r"[,.]", text, maxsplit=1)[1])
-        if fuller and fuller.lower().startswith(found.lower().split()[-1][:3]) \
+        # ("Mulgrew. Brendan Mulgrew": the surname, then the whole name.)
+        if fuller and (fuller.lower().startswith(found.lower().split()[-1][:3])
+                       or (len(found.split()) == 1 and found.lower() in fuller.lower().split())) \
                 and len(fuller.split()) > len(found.split()):
             return fuller
+        # "MICK. MR WHITAKER TO YOU": the given name, then the title and surname.
+        titled = re.fullmatch(_TITLES + r"\.?\s+([^\W\d_][\w'’-]+)", fuller or "", _I)
+        if titled and len(found.split()) == 1 and not re.fullmatch(_TITLES, found, _I):
+            return f"{found} {titled.group(titled.lastindex)}"
     if found:
         return found
     last = _NAME_LAST.search(text or "")
@@ -477,6 +483,16 @@ _AWARE_ONGOING = re.compile(r"\bstill\b(?! not)|\bongoing\b|\bbeen like (that|th
 _ONGOING_SAID_LAST = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!nt )\b(and )?(ongoing|"
                                 r"still (going( on)?|happening|there|at it|dripping|leaking)|"
                                 r"recurred|came back|started again)[\s.!]*$", _I)
+# Back after a pause, said after it stopped: "...then it stopped, now its started again at the weekend".
+_RESUMED = re.compile(r"\b(now|but now|and now|then)\b[^.!?]{0,20}\b(started|starting|kicked off|come back|came back|"
+                      r"back|going|at it) again\b", _I)
+# The time settled on at the end of an answer: "...leaking again first proper rain after, so like july".
+# A time counted from something ("after") and then named: "...started leaking again first proper rain
+# after, so like july"; a time settled on: "...so a little before that, say the middle of April".
+_SO_THEN = re.compile(r"\b(?:after|afterwards|after that|later|later on)\s*[,.;]?\s*so,?\s+(?:like|about|around|"
+                      r"roughly|probably|prob|maybe|i'?d say|must (?:have )?been|it was|that'?s|that was)?\s*"
+                      r"([^,.;!?]+?)[\s.!?]*$"
+                      r"|[,.;]\s*(?:say|so say|call it|let'?s say)\s+([^,.;!?]+?)[\s.!?]*$", _I)
 _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long time|forever|donkey'?s years|"
                            r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
                            r"since the start|from the start|from day one|day one|beginning)\b", _I)
@@ -763,24 +779,30 @@ def _month_in(said: str, now: datetime) -> date | None:
 _LAST_MONTH = re.compile(r"\blast (" + "|".join(_MONTHS) + r")\b", _I)
 _WEEK_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) week (?:of|in) "
                             r"(" + "|".join(_MONTHS) + r")\b", _I)
-_WEEKEND_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) weekend (?:of|in) "
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_OF_MONTH = re.compile(r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) "
+                               r"(weekend|" + "|".join(_WEEKDAY_NAMES) + r") (?:of|in) "
                                r"(" + "|".join(_MONTHS) + r")\b", _I)
 
 
-def _weekend_of_month(which: str, month_name: str, today: date) -> date:
-    """The Saturday of "the first weekend in November" (the latest such month not after today)."""
-    month = _MONTHS.index(month_name) + 1
-    year = today.year if date(today.year, month, 1) <= today else today.year - 1
-    first = date(year, month, 1) + timedelta(days=(5 - date(year, month, 1).weekday()) % 7)
-    if which == "last":
-        following = date(year + month // 12, month % 12 + 1, 1)
-        return following - timedelta(days=(following.weekday() - 5) % 7 or 7)
-    return first + timedelta(weeks={"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}.get(which, 3))
+def _weekday_of_month(which: str, day_name: str, month_name: str, today: date) -> date:
+    """The day of "the first Friday in September", or the Saturday of "the last weekend in
+    November" (in the latest such month not after today)."""
+    month = _MONTHS.index(month_name.lower()) + 1
+    weekday = 5 if day_name.lower() == "weekend" else _WEEKDAY_NAMES.index(day_name.lower())
+
+    def in_year(year: int) -> date:
+        if which.lower() == "last":
+            return dates.nearest_weekday(date(year + month // 12, month % 12 + 1, 1), weekday, after=False)
+        first = dates.nearest_weekday(date(year, month, 1) - timedelta(days=1), weekday, after=True)
+        return first + timedelta(weeks={"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}.get(
+            which.lower(), 3))
+    day = in_year(today.year)
+    return day if day <= today else in_year(today.year - 1)
 
 
 _WEEK_STARTS = {"first": 4, "1st": 4, "second": 11, "2nd": 11, "third": 18, "3rd": 18, "fourth": 25, "4th": 25,
                 "last": 25}
-_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _BEFORE_LAST = re.compile(r"\b(" + "|".join(_WEEKDAY_NAMES) + r") before last\b|\bweek before last\b[^.?!]{0,20}?\b("
                           + "|".join(_WEEKDAY_NAMES) + r")\b", _I)
 _BANK_HOLIDAY = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r"|easter|christmas|summer|spring|early may) )?"
@@ -802,7 +824,7 @@ def _named_days(said: str, today: date) -> str:
 
     said = _LAST_MONTH.sub(last_month, said)
     said = _WEEK_OF_MONTH.sub(lambda m: f"the {_WEEK_STARTS[m.group(1).lower()]}th of {m.group(2)}", said)
-    said = _WEEKEND_OF_MONTH.sub(lambda m: _day_words(_weekend_of_month(m.group(1).lower(), m.group(2).lower(), today)),
+    said = _WEEKDAY_OF_MONTH.sub(lambda m: _day_words(_weekday_of_month(m.group(1), m.group(2), m.group(3), today)),
                                  said)
     weekdays_ago = re.search(r"\b(\d|two|three|four) (" + "|".join(_WEEKDAY_NAMES) + r")s ago\b", said)
     if weekdays_ago:
@@ -969,9 +991,9 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     # question whether it is still happening when it is older than the time limit.
     ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
         False if _NOT_ONGOING.search(said) else None)
-    if _ONGOING_SAID_LAST.search(said):
+    if _ONGOING_SAID_LAST.search(said) or _RESUMED.search(said):
         ongoing = True  # "Resolved 02/10/2026 after your plumber attended. Recurred 16/11 and ongoing."
-    if _SPAN_ENDED.search(normalise(text)) and not _ONGOING_SAID_LAST.search(said):
+    if _SPAN_ENDED.search(normalise(text)) and not (_ONGOING_SAID_LAST.search(said) or _RESUMED.search(said)):
         ongoing = False
     if ongoing is None and _PLAINLY_ONGOING.search(normalise(text)):
         ongoing = True  # tidying a date can drop the rest: "the 3rd of last month, everyday"
@@ -1009,6 +1031,27 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
             if day <= dates.uk_today(now).date():
                 return dated(day)
 
+    # A time "now" said first, what happened since after it: "bout 3 weeks now. the knife thing was saturday".
+    lasted = re.match(r"^\W*(?:(?:about|around|bout|roughly|maybe|like|nearly|almost|over|just over|going on) )?"
+                      + _DURATION.pattern + r" now\b\W*(?:[.;]|$)", said, _I)
+    if lasted:
+        part = dates.read_event_date(f"{lasted.group(1)} {lasted.group(2)} ago", now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
+    if question == "aware_date_text":
+        # "mum noticed it last winter but didnt tell anyone til ramadan": when they noticed.
+        told_later = re.search(r"\bbut (?:\w+ )?(?:didn'?t|did not|never|not|wouldn'?t|didnt) "
+                               r"(?:tell|report|say|mention|ring|call|get round to)\w*\b[^.]*\b(?:til|till|until)\b",
+                               said, _I)
+        if told_later and told_later.start() > 0:
+            part = read_date(said[:told_later.start()], now, question)
+            if part.kind == DATE and part.date:
+                return dated(date.fromisoformat(part.date))
+    so_then = _SO_THEN.search(said)
+    if so_then:
+        part = dates.read_event_date(so_then.group(1) or so_then.group(2), now)
+        if part.kind == dates.DATE and part.date is not None:
+            return dated(part.date)
     weekday = _weekday_counted(said, now, question)
     if weekday is not None:
         return dated(weekday)
@@ -1065,6 +1108,12 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         part = dates.read_event_date(next(p for p in pieces if _STARTED.search(p)), now)
         if part.kind == dates.DATE and part.date is not None:
             return dated(part.date)
+        if len(starts) > 1:
+            # "it started not long after he moved in, in April, but much worse since mid-September":
+            # the time told with the first start, before the second.
+            first = read_date(said[:starts[1].start()], now, question)
+            if first.kind == DATE and first.date:
+                return dated(date.fromisoformat(first.date))
     whole = dates.read_event_date(said, now)
     year_said = re.search(r"\b(19\d\d|20\d\d)\b", said)
     if whole.kind == dates.DATE and whole.date is not None and year_said and whole.date.year != int(year_said.group(1)):
@@ -1112,7 +1161,10 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     # "ages ago mate, years, couldnt tell you wen": a vague time, and not knowing when said outright.
     when_unknown = re.search(r"\b(can'?t|cant|couldn'?t|couldnt|cannot|don'?t|dont|do not) (\w+ )?(tell|say|know|"
                              r"remember|mind)( you)? (when|wen)\b|\bno idea (when|wen)\b", said)
+    # "ages ago. years prob. idk": a vague time, and not knowing said outright.
+    unknown = re.search(r"\b(idk|dunno|no idea|no clue|not sure|(don'?t|dont|do not) know)\b", said)
     if (yesno.doubtful(said) and not ongoing) or (yesno.unsure_anywhere(said) and not _VAGUE_PERIOD.search(said)) \
+            or (unknown and not duration and not ongoing and re.search(r"\b(ages|years)\b", said)) \
             or (when_unknown and (not ongoing or re.search(r"\b(when|wen) (it |this |they )?(started|began|start)",
                                                            said))):
         return Reading(UNSURE)  # "can't remember, a while ago"; "I cannot recall when it began"
@@ -1318,7 +1370,10 @@ def _choice_reading(question: str, text: str, said: str, digression: Digression 
             return Reading(ANSWER, value=None, details={"any": True})
         return None
     if question == "preferred_format":
-        found = _choice(said, _FORMATS)
+        # "mum reads somali but i'll read it to her anyway so english is fine": the choice settled on.
+        settled = re.search(r"\b(so|anyway)\b[^.?!]{0,30}\b((plain )?english|standard|normal)"
+                            r"( is| will be| would be|'?s|'?ll be)? (fine|ok|okay|good|grand|alright)\b", said, _I)
+        found = "standard" if settled else _choice(said, _FORMATS)
         if found == "standard" and digression is not None:
             return None
         return Reading(ANSWER, value=found) if found else None

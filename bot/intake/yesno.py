@@ -148,7 +148,10 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its|this is|it is) (his|her|their) (flat|house|home|tenancy)\b"
         rf"|^my ({_PEOPLE})\W*$|^my ({_PEOPLE})\.\s"
         r"|^\W*for (the|a|an|my|our|me) (old )?(lady|man|woman|gentleman|fella|bloke|chap|couple|lad|lass|girl|boy|"
-        r"pensioner|person|people|family)\b",
+        r"pensioner|person|people|family)\b"
+        # "for mr tate, hes one of my clients"
+        r"|^\W*(it'?s |its |this is )?for (mr|mrs|ms|miss|mx|dr)\.? [a-z]"
+        r"|\b(one of )?my (\w+ )?(clients|constituents|service users|tenants|residents|patients)\b",
         r"\b(for )?(me|myself|meself)\b|\bjust me\b|\bmy own\b|\b(i'?m|i am|im) the tenant\b"
         r"|\b(it'?s|its) (for )?me\b|\b(it'?s|its) mine\b|\bme personally\b|\bmy (own )?(flat|house|home|place)\b"
         r"|\bi live (here|there|alone|on my own)\b|\bnobody else\b|\bno one else\b|\bwho else\b"),
@@ -168,7 +171,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|(?<!mind them )(?<!mind people )(?<!mind you )\bknow(ing)? it was me\b|\bfind out it was me\b"
         r"|\bscared (he|she|they)'?ll\b|\bno thanks?\b"),
     "reuse_details": (
-        r"\bsame\b(?![^.!?]{0,25}\b(but|except)\b)|\buse (them|those|the same|"
+        r"\bsame\b(?![^.!?]{0,25}\b(but|except)\b)|^\W*(just )?use mine\b|\buse (them|those|the same|"
         r"my (old|earlier|previous|last))\b|\bwhatever (i|we) (put|gave|said|typed|used)\b"
         r"|\b(they'?re|they are|those are|that'?s|thats)( all)? (still )?"
         r"(right|correct|fine|the same|good|ok)\b|\bnothing'?s changed\b|\bnot changed\b|\bstill the same\b",
@@ -267,11 +270,12 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"\bcourt (case|hearing|date|papers)\b"
         r"|\b(taking|taken|took) (you|them|it) to court\b"
         r"|\b(started|issued|filed|lodged) (a |the )?(court |legal |disrepair )?(claim|proceedings|case)\b"
-        r"|(?<!nothing )(?<!not )(?<!nowt )\bin court\b|\bmy solicitor is dealing\b|\bclaim in\b|\bsmall claims\b"
+        r"|(?<!nothing )(?<!not )(?<!nowt )\bin court\b|\bclaim in\b|\bsmall claims\b"
         r"|\bcounty court\b"
         r"|\btribunal\b|\bdisrepair claim\b|\b(issued|made|put in|lodged) a claim\b"
         r"|\b(sent|send|filed|put|lodged) (in )?(the )?papers (in )?(to|at|with) (the )?court\b",
-        r"\bnothing'?s? (been )?(filed|issued|started)\b|"
+        r"\bnothing'?s? (been )?(filed|issued|started|signed)\b|"
+        r"\b(aint|ain'?t|not|haven'?t|have not|never|didn'?t|did not) (yet )?signed (anything|owt|nothing|up|yet)\b|"
         r"\bno (lawyers?|solicitors?|court|claims?|legal)\b|\bi (don'?t|do not) have\b|"
         r"\b(has|have) not done anything\b|\bhasn'?t done anything\b|"
         r"\bnot yet\b|\bthinking (about|of)\b|\bconsidering\b"
@@ -410,9 +414,11 @@ def read(question: str, text: str) -> str | None:
     if question == "in_danger" and re.search(r"\bi think (she|he|they|someone|somebody|we|i|my \w+) (might|may|could) "
                                              r"be\b", said) and not _NO_ANYWHERE.search(said):
         return YES  # "i think she might be, there was loads of banging": the advice errs towards a yes
+    if question == "share_details" and re.match(r"^\W*(if|what if|say) (i|we) [^?]*\?\W*$", said):
+        return UNSURE  # "if i stay anonymous can u still do anything about it?": asked before choosing
     if _GUESS_ASKED_BACK.search(said) or re.search(r"\b(maybe|probably|prob)\b [^.!?]{1,40}\?", said):
         return UNSURE  # "I think it's stopped? haven't heard it since Saturday": a guess
-    if _THINK_NO.search(said):
+    if _THINK_NO.search(said) or re.search(r"\bso,? i think (no|not)( now| any ?more)?\W*$", said):
         # Asked back ("i don't think so? he's never actually hit anyone"), a guess either way.
         return UNSURE if _ASKED_BACK.search(said) or _DOUBT_ANYWHERE.search(said) else NO
     if _THINK_YES.search(said):
@@ -444,6 +450,10 @@ def read(question: str, text: str) -> str | None:
         return YES  # "nothing's been fixed": not a "has been fixed"
     if unsure and (starts_no and re.match(r"^no (idea|clue)\b", said)):
         return UNSURE
+    if question == "legal_proceedings" and not (yes_phrase or no_phrase) and re.search(
+            r"\b(solicitors?|lawyers?|legal (team|people))('?s| is| are)? (dealing|handling|sorting|looking into|on)"
+            r"( with)? (it|this|that|everything)\b", said):
+        return UNSURE  # "My solicitor is dealing with it": a claim may or may not have been started
     if yes_phrase != no_phrase:
         if yes_phrase and _DOUBT_ANYWHERE.search(said):
             return UNSURE

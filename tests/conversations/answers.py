@@ -138,8 +138,8 @@ def _name(text: Any) -> str:
 
 # The later sets' writers were given the buttons' words as values ("letter", "large_print"):
 # the same choices as the assistant's own values ("post", "large print").
-CHOICE_NAMES = {"letter": "post", "other language": "another language", "e-mail": "email", "phone call": "phone",
-                "text message": "text", "sms": "text"}
+CHOICE_NAMES = {"can wait": "routine", "letter": "post", "other language": "another language", "e-mail": "email",
+                "phone call": "phone", "text message": "text", "sms": "text"}
 
 
 def _choice(value: Any) -> str:
