@@ -52,8 +52,17 @@ _EARLIER = re.compile(
     # "did you get my email about the fence?"; "...for my boiler yet, reported it friday".
     r"|\bmy\s+(?:email|e-mail|message|letter|voicemail)\s+(?:about|re|regarding)\b"
     r"|[,.;?!]\s*reported\s+(?:it|this|them|the\s+\w+|my\s+\w+)\b"
-    # Something sent to us before: "I sent my housing form in 6 weeks ago".
-    r"|\bi\s+(?:sent|uploaded|emailed|posted|filled\s+in|handed\s+in|put\s+in)\s+(?:my|the|a|an|in)\b"
+    # Something sent to us before: "I sent my housing form in 6 weeks ago", "We sent all the forms in
+    # last month", "My OT sent a referral to you".
+    rf"|\b(?:{_WHO}|my\s+\w+\s+\w+)\s+(?:sent|uploaded|emailed|posted|filled\s+in|handed\s+in|put\s+in)\s+(?:all\s+)?"
+    r"(?:my|the|a|an|in|our|her|his|their)\b"
+    # Something promised before: "Surveyor came and said it would be booked in", "Engineer said he'd
+    # order it", "I was told at the last meeting it would be confirmed", "I asked for a refund".
+    r"|\b(?:said|told\s+(?:me|us|her|him|them))\s+(?:it|he|she|they|someone|somebody|we|i|you)"
+    r"(?:'d|\s+would|\s+will|'ll)\s+(?:be\s+)?\w+"
+    r"|\b(?:i|we|she|he|they)\s+(?:was|were)\s+told\b[^.?!]{0,40}\b(?:would|will|'d)\b"
+    rf"|\b{_WHO}\s+asked\s+(?:you\s+)?for\s+(?:a|an|the|my|our|her|his)\b"
+    r"|\b(?:the|your)\s+letter\s+(?:just\s+|only\s+)?(?:said|says)\b"
     # "I call last week for the broken glass": told before, in a second language's past.
     r"|\bi\s+(?:call|ring|phone|report)\s+(?:you\s+)?(?:last\s+\w+|yesterday|on\s+\w+day|\w+\s+days?\s+ago)\b",
     re.I)
@@ -117,7 +126,7 @@ _STATUS = re.compile(
     r"|\bchecking\s+(?:in|on|up)\b|\bjust\s+checking\b|\bwaiting\s+to\s+hear\b|\bknow\s+when\b"
     r"|\bwhen\s+(?:will|can|do|is|are|should)\s+(?:i|we|she|he|they|you|someone|somebody|anyone|it|the)\b"
     r"|\bwhen\s+(?:someone|somebody|anyone|they|the\s+\w+)(?:'s|\s+is|\s+are|\s+will)\b"
-    r"|\b(?:has|have)\s+(?:the|my)\s+(?:\w+\s+){0,2}?(?:come\s+in|arrived|been\s+ordered)\b"
+    r"|\b(?:has|have)\s+(?:the|my)\s+(?:\w+\s+){0,5}?(?:come\s+in|arrived|been\s+ordered)\b"
     r"|\b(?:the|my)\s+(?:\w+\s+){0,2}?(?:has|have)\s+(?:come\s+in|arrived|been\s+ordered)\b"
     r"|\bjust\s+wondering\s+(?:if|when|whether)\b"
     r"|\b(?:has|have)\s+(?:it|this|that|anyone|anybody|someone|somebody|you)\s+(?:been\s+|even\s+)?"
@@ -140,7 +149,12 @@ _STATUS = re.compile(
     r"|\b(?:has|have|did)\s+[^.?!]{3,60}\byet\s*\?"
     r"|\bwhen\s+(?:someone|somebody|anyone|they|the\s+\w+|he|she)\s+(?:come|coming|will\s+come|visit|fix)\b"
     r"|\b(?:someone|somebody|anyone|they|the\s+\w+)(?:'s|\s+is|\s+are)\s+(?:actually\s+|still\s+)?coming\b"
-    r"|\b(?:says|saying|shows|showing|still|just)\s+(?:it'?s\s+|as\s+)?(?:pending|in\s+progress|awaiting\s+\w+)\b",
+    r"|\b(?:says|saying|shows|showing|still|just)\s+(?:it'?s\s+|as\s+)?['‘\"]?(?:pending|in\s+progress|awaiting\s+\w+)\b"
+    # "I'd just like to know where it is in the queue"; "let me know how it's going".
+    r"|\bwhere\s+(?:it|we|i|my\s+\w+|the\s+\w+)\s+(?:is|are|am)\s+(?:in\s+the\s+(?:queue|list|system)|up\s+to)\b"
+    r"|\bhow\s+(?:it'?s|it\s+is|things\s+are|that'?s|this\s+is)\s+(?:going|progressing|getting\s+on)\b"
+    r"|\bconfirm\s+(?:my|the|our|her|his)\s+(?:\w+\s+)?(?:date|appointment|time|slot)\b"
+    r"|\bexpect\s+to\s+hear\b",
     re.I)
 # Asking after something already under way, in words that say so on their own: a chase even
 # without "I reported": "did you get the email I sent about my bathroom?", "has my online form
@@ -170,6 +184,10 @@ _CHASE = re.compile(
     r"(?:made|processed|approved|accepted|agreed|looked\s+at|dealt\s+with|decided|sent|posted|signed\s+off)\b"
     # "what's happening with my succession application?"; "just checking when the roofer is booked".
     r"|\bwhat'?s\s+happening\s+with\s+(?:my|our)\b|\bjust\s+checking\s+(?:when|if|that|whether|it'?s|its)\b"
+    # "she's not sure it got logged. Could you check for her?"
+    r"|\b(?:not\s+sure|(?:don|doesn|didn)'?t\s+know|do(?:es)?\s+not\s+know|unsure)\s+(?:if\s+|whether\s+)?(?:it|this|that|the\s+\w+)\s+(?:got|was|has\s+been|"
+    r"had\s+been)\s+(?:logged|received|recorded|passed\s+on|through)\b"
+    r"|\bcheck\s+the\s+(?:status|progress)\s+of\b"
     # A promise not kept, asked after: "you said someone would ring me back yesterday. Still waiting."
     r"|\b(?:you|she|he|they|and|(?:the|your|a|an)\s+\w+)\s+said\s+(?:someone|somebody|you|she|he|they|it|i|the\s+\w+)"
     r"(?:\s+would|\s+will|\s*'d)\s+"
@@ -247,6 +265,9 @@ _ANGER = re.compile(
 _FAILURE = re.compile(
     r"\bnever\s+(?:worked|been\s+(?:fixed|done|sorted|repaired))\b|\bnothing\s+(?:has\s+been|was|got|had\s+been)\s+done\b"
     r"|\b(?:nobody|no\s*one|no-one)\s+(?:even\s+|ever\s+)?(?:came|turned\s+up|showed(?:\s+up)?|come)\b"
+    # "...every time they said they'd come. They never turn up and then blame me."
+    r"|\b(?:they|he|she|you|the\s+\w+)\s+(?:never|don'?t|didn'?t|do\s+not|did\s+not)\s+(?:even\s+|actually\s+)?"
+    r"(?:turn(?:ed|s)?\s+up|show(?:ed|s)?\s+up)\b"
     r"|\b(?:it|they)\s+(?:wasn'?t|weren'?t|didn'?t|hadn'?t)\s*[.!]"
     r"|\b(?:is|are)\s+still\s+(?:dripping|leaking|broken|not\s+working)\b|\bstill\s+not\s+(?:working|fixed|done)\b"
     r"|\bclos(?:ed|ing)\b[^.!?]{0,30}\b(?:complete|completed|done|fixed)\b[^.!?]{0,20}\b(?:when|but|though)\b", re.I)
@@ -289,7 +310,7 @@ def case_task(text: str, has_reference: bool = False) -> str | None:
     if _STAGE2.search(text) and _WISH.search(text) and not _HOW_LONG.search(text) and not stage2_asked_after:
         return REVIEW
     own_complaint = has_reference or bool(_OWN_COMPLAINT.search(text))
-    if own_complaint and (
+    if own_complaint and not stage2_asked_after and (
             _REVIEW_ASKED.search(text)
             or (_ANSWER_REJECTED.search(text) and _COMPLAINT_ANSWERED.search(text) and words <= _LONG_WORDS)):
         return REVIEW

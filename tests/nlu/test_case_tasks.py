@@ -249,3 +249,26 @@ def test_chases_from_the_tenth_real_set(text):
 def test_asking_for_stage_2_is_still_a_review():
     assert case_task("I want my complaint to go to stage 2, I'm not happy with the answer") == REVIEW
     assert case_task("can you put this through to stage two please") == REVIEW
+
+
+# --- what heldout_real11 taught, in other words ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "the damp man came round a fortnight ago and said it would be treated before christmas, any news?",
+    "We handed in the succession paperwork in October - could you check the progress of it?",
+    "my support worker sent a letter to you about a move, can you tell me where it is in the list",
+    "has the new pump for the shower come in? the plumber said he'd order it on monday",
+    "my dad phoned about his front door lock on Friday but he doesn't know if it was logged, can you check?",
+    "I asked for a new rent card a while back, could you let me know how that's going",
+    "I escalated my complaint to stage two three weeks ago, when should I expect to hear back?",
+    "can you confirm my inspection date? we were told at the tenants meeting it would be sorted by friday",
+])
+def test_chases_from_the_eleventh_real_set(text):
+    """Asked after something sent, promised or asked for before: a status check (a stage 2
+    already asked for too)."""
+    assert case_task(text) == STATUS
+
+
+def test_a_visit_promised_and_never_kept_is_left_to_the_classifier():
+    assert case_task("They keep texting me that I missed appointments. They said they'd come Tuesday. "
+                     "They didn't even turn up and now they say it's my fault.") is None
