@@ -486,7 +486,6 @@ _ONGOING_SAID_LAST = re.compile(r"(?<!not )(?<!n't )(?<!never )(?<!nt )\b(and )?
 # Back after a pause, said after it stopped: "...then it stopped, now its started again at the weekend".
 _RESUMED = re.compile(r"\b(now|but now|and now|then)\b[^.!?]{0,20}\b(started|starting|kicked off|come back|came back|"
                       r"back|going|at it) again\b", _I)
-# The time settled on at the end of an answer: "...leaking again first proper rain after, so like july".
 # A time counted from something ("after") and then named: "...started leaking again first proper rain
 # after, so like july"; a time settled on: "...so a little before that, say the middle of April".
 _SO_THEN = re.compile(r"\b(?:after|afterwards|after that|later|later on)\s*[,.;]?\s*so,?\s+(?:like|about|around|"
@@ -496,13 +495,15 @@ _SO_THEN = re.compile(r"\b(?:after|afterwards|after that|later|later on)\s*[,.;]
 _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long time|forever|donkey'?s years|"
                            r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
                            r"since the start|from the start|from day one|day one|beginning)\b", _I)
-_DURATION = re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+# A count in words, as durations and offsets are said ("three weeks", "the week after").
+_COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_DURATION = re.compile(r"\b(\d+|a|an|" + _COUNT_WORDS + r"|"
                        r"a few|few|a couple of|couple of|a couple|several)\s*"
                        r"(days?|weeks?|months?|years?|fortnights?)\b", _I)
 # A time counted from another: "3 weeks after we moved in, we moved in 3rd august", "about a month
 # before Christmas last year", "the week after my hip operation, that was 9th September".
 _OFFSET = re.compile(r"\b(?:(?:about|around|roughly|maybe|like|bout|approx(?:imately)?) )?"
-                     r"(?:(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"(?:(\d{1,2}|a|an|" + _COUNT_WORDS + r"|"
                      + "|".join(numbers.VAGUE_COUNTS) + r") (day|week|month|fortnight)s?|the (day|week|fortnight))"
                      r",? (after|before)\b(?!\s*([,.?!]|$|that\b|then\b|this\b|now\b))", _I)
 
