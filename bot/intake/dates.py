@@ -207,11 +207,17 @@ def uk_today(now: datetime) -> datetime:
     return now
 
 
+# "may" after words that name a time is the month ("it began in May not long after..."), whatever follows.
+MAY_NOT_THE_MONTH = "".join(rf"(?<!\b{word} )" for word in (
+    "in", "since", "from", "of", "last", "this", "early", "late", "mid", "by", "until", "till", "before",
+    "after", "end")) + r"\bmay"
+
+
 def _normalise(text: str) -> str:
     text = text.strip().lower().replace("\u2019", "'").replace("\u2018", "'").replace("'", "")
     # "may" is the month only where it is not the verb: "I may have", "it may be", "may have been".
     text = re.sub(r"\b(i|you|he|she|it|we|they|that|this|there|which|who)\s+may\b", r"\1 might", text)
-    text = re.sub(r"\bmay\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
+    text = re.sub(MAY_NOT_THE_MONTH + r"\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\bhalf-term\b", "half term", text)
     # "after Ramadan", "ramadan finish": the Eid at its end.

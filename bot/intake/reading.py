@@ -625,7 +625,8 @@ _DATE_TYPOS = ((r"\bsin[cs]e?s?e\b|\bsinse\b|\bsinc\b", "since"), (r"\bbegg?in+i
                (r"\b(a )?twelve ?month\b", "a year"), (r"\bwen\b", "when"),
                (r"\bfor the (winter|summer|season)\b", ""), (r"\bturm\b", "term"),
                # "may I speak to someone?" is not the month of May.
-               (r"\bmay (i|we|you|be|have|not|well)\b", r"might \1"), (r"\befter\b", "after"), (r"\bb4\b", "before"),
+               (dates.MAY_NOT_THE_MONTH + r" (i|we|you|be|have|not|well)\b", r"might \1"),
+               (r"\befter\b", "after"), (r"\bb4\b", "before"),
                (r"\b(gaun|gannin|gannin')\b", "going"), (r"\bfort night\b", "fortnight"),
                (r"\bthe fortnight ago\b", "a fortnight ago"),
                (r"\b(to|for) (?=(?:days|weeks|months|years) ago\b)", lambda m: {"to": "two ", "for": "four "}[

@@ -210,6 +210,8 @@ TWENTYFOURTH_CLASSES = [
      {"kind": r.DATE, "date": "2026-08-01"}),
     ("event_date_text", "it began in June soon after the new people came, though it's been worse since Halloween",
      {"kind": r.DATE, "date": "2026-06-01"}),
+    ("event_date_text", "it started in May not long after they moved in, but it's worse since the summer",
+     {"kind": r.DATE, "date": "2026-05-01"}),
     ("in_danger", "the gas is off now so i think no", {"kind": r.NO}),
     ("already_investigated", "whats actually the difference between a complaint and reporting a repair",
      {"kind": r.DIGRESSION, "topic": "ask_what_counts_as_complaint"}),
