@@ -88,11 +88,14 @@ TWENTYTHIRD_FILE = HERE / "answers_twentythird.yml"
 # Every question, a new cast again, written blind while the reader was tuned on the twenty-third set;
 # measured once after that round.
 TWENTYFOURTH_FILE = HERE / "answers_twentyfourth.yml"
+# Every question, a new cast again (told to answer the wrong question, paste long messages, date by life
+# events), written blind while the reader was tuned on the twenty-fourth set; measured once after that round.
+TWENTYFIFTH_FILE = HERE / "answers_twentyfifth.yml"
 ALL_FILES = (DEV_FILE, BLIND_FILE, FRESH_FILE, FOURTH_FILE, FIFTH_FILE, SIXTH_FILE, SEVENTH_FILE, EIGHTH_FILE,
              NINTH_FILE, TENTH_FILE, ELEVENTH_FILE, TWELFTH_FILE, THIRTEENTH_FILE, FOURTEENTH_FILE, FIFTEENTH_FILE,
              SIXTEENTH_FILE, SEVENTEENTH_FILE, EIGHTEENTH_FILE, NINETEENTH_FILE, TWENTIETH_FILE,
              TWENTYFIRST_FILE, TWENTYSECOND_FILE,
-             TWENTYTHIRD_FILE, TWENTYFOURTH_FILE)
+             TWENTYTHIRD_FILE, TWENTYFOURTH_FILE, TWENTYFIFTH_FILE)
 # "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 # The answers a summary can name (every kind's).
