@@ -95,9 +95,11 @@ FIELD_WORDS: dict[str, str] = {
                      r"(i )?said no name",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
     "address": r"(?<!mail )(?<!e-mail )add?ress?|postcod?e?|post code|house number|flat number|door number|"
+               r"where (i|we) live|"
                r"street( name)?|road name|flat \d+/\d+|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|"
                r"avenue|lane|drive|way|court|gardens|place|terrace|grove|view|walk|rise|square|st|rd|ave)",
-    "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|number|contact details|"
+    "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|(?<!reference )(?<!ref )(?<!case )number|"
+                       r"contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
                          r"(phone|e-?mail|text|letter|post|a call) (is|would be) better( than)?|"
@@ -115,6 +117,8 @@ FIELD_WORDS: dict[str, str] = {
                          r"(a )?(text|call|phone|e-?mail|letter|post)|"
                          r"by (letter|post|text|phone|e-?mail)|rather (be )?(called|rung|texted|e-?mailed)|"
                          r"contact by|how (you|u) contact|how to contact|how (you|u|to) (get hold of|reach) me|"
+                         r"how (you'?re|you are|you'?ll|you will|u|you) (get|getting|going to get|be getting|keep|"
+                         r"keeping) in touch|"
                          r"(rang|ring|call|phoned?|texted) me|"
                          r"(a )?(phone call|call|text|letter|e-?mail) (would be|is) (better|easier|best)|"
                          r"(rather|prefer) (have )?(a )?(phone call|call|letter|text|e-?mail)|"
@@ -386,9 +390,12 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     said = normalise(text)
     if "description" in changeable and re.search(
             r"\b(take|cut|leave|keep) (out|off) (the (bit|part|line)|what i said|where i (said|mentioned))\b"
-            r"|\b(remove|delete|drop) (the (bit|part|line)|what i said)\b", said) \
+            r"|\b(remove|delete|drop) (the (bit|part|line)|what i said)\b"
+            r"|^\W*(please |can you |could you |can u |pls )?(put|add|say|mention|include)( in)? that\b"
+            r"(?! (i|we) (want|would like|'?d like|need))", said) \
             and field_meant(text, changeable) in (None, "description"):
-        # "take out the bit about the knife, dont want them knowing i said": what happened, changed.
+        # "take out the bit about the knife, dont want them knowing i said", "put that the youths
+        # threaten people as well": what happened, changed.
         return Reading(CHANGE, field="description")
     if digression is not None and (digression.topic == STOP or is_short_digression(text, digression)):
         return Reading(DIGRESSION, topic=digression.topic)

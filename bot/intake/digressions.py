@@ -160,7 +160,8 @@ _TIMESCALES = re.compile(
     r"|\b(is|will) (this|it|all this)( all)? (gonna |going to )?take (long|ages|forever)\b"
     # "does that make the repair take longer tho": whether complaining slows the work.
     r"|\b(make|makes|making) (it|the \w+|things|everything) take (any )?longer\b"
-    r"|\b(slow|hold) (it|the \w+|things|everything) (down|up)\?",
+    r"|\b(slow|hold) (it|the \w+|things|everything) (down|up)\?"
+    r"|\b(will|would|does|is) (it|this|that|the \w+) (take|be) (any |much )?longer\b",
     _I)
 # A request for a person told as part of what happened.
 _TOLD_ABOUT = re.compile(r"\b(asked|tried|wanted|rang|called|phoned|waited|begged|demanded) (to |for |and )?"
@@ -191,9 +192,10 @@ _BOT = re.compile(
     r"(read|reading|see|seeing|look at|looking at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
     r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
     r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b|\b(you|u)( are| r)? (a |an )?(robot|bot|chat ?bot)\b"
-    r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a )?"
+    r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a |jist a )?"
     r"(bot|robot|computer|machine|ai)\b"
-    r"|\b(am|have|was) i (even |actually |really )?(been )?(talking|talkin'?|speaking|chatting|typing) (to|with) "
+    r"|\b(am|have|was) i (even |actually |really |literally |just )?(been )?"
+    r"(talking|talkin'?|speaking|chatting|typing) (to|with) "
     r"(a |an )?"
     r"(bot|robot|real person|person|human|machine|computer|ai)\b"
     # "is this like a real person typing or a bot": a person or a machine, asked in one breath.
@@ -240,6 +242,16 @@ _HARM = re.compile(
     r"(he'?s|she'?s|they'?re|someone'?s|is|are) (outside )?(again )?(now )?(kicking|banging on|trying to (kick|get) "
     r"(in|through)) (the|my|our) (door|window)|"
     r"kill (me|her|him|us|them|myself|himself|herself)|"
+    # "he stood at me door shouting he'd put me through the window".
+    r"put (me|him|her|us|them|you) through (the|a|my|me|his|her|your) (window|wall|door)|"
+    # Someone hurt or terrified next door: "he screams at her most nights and last week i heard something
+    # smash and her crying"; "i can hear her screaming right now through the wall".
+    r"(screams|shouts|yells|screaming|shouting|yelling) at (her|him|his (wife|partner|girlfriend|kids)|her (husband|"
+    r"partner|boyfriend|kids)) (most|every|all) (nights?|days?|the time)|"
+    r"(heard|hear|hearing) (something|things|glass|stuff) (smash|break|being thrown)\w*[^.!?]{0,40}\b(crying|"
+    r"screaming|scream)|"
+    r"(hear|hearing|heard) (her|him|them|someone|somebody|a (woman|man|child|kid|baby)) (screaming|crying|being hit|"
+    r"begging)\b[^.!?]{0,40}\b(right now|now|rn|as we speak)|"
     # ("I don't want to go on with this": the form, not a life.)
     r"suicid\w*|self[- ]harm\w*|(don'?t|do not) want to (be here|live|go on)( any ?more)?(?! with\b)|"
     r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|better off without me|"

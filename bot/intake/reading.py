@@ -401,16 +401,16 @@ def _name_in(text: str) -> str | None:
     found = _name_at_start(text)
     if found and re.search(r"[,.]", text):
         # "its Sandra, sandra hingley", "Emeka please. Emeka Okafor-Bello": the name again in full.
-        fuller = _name_at_start(re.split(r"[,.]", text, maxsplit=1)[1])
-        # ("Mulgrew. Brendan Mulgrew": the surname, then the whole name.)
-        if fuller and (fuller.lower().startswith(found.lower().split()[-1][:3])
-                       or (len(found.split()) == 1 and found.lower() in fuller.lower().split())) \
-                and len(fuller.split()) > len(found.split()):
-            return fuller
-        # "MICK. MR WHITAKER TO YOU": the given name, then the title and surname.
-        titled = re.fullmatch(_TITLES + r"\.?\s+([^\W\d_][\w'’-]+)", fuller or "", _I)
-        if titled and len(found.split()) == 1 and not re.fullmatch(_TITLES, found, _I):
-            return f"{found} {titled.group(titled.lastindex)}"
+        # Any later piece ("Alan, ma brother. Alan Fairlie"): "Mulgrew. Brendan Mulgrew" (the surname,
+        # then the whole name); "MICK. MR WHITAKER TO YOU" (the given name, then title and surname).
+        for fuller in filter(None, map(_name_at_start, re.split(r"[,.]", text)[1:])):
+            if (fuller.lower().startswith(found.lower().split()[-1][:3])
+                    or (len(found.split()) == 1 and found.lower() in fuller.lower().split())) \
+                    and len(fuller.split()) > len(found.split()):
+                return fuller
+            titled = re.fullmatch(_TITLES + r"\.?\s+([^\W\d_][\w'’-]+)", fuller, _I)
+            if titled and len(found.split()) == 1 and not re.fullmatch(_TITLES, found, _I):
+                return f"{found} {titled.group(titled.lastindex)}"
     if found:
         return found
     last = _NAME_LAST.search(text or "")
@@ -692,6 +692,11 @@ _TIME_OF_DAY = re.compile(r"\b\d{3,4}\s?(?:hrs|hours|h)\b|\b\d{1,2}:\d{2}\s?(?:a
 _DOTTED_DATE = re.compile(r"\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.(\d{2}|\d{4}))?\b")
 
 
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4, "year": 365}
+_HALVES = re.compile(r"\b(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and (?:a )?half "
+                     r"(day|week|month|year)s?\b", _I)
+
+
 def _tidy_date_words(said: str) -> str:
     """What dates.read_event_date takes more easily: "mid-August" as "mid August", "this morning
     when I got up" as "this morning", "between the 10th and 12th" as "the 10th"."""
@@ -703,6 +708,11 @@ def _tidy_date_words(said: str) -> str:
     for pattern, replacement in _DATE_TYPOS:
         said = re.sub(pattern, replacement, said, flags=re.I)
     said = dates.name_the_clocks(said)
+    # "two and a half months", "3 and half weeks": in days, as the reader counts a duration.
+    said = _HALVES.sub(lambda m: f"{round((numbers.count(m.group(1)) + 0.5) * _UNIT_DAYS[m.group(2).lower()])} days",
+                       said)
+    # "that were the October one, 12th onwards": the one in October.
+    said = re.sub(r"\bthe (" + "|".join(_MONTHS) + r") one\b", r"\1", said, flags=re.I)
     # "last tues and its been non stop": a weekday cut short after "last" or "since".
     said = re.sub(r"\b(last|since) (mon|tues?|weds?|thu|thurs?|fri|sat|sun)\b",
                   lambda m: f"{m.group(1)} {_WEEKDAYS[m.group(2).lower()]}", said, flags=re.I)
@@ -1304,7 +1314,8 @@ _ANSWER_SHAPE = {
     "affected": r"\bme\b|\bmy\b|\bus\b|\bwe\b|\bour\b|family|kids|children|son|daughter|household|"
                 r"neighbou?r|everyone|whole|mum|dad|partner|wife|husband|nobody|just|all of",
     "desired_outcome": r"want|fix|repair|sort|apolog|compensat|refund|move|rehous|transfer|\bstop\b|action|"
-                       r"need|like|done|replace|evict|remove|deal with",
+                       r"need|like|done|replace|evict|remove|deal with|back on|put in|working|\bget (it|them|the)\b|"
+                       r"\bfit(ted)?\b|install",
 }
 # Leaving the question for the safety report: "never mind that, my kitchen's flooding".
 _LEAVING = re.compile(r"^(never ?mind|forget (that|this|the)|hang on|hold on|wait|sorry|help|quick)\b", _I)
@@ -1314,10 +1325,16 @@ _ASKING_WHAT_TO_DO = re.compile(r"\?|\b(should i|what do i do|what should i|who 
                                 r"help me|help!|do i (ring|call))\b", _I)
 
 
+# A person asked for in so many words: "can I not just speak to somebody who knows the estate".
+_ASKS_FOR_A_PERSON = re.compile(r"\b(can|could|may) i (not )?(please )?(just )?(speak|talk) (to|with)\b"
+                                r"|(^|[.!?,]\s*)(just |please |pls |can you |could you |can u )*put me through\b", _I)
+
+
 def _free_text(question: str, text: str, said: str, digression: Digression | None) -> Reading:
     safety_topic = digression is not None and digression.topic in ("emergency", "safeguarding_concern")
     if digression is not None and not safety_topic and (
-            digression.topic == STOP or is_short_digression(text, digression)):
+            digression.topic == STOP or is_short_digression(text, digression)
+            or (digression.topic == "request_human" and _ASKS_FOR_A_PERSON.search(said))):
         return Reading(DIGRESSION, topic=digression.topic)
     if safety_topic:
         shape = _ANSWER_SHAPE.get(question)
@@ -1426,7 +1443,7 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
 
         if digression is not None and digression.topic in SAFETY_TOPICS and (
                 re.search(r"\b(what do i do|what should i do|should i|who do i (call|ring)|help me|help!)\b"
-                          r"|\b(just|right now|now)\b", said) and safety_in(text)):
+                          r"|(?<!not )\b(just|right now|now)\b", said) and safety_in(text)):
             # "before i send this the smell of gas has just got really strong, what do i do": the
             # danger first; the summary waits.
             return Reading(DIGRESSION, topic=digression.topic)
@@ -1442,6 +1459,8 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
         reading = read_date(text, now, question)
         if digression is not None and digression.topic in SAFETY_TOPICS and _ASKING_WHAT_TO_DO.search(said):
             return Reading(DIGRESSION, topic=digression.topic)
+        if digression is not None and digression.topic == "request_human" and _ASKS_FOR_A_PERSON.search(said):
+            return Reading(DIGRESSION, topic=digression.topic)  # "...in June. Can I please speak to a person"
         if digression is not None and (reading.kind != DATE or (
                 digression.topic not in ("emergency", "safeguarding_concern")
                 and is_short_digression(text, digression, 6) and not reading.date)):

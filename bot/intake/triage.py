@@ -74,7 +74,18 @@ _EMERGENCY_HAZARD = re.compile(
     r"scorch marks?|"
     # Plaster or ceiling fallen on someone: "plaster fall on my daughter head".
     r"(plaster|ceiling|bits of (the )?ceiling|chunks? of (plaster|ceiling))\b[^.!?]{0,15}\b(fell|fall|falls|falling|"
-    r"came down|come down|coming down|dropped) (on|onto|near|next to) (my|our|the|her|his|me|us|him|her))", re.I)
+    r"came down|come down|coming down|dropped) (on|onto|near|next to) (my|our|the|her|his|me|us|him|her)|"
+    # "a chunk of plaster came off the kitchen ceiling", "another bit of ceiling has just come down".
+    r"(chunk|bit|piece|lump|lot)s? of (the )?(plaster|ceiling|wall(?! ?paper)|roof)\b[^.!?]{0,40}"
+    r"\b(came|come|fell|fallen|falling|coming|dropped|dropping) (off|down|in|through)\b|"
+    r"(ceiling|roof)( has| is|'s) (just )?(come|coming|fallen|falling|caved) (down|in)\b|"
+    # Wiring laid bare: "the wires behind the cooker are chewed through, bare copper showing".
+    r"bare (wires?|copper|cables?)|(wires?|cables?|flex)\b[^.!?]{0,30}\b(chewed|exposed|melted)\b|"
+    r"chewed (through )?(the |some |all the )?(wires?|cables?)|"
+    # No working smoke alarm: "nothing on the ceiling at all since his dad took the battery out".
+    r"(smoke|fire) (alarm|detector)s?\b[^!?]{0,120}\b(batter(y|ies) out|took (it|them) down|taken down|"
+    r"nothing on the ceiling)|(no|without( a)?|not got a|haven'?t got a) (working )?(smoke|fire) (alarm|detector)s?\b)",
+    re.I)
 
 
 _DANGER = re.compile(

@@ -60,7 +60,8 @@ _HEDGED = re.compile(r"\b((she|he|they|mum|mam|dad|my \w+) thinks?|i think|"
                      r"can'?t (find|read|remember)|might have|"
                      r"may have|could have|not sure)\b", _I)
 # "...but that was a different thing": a final letter about another matter.
-_ANOTHER_MATTER = re.compile(r"\b(different|another|separate|other) (thing|matter|problem|issue|complaint|neighbou?r|"
+_ANOTHER_MATTER = re.compile(r"\b(that'?s|thats|it'?s|its|that is|it is) (a )?(diff|different|separate)\b"
+                             r"|\b(different|another|separate|other) (thing|matter|problem|issue|complaint|neighbou?r|"
                              r"one|leak|repair|job|flat|house|address|property|landlord)\b|\bnothing to do with\b"
                              r"|\bthis (is|one is|one'?s) (a )?(new|different|separate)\b"
                              r"|\b(it'?s|its|that'?s|thats|it is) not about (the|this|my|our) \w+"
@@ -141,7 +142,7 @@ _ROLES = (r"son|daughter|carer|career|advocate|councillor|mp|support worker|soci
 # Each question's own phrases: (yes pattern, no pattern), tried before the plain yes and no.
 _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
     "on_behalf": (
-        rf"\b(for|on behalf of|behalf of|about)( my| our| a| an| the| me)? ({_PEOPLE})\b"
+        rf"\b(for|fir|on behalf of|behalf of|about)( my| our| a| an| the| me| ma)? ({_PEOPLE})\b"
         rf"|\bmy ({_PEOPLE})('?s)? (flat|house|home|place|bungalow|tenancy|complaint)\b"
         rf"|\b(he|she|they) (asked|wants|wanted) me\b|\bon (his|her|their) behalf\b"
         rf"|\b(i'?m|i am|im) (his|her|their|the) ({_ROLES})\b|\bsome(one|body) else\b"
@@ -308,7 +309,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\bremains? (a problem|the same|ongoing)\b|\b(whenever|every time|each time) it rains\b"
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
         r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b"
-        r"|\b(it'?s|its|still|all|it is) (just )?(the )?same\b|\bnothing('?s| has)? changed\b|\bno change\b",
+        r"|\b(it'?s|its|still|all|it is) (just )?(the )?same\b|\bnothing('?s| has)? changed\b|\bno change\b"
+        r"|^\W*(just |the )?same as (before|ever|always|it was|last time)\b",
         r"(?<!if )(?<!whether )\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|"
         r"resolved|repaired|gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b"
         r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
@@ -414,6 +416,12 @@ def read(question: str, text: str) -> str | None:
     if question == "in_danger" and re.search(r"\bi think (she|he|they|someone|somebody|we|i|my \w+) (might|may|could) "
                                              r"be\b", said) and not _NO_ANYWHERE.search(said):
         return YES  # "i think she might be, there was loads of banging": the advice errs towards a yes
+    if question == "still_happening" and re.search(r"\bquiet\b", said) and re.search(
+            r"\b(don'?t|dont|do not) think (it'?s|its|it has|he'?s|they'?ve|she'?s) (really |actually |properly )?"
+            r"(stopped|finished|over|gone)\b", said):
+        return UNSURE  # "it went quiet the last few nights but i dont think its stopped stopped"
+    if question in GUESS_IS_NOT_YES and re.search(r"\bi (don'?t|dont|do not) think( so)?\s*\?", said):
+        return UNSURE  # "I got a stage one response in September. It's not final I don't think?"
     if question == "share_details" and re.match(r"^\W*(if|what if|say) (i|we) [^?]*\?\W*$", said):
         return UNSURE  # "if i stay anonymous can u still do anything about it?": asked before choosing
     if _GUESS_ASKED_BACK.search(said) or re.search(r"\b(maybe|probably|prob)\b [^.!?]{1,40}\?", said):

@@ -228,6 +228,41 @@ TWENTYFOURTH_CLASSES = [
     ("confirm", "the print needs to be bigger please", {"kind": r.CHANGE, "field": "preferred_format"}),
 ]
 
+# Found by the twenty-fifth set's first reading; each in other words.
+TWENTYFIFTH_CLASSES = [
+    ("description", "bloke upstairs said he'll put me through the wall if I complain again",
+     {"safety": "safeguarding_concern"}),
+    ("affected", "the family below, he yells at his wife every night and I heard glass smash and her screaming",
+     {"safety": "safeguarding_concern"}),
+    ("reasonable_adjustments", "hang on a bit of the ceiling has just come down in the bathroom, getting everyone out",
+     {"kind": r.DIGRESSION, "topic": "emergency"}),
+    ("location", "the kitchen, under the sink, the mice have chewed the cables and there's bare wire",
+     {"safety": "emergency"}),
+    ("desired_outcome", "a smoke alarm fitted, there's no smoke alarm at all since the old one was taken down",
+     {"safety": "emergency"}),
+    ("desired_outcome", "Get the boiler working today. Dad is 90 and it's 11 degrees in his lounge.",
+     {"kind": r.ANSWER, "safety": "emergency"}),
+    ("location", "can I not just talk to someone at the office, this is going round in circles",
+     {"kind": r.DIGRESSION, "topic": "request_human"}),
+    ("event_date_text", "am i literally typing to a computer", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("aware_date_text", "told your lot all this in March. can I speak to someone please",
+     {"kind": r.DIGRESSION, "topic": "request_human"}),
+    ("confirm", "is a real person going to see this or jist a bot", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("complaint_choice", "will it take longer if I complain?", {"kind": r.DIGRESSION, "topic": "ask_timescales"}),
+    ("still_happening", "same as ever", {"kind": r.YES}),
+    ("still_happening", "quiet since the weekend but I don't think it's really stopped", {"kind": r.UNSURE}),
+    ("already_investigated", "had a stage 1 letter in October. not the final one I don't think?", {"kind": r.UNSURE}),
+    ("legal_proceedings", "just a court letter about council tax but that's different", {"kind": r.NO}),
+    ("on_behalf", "fir ma mam", {"kind": r.YES}),
+    ("represented_name", "Jean, my aunt. Jean Rennie", {"kind": r.ANSWER, "value": "Jean Rennie"}),
+    ("confirm", "Yes. Send it and let me have the reference number", {"kind": r.CONFIRM}),
+    ("confirm", "put that he also blocks the drive, not just the noise", {"kind": r.CHANGE, "field": "description"}),
+    ("field_to_change", "where we live", {"kind": r.FIELD, "field": "address"}),
+    ("field_to_change", "how you'll be getting in touch", {"kind": r.FIELD, "field": "preferred_contact"}),
+    ("event_date_text", "three and a half weeks", {"kind": r.DATE, "date": "2026-11-07"}),
+    ("event_date_text", "it was the March one, 3rd onwards", {"kind": r.DATE, "date": "2026-03-03"}),
+]
+
 
 def test_a_summary_asked_to_go_without_the_name_changes_whether_details_are_given():
     got = r.read(r.SUMMARY, "can you send it without my name, I want it anonymous", now=NOW,
@@ -1263,6 +1298,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"twentysecond-{i}") for i, row in enumerate(TWENTYSECOND_CLASSES)),
     *(pytest.param(*row, id=f"twentythird-{i}") for i, row in enumerate(TWENTYTHIRD_CLASSES)),
     *(pytest.param(*row, id=f"twentyfourth-{i}") for i, row in enumerate(TWENTYFOURTH_CLASSES)),
+    *(pytest.param(*row, id=f"twentyfifth-{i}") for i, row in enumerate(TWENTYFIFTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
