@@ -496,7 +496,7 @@ _VAGUE_PERIOD = re.compile(r"\b(ages|years|months|weeks|a while|a long time|long
                            r"as long as i can remember|since i moved in|since (we|i|they) moved( in)?|"
                            r"since the start|from the start|from day one|day one|beginning)\b", _I)
 # A count in words, as durations and offsets are said ("three weeks", "the week after").
-_COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_COUNT_WORDS = "|".join(word for word, n in numbers.NUMBER_WORDS.items() if n <= 12)
 _DURATION = re.compile(r"\b(\d+|a|an|" + _COUNT_WORDS + r"|"
                        r"a few|few|a couple of|couple of|a couple|several)\s*"
                        r"(days?|weeks?|months?|years?|fortnights?)\b", _I)
@@ -693,8 +693,7 @@ _DOTTED_DATE = re.compile(r"\b(0?[1-9]|[12]\d|3[01])\.(0?[1-9]|1[0-2])(?:\.(\d{2
 
 
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30.4, "year": 365}
-_HALVES = re.compile(r"\b(\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) and (?:a )?half "
-                     r"(day|week|month|year)s?\b", _I)
+_HALVES = re.compile(r"\b(\d{1,2}|a|an|" + _COUNT_WORDS + r") and (?:a )?half (day|week|month|year)s?\b", _I)
 
 
 def _tidy_date_words(said: str) -> str:

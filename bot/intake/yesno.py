@@ -416,10 +416,6 @@ def read(question: str, text: str) -> str | None:
     if question == "in_danger" and re.search(r"\bi think (she|he|they|someone|somebody|we|i|my \w+) (might|may|could) "
                                              r"be\b", said) and not _NO_ANYWHERE.search(said):
         return YES  # "i think she might be, there was loads of banging": the advice errs towards a yes
-    if question == "still_happening" and re.search(r"\bquiet\b", said) and re.search(
-            r"\b(don'?t|dont|do not) think (it'?s|its|it has|he'?s|they'?ve|she'?s) (really |actually |properly )?"
-            r"(stopped|finished|over|gone)\b", said):
-        return UNSURE  # "it went quiet the last few nights but i dont think its stopped stopped"
     if question in GUESS_IS_NOT_YES and re.search(r"\bi (don'?t|dont|do not) think( so)?\s*\?", said):
         return UNSURE  # "I got a stage one response in September. It's not final I don't think?"
     if question == "share_details" and re.match(r"^\W*(if|what if|say) (i|we) [^?]*\?\W*$", said):
@@ -450,8 +446,12 @@ def read(question: str, text: str) -> str | None:
     if question == "still_happening" and _STOPPED_FOR_NOW.search(said) and _COMES_AND_GOES.search(said):
         return UNSURE  # "its stopped for now but it comes and goes tbh so who knows"
     if question == "still_happening" and re.search(r"\bquiet\b", said) and re.search(
-            r"\b(prob|probably|maybe|might|must be|just away|on holiday|away)\b", said):
-        return UNSURE  # "been quiet for like 2 days but hes prob just away"
+            r"\b(prob|probably|maybe|might|must be|just away|on holiday|away)\b"
+            r"|\b(don'?t|dont|do not) think (it'?s|its|it has|he'?s|they'?ve|she'?s) (really |actually |properly )?"
+            r"(stopped|finished|over|gone)\b", said):
+        # "been quiet for like 2 days but hes prob just away"; "it went quiet the last few nights but i
+        # dont think its stopped stopped"
+        return UNSURE
     if question == "still_happening" and re.search(
             r"\b(nothing|nowt|none of it|no one|nobody)('?s| has| have)?( ever)? (been )?(fixed|sorted|repaired|mended|"
             r"done|come)\b", said):
