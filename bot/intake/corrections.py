@@ -71,9 +71,14 @@ FIELD_WORDS: dict[str, str] = {
     "representative_consent": r"permission|consent|agreement",
     "subject": r"which (service|policy)|the policy|subject",
     "person_praised": r"who i('m| am|m) thanking|thank(ing)? (him|her|them)|the person|who to thank|team|"
+                      r"(the )?(caretaker|officer|engineer|plumber|electrician|joiner|cleaner|receptionist|operative|"
+                      r"contractor|surveyor|gardener|handyman|worker|repairs? (man|woman|guy|lady))('?s)? "
+                      r"((sur|first |last |full )?name|surname)|"
                       r"(who|that) helped( me)?|helped me|"
                       r"(his|her) name is|who i (want|wanted) to thank|who you'?re thanking",
-    "location": r"where|location|the place|which room|room|kitchen|bathroom|bedroom|living room|lounge|hallway|"
+    "location": r"where|location|the place|(the )?(right|wrong) (place|spot|area|block)|which room|room|kitchen|"
+                r"bathroom|"
+                r"bedroom|living room|lounge|hallway|bin store|"
                 r"stairs|ceiling|stairwell|car park|landing|loft|garden|"
                 r"(is|it'?s|its) (on|in|at) the (stairs|stairwell|landing|car park|kitchen|bathroom|bedroom|hallway|"
                 r"loft|garden|lift|communal \w+|bin store|balcony)",
@@ -98,7 +103,8 @@ FIELD_WORDS: dict[str, str] = {
                r"where (i|we) live|"
                r"street( name)?|road name|flat \d+/\d+|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|"
                r"avenue|lane|drive|way|court|gardens|place|terrace|grove|view|walk|rise|square|st|rd|ave)",
-    "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|(?<!reference )(?<!ref )(?<!case )number|"
+    "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|(?<!reference )(?<!ref )(?<!case )"
+                       r"number(?! ?\d)|"
                        r"contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
@@ -141,7 +147,7 @@ _PATTERNS = {name: re.compile(rf"\b({words})\b", re.I) for name, words in FIELD_
 _WEAK = {
     "event_date_text": re.compile(rf"\b({_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|\d{{4}}|yesterday|today|since|ago)\b",
                                   re.I),
-    "contact_details": re.compile(r"\bnumber\b", re.I),
+    "contact_details": re.compile(r"\bnumber\b(?! ?\d)", re.I),   # ("behind number 6": a house)
     "address": re.compile(r"\b(flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|avenue|lane|drive|"
                           r"way|court|gardens|place|terrace|grove|view|walk|rise|square))\b", re.I),
     "location": re.compile(r"\b(kitchen|bathroom|bedroom|living room|lounge|hallway|stairs|ceiling|stairwell|"
@@ -149,7 +155,8 @@ _WEAK = {
 }
 _CHANGING = re.compile(
     r"\b(wrong|incorrect|not right|isn'?t right|not correct|mistake|typo|change|chnage|changed|update|"
-    r"should (be|say|read|have said)|actually|meant|instead|not quite|fix|amend|correction|correct (it|that|this)|edit|"
+    r"should (be|say|read|have said)|(?<!you )(?<!u )actually|meant|instead|not quite|fix|amend|correction|"
+    r"correct (it|that|this)|edit|"
     r"spelt|spelled|misspelt|swap|replace|put|missed|forgot|left out|add|not|no longer|different)\b", re.I)
 _SEND = re.compile(
     r"^(yes+|yeah|yep|yup|yh|ys|aye|ar|ok(ay)?|sure|correct|right|perfect|spot on|lovely|great|brilliant|"
@@ -248,6 +255,10 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
     if not text or text.startswith("/"):
         return None
     changeable = list(dict.fromkeys(changeable))  # each answer once, however often it is offered
+    if "represented_name" in changeable and re.search(
+            r"\b(?!(?:My|I|Caretaker|Officer|Engineer|Plumber|Cleaner|Contractor|Surveyor|Electrician|Joiner|Gardener|"
+            r"Worker)\b)[A-Z][a-z]+['’]s (sur|first |last |full |second )?name\b", text):
+        return "represented_name"  # "Daniel's surname": someone named, not the resident ("my surname")
     # "where it says who's affected", "the bit where it asks...": words that point, not a place.
     pointed = re.sub(r"\b(the (bit|part|line|question) )?where (it|you) (says?|say|asks?|ask|has|have|put)\b", " ",
                      normalise(text))

@@ -213,11 +213,17 @@ MAY_NOT_THE_MONTH = "".join(rf"(?<!\b{word} )" for word in (
     "after", "end")) + r"\bmay"
 
 
+# "stuck up on the 14th floor", "the 3rd time": an ordinal that is not a day.
+NOT_A_DAY = re.compile(r"\b\d{1,3}(st|nd|rd|th) (floor|storey|story|time|birthday|anniversary|century|row|"
+                        r"generation)s?\b", re.I)
+
+
 def _normalise(text: str) -> str:
     text = text.strip().lower().replace("\u2019", "'").replace("\u2018", "'").replace("'", "")
     # "may" is the month only where it is not the verb: "I may have", "it may be", "may have been".
     text = re.sub(r"\b(i|you|he|she|it|we|they|that|this|there|which|who)\s+may\b", r"\1 might", text)
     text = re.sub(MAY_NOT_THE_MONTH + r"\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
+    text = NOT_A_DAY.sub(" ", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\bhalf-term\b", "half term", text)
     # "after Ramadan", "ramadan finish": the Eid at its end.
@@ -387,6 +393,9 @@ def _holiday(text: str, today: date) -> Reading | None:
                 name = which
                 break
     near = _NEAR_HOLIDAY.search(text[:match.start()])
+    # "when we went back after half term": the Monday the week off ended with.
+    back_after = "half term" in name and re.search(r"\b(back|returned|return)( to (school|work|college))? after "
+                                                   r"(the )?$", text[:match.start()])
     if name == "half term":  # "since half term": the latest of February's, May's and October's
         terms = [(day, f"{term} half term") for y in (today.year, today.year - 1)
                  for term in ("february", "may", "october")
@@ -401,6 +410,8 @@ def _holiday(text: str, today: date) -> Reading | None:
 
     def on(y: int) -> date | None:
         day = _holiday_on(name, y)
+        if day is not None and back_after:
+            return day + timedelta(days=7)
         if day is None or near is None:
             return day
         step = 1 if near.group(2) == "after" else -1
@@ -619,6 +630,7 @@ def read_event_date(text: str, now: datetime) -> Reading:
         return Reading(UNREADABLE)
     if is_unsure(text):
         return Reading(UNSURE)
+    text = NOT_A_DAY.sub(" ", text)
     now = uk_today(now)
     today = now.date()
     words = _year_named(_normalise(text), today)

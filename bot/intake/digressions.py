@@ -199,7 +199,8 @@ _BOT = re.compile(
     r"(a |an )?"
     r"(bot|robot|real person|person|human|machine|computer|ai)\b"
     # "is this like a real person typing or a bot": a person or a machine, asked in one breath.
-    r"|\b(real|actual|live) (person|human)\b.{0,30}\bor (a |an |just a )?(bot|robot|computer|machine|ai)\b"
+    r"|\b(real|actual|live) (person|human)( being)?\b.{0,30}\bor (is (this|it) )?(a |an |just a |one of (your|those|"
+    r"them|these) )?(bot|robot|computer|machine|ai)s?\b"
     r"|\b(bot|robot|computer|machine|ai)\b.{0,15}\bor (a |an )?(real |actual |live )?(person|human)\b",
     _I)
 
@@ -257,6 +258,9 @@ _HARM = re.compile(
     r"end (it all|my life|it)\b(?= all| now)|want to die|better off dead|better off without me|"
     # "some nights i think everyone would be better off if i wasnt here".
     r"better off (if i (was|were)(n'?t| not| gone| dead)|if i (wasnt|werent)|with(out)? me gone)|"
+    # "some nights I think it'd be easier if I wisnae here at all".
+    r"(easier|better|simpler|best)( for (everyone|everybody|them|all|the kids))? if i (was|were|wis)(n'?t|nae|na| not) "
+    r"(here|around|alive)\b(?! (to|when|for|in the|during|on|while)\b)|"
     # Violence from someone the resident knows, past or present: "my ex ... hes been violent before",
     # "photos of my arm where he grabbed me".
     r"(he|she|they|my ex|ex partner|ex-partner|ex husband|ex-husband|ex boyfriend|ex-boyfriend|my partner)"
@@ -332,7 +336,11 @@ _NO_POWER_FOR_CARE = re.compile(
 # A medical emergency happening now: 999 first.
 _MEDICAL = re.compile(r"\b(collapsed|unconscious|not breathing|can'?t breathe|heart attack|having a stroke|"
                       r"(oxygen|dialysis|ventilator|breathing) (machine|concentrator|equipment)|"
-                      r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|fitting|seizure|(has|'s) just (had a "
+                      r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|seizure|"
+                      # A seizure, not a light fitting nor "fitting really".
+                      r"(is|was|'s|started|starting|keeps|kept|been|he|she|they're) fitting|"
+                      r"fitting (again|now|right now)|"
+                      r"(has|'s) just (had a "
                       r"(bad )?fall|fallen)|just fell|fallen and can'?t get up|can'?t get up (off|from) the floor|"
                       r"not answering (the|her|his) door)\b", _I)
 # Health at risk from the home itself: damp and mould with a child or someone struggling to
@@ -367,12 +375,17 @@ _UNSAFE_HEAT = re.compile(
     _I)
 # No heat for someone old or frail, said in two sentences ("Since Sunday. I am 81 and the heating
 # has not worked at all"): the two parts anywhere in the message.
-_NO_HEAT = re.compile(r"\b(no (heating|heat|hot water)|(heating|boiler|heaters?)( has| is|'s)? (not|n't|never|stopped) "
+_NO_HEAT = re.compile(r"\b(no (proper |real |working )?(heating|heat|hot water)|"
+                      r"(heating|boiler|heaters?)( has| is|'s)? (not|n't|never|stopped) "
                       r"work\w*|(heating|boiler)('s| is| has| has been| been)? "
                       r"(off|gone|broken|packed in|packed up|died)|"
                       r"freezing|very cold|so cold|radiators?( \w+){0,3} (cold|freezing|not working)|"
                       # Cold told by how they live: "weve been sleeping in my coat in the front room".
-                      r"(sleep\w*|going to bed|living|sitting) in (my|our|me|her|his|their) coats?|"
+                      # ("he sat in his coat for a week": told of as over.)
+                      r"(sleep\w*|going to bed|living|sitting|sits|sit|been sat)( in there| there| here)? in "
+                      r"(my|our|me|her|his|their) coats?|"
+                      # "with one working radiator in December".
+                      r"(only|just|with) one (working )?radiator\b(?! (is )?(cold|off|broken|not))|"
                       r"(wearing|wear|got|have|keep) (my|our|me|her|his|their) coats? on (inside|indoors|in bed|"
                       r"to bed|in the house|all day)|(wearing|wear) (my|our|me|her|his|their) coats? (inside|indoors|"
                       r"in bed|to bed|in the house)|"
@@ -383,6 +396,7 @@ _FRAIL = re.compile(r"\b((i'?m|i am|she'?s|she is|he'?s|he is|aged|age|mum is|da
                     r"(7[5-9]|[89]\d|1[01]\d)"
                     r"( years old)?|(7[5-9]|[89]\d|1[01]\d) (years old|year old|yr old)|elderly|frail|disabled|"
                     r"pregnant|newborn|baby|toddler|oxygen|dementia|bed ?bound|bed-bound|"
+                    r"heart (failure|condition|problems?|disease)|copd|emphysema|"
                     # "My daughter is 2 years": a small child.
                     r"(daughter|son|child|kid|girl|boy|grandson|granddaughter|little one)('s| is)? "
                     r"([1-4]|one|two|three|four) (years?|yrs?|year old)|\d{1,2} months? old)\b", _I)
@@ -469,7 +483,10 @@ def is_short_digression(text: str, digression: Digression | None, words: int = 1
     if digression.topic == STOP:
         return True
     said = normalise(text)
-    question = "?" in said
+    # (A question without its mark: "..., am I talking to an actual human being or is this a computer")
+    question = "?" in said or bool(re.search(
+        r"\b(am i|are you|is this) (talking|speaking|chatting|typing|writing|a real|an actual|a bot|a computer)\b"
+        r"|\b(i|we)( want| need| would like|'?d like) to know (how|where|who|what)\b", said))
     if word_count(said) <= words or (question and word_count(said) <= 2 * words):
         return True
     first = re.split(r"(?<=[.!?])\s+", said)[0]

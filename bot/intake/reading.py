@@ -135,11 +135,12 @@ _UNSURE_ALONE = re.compile(
 
 _URGENCY_NEGATED = re.compile(r"\b((not|isn'?t|is not|ain'?t|no|nothing|nothing'?s|nothing is|not really)"
                               r"( that| so| very| too| really| an?| at all| super| massively| a| immediate| real)? "
-                              r"(urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry)"
+                              r"(urgent|emergency|an emergency|dangerous|danger|rush(ed)?|hurry|life (or|and) death)"
                               r"|(nobody|no ?one|no-one|noone)( is|'s)? (in )?danger)\b", _I)
 # The words that name a level first, then what suggests one.
 _URGENCY = (
     ("emergency", re.compile(r"\bemergency\b|\bdanger\w*\b|\bunsafe\b|\b(health|safety) (risk|now)\b"
+                             r"|\blife (or|and) death\b"
                              r"|\b(first|top) one\b|\bthe 1st\b", _I)),
     ("urgent", re.compile(r"\burgent\w*\b|\b(middle|second|2nd) one\b|\bthe 2nd\b|\bmedium\b|\bmiddle\b"
                           r"|\bmoderate\b", _I)),
@@ -157,7 +158,7 @@ _URGENCY_HINTS = (
                           r"|\bmiddl(in|ing)\b|\bin between\b", _I)),
     ("emergency", re.compile(r"\b(right )?now\b|\bimmediately\b|\bstraight ?away\b|\bcan'?t (stay|live|use|"
                              r"cope|sleep|breathe)\b|\btoday\b|\btonight\b", _I)),
-    ("routine", re.compile(r"\bwait\b|\bwhen(ever)? (you|u) (can|get)\b|\bin (your|ur) own time\b|\bminor\b"
+    ("routine", re.compile(r"\bwait\b|\bbide\b|\bwhen(ever)? (you|u) (can|get)\b|\bin (your|ur) own time\b|\bminor\b"
                            r"|\blow\b|\bno big deal\b|\bnot a big deal\b|\bin a few weeks\b|\bwon'?t hurt\b"
                            r"|\bcan hold on\b|\bnot in a rush\b|\banother (week|few weeks|month|couple)\b"
                            # "not an emergency, I'm managing, but before the new year if possible"
@@ -248,7 +249,7 @@ def read_urgency(said: str) -> str | None:
             if words.search(rest):
                 return level
     if negated:
-        return "urgent" if re.search(r"emergency|danger", negated.group(0)) else "routine"
+        return "urgent" if re.search(r"emergency|danger|death", negated.group(0)) else "routine"
     return None
 
 
@@ -299,6 +300,7 @@ won't wont thanks thank hi hello here there compliment complaint repair same det
 give giving said say already told asked know think can could would should will shall bot person
 human stop cancel help again email phone number address postcode contact why wrong right sure
 his her hers their theirs our him them surname idk dunno unknown neighbour neighbor lad lass
+cheers ta bye thx
 """.split())
 
 
@@ -332,14 +334,14 @@ def _name_words(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _slip_mended(name: str, correction: str) -> str | None:
+def _slip_mended(name: str, correction: str, at_least: float = 0.7) -> str | None:
     """"Darren Cartwight, Cartwright sorry": a one-word correction put in place of the word it
     mends (the most alike, if alike enough)."""
     words = name.split()
     if len(correction.split()) != 1 or len(words) < 2:
         return None
     score, at = max((SequenceMatcher(None, w.lower(), correction.lower()).ratio(), i) for i, w in enumerate(words))
-    if score < 0.7:
+    if score < at_least:
         return None
     return " ".join(words[:at] + [correction] + words[at + 1:])
 
@@ -393,11 +395,16 @@ def _name_in(text: str) -> str | None:
         given = surname_first.group(2) or surname_first.group(4)
         return f"{given} {surname.title()}"
     # ("trever, no, trevor penrose": a plain "no" between commas mends a name too.)
-    again = list(_NAME_AGAIN.finditer(text or "")) or list(re.finditer(r",\s*no\s*,\s*", text or "", re.I))
+    # ("Elspeth Mackay. No. Mackie.": a "no" said alone between them as well.)
+    again = list(_NAME_AGAIN.finditer(text or "")) or list(re.finditer(r"[,.]\s*no\s*[,.]\s*", text or "", re.I))
     if again:
         corrected = _name_at_start(text[again[-1].end():])
         if corrected and len(corrected.split()) >= 2:
             return corrected
+        # (Said as a correction, a word less alike is still the one it mends: Mackay, Mackie.)
+        mended = _slip_mended(_name_at_start(text[:again[-1].start()]) or "", corrected, 0.6) if corrected else None
+        if mended:
+            return mended  # "John Smyth, no sorry, Smith": the word it mends
     found = _name_at_start(text)
     if found and re.search(r"[,.]", text):
         # "its Sandra, sandra hingley", "Emeka please. Emeka Okafor-Bello": the name again in full.
@@ -408,6 +415,9 @@ def _name_in(text: str) -> str | None:
                     or (len(found.split()) == 1 and found.lower() in fuller.lower().split())) \
                     and len(fuller.split()) > len(found.split()):
                 return fuller
+            if len(found.split()) == 1 and len(fuller.split()) == 1 and fuller[:1].isupper() \
+                    and re.match(rf"^{re.escape(found)}[.,]\s*{re.escape(fuller)}\b", text.strip()):
+                return f"{found} {fuller}"  # "Aaron. Whitfield. want my inside leg measurement...": one at a time
             titled = re.fullmatch(_TITLES + r"\.?\s+([^\W\d_][\w'’-]+)", fuller, _I)
             if titled and len(found.split()) == 1 and not re.fullmatch(_TITLES, found, _I):
                 return f"{found} {titled.group(titled.lastindex)}"
@@ -993,7 +1003,8 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     UNCLEAR (no date in it, or one still to come, or a day that does not exist). When the
     resident became aware of a problem is a moment: never "still going on"."""
     # "the Twelfth" with a capital is the 12th of July (Northern Ireland), not a day of this month.
-    said = _named_days(_tidy_date_words(normalise(re.sub(r"\b(?-i:Twelfth)\b", "12th of July", text))),
+    said = _named_days(_tidy_date_words(normalise(dates.NOT_A_DAY.sub(" ", re.sub(r"\b(?-i:Twelfth)\b", "12th of July",
+                                                                                text)))),
                        dates.uk_today(now).date())
     # "whats the date today, the 1st? then about six weeks": the question back is not the answer.
     said = _TODAY_ASKED.sub(" ", said).strip() or said
@@ -1031,11 +1042,14 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         if part.date:
             return dated(date.fromisoformat(part.date))
     # Counted from a date said before: "14/09/2026 is when I reported it. It started a week before that."
-    before_that = re.search(r"\b(?:roughly |about |around |maybe )?(a|an|one|two|three|four|\d{1,2}|a couple of|a few) "
-                            r"(day|week|fortnight|month)s? (before|after) (?:that|then)\b", said, _I)
+    # Or with nothing after it: "...that were 12th September, so sometime after that. Week or so after maybe".
+    before_that = re.search(r"\b(?:roughly |about |around |maybe )?"
+                            r"(?:(a|an|one|two|three|four|\d{1,2}|a couple of|a few) )?"
+                            r"(day|week|fortnight|month)s?(?: or so| or two)? (before|after)"
+                            r"(?: (?:that|then|this)\b|(?=\W*(?:maybe|probably|i think|or so)?\W*$))", said, _I)
     if before_that and before_that.start() > 0:
         anchor = read_date(said[:before_that.start()], now, question)
-        count = numbers.count(before_that.group(1))
+        count = numbers.count(before_that.group(1)) if before_that.group(1) else 1
         if anchor.kind == DATE and anchor.date and count:
             day = _counted_from(date.fromisoformat(anchor.date), count, before_that.group(2),
                                 before_that.group(3))
@@ -1343,6 +1357,10 @@ def _free_text(question: str, text: str, said: str, digression: Digression | Non
             return Reading(DIGRESSION, topic=digression.topic)
     if question in OPTIONAL and _NOTHING.match(said):
         return Reading(NONE, value="none")
+    if question in OPTIONAL and re.match(r"^(i'?d |i would |i )?(rather|prefer|prefer to) not (to )?(say|go into "
+                                         r"(it|that|this|details|detail)|talk about (it|that)|share( it| that)?|"
+                                         r"discuss( it| that)?|get into (it|that))\W*$", said):
+        return Reading(SKIP, value=text.strip())  # "I'd rather not go into that."
     # "I don't know really, just for someone to come and look at it?": a hedge, then the wish.
     wish_after_doubt = re.search(r"^[^,.;!?]*[,.;!]\s*(just|only|i (just|only) (want|need)|i'?d (just )?like|"
                                  r"maybe just)\b\W*(\w+\W+){3}", said)
@@ -1452,8 +1470,14 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
 
         return corrections.read_which_answer(text, digression, list(changeable))
     if question in YES_NO:
-        return _with_safety(_yes_no(question, text, digression), text) if question != "in_danger" \
-            else _yes_no(question, text, digression)
+        if question != "in_danger":
+            return _with_safety(_yes_no(question, text, digression), text)
+        reading = _yes_no(question, text, digression)
+        if reading.kind == YES and reading.safety is None and safety_in(text) == EMERGENCY:
+            # "Yes. She's 88 with a heart condition and no proper heating": a danger from the home,
+            # whose advice (the emergency repairs line) the danger advice does not give.
+            return Reading(**{**asdict(reading), "safety": EMERGENCY})
+        return reading
     if question in DATES:
         reading = read_date(text, now, question)
         if digression is not None and digression.topic in SAFETY_TOPICS and _ASKING_WHAT_TO_DO.search(said):

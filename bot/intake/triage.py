@@ -58,7 +58,11 @@ _EMERGENCY_HAZARD = re.compile(
     r"where the light is|the lights?|my lights?|(the|my|me|our) \w+ lights?|electrics|electric|plug sockets?|"
     r"sockets?|fuse ?box|"
     r"consumer unit|wiring|meter)\b|"
-    r"(pouring|gushing|pissing|flooding) (out of|out|through|from|down) (the|my) ceiling|"
+    r"(pouring|gushing|pissing|flooding) (out of|out|through|thru|from|down) (the|my) (\w+ )?ceiling|"
+    # The water unnamed in a leak's story: "still coming thru now, its coming out the light".
+    r"(coming|dripping|pouring|running|leaking|trickling) (out of|out|out round|out around|through|thru|from|round|"
+    r"around) (the|my|our|me) "
+    r"(light|lights|light fittings?|bulb|ceiling rose|lamp)\b(?! (is|are|was|were)\b)|"
     r"water (near|round|around|on|in|into) the (electrics|sockets?|lights?|fuse ?box|consumer unit)|"
     r"structural (damage|collapse|failure)|no heating|no hot water|"
     r"flood(s|ed|ing)?\b(?![- ]?lights?)|sewage|"

@@ -19,7 +19,8 @@ from bot.intake.digressions import normalise
 YES, NO, UNSURE = "yes", "no", "unsure"
 
 _I = re.I | re.S
-_FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|haha|ha|hi|hello|right|ok so|"
+_FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|lmao|lmfao|rofl|omg|haha|ha|hi|hello|right|ok so|"
+                     r"o+h+|och|ooh+|aw+|pfft|jeez|"
                      r"honestly|tbh|to be honest|sorry|and|but|god forbid|heaven forbid|chas v'?shalom|"
                      r"chas ve'?shalom|inshallah|mashallah|alhamdulillah)[\s,.!]+)+", _I)
 
@@ -88,7 +89,8 @@ _COMES_AND_GOES = re.compile(r"\b(comes and goes|on and off|off and on|now and (
 _VERDICT = re.compile(r"\b(?:the|my) answer (?:is|would be|will be|'?s)(?: a)? (?P<said>yes|no)\b"
                       r"|\bso (?:that'?s|thats) a no\b", _I)
 # Asked whether what they had counts: "is that the final one?", "does that count as a final response?"
-_DOES_IT_COUNT = re.compile(r"\b(is|was|would|does|do|did) (that|this|it|they|those)( letter| one)? (the |a |my )?"
+_DOES_IT_COUNT = re.compile(r"\b(is|was|would|does|do|did) (that|this|it|they|those)( letter| one)? "
+                            r"(the |a |my |your )?"
                             r"(final|count|counts|mean|stage)\b[^.!]*\?", _I)
 # A stage 1 answer only, not taken further: not the final response.
 _STAGE_ONE_ONLY = re.compile(r"\bstage (one|1)\b(?!.{0,60}\bstage (two|2)\b)", _I)
@@ -102,6 +104,7 @@ _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
     r"not 100 ?%?|hard to say|who knows|how (would|should|could) i know|not too sure|no idea tbh|"
+    r"(your|ur) guess is as good as mine|"
     r"(couldn'?t|couldna|cannae) (tell|say)( you)?|"
     r"(can'?t|cant|cannot|can not) (say|tell|be) (for )?(certain|sure|exactly)|"
     r"(i'?m |i am )?(confused|not clear)|what do you mean|don'?t understand( the question)?|"
@@ -263,7 +266,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r" (me |us )?(anything|owt|nothing|a thing)\b"
         r"|\b(never|not|n'?t) (ever )?(sent|written|wrote) (me |us )?(anything|owt|a thing|back)\b"
         # "I complained about something else last year, the fence, but not this".
-        r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"),
+        r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"
+        # "lady say sorry. No letter, nothing.": only a word on the phone.
+        r"|\bno (letter|letters|writing|paperwork)\b"),
     "legal_proceedings": (
         r"\b(solicitor|lawyer|claim)s?( has| have| is| was|'s been| has been| was)? (issued|filed|lodged|started|taken|"
         r"submitted)"
@@ -390,6 +395,14 @@ def read(question: str, text: str) -> str | None:
                                                   r"|\b(i'?ll|i will) (double[- ]?check|check|ask|find out)\b", said) \
             and not re.match(r"(yes|yeah|yep|aye|no|nope|nah)\b", said):
         return UNSURE  # "Not that I'm aware of, I'd have to go through her paperwork": not known
+    if question == "reuse_details" and re.search(
+            r"\b(rather|prefer|better if|can|could) (you|u) (use|used|ring|rang|call|called|text|email|e-mail)\b"
+            r"[^.!?]*\b(this time|instead|house phone|landline|home (phone|number)|work (phone|number|email))\b", said):
+        return NO  # "I'd rather you used the house phone this time": other details, to give them
+    if question == "representative_consent" and re.search(
+            r"\b(haven'?t|hasn'?t|have not|has not|not|never)( yet| actually)? (signed|put (it |anything )?in writing|"
+            r"written (it )?down)\b|\bnothing (signed|in writing|written down)( yet)?\b|\bnot in writing\b", said):
+        return NO  # "He's said he's happy for me to, but we haven't signed anything": no written agreement yet
     if question == "reuse_details" and re.search(r"\bsame\b[^.!?]{0,30}\b(but|except)\b", said):
         return NO  # "the same e-mail but my number has changed": different details, to give the new one
     if question == "reuse_details" and re.search(r"\bwhatever (i|we) (put|gave|said|typed|used)\b", said) \
@@ -463,8 +476,8 @@ def read(question: str, text: str) -> str | None:
             r"( with)? (it|this|that|everything)\b", said):
         return UNSURE  # "My solicitor is dealing with it": a claim may or may not have been started
     if yes_phrase != no_phrase:
-        if yes_phrase and _DOUBT_ANYWHERE.search(said):
-            return UNSURE
+        if yes_phrase and (_DOUBT_ANYWHERE.search(said) or (question in GUESS_IS_NOT_YES and unsure)):
+            return UNSURE  # "I got a letter in August... was that it? No idea.": a yes there ends the process
         if yes_phrase and question in GUESS_IS_NOT_YES:
             # A yes here ends the complaint process: not when it is hedged ("she thinks she got a
             # letter but doesn't know what it said"), nor when it starts with a no ("No. I got a

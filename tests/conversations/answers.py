@@ -244,8 +244,11 @@ def correct(item: Item, got: r.Reading) -> bool:
     if label == "none":
         return got.kind in (r.NONE, r.ANSWER) and safety_free
     if label == "date":
+        # A date that also tells of a danger (the later sets' `safety:`) must bring its advice.
+        wanted = item.extra.get("safety")
+        safety_ok = got.safety == TOPIC_NAMES.get(wanted, wanted) if wanted else safety_free
         return (got.kind == r.DATE and bool(got.ongoing) == bool(item.extra.get("ongoing"))
-                and _start_ok(item, got) and safety_free)
+                and _start_ok(item, got) and safety_ok)
     if label == "answer":
         return got.kind in (r.ANSWER, r.NONE) and safety_free and _value_ok(item, got)
     if label == "digression":

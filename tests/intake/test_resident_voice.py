@@ -263,6 +263,58 @@ TWENTYFIFTH_CLASSES = [
     ("event_date_text", "it was the March one, 3rd onwards", {"kind": r.DATE, "date": "2026-03-03"}),
 ]
 
+# What the twenty-sixth set taught, in other words than its own.
+TWENTYSIXTH_CLASSES = [
+    # A yes read into "was that the final one? no idea" would end the complaint process.
+    ("already_investigated", "someone sent an email saying sorry in June. is that your final answer? not a clue",
+     {"kind": r.UNSURE}),
+    ("already_investigated", "rang up and the man said sorry. Nothing in writing, no letter.", {"kind": r.NO}),
+    ("legal_proceedings", "aww no pet, never had anything to do with courts", {"kind": r.NO}),
+    ("complaint_choice", "och no, leave it, I'm not wanting to cause trouble", {"kind": r.NO}),
+    ("representative_consent", "she's fine with it but nothing signed yet", {"kind": r.NO}),
+    ("reuse_details", "could you use my work email instead this time", {"kind": r.NO}),
+    ("still_happening", "boiler fired up this morning. tomorrow? your guess is as good as mine", {"kind": r.UNSURE}),
+    ("urgency", "it's not life and death but I'd like it done before the weekend", {"kind": r.ANSWER}),
+    ("urgency", "no panic, it can bide till next week", {"kind": r.ANSWER, "value": "routine"}),
+    # Danger in passing.
+    ("affected", "only me. tbh it'd be simpler for everyone if I wasn't around", {"safety": "safeguarding_concern"}),
+    ("affected", "it'd be easier if I wasn't here during the works, I work from home", {"safety": None}),
+    ("affected", "my grandad, he's 91 and he's been sat there in his coat with just one radiator",
+     {"safety": "emergency"}),
+    ("in_danger", "yes, he's 79 with COPD and the flat has no proper heating", {"kind": r.YES, "safety": "emergency"}),
+    ("event_date_text", "since Friday. water's dripping round the light in the hall",
+     {"kind": r.DATE, "safety": "emergency"}),
+    ("event_date_text", "Christmas Eve it broke. Fitting really, the whole family round and no oven",
+     {"kind": r.DATE, "safety": None}),
+    ("description", "is this an actual person reading this or one of those bots, before I type it all out",
+     {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    ("desired_outcome", "I'd like to know how I go to the ombudsman with this, I've had enough",
+     {"kind": r.DIGRESSION, "topic": "ask_ombudsman"}),
+    # Names given with a slip or a piece at a time.
+    ("name", "Moira Brodie. No. Brody.", {"kind": r.ANSWER, "value": "Moira Brody"}),
+    ("name", "Kwame. Boateng.", {"kind": r.ANSWER, "value": "Kwame Boateng"}),
+    ("name", "Gail Simms, no sorry, Sims", {"kind": r.ANSWER, "value": "Gail Sims"}),
+    ("reasonable_adjustments", "prefer not to talk about it", {"kind": r.SKIP}),
+    # The summary.
+    ("confirm", "you actually listened for once. send it", {"kind": r.CONFIRM}),
+    ("confirm", "wrong place, it's the garages behind number 12", {"kind": r.CHANGE, "field": "location"}),
+    ("field_to_change", "Sandra's surname", {"kind": r.FIELD, "field": "represented_name"}),
+    # Dates counted from a date said before, or from the end of half term.
+    ("event_date_text", "the party was the 3rd of October. It started a few days after, maybe",
+     {"kind": r.DATE, "date": "2026-10-06"}),
+    ("event_date_text", "I reported it 9 November. It began a fortnight before this.",
+     {"kind": r.DATE, "date": "2026-10-26"}),
+    ("event_date_text", "when the kids returned after half term", {"kind": r.DATE, "date": "2026-11-02"}),
+    ("aware_date_text", "no idea, every day's the same up on the 9th floor", {"kind": r.UNSURE}),
+]
+
+
+def test_a_compliment_names_the_one_thanked_by_their_job():
+    got = r.read(r.WHICH_ANSWER, "the engineer's name", now=NOW, changeable=("description", "name", "person_praised"))
+    assert (got.kind, got.field) == (r.FIELD, "person_praised"), got
+    got = r.read(r.WHICH_ANSWER, "my surname", now=NOW, changeable=("description", "name", "person_praised"))
+    assert (got.kind, got.field) == (r.FIELD, "name"), got
+
 
 def test_a_summary_asked_to_go_without_the_name_changes_whether_details_are_given():
     got = r.read(r.SUMMARY, "can you send it without my name, I want it anonymous", now=NOW,
@@ -1299,6 +1351,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"twentythird-{i}") for i, row in enumerate(TWENTYTHIRD_CLASSES)),
     *(pytest.param(*row, id=f"twentyfourth-{i}") for i, row in enumerate(TWENTYFOURTH_CLASSES)),
     *(pytest.param(*row, id=f"twentyfifth-{i}") for i, row in enumerate(TWENTYFIFTH_CLASSES)),
+    *(pytest.param(*row, id=f"twentysixth-{i}") for i, row in enumerate(TWENTYSIXTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
