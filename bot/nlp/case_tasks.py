@@ -60,7 +60,10 @@ _EARLIER = re.compile(
     # order it", "I was told at the last meeting it would be confirmed", "I asked for a refund".
     r"|\b(?:said|told\s+(?:me|us|her|him|them))\s+(?:it|he|she|they|someone|somebody|we|i|you)"
     r"(?:'d|\s+would|\s+will|'ll)\s+(?:be\s+)?\w+"
-    r"|\b(?:i|we|she|he|they)\s+(?:was|were)\s+told\b[^.?!]{0,40}\b(?:would|will|'d)\b"
+    r"|(?:^|\b(?:i|we|she|he|they)\s+)(?:was|were)\s+told\b[^.?!]{0,40}\b(?:would|will|'d)\b"
+    # "My social worker made a referral for adaptations in January"; "I've got a register application in".
+    r"|\b(?:made|put\s+in|sent\s+in|submitted)\s+(?:a|an|the|my|our)\s+(?:\w+\s+){0,2}?(?:referral|application|claim)\b"
+    r"|\b(?:have|got)\s+(?:an?\s+|my\s+)?(?:\w+\s+){0,2}?(?:application|referral|claim)\s+in\b"
     rf"|\b{_WHO}\s+asked\s+(?:you\s+)?for\s+(?:a|an|the|my|our|her|his)\b"
     r"|\b(?:the|your)\s+letter\s+(?:just\s+|only\s+)?(?:said|says)\b"
     # "I call last week for the broken glass": told before, in a second language's past.
@@ -77,6 +80,8 @@ _OWN_COMPLAINT = re.compile(
     r"|\bstage\s*(?:1|one)\b|\b(?:your|the|my)\s+final\s+(?:response|reply|answer|decision|letter)\b"
     # "Complaint closed without anyone speaking to me"; "an email from the complaints team".
     r"|\bcomplaint\s+(?:was\s+|has\s+been\s+|got\s+)?(?:closed|answered|upheld|rejected|not\s+upheld)\b"
+    # "Re complaint ref C-1182: I've read your response and I disagree".
+    r"|\bre:?\s+(?:my\s+|the\s+|your\s+)?complaint\b|\bcomplaint\s+(?:ref|reference|number|no)\b"
     r"|\b(?:email|e-mail|letter|response|reply|decision)\s+from\s+(?:the|your)\s+complaints?\s+"
     r"(?:team|department|officer|manager)\b", re.I)
 # Stage 2 named: nothing else it can be, unless it is a question of how long it takes.
@@ -100,6 +105,10 @@ _ANSWER_REJECTED = re.compile(
     r"|\bnot\s+acceptable\b|\bfobbed\b|\bnot\s+resolved\b|\bnonsense\b|\brubbish\b"
     r"|\b(?:does|did|do)(?:n'?t|\s+not)\s+(?:even\s+)?(?:address|answer|mention|sort|resolve|cover)\b"
     r"|\bis\s+a\s+joke\b|\binsult\w*|\bignored\s+(?:the|my|what)\b"
+    # "basically a copy and paste of the repair history"; "gives no timescale for the works".
+    r"|\bcopy\s+and\s+paste\b|\bcut\s+and\s+paste\b|\bcopy-?paste\b"
+    r"|\b(?:gives|gave|offers|offered|has|had)\s+no\s+(?:timescale|date|explanation|reason|redress|remedy|"
+    r"compensation|answer)\b"
     # Going to the Ombudsman because of the answer.
     r"|\b(?:taking|take|going|go|contacting|contact|referring|refer|writing\s+to)\s+(?:this\s+|it\s+|my\s+complaint\s+)?"
     r"(?:to\s+)?(?:the\s+)?(?:housing\s+)?ombudsman\b", re.I)
@@ -154,7 +163,15 @@ _STATUS = re.compile(
     r"|\bwhere\s+(?:it|we|i|my\s+\w+|the\s+\w+)\s+(?:is|are|am)\s+(?:in\s+the\s+(?:queue|list|system)|up\s+to)\b"
     r"|\bhow\s+(?:it'?s|it\s+is|things\s+are|that'?s|this\s+is)\s+(?:going|progressing|getting\s+on)\b"
     r"|\bconfirm\s+(?:my|the|our|her|his)\s+(?:\w+\s+)?(?:date|appointment|time|slot)\b"
-    r"|\bexpect\s+to\s+hear\b",
+    r"|\bexpect\s+to\s+hear\b"
+    # "has anything happened since?", "any idea when that'll be?", "is she still planning to ring?",
+    # "has it arrived??", "tell me if it's been assessed yet", "where I am with the transfer application".
+    r"|\bhas\s+anything\s+(?:happened|been\s+done|moved|changed)\b|\bany\s+idea\s+when\b"
+    r"|\b(?:is|are)\s+(?:she|he|they|someone|somebody|anyone|you)\s+still\s+(?:planning|going|meant|due|supposed)\s+to\b"
+    r"|\b(?:has|have)\s+(?:it|they)\s+(?:come\s+in|arrived)\b"
+    r"|\b(?:if|whether)\s+(?:it|this|my\s+\w+)(?:'?s|\s+has)\s+been\s+(?:assessed|processed|approved|looked\s+at|"
+    r"decided|received|logged|booked)\b"
+    r"|\bwhere\s+(?:i|we)(?:'?m|\s+am|'?re|\s+are)\s+(?:up\s+to\s+)?with\s+(?:my|the|our)\b",
     re.I)
 # Asking after something already under way, in words that say so on their own: a chase even
 # without "I reported": "did you get the email I sent about my bathroom?", "has my online form
@@ -183,7 +200,9 @@ _CHASE = re.compile(
     + _APPLIED + r"(?:\s+(?:for|from|about|on)(?:\s+\w+){1,3}?)?\s+(?:has|have))\s+been\s+"
     r"(?:made|processed|approved|accepted|agreed|looked\s+at|dealt\s+with|decided|sent|posted|signed\s+off)\b"
     # "what's happening with my succession application?"; "just checking when the roofer is booked".
-    r"|\bwhat'?s\s+happening\s+with\s+(?:my|our)\b|\bjust\s+checking\s+(?:when|if|that|whether|it'?s|its)\b"
+    r"|\bwhat'?s\s+happening\s+with\s+(?:my|our)\b|\bjust\s+checking\s+(?:when|if|that|whether|it'?s|its|where)\b"
+    # "Chasing this again - the window part that was ordered, has it arrived??"
+    r"|^\W*chasing\s+(?:this|it|my|the|up|again)\b"
     # "she's not sure it got logged. Could you check for her?"
     r"|\b(?:not\s+sure|(?:don|doesn|didn)'?t\s+know|do(?:es)?\s+not\s+know|unsure)\s+(?:if\s+|whether\s+)?(?:it|this|that|the\s+\w+)\s+(?:got|was|has\s+been|"
     r"had\s+been)\s+(?:logged|received|recorded|passed\s+on|through)\b"
@@ -222,7 +241,7 @@ _CHASE = re.compile(
     re.I)
 _TOLD_AT_LENGTH = 20
 # Asked for on its own ("any news?", "I'd like an update please"): only about a case we have.
-_STATUS_ALONE = re.compile(r"\b(?:an|any)\s+(?:news|updates?|progress)\b", re.I)
+_STATUS_ALONE = re.compile(r"\b(?:an|any|repair|job|case|complaint)\s+(?:news|updates?|progress)\b", re.I)
 
 _ADD = re.compile(
     r"\badd(?:ing|ed)?\s+(?:this|it|that|something|some|more|a|an|to|another|these|extra|new|on|info|"
@@ -252,6 +271,7 @@ _PRAISE = re.compile(r"\b(?:appreciat|brilliant|excellent|thorough|pleased|grate
                      r"give\s+(?:\w+\s+)?credit|fantastic|amazing|superb|first\s+class|top\s+notch)", re.I)
 # Stage 2 named with a wish: "stage 2 please", "I want it taken to stage 2", "can I go to stage 2?"
 _WISH = re.compile(r"\b(?:want|wanting|would\s+like|'?d\s+like|like\s+to|wish|can|could|please|pls|plz|how\s+do|"
+                   r"ask|asking|"
                    r"how\s+can|request|requesting|go\s+to|take|taken|escalat|move|put|process|unhappy)\b"
                    r"|\bnot\s+happy|\?", re.I)
 
@@ -303,7 +323,9 @@ def case_task(text: str, has_reference: bool = False) -> str | None:
     has_reference = has_reference or looks_like_reference(text)
     words = len(text.split())
     earlier = has_reference or bool(_EARLIER.search(text))
-    praise = _PRAISE.search(text) and not _ANSWER_REJECTED.search(text)
+    # ("While I appreciate the apology, the response gives no timescale": a concession, then the point.)
+    conceded = re.search(r"\b(?:while|whilst|although|though)\s+i\s+(?:do\s+)?appreciate\b", text, re.I)
+    praise = _PRAISE.search(text) and not _ANSWER_REJECTED.search(text) and not conceded
     if praise:
         return None
     stage2_asked_after = _STAGE2_SENT.search(text) and (_CHASE.search(text) or _STATUS.search(text))

@@ -272,3 +272,35 @@ def test_chases_from_the_eleventh_real_set(text):
 def test_a_visit_promised_and_never_kept_is_left_to_the_classifier():
     assert case_task("They keep texting me that I missed appointments. They said they'd come Tuesday. "
                      "They didn't even turn up and now they say it's my fault.") is None
+
+
+# --- what heldout_real12 taught, in other words ----------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "just checking where we are with the mutual exchange, all the forms went in last month",
+    "rang you lot about the broken gate a fortnight back, has anything been done?",
+    "The GP put in a referral for a stairlift in the summer - can you tell me where it's at please",
+    "chasing up the replacement letterbox, has it arrived yet?",
+    "the surveyor said he'd be back with a damp meter. any idea when that might be?",
+    "Was told someone from the tenancy team would ring me Monday. Are they still planning to call?",
+    "we've got a transfer application in, could you check if it's been processed yet",
+    "job update pls",
+])
+def test_chases_from_the_twelfth_real_set(text):
+    """Asked after something put in, promised or ordered, however briefly: a status check."""
+    assert case_task(text) == STATUS
+
+
+@pytest.mark.parametrize("text", [
+    "Whilst I appreciate your apology, the letter gives no date for the repair. Please take my complaint to stage 2.",
+    "Re: my complaint about the lift. I have read the reply and I do not agree with it, please escalate it.",
+    "Had my stage one response and it's a cut and paste of the job notes, nothing about the missed visits. "
+    "Asking for the next stage.",
+])
+def test_reviews_from_the_twelfth_real_set(text):
+    """An answer to a complaint disagreed with, conceded or called a copy: a review."""
+    assert case_task(text) == REVIEW
+
+
+def test_thanks_that_is_only_thanks_stays_praise():
+    assert case_task("I really appreciate how quickly the stage 2 review was done, thank you") is None
