@@ -27,7 +27,7 @@ _MONTHS = (r"january|february|march|april|may(?! (?:god|allah|the lord|i|we|you|
 
 # Words that name an answer, or only fit one. Matched as whole words, case-insensitively.
 FIELD_WORDS: dict[str, str] = {
-    "event_date_text": rf"dates?|the day|when( it (happened|started))?|yesterday|today|last (week|month|year)|"
+    "event_date_text": rf"dates?|the day|wh?en( it (happened|started|began))?|yesterday|today|last (week|month|year)|"
                        rf"weeks? ago|months? ago|years? ago|ago|since|{_DAYS}|{_MONTHS}|\d{{1,2}}(st|nd|rd|th)|"
                        rf"\d{{1,2}}/\d{{1,2}}(/\d{{2,4}})?|\d{{4}}|happened on|started on|"
                        r"(the problem|the issue|the leak|the noise|the damp) (commenced|began|started) "
@@ -99,7 +99,7 @@ FIELD_WORDS: dict[str, str] = {
                      r"(take|leave|keep) my name off|(don'?t|do not) (put|use) my name|without (my )?(details|name)|"
                      r"(i )?said no name",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
-    "address": r"(?<!mail )(?<!e-mail )add?ress?|postcod?e?|post code|house number|flat number|door number|"
+    "address": r"(?<!mail )(?<!e-mail )add?ress?|addy|addie|postcod?e?|post code|house number|flat number|door number|"
                r"where (i|we) live|"
                r"street( name)?|road name|flat \d+/\d+|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|"
                r"avenue|lane|drive|way|court|gardens|place|terrace|grove|view|walk|rise|square|st|rd|ave)",
@@ -109,7 +109,9 @@ FIELD_WORDS: dict[str, str] = {
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
                          r"(phone|e-?mail|text|letter|post|a call) (is|would be) better( than)?|"
-                         r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|contact (to|by|via|method|"
+                         r"contact me by|prefer (a )?(call|letter|text|e-?mail|phone)|"
+                         r"contact should (be|say) (by )?(e-?mail|phone|text|letter|post|a call)|"
+                         r"contact (to|by|via|method|"
                          r"preference)|(call|ring|text|e-?mail|write to) me instead|"
                          r"(texts?|e-?mails?|letters?|post|phone calls?|calls?) only|no (phone )?calls?|"
                          r"can it (just )?be (texts?|e-?mails?|letters?|calls?|by post)|just (by )?texts?|"
@@ -267,6 +269,12 @@ def field_meant(text: str, changeable: Iterable[str]) -> str | None:
                            r"wrong|is better)\b|^(the \w+)\s+(is|was)\b", pointed)
     if named_first and named_first.group(2) == "is better" and _PATTERNS["preferred_contact"].search(pointed):
         named_first = None  # "But phone is better than email": how to contact, not the number
+    # "You've put it's just me affected, it's the whole block!": the answer quoted back.
+    quoted = re.match(r"^(?:you'?ve|you have) (?:put|got|written)\s+(.{3,50}?)\s*[,.!;]", pointed)
+    if quoted and not named_first:
+        first = _matches(quoted.group(1), changeable)
+        if len(first) == 1:
+            return first[0][0]
     if named_first:
         first = _matches(named_first.group(1) or named_first.group(5), changeable)
         if [name for name, _ in first] == ["event_date_text"] and "aware_date_text" in changeable \
@@ -402,7 +410,7 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     if "description" in changeable and re.search(
             r"\b(take|cut|leave|keep) (out|off) (the (bit|part|line)|what i said|where i (said|mentioned))\b"
             r"|\b(remove|delete|drop) (the (bit|part|line)|what i said)\b"
-            r"|^\W*(please |can you |could you |can u |pls )?(put|add|say|mention|include)( in)? that\b"
+            r"|(^|[.?!]\s+)\W*(please |can you |could you |can u |pls )?(put|add|say|mention|include)( in)? that\b"
             r"(?! (i|we) (want|would like|'?d like|need))", said) \
             and field_meant(text, changeable) in (None, "description"):
         # "take out the bit about the knife, dont want them knowing i said", "put that the youths
@@ -428,6 +436,9 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     last = [piece for piece in re.split(r"[.?!]+", said) if piece.strip()]
     if meant is None and len(last) > 1 and _SEND.match(last[-1].strip()) and not _CHANGING.search(said):
         return Reading(CONFIRM)  # "I think so? Yes. Yes that's right, sorry"
+    if len(last) > 1 and _SEND.match(last[0].strip()) and not _CHANGING.search(said) \
+            and re.search(r"\b(a )?cop(y|ies) (of (it|this|that) )?(to|for|sent to)\b", said):
+        return Reading(CONFIRM)  # "That is correct, please send. I would appreciate a copy to my council email"
     if len(last) > 1 and _SEND.match(last[0].strip()) and not re.search(
             r"\b(wrong|incorrect|not right|should be|change|mistake|typo|instead)\b", said) and re.search(
             r"\b(a |another |totally |completely )?(different|separate|other) (thing|issue|matter|problem|job)\b",

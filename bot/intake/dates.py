@@ -224,6 +224,11 @@ def _normalise(text: str) -> str:
     text = re.sub(r"\b(i|you|he|she|it|we|they|that|this|there|which|who)\s+may\b", r"\1 might", text)
     text = re.sub(MAY_NOT_THE_MONTH + r"\s+(have|be|been|not|well|also|of)\b", r"might \1", text)
     text = NOT_A_DAY.sub(" ", text)
+    # "sat after bonfire nite": a weekday shortened, before or after a day.
+    text = re.sub(r"\b(sat|sun|mon|tues?|weds?|thu|thur|thurs|fri)\s+(?=(after|before)\b)",
+                  lambda m: {"sat": "saturday ", "sun": "sunday ", "mon": "monday ", "tue": "tuesday ",
+                             "tues": "tuesday ", "wed": "wednesday ", "weds": "wednesday ", "thu": "thursday ",
+                             "thur": "thursday ", "thurs": "thursday ", "fri": "friday "}[m.group(1)], text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\bhalf-term\b", "half term", text)
     # "after Ramadan", "ramadan finish": the Eid at its end.

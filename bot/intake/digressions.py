@@ -105,9 +105,11 @@ _STOP = re.compile(
     r"u+gh+|ur+gh+|ah+|oh god|god|honestly|"
     r"tell you what|this is pointless|this is taking (ages|forever|too long)( man| mate)?|"
     r"hang on|d'?you know what|you know what|i think|think)[,.!]? )*"
-    r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that| my \w+|"
-    r" the \w+| please| everything)*|quit|exit|end( this| the chat| chat)?|forget (it|this|that|about it|"
-    r"the whole thing|the lot|all of it|this whole thing)|never ?mind|nevermind|"
+    r"(stop( it| this| that| now| here| please| the form| the chat| everything)*|cancel( it| this| that|"
+    r" (my|the) (?!(bill|charge|invoice|recharge|fine|debt|fee|arrears)\b)\w+| please| everything)*"
+    r"(?! (bill|charge|invoice|recharge|fine|debt|fee|arrears)\b)|quit|exit|end( this| the chat| chat)?|"
+    r"forget (it|this|that|about it|the whole thing|the lot|all of it|all this|all of this|this whole thing)|"
+    r"never ?mind|nevermind|"
     r"(i )?don'?t (wanna |want to |want )?(send|file|submit)(?=( it| this| anything)?\s*([,.!?;]|$|yet\b|now\b))"
     r"( it| this| anything)?"
     r"|i (want|wanna|would like) to (stop|cancel)( this)?|i don'?t want to (do|carry on|"
@@ -176,7 +178,8 @@ _WHAT_COUNTS = re.compile(
     r"|\ba complaint or (as )?(a )?(service request|repair|request)\b"
     r"|\b(is|does) (this|that|it) (still )?(count|classed|class)\b"
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
-    r"|\bsame as a complaint\b|\bis this a complaint\b|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
+    r"|\bsame as a complaint\b|\bis (this|it|that) (even |actually |really )?a complaint\b"
+    r"|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
     r"|\bwon'?t (look at|treat|take) it as a complaint\b"
     r"|\bis (this|that|it) (a|an actual|really a) complaint\b"
     r"|\bwhat('?s| is|s)( even| actually| exactly)? the difference\b"
@@ -190,6 +193,8 @@ _BOT = re.compile(
     r"automated|real person|real|human|person)\b|\byou'?re (a |an |just a )?(bot|robot|computer|machine|ai)\b"
     r"|\b(is|will|does) (a |an )?(real |actual )?(person|human|someone|somebody|anyone) (going to |gonna )?"
     r"(read|reading|see|seeing|look at|looking at|check)\b|\b(being )?read by a (computer|machine|bot|robot)\b"
+    # "And who's going to read this, a human or another robot?"
+    r"|\b(a |an )?(human|person)\b.{0,5}\bor (a |an |another |just a |some )?(bot|robot|computer|machine|ai)s?\b"
     r"|\bis (this|it) (going|sent|read|seen|getting) (to|by) (a |an )?(real person|human|person|real human|bot|robot)\b"
     r"|\byour (a |an |just a )?(bot|robot|computer|machine|ai)\b|\b(you|u)( are| r)? (a |an )?(robot|bot|chat ?bot)\b"
     r"|\b(real|actual|actually a|an actual) (person|human)\b.{0,30}\bor (a |an |just a |jist a )?"
@@ -318,7 +323,10 @@ _HARM = re.compile(
     r"( all night| at night| overnight)?|needles|syringes|"
     r"(don'?t|do not|can'?t|cannot) see (the|any) point (in|of) (going on|living|carrying on|anything|any of it|"
     r"it all|life)|no point (in )?(living|going on|carrying on|being here)|"
-    r"what'?s the point (in|of) (living|going on|carrying on|being here|any of it|it all)|"
+    r"what'?s (even )?the point (in|of) (living|going on|carrying on|being here|any of it|it all)|"
+    # "I don't think he should go home alone tonight if that man is there".
+    r"(shouldn'?t|should not|can'?t|cannot|mustn'?t|(don'?t|do not) think (he|she|they|i|you|we) should) "
+    r"(go|be|stay|walk|sleep)( home| back)? (alone|on (his|her|their|my) own)\b|"
     r"unsafe at home|locked (me|her|him) in|sexual(ly)? (assault|abuse)\w*|rape[ds]?|"
     # Thoughts of suicide however they are put: "thought about ending it", "ending her life".
     r"(thoughts?|thinking|thought|think) (of|about) (ending|taking) (it( all)?|(my|her|his|their) (own )?lives?)|"
@@ -336,7 +344,9 @@ _NO_POWER_FOR_CARE = re.compile(
 # A medical emergency happening now: 999 first.
 _MEDICAL = re.compile(r"\b(collapsed|unconscious|not breathing|can'?t breathe|heart attack|having a stroke|"
                       r"(oxygen|dialysis|ventilator|breathing) (machine|concentrator|equipment)|"
-                      r"overdosed?|bleeding (heavily|badly|a lot)|ambulance|seizure|"
+                      r"overdosed?|bleeding (heavily|badly|a lot)|seizure|"
+                      # ("he sat with me till the ambulance came": told of as past.)
+                      r"(?<!till the )(?<!until the )(?<!when the )ambulance(?! (came|arrived|took|had|left))|"
                       # A seizure, not a light fitting nor "fitting really".
                       r"(is|was|'s|started|starting|keeps|kept|been|he|she|they're) fitting|"
                       r"fitting (again|now|right now)|"
@@ -448,7 +458,11 @@ def digression_in(text: str, parse: Mapping[str, Any] | None = None) -> Digressi
     if not said or said.startswith("/"):
         return None
     # A stop is read at the start; anywhere only in words that cannot mean anything else.
-    anywhere = re.search(r"\b(cancel|withdraw)\b|\b(can|could) (we|i) (just )?stop\b|\bi don'?t think i want to\b"
+    # ("Cancel the bill. Simple as.": what is wanted, not a stop.)
+    anywhere = re.search(r"\b(cancel|withdraw)\b(?! (the|this|that|my|our|his|her|their|a|an) (\w+ )?(bill|charge|"
+                         r"invoice|recharge|fine|debt|fee|arrears|direct debit|standing order|carers?|appointment|"
+                         r"visit|order|notice|section|eviction|tenancy))|\b(can|could) (we|i) (just )?stop\b"
+                         r"|\bi don'?t think i want to\b"
                          r"|\bforget (about )?the whole thing\b|\b(not sure|don'?t think) i (want|wanna) to go ahead"
                          r"( now| any ?more)?\s*([,.!?;]|$)|" + _GIVEN_UP, said)
     stop = _STOP.match(said) or _STOP.search(said) if anywhere else _STOP.match(said)

@@ -176,7 +176,8 @@ _CONTACT_METHODS = (
 _ANY_WAY = re.compile(r"\b(don'?t mind|doesn'?t matter|any|either|whatever|whichever|no preference|"
                       r"not bothered|easiest|up to you|any way|anyway|all (of them|fine))\b", _I)
 _FORMATS = (
-    ("large print", r"large|big(ger)? (print|font|writing|letters|text)|print bigger|font"),
+    ("large print", r"large|big(ger)? (print|font|writing|letters|text)|print bigger|font"
+                    r"|larger (writing|text|letters|print)"),
     ("easy read", r"easy[- ]?read|easy to read|simple|plain (english|language)|simpler"),
     ("braille", r"braille|brail"),
     ("audio", r"audio|recording|read (it )?(out|aloud|to me)|spoken|voice|listen"),
@@ -384,6 +385,16 @@ def _name_in(text: str) -> str | None:
         mended = _slip_mended(_name_at_start(slip.group(1)) or "", slip.group(2)) if slip else None
         if mended:
             return mended
+    # "Mrs E. Prescott. Enid.": the initial's name said after.
+    initial = re.match(_TITLES + r"\s+([A-Z])\.?\s+([A-Z][a-z'’-]+)\s*[.,]\s*([A-Z][a-z'’-]+)\W*$",
+                       (text or "").strip(), re.I)
+    if initial and initial.group(4)[0].upper() == initial.group(2).upper():
+        return f"{initial.group(1).title()} {initial.group(4)} {initial.group(3)}"
+    # "Do you need my real name? ok. Saba": the name alone after the question.
+    after_asking = re.search(r"\?\s*(?:ok|okay|fine|right|alright|go on then)[.,!]*\s+([A-Z][a-z'’-]+)\W*$",
+                             text or "", re.I)
+    if after_asking and after_asking.group(1).lower() not in _NOT_NAME_WORDS:
+        return after_asking.group(1)
     title = _TITLE_AFTER.search(text or "")
     if title:
         name = read_name(text[:title.start()])
@@ -458,6 +469,9 @@ def _name_at_start(text: str) -> str | None:
 
 _ONGOING = re.compile(
     r"\bstill\b(?! not)|\bongoing\b|\bon ?going\b|\bsince\b|\bcontinu\w+\b"
+    # "I have been sitting in my coat with the little heater": living with it now.
+    r"|\b(i'?ve|i have|we'?ve|we have|she'?s|he'?s|they'?ve) been (sitting|sleeping|boiling|wearing|using|managing|"
+    r"coping|living (in|with))\b"
     r"|\bevery (day|night|week|weekend|month|morning|evening)\b|\b(no|nae|nuh|not|never) stop(ped)?\b"
     r"|\beveryday\b|\bevery single (day|night)\b|\bnightly\b|\bdaily\b"
     r"|\bon and off\b|\boff and on\b|\bgetting worse\b|\bto this day\b|\b(till|until|up to|right up to) "
@@ -474,6 +488,9 @@ _ONGOING = re.compile(
     r"|^from\b(?![^.]*\b(to|till|until)\b)", _I)  # "from 2 November, I remember because...": since
 _PLAINLY_ONGOING = re.compile(r"\b(everyday|every (single )?(day|night|week|weekend)|still (going|happening|there)|"
                               r"ever since|non ?stop|constantly|all the time)\b", _I)
+# An appliance that stopped has broken down: "The boiler stopped on the Sunday before...".
+_BROKE_DOWN = re.compile(r"\b(boiler|heating|shower|cooker|fridge|freezer|lift|pump|lights?|power|alarm)"
+                         r"( has| had| just| has just)? stopped( working)?\b", _I)
 _NOT_ONGOING = re.compile(r"(?<!not )(?<!n't )(?<!nt )(?<!never )(?<!still )(?<!not been )(?<!never been )(?<!no )"
                           # "nobody's fixed it", "no one has sorted it": not done
                           r"(?<!nobody )(?<!nobody's )(?<!nobodys )(?<!nobody has )(?<!no one )(?<!no one's )"
@@ -1011,8 +1028,10 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     said = _FORTNIGHT_LAST.sub(lambda m: _fortnight_last(m, dates.uk_today(now).date()), said)
     # Still going on (True), over (False), or not said (None): a date with neither brings the
     # question whether it is still happening when it is older than the time limit.
-    ongoing: bool | None = True if _ONGOING.search(said) and not _NOT_ONGOING.search(said) else (
-        False if _NOT_ONGOING.search(said) else None)
+    # "The boiler stopped on the Sunday before...": a breakdown, when it began, not the problem over.
+    told = _BROKE_DOWN.sub(r"\1 broke down", said)
+    ongoing: bool | None = True if _ONGOING.search(told) and not _NOT_ONGOING.search(told) else (
+        False if _NOT_ONGOING.search(told) else None)
     if _ONGOING_SAID_LAST.search(said) or _RESUMED.search(said):
         ongoing = True  # "Resolved 02/10/2026 after your plumber attended. Recurred 16/11 and ongoing."
     if _SPAN_ENDED.search(normalise(text)) and not (_ONGOING_SAID_LAST.search(said) or _RESUMED.search(said)):
@@ -1030,6 +1049,32 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
         day = _within_month(day, said, dates.uk_today(now).date())
         return Reading(DATE, value=text.strip(), date=day.isoformat() if day else None, ongoing=ongoing)
 
+    # A date said, then doubted: "...the week of his birthday but his birthday's in August so I don't think
+    # that's right. It packed in for good three weeks ago today": what follows the doubt.
+    doubted = re.search(r"\b(?:so )?i (?:don'?t|do not) think (?:that'?s|it'?s|that is|it is|that was) right\b"
+                        r"|\bthat can'?t be right\b", said, _I)
+    if doubted and said[doubted.end():].strip(" .,!"):
+        part = read_date(said[doubted.end():], now, question)
+        if part.kind == DATE and part.date:
+            return dated(date.fromisoformat(part.date))
+    # A day of the month with its weekday and no month: "which was a Wednesday because Wednesday is bin
+    # day..., the 11th I think"; "The 1st, a Sunday.": the latest such day.
+    # (One day said, and the weekday said first said again last, if twice: "..., or was it the Thursday,
+    # no, Wednesday, definitely". Not a weekday counted from a day: "the saturday after".)
+    days_of_month = re.findall(r"\b(?:the )?(\d{1,2})(?:st|nd|rd|th)\b", said, _I)
+    weekday_named = re.findall(r"\b(" + "|".join(dates.WEEKDAYS) + r"|weds|thurs|tues)\b(?! (?:after|before)\b)",
+                               said, _I)
+    if len(days_of_month) == 1 and re.search(r"\bthe " + days_of_month[0], said, _I) and weekday_named \
+            and weekday_named[0].lower() == weekday_named[-1].lower() and weekday_named[0].lower() in dates.WEEKDAYS \
+            and not re.search(r"\b" + _MONTH_WORD + r"\b", said, _I):
+        day_of_month = re.search(r"\bthe (\d{1,2})", said, _I)
+        wanted = dates.WEEKDAYS.index(weekday_named[0].lower())
+        month = dates.uk_today(now).date().replace(day=1)
+        for _ in range(3):
+            day = dates.safe_date(month.year, month.month, int(day_of_month.group(1)))
+            if day is not None and day <= dates.uk_today(now).date() and day.weekday() == wanted:
+                return dated(day)
+            month = (month - timedelta(days=1)).replace(day=1)
     # The day settled on at the end: "...didn't read it to me until the Thursday, so the 22nd"; when a
     # letter came rather than its date: "your letter dated 2 November (it arrived on the 5th)".
     settled = re.search(r"\bso,? (?:it was |that'?s |that was )?the (\d{1,2})(?:st|nd|rd|th)\W*$", said, _I) or (
@@ -1243,7 +1288,7 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
         return Reading(DIGRESSION, topic=digression.topic)
     if question == "in_danger" and answer is None and digression is not None and digression.topic in SAFETY_TOPICS:
         return Reading(YES, value=True)  # "he threatened me last night and he's still next door"
-    if question == "in_danger" and answer == NO and digression is not None and digression.topic in SAFETY_TOPICS \
+    if question == "in_danger" and answer == NO and digression is not None and digression.topic == SAFEGUARDING \
             and re.search(r"\b(worried|concerned|scared|afraid|frightened) (about|for)\b", said):
         # "no not me, but I'm worried about the old chap at 14, not seen him for a week": a concern
         # for someone else, which the safeguarding advice answers.
@@ -1359,7 +1404,10 @@ def _free_text(question: str, text: str, said: str, digression: Digression | Non
         return Reading(NONE, value="none")
     if question in OPTIONAL and re.match(r"^(i'?d |i would |i )?(rather|prefer|prefer to) not (to )?(say|go into "
                                          r"(it|that|this|details|detail)|talk about (it|that)|share( it| that)?|"
-                                         r"discuss( it| that)?|get into (it|that))\W*$", said):
+                                         r"discuss( it| that)?|get into (it|that))\W*$"
+                                         r"|^(i'?d |id |i would )?(rather|prefer to) keep (that|it|this) "
+                                         r"(to myself|private)\W*$",
+                                         said):
         return Reading(SKIP, value=text.strip())  # "I'd rather not go into that."
     # "I don't know really, just for someone to come and look at it?": a hedge, then the wish.
     wish_after_doubt = re.search(r"^[^,.;!?]*[,.;!]\s*(just|only|i (just|only) (want|need)|i'?d (just )?like|"
@@ -1473,9 +1521,10 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
         if question != "in_danger":
             return _with_safety(_yes_no(question, text, digression), text)
         reading = _yes_no(question, text, digression)
-        if reading.kind == YES and reading.safety is None and safety_in(text) == EMERGENCY:
-            # "Yes. She's 88 with a heart condition and no proper heating": a danger from the home,
-            # whose advice (the emergency repairs line) the danger advice does not give.
+        if reading.kind in (YES, NO, UNSURE) and reading.safety is None and safety_in(text) == EMERGENCY:
+            # "Yes. She's 88 with a heart condition and no proper heating", "Nobody is hurt. But the light
+            # was buzzing with the water inside": a danger from the home, whose advice (the emergency
+            # repairs line) the danger advice does not give.
             return Reading(**{**asdict(reading), "safety": EMERGENCY})
         return reading
     if question in DATES:

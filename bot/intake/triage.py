@@ -59,6 +59,9 @@ _EMERGENCY_HAZARD = re.compile(
     r"sockets?|fuse ?box|"
     r"consumer unit|wiring|meter)\b|"
     r"(pouring|gushing|pissing|flooding) (out of|out|through|thru|from|down) (the|my) (\w+ )?ceiling|"
+    # "the light in bathroom was buzzing with the water inside".
+    r"(light|lights|light fittings?|sockets?|switch(es)?)\b[^.!?]{0,30}\b(buzz\w*|fizz\w*|flicker\w*|crackl\w*)"
+    r"[^.!?]{0,30}\bwater\b|"
     # The water unnamed in a leak's story: "still coming thru now, its coming out the light".
     r"(coming|dripping|pouring|running|leaking|trickling) (out of|out|out round|out around|through|thru|from|round|"
     r"around) (the|my|our|me) "

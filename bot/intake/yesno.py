@@ -20,7 +20,7 @@ YES, NO, UNSURE = "yes", "no", "unsure"
 
 _I = re.I | re.S
 _FILLER = re.compile(r"^((um+|erm+|er+|uh+|hmm+|well|oh|ah|so|lol|lmao|lmfao|rofl|omg|haha|ha|hi|hello|right|ok so|"
-                     r"o+h+|och|ooh+|aw+|pfft|jeez|"
+                     r"o+h+|och|ooh+|aw+|pfft|jeez|duw|iesu|"
                      r"honestly|tbh|to be honest|sorry|and|but|god forbid|heaven forbid|chas v'?shalom|"
                      r"chas ve'?shalom|inshallah|mashallah|alhamdulillah)[\s,.!]+)+", _I)
 
@@ -50,7 +50,7 @@ _DOUBT_ANYWHERE = re.compile(
     r"unsure|i think maybe|"
     r"can'?t (remember|say|be sure)|not 100|don'?t know what to (do|say)|(isn'?t|is not|wasn'?t) (sure|certain)|"
     r"(can'?t|cannot|can not) (tell|say|know)( you)? (if|whether|yet)|" + _EITHER_WAY + r"|"
-    r"couldn'?t (honestly |really )?say|"
+    r"couldn'?t (honestly |really )?say|cannot (remember|recall|say)|"
     # "it comes and goes so i dunno what to press"; "I couldna tell you if it went in".
     r"(dunno|don'?t know|dont know|do not know|not sure|no idea) what to (press|pick|click|choose|put|answer|tick|say)|"
     r"(couldn'?t|couldna|cannae|can'?t|cant) (honestly |really )?tell (you )?(if|whether))\b", _I)
@@ -99,7 +99,7 @@ _ACKNOWLEDGED_ONLY = re.compile(r"\b(letter|email|e-mail|text|card)\b[^.!?]{0,30
                                 r"[^.!?]{0,20}\b(received|got|had) (it|my|the|our)\b|\backnowledg\w*", _I)
 _GUESS_ASKED_BACK = re.compile(r"^(i think|i reckon|i guess|i believe|think|maybe|probably)\b[^.!?]{0,60}\?", _I)
 _CONFUSED = re.compile(r"\b(don'?t|dont|do not) (understand|get (it|what|the))\b|\b(wdym|wym|wtf is)\b"
-                       r"|\b(what|wat|wot)( is|'?s| does| do you mean by| mean)\b[^?]*\?", _I)
+                       r"|\b(what|wat|wot)( is|'?s| does| do you mean by| mean| you mean| do you mean)\b[^?]*\?", _I)
 _UNSURE = re.compile(
     r"\b(idk|dunno|d'?know|no idea|no clue|not sure|unsure|not certain|can'?t remember|cannot remember|"
     r"can'?t recall|don'?t remember|do not remember|don'?t recall|(i )?(don'?t|dont|do not) know|"
@@ -119,7 +119,7 @@ _YES_START = re.compile(
     r"go on( then)?|go ahead|that'?s right|true|100 ?%|for sure|course|deffo|totally|defo|yy|y|ye|yeh|"
     r"obviously|clearly|naturally|too right|you bet|yessir|affirm|"
     # Welsh, for Welsh landlords' residents: "ydy, mae'n iawn" (yes, it's fine).
-    r"ydy|ydw|ydyn|ydi|oes|ie|iawn)\b", _I)
+    r"ydy|ydw|ydyn|ydi|oes|ie|iawn|mae'?n iawn|mae'?n gywir)\b", _I)
 _NO_START = re.compile(
     r"^(no+|nope|nah+|na|naw|nay|noo+|nay|n|not really|not at all|not yet|never|nvr|neva|negative|"
     r"none|nothing|no way|not|nobody|no one|noone|no-one|neither|nac ydy|nac ydw|nac oes|naddo)\b", _I)
@@ -187,6 +187,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"(for me|with (it|me|that))|\b(he|she|they) (agreed|said (yes|i can|it'?s fine)|asked me|wants me|knows)\b"
         r"|\bi (have|'ve got|got) (it|her|his|their|permission|consent|written)\b|\b(they|he|she)( has| have)? signed\b"
         r"|\bsigned (the|a|our|my|your|an?) (consent|authority|authorisation|permission|mandate)( form)?\b"
+        # "Marcus signed our service's consent form, which covers housing".
+        r"|\bsigned\b[^.!?]{0,30}\b(consent|authority|authorisation|permission) form\b"
         r"|\b(with|got|have) (her|his|their) (permission|consent|blessing)\b"
         r"|\bthey'?re (sat|sitting) (next to|with) me\b|\basked me to (handle|deal with|do|sort|take care of)\b"
         r"|\b(ask|asked|told|tell) (me|mi) (fi|to) (do|handle|sort|deal with|make|send)\b|\b(sitting|sat) next to me\b"
@@ -308,6 +310,9 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(hasn'?t|has not|have not|haven'?t|isn'?t|is not|not been|never been|never got|wasn'?t|was not)"
         r" ?(stopped|gone|been fixed|been sorted|fixed|sorted|resolved|repaired|dealt with|cleared)\b"
         r"|\bconstantly\b|\ball the time\b|\bcontinu\w+\b|\bworse\b|\bas we speak\b|\bright now\b|\bspreading\b"
+        # Heard or seen just now: "The dog is barking as I type this", "heard them scratching at 2 this morning".
+        r"|\bas i (type|write|speak)\b|\b(heard|hear|saw|see|smelt|smell)\b[^.!?]{0,40}\b(this morning|last night|"
+        r"an hour ago|earlier today|today)\b"
         r"|\bcoming back\b|\bkeeps (happening|coming|going)\b|\b(remains?|is|still) unresolved\b"
         r"|\b(started|kicked off|began|begun|come back|came back) (up )?again\b"
         r"|\b(not|isn'?t|never) (finished|over)\b|\bnever is\b"
@@ -403,6 +408,20 @@ def read(question: str, text: str) -> str | None:
             r"\b(haven'?t|hasn'?t|have not|has not|not|never)( yet| actually)? (signed|put (it |anything )?in writing|"
             r"written (it )?down)\b|\bnothing (signed|in writing|written down)( yet)?\b|\bnot in writing\b", said):
         return NO  # "He's said he's happy for me to, but we haven't signed anything": no written agreement yet
+    last = re.split(r"(?<=[.!?])\s+", said)[-1]
+    if question in GUESS_IS_NOT_YES and len(re.split(r"(?<=[.!?])\s+", said)) > 1 and re.match(
+            r"(naw|no|nah|nope|na)\W+(obviously|of course|course|definitely)? ?not\W*$|(obviously|of course) not\W*$",
+            last):
+        return NO  # "Aye, I've got my lawyers on speed dial. Naw, obviously not.": the yes was sarcasm
+    if re.match(r"(my |me |her |his )?(dad|mum|mam|mother|father|nan|gran|son|daughter|husband|wife|partner|he|she|"
+                r"they|client)( says|'s saying| said)( that'?s)? (no|yes)\b", said):
+        return YES if re.search(r"\bsaid (that'?s )?yes\b|\bsays?( that'?s)? yes\b", said) else NO  # "Dad says no."
+    if question == "on_behalf" and re.search(r"\b(so )?both( really| of us)?\s*\?+\W*$", said):
+        return UNSURE  # "It's Ken who needs the shower but it's my name on the tenancy... so both?"
+    if question == "share_details" and said.rstrip(" .!").endswith("?") and re.search(
+            r"\b(will|would|do) (you|u|they) (tell|give|show) (her|him|them|the neighbou?rs?)\b[^?]*\?"
+            r"|\bwill (she|he|they) (know|find out)\b[^?]*\?", said):
+        return UNSURE  # "I am scared she will know it was me. Will you tell her my name?": asked before choosing
     if question == "reuse_details" and re.search(r"\bsame\b[^.!?]{0,30}\b(but|except)\b", said):
         return NO  # "the same e-mail but my number has changed": different details, to give the new one
     if question == "reuse_details" and re.search(r"\bwhatever (i|we) (put|gave|said|typed|used)\b", said) \
@@ -441,8 +460,8 @@ def read(question: str, text: str) -> str | None:
     if _THINK_YES.search(said):
         # A guess is not a yes where a yes ends the complaint process (the Code: exclusions only
         # on clear answers), nor anywhere when it is asked back: "I think so? ...".
-        if question in GUESS_IS_NOT_YES or _ASKED_BACK.search(said):
-            return UNSURE
+        if question in GUESS_IS_NOT_YES or _ASKED_BACK.search(said) or _DOUBT_ANYWHERE.search(said):
+            return UNSURE  # (and "I think so. Did I give my number? I cannot remember what I typed")
         return YES
     # "what is court claim? no solicitor, none of that": a no after the question still answers it.
     no_after_question = "?" in said and bool(phrases and phrases[1].search(said[said.index("?"):]))

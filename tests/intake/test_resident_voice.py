@@ -308,6 +308,61 @@ TWENTYSIXTH_CLASSES = [
     ("aware_date_text", "no idea, every day's the same up on the 9th floor", {"kind": r.UNSURE}),
 ]
 
+# What the twenty-seventh set taught, in other words than its own.
+TWENTYSEVENTH_CLASSES = [
+    # A yes said in sarcasm and taken back would end the complaint process.
+    ("legal_proceedings", "oh aye, I've a barrister on retainer. No, of course not.", {"kind": r.NO}),
+    ("legal_proceedings", "what you mean by legal action? I went to citizens advice, would that be it?",
+     {"kind": r.UNSURE}),
+    ("already_investigated", "Mum says no. I'd have seen any letter, I do her paperwork.", {"kind": r.NO}),
+    ("already_investigated", "duw no, never got that far", {"kind": r.NO}),
+    ("on_behalf", "it's Gran's flat but I'm the one dealing with the landlord, so both?", {"kind": r.UNSURE}),
+    ("representative_consent", "Yes, he signed the authority form at our drop-in last week", {"kind": r.YES}),
+    ("share_details", "if I give my name will you tell them next door?", {"kind": r.UNSURE}),
+    ("reuse_details", "I think so, but I cannot remember if I put my mobile in", {"kind": r.UNSURE}),
+    ("still_happening", "you can hear it thumping as I type", {"kind": r.YES}),
+    ("still_happening", "saw another one run behind the cooker this morning", {"kind": r.YES}),
+    # A stop, and what is not one.
+    ("desired_outcome", "Cancel the recharge and say sorry", {"kind": r.ANSWER}),
+    ("address", "forget all this, he'll only find out", {"kind": r.DIGRESSION, "topic": "stop"}),
+    # Danger in passing, and a past ambulance that is not one now.
+    ("in_danger", "No one's hurt, but the bathroom light is fizzing and there's water in it", {"kind": r.NO,
+                                                                                            "safety": "emergency"}),
+    ("in_danger", "not right now. but I don't think she should sleep on her own tonight with him about",
+     {"kind": r.NO, "safety": "safeguarding_concern"}),
+    ("description", "can't sleep with the noise, on tablets for my nerves, and some days what's even the point of "
+     "being here", {"safety": "safeguarding_concern"}),
+    ("description", "the porter was lovely, stayed with me until the ambulance arrived after my fall last month",
+     {"safety": None}),
+    ("event_date_text", "hang on, is this actually a complaint? I only wanted it fixed",
+     {"kind": r.DIGRESSION, "topic": "ask_what_counts_as_complaint"}),
+    ("confirm", "Is a person going to look at this or a robot?", {"kind": r.DIGRESSION, "topic": "bot_challenge"}),
+    # Names.
+    ("name", "Mr T. Okafor. Tobi.", {"kind": r.ANSWER, "value": "Mr Tobi Okafor"}),
+    ("name", "Why do you want my name? fine. Mehmet", {"kind": r.ANSWER, "value": "Mehmet"}),
+    ("preferred_format", "larger print please, I struggle with small writing", {"kind": r.ANSWER,
+                                                                                "value": "large print"}),
+    ("reasonable_adjustments", "I'd prefer to keep that private", {"kind": r.SKIP}),
+    # The summary.
+    ("confirm", "Mae'n iawn, diolch yn fawr", {"kind": r.CONFIRM}),
+    ("confirm", "Yes that's right, send it. Could I get a copy to my work email too?", {"kind": r.CONFIRM}),
+    ("confirm", "contact should be by text, not email", {"kind": r.CHANGE, "field": "preferred_contact"}),
+    ("confirm", "You've put only me affected, it's every flat on the landing", {"kind": r.CHANGE,
+                                                                                 "field": "affected"}),
+    ("confirm", "Can you check the bit about the fence? Put in that he also threw stones", {"kind": r.CHANGE,
+                                                                                          "field": "description"}),
+    ("confirm", "addy is wrong", {"kind": r.CHANGE, "field": "address"}),
+    ("field_to_change", "wen it began", {"kind": r.FIELD, "field": "event_date_text"}),
+    # Dates.
+    ("event_date_text", "The shower stopped working on the 20th of November. I've been boiling kettles to wash.",
+     {"kind": r.DATE, "date": "2026-11-20", "ongoing": True}),
+    ("event_date_text", "It went on the Friday, bin day, the 13th I reckon", {"kind": r.DATE, "date": "2026-11-13"}),
+    ("aware_date_text", "first saw it the 4th, a Sunday", {"kind": r.DATE, "date": "2026-10-04"}),
+    ("event_date_text", "Mum says Easter but that can't be right. It was three weeks ago today.",
+     {"kind": r.DATE, "date": "2026-11-10"}),
+    ("event_date_text", "the fri before bonfire night", {"kind": r.DATE, "date": "2026-10-30"}),
+]
+
 
 def test_a_compliment_names_the_one_thanked_by_their_job():
     got = r.read(r.WHICH_ANSWER, "the engineer's name", now=NOW, changeable=("description", "name", "person_praised"))
@@ -1352,6 +1407,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"twentyfourth-{i}") for i, row in enumerate(TWENTYFOURTH_CLASSES)),
     *(pytest.param(*row, id=f"twentyfifth-{i}") for i, row in enumerate(TWENTYFIFTH_CLASSES)),
     *(pytest.param(*row, id=f"twentysixth-{i}") for i, row in enumerate(TWENTYSIXTH_CLASSES)),
+    *(pytest.param(*row, id=f"twentyseventh-{i}") for i, row in enumerate(TWENTYSEVENTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
