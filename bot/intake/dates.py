@@ -75,6 +75,8 @@ MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug"
                "sept": 9, "oct": 10, "nov": 11, "dec": 12})
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Weekdays as residents shorten them ("sat", "tues", "thurs", "weds"): the day meant.
+WEEKDAY_SHORT = {**{day[:n]: day for day in WEEKDAYS for n in (3, 4, 5)}, "weds": "wednesday"}
 _WEEKDAY = "(" + "|".join(WEEKDAYS) + ")"
 _UNIT = r"(day|week|month|year)s?"
 _LEAD = r"(?:(?:on|since|from|around|about|approx\w*|roughly|maybe|probably|it was|it started|started|back|in)\s+)*"
@@ -226,9 +228,7 @@ def _normalise(text: str) -> str:
     text = NOT_A_DAY.sub(" ", text)
     # "sat after bonfire nite": a weekday shortened, before or after a day.
     text = re.sub(r"\b(sat|sun|mon|tues?|weds?|thu|thur|thurs|fri)\s+(?=(after|before)\b)",
-                  lambda m: {"sat": "saturday ", "sun": "sunday ", "mon": "monday ", "tue": "tuesday ",
-                             "tues": "tuesday ", "wed": "wednesday ", "weds": "wednesday ", "thu": "thursday ",
-                             "thur": "thursday ", "thurs": "thursday ", "fri": "friday "}[m.group(1)], text)
+                  lambda m: WEEKDAY_SHORT[m.group(1)] + " ", text)
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\bhalf-term\b", "half term", text)
     # "after Ramadan", "ramadan finish": the Eid at its end.

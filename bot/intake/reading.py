@@ -1062,16 +1062,14 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
     # (One day said, and the weekday said first said again last, if twice: "..., or was it the Thursday,
     # no, Wednesday, definitely". Not a weekday counted from a day: "the saturday after".)
     days_of_month = re.findall(r"\b(?:the )?(\d{1,2})(?:st|nd|rd|th)\b", said, _I)
-    weekday_named = re.findall(r"\b(" + "|".join(dates.WEEKDAYS) + r"|weds|thurs|tues)\b(?! (?:after|before)\b)",
-                               said, _I)
+    weekday_named = [dates.WEEKDAY_SHORT.get(name.lower(), name.lower()) for name in re.findall(
+        r"\b(" + "|".join(dates.WEEKDAYS) + r"|weds|thurs|tues)\b(?! (?:after|before)\b)", said, _I)]
     if len(days_of_month) == 1 and re.search(r"\bthe " + days_of_month[0], said, _I) and weekday_named \
-            and weekday_named[0].lower() == weekday_named[-1].lower() and weekday_named[0].lower() in dates.WEEKDAYS \
-            and not re.search(r"\b" + _MONTH_WORD + r"\b", said, _I):
-        day_of_month = re.search(r"\bthe (\d{1,2})", said, _I)
-        wanted = dates.WEEKDAYS.index(weekday_named[0].lower())
+            and weekday_named[0] == weekday_named[-1] and not re.search(r"\b" + _MONTH_WORD + r"\b", said, _I):
+        wanted = dates.WEEKDAYS.index(weekday_named[0])
         month = dates.uk_today(now).date().replace(day=1)
         for _ in range(3):
-            day = dates.safe_date(month.year, month.month, int(day_of_month.group(1)))
+            day = dates.safe_date(month.year, month.month, int(days_of_month[0]))
             if day is not None and day <= dates.uk_today(now).date() and day.weekday() == wanted:
                 return dated(day)
             month = (month - timedelta(days=1)).replace(day=1)
