@@ -98,12 +98,16 @@ TWENTYSIXTH_FILE = HERE / "answers_twentysixth.yml"
 # stories with no yes or no, relatives answering), written blind after the reader was tuned on the
 # twenty-sixth set; measured once.
 TWENTYSEVENTH_FILE = HERE / "answers_twentyseventh.yml"
+# Every question, a new cast again (24 residents; corrections at the summary in their own words,
+# limited English, durations and dates counted from other events), written blind after the reader was
+# tuned on the twenty-seventh set; measured once.
+TWENTYEIGHTH_FILE = HERE / "answers_twentyeighth.yml"
 ALL_FILES = (DEV_FILE, BLIND_FILE, FRESH_FILE, FOURTH_FILE, FIFTH_FILE, SIXTH_FILE, SEVENTH_FILE, EIGHTH_FILE,
              NINTH_FILE, TENTH_FILE, ELEVENTH_FILE, TWELFTH_FILE, THIRTEENTH_FILE, FOURTEENTH_FILE, FIFTEENTH_FILE,
              SIXTEENTH_FILE, SEVENTEENTH_FILE, EIGHTEENTH_FILE, NINETEENTH_FILE, TWENTIETH_FILE,
              TWENTYFIRST_FILE, TWENTYSECOND_FILE,
              TWENTYTHIRD_FILE, TWENTYFOURTH_FILE, TWENTYFIFTH_FILE, TWENTYSIXTH_FILE,
-             TWENTYSEVENTH_FILE)
+             TWENTYSEVENTH_FILE, TWENTYEIGHTH_FILE)
 # "Today" the answers were written for: Tuesday 1 December 2026, midday in the UK.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 # The answers a summary can name (every kind's).
