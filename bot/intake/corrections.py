@@ -100,11 +100,11 @@ FIELD_WORDS: dict[str, str] = {
                      r"(i )?said no name",
     "name": r"my name|name is|name'?s|spelt|spelled|spelling|surname|first name|last name|misspelt|name",
     "address": r"(?<!mail )(?<!e-mail )add?ress?|addy|addie|postcod?e?|post code|house number|flat number|door number|"
-               r"where (i|we) live|"
+               r"where (i|we) live|(my |our )?(flat|house) is (number |no\.? ?)?\d+|"
                r"street( name)?|road name|flat \d+/\d+|flat \d+\w?|house \d+|\d+\w? \w+ (road|street|crescent|close|"
                r"avenue|lane|drive|way|court|gardens|place|terrace|grove|view|walk|rise|square|st|rd|ave)",
     "contact_details": r"e-?mail( address)?|phone( number)?|mobile( number)?|(?<!reference )(?<!ref )(?<!case )"
-                       r"number(?! ?\d)|"
+                       r"numbers?(?! ?\d)|the contact (bit|part|section|one)|"
                        r"contact details|"
                        r"contact info|landline|my mob",
     "preferred_contact": r"preferred (contact|way|method|mode)( of contact)?|(mode|method|way) of contact|"
@@ -139,6 +139,7 @@ FIELD_WORDS: dict[str, str] = {
                         r"easy words",
     # An interpreter at visits or on calls is an adjustment; a reply in another language a format.
     "reasonable_adjustments": r"adjustments?|disability|support( i need| needs)?|health condition|interpreter|"
+                              r"what (would|will|might) help|what helps|"
                               r"(the |extra )?help i need|extra help|"
                               r"things that make it easier|(my )?(hearing|eyesight|sight|deaf(ness)?|"
                               r"wheelchair|mobility|mental health)",
@@ -156,7 +157,8 @@ _WEAK = {
                            r"car park|landing|loft|garden|room)\b", re.I),
 }
 _CHANGING = re.compile(
-    r"\b(wrong|incorrect|not right|isn'?t right|not correct|mistake|typo|change|chnage|changed|update|"
+    # ("Send it before I change my mind.": not a change.)
+    r"\b(wrong|incorrect|not right|isn'?t right|not correct|mistake|typo|change(?! my mind)|chnage|changed|update|"
     r"should (be|say|read|have said)|(?<!you )(?<!u )actually|meant|instead|not quite|fix|amend|correction|"
     r"correct (it|that|this)|edit|"
     r"spelt|spelled|misspelt|swap|replace|put|missed|forgot|left out|add|not|no longer|different)\b", re.I)
@@ -185,7 +187,8 @@ _SEND_LAST = re.compile(r"(?<!n't )(?<!nt )(?<!not )(?<!nae )(?<!never )"
                         r"\W*(\w+\W*)?$",
                         re.I)
 # ("I didn't say it started in June, it was in July" corrects a value: not something missed.)
-_MISSED = re.compile(r"\b(missed out|left out|forgot to (mention|say|add)|"
+_MISSED = re.compile(r"\b(missed out|missed (it|that|this) (out|off)|left out|forgot to (mention|say|add)|"
+                     r"i want (to )?add|"
                      r"didn'?t (mention|say|put)(?! (that )?it (was|started|happened|is|began)\b)|add (that|this)|"
                      r"you forg[eo]t|please add|"
                      r"also (add|put|mention)|you'?ve missed)\b", re.I)
@@ -410,6 +413,7 @@ def read_summary_answer(text: str, digression: Digression | None, changeable: li
     if "description" in changeable and re.search(
             r"\b(take|cut|leave|keep) (out|off) (the (bit|part|line)|what i said|where i (said|mentioned))\b"
             r"|\b(remove|delete|drop) (the (bit|part|line)|what i said)\b"
+            r"|\b(don'?t|do not) put (our|my|the|his|her|their) \w+( \w+)? in\b"
             r"|(^|[.?!]\s+)\W*(please |can you |could you |can u |pls )?(put|add|say|mention|include)( in)? that\b"
             r"(?! (i|we) (want|would like|'?d like|need))", said) \
             and field_meant(text, changeable) in (None, "description"):
@@ -475,6 +479,12 @@ def read_which_answer(text: str, digression: Digression | None, changeable: list
     if digression is not None and digression.strong and re.match(r"^(none|neither|nothing|no)( of (them|those|it))?\b",
                                                                   said):
         return Reading(DIGRESSION, topic=digression.topic)  # "None of them. Just get a human to ring me."
+    # "My name. You put my daughter name": the part named first, when it names one alone.
+    first = re.split(r"[.!?]\s+", said)[0]
+    if first != said:
+        named = _matches(first, list(dict.fromkeys(changeable)))
+        if len(named) == 1:
+            return Reading(FIELD, field=named[0][0])
     meant = field_meant(text, changeable)
     if meant is not None:
         return Reading(FIELD, field=meant)

@@ -70,6 +70,8 @@ _SPELLINGS = tuple((re.compile(rf"\b(?:{wrong})\b"), right) for wrong, right in 
     # Scots: "I havnae asked her", "it's nae for me", "I'm daein it for her"; "sinse satarday".
     ("havnae|hivnae|havenae|haveny|hinnae", "haven't"), ("nae(?= (for|sure|bother|idea|chance|way)\\b)", "not"),
     ("daein|doin'?", "doing"), ("sinse|sinc", "since"), ("satarday|saterday|satuday", "saturday"),
+    # "Ah'd rather no say", "leave that oot", "fower month noo".
+    ("ah'?d", "i'd"), ("(?<=rather )no(?= (say|thanks|ta)\\b|\\W*$|[.,])", "not"), ("oot", "out"), ("fower", "four"),
 
     # Voice typing spells out punctuation ("the small claims court comma I would need to ask him");
     # autocorrect makes "still" a "stilt".
@@ -179,6 +181,7 @@ _WHAT_COUNTS = re.compile(
     r"|\b(is|does) (this|that|it) (still )?(count|classed|class)\b"
     r"|\b(classed|counts?|count) as (a )?(complaint|repair)\b|\b(a )?complaint or (a )?(repair|request)\b"
     r"|\bsame as a complaint\b|\bis (this|it|that) (even |actually |really )?a complaint\b"
+    r"|\bdoes a complaint count\b|\b(what'?s|wats|whats|wots) the difference\b"
     r"|\b(a )?complaint or (just |only )?(a )?(repair|request)\b"
     r"|\bwon'?t (look at|treat|take) it as a complaint\b"
     r"|\bis (this|that|it) (a|an actual|really a) complaint\b"
@@ -272,6 +275,8 @@ _HARM = re.compile(
     r"( has|'?s| have|'?ve| had|'?d| was| were| is| are| can be| gets| got)( been)? "
     r"(violent|physical|handy)( (before|with|to|towards|at) (me|us|her|him|them|the kids|before))?|"
     r"(grabbed|grabbing|punched|slapped|strangled|choked|headbutted|shoved|pushed|kicked) me\b|"
+    # "the nite they cornered our kid on the stairs".
+    r"cornered (me|him|her|us|them|(my|our|me) (kid|son|daughter|boy|girl|lad|child|wife|mum|mam|dad|nan))\b|"
     r"(he|she|they|someone|ex|partner|husband|boyfriend|neighbour)( has| had|'s|'d)? (hit|hits|hitting) me\b|"
     r"(grabbed|grabbing|twisted) (me )?(by )?(my|me) (arm|arms|wrist|neck|throat|hair)|"
     r"wish i (was|were) dead|wish i (wasn'?t|weren'?t) (alive|around any ?more|here any ?more)|"

@@ -89,7 +89,8 @@ class Reading:
 _SKIP = re.compile(
     r"^(no,? |nah,? |nope,? |sorry,? |er+m*,? |um+,? )*(i'?d )?(rather|prefer|i prefer|i would prefer|i'?d prefer)"
     r"( not| to not| not to)?( say| give( it| that| them)?| share( it| that)?| tell( you)?| to say| to give)?"
-    r"|^no,? thanks?( you)?\b|\banon(ymous|ymously|y)?\b|\bstay anon|\bcan'?t give (that|it|my address|them) out\b"
+    r"|^no,? thanks?( you)?\b|\bleave (it|that|my name|me) (out|off|blank)\b"
+    r"|\banon(ymous|ymously|y)?\b|\bstay anon|\bcan'?t give (that|it|my address|them) out\b"
     r"|\b(don'?t|do not) want (any )?(contact|to be contacted)\b"
     r"|\b(not giving|not givin'?|won'?t give|"
     r"don'?t want to (give|share|say|leave)|"
@@ -1074,8 +1075,11 @@ def read_date(text: str, now: datetime, question: str = "event_date_text") -> Re
                 return dated(day)
             month = (month - timedelta(days=1)).replace(day=1)
     # The day settled on at the end: "...didn't read it to me until the Thursday, so the 22nd"; when a
-    # letter came rather than its date: "your letter dated 2 November (it arrived on the 5th)".
-    settled = re.search(r"\bso,? (?:it was |that'?s |that was )?the (\d{1,2})(?:st|nd|rd|th)\W*$", said, _I) or (
+    # letter came rather than its date: "your letter dated 2 November (it arrived on the 5th)"; a day said
+    # after the month: "in early October. I believe it was Wednesday the 7th".
+    settled = re.search(r"\bso,? (?:it was |that'?s |that was )?the (\d{1,2})(?:st|nd|rd|th)\W*$", said, _I) \
+        or re.search(r"\bi (?:believe|think|reckon) it was (?:(?:on )?(?:" + "|".join(dates.WEEKDAYS) + r") )?"
+                     r"the (\d{1,2})(?:st|nd|rd|th)\b", said, _I) or (
         re.search(r"\b(?:it )?(?:arrived|came|got here|reached me|landed)(?: on)?(?: \w+day)? "
                   r"the (\d{1,2})(?:st|nd|rd|th)\b",
                   said, _I) if question == "aware_date_text" else None)
@@ -1279,6 +1283,9 @@ def _yes_no(question: str, text: str, digression: Digression | None) -> Reading:
             and asked.topic == digression.topic:
         return Reading(DIGRESSION, topic=digression.topic)  # "Oh, is this a computer I'm writing to? ... for me"
     answer = yesno.read(question, text)
+    if question in ("representative_consent", "legal_proceedings", "already_investigated") and digression is not None \
+            and digression.topic == "ask_what_counts_as_complaint" and not re.search(r"\bcomplain", said):
+        return Reading(UNSURE)  # "I've got the DWP letter saying I'm his appointee, does that count?"
     if question == "complaint_choice" and digression is not None and digression.topic == "ask_what_counts_as_complaint":
         return Reading(DIGRESSION, topic=digression.topic)  # "what's the difference, is it not a complaint already?"
     if digression is not None and digression.strong and digression.topic not in (STOP, *SAFETY_TOPICS) \
@@ -1402,7 +1409,7 @@ def _free_text(question: str, text: str, said: str, digression: Digression | Non
         return Reading(NONE, value="none")
     if question in OPTIONAL and re.match(r"^(i'?d |i would |i )?(rather|prefer|prefer to) not (to )?(say|go into "
                                          r"(it|that|this|details|detail)|talk about (it|that)|share( it| that)?|"
-                                         r"discuss( it| that)?|get into (it|that))\W*$"
+                                         r"discuss( it| that)?|get into (it|that))(,? (thanks|thank you|ta))?\W*$"
                                          r"|^(i'?d |id |i would )?(rather|prefer to) keep (that|it|this) "
                                          r"(to myself|private)\W*$",
                                          said):
@@ -1527,7 +1534,11 @@ def read(question: str, text: str, *, parse: Mapping[str, Any] | None = None,
         return reading
     if question in DATES:
         reading = read_date(text, now, question)
-        if digression is not None and digression.topic in SAFETY_TOPICS and _ASKING_WHAT_TO_DO.search(said):
+        # ("the gas smell?? since yday evening, its still there": the question said back, then the date.)
+        echoed = re.match(r"^([^.!?]{0,25})\?+", said)
+        asking = _ASKING_WHAT_TO_DO.search(said[echoed.end():] if reading.date and echoed and not re.search(
+            r"\b(what|how|should|who|when|where|can|could|do|does|is|are|will)\b", echoed.group(1)) else said)
+        if digression is not None and digression.topic in SAFETY_TOPICS and asking:
             return Reading(DIGRESSION, topic=digression.topic)
         if digression is not None and digression.topic == "request_human" and _ASKS_FOR_A_PERSON.search(said):
             return Reading(DIGRESSION, topic=digression.topic)  # "...in June. Can I please speak to a person"

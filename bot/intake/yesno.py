@@ -149,6 +149,8 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         rf"|\bmy ({_PEOPLE})('?s)? (flat|house|home|place|bungalow|tenancy|complaint)\b"
         rf"|\b(he|she|they) (asked|wants|wanted) me\b|\bon (his|her|their) behalf\b"
         rf"|\b(i'?m|i am|im) (his|her|their|the) ({_ROLES})\b|\bsome(one|body) else\b"
+        rf"|\b(i'?m|i am|im) an? (\w+ )?(advocate|support worker|social worker|councillor|key ?worker|appointee)\b"
+        r"[^.!?]{0,20}\b(supporting|for|helping|representing|on behalf of)\b"
         rf"|\b(for|of) (him|her|them)\b|\b(it'?s|its|this is|it is) (his|her|their) (flat|house|home|tenancy)\b"
         rf"|^my ({_PEOPLE})\W*$|^my ({_PEOPLE})\.\s"
         r"|^\W*for (the|a|an|my|our|me) (old )?(lady|man|woman|gentleman|fella|bloke|chap|couple|lad|lass|girl|boy|"
@@ -219,10 +221,11 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
     "complaint_choice": (
         r"\b(make|log|raise|put in|file|lodge|do|want to make) (a |the |an official |a formal )?complaint\b"
         r"|\b(i )?(want|wanna|would like|'d like) to complain\b|^complain\b|\byes,? complain\b"
-        r"|\btoo right\b|\bdamn right\b|\bdefinitely complain",
+        r"|\btoo right\b|\bdamn right\b|\bdefinitely complain|^complaint,? (please|pls|yes)\b",
         r"\bcarry on\b|\bjust (want|need|wanted|like) (it|them|this|that|the \w+|him|her|someone)\b"
         r"|\b(no|don'?t) need\b|\bnot (a |to )?complain\w*\b"
         r"|\b(don'?t|do not) want to (complain|make a (complaint|fuss)|cause (a )?(fuss|trouble|bother|problems))\b"
+        r"|\b(don'?t|do not) like to (complain|make a fuss|moan|cause (a )?fuss)\b"
         r"|\bno fuss\b|\bjust (get|have) it (fixed|sorted|done)|\bit'?s fine\b|\bleave it\b"
         r"|\bjust (fix|sort|repair|mend|do) (it|them|this|that|the \w+)\b|\bno point (in )?complain\w*"
         r"|\brather not (make a fuss|complain|make a complaint)\b|\bnot (make|making) a fuss\b"
@@ -269,6 +272,7 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         r"|\b(never|not|n'?t) (ever )?(sent|written|wrote) (me |us )?(anything|owt|a thing|back)\b"
         # "I complained about something else last year, the fence, but not this".
         r"|\b(something|summat) else\b|\bbut not (about )?this\b|\bnot (about )?this (one|problem|issue|matter)\b"
+        r"|\bnothing formal\b"
         # "lady say sorry. No letter, nothing.": only a word on the phone.
         r"|\bno (letter|letters|writing|paperwork)\b"),
     "legal_proceedings": (
@@ -320,10 +324,20 @@ _QUESTION_PHRASES: dict[str, tuple[str, str]] = {
         # "not stopped at all"; "has it heck"; Norfolk "that hent stopped"; "aint stopped".
         r"|\b(not|never|hent|hant|aint|ain'?t) (stopped|gone away|been fixed)\b|\bhas it (heck|hell|eck|eckers)\b"
         r"|\b(it'?s|its|still|all|it is) (just )?(the )?same\b|\bnothing('?s| has)? changed\b|\bno change\b"
-        r"|^\W*(just |the )?same as (before|ever|always|it was|last time)\b",
+        r"|^\W*(just |the )?same as (before|ever|always|it was|last time)\b"
+        # "the lock still not working", "most days", "yeah obviously, it's not gonna go away on its own".
+        r"|\bstill (not|n'?t) (working|fixed|sorted|done|repaired|mended|right)\b"
+        r"|\bmost (days|nights|weeks|of the time)\b"
+        r"|\b(yeah|yes|yep|aye) obviously\b|\bnot (gonna|going to) (just )?go away\b|\bas (i|ah) (type|write|speak)\b"
+        r"|\bthe noo\b",
         r"(?<!if )(?<!whether )\b(it'?s|its|it has|it was|has|they|he|she)( been| finally| now)* (stopped|fixed|sorted|"
         r"resolved|repaired|gone|moved( out| away)?|dealt with|cleared)\b|\bnot any ?more\b|\bno longer\b"
         r"|\bone[- ]off\b|\b(only|just) (the )?once\b"
+        # "The lift is working at present", "the water stop now", "I dont see them 4 days".
+        r"|\b(is|'s|are) (working|fixed|fine|ok|okay|sorted)( again)? (at present|now|at the moment|for now)\b"
+        r"|\b(stop|stops) now\b"
+        r"|\b(don'?t|didn'?t|haven'?t|not) (see|seen|hear|heard) (them|it|him|her|any)( since| for)? "
+        r"(\d+|a few|few|a couple of|couple of) (days|weeks|nights)\b"
         r"|\b(it'?s|its|it is) away now\b|^now (it )?(is|it'?s|its) (ok|okay|fine|alright|all right)\b"
         r"|(?<!n't )(?<!nt )(?<!not )(?<!never )(?<!if its )(?<!if it's )(?<!whether its )(?<!if it has )"
         r"\bstopped\b(?!\s*\?)|\bover now\b"
@@ -386,6 +400,8 @@ def read(question: str, text: str) -> str | None:
     if re.match(r"(kinda|kind of|sort of|sorta)\W", said) and phrases and phrases[0].search(said) \
             and not phrases[1].search(said) and not _DOUBT_ANYWHERE.search(said):
         return YES  # "kinda, its for my nan but im typing it": the hedge is about the typing
+    if question == "share_details" and re.match(r"(maybe|probably|perhaps|think it'?s) (better|best) not\b", said):
+        return NO  # "maybe better not, I dont want problems with anybody": anonymous
     if _DOUBT_FIRST.search(said) or re.search(r"(\bso|,)\s*(i )?(dunno|idk|don'?t know|not sure|no idea)[\s.!?]*$",
                                               said) or re.search(r"[.!,]\s*(maybe|perhaps|possibly)\s*\?+$", said):
         return UNSURE  # "its my mams tenancy but its me n my boy that lives here so dunno"
@@ -404,6 +420,10 @@ def read(question: str, text: str) -> str | None:
             r"\b(rather|prefer|better if|can|could) (you|u) (use|used|ring|rang|call|called|text|email|e-mail)\b"
             r"[^.!?]*\b(this time|instead|house phone|landline|home (phone|number)|work (phone|number|email))\b", said):
         return NO  # "I'd rather you used the house phone this time": other details, to give them
+    if question == "representative_consent" and re.search(
+            r"\b(i'?ll|i will|i shall|i'?m going to|gonna|going to) (get|obtain|ask (her|him|them) for|sort)\b", said) \
+            and not re.search(r"\b(yes|already|have got|i have|i'?ve got)\b", said):
+        return NO  # "I shall obtain it from her at my surgery on Saturday": not yet
     if question == "representative_consent" and re.search(
             r"\b(haven'?t|hasn'?t|have not|has not|not|never)( yet| actually)? (signed|put (it |anything )?in writing|"
             r"written (it )?down)\b|\bnothing (signed|in writing|written down)( yet)?\b|\bnot in writing\b", said):

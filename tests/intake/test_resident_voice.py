@@ -363,6 +363,38 @@ TWENTYSEVENTH_CLASSES = [
     ("event_date_text", "the fri before bonfire night", {"kind": r.DATE, "date": "2026-10-30"}),
 ]
 
+# What the twenty-eighth set taught, in other words than its own.
+TWENTYEIGHTH_CLASSES = [
+    ("still_happening", "the heating is working again now, touch wood", {"kind": r.NO}),
+    ("still_happening", "they taped it up but the window still not fixed", {"kind": r.YES}),
+    ("still_happening", "most nights, aye", {"kind": r.YES}),
+    ("still_happening", "hes at it the noo, I can hear him", {"kind": r.YES}),
+    ("still_happening", "since the man put the poison down I haven't seen any for a few days", {"kind": r.NO}),
+    ("already_investigated", "someone rang and said sorry, nothing formal though", {"kind": r.NO}),
+    ("on_behalf", "I'm a support worker, writing this on behalf of a tenant", {"kind": r.YES}),
+    ("representative_consent", "I'll get it off him when I visit on Tuesday", {"kind": r.NO}),
+    ("representative_consent", "I'm her power of attorney for money, does that count?", {"kind": r.UNSURE}),
+    ("share_details", "probably best not, he'd know it was me", {"kind": r.NO}),
+    ("name", "Nah, leave it blank", {"kind": r.SKIP}),
+    ("reasonable_adjustments", "Ah'd rather no say, thanks", {"kind": r.SKIP}),
+    ("complaint_choice", "whats the difference between that and a repair", {"kind": r.DIGRESSION,
+                                                                            "topic": "ask_what_counts_as_complaint"}),
+    ("complaint_choice", "Complaint, yes. Two months is long enough.", {"kind": r.YES}),
+    ("complaint_choice", "I don't like to make a fuss, just the boiler fixed please", {"kind": r.NO}),
+    ("event_date_text", "the lads cornered my son by the bins on Tuesday", {"kind": r.DATE,
+                                                                           "safety": "safeguarding_concern"}),
+    ("event_date_text", "the smell of gas?? since this morning, still there", {"kind": r.DATE, "safety": "emergency"}),
+    ("event_date_text", "the leak was in mid September. I think it was Tuesday the 15th", {"kind": r.DATE,
+                                                                                            "date": "2026-09-15"}),
+    ("confirm", "Looks right. Send it before I change my mind", {"kind": r.CONFIRM}),
+    ("confirm", "the contact part is wrong", {"kind": r.CHANGE, "field": "contact_details"}),
+    ("confirm", "you missed it out about the smell", {"kind": r.CHANGE, "field": "description"}),
+    ("confirm", "please don't put my age in, she'll know it's me", {"kind": r.CHANGE, "field": "description"}),
+    ("confirm", "all fine except my house is number 42 not 24", {"kind": r.CHANGE, "field": "address"}),
+    ("field_to_change", "Address. You've got the old one", {"kind": r.FIELD, "field": "address"}),
+    ("field_to_change", "the part about what might help me", {"kind": r.FIELD, "field": "reasonable_adjustments"}),
+]
+
 
 def test_a_compliment_names_the_one_thanked_by_their_job():
     got = r.read(r.WHICH_ANSWER, "the engineer's name", now=NOW, changeable=("description", "name", "person_praised"))
@@ -1408,6 +1440,7 @@ def test_a_representatives_relationship_put_right_at_the_summary():
     *(pytest.param(*row, id=f"twentyfifth-{i}") for i, row in enumerate(TWENTYFIFTH_CLASSES)),
     *(pytest.param(*row, id=f"twentysixth-{i}") for i, row in enumerate(TWENTYSIXTH_CLASSES)),
     *(pytest.param(*row, id=f"twentyseventh-{i}") for i, row in enumerate(TWENTYSEVENTH_CLASSES)),
+    *(pytest.param(*row, id=f"twentyeighth-{i}") for i, row in enumerate(TWENTYEIGHTH_CLASSES)),
     *(pytest.param(*row, id=f"sixteenth-{i}") for i, row in enumerate(SIXTEENTH_CLASSES)),
     *(pytest.param(*row, id=f"seventeenth-{i}") for i, row in enumerate(SEVENTEENTH_CLASSES)),
 ])
